@@ -1,0 +1,13 @@
+// Command sigsentry connects Bitbucket Cloud to production error signals and
+// names the commits that most likely caused them.
+package main
+
+import (
+	"os"
+
+	"github.com/sigsentry/sigsentry/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:]))
+}

@@ -1,0 +1,158 @@
+// Package cli builds sigsentry's cobra command tree and runs it.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/spf13/cobra"
+	"golang.org/x/oauth2"
+)
+
+// Build information, set through -ldflags "-X ...".
+var (
+	version = "dev"
+	commit  = ""
+	date    = ""
+)
+
+// Main runs sigsentry with args and returns the process exit code.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	f := NewFactory(iostreams.System())
+	return Run(ctx, f, args)
+}
+
+// Run executes the command tree against f and decides the exit code.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return cmdutil.ExitOK
+	}
+	code, msg, hint := describe(ctx, err)
+	if msg != "" {
+		fmt.Fprintf(f.IO.ErrOut, "error: %s\n", msg)
+	}
+	if hint != "" {
+		fmt.Fprintf(f.IO.ErrOut, "hint: %s\n", hint)
+	}
+	return code
+}
+
+// describe maps an error to an exit code, a message and a hint. It is the
+// one place where exit codes are decided.
+func describe(ctx context.Context, err error) (code int, msg, hint string) {
+	if errors.Is(err, cmdutil.ErrSilent) {
+		return cmdutil.ExitFailure, "", ""
+	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil || errors.Is(err, cmdutil.ErrCancel) {
+		return cmdutil.ExitFailure, "interrupted", ""
+	}
+	msg = err.Error()
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) {
+		code, hint = ee.Code, ee.Hint
+	} else {
+		code = cmdutil.ExitFailure
+	}
+	var api *bitbucket.APIError
+	if errors.As(err, &api) {
+		if hint == "" {
+			hint = api.Hint()
+		}
+		if api.IsAuth() && (ee == nil || ee.Code == cmdutil.ExitFailure) {
+			code = cmdutil.ExitAuth
+		}
+	}
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) && (ee == nil || ee.Code == cmdutil.ExitFailure) {
+		code = cmdutil.ExitAuth
+		if re.ErrorCode == "invalid_grant" && hint == "" {
+			hint = "the stored refresh token is no longer valid: run `sigsentry auth login`"
+		}
+	}
+	if isFlagError(err) && ee == nil {
+		code = cmdutil.ExitUsage
+	}
+	return code, msg, hint
+}
+
+type flagError struct{ error }
+
+func (e flagError) Unwrap() error { return e.error }
+
+func isFlagError(err error) bool {
+	var fe flagError
+	return errors.As(err, &fe)
+}
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "sigsentry <command> <subcommand> [flags]",
+		Short: "Name the Bitbucket commits that most likely caused a production error",
+		Long: `sigsentry connects Bitbucket Cloud to production error signals (stack traces,
+Sentry events) and names the recent commits that most likely caused them,
+with the evidence behind each one.`,
+		Example: `  # See the whole flow offline, against a built-in Bitbucket double
+  sigsentry demo
+
+  # Connect Bitbucket, register repositories, analyze a stack trace
+  sigsentry auth login
+  sigsentry repos add acme/checkout-api acme/billing
+  sigsentry analyze --signal panic.txt
+
+  # Analyze a local checkout without any credential
+  sigsentry analyze --local . --signal trace.txt`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Version:       version,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if v, _ := cmd.Flags().GetBool("no-color"); v {
+				f.IO.NoColor = true
+			}
+			if v, _ := cmd.Flags().GetBool("quiet"); v {
+				f.IO.Quiet = true
+			}
+			if v, _ := cmd.Flags().GetBool("debug"); v {
+				f.IO.Debug = true
+			}
+			if _, err := cmdutil.OutputFormat(cmd); err != nil {
+				return err
+			}
+			return nil
+		},
+	}
+	root.SetVersionTemplate("sigsentry {{.Version}}\n")
+	pf := root.PersistentFlags()
+	pf.Bool("debug", false, "Trace HTTP requests and responses on stderr (secrets redacted)")
+	pf.BoolP("quiet", "q", false, "Print only results and errors")
+	pf.Bool("no-color", false, "Disable colour (also NO_COLOR)")
+	pf.StringP("output", "o", "table", "Output format: table, json or markdown")
+	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return flagError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+	})
+	root.AddGroup(&cobra.Group{ID: "core", Title: "Core commands:"})
+	for _, c := range commands(f) {
+		if c.GroupID == "" && !strings.HasPrefix(c.Name(), "completion") {
+			c.GroupID = "core"
+		}
+		root.AddCommand(c)
+	}
+	root.SetCompletionCommandGroupID("core")
+	return root
+}

@@ -1,0 +1,37 @@
+package cmdutil
+
+import (
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+)
+
+// Factory holds every dependency a command may need. Fallible ones are
+// built lazily by func fields, wired in one place (internal/cli/factory.go),
+// and replaced by fakes in tests.
+type Factory struct {
+	IO *iostreams.IOStreams
+	// Version, Commit and Date describe the build.
+	Version, Commit, Date string
+
+	// Getenv reads the environment (tests replace it).
+	Getenv func(string) string
+	// Now is the clock.
+	Now func() time.Time
+
+	// ConfigStore is the config folder's reader/writer.
+	ConfigStore func() (*config.Store, error)
+	// Config is the effective configuration (file + environment).
+	Config func() (*config.Config, error)
+	// CacheDir is the cache folder.
+	CacheDir func() (string, error)
+	// Bitbucket is an authenticated API client built from the active credential.
+	Bitbucket func() (*bitbucket.Client, error)
+	// BitbucketWith builds a client with the given authenticator (nil: none),
+	// for verifying a credential before it is stored.
+	BitbucketWith func(auth bitbucket.Authenticator) (*bitbucket.Client, error)
+	// Browser opens a URL in the user's browser.
+	Browser func(url string) error
+}

@@ -1,0 +1,206 @@
+// Package config is sigsentry's only importer of viper. It owns the typed
+// configuration, the XDG paths, and atomic, locked writes of config.yaml.
+//
+// Reads merge defaults, the file and SIGSENTRY_* environment variables (as
+// viper does). Writes go through Update, which locks the file, re-reads what
+// is on disk (never the environment), applies a change and replaces the file
+// atomically, so concurrent writers lose nothing and env values never leak
+// into the file. No secret is ever stored here.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/viper"
+)
+
+// FileName is the config file's name inside the config folder.
+const FileName = "config.yaml"
+
+// Defaults.
+const (
+	DefaultAPIURL       = "https://api.bitbucket.org/2.0"
+	DefaultOAuthURL     = "https://bitbucket.org/site/oauth2"
+	DefaultLookbackDays = 30
+	// MaxLookbackDays bounds --lookback-days: a year of history.
+	MaxLookbackDays = 365
+)
+
+// Repo is one registered repository.
+type Repo struct {
+	// Name is workspace/slug as the user registered it (case kept).
+	Name         string    `yaml:"name" mapstructure:"name" json:"repo"`
+	MainBranch   string    `yaml:"main_branch,omitempty" mapstructure:"main_branch" json:"main_branch"`
+	LookbackDays int       `yaml:"lookback_days,omitempty" mapstructure:"lookback_days" json:"lookback_days"`
+	AddedAt      time.Time `yaml:"added_at,omitempty" mapstructure:"added_at" json:"added_at"`
+}
+
+// Account is the detected, non-secret account data.
+type Account struct {
+	// Method is the stored credential's kind: oauth, api-token, app-password or token.
+	Method      string `yaml:"method,omitempty" mapstructure:"method"`
+	UUID        string `yaml:"uuid,omitempty" mapstructure:"uuid"`
+	AccountID   string `yaml:"account_id,omitempty" mapstructure:"account_id"`
+	DisplayName string `yaml:"display_name,omitempty" mapstructure:"display_name"`
+	Nickname    string `yaml:"nickname,omitempty" mapstructure:"nickname"`
+	// Username is the login or email used for Basic credentials (not secret).
+	Username string `yaml:"username,omitempty" mapstructure:"username"`
+}
+
+// CodeMapping maps a stack-trace path prefix to a repository path prefix.
+type CodeMapping struct {
+	Repo       string `yaml:"repo" mapstructure:"repo"`
+	StackRoot  string `yaml:"stack_root" mapstructure:"stack_root"`
+	SourceRoot string `yaml:"source_root" mapstructure:"source_root"`
+}
+
+// Bitbucket is the bitbucket: section.
+type Bitbucket struct {
+	APIURL       string  `yaml:"api_url,omitempty" mapstructure:"api_url"`
+	OAuthURL     string  `yaml:"oauth_url,omitempty" mapstructure:"oauth_url"`
+	Workspace    string  `yaml:"workspace,omitempty" mapstructure:"workspace"`
+	LookbackDays int     `yaml:"lookback_days,omitempty" mapstructure:"lookback_days"`
+	Repositories []Repo  `yaml:"repositories,omitempty" mapstructure:"repositories"`
+	Account      Account `yaml:"account,omitempty" mapstructure:"account"`
+	// MaxInFlight bounds concurrent API requests (default 8).
+	MaxInFlight int `yaml:"max_in_flight,omitempty" mapstructure:"max_in_flight"`
+}
+
+// OAuth is the oauth: section (the consumer key; the secret is never here).
+type OAuth struct {
+	ClientID     string `yaml:"client_id,omitempty" mapstructure:"client_id"`
+	CallbackPort int    `yaml:"callback_port,omitempty" mapstructure:"callback_port"`
+}
+
+// Config is the whole configuration.
+type Config struct {
+	Bitbucket    Bitbucket     `yaml:"bitbucket" mapstructure:"bitbucket"`
+	OAuth        OAuth         `yaml:"oauth,omitempty" mapstructure:"oauth"`
+	CodeMappings []CodeMapping `yaml:"code_mappings,omitempty" mapstructure:"code_mappings"`
+	// Extra keeps top-level keys this version does not know, so a write
+	// does not drop them.
+	Extra map[string]any `yaml:",inline" mapstructure:",remain"`
+}
+
+// Repo finds a registered repository by name, case-insensitively.
+func (c *Config) Repo(name string) (Repo, bool) {
+	for _, r := range c.Bitbucket.Repositories {
+		if strings.EqualFold(r.Name, name) {
+			return r, true
+		}
+	}
+	return Repo{}, false
+}
+
+// Dir returns the config folder: SIGSENTRY_CONFIG_DIR, else
+// $XDG_CONFIG_HOME/sigsentry (the OS's user config folder elsewhere).
+func Dir(getenv func(string) string) (string, error) {
+	if d := getenv("SIGSENTRY_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	if x := getenv("XDG_CONFIG_HOME"); x != "" {
+		return filepath.Join(x, "sigsentry"), nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the config folder: %w (set SIGSENTRY_CONFIG_DIR)", err)
+	}
+	return filepath.Join(d, "sigsentry"), nil
+}
+
+// CacheDir returns the cache folder: SIGSENTRY_CACHE_DIR, else
+// $XDG_CACHE_HOME/sigsentry (the OS's user cache folder elsewhere).
+func CacheDir(getenv func(string) string) (string, error) {
+	if d := getenv("SIGSENTRY_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	if x := getenv("XDG_CACHE_HOME"); x != "" {
+		return filepath.Join(x, "sigsentry"), nil
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("finding the cache folder: %w (set SIGSENTRY_CACHE_DIR)", err)
+	}
+	return filepath.Join(d, "sigsentry"), nil
+}
+
+// Store reads and writes the config in one folder.
+type Store struct {
+	Dir    string
+	Getenv func(string) string
+}
+
+// Path is the config file's path.
+func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
+
+// envKeys are the scalar keys that SIGSENTRY_* variables may override.
+var envKeys = []string{
+	"bitbucket.api_url", "bitbucket.oauth_url", "bitbucket.workspace",
+	"bitbucket.lookback_days", "bitbucket.max_in_flight",
+	"oauth.client_id", "oauth.callback_port",
+}
+
+// Load returns the effective configuration: defaults, then the file, then
+// SIGSENTRY_* environment variables. A missing file is not an error.
+func (s *Store) Load() (*Config, error) {
+	getenv := s.getenv()
+	v := viper.New()
+	v.SetConfigType("yaml")
+	v.SetDefault("bitbucket.api_url", DefaultAPIURL)
+	v.SetDefault("bitbucket.oauth_url", DefaultOAuthURL)
+	v.SetDefault("bitbucket.lookback_days", DefaultLookbackDays)
+	data, err := os.ReadFile(s.Path())
+	switch {
+	case err == nil:
+		if _, perr := parse(s.Path(), data); perr != nil {
+			return nil, perr
+		}
+		if err := v.ReadConfig(strings.NewReader(string(data))); err != nil {
+			return nil, fmt.Errorf("reading config file %s: %w", s.Path(), err)
+		}
+	case errors.Is(err, os.ErrNotExist):
+	default:
+		return nil, fmt.Errorf("reading config file: %w", err)
+	}
+	for _, k := range envKeys {
+		env := "SIGSENTRY_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
+		if val := getenv(env); val != "" {
+			v.Set(k, val)
+		}
+	}
+	// The contract's SIGSENTRY_BITBUCKET_API_URL etc. are also spelled
+	// without the section for the OAuth URL.
+	if val := getenv("SIGSENTRY_BITBUCKET_OAUTH_URL"); val != "" {
+		v.Set("bitbucket.oauth_url", val)
+	}
+	var c Config
+	if err := v.Unmarshal(&c); err != nil {
+		return nil, fmt.Errorf("config file %s: %w", s.Path(), err)
+	}
+	if list := getenv("SIGSENTRY_BITBUCKET_REPOSITORIES"); list != "" {
+		c.Bitbucket.Repositories = nil
+		for _, name := range strings.FieldsFunc(list, func(r rune) bool {
+			return r == ',' || r == ' ' || r == '\n' || r == '\t' || r == ';'
+		}) {
+			c.Bitbucket.Repositories = append(c.Bitbucket.Repositories, Repo{Name: name})
+		}
+	}
+	if c.Bitbucket.LookbackDays <= 0 {
+		c.Bitbucket.LookbackDays = DefaultLookbackDays
+	}
+	c.Bitbucket.APIURL = strings.TrimRight(c.Bitbucket.APIURL, "/")
+	c.Bitbucket.OAuthURL = strings.TrimRight(c.Bitbucket.OAuthURL, "/")
+	return &c, nil
+}
+
+func (s *Store) getenv() func(string) string {
+	if s.Getenv != nil {
+		return s.Getenv
+	}
+	return os.Getenv
+}

@@ -1,0 +1,110 @@
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gofrs/flock"
+	"go.yaml.in/yaml/v3"
+)
+
+// LockTimeout bounds how long Update waits for another writer.
+var LockTimeout = 30 * time.Second
+
+// parse decodes the on-disk file; the error names the file and the line.
+func parse(path string, data []byte) (*Config, error) {
+	var c Config
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("config file %s cannot be parsed (fix or move it; sigsentry will not overwrite it): %w", path, err)
+	}
+	return &c, nil
+}
+
+// ReadFile returns what is in the config file, without defaults or the
+// environment. A missing file gives an empty Config.
+func (s *Store) ReadFile() (*Config, error) {
+	data, err := os.ReadFile(s.Path())
+	if errors.Is(err, os.ErrNotExist) {
+		return &Config{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading config file: %w", err)
+	}
+	return parse(s.Path(), data)
+}
+
+// Update changes the config file under an exclusive lock: it re-reads the
+// file, calls fn on what is on disk, and atomically replaces the file with
+// the result (temporary file, fsync, rename). If fn returns an error nothing
+// is written. A file that cannot be parsed is never overwritten.
+func (s *Store) Update(fn func(*Config) error) error {
+	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
+		return fmt.Errorf("creating config folder: %w", err)
+	}
+	lock := flock.New(s.Path() + ".lock")
+	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
+	defer cancel()
+	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
+	if err != nil || !ok {
+		return fmt.Errorf("locking config file %s: another sigsentry seems to hold it: %v", s.Path(), err)
+	}
+	defer func() { _ = lock.Unlock() }()
+
+	c, err := s.ReadFile()
+	if err != nil {
+		return err
+	}
+	if err := fn(c); err != nil {
+		return err
+	}
+	data, err := yaml.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("encoding config: %w", err)
+	}
+	return WriteFileAtomic(s.Path(), data, 0o600)
+}
+
+// WriteFileAtomic writes data to path through a temporary file in the same
+// folder, fsyncs it and renames it over path, so readers see the old or the
+// new content and never a torn one, even on a full disk or a crash.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	tmp := f.Name()
+	cleanup := func() { _ = os.Remove(tmp) }
+	if err := f.Chmod(perm); err != nil {
+		f.Close()
+		cleanup()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		cleanup()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		cleanup()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		cleanup()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		cleanup()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
