@@ -18,9 +18,9 @@ import (
 func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 	f := &cmdutil.Factory{
 		IO:      io,
-		Version: version,
-		Commit:  commit,
-		Date:    date,
+		Version: buildVersion,
+		Commit:  buildCommit,
+		Date:    buildDate,
 		Getenv:  os.Getenv,
 		Now:     time.Now,
 	}
@@ -65,7 +65,7 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 			BaseURL:     c.Bitbucket.APIURL,
 			Auth:        auth,
 			MaxInFlight: c.Bitbucket.MaxInFlight,
-			UserAgent:   "sigsentry/" + version,
+			UserAgent:   "sigsentry/" + buildVersion,
 		}
 		if f.IO.Debug {
 			opts.Debug = f.IO.ErrOut

@@ -18,9 +18,9 @@ import (
 
 // Build information, set through -ldflags "-X ...".
 var (
-	version = "dev"
-	commit  = ""
-	date    = ""
+	buildVersion = "dev"
+	buildCommit  = ""
+	buildDate    = ""
 )
 
 // Main runs sigsentry with args and returns the process exit code.
@@ -119,7 +119,7 @@ with the evidence behind each one.`,
   sigsentry analyze --local . --signal trace.txt`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Version:       version,
+		Version:       buildVersion,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if v, _ := cmd.Flags().GetBool("no-color"); v {
 				f.IO.NoColor = true
