@@ -1,0 +1,39 @@
+package sample
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPanicPointsAtTheBug(t *testing.T) {
+	final := Final()
+	trace := Panic(final)
+	lines := strings.Split(final["cart/total.go"], "\n")
+	want := "/build/checkout-api/cart/total.go:"
+	i := strings.Index(trace, want)
+	if i < 0 {
+		t.Fatalf("trace has no cart/total.go frame:\n%s", trace)
+	}
+	var n int
+	for _, ch := range trace[i+len(want):] {
+		if ch < '0' || ch > '9' {
+			break
+		}
+		n = n*10 + int(ch-'0')
+	}
+	if n < 1 || !strings.Contains(lines[n-1], "c.Coupon.Percent") {
+		t.Fatalf("got frame line %d, want the line of c.Coupon.Percent", n)
+	}
+	if strings.Contains(trace, "{{") {
+		t.Fatalf("unfilled placeholder in trace:\n%s", trace)
+	}
+	culprits := 0
+	for _, c := range History() {
+		if c.Culprit {
+			culprits++
+		}
+	}
+	if culprits != 1 {
+		t.Fatalf("got %d culprit commits, want 1", culprits)
+	}
+}
