@@ -43,6 +43,9 @@ type MappedFrame struct {
 	signal.Frame
 	Repo string `json:"repo,omitempty"`
 	Path string `json:"path"`
+	// Note says how the path was mapped when that is worth knowing: a
+	// configured code mapping, or other equally good matches.
+	Note string `json:"note,omitempty"`
 }
 
 // Evidence is one reason a commit is suspected.

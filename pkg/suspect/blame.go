@@ -1,0 +1,229 @@
+package suspect
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+)
+
+// lineStep is what one commit's diff of one file says about a frame line L
+// given on that commit's new side.
+type lineStep struct {
+	// hit is set when L is one of the commit's added lines.
+	hit     bool
+	hitHunk int
+	// parent is L translated to the parent's version (for an added line:
+	// the position it was inserted at).
+	parent int
+	// dist is the distance from L to the nearest changed line (-1: the
+	// file has no hunks), near the hunk holding it.
+	dist     int
+	nearHunk int
+	nearLine int
+}
+
+// stepLine translates line l (new side of f) through f's hunks.
+// Hunks are expected in file order, as git prints them.
+func stepLine(f *diffstat.File, l int) lineStep {
+	st := lineStep{parent: l, dist: -1, hitHunk: -1, nearHunk: -1}
+	shift := 0 // sum of (OldLines - NewLines) over hunks above l
+	done := false
+	for i := range f.Hunks {
+		h := &f.Hunks[i]
+		nearest(h, i, l, &st)
+		if done {
+			continue
+		}
+		if h.NewLines == 0 {
+			// Pure deletion after new line NewStart.
+			if l <= h.NewStart {
+				st.parent = l + shift
+				done = true
+				continue
+			}
+			shift += h.OldLines
+			continue
+		}
+		end := h.NewStart + h.NewLines - 1
+		if l < h.NewStart {
+			st.parent = l + shift
+			done = true
+			continue
+		}
+		if l > end {
+			shift += h.OldLines - h.NewLines
+			continue
+		}
+		// Inside the hunk.
+		addedBefore := 0
+		for _, a := range h.Added {
+			if a.N == l {
+				st.hit = true
+				st.hitHunk = i
+			}
+			if a.N < l {
+				addedBefore++
+			}
+		}
+		ctx := (l - h.NewStart) - addedBefore
+		o := h.OldStart + ctx
+		if h.OldLines == 0 {
+			// Pure insertion: OldStart is the line before it.
+			o = h.OldStart + 1
+		} else {
+			for _, r := range h.Removed {
+				if r.N <= o {
+					o++
+				} else {
+					break
+				}
+			}
+		}
+		if o < 1 {
+			o = 1
+		}
+		st.parent = o
+		done = true
+	}
+	if !done {
+		st.parent = l + shift
+	}
+	if st.parent < 1 {
+		st.parent = 1
+	}
+	return st
+}
+
+// nearest updates st with the distance from new-side line l to hunk h's
+// changed lines. Removed lines are placed on the new side at the hunk's
+// offset and are never closer than one line (the frame's own line was not
+// removed: it exists at signal time).
+func nearest(h *diffstat.Hunk, i, l int, st *lineStep) {
+	for _, a := range h.Added {
+		d := abs(a.N - l)
+		if st.dist < 0 || d < st.dist {
+			st.dist, st.nearHunk, st.nearLine = d, i, a.N
+		}
+	}
+	for _, r := range h.Removed {
+		pos := h.NewStart + (r.N - h.OldStart)
+		d := abs(pos - l)
+		if d < 1 {
+			d = 1
+		}
+		if st.dist < 0 || d < st.dist {
+			st.dist, st.nearHunk, st.nearLine = d, i, pos
+		}
+	}
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// hunkHeader formats h as git prints it: "@@ -a,b +c,d @@ section".
+func hunkHeader(h *diffstat.Hunk) string {
+	s := fmt.Sprintf("@@ -%d,%d +%d,%d @@", h.OldStart, h.OldLines, h.NewStart, h.NewLines)
+	if h.Section != "" {
+		s += " " + h.Section
+	}
+	return s
+}
+
+// funcIdent returns the identifier that names a frame's function: the last
+// identifier component, with Go closure suffixes (.func1, .gowrap2) and
+// argument lists removed. "(*Server).handle" -> "handle",
+// "com.acme.Cart.total" -> "total", "Cart#total" -> "total",
+// "Ns.Class.Method(Int32 x)" -> "Method".
+func funcIdent(fn string) string {
+	fn = strings.TrimSpace(fn)
+	if strings.HasSuffix(fn, ")") {
+		// "Method(Int32 x)": drop an argument list that follows a name.
+		if i := strings.IndexByte(fn, '('); i > 0 && isIdentByte(fn[i-1]) {
+			fn = fn[:i]
+		}
+	}
+	parts := strings.FieldsFunc(fn, func(r rune) bool {
+		return !(r < 128 && isIdentByte(byte(r)) || r > 127)
+	})
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := parts[i]
+		if isClosureSuffix(p) || p[0] >= '0' && p[0] <= '9' {
+			continue
+		}
+		switch p {
+		case "lambda", "anonymous", "module", "listcomp", "genexpr", "dictcomp", "setcomp", "top":
+			return "" // a generic name that no hunk header defines
+		}
+		return p
+	}
+	return ""
+}
+
+func isClosureSuffix(p string) bool {
+	for _, pre := range []string{"func", "gowrap", "deferwrap"} {
+		if strings.HasPrefix(p, pre) && len(p) > len(pre) && allDigits(p[len(pre):]) {
+			return true
+		}
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// sectionIdent returns the name defined by a hunk header's section (the
+// line git found above the hunk): "func (s *Server) handle(w ...) {" ->
+// "handle", "static int foo(struct bar *b)" -> "foo", "def total(self):" ->
+// "total", "class Cart:" -> "Cart".
+func sectionIdent(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] != '(' {
+			continue
+		}
+		j := i
+		for j > 0 && (s[j-1] == ' ' || s[j-1] == '\t') {
+			j--
+		}
+		k := j
+		for k > 0 && isIdentByte(s[k-1]) {
+			k--
+		}
+		id := s[k:j]
+		switch id {
+		case "", "func", "fn", "def", "if", "for", "while", "switch", "return", "sizeof", "catch", "function", "async", "typeof", "__attribute__":
+			continue
+		}
+		if id[0] >= '0' && id[0] <= '9' {
+			continue
+		}
+		return id
+	}
+	// No call shape: the last identifier before ':' or '{' ("class Cart:",
+	// "struct foo {", "module Shop").
+	end := len(s)
+	if i := strings.IndexAny(s, ":{=<"); i >= 0 {
+		end = i
+	}
+	fields := strings.FieldsFunc(s[:end], func(r rune) bool { return !(r < 128 && isIdentByte(byte(r))) })
+	for i := len(fields) - 1; i >= 0; i-- {
+		if f := fields[i]; f != "" && !(f[0] >= '0' && f[0] <= '9') {
+			return f
+		}
+	}
+	return ""
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

@@ -1,0 +1,646 @@
+package suspect
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+)
+
+// Formula is the scoring formula, quoted by the documentation.
+const Formula = `raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c), for commits with S > 0
+  w(f)   = 0.7^k, k = the frame's position among in-app frames (0 = nearest the crash)
+  S(c,f) = 1.0*line + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
+    line      = 1 if c added the frame's line (windowed blame through newer commits' hunks)
+    function  = 1 if a hunk of c in the frame's file names the frame's function in its header
+    proximity = 1/(1 + d/10), d = lines from the frame's line to c's nearest changed line
+                (only for commits at or newer than the line's blamed commit)
+    file      = 1 if c touched the frame's file; n = newer candidates that touched it since
+  D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
+  P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
+  T(c)   = 0.15 * sum of idf(t) over symptom words t found in c's message or changed lines / sum of idf(t) over all symptom words,
+           idf(t) = ln(1 + N/df(t)) over the N candidates
+  R(c)   = 0.05 * 2^(-age/7 days), age = signal time - commit time
+score(c) = 1 - exp(-raw(c))   (0..1); ties: higher score, then newer commit, then smaller hash`
+
+// Weights of the formula (see Formula).
+const (
+	wLine      = 1.0
+	wFunction  = 0.5
+	wProximity = 0.3
+	wFile      = 0.15
+	frameDecay = 0.7
+	proxScale  = 10.0
+	wText      = 0.15
+	wRecency   = 0.05
+	halfLife   = 7 * 24 * time.Hour
+
+	penaltyMerge      = 0.5
+	penaltyWhitespace = 0.2
+	penaltyRename     = 0.1
+
+	// maxWalk bounds how many commits one frame's blame walk visits.
+	maxWalk = 500
+	// maxEvidence bounds the evidence kept per suspect.
+	maxEvidence = 8
+)
+
+// Evidence kinds.
+const (
+	KindLine      = "line"
+	KindFunction  = "function"
+	KindProximity = "proximity"
+	KindFile      = "file"
+	KindText      = "text"
+	KindRecency   = "recency"
+)
+
+// Abstention reasons.
+const (
+	ReasonNoFrames     = "no confident suspect: the signal has no frames"
+	ReasonNoInApp      = "no confident suspect: no in-app frames"
+	ReasonNoMapping    = "no confident suspect: no frame maps to a repository file"
+	ReasonNoCandidates = "no confident suspect: no candidate commit at or before the signal time"
+	ReasonNoTouch      = "no confident suspect: no candidate touched any frame's file"
+	ReasonTextOnly     = "no confident suspect: best evidence is only text or recency (no candidate touched any frame's file)"
+)
+
+// candInfo is one candidate with what the index precomputes about it.
+type candInfo struct {
+	*Candidate
+	unix    int64
+	files   int
+	damp    float64
+	penalty float64
+	flags   []string
+}
+
+// touch is one candidate's entry for one file.
+type touch struct {
+	ci int32 // index into Index.cands (newest first)
+	fi int32 // index into the candidate's Change.Files
+}
+
+// Index holds candidates indexed by the files they touched, built once and
+// used to rank many signals. It is safe for concurrent Rank calls.
+type Index struct {
+	opts    Options
+	cands   []candInfo
+	touches map[fileTarget][]touch
+	paths   *pathIndex
+	text    textIndex
+	newest  int64
+}
+
+// NewIndex indexes cands (from one or more repositories) for ranking.
+// Candidates without a Change can still be ranked on text and recency but
+// never carry structural evidence.
+func NewIndex(cands []Candidate, opts Options) *Index {
+	if opts.Top <= 0 {
+		opts.Top = 5
+	}
+	idx := &Index{
+		opts:    opts,
+		touches: map[fileTarget][]touch{},
+		paths:   newPathIndex(opts.Mappings),
+		text:    textIndex{postings: map[string][]int32{}},
+	}
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	// Newest first; equal dates keep the caller's order (git log order).
+	sort.SliceStable(order, func(a, b int) bool {
+		return cands[order[a]].Commit.Date.After(cands[order[b]].Commit.Date)
+	})
+	idx.cands = make([]candInfo, len(cands))
+	for i, oi := range order {
+		c := &cands[oi]
+		ci := candInfo{Candidate: c, unix: c.Commit.Date.Unix(), penalty: 1}
+		if c.Change != nil {
+			ci.files = len(c.Change.Files)
+		}
+		ci.damp = math.Log(3) / math.Log(2+float64(max(ci.files, 1)))
+		if c.Commit.IsMerge() {
+			ci.penalty *= penaltyMerge
+			ci.flags = append(ci.flags, "merge commit")
+		}
+		if c.Change != nil && len(c.Change.Files) > 0 {
+			if renameOnly(c.Change.Files) {
+				ci.penalty *= penaltyRename
+				ci.flags = append(ci.flags, "rename-only")
+			} else if whitespaceOnly(c.Change.Files) {
+				ci.penalty *= penaltyWhitespace
+				ci.flags = append(ci.flags, "whitespace-only")
+			}
+		}
+		idx.cands[i] = ci
+		if i == 0 || ci.unix > idx.newest {
+			idx.newest = ci.unix
+		}
+		if c.Change != nil {
+			for fi := range c.Change.Files {
+				f := &c.Change.Files[fi]
+				t := touch{ci: int32(i), fi: int32(fi)}
+				idx.touches[fileTarget{c.Repo, f.Path}] = append(idx.touches[fileTarget{c.Repo, f.Path}], t)
+				idx.paths.add(c.Repo, f.Path)
+				if f.OldPath != "" && f.OldPath != f.Path {
+					idx.touches[fileTarget{c.Repo, f.OldPath}] = append(idx.touches[fileTarget{c.Repo, f.OldPath}], t)
+					idx.paths.add(c.Repo, f.OldPath)
+				}
+			}
+		}
+		idx.text.add(int32(i), c)
+	}
+	repos := make([]string, 0, len(opts.RepoFiles))
+	for r := range opts.RepoFiles {
+		repos = append(repos, r)
+	}
+	sort.Strings(repos)
+	for _, r := range repos {
+		for _, p := range opts.RepoFiles[r] {
+			idx.paths.add(r, p)
+		}
+	}
+	return idx
+}
+
+// Rank is NewIndex(cands, opts).Rank(sig), for a single signal.
+func Rank(sig signal.Signal, cands []Candidate, opts Options) Result {
+	return NewIndex(cands, opts).Rank(sig)
+}
+
+// renameOnly reports whether every file was renamed without changed lines.
+func renameOnly(files []diffstat.File) bool {
+	for i := range files {
+		f := &files[i]
+		if f.Status != diffstat.Renamed || f.LinesAdded+f.LinesRemoved > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// whitespaceOnly reports whether the added and removed lines are the same
+// multiset once whitespace is ignored (and something changed).
+func whitespaceOnly(files []diffstat.File) bool {
+	counts := map[string]int{}
+	n := 0
+	for i := range files {
+		f := &files[i]
+		if f.Binary || (f.LinesAdded+f.LinesRemoved > 0 && len(f.Hunks) == 0) {
+			return false
+		}
+		for hi := range f.Hunks {
+			h := &f.Hunks[hi]
+			for _, l := range h.Added {
+				counts[stripSpace(l.Text)]++
+				n++
+			}
+			for _, l := range h.Removed {
+				counts[stripSpace(l.Text)]--
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		return false
+	}
+	for _, v := range counts {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+func stripSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n', '\v', '\f':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// feat is what one frame says about one commit.
+type feat struct {
+	line, function bool
+	prox           float64
+	file           float64
+	s              float64
+	ev             []scoredEvidence
+}
+
+// scoredEvidence orders evidence by strength.
+type scoredEvidence struct {
+	Evidence
+	weight float64
+}
+
+// acc accumulates one commit's score over frames.
+type acc struct {
+	structural float64
+	ev         []scoredEvidence
+}
+
+// Rank ranks the candidates for one signal.
+func (idx *Index) Rank(sig signal.Signal) Result {
+	res := Result{Signal: sig, Frames: make([]MappedFrame, len(sig.Frames)), Suspects: []Suspect{}}
+	limit := int64(math.MaxInt64)
+	at := idx.opts.At
+	if sig.Timestamp != nil {
+		at = *sig.Timestamp
+	}
+	if !at.IsZero() {
+		limit = at.Unix()
+	}
+	ref := limit
+	if at.IsZero() {
+		ref = idx.newest
+	}
+	targets := make([][]fileTarget, len(sig.Frames))
+	inApp, mapped := 0, 0
+	for i, f := range sig.Frames {
+		mf := MappedFrame{Frame: f}
+		t, note := idx.paths.mapFrame(f)
+		if len(t) > 0 {
+			mf.Repo, mf.Path = t[0].repo, t[0].path
+		}
+		mf.Note = note
+		res.Frames[i] = mf
+		targets[i] = t
+		if f.InApp {
+			inApp++
+			if len(t) > 0 {
+				mapped++
+			}
+		}
+	}
+	first := sort.Search(len(idx.cands), func(i int) bool { return idx.cands[i].unix <= limit })
+	switch {
+	case len(sig.Frames) == 0:
+		return abstain(res, ReasonNoFrames)
+	case inApp == 0:
+		return abstain(res, ReasonNoInApp)
+	case mapped == 0:
+		return abstain(res, ReasonNoMapping)
+	case first == len(idx.cands):
+		return abstain(res, ReasonNoCandidates)
+	}
+
+	accs := map[int32]*acc{}
+	type seenKey struct {
+		t    fileTarget
+		line int
+	}
+	seen := map[seenKey]bool{}
+	k := 0
+	for i, f := range sig.Frames {
+		if !f.InApp {
+			continue
+		}
+		w := math.Pow(frameDecay, float64(k))
+		k++
+		ident := funcIdent(f.Function)
+		feats := map[int32]*feat{}
+		for _, t := range targets[i] {
+			sk := seenKey{t, f.Line}
+			if seen[sk] {
+				continue // recursion: the same line again adds nothing
+			}
+			seen[sk] = true
+			idx.walk(t, f, ident, limit, feats)
+		}
+		for ci, ft := range feats {
+			a := accs[ci]
+			if a == nil {
+				a = &acc{}
+				accs[ci] = a
+			}
+			c := &idx.cands[ci]
+			ft.s = wLine*b2f(ft.line) + wFunction*b2f(ft.function) + c.damp*(wProximity*ft.prox+wFile*ft.file)
+			a.structural += w * ft.s
+			for _, e := range ft.ev {
+				e.weight *= w
+				a.ev = append(a.ev, e)
+			}
+		}
+	}
+	if len(accs) == 0 {
+		if idx.textMatches(sig.Symptoms, first) {
+			return abstain(res, ReasonTextOnly)
+		}
+		return abstain(res, ReasonNoTouch)
+	}
+
+	textScores := idx.textScores(sig.Symptoms, accs)
+	type scored struct {
+		ci  int32
+		raw float64
+	}
+	list := make([]scored, 0, len(accs))
+	for ci, a := range accs {
+		c := &idx.cands[ci]
+		raw := c.penalty * a.structural
+		if ts, ok := textScores[ci]; ok {
+			raw += ts.score
+			a.ev = append(a.ev, ts.ev)
+		}
+		age := time.Duration(ref-c.unix) * time.Second
+		if age < 0 {
+			age = 0
+		}
+		r := wRecency * math.Exp2(-float64(age)/float64(halfLife))
+		raw += r
+		a.ev = append(a.ev, scoredEvidence{Evidence{Kind: KindRecency, Detail: recencyDetail(age, !at.IsZero())}, 0})
+		list = append(list, scored{ci, raw})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.raw != b.raw {
+			return a.raw > b.raw
+		}
+		ca, cb := &idx.cands[a.ci], &idx.cands[b.ci]
+		if ca.unix != cb.unix {
+			return ca.unix > cb.unix
+		}
+		if ca.Commit.Hash != cb.Commit.Hash {
+			return ca.Commit.Hash < cb.Commit.Hash
+		}
+		return ca.Repo < cb.Repo
+	})
+	if len(list) > idx.opts.Top {
+		list = list[:idx.opts.Top]
+	}
+	for i, s := range list {
+		c := &idx.cands[s.ci]
+		a := accs[s.ci]
+		ev := a.ev
+		sort.SliceStable(ev, func(i, j int) bool {
+			if kindOrder(ev[i].Kind) != kindOrder(ev[j].Kind) {
+				return kindOrder(ev[i].Kind) < kindOrder(ev[j].Kind)
+			}
+			return ev[i].weight > ev[j].weight
+		})
+		out := make([]Evidence, 0, min(len(ev), maxEvidence)+1)
+		for _, e := range ev {
+			if len(out) == maxEvidence {
+				break
+			}
+			out = append(out, e.Evidence)
+		}
+		for _, fl := range c.flags {
+			out = append(out, Evidence{Kind: "penalty", Detail: fl})
+		}
+		res.Suspects = append(res.Suspects, Suspect{
+			Rank:     i + 1,
+			Repo:     c.Repo,
+			Hash:     c.Commit.Hash,
+			Score:    math.Round((1-math.Exp(-s.raw))*1e4) / 1e4,
+			Evidence: out,
+			Commit:   c.Commit,
+		})
+	}
+	return res
+}
+
+func abstain(res Result, reason string) Result {
+	res.Abstained = true
+	res.Reason = reason
+	return res
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func kindOrder(k string) int {
+	switch k {
+	case KindLine:
+		return 0
+	case KindFunction:
+		return 1
+	case KindProximity:
+		return 2
+	case KindFile:
+		return 3
+	case KindText:
+		return 4
+	case KindRecency:
+		return 5
+	}
+	return 6
+}
+
+// walk blames frame f's line in file t through the candidates that touched
+// it, newest to oldest, following renames, and records features in feats.
+func (idx *Index) walk(t fileTarget, f signal.Frame, ident string, limit int64, feats map[int32]*feat) {
+	list := idx.touches[t]
+	pos := sort.Search(len(list), func(i int) bool { return idx.cands[list[i].ci].unix <= limit })
+	path := t.path
+	line := f.Line
+	lineDone := line <= 0
+	newer := 0
+	for steps := 0; pos < len(list) && steps < maxWalk; steps++ {
+		tc := list[pos]
+		c := &idx.cands[tc.ci]
+		file := &c.Change.Files[tc.fi]
+		if file.Path != path {
+			// Listed under its old path: the commit renamed path away, so
+			// in this walk the file did not exist yet under this name.
+			pos++
+			continue
+		}
+		ft := feats[tc.ci]
+		if ft == nil {
+			ft = &feat{}
+			feats[tc.ci] = ft
+		}
+		where := frameWhere(f)
+		var st lineStep
+		if line > 0 {
+			st = stepLine(file, line)
+		}
+		if !lineDone && st.hit {
+			lineDone = true
+			if !ft.line {
+				ft.line = true
+				h := &file.Hunks[st.hitHunk]
+				d := fmt.Sprintf("added line %d of %s%s", line, path, where)
+				if line != f.Line || path != t.path {
+					d = fmt.Sprintf("added line %d of %s (now line %d of %s)%s", line, path, f.Line, t.path, where)
+				}
+				ft.ev = append(ft.ev, scoredEvidence{Evidence{Kind: KindLine, File: path, Line: line, Hunk: hunkHeader(h), Detail: d}, wLine})
+			}
+		} else if line > 0 && st.dist >= 0 && !lineDone {
+			p := 1 / (1 + float64(st.dist)/proxScale)
+			if p > ft.prox {
+				ft.prox = p
+				h := &file.Hunks[st.nearHunk]
+				d := fmt.Sprintf("changed line %d of %s, %d lines from the frame's line %d%s", st.nearLine, path, st.dist, line, where)
+				ft.ev = appendReplacing(ft.ev, scoredEvidence{Evidence{Kind: KindProximity, File: path, Line: st.nearLine, Hunk: hunkHeader(h), Detail: d}, wProximity * p * c.damp})
+			}
+		}
+		if ident != "" && !ft.function {
+			for hi := range file.Hunks {
+				h := &file.Hunks[hi]
+				if h.Section != "" && sectionIdent(h.Section) == ident {
+					ft.function = true
+					d := fmt.Sprintf("changed %s in %s%s", ident, path, where)
+					ft.ev = append(ft.ev, scoredEvidence{Evidence{Kind: KindFunction, File: path, Line: h.NewStart, Hunk: hunkHeader(h), Detail: d}, wFunction})
+					break
+				}
+			}
+		}
+		fv := 1 / (1 + float64(newer))
+		if fv > ft.file {
+			ft.file = fv
+			d := fmt.Sprintf("touched %s%s", path, where)
+			if newer > 0 {
+				d = fmt.Sprintf("touched %s%s; %d newer commits touched it since", path, where, newer)
+			}
+			ft.ev = appendReplacing(ft.ev, scoredEvidence{Evidence{Kind: KindFile, File: path, Detail: d}, wFile * fv * c.damp})
+		}
+		newer++
+		if line > 0 {
+			line = st.parent
+		}
+		if file.Status == diffstat.Added {
+			return // the file was born here
+		}
+		if file.Status == diffstat.Renamed && file.OldPath != "" && file.OldPath != path {
+			path = file.OldPath
+			list = idx.touches[fileTarget{t.repo, path}]
+			ci := tc.ci
+			pos = sort.Search(len(list), func(i int) bool { return list[i].ci > ci })
+			continue
+		}
+		pos++
+	}
+}
+
+// appendReplacing appends e, replacing an earlier item of the same kind.
+func appendReplacing(ev []scoredEvidence, e scoredEvidence) []scoredEvidence {
+	for i := range ev {
+		if ev[i].Kind == e.Kind {
+			ev[i] = e
+			return ev
+		}
+	}
+	return append(ev, e)
+}
+
+// frameWhere describes a frame for evidence details:
+// " (the crashing frame, in (*Cart).Total)".
+func frameWhere(f signal.Frame) string {
+	who := "the crashing frame"
+	if f.Depth > 0 {
+		who = fmt.Sprintf("frame #%d", f.Depth)
+	}
+	if f.Function != "" {
+		return " (" + who + ", in " + f.Function + ")"
+	}
+	return " (" + who + ")"
+}
+
+func recencyDetail(age time.Duration, haveTime bool) string {
+	ref := "the signal"
+	if !haveTime {
+		ref = "the newest candidate"
+	}
+	switch {
+	case age < time.Hour:
+		return fmt.Sprintf("committed %d minutes before %s", int(age.Minutes()), ref)
+	case age < 48*time.Hour:
+		return fmt.Sprintf("committed %d hours before %s", int(age.Hours()), ref)
+	default:
+		return fmt.Sprintf("committed %d days before %s", int(age.Hours()/24), ref)
+	}
+}
+
+// textScore is one commit's symptom-text score and its evidence.
+type textScore struct {
+	score float64
+	ev    scoredEvidence
+}
+
+// symptomWords tokenizes symptoms into distinct words.
+func symptomWords(symptoms []string) []string {
+	var words []string
+	seen := map[string]bool{}
+	for _, s := range symptoms {
+		tokens(s, func(w string) {
+			if !seen[w] {
+				seen[w] = true
+				words = append(words, w)
+			}
+		})
+	}
+	return words
+}
+
+// textMatches reports whether any candidate at or before the signal (index
+// >= first) matches a symptom word.
+func (idx *Index) textMatches(symptoms []string, first int) bool {
+	for _, w := range symptomWords(symptoms) {
+		p := idx.text.postings[w]
+		if len(p) > 0 && int(p[len(p)-1]) >= first {
+			return true
+		}
+	}
+	return false
+}
+
+// textScores scores the commits in accs on the symptom words.
+func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]textScore {
+	words := symptomWords(symptoms)
+	if len(words) == 0 {
+		return nil
+	}
+	n := float64(len(idx.cands))
+	total := 0.0
+	idf := make([]float64, len(words))
+	for i, w := range words {
+		df := float64(len(idx.text.postings[w]))
+		idf[i] = math.Log(1 + n/math.Max(df, 1))
+		total += idf[i]
+	}
+	type m struct {
+		sum   float64
+		words []string
+	}
+	got := map[int32]*m{}
+	for i, w := range words {
+		for _, ci := range idx.text.postings[w] {
+			if _, ok := accs[ci]; !ok {
+				continue
+			}
+			x := got[ci]
+			if x == nil {
+				x = &m{}
+				got[ci] = x
+			}
+			x.sum += idf[i]
+			x.words = append(x.words, w)
+		}
+	}
+	out := make(map[int32]textScore, len(got))
+	for ci, x := range got {
+		s := wText * x.sum / total
+		ws := x.words
+		if len(ws) > 5 {
+			ws = append(ws[:5:5], "...")
+		}
+		out[ci] = textScore{s, scoredEvidence{Evidence{Kind: KindText, Detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")}, s}}
+	}
+	return out
+}
