@@ -1,8 +1,12 @@
 package sample
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPanicPointsAtTheBug(t *testing.T) {
@@ -35,5 +39,29 @@ func TestPanicPointsAtTheBug(t *testing.T) {
 	}
 	if culprits != 1 {
 		t.Fatalf("got %d culprit commits, want 1", culprits)
+	}
+}
+
+func TestBuildMatchesHistory(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	b, err := Build(context.Background(), dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := len(b.Hashes), len(History()); got != want {
+		t.Fatalf("got %d commits, want %d", got, want)
+	}
+	if b.Culprit == "" {
+		t.Fatal("no culprit hash")
+	}
+	for p, want := range Final() {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("file %s differs from the replayed history", p)
+		}
 	}
 }
