@@ -1,9 +1,44 @@
 package bitbucket
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
 )
+
+// Sentinel errors matched by errors.Is against an *APIError of the
+// corresponding HTTP status.
+var (
+	// ErrUnauthorized matches HTTP 401: missing, expired or revoked credential.
+	ErrUnauthorized = errors.New("bitbucket: unauthorized")
+	// ErrForbidden matches HTTP 403: the credential lacks a scope or permission.
+	ErrForbidden = errors.New("bitbucket: forbidden")
+	// ErrNotFound matches HTTP 404: missing, or private and not visible.
+	ErrNotFound = errors.New("bitbucket: not found")
+	// ErrGone matches HTTP 410: the endpoint was removed (CHANGE-2770).
+	ErrGone = errors.New("bitbucket: endpoint removed")
+	// ErrRateLimited matches HTTP 429 after the retries ran out.
+	ErrRateLimited = errors.New("bitbucket: rate limited")
+	// ErrServer matches any HTTP 5xx answer, 555 included.
+	ErrServer = errors.New("bitbucket: server error")
+	// ErrDiffTooLarge is returned when a diff is bigger than
+	// Options.MaxDiffBytes; it also matches HTTP 555, Bitbucket's answer when
+	// a diff or diffstat took too long to compute. Callers fall back to
+	// Diffstat.
+	ErrDiffTooLarge = errors.New("bitbucket: diff too large")
+)
+
+// StatusDiffTooLarge is Bitbucket's non-standard status for a diff that
+// timed out on the server.
+const StatusDiffTooLarge = 555
+
+// maxMessageLen caps APIError.Message and the error body shown in traces.
+const maxMessageLen = 400
 
 // APIError is a non-2xx answer from Bitbucket.
 type APIError struct {
@@ -17,14 +52,47 @@ type APIError struct {
 	Detail json.RawMessage
 	// Required and Granted are the scopes Bitbucket reported on a 403.
 	Required, Granted []string
+	// Attempts is how many times the request was sent.
+	Attempts int
+	// Waited is the total time spent backing off between those attempts.
+	Waited time.Duration
 }
 
+// Error describes the failed request and Bitbucket's message. It never holds
+// a request header.
 func (e *APIError) Error() string {
 	msg := e.Message
 	if msg == "" {
 		msg = "no message"
 	}
+	if d := e.detailText(); d != "" && !strings.Contains(msg, d) {
+		msg += " (" + d + ")"
+	}
+	if len(e.Required) > 0 || len(e.Granted) > 0 {
+		msg += fmt.Sprintf(" [required: %s; granted: %s]", scopeList(e.Required), scopeList(e.Granted))
+	}
 	return fmt.Sprintf("bitbucket: %s %s: HTTP %d: %s", e.Method, e.URL, e.StatusCode, msg)
+}
+
+// Is makes errors.Is(err, ErrNotFound) and friends work on *APIError.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == 401
+	case ErrForbidden:
+		return e.StatusCode == 403
+	case ErrNotFound:
+		return e.StatusCode == 404
+	case ErrGone:
+		return e.StatusCode == 410
+	case ErrRateLimited:
+		return e.StatusCode == 429
+	case ErrServer:
+		return e.StatusCode >= 500 && e.StatusCode <= 599
+	case ErrDiffTooLarge:
+		return e.StatusCode == StatusDiffTooLarge
+	}
+	return false
 }
 
 // IsAuth reports whether the error means the credential is missing,
@@ -34,4 +102,205 @@ func (e *APIError) IsAuth() bool { return e.StatusCode == 401 }
 // Hint is the fix for this kind of failure, in the contract's words.
 func (e *APIError) Hint() string { return hintFor(e) }
 
-func hintFor(e *APIError) string { return "" }
+func hintFor(e *APIError) string {
+	switch {
+	case e.StatusCode == 401:
+		return "the token expired or the App password / API token was revoked " +
+			"(App passwords stopped working on 2026-07-28); re-authorize with " +
+			"`sigsentry auth login` or use an API token (`sigsentry auth api-token`)"
+	case e.StatusCode == 403:
+		h := "the credential lacks the repository read permission (`repository` scope " +
+			"for OAuth and access tokens, `read:repository:bitbucket` for API tokens)"
+		if len(e.Required) > 0 || len(e.Granted) > 0 {
+			h += fmt.Sprintf("; required: %s; granted: %s", scopeList(e.Required), scopeList(e.Granted))
+		}
+		return h
+	case e.StatusCode == 404:
+		return "the repo slug is mistyped, or the repo is in a different workspace " +
+			"(or private and not visible to this account)"
+	case e.StatusCode == 410:
+		return "Bitbucket removed this endpoint (CHANGE-2770); upgrade sigsentry"
+	case e.StatusCode == 429:
+		return fmt.Sprintf("Bitbucket's hourly request limit was hit; sigsentry waited %s over %d attempts; "+
+			"rerun later (the limit is a rolling one-hour window): cached diffs are reused, "+
+			"so a rerun continues where this one stopped", e.Waited.Round(time.Millisecond), max(e.Attempts, 1))
+	case e.StatusCode == StatusDiffTooLarge:
+		return "the diff is too large for Bitbucket to compute (HTTP 555); sigsentry falls back to the diffstat"
+	case e.StatusCode >= 500:
+		return "Bitbucket answered with a server error; try again later (see https://bitbucket.status.atlassian.com)"
+	}
+	return ""
+}
+
+func scopeList(s []string) string {
+	if len(s) == 0 {
+		return "(none)"
+	}
+	return strings.Join(s, ", ")
+}
+
+// detailText is Detail when it is a JSON string.
+func (e *APIError) detailText() string {
+	var s string
+	if len(e.Detail) > 0 && json.Unmarshal(e.Detail, &s) == nil {
+		return capText(s)
+	}
+	return ""
+}
+
+// parseError builds an APIError from an error response's status and body.
+// The body may be Bitbucket's JSON envelope, plain text or an HTML page.
+func parseError(status int, contentType string, body []byte) *APIError {
+	e := &APIError{StatusCode: status}
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) > 0 && trimmed[0] == '{' {
+		var eb errorBody
+		if json.Unmarshal(trimmed, &eb) == nil && (eb.Error.Message != "" || len(eb.Error.Detail) > 0) {
+			e.Message = capText(eb.Error.Message)
+			if d := bytes.TrimSpace(eb.Error.Detail); len(d) > 0 && !bytes.Equal(d, []byte("null")) {
+				if len(d) > maxMessageLen*4 {
+					d = nil // too large to keep verbatim; scopes below still parsed
+				}
+				e.Detail = append(json.RawMessage(nil), d...)
+				e.Required, e.Granted = scopesFrom(eb.Error.Detail)
+			}
+			if len(e.Required) == 0 && len(e.Granted) == 0 {
+				e.Required, e.Granted = scopesFrom(eb.Error.Data)
+			}
+			return e
+		}
+		// OAuth-style {"error":"invalid_grant","error_description":"..."}.
+		var oe struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		if json.Unmarshal(trimmed, &oe) == nil && oe.Error != "" {
+			msg := oe.Error
+			if oe.Description != "" {
+				msg += ": " + oe.Description
+			}
+			e.Message = capText(msg)
+			return e
+		}
+	}
+	if isHTML(contentType, trimmed) {
+		e.Message = capText(htmlText(trimmed))
+		return e
+	}
+	e.Message = capText(string(trimmed))
+	return e
+}
+
+// scopesFrom extracts {"required":[...],"granted":[...]} from a detail or
+// data object; anything else yields nothing.
+func scopesFrom(raw json.RawMessage) (required, granted []string) {
+	var sc struct {
+		Required json.RawMessage `json:"required"`
+		Granted  json.RawMessage `json:"granted"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &sc) != nil {
+		return nil, nil
+	}
+	return stringsFrom(sc.Required), stringsFrom(sc.Granted)
+}
+
+// stringsFrom accepts a JSON array of strings or one string (comma or space
+// separated).
+func stringsFrom(raw json.RawMessage) []string {
+	if len(raw) == 0 {
+		return nil
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		out := list[:0]
+		for _, s := range list {
+			if s = capText(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		if len(out) == 0 {
+			return nil
+		}
+		return out
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return splitScopes(s)
+	}
+	return nil
+}
+
+// splitScopes splits a comma and/or space separated scope list.
+func splitScopes(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}
+
+func isHTML(contentType string, body []byte) bool {
+	if strings.Contains(strings.ToLower(contentType), "html") {
+		return true
+	}
+	head := bytes.ToLower(body[:min(len(body), 64)])
+	return bytes.HasPrefix(head, []byte("<!doctype html")) || bytes.HasPrefix(head, []byte("<html"))
+}
+
+// htmlText returns an HTML page's <title>, or its text with tags removed.
+func htmlText(b []byte) string {
+	lower := bytes.ToLower(b)
+	if i := bytes.Index(lower, []byte("<title>")); i >= 0 {
+		rest := b[i+len("<title>"):]
+		if j := bytes.Index(bytes.ToLower(rest), []byte("</title>")); j >= 0 {
+			if t := strings.TrimSpace(string(rest[:j])); t != "" {
+				return t
+			}
+		}
+	}
+	var out strings.Builder
+	in := false
+	for _, c := range string(b) {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>':
+			in = false
+			out.WriteByte(' ')
+		case !in:
+			out.WriteRune(c)
+		}
+	}
+	return out.String()
+}
+
+// capText collapses whitespace, drops control characters and invalid UTF-8,
+// and caps the length so that one error cannot flood a terminal.
+func capText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	space := false
+	n := 0
+	for _, r := range s {
+		if unicode.IsSpace(r) || unicode.IsControl(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			n++
+			space = false
+		}
+		if n >= maxMessageLen {
+			b.WriteString("…")
+			break
+		}
+		b.WriteRune(r)
+		n++
+	}
+	out := b.String()
+	if !utf8.ValidString(out) {
+		return strings.ToValidUTF8(out, "\uFFFD")
+	}
+	return out
+}
