@@ -1,0 +1,502 @@
+package bitbucket
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// commitPages serves commit listings for acme/api in pages keyed by an
+// opaque cursor, recording every request.
+type commitPages struct {
+	mu       sync.Mutex
+	requests []*url.URL
+	pages    [][]map[string]any
+	// nextHost overrides the host of next links (to test refusal).
+	nextHost string
+}
+
+func commitJSONValue(hash string, date time.Time, parents ...string) map[string]any {
+	ps := []map[string]any{}
+	for _, p := range parents {
+		ps = append(ps, map[string]any{"hash": p})
+	}
+	return map[string]any{
+		"hash": hash, "date": date.Format(time.RFC3339), "message": "msg " + hash + "\n\nbody",
+		"author": map[string]any{"raw": "Dev <dev@example.com>"}, "parents": ps,
+	}
+}
+
+func (cp *commitPages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cp.mu.Lock()
+	cp.requests = append(cp.requests, r.URL)
+	cp.mu.Unlock()
+	if r.URL.Path == "/2.0/repositories/acme/api" {
+		writeJSON(w, 200, map[string]any{"full_name": "acme/api", "mainbranch": map[string]any{"name": "trunk"}})
+		return
+	}
+	if !strings.HasPrefix(r.URL.Path, "/2.0/repositories/acme/api/commits/") {
+		writeBBError(w, 404, "no such path "+r.URL.Path)
+		return
+	}
+	i := 0
+	if cur := r.URL.Query().Get("page"); cur != "" {
+		fmt.Sscanf(strings.TrimPrefix(cur, "cur"), "%d", &i)
+	}
+	body := map[string]any{"pagelen": 100, "values": cp.pages[i]}
+	if i+1 < len(cp.pages) {
+		host := r.Host
+		if cp.nextHost != "" {
+			host = cp.nextHost
+		}
+		body["next"] = fmt.Sprintf("http://%s%s?pagelen=100&fields=%s&page=cur%d", host, r.URL.EscapedPath(),
+			url.QueryEscape(r.URL.Query().Get("fields")), i+1)
+	}
+	writeJSON(w, 200, body)
+}
+
+func hashes(cs []Commit) []string {
+	out := []string{}
+	for _, c := range cs {
+		out = append(out, c.Hash)
+	}
+	return out
+}
+
+func TestListCommitsWindowAndPaging(t *testing.T) {
+	until := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	since := until.AddDate(0, 0, -30)
+	in := func(d int) time.Time { return until.AddDate(0, 0, -d) }
+	old := func(d int) time.Time { return since.AddDate(0, 0, -d) }
+	pages := [][]map[string]any{
+		{ // newest page: one in the future, an old commit from a merged branch in the middle
+			commitJSONValue("future", until.Add(time.Hour), "a1"),
+			commitJSONValue("a1", in(1), "a2"),
+			commitJSONValue("oldbranch", old(100), "x"),
+			commitJSONValue("merge1", in(2), "a2", "oldbranch"),
+			commitJSONValue("a2", in(3), "a3"),
+		},
+		{ // mixed page: must continue past it
+			commitJSONValue("old1", old(1), "a3"),
+			commitJSONValue("a3", in(29), "old2"),
+			commitJSONValue("edge", since, "old2"),
+		},
+		{ // whole page older: stop after it
+			commitJSONValue("old2", old(2), "old3"),
+			commitJSONValue("old3", old(3), "old4"),
+		},
+		{ // never fetched
+			commitJSONValue("old4", old(4)),
+		},
+	}
+	tests := []struct {
+		name          string
+		ref           string
+		opts          ListCommitsOptions
+		wantHashes    []string
+		wantPath      string
+		wantRequests  int
+		wantFirstPage bool
+	}{
+		{
+			name: "window without merges", ref: "main",
+			opts:       ListCommitsOptions{Since: since, Until: until},
+			wantHashes: []string{"a1", "a2", "a3", "edge"}, wantPath: "/2.0/repositories/acme/api/commits/main", wantRequests: 3,
+		},
+		{
+			name: "merges included", ref: "main",
+			opts:       ListCommitsOptions{Since: since, Until: until, IncludeMerges: true},
+			wantHashes: []string{"a1", "merge1", "a2", "a3", "edge"}, wantPath: "/2.0/repositories/acme/api/commits/main", wantRequests: 3,
+		},
+		{
+			name: "empty ref uses main branch", ref: "",
+			opts:       ListCommitsOptions{Since: since, Until: until},
+			wantHashes: []string{"a1", "a2", "a3", "edge"}, wantPath: "/2.0/repositories/acme/api/commits/trunk", wantRequests: 4,
+		},
+		{
+			name: "open window walks every page", ref: "main",
+			opts:       ListCommitsOptions{},
+			wantHashes: []string{"future", "a1", "oldbranch", "a2", "old1", "a3", "edge", "old2", "old3", "old4"},
+			wantPath:   "/2.0/repositories/acme/api/commits/main", wantRequests: 4,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cp := &commitPages{pages: pages}
+			c, _, _ := testServer(t, cp, nil)
+			got, err := c.ListCommits(context.Background(), "acme", "api", tt.ref, tt.opts)
+			if err != nil {
+				t.Fatalf("ListCommits: %v", err)
+			}
+			if !slices.Equal(hashes(got), tt.wantHashes) {
+				t.Errorf("got commits %v, want %v", hashes(got), tt.wantHashes)
+			}
+			if len(cp.requests) != tt.wantRequests {
+				t.Errorf("got %d requests, want %d", len(cp.requests), tt.wantRequests)
+			}
+			last := cp.requests[len(cp.requests)-1]
+			if last.Path != tt.wantPath {
+				t.Errorf("got path %q, want %q", last.Path, tt.wantPath)
+			}
+			firstList := cp.requests[len(cp.requests)-tt.wantRequests+boolInt(tt.ref == "")]
+			q := firstList.Query()
+			if q.Get("pagelen") != "100" || q.Get("fields") != commitFields {
+				t.Errorf("got first query %q, want pagelen=100 and fields=%s", firstList.RawQuery, commitFields)
+			}
+		})
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestListCommitsFields(t *testing.T) {
+	d := time.Date(2026, 11, 1, 9, 30, 0, 0, time.FixedZone("", 2*3600))
+	cp := &commitPages{pages: [][]map[string]any{{commitJSONValue("abc", d, "p1")}}}
+	c, _, _ := testServer(t, cp, nil)
+	got, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
+	if err != nil {
+		t.Fatalf("ListCommits: %v", err)
+	}
+	want := []Commit{{Hash: "abc", Date: d, Message: "msg abc\n\nbody", Author: "Dev <dev@example.com>", Parents: []string{"p1"}}}
+	if len(got) != 1 || !got[0].Date.Equal(d) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	got[0].Date = d
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+}
+
+func TestListCommitsEscapesRef(t *testing.T) {
+	var raw string
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw = r.URL.EscapedPath()
+		writeJSON(w, 200, map[string]any{"values": []any{}})
+	}), nil)
+	if _, err := c.ListCommits(context.Background(), "acme", "my repo", "feature/x#1", ListCommitsOptions{}); err != nil {
+		t.Fatalf("ListCommits: %v", err)
+	}
+	if want := "/2.0/repositories/acme/my%20repo/commits/feature%2Fx%231"; raw != want {
+		t.Errorf("got path %q, want %q", raw, want)
+	}
+}
+
+func TestPagingRefusesForeignNextHost(t *testing.T) {
+	cp := &commitPages{
+		pages:    [][]map[string]any{{commitJSONValue("a", time.Now())}, {commitJSONValue("b", time.Now())}},
+		nextHost: "evil.example:443",
+	}
+	c, _, _ := testServer(t, cp, nil)
+	_, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
+	if err == nil || !strings.Contains(err.Error(), "refusing to send credentials") {
+		t.Fatalf("got error %v, want a refusal to follow the foreign next link", err)
+	}
+	if len(cp.requests) != 1 {
+		t.Errorf("got %d requests, want 1", len(cp.requests))
+	}
+}
+
+func TestPagingRefusesRepeatedNext(t *testing.T) {
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"values": []any{}, "next": "http://" + r.Host + r.URL.RequestURI()})
+	}), nil)
+	_, err := c.UserWorkspaces(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "repeats a page") {
+		t.Fatalf("got error %v, want a loop error", err)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	latin1 := []byte("diff --git a/caf\xe9.txt b/caf\xe9.txt\n+na\xefve\n")
+	tests := []struct {
+		name     string
+		handler  http.HandlerFunc
+		max      int64
+		wantBody []byte
+		wantIs   []error
+		wantCode int
+	}{
+		{
+			name: "raw bytes kept",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain")
+				_, _ = w.Write(latin1)
+			},
+			wantBody: latin1,
+		},
+		{
+			name: "over the cap",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				_, _ = w.Write(bytes.Repeat([]byte("+x\n"), 100))
+			},
+			max:    64,
+			wantIs: []error{ErrDiffTooLarge},
+		},
+		{
+			name: "over the cap, chunked",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				for range 10 {
+					_, _ = w.Write(bytes.Repeat([]byte("+x\n"), 10))
+					w.(http.Flusher).Flush()
+				}
+			},
+			max:    64,
+			wantIs: []error{ErrDiffTooLarge},
+		},
+		{
+			name: "HTTP 555",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				writeBBError(w, 555, "Service Timeout")
+			},
+			wantIs:   []error{ErrDiffTooLarge, ErrServer},
+			wantCode: 555,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var path, accept string
+			c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				path, accept = r.URL.Path, r.Header.Get("Accept")
+				tt.handler(w, r)
+			}), func(o *Options) { o.MaxDiffBytes = tt.max })
+			body, err := c.Diff(context.Background(), "acme", "api", "0123abcd")
+			if path != "/2.0/repositories/acme/api/diff/0123abcd" {
+				t.Errorf("got path %q, want /2.0/repositories/acme/api/diff/0123abcd", path)
+			}
+			if accept != "text/plain" {
+				t.Errorf("got Accept %q, want text/plain", accept)
+			}
+			if !bytes.Equal(body, tt.wantBody) {
+				t.Errorf("got body %q, want %q", body, tt.wantBody)
+			}
+			for _, target := range tt.wantIs {
+				if !errors.Is(err, target) {
+					t.Errorf("got error %v, want errors.Is %v", err, target)
+				}
+			}
+			if len(tt.wantIs) == 0 && err != nil {
+				t.Errorf("got error %v, want none", err)
+			}
+			var ae *APIError
+			if tt.wantCode != 0 && (!errors.As(err, &ae) || ae.StatusCode != tt.wantCode) {
+				t.Errorf("got error %v, want an *APIError with status %d", err, tt.wantCode)
+			}
+			if s := c.Stats(); s.Requests != 1 {
+				t.Errorf("got %d requests, want 1 (a too-large diff is not retried)", s.Requests)
+			}
+		})
+	}
+}
+
+func TestDiffstat(t *testing.T) {
+	var queries []url.Values
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.Query())
+		if r.URL.Path != "/2.0/repositories/acme/api/diffstat/abc" {
+			writeBBError(w, 404, "wrong path")
+			return
+		}
+		if r.URL.Query().Get("page") == "" {
+			writeJSON(w, 200, map[string]any{
+				"values": []any{
+					map[string]any{"type": "diffstat", "status": "modified", "lines_added": 3, "lines_removed": 1,
+						"old": map[string]any{"type": "commit_file", "path": "a.go"},
+						"new": map[string]any{"type": "commit_file", "path": "a.go"}},
+					map[string]any{"type": "diffstat", "status": "added", "lines_added": 0, "lines_removed": 0,
+						"old": nil, "new": map[string]any{"path": "logo.png", "attributes": "binary"}},
+				},
+				"next": "http://" + r.Host + r.URL.Path + "?pagelen=500&page=2",
+			})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"values": []any{
+			map[string]any{"status": "removed", "lines_removed": 7, "old": map[string]any{"path": "gone.go"}, "new": nil},
+			map[string]any{"status": "renamed", "old": map[string]any{"path": "old/n.go"}, "new": map[string]any{"path": "new/n.go", "attributes": "executable"}},
+		}})
+	}), nil)
+	got, err := c.Diffstat(context.Background(), "acme", "api", "abc")
+	if err != nil {
+		t.Fatalf("Diffstat: %v", err)
+	}
+	want := []DiffstatEntry{
+		{Status: "modified", LinesAdded: 3, LinesRemoved: 1, OldPath: "a.go", NewPath: "a.go"},
+		{Status: "added", NewPath: "logo.png", Binary: true},
+		{Status: "removed", LinesRemoved: 7, OldPath: "gone.go"},
+		{Status: "renamed", OldPath: "old/n.go", NewPath: "new/n.go"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if len(queries) != 2 || queries[0].Get("pagelen") != "500" || queries[0].Get("fields") != diffstatFields {
+		t.Errorf("got queries %v, want 2 with pagelen=500 and fields on the first", queries)
+	}
+}
+
+func TestCurrentUserIdentity(t *testing.T) {
+	tests := []struct {
+		name   string
+		scopes string
+		ctype  string
+		want   Identity
+	}{
+		{"comma separated", "repository, account,email", "oauth2", Identity{Scopes: []string{"repository", "account", "email"}, CredentialType: "oauth2"}},
+		{"space separated", "read:user:bitbucket read:repository:bitbucket", "api_token", Identity{Scopes: []string{"read:user:bitbucket", "read:repository:bitbucket"}, CredentialType: "api_token"}},
+		{"no headers", "", "", Identity{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/2.0/user" {
+					writeBBError(w, 404, "wrong path")
+					return
+				}
+				if tt.scopes != "" {
+					w.Header().Set("X-OAuth-Scopes", tt.scopes)
+				}
+				if tt.ctype != "" {
+					w.Header().Set("X-Credential-Type", tt.ctype)
+				}
+				writeJSON(w, 200, map[string]any{"uuid": "{1}", "account_id": "557058:x", "display_name": "Dev One", "nickname": "dev1", "username": "dev1"})
+			}), nil)
+			u, id, err := c.CurrentUser(context.Background())
+			if err != nil {
+				t.Fatalf("CurrentUser: %v", err)
+			}
+			if want := (User{UUID: "{1}", AccountID: "557058:x", DisplayName: "Dev One", Nickname: "dev1", Username: "dev1"}); *u != want {
+				t.Errorf("got user %+v, want %+v", *u, want)
+			}
+			if !reflect.DeepEqual(*id, tt.want) {
+				t.Errorf("got identity %+v, want %+v", *id, tt.want)
+			}
+		})
+	}
+}
+
+func TestCurrentUserForbiddenKeepsIdentity(t *testing.T) {
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-OAuth-Scopes", "repository")
+		w.Header().Set("X-Credential-Type", "repo_access_token")
+		writeJSON(w, 403, map[string]any{"type": "error", "error": map[string]any{
+			"message": "Your credentials lack one or more required privilege scopes.",
+			"detail":  map[string]any{"required": []string{"account"}, "granted": []string{"repository"}}}})
+	}), nil)
+	_, id, err := c.CurrentUser(context.Background())
+	if !errors.Is(err, ErrForbidden) {
+		t.Fatalf("got error %v, want ErrForbidden", err)
+	}
+	if id == nil || id.CredentialType != "repo_access_token" {
+		t.Errorf("got identity %+v, want credential type repo_access_token", id)
+	}
+	var ae *APIError
+	if !errors.As(err, &ae) || !slices.Equal(ae.Required, []string{"account"}) || !slices.Equal(ae.Granted, []string{"repository"}) {
+		t.Errorf("got %#v, want required [account] granted [repository]", ae)
+	}
+}
+
+func TestUserWorkspaces(t *testing.T) {
+	var paths []string
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.URL.Path)
+		if r.URL.Path != "/2.0/user/workspaces" {
+			writeBBError(w, 410, "CHANGE-2770 - Functionality has been deprecated")
+			return
+		}
+		ws := func(slug string, admin bool) map[string]any {
+			return map[string]any{"type": "workspace_access", "administrator": admin,
+				"workspace": map[string]any{"type": "workspace_base", "uuid": "{" + slug + "}", "slug": slug}}
+		}
+		if r.URL.Query().Get("page") == "" {
+			if r.URL.Query().Get("pagelen") != "100" {
+				writeBBError(w, 400, "want pagelen=100")
+				return
+			}
+			writeJSON(w, 200, map[string]any{"values": []any{ws("acme", true)}, "next": "http://" + r.Host + r.URL.Path + "?page=2"})
+			return
+		}
+		writeJSON(w, 200, map[string]any{"values": []any{ws("side", false)}})
+	}), nil)
+	got, err := c.UserWorkspaces(context.Background())
+	if err != nil {
+		t.Fatalf("UserWorkspaces: %v", err)
+	}
+	want := []Workspace{{UUID: "{acme}", Slug: "acme", Administrator: true}, {UUID: "{side}", Slug: "side"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if len(paths) != 2 {
+		t.Errorf("got paths %v, want two pages of /2.0/user/workspaces", paths)
+	}
+}
+
+func TestRepository(t *testing.T) {
+	tests := []struct {
+		name    string
+		status  int
+		wantErr error
+	}{
+		{"found", 200, nil},
+		{"not found", 404, ErrNotFound},
+		{"forbidden", 403, ErrForbidden},
+		{"unauthorized", 401, ErrUnauthorized},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.status != 200 {
+					writeBBError(w, tt.status, "You may not have access to this repository or it no longer exists in this workspace.")
+					return
+				}
+				writeJSON(w, 200, map[string]any{"full_name": "acme/api", "is_private": true, "scm": "git", "mainbranch": map[string]any{"name": "main"}})
+			}), nil)
+			r, err := c.Repository(context.Background(), "acme", "api")
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("got error %v, want %v", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Repository: %v", err)
+			}
+			if r.FullName != "acme/api" || r.MainBranch.Name != "main" || !r.IsPrivate {
+				t.Errorf("got %+v, want acme/api, private, main branch main", r)
+			}
+		})
+	}
+}
+
+func TestEmptyArgumentsRejected(t *testing.T) {
+	c, _, _ := testServer(t, http.NotFoundHandler(), nil)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		err  error
+	}{
+		{"repository", func() error { _, err := c.Repository(ctx, "", "api"); return err }()},
+		{"commits", func() error { _, err := c.ListCommits(ctx, "acme", "", "main", ListCommitsOptions{}); return err }()},
+		{"diff", func() error { _, err := c.Diff(ctx, "acme", "api", ""); return err }()},
+		{"diffstat", func() error { _, err := c.Diffstat(ctx, "acme", " ", "abc"); return err }()},
+	}
+	for _, tt := range tests {
+		if tt.err == nil || !strings.Contains(tt.err.Error(), "is empty") {
+			t.Errorf("%s: got error %v, want an 'is empty' error", tt.name, tt.err)
+		}
+	}
+	if n := c.Stats().Requests; n != 0 {
+		t.Errorf("got %d requests, want 0", n)
+	}
+}
