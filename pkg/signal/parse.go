@@ -1,12 +1,200 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET)
 // into frames, a title, a timestamp and symptom tokens.
+//
+// # Frame order
+//
+// Frames are listed innermost first: Depth 0 is the frame where the error was
+// raised. When an error wraps others (Python's "direct cause" / "during
+// handling", Java's "Caused by:", .NET inner exceptions, Node's [cause],
+// Ruby causes, Sentry's chained exception values), the frames of the ROOT
+// cause (the innermost, oldest exception: the one that actually originated
+// the failure) come first, then the frames of each wrapping exception, out to
+// the outermost one, with Depth increasing throughout. Exception-group
+// members come before the group's own frames. Java "Suppressed:" exceptions
+// and the frames Java elides with "... N more" are handled as follows: elided
+// frames are never re-created (they are the enclosing exception's frames,
+// which follow anyway), and suppressed exceptions come after the whole main
+// chain because they did not cause the failure.
+//
+// The Title is the outermost exception ("Type: message"), the headline the
+// runtime or Sentry shows; Symptoms are drawn from every exception in the
+// chain.
 package signal
 
-import "errors"
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits that bound the work done on one input.
+const (
+	// MaxInputBytes is the largest input Parse accepts.
+	MaxInputBytes = 10 << 20
+	// MaxFrames is the most frames kept per signal; further frames are dropped.
+	MaxFrames = 10000
+	// MaxSignals is the most signals kept per input.
+	MaxSignals = 1000
+)
+
+// Formats, as stored in Signal.Format.
+const (
+	FormatSentry     = "sentry"
+	FormatGo         = "go"
+	FormatPython     = "python"
+	FormatJava       = "java"
+	FormatJavaScript = "javascript"
+	FormatRuby       = "ruby"
+	FormatDotNet     = "dotnet"
+)
+
+// ErrNoSignal is wrapped by the error Parse returns when the input holds
+// neither a stack trace nor a Sentry event.
+var ErrNoSignal = errors.New("no stack trace or Sentry event found")
+
+// ErrTooLarge is wrapped by the error Parse returns when the input is larger
+// than MaxInputBytes.
+var ErrTooLarge = errors.New("input too large")
+
+const lookedFor = "looked for Sentry event JSON, Go panics, Python tracebacks, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces"
+
+// textParsers are tried on text input, in this order; the one yielding the
+// most frames wins, ties going to the earlier one.
+var textParsers = []struct {
+	format string
+	parse  func(lines []string) []Signal
+}{
+	{FormatGo, parseGoLines},
+	{FormatPython, parsePythonLines},
+	{FormatJava, parseJavaLines},
+	{FormatDotNet, parseDotNetLines},
+	{FormatJavaScript, parseJSLines},
+	{FormatRuby, parseRubyLines},
+}
 
 // Parse detects the format of data and returns the signals in it. name is
-// the file name shown to users (Signal.Source).
+// the file name shown to users (Signal.Source). Input that looks like JSON is
+// read as Sentry events (one event, an array of events, or one per line);
+// anything else as stack-trace text, possibly surrounded by log lines. It
+// fails with an error wrapping ErrNoSignal when nothing is found and with
+// ErrTooLarge above MaxInputBytes; it never panics.
 func Parse(name string, data []byte) ([]Signal, error) {
-	return nil, errors.New("signal: not built yet")
+	if len(data) > MaxInputBytes {
+		return nil, fmt.Errorf("signal: %s: %w: %d bytes, the limit is %d MiB", name, ErrTooLarge, len(data), MaxInputBytes>>20)
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		if sigs, err := parseSentry(trimmed); err == nil && len(sigs) > 0 {
+			return finish(name, sigs), nil
+		}
+	}
+	if sigs := parseText(data); len(sigs) > 0 {
+		return finish(name, sigs), nil
+	}
+	return nil, fmt.Errorf("signal: %s: %w (%s)", name, ErrNoSignal, lookedFor)
+}
+
+// ParseReader reads at most MaxInputBytes from r and parses them like Parse.
+func ParseReader(name string, r io.Reader) ([]Signal, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxInputBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("signal: reading %s: %w", name, err)
+	}
+	return Parse(name, data)
+}
+
+// parseText runs every text parser and keeps the result with the most frames.
+func parseText(data []byte) []Signal {
+	lines := splitLines(string(data))
+	var best []Signal
+	bestFrames := -1
+	for _, p := range textParsers {
+		sigs := p.parse(lines)
+		if len(sigs) == 0 {
+			continue
+		}
+		n := 0
+		for _, s := range sigs {
+			n += len(s.Frames)
+		}
+		if n > bestFrames {
+			best, bestFrames = sigs, n
+		}
+	}
+	return best
+}
+
+// finish sets the source, caps and numbers the frames, and fills symptoms.
+func finish(name string, sigs []Signal) []Signal {
+	if len(sigs) > MaxSignals {
+		sigs = sigs[:MaxSignals]
+	}
+	for i := range sigs {
+		s := &sigs[i]
+		s.Source = name
+		if len(s.Frames) > MaxFrames {
+			s.Frames = s.Frames[:MaxFrames]
+		}
+		if s.Frames == nil {
+			s.Frames = []Frame{}
+		}
+		for d := range s.Frames {
+			s.Frames[d].Depth = d
+		}
+	}
+	return sigs
+}
+
+// splitLines splits text into lines without their line endings, expanding
+// nothing else.
+func splitLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	lines := strings.Split(s, "\n")
+	return lines
+}
+
+// exception is one exception of a chain while a parser assembles a signal.
+type exception struct {
+	typ    string
+	msg    string
+	frames []Frame // innermost first
+}
+
+func (e exception) title() string {
+	switch {
+	case e.typ != "" && e.msg != "":
+		return e.typ + ": " + e.msg
+	case e.typ != "":
+		return e.typ
+	default:
+		return e.msg
+	}
+}
+
+// assemble builds a signal from exceptions in output order (root cause
+// first), titled after outer, the outermost exception.
+func assemble(format string, chain []exception, outer exception) Signal {
+	s := Signal{Format: format, Title: outer.title()}
+	var texts []string
+	texts = append(texts, outer.typ, outer.msg)
+	for _, e := range chain {
+		for _, f := range e.frames {
+			if len(s.Frames) >= MaxFrames {
+				break
+			}
+			s.Frames = append(s.Frames, f)
+		}
+		texts = append(texts, e.typ, e.msg)
+	}
+	s.Symptoms = Symptoms(texts...)
+	return s
 }

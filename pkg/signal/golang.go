@@ -1,0 +1,135 @@
+package signal
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	goPanicRE     = regexp.MustCompile(`^(?:.*?\s)?(panic|fatal error): (.*)$`)
+	goGoroutineRE = regexp.MustCompile(`^goroutine (\d+) \[([^\]]*)\]:\s*$`)
+	goFileRE      = regexp.MustCompile(`^\s+(\S.*?\.(?:go|s|c)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=.*)?\s*$`)
+)
+
+// parseGoLines reads a Go panic or fatal error: the "panic:" lines (the last
+// one, after "[recovered]" re-panics, is the outermost; the first the root
+// cause) and the goroutine that was running (the first "[running]" one, or
+// else the first goroutine). "created by" ends the stack as its last frame;
+// "...additional frames elided..." and "...N frames elided..." are skipped.
+func parseGoLines(lines []string) []Signal {
+	var panics []string
+	start := -1
+	gStart := -1
+	for i, l := range lines {
+		if m := goPanicRE.FindStringSubmatch(l); m != nil && gStart < 0 {
+			if start < 0 {
+				start = i
+			}
+			msg := strings.TrimSuffix(strings.TrimSpace(m[2]), " [recovered]")
+			msg = strings.TrimSuffix(msg, " [recovered, repanicked]")
+			panics = append(panics, m[1]+": "+msg)
+			continue
+		}
+		if m := goGoroutineRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
+			if gStart < 0 || (strings.HasPrefix(m[2], "running") && !strings.HasPrefix(goGoroutineRE.FindStringSubmatch(strings.TrimSpace(lines[gStart]))[2], "running")) {
+				gStart = i
+			}
+		}
+	}
+	if gStart < 0 {
+		return nil
+	}
+	if start < 0 {
+		start = gStart
+	}
+	var frames []Frame
+	pendingFn := ""
+	for i := gStart + 1; i < len(lines) && len(frames) < MaxFrames; i++ {
+		l := lines[i]
+		t := strings.TrimSpace(l)
+		if t == "" || goGoroutineRE.MatchString(t) {
+			break
+		}
+		if strings.HasPrefix(t, "...") && strings.HasSuffix(t, "elided...") {
+			continue
+		}
+		if m := goFileRE.FindStringSubmatch(l); m != nil && pendingFn != "" {
+			n, _ := strconv.Atoi(m[2])
+			fn := pendingFn
+			pendingFn = ""
+			f := Frame{File: m[1], Line: n, Function: fn, Module: goPackage(fn)}
+			f.InApp = IsInApp(FormatGo, f.File, f.Function, f.Module)
+			frames = append(frames, f)
+			continue
+		}
+		if fn, ok := goFuncName(t); ok && !strings.HasPrefix(l, "\t") {
+			pendingFn = fn
+			continue
+		}
+		break
+	}
+	if len(frames) == 0 {
+		return nil
+	}
+	var chain []exception
+	outer := exception{typ: "panic"}
+	if len(panics) > 0 {
+		outer = splitGoPanic(panics[len(panics)-1])
+		// Earlier panics were recovered and re-raised: the first is the
+		// root cause; the frames belong to the one goroutine stack.
+		for _, p := range panics[:len(panics)-1] {
+			chain = append(chain, splitGoPanic(p))
+		}
+	}
+	if len(panics) > 1 {
+		// A re-panic: the stack runs from the recovering function through
+		// panic() into the original panic site. The frames below the first
+		// panic() call belong to the root cause and go first.
+		for k, f := range frames {
+			if f.Function == "panic" || f.Function == "runtime.gopanic" {
+				chain[0].frames = append(chain[0].frames, frames[k+1:]...)
+				frames = frames[:k+1]
+				break
+			}
+		}
+	}
+	chain = append(chain, exception{typ: outer.typ, msg: outer.msg, frames: frames})
+	s := assemble(FormatGo, chain, outer)
+	s.Timestamp = textTimestamp(lines, start)
+	return []Signal{s}
+}
+
+func splitGoPanic(p string) exception {
+	typ, msg, _ := strings.Cut(p, ": ")
+	msg = strings.TrimPrefix(strings.TrimSpace(msg), "panic: ")
+	return exception{typ: typ, msg: msg}
+}
+
+// goFuncName extracts the function from a goroutine stack line such as
+// "main.(*T).M(0x1, {0x2, 0x3})" or "created by main.main in goroutine 1".
+func goFuncName(t string) (string, bool) {
+	t = strings.TrimPrefix(t, "created by ")
+	if i := strings.Index(t, " in goroutine "); i >= 0 {
+		t = t[:i]
+	}
+	if strings.HasSuffix(t, ")") {
+		depth := 0
+		for i := len(t) - 1; i >= 0; i-- {
+			switch t[i] {
+			case ')':
+				depth++
+			case '(':
+				depth--
+			}
+			if depth == 0 {
+				t = t[:i]
+				break
+			}
+		}
+	}
+	if t == "" || strings.ContainsAny(t, " \t") || strings.HasPrefix(t, "(") {
+		return "", false
+	}
+	return t, true
+}

@@ -1,0 +1,141 @@
+package signal
+
+import "strings"
+
+// goStdRoots are the first path elements of Go standard-library packages.
+var goStdRoots = map[string]bool{
+	"archive": true, "arena": true, "bufio": true, "builtin": true, "bytes": true, "cmp": true,
+	"compress": true, "container": true, "context": true, "crypto": true, "database": true,
+	"debug": true, "embed": true, "encoding": true, "errors": true, "expvar": true, "flag": true,
+	"fmt": true, "go": true, "hash": true, "html": true, "image": true, "index": true,
+	"internal": true, "io": true, "iter": true, "log": true, "maps": true, "math": true,
+	"mime": true, "net": true, "os": true, "path": true, "plugin": true, "reflect": true,
+	"regexp": true, "runtime": true, "slices": true, "sort": true, "strconv": true,
+	"strings": true, "structs": true, "sync": true, "syscall": true, "testing": true,
+	"text": true, "time": true, "unicode": true, "unique": true, "unsafe": true, "weak": true,
+	"vendor": true, "cmd": true,
+}
+
+// javaLibPrefixes are class-name prefixes of the JDK, Kotlin and common
+// frameworks; a conservative list.
+var javaLibPrefixes = []string{
+	"java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.", "kotlin.", "kotlinx.",
+	"scala.", "groovy.", "clojure.", "org.springframework.", "org.apache.", "org.hibernate.",
+	"org.junit.", "org.eclipse.jetty.", "io.netty.", "reactor.", "io.reactivex.", "okhttp3.",
+	"com.google.", "com.fasterxml.", "org.jboss.", "io.micronaut.", "io.quarkus.",
+	"io.ktor.", "akka.", "org.gradle.", "android.", "androidx.", "dalvik.", "libcore.",
+}
+
+// dotnetLibPrefixes are namespace prefixes of the .NET runtime and frameworks.
+var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.", "Xunit.", "Npgsql.", "Grpc."}
+
+// IsInApp reports whether a frame belongs to the application rather than the
+// standard library, a dependency, vendored code or the runtime. format is a
+// Format* constant (or a Sentry platform such as "python"); file, function
+// and module are as in Frame. Rules, all case-sensitive:
+//   - any format: paths with /vendor/ (or starting vendor/), node_modules,
+//     site-packages, dist-packages, the Go module cache /pkg/mod/, /gems/ are
+//     not in-app;
+//   - go: GOROOT files (/usr/local/go/src/, /usr/lib/go*/src/, .../libexec/src/,
+//     /goroot/src/), -trimpath standard-library paths, modules versioned with
+//     @v, and functions whose package's first element has no dot and is a
+//     standard-library root (runtime, net, sync, ...) are not in-app;
+//   - python: /lib/python3.x/, <frozen ...>, <string> and similar are not;
+//   - java: class names starting with java., javax., jdk., sun., kotlin.,
+//     org.springframework. and other well-known libraries are not;
+//   - javascript: node: and internal/ files, <anonymous>, native are not;
+//   - ruby: /gems/, rubygems, <internal:...>, /lib/ruby/ are not;
+//   - dotnet: System.* and Microsoft.* namespaces are not.
+//
+// Everything else is in-app.
+func IsInApp(format, file, function, module string) bool {
+	f := strings.ReplaceAll(file, `\`, "/")
+	if strings.Contains(f, "/vendor/") || strings.HasPrefix(f, "vendor/") ||
+		strings.Contains(f, "node_modules") || strings.Contains(f, "site-packages") ||
+		strings.Contains(f, "dist-packages") || strings.Contains(f, "/pkg/mod/") ||
+		strings.Contains(f, "/gems/") {
+		return false
+	}
+	switch format {
+	case FormatGo:
+		return goInApp(f, function, module)
+	case FormatPython:
+		return !(strings.Contains(f, "/lib/python") || strings.HasPrefix(f, "<") ||
+			strings.Contains(f, "\\lib\\"))
+	case FormatJava, "kotlin", "scala", "android":
+		name := module
+		if name == "" {
+			name = function
+		}
+		return !hasAnyPrefix(name, javaLibPrefixes)
+	case FormatJavaScript, "node", "javascript-node":
+		return !(strings.HasPrefix(f, "node:") || strings.HasPrefix(f, "internal/") ||
+			strings.HasPrefix(f, "<") || f == "native" || f == "")
+	case FormatRuby:
+		return !(strings.Contains(f, "rubygems") || strings.HasPrefix(f, "<internal:") ||
+			strings.Contains(f, "/lib/ruby/") || strings.Contains(f, "/ruby/gems"))
+	case FormatDotNet, "csharp":
+		name := module
+		if name == "" {
+			name = function
+		}
+		return !hasAnyPrefix(name, dotnetLibPrefixes)
+	}
+	return true
+}
+
+func goInApp(file, function, module string) bool {
+	for _, root := range []string{"/usr/local/go/src/", "/usr/lib/go", "/usr/share/go", "/libexec/src/", "/goroot/src/", "/go/pkg/"} {
+		if strings.Contains(file, root) {
+			return false
+		}
+	}
+	pkg := module
+	if pkg == "" {
+		pkg = goPackage(function)
+	}
+	if pkg == "main" {
+		return true
+	}
+	first := pkg
+	if i := strings.IndexByte(first, '/'); i >= 0 {
+		first = first[:i]
+	}
+	if pkg != "" && !strings.Contains(first, ".") && goStdRoots[first] {
+		return false
+	}
+	if !strings.HasPrefix(file, "/") && file != "" {
+		// -trimpath: "runtime/panic.go", "github.com/x/y@v1.2.3/z.go".
+		elem := file
+		if i := strings.IndexByte(elem, '/'); i >= 0 {
+			elem = elem[:i]
+		}
+		if !strings.Contains(elem, ".") && goStdRoots[elem] && pkg == "" {
+			return false
+		}
+		if strings.Contains(file, "@v") {
+			return false
+		}
+	}
+	return true
+}
+
+// goPackage returns the import path of a Go function name such as
+// github.com/a/b/pkg.(*T).Method or main.main.func1.
+func goPackage(function string) string {
+	slash := strings.LastIndexByte(function, '/')
+	dot := strings.IndexByte(function[slash+1:], '.')
+	if dot < 0 {
+		return ""
+	}
+	return function[:slash+1+dot]
+}
+
+func hasAnyPrefix(s string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,148 @@
+package signal
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	javaHeaderRE = regexp.MustCompile(`^(?:.*?Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*|[A-Z][\w$]*(?:Exception|Error|Throwable))(?:: (.*))?$`)
+	javaFrameRE  = regexp.MustCompile(`^\s*at ([^\s(]+)\(([^)]*)\)`)
+	javaLocRE    = regexp.MustCompile(`^([\w$.-]+)(?::(\d+))?$`)
+	javaMoreRE   = regexp.MustCompile(`^\s*\.\.\. \d+ (?:more|common frames omitted)\s*$`)
+)
+
+// parseJavaLines reads JVM stack traces (Java, Kotlin, Scala). The main
+// chain is the first exception and its unindented "Caused by:" exceptions;
+// the last cause is the root and comes first, then each wrapper out to the
+// first. Frames elided as "... N more" are the enclosing exception's, which
+// follow anyway, so they are not re-created. Indented "Suppressed:"
+// exceptions (and their own causes) come after the main chain. A new
+// unindented exception line after frames starts a new signal.
+func parseJavaLines(lines []string) []Signal {
+	type jexc struct {
+		exception
+		indent int
+		main   bool
+		start  int
+	}
+	var sigs []Signal
+	var excs []*jexc
+	var cur *jexc
+	baseIndent := 0
+	flush := func() {
+		var chain []exception
+		var outer exception
+		nframes := 0
+		for i := len(excs) - 1; i >= 0; i-- {
+			if excs[i].main {
+				chain = append(chain, excs[i].exception)
+				nframes += len(excs[i].frames)
+			}
+		}
+		for _, e := range excs {
+			if !e.main {
+				chain = append(chain, e.exception)
+				nframes += len(e.frames)
+			}
+		}
+		if nframes > 0 {
+			outer = excs[0].exception
+			s := assemble(FormatJava, chain, outer)
+			s.Timestamp = textTimestamp(lines, excs[0].start)
+			sigs = append(sigs, s)
+		}
+		excs, cur = nil, nil
+	}
+	for i, l := range lines {
+		ind := len(l) - len(strings.TrimLeft(l, " \t"))
+		t := strings.TrimSpace(l)
+		if m := javaFrameRE.FindStringSubmatch(l); m != nil {
+			f, ok := javaFrame(m[1], m[2])
+			if !ok || cur == nil || len(cur.frames) >= MaxFrames {
+				continue
+			}
+			cur.frames = append(cur.frames, f)
+			continue
+		}
+		if javaMoreRE.MatchString(l) {
+			continue
+		}
+		kind := ""
+		rest := t
+		for _, p := range []string{"Caused by: ", "Suppressed: "} {
+			if strings.HasPrefix(t, p) {
+				kind, rest = p, t[len(p):]
+			}
+		}
+		m := javaHeaderRE.FindStringSubmatch(rest)
+		if m == nil {
+			if kind != "" && cur != nil {
+				// "Caused by: <message without a class>"; keep the chain going.
+				cur = &jexc{exception: exception{msg: rest}, indent: ind, main: ind <= baseIndent && kind == "Caused by: ", start: i}
+				excs = append(excs, cur)
+			}
+			continue
+		}
+		e := &jexc{exception: exception{typ: m[1], msg: strings.TrimSpace(m[2])}, indent: ind, start: i}
+		switch {
+		case kind == "" && (cur == nil || len(cur.frames) > 0 || strings.Contains(l, "Exception in thread")):
+			if len(excs) > 0 {
+				flush()
+			}
+			baseIndent = ind
+			e.main = true
+		case kind == "":
+			// An exception line right after another one without frames:
+			// a log message line before the real header; replace it.
+			if len(excs) == 1 {
+				excs = excs[:0]
+			}
+			baseIndent = ind
+			e.main = true
+		case kind == "Caused by: ":
+			e.main = ind <= baseIndent
+		}
+		if len(excs) == 0 && kind != "" {
+			e.main = true
+		}
+		excs = append(excs, e)
+		cur = e
+	}
+	if len(excs) > 0 {
+		flush()
+	}
+	return sigs
+}
+
+// javaFrame builds a frame from "at" text: qual such as
+// java.base/java.lang.Thread.run or com.acme.Foo$Bar.baz, loc such as
+// "Foo.java:12", "Native Method" or "Unknown Source".
+func javaFrame(qual, loc string) (Frame, bool) {
+	if i := strings.LastIndexByte(qual, '/'); i >= 0 {
+		qual = qual[i+1:]
+	}
+	dot := strings.LastIndexByte(qual, '.')
+	if dot <= 0 {
+		return Frame{}, false
+	}
+	class := qual[:dot]
+	f := Frame{Function: qual, Module: class}
+	loc = strings.TrimSpace(loc)
+	switch {
+	case loc == "Native Method" || loc == "Unknown Source" || strings.HasPrefix(loc, "Unknown Source:"):
+	default:
+		m := javaLocRE.FindStringSubmatch(loc)
+		if m == nil || !strings.Contains(m[1], ".") {
+			return Frame{}, false
+		}
+		f.Line, _ = strconv.Atoi(m[2])
+		f.File = m[1]
+		if pd := strings.LastIndexByte(class, '.'); pd > 0 {
+			f.File = strings.ReplaceAll(class[:pd], ".", "/") + "/" + m[1]
+		}
+	}
+	f.InApp = IsInApp(FormatJava, f.File, f.Function, f.Module)
+	return f, true
+}

@@ -1,0 +1,124 @@
+package signal
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	jsFrameRE  = regexp.MustCompile(`^\s*at (.*?)\s*\{?$`)
+	jsHeaderRE = regexp.MustCompile(`^\s*(\[cause\]: )?(?:Uncaught )?([A-Za-z_$][\w$.]*)(?: \[[^\]]*\])?(?:: (.*?))?\s*\{?$`)
+	jsLocRE    = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?$`)
+)
+
+// parseJSLines reads V8 stack traces (Node.js, Chrome, Deno, Bun): an
+// "Error: message" line and "    at fn (file:line:col)" frames. Node prints
+// error.cause as a nested "[cause]: Error: ..." block after the outer error;
+// the deepest cause is the root and comes first. "... N lines matching cause
+// stack trace ..." is skipped (those frames are the cause's). A header
+// without "[cause]:" after frames starts a new signal.
+func parseJSLines(lines []string) []Signal {
+	type jexc struct {
+		exception
+		start int
+	}
+	var sigs []Signal
+	var chain []jexc // printed order: outermost first
+	flush := func() {
+		n := 0
+		var ordered []exception
+		for i := len(chain) - 1; i >= 0; i-- {
+			ordered = append(ordered, chain[i].exception)
+			n += len(chain[i].frames)
+		}
+		if n > 0 {
+			s := assemble(FormatJavaScript, ordered, chain[0].exception)
+			s.Timestamp = textTimestamp(lines, chain[0].start)
+			sigs = append(sigs, s)
+		}
+		chain = nil
+	}
+	prev := -1 // index of the last non-empty line that was not a frame
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if t == "" {
+			continue
+		}
+		if m := jsFrameRE.FindStringSubmatch(l); m != nil && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
+			f, ok := jsFrame(m[1])
+			if !ok {
+				continue
+			}
+			if len(chain) == 0 || prev > chain[len(chain)-1].start {
+				// The first frame under a new header.
+				e := jexc{start: i}
+				cause := false
+				if prev >= 0 {
+					e.start = prev
+					if h := jsHeaderRE.FindStringSubmatch(lines[prev]); h != nil {
+						e.typ, e.msg, cause = h[2], h[3], h[1] != ""
+					} else {
+						e.msg = strings.TrimSpace(lines[prev])
+					}
+				}
+				if !cause && len(chain) > 0 {
+					flush()
+				}
+				chain = append(chain, e)
+			}
+			c := &chain[len(chain)-1]
+			if len(c.frames) < MaxFrames {
+				c.frames = append(c.frames, f)
+			}
+			continue
+		}
+		if strings.HasPrefix(t, "...") && strings.HasSuffix(t, "...") {
+			continue
+		}
+		prev = i
+	}
+	if len(chain) > 0 {
+		flush()
+	}
+	return sigs
+}
+
+// jsFrame parses the text after "at ": "fn (loc)", "async fn (loc)",
+// "new Foo (loc)", "loc", where loc is "file:line:col", "native",
+// "<anonymous>" or "index N".
+func jsFrame(s string) (Frame, bool) {
+	fn, loc := "", s
+	if strings.HasSuffix(s, ")") {
+		if i := strings.Index(s, " ("); i >= 0 {
+			fn, loc = s[:i], s[i+2:len(s)-1]
+		}
+	}
+	if strings.HasPrefix(loc, "eval at ") {
+		if i := strings.LastIndex(loc, ", "); i >= 0 {
+			loc = loc[i+2:]
+		}
+	}
+	fn = strings.TrimPrefix(fn, "async ")
+	f := Frame{Function: fn}
+	if m := jsLocRE.FindStringSubmatch(loc); m != nil {
+		f.File = m[1]
+		f.Line, _ = strconv.Atoi(m[2])
+		f.Column, _ = strconv.Atoi(m[3])
+	} else if fn == "" || strings.ContainsAny(loc, " ") && !strings.HasPrefix(loc, "index ") {
+		return Frame{}, false
+	} else {
+		f.File = loc
+	}
+	if strings.HasPrefix(f.File, "file://") {
+		if u, err := url.Parse(f.File); err == nil && u.Path != "" {
+			f.File = u.Path
+		}
+	}
+	if strings.ContainsAny(f.File, " \t") && !strings.HasPrefix(f.File, "index ") {
+		return Frame{}, false
+	}
+	f.InApp = IsInApp(FormatJavaScript, f.File, f.Function, "")
+	return f, true
+}

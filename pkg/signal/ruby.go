@@ -1,0 +1,92 @@
+package signal
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+var (
+	// path:line:in `label': message (Class)  (3.3) or 'label' (3.4)
+	rubyHeaderRE = regexp.MustCompile("^(?:.*?\\s)?([^\\s:][^:]*?):(\\d+):in [`']([^']*)': (.*) \\(([A-Z][\\w:]*)\\)\\s*$")
+	rubyFrameRE  = regexp.MustCompile("^\\s*(?:from )?([^\\s:][^:]*?):(\\d+):in [`']([^']*)'\\s*$")
+	rubyBareRE   = regexp.MustCompile("^\\s*(?:.*?\\s)?([A-Z][\\w:]*) \\((.*)\\):?\\s*$")
+)
+
+// parseRubyLines reads Ruby backtraces in the 3.3 style
+// (file:12:in `method') and the 3.4 style (file:12:in 'Klass#method'): the
+// first line holds the raising frame, the message and the class; "from"
+// lines follow. Ruby prints an exception's cause after it, with its own
+// first line: consecutive blocks form one chain whose last block (the root
+// cause) comes first. Rails-style logs ("NoMethodError (message):" and bare
+// backtrace lines) are read too. "... N levels..." is skipped.
+func parseRubyLines(lines []string) []Signal {
+	type rexc struct {
+		exception
+		start int
+	}
+	var sigs []Signal
+	var chain []rexc
+	flush := func() {
+		n := 0
+		var ordered []exception
+		for i := len(chain) - 1; i >= 0; i-- {
+			ordered = append(ordered, chain[i].exception)
+			n += len(chain[i].frames)
+		}
+		if n > 0 {
+			s := assemble(FormatRuby, ordered, chain[0].exception)
+			s.Timestamp = textTimestamp(lines, chain[0].start)
+			sigs = append(sigs, s)
+		}
+		chain = nil
+	}
+	linked := false // the previous line belonged to the current chain
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if m := rubyHeaderRE.FindStringSubmatch(l); m != nil {
+			if !linked {
+				flush()
+			}
+			e := rexc{exception: exception{typ: m[5], msg: strings.TrimSpace(m[4])}, start: i}
+			e.frames = append(e.frames, rubyFrame(m[1], m[2], m[3]))
+			chain = append(chain, e)
+			linked = true
+			continue
+		}
+		if m := rubyFrameRE.FindStringSubmatch(l); m != nil {
+			if len(chain) == 0 || !linked {
+				flush()
+				chain = append(chain, rexc{start: i})
+			}
+			c := &chain[len(chain)-1]
+			if len(c.frames) < MaxFrames {
+				c.frames = append(c.frames, rubyFrame(m[1], m[2], m[3]))
+			}
+			linked = true
+			continue
+		}
+		if strings.HasPrefix(t, "...") && strings.HasSuffix(t, "levels...") {
+			continue
+		}
+		if m := rubyBareRE.FindStringSubmatch(l); m != nil {
+			flush()
+			chain = append(chain, rexc{exception: exception{typ: m[1], msg: m[2]}, start: i})
+			linked = true
+			continue
+		}
+		if t == "" && len(chain) > 0 && len(chain[len(chain)-1].frames) == 0 {
+			continue // Rails puts a blank line between the message and the backtrace
+		}
+		linked = false
+	}
+	flush()
+	return sigs
+}
+
+func rubyFrame(file, line, label string) Frame {
+	n, _ := strconv.Atoi(line)
+	f := Frame{File: file, Line: n, Function: label}
+	f.InApp = IsInApp(FormatRuby, f.File, f.Function, "")
+	return f
+}

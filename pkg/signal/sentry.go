@@ -1,0 +1,391 @@
+package signal
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sentryEvent holds the fields read from both the ingest (snake_case) and
+// the REST API (camelCase, entries[]) shapes. encoding/json matches keys
+// case-insensitively, so lineno/lineNo and colno/colNo share fields.
+type sentryEvent struct {
+	EventID     string          `json:"event_id"`
+	Platform    string          `json:"platform"`
+	Timestamp   json.RawMessage `json:"timestamp"`
+	DateCreated json.RawMessage `json:"dateCreated"`
+	Title       string          `json:"title"`
+	Message     json.RawMessage `json:"message"`
+	Metadata    *struct {
+		Type  string `json:"type"`
+		Value string `json:"value"`
+	} `json:"metadata"`
+	Exception  json.RawMessage `json:"exception"`
+	Threads    json.RawMessage `json:"threads"`
+	Stacktrace *sentryTrace    `json:"stacktrace"`
+	Entries    []struct {
+		Type string          `json:"type"`
+		Data json.RawMessage `json:"data"`
+	} `json:"entries"`
+}
+
+type sentryException struct {
+	Type       string       `json:"type"`
+	Value      string       `json:"value"`
+	Module     string       `json:"module"`
+	Stacktrace *sentryTrace `json:"stacktrace"`
+	// RawStacktrace is only used when Stacktrace is missing.
+	RawStacktrace *sentryTrace `json:"raw_stacktrace"`
+}
+
+type sentryThread struct {
+	Crashed    bool         `json:"crashed"`
+	Current    bool         `json:"current"`
+	Stacktrace *sentryTrace `json:"stacktrace"`
+}
+
+type sentryTrace struct {
+	Frames []sentryFrame `json:"frames"`
+}
+
+type sentryFrame struct {
+	Filename     string  `json:"filename"`
+	AbsPath      string  `json:"abs_path"`
+	AbsPathCamel string  `json:"absPath"`
+	Lineno       flexInt `json:"lineno"`
+	Colno        flexInt `json:"colno"`
+	Function     string  `json:"function"`
+	RawFunction  string  `json:"raw_function"`
+	Module       string  `json:"module"`
+	Package      string  `json:"package"`
+	InApp        *bool   `json:"in_app"`
+	InAppCamel   *bool   `json:"inApp"`
+	Platform     string  `json:"platform"`
+	ContextLine  string  `json:"context_line"`
+}
+
+// flexInt accepts a JSON number, a numeric string or null.
+type flexInt int
+
+func (n *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(b), `"`)
+	if s == "null" || s == "" {
+		return nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || f > math.MaxInt32 || f < math.MinInt32 {
+		return nil
+	}
+	*n = flexInt(f)
+	return nil
+}
+
+// errNotSentry reports JSON that holds no event with a stack trace.
+var errNotSentry = errors.New("not a Sentry event")
+
+// parseSentry reads one event, a JSON array of events, or a stream of
+// events (one per line). Events without any frames are still signals when
+// they have an exception type or title.
+func parseSentry(data []byte) ([]Signal, error) {
+	var raws []json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(data))
+	for {
+		var v json.RawMessage
+		err := dec.Decode(&v)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if len(raws) == 0 {
+				return nil, err
+			}
+			break // a truncated last line: keep what was read
+		}
+		v = bytes.TrimSpace(v)
+		if len(v) > 0 && v[0] == '[' {
+			var arr []json.RawMessage
+			if err := json.Unmarshal(v, &arr); err != nil {
+				return nil, err
+			}
+			raws = append(raws, arr...)
+		} else {
+			raws = append(raws, v)
+		}
+		if len(raws) > MaxSignals {
+			break
+		}
+	}
+	var sigs []Signal
+	for _, r := range raws {
+		var ev sentryEvent
+		if err := json.Unmarshal(r, &ev); err != nil {
+			continue
+		}
+		if s, ok := sentrySignal(&ev); ok {
+			sigs = append(sigs, s)
+		}
+	}
+	if len(sigs) == 0 {
+		return nil, errNotSentry
+	}
+	return sigs, nil
+}
+
+func sentrySignal(ev *sentryEvent) (Signal, bool) {
+	var values []sentryException
+	var threads []sentryThread
+	var top *sentryTrace = ev.Stacktrace
+	readValues := func(raw json.RawMessage) {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 || string(raw) == "null" {
+			return
+		}
+		if raw[0] == '[' {
+			_ = json.Unmarshal(raw, &values)
+			return
+		}
+		var w struct {
+			Values []sentryException `json:"values"`
+		}
+		if json.Unmarshal(raw, &w) == nil {
+			values = w.Values
+		}
+	}
+	readThreads := func(raw json.RawMessage) {
+		raw = bytes.TrimSpace(raw)
+		if len(raw) == 0 || string(raw) == "null" {
+			return
+		}
+		var w struct {
+			Values []sentryThread `json:"values"`
+		}
+		if json.Unmarshal(raw, &w) == nil {
+			threads = w.Values
+		}
+	}
+	readValues(ev.Exception)
+	readThreads(ev.Threads)
+	for _, e := range ev.Entries {
+		switch e.Type {
+		case "exception":
+			readValues(e.Data)
+		case "threads":
+			readThreads(e.Data)
+		case "stacktrace":
+			var st sentryTrace
+			if json.Unmarshal(e.Data, &st) == nil {
+				top = &st
+			}
+		}
+	}
+	platform := ev.Platform
+	// Values are listed oldest (root cause) first; each trace crash last.
+	var chain []exception
+	for _, v := range values {
+		st := v.Stacktrace
+		if st == nil || len(st.Frames) == 0 {
+			st = v.RawStacktrace
+		}
+		chain = append(chain, exception{typ: v.Type, msg: v.Value, frames: sentryFrames(st, platform)})
+	}
+	n := 0
+	for _, e := range chain {
+		n += len(e.frames)
+	}
+	if n == 0 {
+		var st *sentryTrace
+		for _, want := range []func(sentryThread) bool{
+			func(t sentryThread) bool { return t.Crashed },
+			func(t sentryThread) bool { return t.Current },
+			func(t sentryThread) bool { return true },
+		} {
+			for _, t := range threads {
+				if st == nil && want(t) && t.Stacktrace != nil && len(t.Stacktrace.Frames) > 0 {
+					st = t.Stacktrace
+				}
+			}
+		}
+		if st == nil {
+			st = top
+		}
+		if fr := sentryFrames(st, platform); len(fr) > 0 {
+			chain = append(chain, exception{frames: fr})
+		}
+	}
+	var outer exception
+	if len(values) > 0 {
+		last := values[len(values)-1]
+		outer = exception{typ: last.Type, msg: last.Value}
+	}
+	if ev.Metadata != nil && outer.typ == "" && outer.msg == "" {
+		outer = exception{typ: ev.Metadata.Type, msg: ev.Metadata.Value}
+	}
+	if outer.typ == "" && outer.msg == "" {
+		outer.msg = ev.Title
+		if outer.msg == "" {
+			outer.msg = sentryMessage(ev.Message)
+		}
+	}
+	hasFrames := false
+	for _, e := range chain {
+		hasFrames = hasFrames || len(e.frames) > 0
+	}
+	if !hasFrames && outer.typ == "" {
+		return Signal{}, false
+	}
+	s := assemble(FormatSentry, chain, outer)
+	if ev.Title != "" {
+		s.Title = ev.Title
+	}
+	s.Timestamp = sentryTime(ev.Timestamp)
+	if s.Timestamp == nil {
+		s.Timestamp = sentryTime(ev.DateCreated)
+	}
+	return s, true
+}
+
+// sentryMessage reads "message" as a string or {"formatted": ...}.
+func sentryMessage(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var m struct {
+		Formatted string `json:"formatted"`
+		Message   string `json:"message"`
+	}
+	if json.Unmarshal(raw, &m) == nil {
+		if m.Formatted != "" {
+			return m.Formatted
+		}
+		return m.Message
+	}
+	return ""
+}
+
+// sentryTime reads an RFC 3339 string or a unix time in seconds (a float).
+func sentryTime(raw json.RawMessage) *time.Time {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				t = t.UTC()
+				return &t
+			}
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return unixTime(f)
+		}
+		return nil
+	}
+	var f float64
+	if json.Unmarshal(raw, &f) == nil {
+		return unixTime(f)
+	}
+	return nil
+}
+
+func unixTime(f float64) *time.Time {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 1e11 {
+		return nil
+	}
+	sec, frac := math.Modf(f)
+	t := time.Unix(int64(sec), int64(math.Round(frac*1e6))*1e3).UTC()
+	return &t
+}
+
+// sentryFrames converts frames (crash last) to ours (crash first).
+func sentryFrames(st *sentryTrace, platform string) []Frame {
+	if st == nil {
+		return nil
+	}
+	var out []Frame
+	for i := len(st.Frames) - 1; i >= 0 && len(out) < MaxFrames; i-- {
+		sf := st.Frames[i]
+		p := sf.Platform
+		if p == "" {
+			p = platform
+		}
+		f := Frame{
+			File:     sentryPath(sf, p),
+			Line:     int(sf.Lineno),
+			Column:   int(sf.Colno),
+			Function: sf.Function,
+			Module:   sf.Module,
+		}
+		if f.Function == "" {
+			f.Function = sf.RawFunction
+		}
+		if f.File == "" && f.Function == "" && f.Module == "" {
+			continue
+		}
+		switch {
+		case sf.InApp != nil:
+			f.InApp = *sf.InApp
+		case sf.InAppCamel != nil:
+			f.InApp = *sf.InAppCamel
+		default:
+			f.InApp = IsInApp(sentryFormat(p), f.File, f.Function, f.Module)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// sentryPath picks the most specific path of a frame: abs_path (without a
+// URL's scheme and host), else filename; JVM frames whose filename is a
+// bare "Foo.java" get their package's directories from the module.
+func sentryPath(sf sentryFrame, platform string) string {
+	p := sf.AbsPath
+	if p == "" {
+		p = sf.AbsPathCamel
+	}
+	if p == "" {
+		p = sf.Filename
+	}
+	if i := strings.Index(p, "://"); i > 0 && !strings.ContainsAny(p[:i], "/\\") {
+		if u, err := url.Parse(p); err == nil {
+			p = u.Path
+		} else {
+			p = p[i+3:]
+			if j := strings.IndexByte(p, '/'); j >= 0 {
+				p = p[j:]
+			}
+		}
+	}
+	if sentryFormat(platform) == FormatJava && p != "" && !strings.ContainsAny(p, `/\`) && sf.Module != "" {
+		if d := strings.LastIndexByte(sf.Module, '.'); d > 0 {
+			p = strings.ReplaceAll(sf.Module[:d], ".", "/") + "/" + p
+		}
+	}
+	return p
+}
+
+// sentryFormat maps a Sentry platform to the in-app rules of a Format.
+func sentryFormat(platform string) string {
+	switch platform {
+	case "go":
+		return FormatGo
+	case "python":
+		return FormatPython
+	case "java", "kotlin", "scala", "groovy", "clojure", "android":
+		return FormatJava
+	case "javascript", "node", "javascript-node":
+		return FormatJavaScript
+	case "ruby":
+		return FormatRuby
+	case "csharp", "dotnet":
+		return FormatDotNet
+	}
+	return platform
+}

@@ -1,0 +1,67 @@
+package signal
+
+import (
+	"regexp"
+	"strings"
+)
+
+// MaxSymptoms is the most symptom tokens kept per signal.
+const MaxSymptoms = 32
+
+var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// stopWords are dropped from symptoms: English filler and words every error
+// message carries.
+var stopWords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "for": true, "to": true, "in": true, "on": true,
+	"at": true, "is": true, "was": true, "are": true, "be": true, "been": true, "or": true, "and": true,
+	"with": true, "by": true, "from": true, "this": true, "that": true, "it": true, "as": true,
+	"not": true, "no": true, "can": true, "cannot": true, "could": true, "has": true, "have": true,
+	"had": true, "but": true, "if": true, "into": true, "its": true, "than": true, "then": true,
+	"there": true, "these": true, "those": true, "which": true, "while": true, "will": true,
+	"error": true, "exception": true, "panic": true, "traceback": true, "caused": true,
+	"recovered": true, "goroutine": true, "thread": true, "main": true, "line": true, "file": true,
+	"most": true, "recent": true, "call": true, "last": true, "because": true, "value": true,
+}
+
+// Symptoms extracts symptom tokens from exception types and messages: every
+// identifier (a run of letters, digits and underscores starting with a
+// letter or underscore, so camelCase and snake_case names stay whole) is
+// lower-cased; dotted type names contribute their last part
+// (java.lang.NullPointerException -> nullpointerexception); tokens shorter
+// than two characters, pure hex-like tokens (0x1f) and stop words are
+// dropped; the rest are deduplicated in order of appearance, at most
+// MaxSymptoms. For example `KeyError: 'user_id'` gives [keyerror user_id]
+// and `nil pointer dereference` gives [nil pointer dereference].
+func Symptoms(texts ...string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range texts {
+		for _, tok := range identRE.FindAllString(t, -1) {
+			tok = strings.ToLower(tok)
+			if len(tok) < 2 || stopWords[tok] || seen[tok] || isHexish(tok) {
+				continue
+			}
+			seen[tok] = true
+			out = append(out, tok)
+			if len(out) >= MaxSymptoms {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// isHexish reports whether tok looks like a number or address, not a word.
+func isHexish(tok string) bool {
+	if strings.HasPrefix(tok, "0x") {
+		return true
+	}
+	digits := 0
+	for _, r := range tok {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits*2 > len(tok)
+}
