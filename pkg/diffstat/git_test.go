@@ -161,8 +161,12 @@ func buildCaseRepo(t testing.TB) *gitRepo {
 	r.commit("mode change on binary files")
 
 	r.write("new-empty.txt", "")
+	r.remove("with space.txt")
+	r.commit("new empty file, deleted text file")
 	r.remove("del-empty.txt")
-	r.commit("new and deleted empty files")
+	r.commit("deleted empty file")
+	r.write("with space.txt", "one\ntwo\n")
+	r.commit("restore")
 
 	r.write("nonl.txt", "a\nb\nc")
 	r.write("nonl2.txt", "x")

@@ -124,7 +124,7 @@ func gitArgs(args string) (a, b string, ok bool) {
 	// halves agree after their one-letter prefixes.
 	if strings.Count(args, " ") == 1 {
 		i := strings.IndexByte(args, ' ')
-		if i == 0 || i == len(args)-1 {
+		if i == 0 || i == len(args)-1 || args[0] == '"' || args[i+1] == '"' {
 			return "", "", false
 		}
 		return args[:i], args[i+1:], true

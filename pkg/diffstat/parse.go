@@ -532,7 +532,7 @@ func (p *parser) parseHunk(f *File) error {
 	for oldLeft > 0 || newLeft > 0 {
 		l, ok := p.peek()
 		if !ok {
-			return p.errorf(p.lineNo(), "diff ends inside the hunk at line %d: %d old and %d new lines missing", at, oldLeft, newLeft)
+			return p.errorf(at, "diff ends inside this hunk: %d old and %d new lines missing", oldLeft, newLeft)
 		}
 		var c byte
 		if len(l) > 0 {
@@ -575,6 +575,9 @@ func (p *parser) parseHunk(f *File) error {
 		case '\\':
 			// "\ No newline at end of file" (in any language).
 		default:
+			if bytes.HasPrefix(l, pfxGit) || bytes.HasPrefix(l, pfxHunk) {
+				return p.errorf(p.lineNo(), "hunk at line %d ends early: %d old and %d new lines missing", at, oldLeft, newLeft)
+			}
 			return p.errorf(p.lineNo(), "line %q inside the hunk at line %d does not start with ' ', '-', '+' or '\\'", clip(l), at)
 		}
 		p.advance()
