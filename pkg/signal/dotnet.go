@@ -91,6 +91,11 @@ func parseDotNetLines(lines []string) []Signal {
 			}
 			continue
 		}
+		if strings.HasPrefix(t, "---> ") && len(chain) > 0 && idx == 0 && len(target().frames) == 0 {
+			// .NET Core prints each inner exception on its own line.
+			chain = append(chain, dotnetSplit(t[len("---> "):])...)
+			continue
+		}
 		if m := dotnetHeaderRE.FindStringSubmatch(t); m != nil && !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "\t") {
 			e := target()
 			if e != nil && len(e.frames) == 0 && len(chain) == 1 && idx == 0 {

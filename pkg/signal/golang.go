@@ -7,7 +7,7 @@ import (
 )
 
 var (
-	goPanicRE     = regexp.MustCompile(`^(?:.*?\s)?(panic|fatal error): (.*)$`)
+	goPanicRE     = regexp.MustCompile(`^(?:.*?\s)?(panic|fatal error|http: panic serving [^ ]+): (.*)$`)
 	goGoroutineRE = regexp.MustCompile(`^goroutine (\d+) \[([^\]]*)\]:\s*$`)
 	goFileRE      = regexp.MustCompile(`^\s+(\S.*?\.(?:go|s|c)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=.*)?\s*$`)
 )
@@ -82,16 +82,16 @@ func parseGoLines(lines []string) []Signal {
 			chain = append(chain, splitGoPanic(p))
 		}
 	}
-	if len(panics) > 1 {
-		// A re-panic: the stack runs from the recovering function through
-		// panic() into the original panic site. The frames below the first
-		// panic() call belong to the root cause and go first.
-		for k, f := range frames {
-			if f.Function == "panic" || f.Function == "runtime.gopanic" {
-				chain[0].frames = append(chain[0].frames, frames[k+1:]...)
-				frames = frames[:k+1]
-				break
+	// Frames above a panic() call are deferred functions running while the
+	// goroutine panics (a recover handler, net/http's conn.serve.func1, a
+	// re-panic): the frames below it lead to where the panic was raised and
+	// go first, the handler's frames after them.
+	for k, f := range frames {
+		if f.Function == "panic" || f.Function == "runtime.gopanic" {
+			if k > 0 {
+				frames = append(append([]Frame{}, frames[k+1:]...), frames[:k+1]...)
 			}
+			break
 		}
 	}
 	chain = append(chain, exception{typ: outer.typ, msg: outer.msg, frames: frames})
@@ -101,6 +101,11 @@ func parseGoLines(lines []string) []Signal {
 }
 
 func splitGoPanic(p string) exception {
+	if rest, ok := strings.CutPrefix(p, "http: panic serving "); ok {
+		// net/http's recovered handler panic: "http: panic serving ADDR: msg".
+		_, msg, _ := strings.Cut(rest, ": ")
+		return exception{typ: "panic", msg: msg}
+	}
 	typ, msg, _ := strings.Cut(p, ": ")
 	msg = strings.TrimPrefix(strings.TrimSpace(msg), "panic: ")
 	return exception{typ: typ, msg: msg}

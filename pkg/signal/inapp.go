@@ -24,6 +24,7 @@ var javaLibPrefixes = []string{
 	"org.junit.", "org.eclipse.jetty.", "io.netty.", "reactor.", "io.reactivex.", "okhttp3.",
 	"com.google.", "com.fasterxml.", "org.jboss.", "io.micronaut.", "io.quarkus.",
 	"io.ktor.", "akka.", "org.gradle.", "android.", "androidx.", "dalvik.", "libcore.",
+	"com.android.internal.", "org.gradle.", "org.slf4j.", "ch.qos.logback.",
 }
 
 // dotnetLibPrefixes are namespace prefixes of the .NET runtime and frameworks.

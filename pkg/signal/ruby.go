@@ -55,7 +55,8 @@ func parseRubyLines(lines []string) []Signal {
 			continue
 		}
 		if m := rubyFrameRE.FindStringSubmatch(l); m != nil {
-			if len(chain) == 0 || !linked {
+			from := strings.HasPrefix(t, "from ")
+			if len(chain) == 0 || !linked && !from {
 				flush()
 				chain = append(chain, rexc{start: i})
 			}

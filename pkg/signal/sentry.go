@@ -323,6 +323,9 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 			Function: sf.Function,
 			Module:   sf.Module,
 		}
+		if f.Line < 0 {
+			f.Line = 0 // -2 marks a native JVM frame
+		}
 		if f.Function == "" {
 			f.Function = sf.RawFunction
 		}
@@ -362,6 +365,9 @@ func sentryPath(sf sentryFrame, platform string) string {
 				p = p[j:]
 			}
 		}
+	}
+	if strings.HasPrefix(p, "/./") {
+		p = p[3:] // webpack:///./src/x.js: relative to the project
 	}
 	if sentryFormat(platform) == FormatJava && p != "" && !strings.ContainsAny(p, `/\`) && sf.Module != "" {
 		if d := strings.LastIndexByte(sf.Module, '.'); d > 0 {
