@@ -219,7 +219,7 @@ func TestUnparseableFileIsNeverOverwritten(t *testing.T) {
 // handle (as separate processes have): every entry must survive.
 func TestConcurrentUpdates(t *testing.T) {
 	s := newStore(t, nil)
-	const writers, each = 8, 25
+	const writers, each = 4, 25
 	var wg sync.WaitGroup
 	errs := make(chan error, writers*each)
 	for w := range writers {

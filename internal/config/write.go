@@ -1,7 +1,6 @@
 package config
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -46,11 +45,8 @@ func (s *Store) Update(fn func(*Config) error) error {
 		return fmt.Errorf("creating config folder: %w", err)
 	}
 	lock := flock.New(s.Path() + ".lock")
-	ctx, cancel := context.WithTimeout(context.Background(), LockTimeout)
-	defer cancel()
-	ok, err := lock.TryLockContext(ctx, 10*time.Millisecond)
-	if err != nil || !ok {
-		return fmt.Errorf("locking config file %s: another sigsentry seems to hold it: %v", s.Path(), err)
+	if err := lockWithin(lock, LockTimeout); err != nil {
+		return fmt.Errorf("locking config file %s: %w", s.Path(), err)
 	}
 	defer func() { _ = lock.Unlock() }()
 
@@ -66,6 +62,35 @@ func (s *Store) Update(fn func(*Config) error) error {
 		return fmt.Errorf("encoding config: %w", err)
 	}
 	return WriteFileAtomic(s.Path(), data, 0o600)
+}
+
+// lockWithin takes lock exclusively, waiting at most d. It blocks in the
+// kernel rather than polling, so a waiting writer starts the moment the
+// holder unlocks (polling made two busy onboarding scripts wait ~10 ms per
+// turn). On timeout the pending lock is released as soon as it is granted.
+func lockWithin(lock *flock.Flock, d time.Duration) error {
+	ok, err := lock.TryLock()
+	if err != nil {
+		return err
+	}
+	if ok {
+		return nil
+	}
+	done := make(chan error, 1)
+	go func() { done <- lock.Lock() }()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-timer.C:
+		go func() {
+			if err := <-done; err == nil {
+				_ = lock.Unlock()
+			}
+		}()
+		return fmt.Errorf("another sigsentry has held it for %s; try again when it is done", d)
+	}
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
