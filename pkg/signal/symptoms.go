@@ -8,7 +8,7 @@ import (
 // MaxSymptoms is the most symptom tokens kept per signal.
 const MaxSymptoms = 32
 
-var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+var identRE = regexp.MustCompile(`[A-Za-z0-9_]+`)
 
 // stopWords are dropped from symptoms: English filler and words every error
 // message carries.
@@ -39,6 +39,9 @@ func Symptoms(texts ...string) []string {
 	for _, t := range texts {
 		for _, tok := range identRE.FindAllString(t, -1) {
 			tok = strings.ToLower(tok)
+			if tok[0] >= '0' && tok[0] <= '9' {
+				continue // a number, an address or a hex value
+			}
 			if len(tok) < 2 || stopWords[tok] || seen[tok] || isHexish(tok) {
 				continue
 			}

@@ -1,0 +1,94 @@
+package signal
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// seedFuzz adds every testdata input whose directory is one of kinds.
+func seedFuzz(f *testing.F, kinds ...string) {
+	f.Helper()
+	for _, in := range goldenInputs(f) {
+		for _, k := range kinds {
+			if strings.HasPrefix(in, "testdata/"+k+"/") {
+				data, err := os.ReadFile(in)
+				if err != nil {
+					f.Fatal(err)
+				}
+				f.Add(data)
+			}
+		}
+	}
+	f.Add([]byte(""))
+}
+
+// checkSignals asserts the invariants every parser keeps on any input.
+func checkSignals(t *testing.T, sigs []Signal) {
+	t.Helper()
+	if len(sigs) > MaxSignals {
+		t.Fatalf("got %d signals, want at most %d", len(sigs), MaxSignals)
+	}
+	for _, s := range sigs {
+		if len(s.Frames) > MaxFrames {
+			t.Fatalf("got %d frames, want at most %d", len(s.Frames), MaxFrames)
+		}
+		for _, fr := range s.Frames {
+			if fr.Line < 0 {
+				t.Fatalf("got line %d, want >= 0", fr.Line)
+			}
+		}
+		if len(s.Symptoms) > MaxSymptoms {
+			t.Fatalf("got %d symptoms, want at most %d", len(s.Symptoms), MaxSymptoms)
+		}
+	}
+}
+
+func fuzzLines(f *testing.F, parse func([]string) []Signal, kinds ...string) {
+	seedFuzz(f, kinds...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkSignals(t, parse(splitLines(string(data))))
+	})
+}
+
+func FuzzParseGo(f *testing.F)     { fuzzLines(f, parseGoLines, "go") }
+func FuzzParsePython(f *testing.F) { fuzzLines(f, parsePythonLines, "python") }
+func FuzzParseJava(f *testing.F)   { fuzzLines(f, parseJavaLines, "java", "kotlin") }
+func FuzzParseJS(f *testing.F)     { fuzzLines(f, parseJSLines, "javascript") }
+func FuzzParseRuby(f *testing.F)   { fuzzLines(f, parseRubyLines, "ruby") }
+func FuzzParseDotNet(f *testing.F) { fuzzLines(f, parseDotNetLines, "dotnet") }
+
+func FuzzParseSentry(f *testing.F) {
+	seedFuzz(f, "sentry")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sigs, err := parseSentry(data)
+		if err != nil && len(sigs) > 0 {
+			t.Fatalf("got %d signals and error %v, want one or the other", len(sigs), err)
+		}
+		checkSignals(t, sigs)
+	})
+}
+
+func FuzzParse(f *testing.F) {
+	seedFuzz(f, "sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sigs, err := Parse("fuzz", data)
+		if err != nil {
+			if len(sigs) != 0 {
+				t.Fatalf("got %d signals with error %v", len(sigs), err)
+			}
+			return
+		}
+		if len(sigs) == 0 {
+			t.Fatal("got no signals and no error")
+		}
+		checkSignals(t, sigs)
+		for _, s := range sigs {
+			for d, fr := range s.Frames {
+				if fr.Depth != d {
+					t.Fatalf("frame %d has depth %d", d, fr.Depth)
+				}
+			}
+		}
+	})
+}

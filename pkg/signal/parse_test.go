@@ -1,0 +1,170 @@
+package signal
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestParseDetectsFormat(t *testing.T) {
+	tests := []struct {
+		name, input, want string
+	}{
+		{"sentry ingest", `{"exception":{"values":[{"type":"E","stacktrace":{"frames":[{"filename":"a.py","lineno":1}]}}]}}`, FormatSentry},
+		{"sentry api", `{"entries":[{"type":"exception","data":{"values":[{"type":"E","stacktrace":{"frames":[{"absPath":"a.js","lineNo":3}]}}]}}]}`, FormatSentry},
+		{"sentry array", `[{"exception":{"values":[{"type":"E"}]}}]`, FormatSentry},
+		{"go", "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n", FormatGo},
+		{"python", "Traceback (most recent call last):\n  File \"/app/x.py\", line 3, in f\n    g()\nValueError: bad\n", FormatPython},
+		{"java", "java.lang.IllegalStateException: x\n\tat com.acme.A.b(A.java:3)\n", FormatJava},
+		{"kotlin", "Exception in thread \"main\" kotlin.NotImplementedError\n\tat com.acme.MainKt.main(Main.kt:3)\n", FormatJava},
+		{"dotnet", "System.Exception: x\n   at Acme.A.B() in /src/A.cs:line 3\n", FormatDotNet},
+		{"dotnet without pdb", "System.Exception: x\n   at Acme.A.B(String s)\n", FormatDotNet},
+		{"javascript", "TypeError: x\n    at f (/app/x.js:1:2)\n", FormatJavaScript},
+		{"javascript anonymous", "Error: x\n    at /app/x.js:1:2\n", FormatJavaScript},
+		{"ruby 3.3", "app/a.rb:3:in `b': boom (RuntimeError)\n\tfrom app/c.rb:4:in `d'\n", FormatRuby},
+		{"ruby 3.4", "app/a.rb:3:in 'A#b': boom (RuntimeError)\n\tfrom app/c.rb:4:in 'C#d'\n", FormatRuby},
+		{"json-looking log line", "[INFO] starting\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nKeyError: 'a'\n", FormatPython},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("in", []byte(tt.input))
+			if err != nil {
+				t.Fatalf("Parse: got error %v, want format %s", err, tt.want)
+			}
+			if got := sigs[0].Format; got != tt.want {
+				t.Errorf("format: got %s, want %s", got, tt.want)
+			}
+			if got := sigs[0].Source; got != "in" {
+				t.Errorf("source: got %q, want %q", got, "in")
+			}
+		})
+	}
+}
+
+func TestParseRejectsNonSignals(t *testing.T) {
+	tests := []struct{ name, input string }{
+		{"empty", ""},
+		{"prose", "the deploy went fine\nnothing to see here\n"},
+		{"json without event", `{"hello": "world"}`},
+		{"json array of numbers", `[1, 2, 3]`},
+		{"broken json", `{"exception": {"values": [`},
+		{"header only", "java.lang.IllegalStateException: x\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("x.log", []byte(tt.input))
+			if err == nil {
+				t.Fatalf("Parse: got %d signals, want an error", len(sigs))
+			}
+			if !errors.Is(err, ErrNoSignal) {
+				t.Errorf("got error %v, want it to wrap ErrNoSignal", err)
+			}
+			if want := "signal: x.log: no stack trace or Sentry event found (looked for"; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("got message %q, want prefix %q", err, want)
+			}
+		})
+	}
+}
+
+func TestParseTooLarge(t *testing.T) {
+	_, err := Parse("big", make([]byte, MaxInputBytes+1))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Errorf("got error %v, want ErrTooLarge", err)
+	}
+}
+
+func TestParseTruncatedTraceKeepsFrames(t *testing.T) {
+	data, err := os.ReadFile("testdata/java/caused_suppressed.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := data[:len(data)/2]
+	sigs, err := Parse("cut", cut)
+	if err != nil {
+		t.Fatalf("Parse of a truncated trace: got error %v, want frames", err)
+	}
+	if got := len(sigs[0].Frames); got == 0 {
+		t.Errorf("got 0 frames, want the frames before the cut")
+	}
+}
+
+func TestParseCapsFrames(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("java.lang.StackOverflowError\n")
+	for i := 0; i < MaxFrames+50; i++ {
+		b.WriteString("\tat com.acme.A.f(A.java:3)\n")
+	}
+	sigs, err := Parse("so", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(sigs[0].Frames); got != MaxFrames {
+		t.Errorf("got %d frames, want the cap %d", got, MaxFrames)
+	}
+	if got := sigs[0].Frames[MaxFrames-1].Depth; got != MaxFrames-1 {
+		t.Errorf("last depth: got %d, want %d", got, MaxFrames-1)
+	}
+}
+
+func TestParseTextTimestamp(t *testing.T) {
+	tests := []struct {
+		name, input, want string
+	}{
+		{"rfc3339 on the line before", "2024-01-01T00:00:00Z ERROR request failed\nTraceback (most recent call last):\n  File \"a.py\", line 1, in f\nKeyError: 'k'\n", "2024-01-01T00:00:00Z"},
+		{"offset and fraction", "2024-05-14 12:00:01.5+02:00 fail\njava.lang.Error: x\n\tat a.B.c(B.java:1)\n", "2024-05-14T10:00:01.5Z"},
+		{"no zone is not rfc3339", "2024-05-14 12:00:01 fail\njava.lang.Error: x\n\tat a.B.c(B.java:1)\n", ""},
+		{"none", "java.lang.Error: x\n\tat a.B.c(B.java:1)\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("t", []byte(tt.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			if ts := sigs[0].Timestamp; ts != nil {
+				got = ts.Format("2006-01-02T15:04:05.999999999Z07:00")
+			}
+			if got != tt.want {
+				t.Errorf("timestamp: got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseMultipleSignals(t *testing.T) {
+	in := "Traceback (most recent call last):\n  File \"a.py\", line 1, in f\nKeyError: 'a'\n" +
+		"some log line\n" +
+		"Traceback (most recent call last):\n  File \"b.py\", line 2, in g\nValueError: b\n"
+	sigs, err := Parse("two", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) != 2 {
+		t.Fatalf("got %d signals, want 2", len(sigs))
+	}
+	if sigs[1].Title != "ValueError: b" {
+		t.Errorf("second title: got %q, want %q", sigs[1].Title, "ValueError: b")
+	}
+}
+
+func TestSymptoms(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want string
+	}{
+		{[]string{"KeyError", "'user_id'"}, "keyerror user_id"},
+		{[]string{"", "nil pointer dereference"}, "nil pointer dereference"},
+		{[]string{"java.lang.NullPointerException", "Cannot invoke \"getName()\""}, "java lang nullpointerexception invoke getname"},
+		{[]string{"panic", "runtime error: index out of range [3] with length 3"}, "runtime index out range length"},
+		{[]string{"Error", "Error: the error of errors"}, "errors"},
+		{[]string{"x", "0x1f 12345 abc123456"}, ""},
+	}
+	for _, tt := range tests {
+		got := strings.Join(Symptoms(tt.in...), " ")
+		if got != tt.want {
+			t.Errorf("Symptoms(%q): got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
