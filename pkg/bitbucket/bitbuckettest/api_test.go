@@ -179,7 +179,7 @@ func TestFieldsParameter(t *testing.T) {
 
 func TestFieldsUnit(t *testing.T) {
 	doc := map[string]any{
-		"a": map[string]any{"b": 1.0, "c": 2.0},
+		"a":     map[string]any{"b": 1.0, "c": 2.0},
 		"links": map[string]any{"self": "x", "html": "y"},
 		"values": []any{
 			map[string]any{"hash": "h1", "x": 1.0},
