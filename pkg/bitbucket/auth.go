@@ -110,6 +110,9 @@ func (o *oauthAuth) secrets() []string {
 // String never shows the token.
 func (o *oauthAuth) String() string { return "OAuth([redacted])" }
 
+// GoString never shows the token, even under %#v.
+func (o *oauthAuth) GoString() string { return o.String() }
+
 type invalidatingOAuth struct {
 	*oauthAuth
 	inv Invalidator
