@@ -170,10 +170,13 @@ func TestUnparseableFileIsNeverOverwritten(t *testing.T) {
 	tests := []struct {
 		name, content, line string
 	}{
-		{"bad indentation", "bitbucket:\n  workspace: acme\n repositories:\n  - name: a/b\n", "line 2"},
-		{"tab", "bitbucket:\n\tworkspace: acme\n", "line 2"},
+		{"bad indentation", "bitbucket:\n  workspace: acme\n repositories:\n  - name: a/b\n", "at line 3"},
+		{"bad indentation deep", "bitbucket:\n  repositories:\n    - name: acme/api\n   lookback_days: 30\n", "at line 4"},
+		{"tab", "bitbucket:\n\tworkspace: acme\n", "at line 2"},
 		{"wrong type", "bitbucket:\n  repositories: 7\n", "line 2"},
-		{"unclosed quote", "bitbucket:\n  workspace: \"acme\n", "line 2"},
+		{"unclosed quote", "bitbucket:\n  workspace: \"acme\n", "at line 2"},
+		{"unclosed flow", "bitbucket:\n  workspace: acme\n  repositories: [\n    {name: a/b},\n", "at line 3"},
+		{"duplicate key", "bitbucket:\n  workspace: a\n  workspace: b\n", "line 3: mapping key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -202,6 +205,10 @@ func TestUnparseableFileIsNeverOverwritten(t *testing.T) {
 			check("Update", err)
 			if called {
 				t.Errorf("Update called fn on an unparseable file, want it not to")
+			}
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.Path != s.Path() {
+				t.Errorf("got %T %v, want a *ParseError for %s", err, err, s.Path())
 			}
 			got, _ := os.ReadFile(s.Path())
 			if string(got) != tt.content {
