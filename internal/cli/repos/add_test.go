@@ -64,9 +64,9 @@ func checkResults(t *testing.T, got []*AddResult, want []wantLine) {
 
 func TestAddInputForms(t *testing.T) {
 	list := strings.Join([]string{
-		"# checkout team repositories",                        // 1
-		"",                                                    // 2
-		"acme/checkout-api",                                   // 3
+		"# checkout team repositories", // 1
+		"",                             // 2
+		"acme/checkout-api",            // 3
 		"   https://bitbucket.org/acme/billing/src/main/x.go", // 4
 		"git@bitbucket.org:acme/web.git  # the shop",          // 5
 		"ssh://git@bitbucket.org/acme/ops.git",                // 6
