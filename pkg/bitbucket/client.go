@@ -378,7 +378,7 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64
 	}
 	if c.opts.Auth != nil {
 		if err := c.opts.Auth.Authenticate(req); err != nil {
-			return nil, nil, &authError{errors.New(c.scrub(err.Error()))}
+			return nil, nil, &authError{err} // keeps e.g. *oauth2.RetrieveError for errors.As
 		}
 	}
 	c.count(func(s *Stats) { s.Requests++ })
@@ -490,9 +490,24 @@ func (c *Client) checkNext(cur, next string) (string, error) {
 		nu = cu.ResolveReference(nu)
 		next = nu.String()
 	}
-	if !strings.EqualFold(nu.Scheme, c.base.Scheme) || !strings.EqualFold(nu.Host, c.base.Host) || nu.User != nil {
+	if !strings.EqualFold(nu.Scheme, c.base.Scheme) || hostPort(nu) != hostPort(c.base) || nu.User != nil {
 		return "", fmt.Errorf("following the next page link %s: it leaves %s://%s, refusing to send credentials there",
 			redactURL(nu), c.base.Scheme, c.base.Host)
 	}
 	return next, nil
+}
+
+// hostPort is u's lower-case host with the scheme's default port made
+// explicit, so api.bitbucket.org and api.bitbucket.org:443 compare equal.
+func hostPort(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		switch strings.ToLower(u.Scheme) {
+		case "https":
+			port = "443"
+		case "http":
+			port = "80"
+		}
+	}
+	return net.JoinHostPort(strings.TrimSuffix(strings.ToLower(u.Hostname()), "."), port)
 }

@@ -325,3 +325,56 @@ func TestStatsCounts(t *testing.T) {
 		t.Errorf("got stats %+v, want 3 requests, 2 retries, 3ms backoff, 2x502, 1x200", s)
 	}
 }
+
+type failingTS struct{}
+
+func (failingTS) Token() (*oauth2.Token, error) {
+	return nil, &oauth2.RetrieveError{ErrorCode: "invalid_grant", ErrorDescription: "refresh token revoked"}
+}
+
+func TestAuthenticatorErrorKeepsCauseAndIsNotRetried(t *testing.T) {
+	var n atomic.Int32
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+	}), func(o *Options) { o.Auth = OAuth(failingTS{}) })
+	_, err := c.Repository(context.Background(), "acme", "api")
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" {
+		t.Fatalf("got error %v, want one wrapping *oauth2.RetrieveError invalid_grant", err)
+	}
+	if got := n.Load(); got != 0 {
+		t.Errorf("got %d requests, want 0", got)
+	}
+}
+
+func TestCheckNextHost(t *testing.T) {
+	c, err := New(Options{BaseURL: "https://api.bitbucket.org/2.0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur := "https://api.bitbucket.org/2.0/repositories/a/b/commits/main?pagelen=100"
+	tests := []struct {
+		next string
+		want string // empty: refused
+	}{
+		{"https://api.bitbucket.org/2.0/repositories/a/b/commits/main?page=dbtR", "https://api.bitbucket.org/2.0/repositories/a/b/commits/main?page=dbtR"},
+		{"https://API.bitbucket.org:443/2.0/x?page=2", "https://API.bitbucket.org:443/2.0/x?page=2"},
+		{"/2.0/x?page=3", "https://api.bitbucket.org/2.0/x?page=3"},
+		{"http://api.bitbucket.org/2.0/x?page=2", ""},
+		{"https://api.bitbucket.org.evil.example/2.0/x", ""},
+		{"https://api.bitbucket.org:8443/2.0/x", ""},
+		{"https://user:pw@api.bitbucket.org/2.0/x", ""},
+	}
+	for _, tt := range tests {
+		got, err := c.checkNext(cur, tt.next)
+		if tt.want == "" {
+			if err == nil {
+				t.Errorf("next %q: got %q, want a refusal", tt.next, got)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("next %q: got %q, %v; want %q", tt.next, got, err, tt.want)
+		}
+	}
+}

@@ -121,9 +121,13 @@ func hintFor(e *APIError) string {
 	case e.StatusCode == 410:
 		return "Bitbucket removed this endpoint (CHANGE-2770); upgrade sigsentry"
 	case e.StatusCode == 429:
-		return fmt.Sprintf("Bitbucket's hourly request limit was hit; sigsentry waited %s over %d attempts; "+
+		attempts := "1 attempt"
+		if e.Attempts > 1 {
+			attempts = fmt.Sprintf("%d attempts", e.Attempts)
+		}
+		return fmt.Sprintf("Bitbucket's hourly request limit was hit; sigsentry waited %s over %s; "+
 			"rerun later (the limit is a rolling one-hour window): cached diffs are reused, "+
-			"so a rerun continues where this one stopped", e.Waited.Round(time.Millisecond), max(e.Attempts, 1))
+			"so a rerun continues where this one stopped", e.Waited.Round(time.Millisecond), attempts)
 	case e.StatusCode == StatusDiffTooLarge:
 		return "the diff is too large for Bitbucket to compute (HTTP 555); sigsentry falls back to the diffstat"
 	case e.StatusCode >= 500:
