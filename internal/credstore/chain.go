@@ -1,0 +1,113 @@
+package credstore
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+)
+
+// Chain applies the contract's precedence over the backends: the
+// environment first, then the stored backend chosen by
+// SIGSENTRY_CREDENTIAL_STORE.
+type Chain struct {
+	// Env is the read-only environment backend.
+	Env EnvStore
+	// Stored is where credentials are written: the keychain (default) or
+	// the encrypted file.
+	Stored Store
+	// Keychain and File are every backend a revoke should clear. Either may
+	// be the same value as Stored.
+	Keychain *KeychainStore
+	File     *FileStore
+}
+
+// Open builds the chain for a config folder.
+func Open(getenv func(string) string, configDir string) (*Chain, error) {
+	c := &Chain{
+		Env:      EnvStore{Getenv: getenv},
+		Keychain: &KeychainStore{},
+		File:     &FileStore{Path: filepath.Join(configDir, FileName), Passphrase: getenv(EnvPassphrase)},
+	}
+	switch kind := strings.ToLower(strings.TrimSpace(getenv(EnvStoreKind))); kind {
+	case "", "keychain", "keyring":
+		c.Stored = c.Keychain
+	case "file":
+		c.Stored = c.File
+	default:
+		return nil, fmt.Errorf("%s=%q is not a credential store: use keychain or file", EnvStoreKind, kind)
+	}
+	return c, nil
+}
+
+// Active returns the credential in force: the environment's, else the
+// stored one. It wraps ErrNotFound when there is none.
+func (c *Chain) Active() (*Credential, error) {
+	if cred, err := c.Env.Get(); err == nil {
+		return cred, nil
+	}
+	return c.Stored.Get()
+}
+
+// EnvActive returns an *EnvActiveError while an environment credential is
+// set; commands that store or delete credentials refuse then.
+func (c *Chain) EnvActive() error { return c.Env.Active() }
+
+// Set stores cred in the stored backend, refusing while an environment
+// credential is set.
+func (c *Chain) Set(cred *Credential) error {
+	if err := c.EnvActive(); err != nil {
+		return err
+	}
+	return c.Stored.Set(cred)
+}
+
+// CheckWritable reports whether Set can succeed, before the user is asked
+// for anything.
+func (c *Chain) CheckWritable() error {
+	if err := c.EnvActive(); err != nil {
+		return err
+	}
+	return c.Stored.CheckWritable()
+}
+
+// Removed says what DeleteAll found and removed in one backend.
+type Removed struct {
+	Source Source
+	// Credential is what was stored there (secrets included; never print
+	// them), or nil.
+	Credential *Credential
+	// Err is why the backend could not be cleared, or nil.
+	Err error
+}
+
+// DeleteAll removes the credential from every backend it can reach (the
+// keychain and the encrypted file, whichever is configured) and reports
+// each. It refuses while an environment credential is set.
+func (c *Chain) DeleteAll() ([]Removed, error) {
+	if err := c.EnvActive(); err != nil {
+		return nil, err
+	}
+	var out []Removed
+	for _, s := range []Store{c.Keychain, c.File} {
+		r := Removed{Source: s.Source()}
+		cred, err := s.Get()
+		switch {
+		case err == nil:
+			r.Credential = cred
+		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, ErrUnavailable) && s != c.Stored:
+			// The keychain is not in use and not reachable: nothing to clear.
+			continue
+		}
+		if derr := s.Delete(); derr != nil {
+			r.Err = derr
+		} else if err != nil && !errors.Is(err, ErrNotFound) && r.Credential == nil {
+			// Deleted although it could not be read (for example a file
+			// with a lost passphrase): say it was there.
+			r.Credential = &Credential{}
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

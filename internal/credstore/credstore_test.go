@@ -1,0 +1,446 @@
+package credstore
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+var testKDF = KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+func envFunc(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestEnvStorePrecedence(t *testing.T) {
+	tests := []struct {
+		name       string
+		env        map[string]string
+		wantMethod Method
+		wantUser   string
+		wantSecret string
+		wantErr    error
+	}{
+		{"none", nil, "", "", "", ErrNotFound},
+		{"token wins", map[string]string{EnvToken: "tok", EnvUsername: "u", EnvAppPassword: "p", EnvEmail: "e", EnvAPIToken: "a"},
+			MethodToken, "", "tok", nil},
+		{"app password before api token", map[string]string{EnvUsername: "u", EnvAppPassword: "p", EnvEmail: "e", EnvAPIToken: "a"},
+			MethodAppPassword, "u", "p", nil},
+		{"api token", map[string]string{EnvEmail: "e@x", EnvAPIToken: "a"}, MethodAPIToken, "e@x", "a", nil},
+		{"half a pair is nothing", map[string]string{EnvEmail: "e@x"}, "", "", "", ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := EnvStore{Getenv: envFunc(tt.env)}
+			c, err := s.Get()
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Get error: got %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				if s.Set(&Credential{}) == nil {
+					t.Errorf("Set on the environment: got nil error, want one")
+				}
+				return
+			}
+			if c.Method != tt.wantMethod || c.Username != tt.wantUser || c.Secret != tt.wantSecret || c.Source != SourceEnvironment {
+				t.Errorf("got %+v, want method %s user %q secret %q from environment", c, tt.wantMethod, tt.wantUser, tt.wantSecret)
+			}
+			var ea *EnvActiveError
+			if err := s.Delete(); !errors.As(err, &ea) || !errors.Is(err, ErrReadOnly) {
+				t.Errorf("Delete while env is set: got %v, want *EnvActiveError", err)
+			}
+			if err := s.Set(&Credential{}); !errors.As(err, &ea) {
+				t.Errorf("Set while env is set: got %v, want *EnvActiveError", err)
+			}
+		})
+	}
+}
+
+// memKeyring is an in-memory Keyring that can hang or fail.
+type memKeyring struct {
+	mu    sync.Mutex
+	items map[string]string
+	err   error
+	hang  chan struct{}
+}
+
+func (m *memKeyring) wait() error {
+	if m.hang != nil {
+		<-m.hang
+	}
+	return m.err
+}
+
+func (m *memKeyring) Set(s, u, p string) error {
+	if err := m.wait(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.items == nil {
+		m.items = map[string]string{}
+	}
+	m.items[s+"/"+u] = p
+	return nil
+}
+
+func (m *memKeyring) Get(s, u string) (string, error) {
+	if err := m.wait(); err != nil {
+		return "", err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.items[s+"/"+u]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (m *memKeyring) Delete(s, u string) error {
+	if err := m.wait(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.items[s+"/"+u]; !ok {
+		return keyring.ErrNotFound
+	}
+	delete(m.items, s+"/"+u)
+	return nil
+}
+
+var oauthCred = Credential{
+	Method: MethodOAuth, AccessToken: "acc-123", RefreshToken: "ref-456",
+	Expiry: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Scopes: []string{"account", "repository"},
+	ClientID: "client", ClientSecret: "csecret",
+}
+
+func testStoreRoundTrip(t *testing.T, s Store) {
+	t.Helper()
+	if _, err := s.Get(); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get on empty store: got %v, want ErrNotFound", err)
+	}
+	if err := s.Delete(); err != nil {
+		t.Fatalf("Delete on empty store: got %v, want nil", err)
+	}
+	if err := s.CheckWritable(); err != nil {
+		t.Fatalf("CheckWritable: %v", err)
+	}
+	in := oauthCred
+	if err := s.Set(&in); err != nil {
+		t.Fatalf("Set: %v", err)
+	}
+	got, err := s.Get()
+	if err != nil {
+		t.Fatalf("Get: %v", err)
+	}
+	if got.AccessToken != in.AccessToken || got.RefreshToken != in.RefreshToken || !got.Expiry.Equal(in.Expiry) ||
+		got.ClientSecret != in.ClientSecret || strings.Join(got.Scopes, " ") != "account repository" || got.Source != s.Source() {
+		t.Errorf("round trip: got %+v, want %+v from %s", got, in, s.Source())
+	}
+	basic := Credential{Method: MethodAPIToken, Username: "me@example.com", Secret: "api-tok"}
+	if err := s.Set(&basic); err != nil {
+		t.Fatalf("Set basic: %v", err)
+	}
+	got, err = s.Get()
+	if err != nil {
+		t.Fatalf("Get basic: %v", err)
+	}
+	if got.Method != MethodAPIToken || got.Username != basic.Username || got.Secret != basic.Secret || got.AccessToken != "" || got.RefreshToken != "" {
+		t.Errorf("replacing oauth with basic: got %+v, want %+v", got, basic)
+	}
+	if err := s.Delete(); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if _, err := s.Get(); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Get after Delete: got %v, want ErrNotFound", err)
+	}
+}
+
+func TestKeychainStoreFake(t *testing.T) {
+	m := &memKeyring{}
+	testStoreRoundTrip(t, &KeychainStore{Keyring: m})
+	if len(m.items) != 0 {
+		t.Errorf("items left after Delete: got %v, want none", m.items)
+	}
+}
+
+func TestKeychainStoreKeepsSecretsOutOfMeta(t *testing.T) {
+	m := &memKeyring{}
+	s := &KeychainStore{Keyring: m}
+	c := oauthCred
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	meta := m.items[KeychainService+"/"+itemMeta]
+	for _, sec := range c.Secrets() {
+		if strings.Contains(meta, sec) {
+			t.Errorf("meta item %q holds secret %q", meta, sec)
+		}
+	}
+	for k, v := range m.items {
+		if len(v) > MaxItemSize {
+			t.Errorf("item %s is %d bytes, want <= %d", k, len(v), MaxItemSize)
+		}
+	}
+}
+
+func TestKeychainStoreErrors(t *testing.T) {
+	t.Run("unavailable", func(t *testing.T) {
+		s := &KeychainStore{Keyring: &memKeyring{err: errors.New("dbus: DBUS_SESSION_BUS_ADDRESS not set")}}
+		for name, err := range map[string]error{"Get": func() error { _, e := s.Get(); return e }(), "Set": s.Set(&oauthCred),
+			"Delete": s.Delete(), "CheckWritable": s.CheckWritable()} {
+			if !errors.Is(err, ErrUnavailable) {
+				t.Errorf("%s: got %v, want ErrUnavailable", name, err)
+				continue
+			}
+			for _, want := range []string{"SIGSENTRY_BITBUCKET_API_TOKEN", "SIGSENTRY_CREDENTIAL_STORE=file", "SIGSENTRY_CREDENTIAL_PASSPHRASE"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("%s: message %q does not say %s", name, err, want)
+				}
+			}
+		}
+	})
+	t.Run("hangs", func(t *testing.T) {
+		old := KeychainTimeout
+		KeychainTimeout = 50 * time.Millisecond
+		defer func() { KeychainTimeout = old }()
+		hang := make(chan struct{})
+		defer close(hang)
+		s := &KeychainStore{Keyring: &memKeyring{hang: hang}}
+		_, err := s.Get()
+		if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "no answer within") {
+			t.Errorf("hanging keychain: got %v, want a timeout wrapping ErrUnavailable", err)
+		}
+	})
+	t.Run("too big", func(t *testing.T) {
+		s := &KeychainStore{Keyring: &memKeyring{}}
+		c := oauthCred
+		c.AccessToken = strings.Repeat("a", MaxItemSize+1)
+		if err := s.Set(&c); err == nil || !strings.Contains(err.Error(), "2560") {
+			t.Errorf("oversized item: got %v, want an error naming the 2560-byte cap", err)
+		}
+	})
+}
+
+// TestKeychainStoreReal runs against the real Secret Service. It needs a
+// D-Bus session with an unlocked gnome-keyring: see testdata/with-keyring.sh.
+func TestKeychainStoreReal(t *testing.T) {
+	if os.Getenv("SIGSENTRY_TEST_KEYRING") != "1" {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			t.Skip("SIGSENTRY_TEST_KEYRING is not 1")
+		}
+		t.Fatal("the real keychain test needs a Secret Service: run internal/credstore/testdata/with-keyring.sh go test ./internal/credstore/ " +
+			"(it sets SIGSENTRY_TEST_KEYRING=1), or set SIGSENTRY_TEST_ALLOW_SKIP=1 to skip")
+	}
+	s := &KeychainStore{Service: "sigsentry-test:" + t.Name()}
+	t.Cleanup(func() { _ = s.Delete() })
+	testStoreRoundTrip(t, s)
+}
+
+func newFileStore(t *testing.T) *FileStore {
+	t.Helper()
+	return &FileStore{Path: filepath.Join(t.TempDir(), "cfg", FileName), Passphrase: "correct horse", KDF: testKDF}
+}
+
+func TestFileStoreRoundTrip(t *testing.T) {
+	s := newFileStore(t)
+	testStoreRoundTrip(t, s)
+}
+
+func TestFileStoreNoPlaintext(t *testing.T) {
+	s := newFileStore(t)
+	c := oauthCred
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(s.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sec := range append(c.Secrets(), c.ClientID, "oauth") {
+		if strings.Contains(string(data), sec) {
+			t.Errorf("file holds %q in plain text", sec)
+		}
+	}
+	fi, _ := os.Stat(s.Path)
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode: got %04o, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestFileStoreWrongPassphrase(t *testing.T) {
+	s := newFileStore(t)
+	c := oauthCred
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	wrong := &FileStore{Path: s.Path, Passphrase: "wrong horse"}
+	if _, err := wrong.Get(); !errors.Is(err, ErrWrongPassphrase) {
+		t.Errorf("wrong passphrase: got %v, want ErrWrongPassphrase", err)
+	}
+	if err := wrong.CheckWritable(); !errors.Is(err, ErrWrongPassphrase) {
+		t.Errorf("CheckWritable with wrong passphrase: got %v, want ErrWrongPassphrase", err)
+	}
+	none := &FileStore{Path: s.Path}
+	if _, err := none.Get(); !errors.Is(err, ErrNoPassphrase) {
+		t.Errorf("no passphrase: got %v, want ErrNoPassphrase", err)
+	}
+}
+
+func TestFileStoreTampering(t *testing.T) {
+	s := newFileStore(t)
+	c := oauthCred
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	orig, err := os.ReadFile(s.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saltAt := len(magic) + 9
+	verifierAt := saltAt + saltLen
+	nonceAt := verifierAt + verifierLen
+	tests := []struct {
+		name string
+		at   int
+		want error
+	}{
+		{"magic", 0, ErrBadFormat},
+		{"kdf time", len(magic) + 3, ErrTampered},
+		{"salt", saltAt, ErrWrongPassphrase},
+		{"verifier", verifierAt + 5, ErrWrongPassphrase},
+		{"nonce", nonceAt + 1, ErrTampered},
+		{"ciphertext first byte", headerLen, ErrTampered},
+		{"ciphertext middle", headerLen + (len(orig)-headerLen)/2, ErrTampered},
+		{"tag last byte", len(orig) - 1, ErrTampered},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := append([]byte(nil), orig...)
+			data[tt.at] ^= 0x01
+			if err := os.WriteFile(s.Path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Get(); !errors.Is(err, tt.want) {
+				t.Errorf("flipped byte %d: got %v, want %v", tt.at, err, tt.want)
+			}
+		})
+	}
+	t.Run("truncated", func(t *testing.T) {
+		if err := os.WriteFile(s.Path, orig[:headerLen], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Get(); !errors.Is(err, ErrBadFormat) {
+			t.Errorf("truncated: got %v, want ErrBadFormat", err)
+		}
+	})
+}
+
+func TestFileStorePermissions(t *testing.T) {
+	for _, mode := range []os.FileMode{0o640, 0o604, 0o660, 0o644} {
+		s := newFileStore(t)
+		c := oauthCred
+		if err := s.Set(&c); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(s.Path, mode); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Get()
+		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
+			t.Errorf("mode %04o: got %v, want a refusal telling to chmod 600", mode, err)
+		}
+	}
+}
+
+func TestChain(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{EnvStoreKind: "file", EnvPassphrase: "pw"}
+	ch, err := Open(envFunc(env), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch.File.KDF = testKDF
+	ch.Keychain.Keyring = &memKeyring{}
+	if ch.Stored != Store(ch.File) {
+		t.Fatalf("SIGSENTRY_CREDENTIAL_STORE=file: got stored backend %s, want file", ch.Stored.Source())
+	}
+	c := oauthCred
+	if err := ch.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ch.Active()
+	if err != nil || got.Source != SourceFile {
+		t.Fatalf("Active: got %+v, %v; want the file credential", got, err)
+	}
+	env[EnvEmail], env[EnvAPIToken] = "ci@example.com", "citok"
+	got, err = ch.Active()
+	if err != nil || got.Source != SourceEnvironment || got.Secret != "citok" {
+		t.Errorf("env beats stored: got %+v, %v", got, err)
+	}
+	if err := ch.Set(&c); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Set with env credential: got %v, want ErrReadOnly", err)
+	}
+	if _, err := ch.DeleteAll(); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("DeleteAll with env credential: got %v, want ErrReadOnly", err)
+	}
+	delete(env, EnvEmail)
+	delete(env, EnvAPIToken)
+	removed, err := ch.DeleteAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromFile bool
+	for _, r := range removed {
+		if r.Err != nil {
+			t.Errorf("removing from %s: %v", r.Source, r.Err)
+		}
+		if r.Source == SourceFile && r.Credential != nil {
+			fromFile = true
+		}
+	}
+	if !fromFile {
+		t.Errorf("DeleteAll: got %+v, want the file credential reported removed", removed)
+	}
+	if _, err := os.Stat(ch.File.Path); !os.IsNotExist(err) {
+		t.Errorf("credential file still there after DeleteAll: %v", err)
+	}
+	again, err := ch.DeleteAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range again {
+		if r.Credential != nil || r.Err != nil {
+			t.Errorf("second DeleteAll: got %+v, want nothing removed", r)
+		}
+	}
+	if _, err := Open(envFunc(map[string]string{EnvStoreKind: "vault"}), dir); err == nil {
+		t.Errorf("unknown store kind: got nil error")
+	}
+}
+
+func FuzzOpenFile(f *testing.F) {
+	c := oauthCred
+	plain, _ := jsonMarshal(&c)
+	sealed, err := seal(plain, "pw", testKDF)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sealed, "pw")
+	f.Add(sealed, "other")
+	f.Add([]byte("SSCRED\x00\x01"), "pw")
+	f.Fuzz(func(t *testing.T, data []byte, pass string) {
+		plain, err := open(data, pass, 1024)
+		if err == nil && plain == nil {
+			t.Errorf("open: got nil plaintext and nil error")
+		}
+	})
+}

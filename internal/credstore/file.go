@@ -1,0 +1,236 @@
+package credstore
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/sigsentry/sigsentry/internal/config"
+	"golang.org/x/crypto/argon2"
+	"golang.org/x/crypto/chacha20poly1305"
+)
+
+// FileName is the encrypted credential file's name in the config folder.
+const FileName = "credentials.enc"
+
+// Environment variables that choose and unlock the encrypted file.
+const (
+	EnvStoreKind  = "SIGSENTRY_CREDENTIAL_STORE"
+	EnvPassphrase = "SIGSENTRY_CREDENTIAL_PASSPHRASE"
+)
+
+// Errors of the encrypted file.
+var (
+	ErrWrongPassphrase = errors.New("wrong passphrase: SIGSENTRY_CREDENTIAL_PASSPHRASE does not open the encrypted credential file")
+	ErrTampered        = errors.New("the encrypted credential file was changed or is corrupted (run `sigsentry revoke` and log in again)")
+	ErrBadFormat       = errors.New("not a sigsentry encrypted credential file")
+	ErrNoPassphrase    = errors.New("SIGSENTRY_CREDENTIAL_STORE=file needs SIGSENTRY_CREDENTIAL_PASSPHRASE to be set")
+)
+
+// KDFParams are argon2id's cost parameters.
+type KDFParams struct {
+	Time      uint32
+	MemoryKiB uint32
+	Threads   uint8
+}
+
+// DefaultKDF follows RFC 9106's second recommended option (64 MiB, 3 passes).
+var DefaultKDF = KDFParams{Time: 3, MemoryKiB: 64 * 1024, Threads: 4}
+
+// maxMemoryKiB bounds what a file may ask of the KDF (1 GiB), so a crafted
+// file cannot exhaust memory.
+const maxMemoryKiB = 1 << 20
+
+// File layout: magic | time u32 | memory u32 | threads u8 | salt | verifier
+// | nonce | ciphertext. Everything before the ciphertext is authenticated as
+// associated data. argon2id gives 64 bytes: the first 32 are the
+// XChaCha20-Poly1305 key, the last 32 the stored verifier, which tells a
+// wrong passphrase from a changed file.
+var magic = []byte("SSCRED\x00\x01")
+
+const (
+	saltLen     = 16
+	verifierLen = 32
+	headerLen   = 8 + 4 + 4 + 1 + saltLen + verifierLen + chacha20poly1305.NonceSizeX
+)
+
+// FileStore keeps the credential in an encrypted file, for machines
+// without a keychain.
+type FileStore struct {
+	// Path is the file; see FileName.
+	Path string
+	// Passphrase unlocks it.
+	Passphrase string
+	// KDF are the cost parameters for new files (zero: DefaultKDF).
+	KDF KDFParams
+}
+
+func deriveKeys(pass string, salt []byte, p KDFParams) (key, verifier []byte) {
+	out := argon2.IDKey([]byte(pass), salt, p.Time, p.MemoryKiB, p.Threads, 32+verifierLen)
+	return out[:32], out[32:]
+}
+
+// seal encrypts plaintext into the file format.
+func seal(plaintext []byte, pass string, p KDFParams) ([]byte, error) {
+	salt := make([]byte, saltLen)
+	nonce := make([]byte, chacha20poly1305.NonceSizeX)
+	if _, err := rand.Read(salt); err != nil {
+		return nil, err
+	}
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	key, verifier := deriveKeys(pass, salt, p)
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	hdr := make([]byte, 0, headerLen)
+	hdr = append(hdr, magic...)
+	hdr = binary.BigEndian.AppendUint32(hdr, p.Time)
+	hdr = binary.BigEndian.AppendUint32(hdr, p.MemoryKiB)
+	hdr = append(hdr, p.Threads)
+	hdr = append(hdr, salt...)
+	hdr = append(hdr, verifier...)
+	hdr = append(hdr, nonce...)
+	return aead.Seal(hdr, nonce, plaintext, hdr), nil
+}
+
+// open decrypts data written by seal. It checks the header's bounds before
+// running the KDF.
+func open(data []byte, pass string, maxMem uint32) ([]byte, error) {
+	if len(data) < headerLen+chacha20poly1305.Overhead || !bytes.Equal(data[:len(magic)], magic) {
+		return nil, ErrBadFormat
+	}
+	hdr := data[:headerLen]
+	rest := hdr[len(magic):]
+	p := KDFParams{
+		Time:      binary.BigEndian.Uint32(rest[0:4]),
+		MemoryKiB: binary.BigEndian.Uint32(rest[4:8]),
+		Threads:   rest[8],
+	}
+	if p.Time < 1 || p.Time > 16 || p.Threads < 1 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > maxMem {
+		return nil, fmt.Errorf("%w: key derivation parameters out of range", ErrTampered)
+	}
+	rest = rest[9:]
+	salt := rest[:saltLen]
+	storedVerifier := rest[saltLen : saltLen+verifierLen]
+	nonce := rest[saltLen+verifierLen:]
+	key, verifier := deriveKeys(pass, salt, p)
+	if subtle.ConstantTimeCompare(verifier, storedVerifier) != 1 {
+		return nil, ErrWrongPassphrase
+	}
+	aead, err := chacha20poly1305.NewX(key)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := aead.Open(nil, nonce, data[headerLen:], hdr)
+	if err != nil {
+		return nil, ErrTampered
+	}
+	return plain, nil
+}
+
+func (s *FileStore) params() KDFParams {
+	if s.KDF == (KDFParams{}) {
+		return DefaultKDF
+	}
+	return s.KDF
+}
+
+// Get decrypts the file. It refuses a file that group or others can access.
+func (s *FileStore) Get() (*Credential, error) {
+	fi, err := os.Stat(s.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading encrypted credential file: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		return nil, fmt.Errorf("encrypted credential file %s is accessible to other users (mode %04o): run `chmod 600 %s`", s.Path, perm, s.Path)
+	}
+	if s.Passphrase == "" {
+		return nil, ErrNoPassphrase
+	}
+	data, err := os.ReadFile(s.Path)
+	if err != nil {
+		return nil, fmt.Errorf("reading encrypted credential file: %w", err)
+	}
+	plain, err := open(data, s.Passphrase, maxMemoryKiB)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", s.Path, err)
+	}
+	var c Credential
+	if err := json.Unmarshal(plain, &c); err != nil {
+		return nil, fmt.Errorf("opening %s: %w: %v", s.Path, ErrTampered, err)
+	}
+	c.Source = SourceFile
+	return &c, nil
+}
+
+// Set encrypts c with a fresh salt and nonce and replaces the file
+// atomically with mode 0600.
+func (s *FileStore) Set(c *Credential) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if s.Passphrase == "" {
+		return ErrNoPassphrase
+	}
+	plain, err := jsonMarshal(c)
+	if err != nil {
+		return fmt.Errorf("encoding credential: %w", err)
+	}
+	data, err := seal(plain, s.Passphrase, s.params())
+	if err != nil {
+		return fmt.Errorf("encrypting credential: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return fmt.Errorf("creating folder for the credential file: %w", err)
+	}
+	return config.WriteFileAtomic(s.Path, data, 0o600)
+}
+
+// Delete removes the file; no passphrase is needed.
+func (s *FileStore) Delete() error {
+	err := os.Remove(s.Path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("removing encrypted credential file: %w", err)
+	}
+	return nil
+}
+
+// CheckWritable checks the passphrase, that an existing file opens with it,
+// and that the folder is writable.
+func (s *FileStore) CheckWritable() error {
+	if s.Passphrase == "" {
+		return ErrNoPassphrase
+	}
+	if _, err := s.Get(); err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	dir := filepath.Dir(s.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("creating folder for the credential file: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".credentials-probe-*")
+	if err != nil {
+		return fmt.Errorf("checking that %s is writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// Source is SourceFile.
+func (s *FileStore) Source() Source { return SourceFile }
+
+func jsonMarshal(c *Credential) ([]byte, error) { return json.Marshal(c) }
