@@ -91,6 +91,10 @@ func Parse(diff []byte) ([]File, error) {
 // Binary files, pure renames and mode-only changes have no hunks and count
 // 0/0.
 //
+// Combined diffs ("diff --cc", what `git show` prints for a merge) are
+// rejected as malformed: diff a merge against its first parent, as
+// Bitbucket's /diff/{sha} does.
+//
 // On malformed input ParseOptions never panics. It leaves out the file
 // entry in which the problem was found, resumes at the next "diff --git"
 // line, and returns every well-formed file together with a *SyntaxError for
@@ -197,6 +201,9 @@ var (
 	pfxMinus = []byte("--- ")
 	pfxPlus  = []byte("+++ ")
 	pfxHunk  = []byte("@@ ")
+
+	pfxCombined = []byte("diff --combined ")
+	pfxCC       = []byte("diff --cc ")
 )
 
 // atPlainHeader reports whether the current line starts a "--- "/"+++ "
@@ -218,7 +225,7 @@ func (p *parser) skipToFileStart() bool {
 		if !ok {
 			return false
 		}
-		if bytes.HasPrefix(l, pfxGit) || p.atPlainHeader() {
+		if bytes.HasPrefix(l, pfxGit) || bytes.HasPrefix(l, pfxCombined) || bytes.HasPrefix(l, pfxCC) || p.atPlainHeader() {
 			return true
 		}
 		p.advance()
@@ -259,6 +266,9 @@ func (p *parser) parseFile() (File, error) {
 	var h header
 	start := p.lineNo()
 	l, _ := p.peek()
+	if bytes.HasPrefix(l, pfxCombined) || bytes.HasPrefix(l, pfxCC) {
+		return File{}, p.errorf(start, "combined diff of a merge (%q) is not supported: diff against the first parent instead", clip(l))
+	}
 	if bytes.HasPrefix(l, pfxGit) {
 		h.isGit = true
 		h.gitOld, h.gitNew, h.gitOK = gitArgs(string(trimCR(l[len(pfxGit):])))
