@@ -14,6 +14,11 @@ import (
 // full diff and the counts came from its diffstat endpoint instead.
 const FallbackDiffstat = "diffstat: diff too large (HTTP 555)"
 
+// FallbackNone is Change.Fallback when Bitbucket could produce neither the
+// diff nor the diffstat of a commit (both too large): the commit is listed
+// with no files, and callers should say that its counts are missing.
+const FallbackNone = "none: diff and diffstat too large (HTTP 555)"
+
 // Bitbucket reads commits and diffs of one repository from Bitbucket Cloud.
 // Counts are made locally from the raw diff; when Bitbucket cannot produce
 // the diff (HTTP 555 or an over-large diff) they come from its diffstat.
@@ -108,6 +113,9 @@ func (b *Bitbucket) Change(ctx context.Context, c Commit) (*Change, error) {
 
 func (b *Bitbucket) fallback(ctx context.Context, c Commit) (*Change, error) {
 	entries, err := b.client.Diffstat(ctx, b.workspace, b.slug, c.Hash)
+	if errors.Is(err, bitbucket.ErrDiffTooLarge) {
+		return &Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: FallbackNone}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("fetching the diffstat of %s in %s (its diff is too large): %w", short(c.Hash), b.Repo(), err)
 	}

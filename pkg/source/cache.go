@@ -176,6 +176,11 @@ func readEntry(path, hash string) (*Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errDamaged, err)
 	}
+	return decodeEntry(data, hash)
+}
+
+// decodeEntry verifies and decodes the bytes of one entry.
+func decodeEntry(data []byte, hash string) (*Change, error) {
 	nl := bytes.IndexByte(data, '\n')
 	if nl < 0 {
 		return nil, fmt.Errorf("%w: no header", errDamaged)

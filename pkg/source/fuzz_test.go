@@ -1,0 +1,45 @@
+package source
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzReadEntry feeds arbitrary bytes to the cache reader: it must reject or
+// accept them without panicking, and never accept an entry for another hash.
+func FuzzReadEntry(f *testing.F) {
+	dir := f.TempDir()
+	good := filepath.Join(dir, "seed")
+	inner := &countingSource{}
+	ch, _ := inner.Change(context.Background(), Commit{Hash: testHash})
+	if err := writeEntry(good, ch); err != nil {
+		f.Fatal(err)
+	}
+	seed, err := os.ReadFile(good)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seed)
+	f.Add([]byte("sigsentry-change 1 00\n"))
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := decodeEntry(data, testHash)
+		if err == nil && got.Hash != testHash {
+			t.Errorf("accepted an entry for %q, want only %q", got.Hash, testHash)
+		}
+	})
+}
+
+// FuzzParseLogRecord feeds arbitrary records to the git log parser.
+func FuzzParseLogRecord(f *testing.F) {
+	f.Add("0123456789abcdef0123456789abcdef01234567\x1fabc def\x1f1700000000\x1f2023-11-14T22:13:20+00:00\x1fA <a@b>\x1fmsg\n\nbody")
+	f.Add("\x1f\x1f\x1f\x1f\x1f")
+	f.Fuzz(func(t *testing.T, rec string) {
+		c, _, ok := parseLogRecord(rec)
+		if ok && len(c.Hash) < 40 {
+			t.Errorf("accepted hash %q shorter than 40", c.Hash)
+		}
+	})
+}

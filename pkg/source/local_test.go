@@ -1,0 +1,344 @@
+package source
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat/gitnumstat"
+)
+
+// requireGit fails the test when git is missing, unless
+// SIGSENTRY_TEST_ALLOW_SKIP=1.
+func requireGit(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			t.Skip("git is not installed")
+		}
+		t.Fatalf("git is required for this test (install git, or set SIGSENTRY_TEST_ALLOW_SKIP=1): %v", err)
+	}
+}
+
+// gitRepo is a scratch repository for tests.
+type gitRepo struct {
+	t   testing.TB
+	dir string
+}
+
+func newGitRepo(t testing.TB) *gitRepo {
+	requireGit(t)
+	r := &gitRepo{t: t, dir: t.TempDir()}
+	r.git(time.Time{}, "init", "-q", "-b", "main")
+	return r
+}
+
+func (r *gitRepo) git(date time.Time, args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", r.dir,
+		"-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
+		"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
+	env := append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+r.dir)
+	if !date.IsZero() {
+		d := date.Format(time.RFC3339)
+		env = append(env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
+	}
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		r.t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func (r *gitRepo) write(name, content string) {
+	r.t.Helper()
+	p := filepath.Join(r.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		r.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		r.t.Fatal(err)
+	}
+}
+
+func (r *gitRepo) commit(date time.Time, msg string) string {
+	r.t.Helper()
+	r.git(date, "add", "-A")
+	r.git(date, "commit", "-q", "--allow-empty", "-m", msg)
+	return r.git(time.Time{}, "rev-parse", "HEAD")
+}
+
+func lines(prefix string, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%s line %d\n", prefix, i)
+	}
+	return b.String()
+}
+
+// sample builds a history with a root commit, edits, a rename with edits, a
+// pure rename, a binary file, a mode change, a deletion, an empty commit, a
+// side branch merged back, and commits dated exactly at a window's edges.
+// It returns the repository and the window.
+func sample(t testing.TB) (*gitRepo, Window, map[string]string) {
+	r := newGitRepo(t)
+	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	w := Window{Since: base.Add(24 * time.Hour), Until: base.Add(10 * 24 * time.Hour)}
+	h := map[string]string{}
+	r.write("README.md", "hello\n")
+	r.write("src/app.go", lines("app", 40))
+	h["root"] = r.commit(base, "root commit")
+	r.write("src/app.go", strings.Replace(lines("app", 40), "app line 7\n", "changed 7\n", 1)+"tail\n")
+	h["before"] = r.commit(w.Since.Add(-time.Second), "just before the window")
+	r.write("src/app.go", lines("app", 41))
+	h["since"] = r.commit(w.Since, "exactly at since")
+	r.git(time.Time{}, "mv", "src/app.go", "src/main.go")
+	r.write("src/main.go", lines("app", 41)+"one more\n")
+	h["rename-edit"] = r.commit(w.Since.Add(time.Hour), "rename with an edit")
+	if err := os.Mkdir(filepath.Join(r.dir, "docs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r.git(time.Time{}, "mv", "README.md", "docs/README.md")
+	h["rename"] = r.commit(w.Since.Add(2*time.Hour), "pure rename")
+	r.write("logo.png", "\x89PNG\r\n\x1a\n\x00\x00\x00binary")
+	h["binary"] = r.commit(w.Since.Add(3*time.Hour), "binary file")
+	if err := os.Chmod(filepath.Join(r.dir, "src/main.go"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	h["mode"] = r.commit(w.Since.Add(4*time.Hour), "mode change")
+	h["empty"] = r.commit(w.Since.Add(5*time.Hour), "empty commit")
+	r.git(time.Time{}, "checkout", "-q", "-b", "side")
+	r.write("side.txt", lines("side", 3))
+	h["side"] = r.commit(w.Since.Add(6*time.Hour), "side branch work")
+	r.git(time.Time{}, "checkout", "-q", "main")
+	r.write("main.txt", "main\n")
+	h["main2"] = r.commit(w.Since.Add(7*time.Hour), "main work")
+	r.git(w.Since.Add(8*time.Hour), "merge", "-q", "--no-ff", "-m", "merge side", "side")
+	h["merge"] = r.git(time.Time{}, "rev-parse", "HEAD")
+	if err := os.Remove(filepath.Join(r.dir, "side.txt")); err != nil {
+		t.Fatal(err)
+	}
+	r.write("spaced name.txt", "a\r\nb\r\n")
+	r.write("naïve.txt", "x\n")
+	h["delete"] = r.commit(w.Since.Add(9*time.Hour), "delete and odd names")
+	r.write("main.txt", "main\nmore\n")
+	h["until"] = r.commit(w.Until, "exactly at until")
+	r.write("main.txt", "main\nmore\nafter\n")
+	h["after"] = r.commit(w.Until.Add(time.Second), "just after the window")
+	return r, w, h
+}
+
+// gitNumstat is git's own answer for commit hash against its first parent.
+func gitNumstat(t testing.TB, r *gitRepo, hash string) []gitnumstat.Entry {
+	t.Helper()
+	base := "4b825dc642cb6eb9a060e54bf8d69288fbee4904" // the empty tree
+	parents := strings.Fields(r.git(time.Time{}, "log", "-1", "--format=%P", hash))
+	if len(parents) > 0 {
+		base = parents[0]
+	}
+	ns := r.git(time.Time{}, "-c", "core.quotePath=true", "diff", "--numstat", "-z", "-M", base, hash)
+	st := r.git(time.Time{}, "-c", "core.quotePath=true", "diff", "--name-status", "-z", "-M", base, hash)
+	want, err := gitnumstat.Parse([]byte(ns), []byte(st))
+	if err != nil {
+		t.Fatalf("parsing git's numstat of %s: %v", hash, err)
+	}
+	return want
+}
+
+func TestLocalCommitsWindow(t *testing.T) {
+	r, w, h := sample(t)
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name          string
+		includeMerges bool
+		want          []string
+	}{
+		{"no merges", false, []string{"until", "delete", "main2", "side", "empty", "mode", "binary", "rename", "rename-edit", "since"}},
+		{"with merges", true, []string{"until", "delete", "merge", "main2", "side", "empty", "mode", "binary", "rename", "rename-edit", "since"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := l.Commits(context.Background(), "HEAD", w, tt.includeMerges)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// git's --topo-order decides the order of side and main2;
+			// compare as git lists them.
+			order := strings.Fields(r.git(time.Time{}, "log", "--topo-order", "--format=%H", "HEAD"))
+			wantSet := map[string]bool{}
+			for _, k := range tt.want {
+				wantSet[h[k]] = true
+			}
+			var want []string
+			for _, hash := range order {
+				if wantSet[hash] {
+					want = append(want, hash)
+				}
+			}
+			var gotHashes []string
+			for _, c := range got {
+				gotHashes = append(gotHashes, c.Hash)
+			}
+			if strings.Join(gotHashes, ",") != strings.Join(want, ",") {
+				t.Errorf("got commits\n%v\nwant\n%v", names(h, gotHashes), names(h, want))
+			}
+		})
+	}
+}
+
+func names(h map[string]string, hashes []string) []string {
+	rev := map[string]string{}
+	for k, v := range h {
+		rev[v] = k
+	}
+	out := make([]string, len(hashes))
+	for i, x := range hashes {
+		out[i] = rev[x]
+	}
+	return out
+}
+
+func TestLocalCommitMetadata(t *testing.T) {
+	r, w, h := sample(t)
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Commits(context.Background(), "", w, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range got {
+		if c.Hash == h["merge"] {
+			if len(c.Parents) != 2 || !c.IsMerge() {
+				t.Errorf("merge commit: got parents %v, want 2", c.Parents)
+			}
+			if c.Summary() != "merge side" {
+				t.Errorf("merge commit: got summary %q, want %q", c.Summary(), "merge side")
+			}
+		}
+		if c.Hash == h["since"] {
+			if !c.Date.Equal(w.Since) {
+				t.Errorf("since commit: got date %v, want %v", c.Date, w.Since)
+			}
+			if c.Author != "Ada Lovelace <ada@example.com>" {
+				t.Errorf("since commit: got author %q, want %q", c.Author, "Ada Lovelace <ada@example.com>")
+			}
+			if c.Repo != l.Repo() {
+				t.Errorf("since commit: got repo %q, want %q", c.Repo, l.Repo())
+			}
+		}
+	}
+}
+
+// TestLocalChangesMatchGit compares every commit's change, from Change and
+// from Walk, with `git diff --numstat -M` and `--name-status -M`.
+func TestLocalChangesMatchGit(t *testing.T) {
+	r, _, h := sample(t)
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	all := Window{}
+	walked := map[string]*Change{}
+	for _, countOnly := range []bool{false, true} {
+		err := l.Walk(ctx, "HEAD", all, WalkOptions{IncludeMerges: true, CountOnly: countOnly}, func(c Commit, ch *Change) error {
+			if c.Hash != ch.Hash {
+				t.Errorf("walk paired commit %s with change %s", c.Hash, ch.Hash)
+			}
+			if countOnly {
+				for _, f := range ch.Files {
+					for _, hk := range f.Hunks {
+						if len(hk.Added)+len(hk.Removed) > 0 {
+							t.Errorf("count-only walk of %s kept line text in %s", c.Hash, f.Path)
+						}
+					}
+				}
+			} else {
+				walked[c.Hash] = ch
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(walked) != len(h) {
+		t.Errorf("walk visited %d commits, want %d", len(walked), len(h))
+	}
+	for name, hash := range h {
+		t.Run(name, func(t *testing.T) {
+			want := gitNumstat(t, r, hash)
+			ch, err := l.Change(ctx, Commit{Hash: hash})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := gitnumstat.Diff(ch.Files, want); len(d) > 0 {
+				t.Errorf("Change differs from git:\n%s", strings.Join(d, "\n"))
+			}
+			if d := gitnumstat.Diff(walked[hash].Files, want); len(d) > 0 {
+				t.Errorf("Walk differs from git:\n%s", strings.Join(d, "\n"))
+			}
+		})
+	}
+}
+
+func TestLocalErrors(t *testing.T) {
+	requireGit(t)
+	if _, err := NewLocal(t.TempDir()); err == nil {
+		t.Errorf("NewLocal on an empty folder: got no error, want one")
+	}
+	r, w, _ := sample(t)
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Commits(context.Background(), "no-such-branch", w, false); err == nil {
+		t.Errorf("Commits of a missing ref: got no error, want one")
+	}
+	if _, err := l.Commits(context.Background(), "--all", w, false); err == nil {
+		t.Errorf("Commits of an option-like ref: got no error, want one")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := l.Walk(ctx, "HEAD", Window{}, WalkOptions{}, func(Commit, *Change) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Walk with a cancelled context: got %v, want context.Canceled", err)
+	}
+	stop := fmt.Errorf("stop")
+	n := 0
+	err = l.Walk(context.Background(), "HEAD", Window{}, WalkOptions{}, func(Commit, *Change) error { n++; return stop })
+	if err != stop || n != 1 {
+		t.Errorf("Walk whose callback fails: got %v after %d calls, want %v after 1", err, n, stop)
+	}
+}
+
+func TestLocalBare(t *testing.T) {
+	r, w, _ := sample(t)
+	bare := filepath.Join(t.TempDir(), "bare.git")
+	r.git(time.Time{}, "clone", "-q", "--bare", r.dir, bare)
+	l, err := NewLocal(bare)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Commits(context.Background(), "HEAD", w, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10 {
+		t.Errorf("bare clone: got %d commits, want 10", len(got))
+	}
+}
