@@ -71,7 +71,7 @@ func parseDotNetLines(lines []string) []Signal {
 		if strings.HasPrefix(t, "--- End of stack trace from previous location") || t == "<---" {
 			continue
 		}
-		if m := dotnetFrameRE.FindStringSubmatch(l); m != nil {
+		if m := dotnetFrameRE.FindStringSubmatch(l); strings.Contains(l, "at ") && m != nil {
 			f, ok := dotnetFrame(m[1], m[2], m[3])
 			e := target()
 			if ok && e != nil && len(e.frames) < MaxFrames {

@@ -21,8 +21,9 @@ func parseGoLines(lines []string) []Signal {
 	var panics []string
 	start := -1
 	gStart := -1
+	running := false // the chosen goroutine is the running one
 	for i, l := range lines {
-		if m := goPanicRE.FindStringSubmatch(l); m != nil && gStart < 0 {
+		if m := goPanicMatch(l); m != nil && gStart < 0 {
 			if start < 0 {
 				start = i
 			}
@@ -31,9 +32,10 @@ func parseGoLines(lines []string) []Signal {
 			panics = append(panics, m[1]+": "+msg)
 			continue
 		}
-		if m := goGoroutineRE.FindStringSubmatch(strings.TrimSpace(l)); m != nil {
-			if gStart < 0 || (strings.HasPrefix(m[2], "running") && !strings.HasPrefix(goGoroutineRE.FindStringSubmatch(strings.TrimSpace(lines[gStart]))[2], "running")) {
+		if m := goGoroutineMatch(l); m != nil {
+			if gStart < 0 || (strings.HasPrefix(m[2], "running") && !running) {
 				gStart = i
+				running = strings.HasPrefix(m[2], "running")
 			}
 		}
 	}
@@ -45,10 +47,12 @@ func parseGoLines(lines []string) []Signal {
 	}
 	var frames []Frame
 	pendingFn := ""
+	createdBy := false // pendingFn came from a "created by" line
+	created := -1      // index of the "created by" frame
 	for i := gStart + 1; i < len(lines) && len(frames) < MaxFrames; i++ {
 		l := lines[i]
 		t := strings.TrimSpace(l)
-		if t == "" || goGoroutineRE.MatchString(t) {
+		if t == "" || goGoroutineMatch(t) != nil {
 			break
 		}
 		if strings.HasPrefix(t, "...") && strings.HasSuffix(t, "elided...") {
@@ -58,6 +62,9 @@ func parseGoLines(lines []string) []Signal {
 			n, _ := strconv.Atoi(m[2])
 			fn := pendingFn
 			pendingFn = ""
+			if createdBy {
+				created = len(frames)
+			}
 			f := Frame{File: m[1], Line: n, Function: fn, Module: goPackage(fn)}
 			f.InApp = IsInApp(FormatGo, f.File, f.Function, f.Module)
 			frames = append(frames, f)
@@ -65,6 +72,7 @@ func parseGoLines(lines []string) []Signal {
 		}
 		if fn, ok := goFuncName(t); ok && !strings.HasPrefix(l, "\t") {
 			pendingFn = fn
+			createdBy = strings.HasPrefix(t, "created by ")
 			continue
 		}
 		break
@@ -89,7 +97,13 @@ func parseGoLines(lines []string) []Signal {
 	for k, f := range frames {
 		if f.Function == "panic" || f.Function == "runtime.gopanic" {
 			if k > 0 {
-				frames = append(append([]Frame{}, frames[k+1:]...), frames[:k+1]...)
+				rest := frames[k+1:]
+				var tail []Frame
+				if created == len(frames)-1 && created > k {
+					rest, tail = frames[k+1:created], frames[created:]
+				}
+				reordered := append(append([]Frame{}, rest...), frames[:k+1]...)
+				frames = append(reordered, tail...)
 			}
 			break
 		}
@@ -98,6 +112,24 @@ func parseGoLines(lines []string) []Signal {
 	s := assemble(FormatGo, chain, outer)
 	s.Timestamp = textTimestamp(lines, start)
 	return []Signal{s}
+}
+
+// goPanicMatch matches a "panic:" line, testing a substring first because
+// most log lines have none.
+func goPanicMatch(l string) []string {
+	if !strings.Contains(l, "panic") && !strings.Contains(l, "fatal error") {
+		return nil
+	}
+	return goPanicRE.FindStringSubmatch(l)
+}
+
+// goGoroutineMatch matches a "goroutine N [state]:" line.
+func goGoroutineMatch(l string) []string {
+	t := strings.TrimSpace(l)
+	if !strings.HasPrefix(t, "goroutine ") {
+		return nil
+	}
+	return goGoroutineRE.FindStringSubmatch(t)
 }
 
 func splitGoPanic(p string) exception {

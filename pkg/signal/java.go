@@ -58,7 +58,10 @@ func parseJavaLines(lines []string) []Signal {
 	for i, l := range lines {
 		ind := len(l) - len(strings.TrimLeft(l, " \t"))
 		t := strings.TrimSpace(l)
-		if m := javaFrameRE.FindStringSubmatch(l); m != nil {
+		if !strings.Contains(l, "at ") && !strings.Contains(l, ".") && !strings.Contains(l, "Exception") && !strings.Contains(l, "Error") {
+			continue // cheap filter for log lines
+		}
+		if m := javaFrameRE.FindStringSubmatch(l); strings.Contains(l, "at ") && m != nil {
 			f, ok := javaFrame(m[1], m[2])
 			if !ok || cur == nil || len(cur.frames) >= MaxFrames {
 				continue

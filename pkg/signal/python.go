@@ -212,7 +212,7 @@ func pyUnits(n *pyNode, member bool) []pyUnit {
 		case t == pyCauseSep || t == pyContextSep:
 			end()
 			linked = true
-		case blk != nil && pyFrameRE.MatchString(l) && strings.HasPrefix(l, " "):
+		case blk != nil && strings.Contains(l, "File \"") && pyFrameRE.MatchString(l) && strings.HasPrefix(l, " "):
 			if len(frames) >= MaxFrames {
 				continue
 			}

@@ -8,9 +8,9 @@ import (
 
 var (
 	// path:line:in `label': message (Class)  (3.3) or 'label' (3.4)
-	rubyHeaderRE = regexp.MustCompile("^(?:.*?\\s)?([^\\s:][^:]*?):(\\d+):in [`']([^']*)': (.*) \\(([A-Z][\\w:]*)\\)\\s*$")
-	rubyFrameRE  = regexp.MustCompile("^\\s*(?:from )?([^\\s:][^:]*?):(\\d+):in [`']([^']*)'\\s*$")
-	rubyBareRE   = regexp.MustCompile("^\\s*(?:.*?\\s)?([A-Z][\\w:]*) \\((.*)\\):?\\s*$")
+	rubyHeaderRE = regexp.MustCompile(`^(?:.*?\s)?([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)': (.*) \(([A-Z][\w:]*)\)\s*$`)
+	rubyFrameRE  = regexp.MustCompile(`^\s*(?:from )?([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
+	rubyBareRE   = regexp.MustCompile(`^\s*(?:.*?\s)?([A-Z][\w:]*) \((.*)\):?\s*$`)
 )
 
 // parseRubyLines reads Ruby backtraces in the 3.3 style
@@ -44,7 +44,8 @@ func parseRubyLines(lines []string) []Signal {
 	linked := false // the previous line belonged to the current chain
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		if m := rubyHeaderRE.FindStringSubmatch(l); m != nil {
+		hasIn := strings.Contains(l, ":in ")
+		if m := rubyHeaderRE.FindStringSubmatch(l); hasIn && m != nil {
 			if !linked {
 				flush()
 			}
@@ -54,7 +55,7 @@ func parseRubyLines(lines []string) []Signal {
 			linked = true
 			continue
 		}
-		if m := rubyFrameRE.FindStringSubmatch(l); m != nil {
+		if m := rubyFrameRE.FindStringSubmatch(l); hasIn && m != nil {
 			from := strings.HasPrefix(t, "from ")
 			if len(chain) == 0 || !linked && !from {
 				flush()

@@ -366,9 +366,7 @@ func sentryPath(sf sentryFrame, platform string) string {
 			}
 		}
 	}
-	if strings.HasPrefix(p, "/./") {
-		p = p[3:] // webpack:///./src/x.js: relative to the project
-	}
+	p = strings.TrimPrefix(p, "/./") // webpack:///./src/x.js: relative to the project
 	if sentryFormat(platform) == FormatJava && p != "" && !strings.ContainsAny(p, `/\`) && sf.Module != "" {
 		if d := strings.LastIndexByte(sf.Module, '.'); d > 0 {
 			p = strings.ReplaceAll(sf.Module[:d], ".", "/") + "/" + p
