@@ -1,20 +1,171 @@
-// Package analyze implements `sigsentry analyze`.
+// Package analyze implements `sigsentry analyze`: it lists the commits inside
+// the lookback window of each repository, counts the files and lines every
+// commit changed from its full diff, and ranks the commits most likely to
+// have caused the given error signals.
 package analyze
 
 import (
-	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/spf13/cobra"
 )
 
-// NewCmd returns the `analyze` command.
-func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+// Options are the dependencies and flags of one analyze run.
+type Options struct {
+	Factory *cmdutil.Factory
+	Format  render.Format
+
+	// Repos are workspace/slug names from --repo (empty: all registered).
+	Repos []string
+	// Local is the --local checkout path (analyzes only that checkout).
+	Local string
+	// Ref is --ref (empty: the main branch, or HEAD for --local).
+	Ref string
+	// At is the end of the window (--at, default now).
+	At time.Time
+	// LookbackDays overrides configured values when > 0.
+	LookbackDays int
+	// Signals are the --signal files ("-" is standard input).
+	Signals []string
+	// Top is the number of suspects per signal.
+	Top int
+	// IncludeMerges keeps merge commits.
+	IncludeMerges bool
+	// NoCache neither reads nor writes the change cache.
+	NoCache bool
+	// Workers is how many changes are fetched at once per repository
+	// (default 16; the API client bounds requests in flight on its own).
+	Workers int
+}
+
+// NewCmd returns the `analyze` command. runF, when not nil, replaces the run
+// (tests check flag parsing with it).
+func NewCmd(f *cmdutil.Factory, runF ...func(*Options) error) *cobra.Command {
+	opts := &Options{Factory: f}
+	var at string
+	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Find the commits that most likely caused an error",
+		Long: `Analyze lists the commits inside the lookback window of every registered
+repository (or of the repositories given with --repo), fetches each commit's
+full diff and counts the files and lines it changed exactly as
+"git diff --numstat" counts them against the first parent.
+
+Given error signals (--signal: Sentry events as JSON, or stack traces from Go,
+Python, Java/Kotlin, JavaScript, Ruby or .NET), it ranks the commits most
+likely to have caused each one and shows the evidence, or says that there is
+no confident suspect.
+
+With --local PATH, it reads a local git checkout instead of Bitbucket and needs
+no credential; only that checkout is analyzed.
+
+Diffs are cached by commit hash in the cache folder (SIGSENTRY_CACHE_DIR), so a
+rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
+		Example: `  # Summary of every registered repository over the configured window
+  sigsentry analyze
+
+  # Suspects for a production panic, as JSON
+  sigsentry analyze --repo acme/checkout-api --signal panic.txt -o json
+
+  # A Sentry event from standard input, window ending at the event
+  sentry-cli events get ... | sigsentry analyze --signal - --at 2026-11-27T10:00:00Z
+
+  # A local checkout, no credential needed, as Markdown for an incident doc
+  sigsentry analyze --local . --lookback-days 90 --signal trace.txt -o markdown`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("analyze: not built yet")
+			format, err := cmdutil.OutputFormat(cmd)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
+			if err := opts.validate(cmd, at, f); err != nil {
+				return err
+			}
+			if len(runF) > 0 && runF[0] != nil {
+				return runF[0](opts)
+			}
+			return Run(cmd.Context(), opts)
 		},
 	}
+	fl := cmd.Flags()
+	fl.StringArrayVar(&opts.Repos, "repo", nil, "Repository `workspace/slug` to analyze (repeatable; default: all registered)")
+	fl.StringVar(&opts.Local, "local", "", "Analyze the local git checkout at `PATH` instead of Bitbucket (no credential needed)")
+	fl.StringVar(&opts.Ref, "ref", "", "Branch or commit to analyze (default: the main branch, or HEAD with --local)")
+	fl.StringVar(&at, "at", "", "End of the window as RFC 3339 `TIME` (default: now)")
+	fl.IntVar(&opts.LookbackDays, "lookback-days", 0, "Days before --at to look at, 1-365 (overrides the configured value)")
+	fl.StringArrayVar(&opts.Signals, "signal", nil, "Error signal `FILE`: a Sentry event or a stack trace (repeatable; - for standard input)")
+	fl.IntVar(&opts.Top, "top", 5, "Suspects to show per signal")
+	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
+	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
+	_ = cmd.MarkFlagDirname("local")
+	return cmd
+}
+
+// validate checks the flags and fills defaults.
+func (o *Options) validate(cmd *cobra.Command, at string, f *cmdutil.Factory) error {
+	if o.Local != "" && len(o.Repos) > 0 {
+		return cmdutil.UsageErrorf("--local and --repo cannot be combined: --local analyzes only that checkout")
+	}
+	for _, r := range o.Repos {
+		if _, _, err := splitRepo(r); err != nil {
+			return cmdutil.UsageErrorf("invalid --repo %q: %v", r, err)
+		}
+	}
+	if cmd.Flags().Changed("lookback-days") && (o.LookbackDays < 1 || o.LookbackDays > config.MaxLookbackDays) {
+		return cmdutil.UsageErrorf("invalid --lookback-days %d: use a number of days from 1 to %d", o.LookbackDays, config.MaxLookbackDays)
+	}
+	if o.Top < 1 {
+		return cmdutil.UsageErrorf("invalid --top %d: use 1 or more", o.Top)
+	}
+	if at != "" {
+		t, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return cmdutil.UsageErrorf("invalid --at %q: use RFC 3339, e.g. 2026-11-27T10:00:00Z", at)
+		}
+		o.At = t
+	} else if f.Now != nil {
+		o.At = f.Now()
+	} else {
+		o.At = time.Now()
+	}
+	stdin := 0
+	for _, s := range o.Signals {
+		if s == "-" {
+			stdin++
+		}
+		if strings.TrimSpace(s) == "" {
+			return cmdutil.UsageErrorf("empty --signal: give a file name, or - for standard input")
+		}
+	}
+	if stdin > 1 {
+		return cmdutil.UsageErrorf("--signal - (standard input) can be given only once")
+	}
+	return nil
+}
+
+// splitRepo splits workspace/slug.
+func splitRepo(s string) (workspace, slug string, err error) {
+	ws, sl, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok || ws == "" || sl == "" || strings.Contains(sl, "/") || strings.ContainsAny(s, " \t?#") {
+		return "", "", fmt.Errorf("use workspace/repo-slug")
+	}
+	return ws, sl, nil
+}
+
+// readAll reads a signal file, or standard input for "-".
+func readSignal(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		if stdin == nil {
+			return nil, fmt.Errorf("reading signal from standard input: no input")
+		}
+		return io.ReadAll(io.LimitReader(stdin, maxSignalBytes+1))
+	}
+	return readFileLimited(name)
 }

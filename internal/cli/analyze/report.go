@@ -1,0 +1,283 @@
+package analyze
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+	"github.com/sigsentry/sigsentry/pkg/suspect"
+)
+
+// Report is the `analyze -o json` document (see docs: the CLI contract).
+type Report struct {
+	Window  WindowReport   `json:"window"`
+	Repos   []RepoReport   `json:"repos"`
+	Commits []CommitReport `json:"commits"`
+	Signals []SignalReport `json:"signals"`
+	// Notes are caveats also printed on stderr (e.g. counts that came from
+	// Bitbucket's diffstat because a diff was too large).
+	Notes []string `json:"notes"`
+}
+
+// WindowReport is the time window. With per-repository lookbacks it spans
+// the widest one; each repository carries its own since/lookback_days.
+type WindowReport struct {
+	Since        time.Time `json:"since"`
+	Until        time.Time `json:"until"`
+	LookbackDays int       `json:"lookback_days"`
+}
+
+// RepoReport is one repository's summary.
+type RepoReport struct {
+	Repo         string `json:"repo"`
+	Source       string `json:"source"`
+	Ref          string `json:"ref"`
+	Commits      int    `json:"commits"`
+	FilesChanged int    `json:"files_changed"`
+	LinesAdded   int    `json:"lines_added"`
+	LinesRemoved int    `json:"lines_removed"`
+	// Since and LookbackDays are this repository's window start.
+	Since        time.Time `json:"since"`
+	LookbackDays int       `json:"lookback_days"`
+	// DiffstatFallbacks counts commits whose counts came from Bitbucket's
+	// diffstat because the diff was too large.
+	DiffstatFallbacks int        `json:"diffstat_fallbacks"`
+	Error             *RepoError `json:"error"`
+}
+
+// RepoError says why a repository could not be analyzed.
+type RepoError struct {
+	// Status is the HTTP status, or 0 when the failure was not an HTTP answer.
+	Status  int    `json:"status"`
+	Message string `json:"message"`
+	Hint    string `json:"hint,omitempty"`
+}
+
+// CommitReport is one commit with its per-file counts.
+type CommitReport struct {
+	Repo         string       `json:"repo"`
+	Hash         string       `json:"hash"`
+	Date         time.Time    `json:"date"`
+	Author       string       `json:"author"`
+	Summary      string       `json:"summary"`
+	Parents      []string     `json:"parents"`
+	FilesChanged int          `json:"files_changed"`
+	LinesAdded   int          `json:"lines_added"`
+	LinesRemoved int          `json:"lines_removed"`
+	Fallback     string       `json:"fallback,omitempty"`
+	Files        []FileReport `json:"files"`
+}
+
+// FileReport is one file entry of a commit's diff.
+type FileReport struct {
+	Path         string `json:"path"`
+	OldPath      string `json:"old_path"`
+	Status       string `json:"status"`
+	Binary       bool   `json:"binary"`
+	LinesAdded   int    `json:"lines_added"`
+	LinesRemoved int    `json:"lines_removed"`
+}
+
+// SignalReport is one signal with its frames and suspects.
+type SignalReport struct {
+	Source    string          `json:"source"`
+	Format    string          `json:"format"`
+	Title     string          `json:"title"`
+	Timestamp *time.Time      `json:"timestamp"`
+	Frames    []FrameReport   `json:"frames"`
+	Abstained bool            `json:"abstained"`
+	Reason    string          `json:"reason"`
+	Suspects  []SuspectReport `json:"suspects"`
+	// Unmapped counts in-app frames that matched no repository path.
+	Unmapped int `json:"unmapped_frames"`
+}
+
+// FrameReport is one frame and the repository path it was mapped to.
+type FrameReport struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Function string `json:"function"`
+	InApp    bool   `json:"in_app"`
+	Repo     string `json:"repo,omitempty"`
+	Path     string `json:"path"`
+}
+
+// SuspectReport is one ranked commit.
+type SuspectReport struct {
+	Rank     int              `json:"rank"`
+	Repo     string           `json:"repo"`
+	Hash     string           `json:"hash"`
+	Score    float64          `json:"score"`
+	Summary  string           `json:"summary"`
+	Author   string           `json:"author"`
+	Date     time.Time        `json:"date"`
+	Evidence []EvidenceReport `json:"evidence"`
+}
+
+// EvidenceReport is one reason a commit is suspected.
+type EvidenceReport struct {
+	Kind   string `json:"kind"`
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Hunk   string `json:"hunk,omitempty"`
+	Detail string `json:"detail"`
+}
+
+// buildReport turns the per-repository results into the report.
+func buildReport(o *Options, results []*repoResult) *Report {
+	rep := &Report{
+		Window:  WindowReport{Until: o.At.UTC()},
+		Repos:   []RepoReport{},
+		Commits: []CommitReport{},
+		Signals: []SignalReport{},
+		Notes:   []string{},
+	}
+	fallbacks := 0
+	for _, r := range results {
+		rr := RepoReport{
+			Repo:         r.src.Repo(),
+			Source:       r.src.Kind(),
+			Ref:          r.ref,
+			Since:        r.window.Since.UTC(),
+			LookbackDays: r.lookbackDays,
+		}
+		if rep.Window.Since.IsZero() || r.window.Since.Before(rep.Window.Since) {
+			rep.Window.Since = r.window.Since.UTC()
+		}
+		if r.lookbackDays > rep.Window.LookbackDays {
+			rep.Window.LookbackDays = r.lookbackDays
+		}
+		if r.err != nil {
+			rr.Error = repoError(r.err)
+			rep.Repos = append(rep.Repos, rr)
+			continue
+		}
+		for _, c := range r.commits {
+			cr := commitReport(c)
+			rr.Commits++
+			rr.FilesChanged += cr.FilesChanged
+			rr.LinesAdded += cr.LinesAdded
+			rr.LinesRemoved += cr.LinesRemoved
+			if cr.Fallback != "" {
+				rr.DiffstatFallbacks++
+			}
+			rep.Commits = append(rep.Commits, cr)
+		}
+		fallbacks += rr.DiffstatFallbacks
+		rep.Repos = append(rep.Repos, rr)
+	}
+	if fallbacks > 0 {
+		word := "commits"
+		if fallbacks == 1 {
+			word = "commit"
+		}
+		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file", fallbacks, word))
+	}
+	return rep
+}
+
+func commitReport(c commitResult) CommitReport {
+	cr := CommitReport{
+		Repo:    c.commit.Repo,
+		Hash:    c.commit.Hash,
+		Date:    c.commit.Date,
+		Author:  c.commit.Author,
+		Summary: c.commit.Summary(),
+		Parents: c.commit.Parents,
+		Files:   []FileReport{},
+	}
+	if cr.Parents == nil {
+		cr.Parents = []string{}
+	}
+	if c.change == nil {
+		return cr
+	}
+	cr.Fallback = c.change.Fallback
+	for _, f := range c.change.Files {
+		fr := FileReport{
+			Path: f.Path, OldPath: f.OldPath, Status: string(f.Status), Binary: f.Binary,
+			LinesAdded: f.LinesAdded, LinesRemoved: f.LinesRemoved,
+		}
+		if fr.Binary {
+			fr.LinesAdded, fr.LinesRemoved = 0, 0
+		}
+		cr.FilesChanged++
+		cr.LinesAdded += fr.LinesAdded
+		cr.LinesRemoved += fr.LinesRemoved
+		cr.Files = append(cr.Files, fr)
+	}
+	return cr
+}
+
+// repoError describes a repository failure for the report.
+func repoError(err error) *RepoError {
+	var api *bitbucket.APIError
+	if errors.As(err, &api) {
+		msg := api.Message
+		if msg == "" {
+			msg = err.Error()
+		}
+		return &RepoError{Status: api.StatusCode, Message: msg, Hint: api.Hint()}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &RepoError{Message: "timed out: " + err.Error()}
+	}
+	return &RepoError{Message: err.Error()}
+}
+
+// signalReport turns one ranking into its report entry.
+func signalReport(s signal.Signal, res suspect.Result) SignalReport {
+	sr := SignalReport{
+		Source:    s.Source,
+		Format:    s.Format,
+		Title:     s.Title,
+		Timestamp: s.Timestamp,
+		Frames:    []FrameReport{},
+		Abstained: res.Abstained,
+		Reason:    res.Reason,
+		Suspects:  []SuspectReport{},
+	}
+	if len(res.Frames) > 0 {
+		for _, f := range res.Frames {
+			sr.Frames = append(sr.Frames, FrameReport{
+				File: f.File, Line: f.Line, Function: f.Function, InApp: f.InApp,
+				Repo: f.Repo, Path: f.Path,
+			})
+			if f.InApp && f.Path == "" {
+				sr.Unmapped++
+			}
+		}
+	} else {
+		for _, f := range s.Frames {
+			sr.Frames = append(sr.Frames, FrameReport{File: f.File, Line: f.Line, Function: f.Function, InApp: f.InApp})
+			if f.InApp {
+				sr.Unmapped++
+			}
+		}
+	}
+	sus := append([]suspect.Suspect(nil), res.Suspects...)
+	sort.SliceStable(sus, func(i, j int) bool { return sus[i].Rank < sus[j].Rank })
+	for _, su := range sus {
+		r := SuspectReport{
+			Rank: su.Rank, Repo: su.Repo, Hash: su.Hash, Score: round3(su.Score),
+			Summary: su.Commit.Summary(), Author: su.Commit.Author, Date: su.Commit.Date,
+			Evidence: []EvidenceReport{},
+		}
+		for _, e := range su.Evidence {
+			r.Evidence = append(r.Evidence, EvidenceReport{Kind: e.Kind, File: e.File, Line: e.Line, Hunk: e.Hunk, Detail: e.Detail})
+		}
+		sr.Suspects = append(sr.Suspects, r)
+	}
+	if sr.Abstained && sr.Reason == "" {
+		sr.Reason = "no candidate commit has structural evidence"
+	}
+	return sr
+}
+
+func round3(f float64) float64 {
+	return float64(int64(f*1000+0.5)) / 1000
+}
