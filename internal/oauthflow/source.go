@@ -1,0 +1,166 @@
+package oauthflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gofrs/flock"
+	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/credstore"
+	"golang.org/x/oauth2"
+)
+
+// RefreshMargin is how close to expiry a token is refreshed.
+const RefreshMargin = 5 * time.Minute
+
+// LockFileName is the cross-process refresh lock's name in the config folder.
+const LockFileName = "oauth-refresh.lock"
+
+// ReloginHint is the fix for a dead refresh token.
+const ReloginHint = "run `sigsentry auth login` to sign in again"
+
+// TokenSource is an oauth2.TokenSource over a stored OAuth credential. It
+// refreshes when less than RefreshMargin remains, or once after Invalidate
+// (a 401). Bitbucket rotates the refresh token on every use, so a refresh
+// runs under a cross-process file lock: lock, re-read the store, refresh
+// only if still needed, save the new tokens, unlock, and only then hand out
+// the new access token. It is safe for concurrent use.
+//
+// It also implements bitbucket.Invalidator; wrap it with bitbucket.OAuth.
+type TokenSource struct {
+	// Store holds the credential (keychain or encrypted file).
+	Store credstore.Store
+	// LockPath is the lock file (LockFileName in the config folder).
+	LockPath string
+	// OAuthURL is the OAuth base; the token endpoint is below it.
+	OAuthURL string
+	// ClientSecret is used when the stored credential has none (env or
+	// build default).
+	ClientSecret string
+	// HTTPClient makes the refresh request; nil uses a default.
+	HTTPClient *http.Client
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// LockTimeout bounds the wait for another process's refresh (30 s if 0).
+	LockTimeout time.Duration
+	// OnRefresh, when not nil, is called after each refresh this source made.
+	OnRefresh func()
+
+	mu          sync.Mutex
+	cred        *credstore.Credential
+	invalidated string
+}
+
+func (s *TokenSource) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *TokenSource) usable(c *credstore.Credential) bool {
+	if c == nil || c.AccessToken == "" || c.AccessToken == s.invalidated {
+		return false
+	}
+	return c.Expiry.IsZero() || c.Expiry.Sub(s.now()) > RefreshMargin
+}
+
+func toToken(c *credstore.Credential) *oauth2.Token {
+	return &oauth2.Token{AccessToken: c.AccessToken, TokenType: "Bearer", RefreshToken: "", Expiry: c.Expiry}
+}
+
+// Invalidate marks the current access token as rejected (the API answered
+// 401): the next Token call refreshes, unless another process already has.
+func (s *TokenSource) Invalidate() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cred != nil {
+		s.invalidated = s.cred.AccessToken
+	}
+}
+
+// Token returns a valid access token, refreshing it if needed. The
+// returned token carries no refresh token.
+func (s *TokenSource) Token() (*oauth2.Token, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.usable(s.cred) {
+		return toToken(s.cred), nil
+	}
+	timeout := s.LockTimeout
+	if timeout <= 0 {
+		timeout = 30 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout+30*time.Second)
+	defer cancel()
+	lctx, lcancel := context.WithTimeout(ctx, timeout)
+	defer lcancel()
+	lock := flock.New(s.LockPath)
+	ok, err := lock.TryLockContext(lctx, 20*time.Millisecond)
+	if err != nil || !ok {
+		return nil, fmt.Errorf("waiting for another sigsentry to finish refreshing the OAuth token (lock %s): %v", s.LockPath, err)
+	}
+	defer func() { _ = lock.Unlock() }()
+
+	c, err := s.Store.Get()
+	if errors.Is(err, credstore.ErrNotFound) {
+		return nil, cmdutil.AuthError(errors.New("the stored OAuth credential is gone"), ReloginHint)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the stored OAuth credential: %w", err)
+	}
+	if c.Method != credstore.MethodOAuth {
+		return nil, cmdutil.AuthError(fmt.Errorf("the stored credential is %s, not OAuth", c.Method), ReloginHint)
+	}
+	if s.usable(c) {
+		s.cred = c
+		return toToken(c), nil
+	}
+	if c.RefreshToken == "" {
+		return nil, cmdutil.AuthError(errors.New("the OAuth access token expired and no refresh token is stored"), ReloginHint)
+	}
+	secret := c.ClientSecret
+	if secret == "" {
+		secret = s.ClientSecret
+	}
+	conf := &oauth2.Config{ClientID: c.ClientID, ClientSecret: secret, Endpoint: Endpoint(s.OAuthURL)}
+	if s.HTTPClient != nil {
+		ctx = context.WithValue(ctx, oauth2.HTTPClient, s.HTTPClient)
+	}
+	// An already-expired token makes x/oauth2 refresh at once.
+	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: c.RefreshToken, Expiry: time.Unix(1, 0)}).Token()
+	if err != nil {
+		var re *oauth2.RetrieveError
+		if errors.As(err, &re) {
+			why := "the refresh was refused"
+			if re.ErrorCode == "invalid_grant" {
+				why = "the refresh token is no longer valid (invalid_grant: it expired, was revoked, or was already used)"
+			}
+			return nil, cmdutil.AuthError(fmt.Errorf("refreshing the OAuth token: %s: %w", why, err), ReloginHint)
+		}
+		return nil, fmt.Errorf("refreshing the OAuth token: %w", err)
+	}
+	next := *c
+	next.AccessToken = tok.AccessToken
+	if tok.RefreshToken != "" {
+		next.RefreshToken = tok.RefreshToken
+	}
+	next.Expiry = tok.Expiry
+	if sc := TokenScopes(tok); len(sc) > 0 {
+		next.Scopes = sc
+	}
+	// Save before use: the old refresh token is already dead.
+	if err := s.Store.Set(&next); err != nil {
+		return nil, fmt.Errorf("saving the refreshed OAuth token (the previous refresh token is now invalid; you may have to run `sigsentry auth login`): %w", err)
+	}
+	s.cred = &next
+	s.invalidated = ""
+	if s.OnRefresh != nil {
+		s.OnRefresh()
+	}
+	return toToken(&next), nil
+}
