@@ -106,6 +106,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 					t.Errorf("trace lacks %q:\n%s", want, out)
 				}
 			}
+			if strings.Contains(out, `"uuid"`) {
+				t.Errorf("trace shows a success body:\n%s", out)
+			}
 			for _, p := range printed {
 				for _, s := range append(tt.secrets, "the-oauth-code-123") {
 					if strings.Contains(p, s) {
