@@ -1,0 +1,447 @@
+package analyze
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+	"github.com/spf13/cobra"
+)
+
+func TestFlags(t *testing.T) {
+	at := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		check    func(t *testing.T, o *Options)
+	}{
+		{"defaults", nil, 0, func(t *testing.T, o *Options) {
+			if o.Top != 5 || !o.At.Equal(now) || o.LookbackDays != 0 || o.NoCache || o.IncludeMerges {
+				t.Errorf("got top=%d at=%v lookback=%d nocache=%t merges=%t, want 5, %v, 0, false, false",
+					o.Top, o.At, o.LookbackDays, o.NoCache, o.IncludeMerges, now)
+			}
+		}},
+		{"all flags", []string{"--repo", "acme/a", "--repo", "acme/b", "--ref", "dev", "--at", "2026-11-27T10:00:00Z",
+			"--lookback-days", "90", "--signal", "x.txt", "--signal", "-", "--top", "3", "--include-merges", "--no-cache", "-o", "json"}, 0,
+			func(t *testing.T, o *Options) {
+				if strings.Join(o.Repos, ",") != "acme/a,acme/b" || o.Ref != "dev" || !o.At.Equal(at) || o.LookbackDays != 90 ||
+					strings.Join(o.Signals, ",") != "x.txt,-" || o.Top != 3 || !o.IncludeMerges || !o.NoCache || o.Format != "json" {
+					t.Errorf("got %+v", o)
+				}
+			}},
+		{"local with repo", []string{"--local", ".", "--repo", "acme/a"}, cmdutil.ExitUsage, nil},
+		{"bad repo", []string{"--repo", "acme"}, cmdutil.ExitUsage, nil},
+		{"lookback 0", []string{"--lookback-days", "0"}, cmdutil.ExitUsage, nil},
+		{"lookback 366", []string{"--lookback-days", "366"}, cmdutil.ExitUsage, nil},
+		{"bad at", []string{"--at", "yesterday"}, cmdutil.ExitUsage, nil},
+		{"top 0", []string{"--top", "0"}, cmdutil.ExitUsage, nil},
+		{"stdin twice", []string{"--signal", "-", "--signal", "-"}, cmdutil.ExitUsage, nil},
+		{"bad format", []string{"-o", "yaml"}, cmdutil.ExitUsage, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, "", nil, nil)
+			var got *Options
+			root := &cobra.Command{Use: "sigsentry", SilenceErrors: true, SilenceUsage: true}
+			root.PersistentFlags().StringP("output", "o", "table", "")
+			root.AddCommand(NewCmd(e.f, func(o *Options) error { got = o; return nil }))
+			root.SetArgs(append([]string{"analyze"}, tt.args...))
+			root.SetOut(e.out)
+			root.SetErr(e.err)
+			code := exitCode(root.Execute())
+			if code != tt.wantCode {
+				t.Fatalf("got exit %d, want %d", code, tt.wantCode)
+			}
+			if tt.check != nil {
+				if got == nil {
+					t.Fatal("run function was not called")
+				}
+				tt.check(t, got)
+			}
+		})
+	}
+}
+
+func TestNoRepositories(t *testing.T) {
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t); code != cmdutil.ExitUsage {
+		t.Errorf("got exit %d, want %d", code, cmdutil.ExitUsage)
+	}
+}
+
+// history builds a repository with commits inside and outside a 30-day
+// window ending at now, and returns the hashes inside, newest first.
+func history(t *testing.T) (*repo, []string) {
+	r := newRepo(t)
+	day := func(n int) time.Time { return now.AddDate(0, 0, -n) }
+	r.commit(day(60), "old root", map[string]string{"app/main.go": numbered("main", 30), "README": "hi\n"})
+	var in []string
+	in = append(in, r.commit(day(20), "add handler", map[string]string{"app/handler.go": numbered("handler", 12)}))
+	in = append(in, r.commit(day(10), "edit main", map[string]string{"app/main.go": strings.Replace(numbered("main", 30), "main 7\n", "seven\n", 1)}))
+	r.git(time.Time{}, "mv", "README", "README.md")
+	in = append(in, r.commit(day(5), "rename readme, add logo", map[string]string{"logo.png": "\x89PNG\x00\x01\x02"}))
+	in = append(in, r.commit(day(1), "remove handler", map[string]string{"app/handler.go": ""}))
+	for i, j := 0, len(in)-1; i < j; i, j = i+1, j-1 {
+		in[i], in[j] = in[j], in[i]
+	}
+	return r, in
+}
+
+func checkCounts(t *testing.T, rep *Report, dir string, want []string) {
+	t.Helper()
+	if len(rep.Commits) != len(want) {
+		t.Fatalf("got %d commits, want %d", len(rep.Commits), len(want))
+	}
+	var files, added, removed int
+	for i, c := range rep.Commits {
+		if c.Hash != want[i] {
+			t.Errorf("commit %d: got %s, want %s", i, c.Hash, want[i])
+		}
+		f, a, d := numstatTotals(t, dir, c.Hash)
+		if c.FilesChanged != f || c.LinesAdded != a || c.LinesRemoved != d || len(c.Files) != f {
+			t.Errorf("commit %s: got %d files +%d -%d (%d entries), want %d +%d -%d as git counts",
+				c.Hash[:7], c.FilesChanged, c.LinesAdded, c.LinesRemoved, len(c.Files), f, a, d)
+		}
+		files, added, removed = files+f, added+a, removed+d
+	}
+	r := rep.Repos[0]
+	if r.Commits != len(want) || r.FilesChanged != files || r.LinesAdded != added || r.LinesRemoved != removed {
+		t.Errorf("repo summary: got %d commits %d files +%d -%d, want %d %d +%d -%d",
+			r.Commits, r.FilesChanged, r.LinesAdded, r.LinesRemoved, len(want), files, added, removed)
+	}
+}
+
+func TestLocalJSON(t *testing.T) {
+	r, want := history(t)
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d, want 0; stderr: %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Repos) != 1 || rep.Repos[0].Source != "local" || rep.Repos[0].Ref != "HEAD" || rep.Repos[0].Error != nil {
+		t.Fatalf("got repos %+v, want one local HEAD repo without error", rep.Repos)
+	}
+	if rep.Window.LookbackDays != 30 || !rep.Window.Until.Equal(now) || !rep.Window.Since.Equal(now.AddDate(0, 0, -30)) {
+		t.Errorf("got window %+v, want 30 days ending %v", rep.Window, now)
+	}
+	checkCounts(t, rep, r.dir, want)
+	if rep.Signals == nil || len(rep.Signals) != 0 {
+		t.Errorf("got signals %v, want an empty list", rep.Signals)
+	}
+	// The rename carries its old path; the binary file counts no lines.
+	for _, f := range rep.Commits[1].Files {
+		switch f.Path {
+		case "README.md":
+			if f.Status != "renamed" || f.OldPath != "README" {
+				t.Errorf("got %+v, want a rename from README", f)
+			}
+		case "logo.png":
+			if !f.Binary || f.LinesAdded != 0 {
+				t.Errorf("got %+v, want binary with 0 lines", f)
+			}
+		}
+	}
+}
+
+func TestLocalLookbackAndAt(t *testing.T) {
+	r, want := history(t)
+	e := newEnv(t, "bitbucket:\n  lookback_days: 7\n", nil, nil)
+	if code := e.run(t, "--local", r.dir, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr: %s", code, e.err.String())
+	}
+	if rep := e.report(t); len(rep.Commits) != 2 || rep.Window.LookbackDays != 7 {
+		t.Errorf("configured 7 days: got %d commits over %d days, want 2 over 7", len(rep.Commits), rep.Window.LookbackDays)
+	}
+	at := now.AddDate(0, 0, -3).Format(time.RFC3339)
+	if code := e.run(t, "--local", r.dir, "-o", "json", "--at", at, "--lookback-days", "365"); code != 0 {
+		t.Fatalf("got exit %d; stderr: %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Commits) != 4 {
+		t.Errorf("--at 3 days ago over 365 days: got %d commits, want 4", len(rep.Commits))
+	}
+	if len(rep.Commits) > 0 && rep.Commits[0].Hash != want[1] {
+		t.Errorf("--at 3 days ago: got newest %s, want %s", rep.Commits[0].Hash, want[1])
+	}
+}
+
+func TestLocalTableAndMarkdown(t *testing.T) {
+	r, _ := history(t)
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir); code != 0 {
+		t.Fatalf("got exit %d; stderr: %s", code, e.err.String())
+	}
+	for _, want := range []string{"REPO", "SOURCE", "COMMITS", "+LINES", "-LINES", "STATUS", "local", "HEAD", "ok"} {
+		if !strings.Contains(e.out.String(), want) {
+			t.Errorf("table: missing %q in\n%s", want, e.out.String())
+		}
+	}
+	if e.err.Len() != 0 {
+		t.Errorf("got stderr %q, want nothing (not a terminal: no progress)", e.err.String())
+	}
+	if code := e.run(t, "--local", r.dir, "-o", "markdown"); code != 0 {
+		t.Fatalf("got exit %d", code)
+	}
+	for _, want := range []string{"## sigsentry analyze", "| Repository |", "|---|", "| local | HEAD | 4 |"} {
+		if !strings.Contains(e.out.String(), want) {
+			t.Errorf("markdown: missing %q in\n%s", want, e.out.String())
+		}
+	}
+}
+
+func TestLocalNotARepository(t *testing.T) {
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", t.TempDir()); code != cmdutil.ExitFailure {
+		t.Errorf("got exit %d, want %d", code, cmdutil.ExitFailure)
+	}
+}
+
+// fake serves r as acme/app with a user whose API token reads it.
+func fake(t *testing.T, r *repo, opts bitbuckettest.Options) (*bitbuckettest.Server, bitbucket.Authenticator) {
+	t.Helper()
+	srv := bitbuckettest.NewServer(opts)
+	t.Cleanup(srv.Close)
+	srv.AddUser(bitbuckettest.User{Email: "ada@example.com", Workspaces: []string{"acme"}})
+	srv.AddAPIToken("ada@example.com", "tok-123", "read:repository:bitbucket")
+	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "app", GitDir: r.dir, Private: true}); err != nil {
+		t.Fatal(err)
+	}
+	return srv, bitbucket.BasicAuth("ada@example.com", "tok-123")
+}
+
+// TestBitbucketRequestCounts pins the request budget: a cold run of N
+// commits costs one repository lookup, the list pages and N diffs; a warm
+// rerun makes no diff request; --no-cache makes them again.
+func TestBitbucketRequestCounts(t *testing.T) {
+	r, want := history(t)
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n", srv, auth)
+
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("cold run: got exit %d; stderr: %s", code, e.err.String())
+	}
+	checkCounts(t, e.report(t), r.dir, want)
+	lookups := srv.CountRequests("/2.0/repositories/acme/app") - srv.CountRequests("/2.0/repositories/acme/app/")
+	pages := srv.CountRequests("/2.0/repositories/acme/app/commits/")
+	diffs := srv.CountRequests("/2.0/repositories/acme/app/diff/")
+	total := len(srv.Requests())
+	if lookups != 1 || pages != 1 || diffs != len(want) || total != 1+1+len(want) {
+		t.Errorf("cold run: got %d lookups, %d list pages, %d diffs, %d requests in all; want 1, 1, %d, %d",
+			lookups, pages, diffs, total, len(want), 2+len(want))
+	}
+
+	srv.ResetRequests()
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("warm run: got exit %d", code)
+	}
+	checkCounts(t, e.report(t), r.dir, want)
+	if diffs := srv.CountRequests("/2.0/repositories/acme/app/diff/"); diffs != 0 {
+		t.Errorf("warm run: got %d diff requests, want 0", diffs)
+	}
+	if total := len(srv.Requests()); total != 2 {
+		t.Errorf("warm run: got %d requests, want 2 (lookup and one list page)", total)
+	}
+
+	srv.ResetRequests()
+	entries := countFiles(t, e.cacheDir)
+	if code := e.run(t, "-o", "json", "--no-cache"); code != 0 {
+		t.Fatalf("--no-cache run: got exit %d", code)
+	}
+	if diffs := srv.CountRequests("/2.0/repositories/acme/app/diff/"); diffs != len(want) {
+		t.Errorf("--no-cache run: got %d diff requests, want %d", diffs, len(want))
+	}
+	if got := countFiles(t, e.cacheDir); got != entries {
+		t.Errorf("--no-cache run: cache went from %d to %d files, want unchanged", entries, got)
+	}
+}
+
+func countFiles(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+func TestBitbucketOneRepositoryFails(t *testing.T) {
+	r, want := history(t)
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n      main_branch: main\n    - name: acme/missing\n", srv, auth)
+	code := e.run(t, "-o", "json")
+	if code != cmdutil.ExitPartial {
+		t.Fatalf("got exit %d, want %d; stderr: %s", code, cmdutil.ExitPartial, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Repos) != 2 {
+		t.Fatalf("got %d repos, want 2", len(rep.Repos))
+	}
+	if rep.Repos[0].Error != nil || rep.Repos[0].Commits != len(want) {
+		t.Errorf("acme/app: got %+v, want %d commits and no error", rep.Repos[0], len(want))
+	}
+	if er := rep.Repos[1].Error; er == nil || er.Status != 404 || er.Message == "" || er.Hint == "" {
+		t.Errorf("acme/missing: got error %+v, want status 404 with a message and a hint", er)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app") - srv.CountRequests("/2.0/repositories/acme/app/"); n != 0 {
+		t.Errorf("stored main branch: got %d repository lookups, want 0", n)
+	}
+
+	if code := e.run(t); code != cmdutil.ExitPartial {
+		t.Fatalf("table: got exit %d, want %d", code, cmdutil.ExitPartial)
+	}
+	if !strings.Contains(e.out.String(), "failed: HTTP 404") {
+		t.Errorf("table: no failed row in\n%s", e.out.String())
+	}
+}
+
+func TestBitbucketAuthFailure(t *testing.T) {
+	r, _ := history(t)
+	srv, _ := fake(t, r, bitbuckettest.Options{})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n    - name: acme/other\n", srv,
+		bitbucket.BasicAuth("ada@example.com", "wrong-token"))
+	if code := e.run(t, "-o", "json"); code != cmdutil.ExitAuth {
+		t.Fatalf("got exit %d, want %d", code, cmdutil.ExitAuth)
+	}
+	rep := e.report(t)
+	for _, rr := range rep.Repos {
+		if rr.Error == nil || rr.Error.Status != 401 {
+			t.Errorf("%s: got error %+v, want status 401", rr.Repo, rr.Error)
+		}
+	}
+	if strings.Contains(e.out.String()+e.err.String(), "wrong-token") {
+		t.Errorf("the secret appears in the output")
+	}
+
+	noCred := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n", nil, nil)
+	if code := noCred.run(t); code != cmdutil.ExitAuth {
+		t.Errorf("no credential: got exit %d, want %d", code, cmdutil.ExitAuth)
+	}
+}
+
+func TestBitbucketUnregisteredRepo(t *testing.T) {
+	r, want := history(t)
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	e := newEnv(t, "", srv, auth)
+	if code := e.run(t, "--repo", "acme/app", "-o", "json", "--lookback-days", "30"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	checkCounts(t, e.report(t), r.dir, want)
+}
+
+func TestBitbucketDiffTooLarge(t *testing.T) {
+	r, want := history(t)
+	// Diffs above 150 bytes answer 555; diffstat still answers.
+	srv, auth := fake(t, r, bitbuckettest.Options{MaxDiffBytes: 150})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n", srv, auth)
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	checkCounts(t, rep, r.dir, want)
+	if rep.Repos[0].DiffstatFallbacks == 0 || len(rep.Notes) == 0 {
+		t.Fatalf("got %d fallbacks and notes %v, want some", rep.Repos[0].DiffstatFallbacks, rep.Notes)
+	}
+	if !strings.Contains(e.err.String(), "came from Bitbucket's diffstat") {
+		t.Errorf("stderr: got %q, want the diffstat note", e.err.String())
+	}
+	// Fallbacks are not cached: the rerun asks for those diffs again.
+	srv.ResetRequests()
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("rerun: got exit %d", code)
+	}
+	if got := srv.CountRequests("/2.0/repositories/acme/app/diff/"); got != rep.Repos[0].DiffstatFallbacks {
+		t.Errorf("rerun: got %d diff requests, want %d (only the fallbacks)", got, rep.Repos[0].DiffstatFallbacks)
+	}
+}
+
+const goPanic = `panic: runtime error: index out of range [7] with length 3
+
+goroutine 1 [running]:
+example.com/app/app.seven(...)
+	/build/src/app/main.go:7 +0x1d
+main.main()
+	/build/src/app/main.go:25 +0x19
+exit status 2
+`
+
+func TestSignals(t *testing.T) {
+	r, want := history(t)
+	sig := filepath.Join(t.TempDir(), "panic.txt")
+	if err := os.WriteFile(sig, []byte(goPanic), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Signals) != 1 {
+		t.Fatalf("got %d signals, want 1", len(rep.Signals))
+	}
+	s := rep.Signals[0]
+	if s.Source != sig || !strings.Contains(s.Title, "index out of range") {
+		t.Errorf("got source %q title %q, want %q and the panic message", s.Source, s.Title, sig)
+	}
+	if len(s.Frames) == 0 || s.Frames[0].Path != "app/main.go" || s.Frames[0].Line != 7 {
+		t.Errorf("got frames %+v, want the first mapped to app/main.go:7", s.Frames)
+	}
+	if s.Abstained || len(s.Suspects) == 0 {
+		t.Fatalf("got abstained=%t (%s) with %d suspects, want a suspect", s.Abstained, s.Reason, len(s.Suspects))
+	}
+	top := s.Suspects[0]
+	if top.Rank != 1 || top.Hash != want[2] || top.Summary != "edit main" || len(top.Evidence) == 0 {
+		t.Errorf("got top suspect %+v, want rank 1 %s (edit main) with evidence", top, want[2])
+	}
+
+	// The same signal from standard input, as a table and as Markdown.
+	e.in.WriteString(goPanic)
+	if code := e.run(t, "--local", r.dir, "--signal", "-"); code != 0 {
+		t.Fatalf("stdin: got exit %d; stderr %s", code, e.err.String())
+	}
+	for _, w := range []string{"index out of range", "#1 ", want[2][:7], "edit main", "[stdin]"} {
+		if !strings.Contains(e.out.String(), w) {
+			t.Errorf("table: missing %q in\n%s", w, e.out.String())
+		}
+	}
+	if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "markdown"); code != 0 {
+		t.Fatalf("markdown: got exit %d", code)
+	}
+	for _, w := range []string{"### ", "1. `" + want[2][:7] + "`", "   - "} {
+		if !strings.Contains(e.out.String(), w) {
+			t.Errorf("markdown: missing %q in\n%s", w, e.out.String())
+		}
+	}
+}
+
+func TestSignalErrors(t *testing.T) {
+	r, _ := history(t)
+	bad := filepath.Join(t.TempDir(), "bad.txt")
+	if err := os.WriteFile(bad, []byte("nothing that looks like a trace\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		file string
+		want int
+	}{
+		{"missing file", filepath.Join(t.TempDir(), "nope.txt"), cmdutil.ExitFailure},
+		{"not a signal", bad, cmdutil.ExitUsage},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, "", nil, nil)
+			if code := e.run(t, "--local", r.dir, "--signal", tt.file); code != tt.want {
+				t.Errorf("got exit %d, want %d; stderr %s", code, tt.want, e.err.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,216 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+	"github.com/spf13/cobra"
+)
+
+// now is the clock of every test run.
+var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+type testEnv struct {
+	f        *cmdutil.Factory
+	out, err *bytes.Buffer
+	in       *bytes.Buffer
+	env      map[string]string
+	cacheDir string
+}
+
+// newEnv returns a factory with test streams, a config folder holding cfg
+// (YAML, may be empty), a cache folder, and, when srv is not nil, a client
+// for srv authenticated with auth.
+func newEnv(t *testing.T, cfg string, srv *bitbuckettest.Server, auth bitbucket.Authenticator) *testEnv {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	e := &testEnv{out: out, err: errOut, in: in, env: map[string]string{}}
+	confDir := t.TempDir()
+	e.cacheDir = filepath.Join(t.TempDir(), "cache")
+	if cfg != "" {
+		if err := os.WriteFile(filepath.Join(confDir, config.FileName), []byte(cfg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.env["SIGSENTRY_CONFIG_DIR"] = confDir
+	e.env["SIGSENTRY_CACHE_DIR"] = e.cacheDir
+	f := &cmdutil.Factory{IO: ios, Now: func() time.Time { return now }}
+	f.Getenv = func(k string) string { return e.env[k] }
+	f.ConfigStore = func() (*config.Store, error) { return &config.Store{Dir: confDir, Getenv: f.Getenv}, nil }
+	f.Config = func() (*config.Config, error) {
+		s, _ := f.ConfigStore()
+		return s.Load()
+	}
+	f.CacheDir = func() (string, error) { return config.CacheDir(f.Getenv) }
+	f.Bitbucket = func() (*bitbucket.Client, error) {
+		if srv == nil {
+			return nil, cmdutil.AuthError(errors.New("no Bitbucket credential found"), "")
+		}
+		return bitbucket.New(bitbucket.Options{BaseURL: srv.APIURL(), Auth: auth})
+	}
+	e.f = f
+	return e
+}
+
+// run executes `analyze args...` and returns the exit code Run's error maps
+// to (0, or the ExitError's code, 1 otherwise).
+func (e *testEnv) run(t *testing.T, args ...string) int {
+	t.Helper()
+	e.out.Reset()
+	e.err.Reset()
+	root := &cobra.Command{Use: "sigsentry", SilenceErrors: true, SilenceUsage: true}
+	root.PersistentFlags().StringP("output", "o", "table", "")
+	root.AddCommand(NewCmd(e.f))
+	root.SetArgs(append([]string{"analyze"}, args...))
+	root.SetOut(e.out)
+	root.SetErr(e.err)
+	err := root.ExecuteContext(context.Background())
+	return exitCode(err)
+}
+
+func exitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	var api *bitbucket.APIError
+	if errors.As(err, &api) && api.IsAuth() {
+		return cmdutil.ExitAuth
+	}
+	return 1
+}
+
+func (e *testEnv) report(t *testing.T) *Report {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(e.out.Bytes()))
+	dec.DisallowUnknownFields()
+	var rep Report
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("stdout is not the report: %v\n%s", err, e.out.String())
+	}
+	if dec.More() {
+		t.Fatalf("stdout holds more than one JSON document:\n%s", e.out.String())
+	}
+	return &rep
+}
+
+// repo is a scratch git repository.
+type repo struct {
+	t   *testing.T
+	dir string
+}
+
+func newRepo(t *testing.T) *repo {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			t.Skip("git is not installed")
+		}
+		t.Fatalf("git is required (or set SIGSENTRY_TEST_ALLOW_SKIP=1): %v", err)
+	}
+	r := &repo{t: t, dir: t.TempDir()}
+	r.git(time.Time{}, "init", "-q", "-b", "main")
+	return r
+}
+
+func (r *repo) git(date time.Time, args ...string) string {
+	r.t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", r.dir, "-c", "user.name=Ada Lovelace",
+		"-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+r.dir)
+	if !date.IsZero() {
+		d := date.Format(time.RFC3339)
+		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		r.t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func (r *repo) commit(date time.Time, msg string, files map[string]string) string {
+	r.t.Helper()
+	for name, content := range files {
+		p := filepath.Join(r.dir, name)
+		if content == "" {
+			if err := os.Remove(p); err != nil {
+				r.t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			r.t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+	r.git(date, "add", "-A")
+	r.git(date, "commit", "-q", "--allow-empty", "-m", msg)
+	return r.git(time.Time{}, "rev-parse", "HEAD")
+}
+
+// numbered returns n lines "prefix i".
+func numbered(prefix string, n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%s %d\n", prefix, i)
+	}
+	return b.String()
+}
+
+// numstatTotals is git's own count of a commit against its first parent.
+func numstatTotals(t *testing.T, dir, hash string) (files, added, removed int) {
+	t.Helper()
+	base := "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%P", hash).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := strings.Fields(string(out)); len(p) > 0 {
+		base = p[0]
+	}
+	ns, err := exec.Command("git", "-C", dir, "diff", "--numstat", "-z", "-M", base, hash).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := strings.Split(string(ns), "\x00")
+	for i := 0; i < len(recs); i++ {
+		f := strings.SplitN(recs[i], "\t", 3)
+		if len(f) != 3 {
+			continue
+		}
+		files++
+		if f[0] != "-" {
+			var a, d int
+			fmt.Sscan(f[0], &a)
+			fmt.Sscan(f[1], &d)
+			added += a
+			removed += d
+		}
+		if f[2] == "" { // rename: two more NUL-separated names follow
+			i += 2
+		}
+	}
+	return files, added, removed
+}
