@@ -2,14 +2,18 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/cli/browser"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/oauthflow"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 )
 
@@ -83,7 +87,20 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 	}
 
 	f.Browser = browser.OpenURL
+
+	// Credentials depends on Getenv and ConfigStore (the encrypted file and
+	// the refresh lock live in the config folder).
+	f.Credentials = func() (*credstore.Chain, error) { return openCredentials(f) }
 	return f
+}
+
+// openCredentials builds the credential store chain for the config folder.
+func openCredentials(f *cmdutil.Factory) (*credstore.Chain, error) {
+	s, err := f.ConfigStore()
+	if err != nil {
+		return nil, err
+	}
+	return credstore.Open(f.Getenv, s.Dir)
 }
 
 // ErrNoCredential means no credential is configured anywhere.
@@ -91,17 +108,65 @@ var ErrNoCredential = errors.New("no Bitbucket credential found")
 
 // activeAuth returns the credential in force, by the contract's precedence:
 // the token variable, then a Basic pair from the environment, then what is
-// stored.
+// stored (keychain or encrypted file). A stored OAuth credential gets a
+// refreshing token source that saves rotated refresh tokens.
 func activeAuth(f *cmdutil.Factory) (bitbucket.Authenticator, error) {
-	if t := f.Getenv("SIGSENTRY_BITBUCKET_TOKEN"); t != "" {
-		return bitbucket.BearerAuth(t), nil
+	chain, err := f.Credentials()
+	if err != nil {
+		return nil, err
 	}
-	if u, p := f.Getenv("SIGSENTRY_BITBUCKET_USERNAME"), f.Getenv("SIGSENTRY_BITBUCKET_APP_PASSWORD"); u != "" && p != "" {
-		return bitbucket.BasicAuth(u, p), nil
+	cred, err := chain.Active()
+	if errors.Is(err, credstore.ErrNotFound) {
+		return nil, cmdutil.AuthError(ErrNoCredential,
+			"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
 	}
-	if u, p := f.Getenv("SIGSENTRY_BITBUCKET_EMAIL"), f.Getenv("SIGSENTRY_BITBUCKET_API_TOKEN"); u != "" && p != "" {
-		return bitbucket.BasicAuth(u, p), nil
+	if err != nil {
+		return nil, fmt.Errorf("reading the stored Bitbucket credential: %w", err)
 	}
-	return nil, cmdutil.AuthError(ErrNoCredential,
-		"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
+	return authenticatorFor(f, chain, cred)
+}
+
+// authenticatorFor turns a credential into the client's Authenticator.
+func authenticatorFor(f *cmdutil.Factory, chain *credstore.Chain, cred *credstore.Credential) (bitbucket.Authenticator, error) {
+	switch cred.Method {
+	case credstore.MethodToken:
+		return bitbucket.BearerAuth(cred.Secret), nil
+	case credstore.MethodAPIToken, credstore.MethodAppPassword:
+		return bitbucket.BasicAuth(cred.Username, cred.Secret), nil
+	case credstore.MethodOAuth:
+		ts, err := oauthTokenSource(f, chain)
+		if err != nil {
+			return nil, err
+		}
+		return bitbucket.OAuth(ts), nil
+	}
+	return nil, cmdutil.AuthError(fmt.Errorf("the stored credential has an unknown method %q", cred.Method),
+		"run `sigsentry revoke`, then `sigsentry auth login`")
+}
+
+// oauthTokenSource is the refreshing, persisting token source over the
+// stored OAuth credential.
+func oauthTokenSource(f *cmdutil.Factory, chain *credstore.Chain) (*oauthflow.TokenSource, error) {
+	cs, err := f.ConfigStore()
+	if err != nil {
+		return nil, err
+	}
+	c, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(cs.Dir, 0o700); err != nil {
+		return nil, fmt.Errorf("creating the config folder for the refresh lock: %w", err)
+	}
+	secret := f.Getenv("SIGSENTRY_OAUTH_CLIENT_SECRET")
+	if secret == "" {
+		secret = oauthflow.DefaultClientSecret
+	}
+	return &oauthflow.TokenSource{
+		Store:        chain.Stored,
+		LockPath:     filepath.Join(cs.Dir, oauthflow.LockFileName),
+		OAuthURL:     c.Bitbucket.OAuthURL,
+		ClientSecret: secret,
+		Now:          f.Now,
+	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 )
@@ -34,4 +35,7 @@ type Factory struct {
 	BitbucketWith func(auth bitbucket.Authenticator) (*bitbucket.Client, error)
 	// Browser opens a URL in the user's browser.
 	Browser func(url string) error
+	// Credentials is the credential store chain: the environment, then the
+	// keychain or encrypted file chosen by SIGSENTRY_CREDENTIAL_STORE.
+	Credentials func() (*credstore.Chain, error)
 }
