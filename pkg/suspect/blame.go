@@ -96,8 +96,8 @@ func stepLine(f *diffstat.File, l int) lineStep {
 }
 
 // nearest updates st with the distance from new-side line l to hunk h's
-// changed lines. Removed lines are placed on the new side at the hunk's
-// offset and are never closer than one line (the frame's own line was not
+// changed lines. Removed lines are placed on the new side at their
+// position in the hunk and are never closer than one line (the frame's own line was not
 // removed: it exists at signal time).
 func nearest(h *diffstat.Hunk, i, l int, st *lineStep) {
 	for _, a := range h.Added {
@@ -106,8 +106,11 @@ func nearest(h *diffstat.Hunk, i, l int, st *lineStep) {
 			st.dist, st.nearHunk, st.nearLine = d, i, a.N
 		}
 	}
-	for _, r := range h.Removed {
-		pos := h.NewStart + (r.N - h.OldStart)
+	for k, r := range h.Removed {
+		// Removed lines take no new-side line: place each after the
+		// new-side lines that precede it (assuming additions follow).
+		pos := h.NewStart + (r.N - h.OldStart) - k
+		pos = min(max(pos, h.NewStart), h.NewStart+h.NewLines)
 		d := abs(pos - l)
 		if d < 1 {
 			d = 1
@@ -141,6 +144,11 @@ func hunkHeader(h *diffstat.Hunk) string {
 // "Ns.Class.Method(Int32 x)" -> "Method".
 func funcIdent(fn string) string {
 	fn = strings.TrimSpace(fn)
+	if i := strings.IndexByte(fn, '('); i > 0 && strings.ContainsAny(fn[:i], " \t") && !strings.HasPrefix(fn, "block ") {
+		// A declaration ("static int foo(void)", "def foo(self):"), as a
+		// hunk header shows it.
+		return sectionIdent(fn)
+	}
 	if strings.HasSuffix(fn, ")") {
 		// "Method(Int32 x)": drop an argument list that follows a name.
 		if i := strings.IndexByte(fn, '('); i > 0 && isIdentByte(fn[i-1]) {

@@ -1,0 +1,102 @@
+package suspect
+
+import (
+	"testing"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+)
+
+func TestStepLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		file       diffstat.File
+		line       int
+		wantHit    bool
+		wantParent int
+		wantDist   int
+	}{
+		{"above any hunk", modified("a.go", hunk(20, 3, 20, 5, "", []int{21, 22}, nil)), 10, false, 10, 11},
+		{"below an insertion", modified("a.go", hunk(20, 3, 20, 5, "", []int{21, 22}, nil)), 30, false, 28, 8},
+		{"below a deletion", modified("a.go", hunk(20, 5, 20, 2, "", nil, []int{21, 22, 23})), 30, false, 33, 9},
+		{"below a pure deletion (no context)", modified("a.go", hunk(11, 4, 10, 0, "", nil, seq(11, 14))), 12, false, 16, 2},
+		{"on a pure deletion's anchor", modified("a.go", hunk(11, 4, 10, 0, "", nil, seq(11, 14))), 10, false, 10, 1},
+		{"added line is a hit", modified("a.go", hunk(20, 3, 20, 5, "", []int{21, 22}, nil)), 22, true, 21, 0},
+		{"context after added lines maps back", modified("a.go", hunk(20, 3, 20, 5, "", []int{21, 22}, nil)), 23, false, 21, 1},
+		{"context after a replacement", modified("a.go", hunk(10, 6, 10, 5, "", []int{12, 13}, []int{12, 13, 14})), 14, false, 15, 1},
+		{"pure insertion without context", modified("a.go", hunk(9, 0, 10, 2, "", []int{10, 11}, nil)), 11, true, 10, 0},
+		{"two hunks above", modified("a.go",
+			hunk(5, 1, 5, 3, "", []int{6, 7}, nil),
+			hunk(50, 4, 52, 1, "", nil, []int{51, 52, 53}),
+		), 100, false, 101, 47},
+		{"between two hunks", modified("a.go",
+			hunk(5, 1, 5, 3, "", []int{6, 7}, nil),
+			hunk(50, 4, 52, 1, "", nil, []int{51, 52, 53}),
+		), 30, false, 28, 23},
+		{"new file: every line is a hit", addedFile("a.go", 10, ""), 7, true, 1, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := stepLine(&tt.file, tt.line)
+			if st.hit != tt.wantHit || st.parent != tt.wantParent || st.dist != tt.wantDist {
+				t.Errorf("stepLine(%d) = hit %v parent %d dist %d, want hit %v parent %d dist %d",
+					tt.line, st.hit, st.parent, st.dist, tt.wantHit, tt.wantParent, tt.wantDist)
+			}
+		})
+	}
+}
+
+func TestFuncIdent(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"(*Server).handle", "handle"},
+		{"github.com/acme/shop/pkg/cart.(*Cart).Total", "Total"},
+		{"main.main.func1", "main"},
+		{"github.com/acme/shop/pkg/cart.Total.func2.1", "Total"},
+		{"com.acme.cart.Cart.total", "total"},
+		{"Cart#total", "total"},
+		{"block in Cart#total", "total"},
+		{"Acme.Shop.Cart.Total(Int32 qty)", "Total"},
+		{"static int foo(struct bar *b)", "foo"},
+		{"def total(self, items):", "total"},
+		{"<module>", ""},
+		{"Object.<anonymous>", ""},
+		{"total", "total"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := funcIdent(tt.in); got != tt.want {
+			t.Errorf("funcIdent(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSectionIdent(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"func (s *Server) handle(w http.ResponseWriter, r *http.Request) {", "handle"},
+		{"func Total(items []Item) int {", "Total"},
+		{"static int foo(struct bar *b)", "foo"},
+		{"static int __attribute__((unused)) foo(void)", "foo"},
+		{"def total(self):", "total"},
+		{"    def total(self):", "total"},
+		{"class Cart:", "Cart"},
+		{"class Cart(Base):", "Cart"},
+		{"struct cart {", "cart"},
+		{"public int Total(int qty)", "Total"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := sectionIdent(tt.in); got != tt.want {
+			t.Errorf("sectionIdent(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestHunkHeader(t *testing.T) {
+	h := hunk(3, 4, 5, 6, "func f() {", nil, nil)
+	if got, want := hunkHeader(&h), "@@ -3,4 +5,6 @@ func f() {"; got != want {
+		t.Errorf("hunkHeader = %q, want %q", got, want)
+	}
+	h.Section = ""
+	if got, want := hunkHeader(&h), "@@ -3,4 +5,6 @@"; got != want {
+		t.Errorf("hunkHeader = %q, want %q", got, want)
+	}
+}
