@@ -1,20 +1,35 @@
-// Package auth implements `sigsentry auth`.
+// Package auth implements `sigsentry auth`: login (OAuth), app-password,
+// api-token, token and status.
 package auth
 
 import (
-	"errors"
-
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/spf13/cobra"
 )
 
 // NewCmd returns the `auth` command.
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:   "auth",
+	cmd := &cobra.Command{
+		Use:   "auth <command>",
 		Short: "Connect sigsentry to Bitbucket Cloud",
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("auth: not built yet")
-		},
+		Long: `Connect sigsentry to Bitbucket Cloud and see which credential is in use.
+
+Credentials are kept in the OS keychain, or in an encrypted file when
+SIGSENTRY_CREDENTIAL_STORE=file (with SIGSENTRY_CREDENTIAL_PASSPHRASE).
+In CI, set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN (or
+SIGSENTRY_BITBUCKET_TOKEN for an access token) instead: they win over
+anything stored, and while one is set the commands that store or remove
+credentials refuse (exit 1).`,
+		Example: `  sigsentry auth login
+  sigsentry auth api-token --email me@example.com
+  sigsentry auth status -o json`,
 	}
+	cmd.AddCommand(
+		NewCmdLogin(f, nil),
+		NewCmdAPIToken(f, nil),
+		NewCmdAppPassword(f, nil),
+		NewCmdToken(f, nil),
+		NewCmdStatus(f, nil),
+	)
+	return cmd
 }

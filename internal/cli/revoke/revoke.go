@@ -2,19 +2,131 @@
 package revoke
 
 import (
+	"context"
 	"errors"
+	"fmt"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/spf13/cobra"
 )
 
+// Options are the inputs of `revoke`.
+type Options struct {
+	F *cmdutil.Factory
+}
+
 // NewCmd returns the `revoke` command.
-func NewCmd(f *cmdutil.Factory) *cobra.Command {
+func NewCmd(f *cmdutil.Factory) *cobra.Command { return NewCmdRevoke(f, nil) }
+
+// NewCmdRevoke returns the `revoke` command; runF replaces the work (tests).
+func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{F: f}
 	return &cobra.Command{
 		Use:   "revoke",
 		Short: "Remove every stored Bitbucket credential from this machine",
+		Long: `Remove every stored Bitbucket credential from this machine (the OS keychain
+and the encrypted credential file) and the detected account data in the
+config (bitbucket.account, bitbucket.workspace). Registered repositories
+are kept. Running it again does nothing.
+
+Bitbucket offers no documented way to revoke a token from the API, so
+sigsentry does not pretend to: it prints, for each kind of credential it
+removed, where to finish revoking it on Bitbucket.
+
+While SIGSENTRY_BITBUCKET_TOKEN or a Basic pair is set in the environment,
+revoke refuses (exit 1): unset the variables first.`,
+		Example: `  sigsentry revoke`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("revoke: not built yet")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return revokeRun(cmd.Context(), opts)
 		},
 	}
+}
+
+// Where to finish revoking, per method.
+var finish = map[credstore.Method]string{
+	credstore.MethodOAuth: "OAuth: revoke sigsentry's access in Bitbucket → Personal Bitbucket settings → App authorizations " +
+		"(or remove the consumer in Workspace settings → OAuth consumers).",
+	credstore.MethodAPIToken: "API token: revoke it at id.atlassian.com → Security → API tokens.",
+	credstore.MethodAppPassword: "App password: App passwords stopped working on 2026-07-28; if it was an API token, " +
+		"revoke it at id.atlassian.com → Security → API tokens.",
+	credstore.MethodToken: "Access token: revoke it in the repository's (or project's, workspace's) settings → Security → Access tokens.",
+}
+
+func revokeRun(_ context.Context, opts *Options) error {
+	f := opts.F
+	chain, err := f.Credentials()
+	if err != nil {
+		return err
+	}
+	removed, err := chain.DeleteAll()
+	var ea *credstore.EnvActiveError
+	if errors.As(err, &ea) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: fmt.Errorf("not revoking: %w", err),
+			Hint: "the environment credential is not stored by sigsentry; unset the variables (and revoke that token on Bitbucket if it is no longer needed)"}
+	}
+	if err != nil {
+		return err
+	}
+	methods := map[credstore.Method]bool{}
+	var failed []error
+	for _, r := range removed {
+		if r.Err != nil {
+			failed = append(failed, fmt.Errorf("%s: %w", r.Source, r.Err))
+			continue
+		}
+		if r.Credential != nil {
+			methods[r.Credential.Method] = true
+			fmt.Fprintf(f.IO.ErrOut, "Removed the stored credential from the %s.\n", sourceName(r.Source))
+		}
+	}
+	cs, err := f.ConfigStore()
+	if err != nil {
+		return err
+	}
+	var hadAccount bool
+	if err := cs.Update(func(c *config.Config) error {
+		if c.Bitbucket.Account != (config.Account{}) || c.Bitbucket.Workspace != "" {
+			hadAccount = true
+			if c.Bitbucket.Account.Method != "" {
+				methods[credstore.Method(c.Bitbucket.Account.Method)] = true
+			}
+		}
+		c.Bitbucket.Account = config.Account{}
+		c.Bitbucket.Workspace = ""
+		return nil
+	}); err != nil {
+		return fmt.Errorf("removing the account data from the config: %w", err)
+	}
+	if hadAccount {
+		fmt.Fprintln(f.IO.ErrOut, "Removed the detected account and workspace from the config.")
+	}
+	if len(methods) == 0 && !hadAccount && len(failed) == 0 {
+		fmt.Fprintln(f.IO.ErrOut, "Nothing stored: no credential or account data to remove.")
+		return nil
+	}
+	if len(methods) > 0 {
+		fmt.Fprintln(f.IO.ErrOut, "sigsentry cannot revoke credentials on Bitbucket's side. To finish:")
+		for _, m := range []credstore.Method{credstore.MethodOAuth, credstore.MethodAPIToken, credstore.MethodAppPassword, credstore.MethodToken} {
+			if methods[m] {
+				fmt.Fprintln(f.IO.ErrOut, "  - "+finish[m])
+			}
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("removing stored credentials: %w", errors.Join(failed...))
+	}
+	return nil
+}
+
+func sourceName(s credstore.Source) string {
+	if s == credstore.SourceFile {
+		return "encrypted credential file"
+	}
+	return "OS keychain"
 }

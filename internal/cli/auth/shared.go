@@ -1,0 +1,195 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"golang.org/x/term"
+)
+
+// APITokenHelp says how to create an API token with the scopes sigsentry needs.
+const APITokenHelp = "create an API token at id.atlassian.com → Security → Create API token with scopes → Bitbucket, " +
+	"with the scopes read:user:bitbucket read:workspace:bitbucket read:repository:bitbucket, " +
+	"then run `sigsentry auth api-token --email <your Atlassian account email>`"
+
+// AppPasswordGone explains the App password retirement.
+const AppPasswordGone = "Bitbucket App passwords stopped working on 2026-07-28"
+
+// storeError turns credential-store errors into exit codes: a set
+// environment credential refuses with exit 1 and says which variables to
+// unset.
+func storeError(err error) error {
+	var ea *credstore.EnvActiveError
+	if errors.As(err, &ea) {
+		return &cmdutil.ExitError{Code: cmdutil.ExitFailure, Err: err,
+			Hint: "unset " + strings.Join(ea.Vars, " and ") + " to manage stored credentials; the environment credential is used as long as it is set"}
+	}
+	return err
+}
+
+// passwordReader reads a secret from the terminal with echo off.
+type passwordReader func(prompt string) (string, error)
+
+// ttyPassword reads from the terminal behind ios.In with echo off.
+func ttyPassword(ios *iostreams.IOStreams) passwordReader {
+	return func(prompt string) (string, error) {
+		f, ok := ios.In.(*os.File)
+		if !ok || !term.IsTerminal(int(f.Fd())) {
+			return "", errors.New("standard input is not a terminal")
+		}
+		fmt.Fprint(ios.ErrOut, prompt)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(ios.ErrOut)
+		if err != nil {
+			return "", fmt.Errorf("reading from the terminal: %w", err)
+		}
+		return string(b), nil
+	}
+}
+
+// readSecret reads a secret from standard input (fromStdin) or prompts for
+// it with echo off on a terminal. A secret is never a flag value.
+func readSecret(ios *iostreams.IOStreams, fromStdin bool, stdinFlag, prompt string, read passwordReader) (string, error) {
+	var s string
+	switch {
+	case fromStdin:
+		b, err := io.ReadAll(io.LimitReader(ios.In, 64<<10))
+		if err != nil {
+			return "", fmt.Errorf("reading the secret from standard input: %w", err)
+		}
+		s = string(b)
+	case ios.CanPrompt():
+		v, err := read(prompt)
+		if err != nil {
+			return "", err
+		}
+		s = v
+	default:
+		return "", cmdutil.UsageErrorf("no terminal to prompt on: pipe the secret into %s", stdinFlag)
+	}
+	s = strings.TrimRight(s, "\r\n")
+	if strings.TrimSpace(s) == "" {
+		return "", cmdutil.UsageErrorf("the secret is empty")
+	}
+	if strings.ContainsAny(s, "\r\n") {
+		return "", cmdutil.UsageErrorf("the secret spans several lines: give one secret")
+	}
+	return s, nil
+}
+
+// chooseWorkspace picks the workspace to store: --workspace if given (it
+// must be one of the user's), the only one, or the user's choice on a
+// terminal. ok is false when none could be chosen; msg then says why.
+func chooseWorkspace(ios *iostreams.IOStreams, lines <-chan string, list []bitbucket.Workspace, flag string) (ws string, msg string, err error) {
+	if flag != "" {
+		for _, w := range list {
+			if strings.EqualFold(w.Slug, flag) {
+				return w.Slug, "", nil
+			}
+		}
+		if len(list) == 0 {
+			return flag, "", nil
+		}
+		return "", "", cmdutil.UsageErrorf("workspace %q is not one of yours (%s)", flag, slugs(list))
+	}
+	switch len(list) {
+	case 0:
+		return "", "No workspace was found for this account; set one with `sigsentry auth login --workspace SLUG` or SIGSENTRY_BITBUCKET_WORKSPACE.", nil
+	case 1:
+		return list[0].Slug, "", nil
+	}
+	if !ios.CanPrompt() || lines == nil {
+		return "", fmt.Sprintf("This account has %d workspaces (%s); none was stored. Choose one with --workspace SLUG or SIGSENTRY_BITBUCKET_WORKSPACE.",
+			len(list), slugs(list)), nil
+	}
+	fmt.Fprintln(ios.ErrOut, "This account has several workspaces:")
+	for i, w := range list {
+		fmt.Fprintf(ios.ErrOut, "  %d) %s\n", i+1, w.Slug)
+	}
+	for {
+		fmt.Fprintf(ios.ErrOut, "Which one should sigsentry use? [1-%d]: ", len(list))
+		line, ok := <-lines
+		if !ok {
+			return "", "", cmdutil.ErrCancel
+		}
+		line = strings.TrimSpace(line)
+		var n int
+		if _, err := fmt.Sscanf(line, "%d", &n); err == nil && n >= 1 && n <= len(list) {
+			return list[n-1].Slug, "", nil
+		}
+		for _, w := range list {
+			if strings.EqualFold(w.Slug, line) {
+				return w.Slug, "", nil
+			}
+		}
+	}
+}
+
+func slugs(list []bitbucket.Workspace) string {
+	var s []string
+	for _, w := range list {
+		s = append(s, w.Slug)
+	}
+	return strings.Join(s, ", ")
+}
+
+// detectAccount reads the user and their workspaces with client and picks
+// the workspace; msg says why none was picked.
+func detectAccount(ctx context.Context, f *cmdutil.Factory, client *bitbucket.Client, lines <-chan string, wsFlag string) (*bitbucket.User, *bitbucket.Identity, string, string, error) {
+	user, id, err := client.CurrentUser(ctx)
+	if err != nil {
+		return nil, nil, "", "", err
+	}
+	list, err := client.UserWorkspaces(ctx)
+	if err != nil {
+		return nil, nil, "", "", fmt.Errorf("listing your workspaces: %w", err)
+	}
+	ws, msg, err := chooseWorkspace(f.IO, lines, list, wsFlag)
+	if err != nil {
+		return nil, nil, "", "", err
+	}
+	return user, id, ws, msg, nil
+}
+
+// saveAccount writes the non-secret account data to config.
+func saveAccount(f *cmdutil.Factory, method credstore.Method, user *bitbucket.User, username, ws string) error {
+	cs, err := f.ConfigStore()
+	if err != nil {
+		return err
+	}
+	return cs.Update(func(c *config.Config) error {
+		c.Bitbucket.Account = config.Account{Method: string(method), Username: username}
+		if user != nil {
+			c.Bitbucket.Account.UUID = user.UUID
+			c.Bitbucket.Account.AccountID = user.AccountID
+			c.Bitbucket.Account.DisplayName = user.DisplayName
+			c.Bitbucket.Account.Nickname = user.Nickname
+		}
+		if ws != "" {
+			c.Bitbucket.Workspace = ws
+		}
+		return nil
+	})
+}
+
+func describeUser(u *bitbucket.User) string {
+	if u == nil {
+		return ""
+	}
+	switch {
+	case u.DisplayName != "" && u.Nickname != "":
+		return fmt.Sprintf("%s (%s)", u.DisplayName, u.Nickname)
+	case u.DisplayName != "":
+		return u.DisplayName
+	}
+	return u.Nickname
+}
