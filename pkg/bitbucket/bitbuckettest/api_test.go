@@ -216,7 +216,7 @@ func TestFieldsUnit(t *testing.T) {
 }
 
 // commitsOnMain lists main's commits oldest first.
-func commitsOnMain(t *testing.T, gitDir string) []string {
+func commitsOnMain(t testing.TB, gitDir string) []string {
 	hs := strings.Fields(gitOut(t, gitDir, "rev-list", "--reverse", "--topo-order", "main"))
 	return hs
 }
