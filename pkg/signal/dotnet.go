@@ -7,7 +7,7 @@ import (
 )
 
 var (
-	dotnetHeaderRE = regexp.MustCompile(`^(?:.*?Unhandled [Ee]xception\.? ?)?(?:---> )?(?:\(Inner Exception #\d+\) )?((?:[A-Za-z_][\w` + "`" + `+]*\.)+[A-Za-z_][\w` + "`" + `+]*|[A-Z]\w*Exception)(?:: (.*))?$`)
+	dotnetHeaderRE = regexp.MustCompile(`^((?:[A-Za-z_][\w` + "`" + `+]*\.)+[A-Za-z_][\w` + "`" + `+]*|[A-Z]\w*Exception)(?:: (.*))?$`)
 	dotnetFrameRE  = regexp.MustCompile(`^\s+at (.+?)(?: in (.+?):line (\d+))?\s*$`)
 )
 
@@ -71,7 +71,7 @@ func parseDotNetLines(lines []string) []Signal {
 		if strings.HasPrefix(t, "--- End of stack trace from previous location") || t == "<---" {
 			continue
 		}
-		if m := dotnetFrameRE.FindStringSubmatch(l); strings.Contains(l, "at ") && m != nil {
+		if m := matchIf(dotnetFrameRE, l, "at "); m != nil {
 			f, ok := dotnetFrame(m[1], m[2], m[3])
 			e := target()
 			if ok && e != nil && len(e.frames) < MaxFrames {
@@ -80,7 +80,7 @@ func parseDotNetLines(lines []string) []Signal {
 			continue
 		}
 		if strings.HasPrefix(t, "---> (Inner Exception #") && len(chain) > 0 {
-			if m := dotnetHeaderRE.FindStringSubmatch(t); m != nil {
+			if m := dotnetHeader(t); m != nil {
 				parts := dotnetSplit(t)
 				inExtra = true
 				// A nested inner chain inside the block is flattened
@@ -96,7 +96,7 @@ func parseDotNetLines(lines []string) []Signal {
 			chain = append(chain, dotnetSplit(t[len("---> "):])...)
 			continue
 		}
-		if m := dotnetHeaderRE.FindStringSubmatch(t); m != nil && !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "\t") {
+		if m := dotnetHeader(t); m != nil && !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "\t") {
 			e := target()
 			if e != nil && len(e.frames) == 0 && len(chain) == 1 && idx == 0 {
 				chain = nil // a log line that only looked like a header
@@ -110,11 +110,31 @@ func parseDotNetLines(lines []string) []Signal {
 	return sigs
 }
 
+// dotnetHeader matches an exception line, after dropping the prefixes
+// "Unhandled exception. ", "---> " and "(Inner Exception #N) ".
+func dotnetHeader(t string) []string {
+	for _, p := range []string{"Unhandled exception. ", "Unhandled Exception: "} {
+		if i := strings.Index(t, p); i >= 0 {
+			t = t[i+len(p):]
+		}
+	}
+	t = strings.TrimPrefix(t, "---> ")
+	if strings.HasPrefix(t, "(Inner Exception #") {
+		if i := strings.Index(t, ") "); i >= 0 {
+			t = t[i+2:]
+		}
+	}
+	if !plausibleClass(t) {
+		return nil
+	}
+	return dotnetHeaderRE.FindStringSubmatch(t)
+}
+
 // dotnetSplit splits "A: m ---> B: m2" into exceptions, outermost first.
 func dotnetSplit(header string) []exception {
 	var out []exception
 	for _, part := range strings.Split(header, " ---> ") {
-		m := dotnetHeaderRE.FindStringSubmatch(strings.TrimSpace(part))
+		m := dotnetHeader(strings.TrimSpace(part))
 		if m == nil {
 			if len(out) > 0 {
 				out[len(out)-1].msg += " ---> " + part

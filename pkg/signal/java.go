@@ -7,7 +7,7 @@ import (
 )
 
 var (
-	javaHeaderRE = regexp.MustCompile(`^(?:.*?Exception in thread "[^"]*" )?((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*|[A-Z][\w$]*(?:Exception|Error|Throwable))(?:: (.*))?$`)
+	javaHeaderRE = regexp.MustCompile(`^((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*|[A-Z][\w$]*(?:Exception|Error|Throwable))(?:: (.*))?$`)
 	javaFrameRE  = regexp.MustCompile(`^\s*at ([^\s(]+)\(([^)]*)\)`)
 	javaLocRE    = regexp.MustCompile(`^([\w$.-]+)(?::(\d+))?$`)
 	javaMoreRE   = regexp.MustCompile(`^\s*\.\.\. \d+ (?:more|common frames omitted)\s*$`)
@@ -61,7 +61,7 @@ func parseJavaLines(lines []string) []Signal {
 		if !strings.Contains(l, "at ") && !strings.Contains(l, ".") && !strings.Contains(l, "Exception") && !strings.Contains(l, "Error") {
 			continue // cheap filter for log lines
 		}
-		if m := javaFrameRE.FindStringSubmatch(l); strings.Contains(l, "at ") && m != nil {
+		if m := matchIf(javaFrameRE, l, "at "); m != nil {
 			f, ok := javaFrame(m[1], m[2])
 			if !ok || cur == nil || len(cur.frames) >= MaxFrames {
 				continue
@@ -69,7 +69,7 @@ func parseJavaLines(lines []string) []Signal {
 			cur.frames = append(cur.frames, f)
 			continue
 		}
-		if javaMoreRE.MatchString(l) {
+		if strings.Contains(l, "...") && javaMoreRE.MatchString(l) {
 			continue
 		}
 		kind := ""
@@ -79,7 +79,15 @@ func parseJavaLines(lines []string) []Signal {
 				kind, rest = p, t[len(p):]
 			}
 		}
-		m := javaHeaderRE.FindStringSubmatch(rest)
+		if i := strings.Index(rest, `Exception in thread "`); i >= 0 {
+			if j := strings.Index(rest[i+21:], `" `); j >= 0 {
+				rest = rest[i+21+j+2:]
+			}
+		}
+		var m []string
+		if plausibleClass(rest) {
+			m = javaHeaderRE.FindStringSubmatch(rest)
+		}
 		if m == nil {
 			if kind != "" && cur != nil {
 				// "Caused by: <message without a class>"; keep the chain going.
@@ -117,6 +125,20 @@ func parseJavaLines(lines []string) []Signal {
 		flush()
 	}
 	return sigs
+}
+
+// plausibleClass is a cheap test that s starts with a class name followed by
+// ": " or the end of the line, run before the header regexp.
+func plausibleClass(s string) bool {
+	head := s
+	if i := strings.Index(s, ": "); i >= 0 {
+		head = s[:i]
+	}
+	if head == "" || strings.ContainsAny(head, " \t[]/()\"'") {
+		return false
+	}
+	c := head[0]
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$'
 }
 
 // javaFrame builds a frame from "at" text: qual such as

@@ -46,7 +46,7 @@ func parseJSLines(lines []string) []Signal {
 		if t == "" {
 			continue
 		}
-		if m := jsFrameRE.FindStringSubmatch(l); strings.Contains(l, "at ") && m != nil && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
+		if m := matchIf(jsFrameRE, l, "at "); m != nil && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
 			f, ok := jsFrame(m[1])
 			if !ok {
 				continue

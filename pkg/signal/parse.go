@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -160,6 +161,15 @@ func splitLines(s string) []string {
 	s = strings.ReplaceAll(s, "\r", "\n")
 	lines := strings.Split(s, "\n")
 	return lines
+}
+
+// matchIf runs re on s only when s contains sub, which every match must:
+// most lines of a log match nothing and the substring test is far cheaper.
+func matchIf(re *regexp.Regexp, s, sub string) []string {
+	if !strings.Contains(s, sub) {
+		return nil
+	}
+	return re.FindStringSubmatch(s)
 }
 
 // exception is one exception of a chain while a parser assembles a signal.

@@ -44,8 +44,7 @@ func parseRubyLines(lines []string) []Signal {
 	linked := false // the previous line belonged to the current chain
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		hasIn := strings.Contains(l, ":in ")
-		if m := rubyHeaderRE.FindStringSubmatch(l); hasIn && m != nil {
+		if m := matchIf(rubyHeaderRE, l, ":in "); m != nil {
 			if !linked {
 				flush()
 			}
@@ -55,7 +54,7 @@ func parseRubyLines(lines []string) []Signal {
 			linked = true
 			continue
 		}
-		if m := rubyFrameRE.FindStringSubmatch(l); hasIn && m != nil {
+		if m := matchIf(rubyFrameRE, l, ":in "); m != nil {
 			from := strings.HasPrefix(t, "from ")
 			if len(chain) == 0 || !linked && !from {
 				flush()
@@ -71,7 +70,7 @@ func parseRubyLines(lines []string) []Signal {
 		if strings.HasPrefix(t, "...") && strings.HasSuffix(t, "levels...") {
 			continue
 		}
-		if m := rubyBareRE.FindStringSubmatch(l); m != nil {
+		if m := matchIf(rubyBareRE, l, " ("); m != nil {
 			flush()
 			chain = append(chain, rexc{exception: exception{typ: m[1], msg: m[2]}, start: i})
 			linked = true
