@@ -42,6 +42,12 @@ var gitConfig = []string{
 	"-c", "diff.indentHeuristic=true",
 	"-c", "log.showSignature=false",
 	"-c", "core.pager=cat",
+	// Bound git's own memory: without these, `git log -p` over a year of
+	// a large repository keeps ~100 MiB of delta bases and pack windows
+	// resident, growing with the history walked.
+	"-c", "core.deltaBaseCacheLimit=16m",
+	"-c", "core.packedGitWindowSize=1m",
+	"-c", "core.packedGitLimit=32m",
 }
 
 // diffArgs are the `git log -p` options that make its patches equal to
