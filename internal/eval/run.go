@@ -37,6 +37,8 @@ type Config struct {
 	Log io.Writer
 	// Verbose writes one line per case and window to Log.
 	Verbose bool
+	// CacheFile, when set, keeps the loaded changes between runs (gob).
+	CacheFile string
 }
 
 // Metrics are the scores of one method on one set of cases.
@@ -215,9 +217,24 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 	}
-	changes, err := loadChanges(ctx, local, cfg.Ref, byHash, need, logf)
+	cached := readCache(cfg.CacheFile)
+	missing := map[string]bool{}
+	for h := range need {
+		if cached[h] == nil {
+			missing[h] = true
+		}
+	}
+	changes, err := loadChanges(ctx, local, cfg.Ref, byHash, missing, logf)
 	if err != nil {
 		return nil, err
+	}
+	for h, ch := range cached {
+		changes[h] = ch
+	}
+	if len(missing) > 0 && cfg.CacheFile != "" {
+		if err := writeCache(cfg.CacheFile, changes); err != nil {
+			logf("not caching changes: %v", err)
+		}
 	}
 	rep.Loaded = len(changes)
 

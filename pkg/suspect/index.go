@@ -5,6 +5,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
@@ -92,8 +93,11 @@ type Index struct {
 	cands   []candInfo
 	touches map[fileTarget][]touch
 	paths   *pathIndex
-	text    textIndex
 	newest  int64
+
+	// text is built on first use: only signals with symptoms need it.
+	textOnce sync.Once
+	text     textIndex
 }
 
 // NewIndex indexes cands (from one or more repositories) for ranking.
@@ -107,7 +111,6 @@ func NewIndex(cands []Candidate, opts Options) *Index {
 		opts:    opts,
 		touches: map[fileTarget][]touch{},
 		paths:   newPathIndex(opts.Mappings),
-		text:    textIndex{postings: map[string][]int32{}},
 	}
 	order := make([]int, len(cands))
 	for i := range order {
@@ -154,7 +157,6 @@ func NewIndex(cands []Candidate, opts Options) *Index {
 				}
 			}
 		}
-		idx.text.add(int32(i), c)
 	}
 	repos := make([]string, 0, len(opts.RepoFiles))
 	for r := range opts.RepoFiles {
@@ -188,6 +190,14 @@ func renameOnly(files []diffstat.File) bool {
 // whitespaceOnly reports whether the added and removed lines are the same
 // multiset once whitespace is ignored (and something changed).
 func whitespaceOnly(files []diffstat.File) bool {
+	added, removed := 0, 0
+	for i := range files {
+		added += files[i].LinesAdded
+		removed += files[i].LinesRemoved
+	}
+	if added != removed || added == 0 {
+		return false
+	}
 	counts := map[string]int{}
 	n := 0
 	for i := range files {
@@ -588,11 +598,27 @@ func symptomWords(symptoms []string) []string {
 	return words
 }
 
+// textIndex builds the inverted word index on first use.
+func (idx *Index) textIndex() *textIndex {
+	idx.textOnce.Do(func() {
+		idx.text.postings = map[string][]int32{}
+		for i := range idx.cands {
+			idx.text.add(int32(i), idx.cands[i].Candidate)
+		}
+	})
+	return &idx.text
+}
+
 // textMatches reports whether any candidate at or before the signal (index
 // >= first) matches a symptom word.
 func (idx *Index) textMatches(symptoms []string, first int) bool {
-	for _, w := range symptomWords(symptoms) {
-		p := idx.text.postings[w]
+	words := symptomWords(symptoms)
+	if len(words) == 0 {
+		return false
+	}
+	ti := idx.textIndex()
+	for _, w := range words {
+		p := ti.postings[w]
 		if len(p) > 0 && int(p[len(p)-1]) >= first {
 			return true
 		}
@@ -606,11 +632,12 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 	if len(words) == 0 {
 		return nil
 	}
+	ti := idx.textIndex()
 	n := float64(len(idx.cands))
 	total := 0.0
 	idf := make([]float64, len(words))
 	for i, w := range words {
-		df := float64(len(idx.text.postings[w]))
+		df := float64(len(ti.postings[w]))
 		idf[i] = math.Log(1 + n/math.Max(df, 1))
 		total += idf[i]
 	}
@@ -620,7 +647,7 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 	}
 	got := map[int32]*m{}
 	for i, w := range words {
-		for _, ci := range idx.text.postings[w] {
+		for _, ci := range ti.postings[w] {
 			if _, ok := accs[ci]; !ok {
 				continue
 			}

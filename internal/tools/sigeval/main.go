@@ -35,6 +35,7 @@ func run() error {
 		maxCases = flag.Int("max-cases", 0, "only the newest N cases (0: all)")
 		ref      = flag.String("ref", "HEAD", "history to read")
 		verbose  = flag.Bool("v", false, "print one line per case and window")
+		cacheDir = flag.String("cache", "", "directory keeping loaded diffs between runs (one file per repository)")
 	)
 	flag.Var(&repos, "repo", "repository path (repeatable)")
 	flag.Parse()
@@ -58,6 +59,7 @@ func run() error {
 		rep, err := eval.Run(ctx, eval.Config{
 			Dir: r, Ref: *ref, Windows: wins, Since: sinceT, MaxCases: *maxCases,
 			Log: os.Stderr, Verbose: *verbose,
+			CacheFile: cacheFile(*cacheDir, r),
 		})
 		if err != nil {
 			return fmt.Errorf("evaluating %s: %w", r, err)
@@ -65,6 +67,14 @@ func run() error {
 		rep.Markdown(os.Stdout, repoName(r))
 	}
 	return nil
+}
+
+// cacheFile names the cache of one repository inside dir ("" without dir).
+func cacheFile(dir, repo string) string {
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, strings.ReplaceAll(repoName(repo), "/", "+")+".gob")
 }
 
 // repoName turns /work/.mirror/owner+name/repo into owner/name.

@@ -1,0 +1,88 @@
+package suspect
+
+import (
+	"testing"
+
+	"github.com/sigsentry/sigsentry/pkg/signal"
+)
+
+func TestMapFrame(t *testing.T) {
+	repoFiles := map[string][]string{
+		"acme/shop": {
+			"pkg/cart/total.go",
+			"internal/cart/total.go",
+			"vendor/github.com/x/cart/total.go",
+			"src/main/java/com/acme/cart/Cart.java",
+			"src/main/java/com/acme/other/Cart.java",
+			"web/src/app.js",
+			"lib/shop/cart.rb",
+			"Shop/Cart.cs",
+			"util.go",
+			"a/util.go",
+		},
+		"acme/billing": {"pkg/invoice/invoice.go", "util.go"},
+	}
+	tests := []struct {
+		name     string
+		frame    signal.Frame
+		mappings []Mapping
+		wantRepo string
+		wantPath string
+		wantNote bool
+	}{
+		{"absolute build path", signal.Frame{File: "/home/runner/work/shop/shop/pkg/cart/total.go"}, nil, "acme/shop", "pkg/cart/total.go", false},
+		{"trimpath module path", signal.Frame{File: "github.com/acme/shop/internal/cart/total.go"}, nil, "acme/shop", "internal/cart/total.go", false},
+		{"windows path", signal.Frame{File: `C:\build\shop\pkg\cart\total.go`}, nil, "acme/shop", "pkg/cart/total.go", false},
+		{"file url", signal.Frame{File: "file:///srv/app/web/src/app.js"}, nil, "acme/shop", "web/src/app.js", false},
+		{"webpack url", signal.Frame{File: "webpack:///./web/src/app.js"}, nil, "acme/shop", "web/src/app.js", false},
+		{"https url", signal.Frame{File: "https://cdn.acme.com/web/src/app.js?v=3#x"}, nil, "acme/shop", "web/src/app.js", false},
+		{"java file with class in module", signal.Frame{File: "Cart.java", Module: "com.acme.cart.Cart"}, nil, "acme/shop", "src/main/java/com/acme/cart/Cart.java", false},
+		{"java file with package in function", signal.Frame{File: "Cart.java", Function: "com.acme.other.Cart.total"}, nil, "acme/shop", "src/main/java/com/acme/other/Cart.java", false},
+		{"ruby absolute", signal.Frame{File: "/app/lib/shop/cart.rb"}, nil, "acme/shop", "lib/shop/cart.rb", false},
+		{"dotnet windows", signal.Frame{File: `D:\a\1\s\Shop\Cart.cs`}, nil, "acme/shop", "Shop/Cart.cs", false},
+		{"in-app preferred over vendored", signal.Frame{File: "total.go"}, nil, "acme/shop", "pkg/cart/total.go", true},
+		{"shortest path wins a tie", signal.Frame{File: "/x/y/cart/total.go"}, nil, "acme/shop", "pkg/cart/total.go", true},
+		{"ambiguous across repositories is reported", signal.Frame{File: "/srv/util.go"}, nil, "acme/billing", "util.go", true},
+		{"code mapping first", signal.Frame{File: "/opt/billing/invoice/invoice.go"},
+			[]Mapping{{Repo: "acme/billing", StackRoot: "/opt/billing/", SourceRoot: "pkg/"}}, "acme/billing", "pkg/invoice/invoice.go", true},
+		{"longest code mapping wins", signal.Frame{File: "/opt/billing/invoice/invoice.go"},
+			[]Mapping{{Repo: "acme/shop", StackRoot: "/opt", SourceRoot: "x"}, {Repo: "acme/billing", StackRoot: "/opt/billing", SourceRoot: "pkg"}}, "acme/billing", "pkg/invoice/invoice.go", true},
+		{"no match is reported empty", signal.Frame{File: "/usr/lib/python3.12/json/decoder.py"}, nil, "", "", false},
+		{"empty file", signal.Frame{}, nil, "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.frame.InApp = true
+			idx := NewIndex(nil, Options{RepoFiles: repoFiles, Mappings: tt.mappings})
+			res := idx.Rank(signal.Signal{Frames: []signal.Frame{tt.frame}})
+			if len(res.Frames) != 1 {
+				t.Fatalf("got %d frames, want 1", len(res.Frames))
+			}
+			mf := res.Frames[0]
+			if mf.Repo != tt.wantRepo || mf.Path != tt.wantPath {
+				t.Errorf("mapped %q to %q:%q, want %q:%q", tt.frame.File, mf.Repo, mf.Path, tt.wantRepo, tt.wantPath)
+			}
+			if (mf.Note != "") != tt.wantNote {
+				t.Errorf("note = %q, want a note: %v", mf.Note, tt.wantNote)
+			}
+		})
+	}
+}
+
+func TestNormalizePath(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`C:\a\b.go`, "/a/b.go"},
+		{"file:///C:/a/b.go", "/a/b.go"},
+		{"file:///srv/a%20b/c.js", "/srv/a b/c.js"},
+		{"http://host:8080/static/a.js?x=1", "/static/a.js"},
+		{"./a/../b/c.py", "./a/../b/c.py"},
+	}
+	for _, tt := range tests {
+		if got := normalizePath(tt.in); got != tt.want {
+			t.Errorf("normalizePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got, want := splitComponents("./a/../b//c.py"), []string{"b", "c.py"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("splitComponents = %q, want %q", got, want)
+	}
+}

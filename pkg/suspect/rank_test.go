@@ -1,0 +1,337 @@
+package suspect
+
+import (
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+)
+
+// history: A adds cart.go (50 lines); B plants line 20; C inserts 5 lines
+// at the top (so B's line is now 25); D touches the end of the file.
+func history() []Candidate {
+	return []Candidate{
+		cand("aaaa", 0, addedFile("pkg/cart/cart.go", 50, "")),
+		cand("bbbb", 10, modified("pkg/cart/cart.go", hunk(17, 7, 17, 7, "func (c *Cart) Total() int {", []int{20}, []int{20}))),
+		cand("cccc", 20, modified("pkg/cart/cart.go", hunk(1, 3, 1, 8, "", seq(2, 6), nil))),
+		cand("dddd", 30, modified("pkg/cart/cart.go", hunk(50, 3, 50, 4, "func (c *Cart) Empty() bool {", []int{52}, nil))),
+	}
+}
+
+func TestRankWindowedBlame(t *testing.T) {
+	sig := sigAt(frame("/build/shop/pkg/cart/cart.go", 25, "github.com/acme/shop/pkg/cart.(*Cart).Total"))
+	res := Rank(sig, history(), Options{})
+	if res.Abstained {
+		t.Fatalf("abstained: %s", res.Reason)
+	}
+	if got := hashes(res); got[0] != "bbbb" {
+		t.Fatalf("got ranking %v, want bbbb first", got)
+	}
+	top := res.Suspects[0]
+	want := Evidence{Kind: KindLine, File: "pkg/cart/cart.go", Line: 20,
+		Hunk:   "@@ -17,7 +17,7 @@ func (c *Cart) Total() int {",
+		Detail: "added line 20 of pkg/cart/cart.go (now line 25 of pkg/cart/cart.go) (the crashing frame, in github.com/acme/shop/pkg/cart.(*Cart).Total)"}
+	if !reflect.DeepEqual(top.Evidence[0], want) {
+		t.Errorf("got evidence %+v, want %+v", top.Evidence[0], want)
+	}
+	if top.Evidence[1].Kind != KindFunction {
+		t.Errorf("got second evidence kind %q, want %q", top.Evidence[1].Kind, KindFunction)
+	}
+	if top.Score <= 0 || top.Score > 1 {
+		t.Errorf("got score %v, want in (0,1]", top.Score)
+	}
+	for i := 1; i < len(res.Suspects); i++ {
+		if res.Suspects[i].Score > res.Suspects[i-1].Score || res.Suspects[i].Rank != i+1 {
+			t.Errorf("suspect %d: rank %d score %v after score %v", i, res.Suspects[i].Rank, res.Suspects[i].Score, res.Suspects[i-1].Score)
+		}
+	}
+	if res.Frames[0].Path != "pkg/cart/cart.go" || res.Frames[0].Repo != "acme/shop" {
+		t.Errorf("got frame mapped to %q:%q, want acme/shop:pkg/cart/cart.go", res.Frames[0].Repo, res.Frames[0].Path)
+	}
+}
+
+func TestRankFollowsRenames(t *testing.T) {
+	ren := modified("pkg/cart/total.go", hunk(1, 1, 1, 1, "", []int{1}, []int{1}))
+	ren.OldPath, ren.Status = "pkg/cart/cart.go", diffstat.Renamed
+	cands := append(history()[:2], cand("eeee", 40, ren))
+	// Line 20 survives the rename (only line 1 changed) and was added by B.
+	res := Rank(sigAt(frame("pkg/cart/total.go", 20, "Total")), cands, Options{})
+	if got := hashes(res); len(got) == 0 || got[0] != "bbbb" {
+		t.Fatalf("got ranking %v, want bbbb first", got)
+	}
+	if ev := res.Suspects[0].Evidence[0]; ev.File != "pkg/cart/cart.go" || ev.Line != 20 {
+		t.Errorf("got evidence on %s:%d, want pkg/cart/cart.go:20", ev.File, ev.Line)
+	}
+}
+
+func TestRankFeatures(t *testing.T) {
+	f := "pkg/a.go"
+	tests := []struct {
+		name  string
+		cands []Candidate
+		frame signal.Frame
+		want  []string
+		kind  string // first evidence kind of the top suspect
+	}{
+		{"line hit beats a newer touch far away",
+			[]Candidate{cand("old", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil))), cand("new", 5, modified(f, hunk(200, 1, 200, 2, "", []int{201}, nil)))},
+			frame(f, 11, "x"), []string{"old", "new"}, KindLine},
+		{"function hit beats a plain touch",
+			[]Candidate{cand("fn", 0, modified(f, hunk(300, 2, 300, 3, "func Total() int {", []int{301}, nil))), cand("touch", 0, modified(f, hunk(500, 2, 500, 3, "func Other() {", []int{501}, nil)))},
+			frame(f, 11, "cart.Total"), []string{"fn", "touch"}, KindFunction},
+		{"proximity: nearer change first",
+			[]Candidate{cand("near", 0, modified(f, hunk(14, 2, 14, 3, "", []int{15}, nil))), cand("far", 0, modified(f, hunk(150, 2, 150, 3, "", []int{151}, nil)))},
+			frame(f, 11, ""), []string{"near", "far"}, KindProximity},
+		{"file hit: the newer toucher first",
+			[]Candidate{cand("older", 0, modified(f, hunk(400, 2, 400, 3, "", []int{401}, nil))), cand("newer", 5, modified(f, hunk(600, 2, 600, 3, "", []int{601}, nil)))},
+			frame(f, 0, ""), []string{"newer", "older"}, KindFile},
+		{"size damping: a one-file commit before a 40-file one",
+			[]Candidate{cand("small", 0, modified(f, hunk(400, 2, 400, 3, "", []int{401}, nil))), cand("big", 0, manyFiles(f, 40)...)},
+			frame(f, 11, ""), []string{"small", "big"}, KindProximity},
+		{"frames nearer the crash weigh more",
+			[]Candidate{cand("deep", 0, modified("pkg/b.go", hunk(10, 2, 10, 3, "", []int{11}, nil))), cand("crash", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))},
+			frame(f, 11, ""), []string{"crash", "deep"}, KindLine},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sig := sigAt(tt.frame, frame("pkg/b.go", 11, ""))
+			res := Rank(sig, tt.cands, Options{})
+			if got := hashes(res); !reflect.DeepEqual(got, tt.want) {
+				t.Fatalf("got ranking %v, want %v", got, tt.want)
+			}
+			if got := res.Suspects[0].Evidence[0].Kind; got != tt.kind {
+				t.Errorf("got top evidence kind %q, want %q", got, tt.kind)
+			}
+		})
+	}
+}
+
+// manyFiles is a change of n files, the first being path with a change near
+// line 11.
+func manyFiles(path string, n int) []diffstat.File {
+	files := []diffstat.File{modified(path, hunk(14, 2, 14, 3, "", []int{15}, nil))}
+	for i := 1; i < n; i++ {
+		files = append(files, modified("other/"+strings.Repeat("x", i)+".go", hunk(1, 1, 1, 2, "", []int{2}, nil)))
+	}
+	return files
+}
+
+func TestRankPenalties(t *testing.T) {
+	f := "pkg/a.go"
+	plain := cand("plain", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))
+	merge := cand("merge", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))
+	merge.Commit.Parents = []string{"p1", "p2"}
+	wsHunk := diffstat.Hunk{OldStart: 11, OldLines: 1, NewStart: 11, NewLines: 1,
+		Added: []diffstat.Line{{N: 11, Text: "\tx := 1"}}, Removed: []diffstat.Line{{N: 11, Text: "x := 1"}}}
+	ws := cand("space", 0, modified(f, wsHunk))
+	realHunk := wsHunk
+	realHunk.Added = []diffstat.Line{{N: 11, Text: "x := 2"}}
+	notWS := cand("real", 0, modified(f, realHunk))
+	ren := modified(f)
+	ren.OldPath, ren.Status = "pkg/old.go", diffstat.Renamed
+	renamed := cand("rename", 0, ren)
+	twin := cand("twin", 0, modified(f))
+	tests := []struct {
+		name        string
+		penalized   Candidate
+		unpenalized Candidate
+		flag        string
+		penalty     float64
+	}{
+		{"merge", merge, plain, "merge commit", penaltyMerge},
+		{"whitespace-only", ws, notWS, "whitespace-only", penaltyWhitespace},
+		{"rename-only", renamed, twin, "rename-only", penaltyRename},
+	}
+	sig := sigAt(frame(f, 11, ""))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Rank(sig, []Candidate{tt.penalized}, Options{})
+			base := Rank(sig, []Candidate{tt.unpenalized}, Options{})
+			if len(got.Suspects) != 1 || len(base.Suspects) != 1 {
+				t.Fatalf("got %d and %d suspects, want 1 and 1", len(got.Suspects), len(base.Suspects))
+			}
+			if got.Suspects[0].Score >= base.Suspects[0].Score {
+				t.Errorf("got penalized score %v, want below %v", got.Suspects[0].Score, base.Suspects[0].Score)
+			}
+			ev := got.Suspects[0].Evidence
+			if last := ev[len(ev)-1]; last.Kind != "penalty" || last.Detail != tt.flag {
+				t.Errorf("got last evidence %+v, want penalty %q", last, tt.flag)
+			}
+			idx := NewIndex([]Candidate{tt.penalized}, Options{})
+			if p := idx.cands[0].penalty; p != tt.penalty {
+				t.Errorf("got penalty %v, want %v", p, tt.penalty)
+			}
+		})
+	}
+}
+
+func TestRankText(t *testing.T) {
+	f := "pkg/a.go"
+	words := cand("words", 0, modified(f, diffstat.Hunk{OldStart: 400, OldLines: 1, NewStart: 400, NewLines: 2,
+		Added: []diffstat.Line{{N: 401, Text: "return ErrInsufficientStock"}}}))
+	plain := cand("plain", 1, modified("pkg/b.go", hunk(400, 1, 400, 2, "", []int{401}, nil)))
+	sig := sigAt(frame(f, 11, ""), frame("pkg/b.go", 11, ""))
+	without := Rank(sig, []Candidate{plain, words}, Options{})
+	sig.Symptoms = []string{"ErrInsufficientStock", "checkout"}
+	with := Rank(sig, []Candidate{plain, words}, Options{})
+	score := func(r Result, h string) float64 {
+		for _, s := range r.Suspects {
+			if s.Hash == h {
+				return s.Score
+			}
+		}
+		return -1
+	}
+	if a, b := score(with, "words"), score(without, "words"); a <= b {
+		t.Errorf("got score %v with symptoms, want above %v without", a, b)
+	}
+	if a, b := score(with, "plain"), score(without, "plain"); a != b {
+		t.Errorf("got plain's score %v with symptoms, want unchanged %v", a, b)
+	}
+	var text string
+	for _, e := range with.Suspects[0].Evidence {
+		if e.Kind == KindText {
+			text = e.Detail
+		}
+	}
+	if want := "symptom words in the message or changed lines: errinsufficientstock"; text != want {
+		t.Errorf("got text evidence %q, want %q", text, want)
+	}
+}
+
+func TestRecencyIsMild(t *testing.T) {
+	f := "pkg/a.go"
+	a := cand("a", 0, modified(f, hunk(400, 1, 400, 2, "", []int{401}, nil)))
+	b := cand("b", 900, modified("pkg/b.go", hunk(400, 1, 400, 2, "", []int{401}, nil)))
+	// b's frame is deeper (weight 0.7) but b is 900 hours newer; the
+	// first-frame commit must still lead.
+	res := Rank(sigAt(frame(f, 11, ""), frame("pkg/b.go", 11, "")), []Candidate{a, b}, Options{})
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Fatalf("got ranking %v, want [a b]", got)
+	}
+	var rec string
+	for _, e := range res.Suspects[1].Evidence {
+		if e.Kind == KindRecency {
+			rec = e.Detail
+		}
+	}
+	if rec != "committed 4 days before the signal" {
+		t.Errorf("got recency detail %q, want %q", rec, "committed 4 days before the signal")
+	}
+}
+
+func TestRankTiesAreDeterministic(t *testing.T) {
+	// The same path in three repositories: the frame maps to all three
+	// (reported as ambiguous) and each commit gets the same evidence.
+	mk := func(repo, h string, hours int) Candidate {
+		c := cand(h, hours, modified("q.go", hunk(12, 1, 12, 1, "", []int{12}, []int{12})))
+		c.Repo, c.Commit.Repo = repo, repo
+		return c
+	}
+	x, y, z := mk("r1", "zz", 5), mk("r2", "yy", 5), mk("r3", "xx", 4)
+	ts := t0.Add(5 * time.Hour) // no recency difference between zz and yy
+	sig := signal.Signal{Timestamp: &ts, Frames: []signal.Frame{frame("/src/q.go", 12, "")}}
+	for _, order := range [][]Candidate{{x, y, z}, {z, y, x}, {y, z, x}} {
+		res := Rank(sig, order, Options{})
+		if got := hashes(res); !reflect.DeepEqual(got, []string{"yy", "zz", "xx"}) {
+			t.Errorf("got ranking %v, want [yy zz xx] (score, then newer, then hash)", got)
+		}
+		if len(res.Suspects) == 3 && res.Suspects[0].Score != res.Suspects[1].Score {
+			t.Errorf("got scores %v and %v, want a tie", res.Suspects[0].Score, res.Suspects[1].Score)
+		}
+		if !strings.HasPrefix(res.Frames[0].Note, "ambiguous") {
+			t.Errorf("got note %q, want an ambiguity note", res.Frames[0].Note)
+		}
+	}
+}
+
+func TestAbstain(t *testing.T) {
+	f := "pkg/a.go"
+	cands := []Candidate{cand("aa", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))}
+	cands[0].Commit.Message = "teach checkout about stock"
+	notInApp := frame(f, 11, "")
+	notInApp.InApp = false
+	late := sigAt(frame(f, 11, ""))
+	early := t0.Add(-time.Hour)
+	late.Timestamp = &early
+	textOnly := sigAt(frame("pkg/z.go", 11, ""))
+	textOnly.Symptoms = []string{"checkout failed: out of stock"}
+	tests := []struct {
+		name string
+		sig  signal.Signal
+		opts Options
+		want string
+	}{
+		{"no frames", sigAt(), Options{}, ReasonNoFrames},
+		{"no in-app frames", sigAt(notInApp), Options{}, ReasonNoInApp},
+		{"nothing maps", sigAt(frame("/usr/lib/go/src/runtime/panic.go", 11, "")), Options{}, ReasonNoMapping},
+		{"no candidate before the signal", late, Options{}, ReasonNoCandidates},
+		{"no candidate touched the file", sigAt(frame("pkg/z.go", 11, "")), Options{RepoFiles: map[string][]string{"acme/shop": {"pkg/z.go"}}}, ReasonNoTouch},
+		{"text only", textOnly, Options{RepoFiles: map[string][]string{"acme/shop": {"pkg/z.go"}}}, ReasonTextOnly},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := Rank(tt.sig, cands, tt.opts)
+			if !res.Abstained || res.Reason != tt.want {
+				t.Errorf("got abstained %v reason %q, want abstained with %q", res.Abstained, res.Reason, tt.want)
+			}
+			if len(res.Suspects) != 0 {
+				t.Errorf("got %d suspects, want none", len(res.Suspects))
+			}
+			if len(res.Frames) != len(tt.sig.Frames) {
+				t.Errorf("got %d frames reported, want %d", len(res.Frames), len(tt.sig.Frames))
+			}
+		})
+	}
+}
+
+func TestOptionsAtAndTop(t *testing.T) {
+	f := "pkg/a.go"
+	var cands []Candidate
+	for i, h := range []string{"c0", "c1", "c2", "c3", "c4", "c5", "c6"} {
+		cands = append(cands, cand(h, i, modified(f, hunk(10+i*20, 1, 10+i*20, 2, "", []int{11 + i*20}, nil))))
+	}
+	sig := signal.Signal{Frames: []signal.Frame{frame(f, 11, "")}}
+	res := Rank(sig, cands, Options{At: t0.Add(2 * time.Hour), Top: 2})
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"c0", "c2"}) && !reflect.DeepEqual(got, []string{"c0", "c1"}) {
+		t.Errorf("got ranking %v, want c0 first and only commits at or before At", got)
+	}
+	for _, s := range res.Suspects {
+		if s.Commit.Date.After(t0.Add(2 * time.Hour)) {
+			t.Errorf("got suspect %s dated after At", s.Hash)
+		}
+	}
+	if len(res.Suspects) != 2 {
+		t.Errorf("got %d suspects, want Top=2", len(res.Suspects))
+	}
+	if def := Rank(sig, cands, Options{}); len(def.Suspects) != 5 {
+		t.Errorf("got %d suspects by default, want 5", len(def.Suspects))
+	}
+}
+
+func TestScoreIsNormalised(t *testing.T) {
+	f := "pkg/a.go"
+	var frames []signal.Frame
+	var files []diffstat.File
+	for i := 0; i < 30; i++ {
+		p := "pkg/f" + strings.Repeat("x", i) + ".go"
+		frames = append(frames, frame(p, 11, "Total"))
+		files = append(files, modified(p, hunk(10, 2, 10, 3, "func Total() {", []int{11}, nil)))
+	}
+	files = append(files, modified(f, hunk(1, 1, 1, 1, "", nil, nil)))
+	res := Rank(sigAt(frames...), []Candidate{cand("all", 0, files...)}, Options{})
+	if len(res.Suspects) != 1 {
+		t.Fatalf("got %d suspects, want 1", len(res.Suspects))
+	}
+	if s := res.Suspects[0].Score; s <= 0.9 || s > 1 || math.IsNaN(s) {
+		t.Errorf("got score %v, want in (0.9, 1]", s)
+	}
+	if n := len(res.Suspects[0].Evidence); n > maxEvidence+1 {
+		t.Errorf("got %d evidence items, want at most %d", n, maxEvidence+1)
+	}
+}
+
