@@ -430,7 +430,7 @@ func TestChain(t *testing.T) {
 func FuzzOpenFile(f *testing.F) {
 	c := oauthCred
 	plain, _ := jsonMarshal(&c)
-	sealed, err := seal(plain, "pw", testKDF)
+	sealed, err := seal(plain, "pw", testKDF, nil, deriveKeys)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -438,7 +438,7 @@ func FuzzOpenFile(f *testing.F) {
 	f.Add(sealed, "other")
 	f.Add([]byte("SSCRED\x00\x01"), "pw")
 	f.Fuzz(func(t *testing.T, data []byte, pass string) {
-		plain, err := open(data, pass, 1024)
+		plain, err := open(data, pass, 1024, deriveKeys)
 		if err == nil && plain == nil {
 			t.Errorf("open: got nil plaintext and nil error")
 		}
