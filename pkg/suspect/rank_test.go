@@ -334,4 +334,3 @@ func TestScoreIsNormalised(t *testing.T) {
 		t.Errorf("got %d evidence items, want at most %d", n, maxEvidence+1)
 	}
 }
-
