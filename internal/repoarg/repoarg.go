@@ -293,8 +293,8 @@ type Entry struct {
 	Name Name
 	// Err says what is wrong with the line.
 	Err error
-	// Source is where the entry came from, "" for lines of a list or
-	// "argument" for command-line arguments.
+	// Source is where the entry came from: "argument" for command-line
+	// arguments, anything else (a file, stdin, "") for lines of a list.
 	Source string
 	// DuplicateOf is where an earlier entry names the same repository
 	// (its Where), or "".
@@ -303,11 +303,10 @@ type Entry struct {
 
 // Where names the entry's place in the input: "line 3" or "argument 2".
 func (e Entry) Where() string {
-	src := e.Source
-	if src == "" {
-		src = "line"
+	if e.Source == "argument" {
+		return fmt.Sprintf("argument %d", e.Line)
 	}
-	return fmt.Sprintf("%s %d", src, e.Line)
+	return fmt.Sprintf("line %d", e.Line)
 }
 
 // ParseLines reads one repository reference per line from r, skipping blank

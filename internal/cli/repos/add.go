@@ -183,7 +183,6 @@ type AddResult struct {
 	Detail string `json:"detail,omitempty"`
 
 	entry repoarg.Entry
-	hint  string
 }
 
 // AddReport is `repos add -o json`.
