@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/spf13/cobra"
@@ -443,5 +445,34 @@ func TestSignalErrors(t *testing.T) {
 				t.Errorf("got exit %d, want %d; stderr %s", code, tt.want, e.err.String())
 			}
 		})
+	}
+}
+
+func TestWriteJSONMatchesEncoder(t *testing.T) {
+	ts := now
+	reports := []*Report{
+		{Repos: []RepoReport{}, Commits: []CommitReport{}, Signals: []SignalReport{}, Notes: []string{}},
+		{
+			Window: WindowReport{Since: now.AddDate(0, 0, -30), Until: now, LookbackDays: 30},
+			Repos:  []RepoReport{{Repo: "acme/a", Source: "bitbucket", Ref: "main", Error: &RepoError{Status: 404, Message: "<not> & found"}}},
+			Commits: []CommitReport{
+				{Repo: "acme/a", Hash: "abc", Parents: []string{"p"}, Files: []FileReport{{Path: "a <b>.go", Status: "added", LinesAdded: 1}}},
+				{Repo: "acme/a", Hash: "def", Parents: []string{}, Files: []FileReport{}},
+			},
+			Signals: []SignalReport{{Source: "x", Timestamp: &ts, Frames: []FrameReport{{File: "f"}}, Suspects: []SuspectReport{{Rank: 1, Evidence: []EvidenceReport{{Kind: "line"}}}}}},
+			Notes:   []string{"n"},
+		},
+	}
+	for i, rep := range reports {
+		var got, want bytes.Buffer
+		if err := writeJSON(&got, rep); err != nil {
+			t.Fatal(err)
+		}
+		if err := render.WriteJSON(&want, rep); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("report %d: got\n%s\nwant\n%s", i, got.String(), want.String())
+		}
 	}
 }

@@ -1,6 +1,9 @@
 package analyze
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -15,11 +18,75 @@ import (
 func writeReport(ios *iostreams.IOStreams, format render.Format, rep *Report, top int) error {
 	switch format {
 	case render.JSON:
-		return render.WriteJSON(ios.Out, rep)
+		return writeJSON(ios.Out, rep)
 	case render.Markdown:
 		return writeMarkdown(ios.Out, rep, top)
 	}
 	return writeTable(ios, rep, top)
+}
+
+// writeJSON writes rep as one indented JSON document, like render.WriteJSON,
+// but encodes the commits one at a time so that the whole document is never
+// held in memory twice.
+func writeJSON(w io.Writer, rep *Report) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	field := func(name string, v any, last bool) error {
+		b, err := marshalIndent(v, "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(bw, "  %q: %s", name, b)
+		if !last {
+			bw.WriteString(",")
+		}
+		bw.WriteString("\n")
+		return nil
+	}
+	bw.WriteString("{\n")
+	if err := field("window", rep.Window, false); err != nil {
+		return err
+	}
+	if err := field("repos", rep.Repos, false); err != nil {
+		return err
+	}
+	if len(rep.Commits) == 0 {
+		bw.WriteString("  \"commits\": [],\n")
+	} else {
+		bw.WriteString("  \"commits\": [\n")
+		for i, c := range rep.Commits {
+			b, err := marshalIndent(c, "    ")
+			if err != nil {
+				return err
+			}
+			bw.WriteString("    ")
+			bw.Write(b)
+			if i < len(rep.Commits)-1 {
+				bw.WriteString(",")
+			}
+			bw.WriteString("\n")
+		}
+		bw.WriteString("  ],\n")
+	}
+	if err := field("signals", rep.Signals, false); err != nil {
+		return err
+	}
+	if err := field("notes", rep.Notes, true); err != nil {
+		return err
+	}
+	bw.WriteString("}\n")
+	return bw.Flush()
+}
+
+// marshalIndent is json.MarshalIndent without HTML escaping.
+func marshalIndent(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
 func repoStatus(r RepoReport) string {

@@ -128,7 +128,9 @@ type EvidenceReport struct {
 }
 
 // buildReport turns the per-repository results into the report.
-func buildReport(o *Options, results []*repoResult) *Report {
+// Unless k is keepAll (the changes are still needed for ranking), each
+// commit's change is dropped once reported.
+func buildReport(o *Options, results []*repoResult, k keep) *Report {
 	rep := &Report{
 		Window:  WindowReport{Until: o.At.UTC()},
 		Repos:   []RepoReport{},
@@ -156,8 +158,11 @@ func buildReport(o *Options, results []*repoResult) *Report {
 			rep.Repos = append(rep.Repos, rr)
 			continue
 		}
-		for _, c := range r.commits {
+		for i, c := range r.commits {
 			cr := commitReport(c)
+			if k != keepAll {
+				r.commits[i] = commitResult{}
+			}
 			rr.Commits++
 			rr.FilesChanged += cr.FilesChanged
 			rr.LinesAdded += cr.LinesAdded
@@ -182,13 +187,17 @@ func buildReport(o *Options, results []*repoResult) *Report {
 
 func commitReport(c commitResult) CommitReport {
 	cr := CommitReport{
-		Repo:    c.commit.Repo,
-		Hash:    c.commit.Hash,
-		Date:    c.commit.Date,
-		Author:  c.commit.Author,
-		Summary: c.commit.Summary(),
-		Parents: c.commit.Parents,
-		Files:   []FileReport{},
+		Repo:         c.commit.Repo,
+		Hash:         c.commit.Hash,
+		Date:         c.commit.Date,
+		Author:       c.commit.Author,
+		Summary:      c.commit.Summary(),
+		Parents:      c.commit.Parents,
+		FilesChanged: c.files,
+		LinesAdded:   c.added,
+		LinesRemoved: c.removed,
+		Fallback:     c.fallback,
+		Files:        []FileReport{},
 	}
 	if cr.Parents == nil {
 		cr.Parents = []string{}
@@ -196,7 +205,6 @@ func commitReport(c commitResult) CommitReport {
 	if c.change == nil {
 		return cr
 	}
-	cr.Fallback = c.change.Fallback
 	for _, f := range c.change.Files {
 		fr := FileReport{
 			Path: f.Path, OldPath: f.OldPath, Status: string(f.Status), Binary: f.Binary,
@@ -205,9 +213,6 @@ func commitReport(c commitResult) CommitReport {
 		if fr.Binary {
 			fr.LinesAdded, fr.LinesRemoved = 0, 0
 		}
-		cr.FilesChanged++
-		cr.LinesAdded += fr.LinesAdded
-		cr.LinesRemoved += fr.LinesRemoved
 		cr.Files = append(cr.Files, fr)
 	}
 	return cr

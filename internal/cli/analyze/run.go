@@ -49,7 +49,46 @@ type repoResult struct {
 
 type commitResult struct {
 	commit source.Commit
+	// change is what was kept of the commit's change (see keep).
 	change *source.Change
+	// counts are made before anything is dropped.
+	files, added, removed int
+	fallback              string
+}
+
+// keep says how much of each change a run holds on to, so that memory does
+// not grow with history more than the output needs.
+type keep int
+
+const (
+	// keepCounts holds per-commit counts only (table or Markdown, no signals).
+	keepCounts keep = iota
+	// keepFiles holds per-file entries without hunks (JSON, no signals).
+	keepFiles
+	// keepAll holds whole changes with line text (signals are ranked).
+	keepAll
+)
+
+// result counts ch and keeps what k asks for.
+func result(c source.Commit, ch *source.Change, k keep) commitResult {
+	r := commitResult{commit: c, fallback: ch.Fallback}
+	for _, f := range ch.Files {
+		r.files++
+		if !f.Binary {
+			r.added += f.LinesAdded
+			r.removed += f.LinesRemoved
+		}
+	}
+	switch k {
+	case keepAll:
+		r.change = ch
+	case keepFiles:
+		r.change = countOnly(ch)
+		r.commit.Message = c.Summary()
+	default:
+		r.commit.Message = c.Summary()
+	}
+	return r
 }
 
 // Run performs one analyze run and writes the report.
@@ -68,7 +107,13 @@ func Run(ctx context.Context, o *Options) error {
 		return err
 	}
 
-	keepLines := len(sigs) > 0
+	k := keepCounts
+	switch {
+	case len(sigs) > 0:
+		k = keepAll
+	case o.Format == render.JSON:
+		k = keepFiles
+	}
 	progress := render.NewProgress(f.IO.ErrOut, f.IO.ShowProgress(), "Reading commits", 0)
 	results := make([]*repoResult, len(targets))
 	var wg sync.WaitGroup
@@ -76,7 +121,7 @@ func Run(ctx context.Context, o *Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = analyzeRepo(ctx, o, t, keepLines, progress)
+			results[i] = analyzeRepo(ctx, o, t, k, progress)
 		}()
 	}
 	wg.Wait()
@@ -85,7 +130,7 @@ func Run(ctx context.Context, o *Options) error {
 		return err
 	}
 
-	rep := buildReport(o, results)
+	rep := buildReport(o, results, k)
 	if len(sigs) > 0 {
 		rankSignals(o, cfg, rep, results, sigs)
 	}
@@ -214,7 +259,7 @@ func buildTargets(o *Options, cfg *config.Config) ([]target, error) {
 }
 
 // analyzeRepo lists one repository's commits and gets their changes.
-func analyzeRepo(ctx context.Context, o *Options, t target, keepLines bool, progress *render.Progress) *repoResult {
+func analyzeRepo(ctx context.Context, o *Options, t target, k keep, progress *render.Progress) *repoResult {
 	res := &repoResult{target: t}
 	ref := o.Ref
 	if ref == "" {
@@ -229,13 +274,10 @@ func analyzeRepo(ctx context.Context, o *Options, t target, keepLines bool, prog
 	if t.local != nil {
 		res.err = t.local.Walk(ctx, ref, t.window, source.WalkOptions{
 			IncludeMerges: o.IncludeMerges,
-			CountOnly:     !keepLines,
+			CountOnly:     k != keepAll,
 			OnList:        progress.AddTotal,
 		}, func(c source.Commit, ch *source.Change) error {
-			if !keepLines {
-				c.Message = c.Summary()
-			}
-			res.commits = append(res.commits, commitResult{commit: c, change: ch})
+			res.commits = append(res.commits, result(c, ch, k))
 			progress.Inc()
 			return nil
 		})
@@ -274,11 +316,7 @@ func analyzeRepo(ctx context.Context, o *Options, t target, keepLines bool, prog
 					errOnce.Do(func() { res.err = err; cancel() })
 					continue
 				}
-				if !keepLines {
-					ch = countOnly(ch)
-					c.Message = c.Summary()
-				}
-				res.commits[i] = commitResult{commit: c, change: ch}
+				res.commits[i] = result(c, ch, k)
 				progress.Inc()
 			}
 		}()

@@ -1,0 +1,228 @@
+// Package analyze_test runs `sigsentry analyze` end to end, through the real
+// command tree and factory, against local git repositories and the
+// bitbuckettest fake server.
+//
+// Opt-in checks against real public repositories:
+//
+//	SIGSENTRY_REAL_REPOS=/work/.mirror go test ./e2e/analyze -run RealRepos -v -timeout 60m
+//
+// The cold-run benchmark (40 ms per request, 300 commits):
+//
+//	go test ./e2e/analyze -run '^$' -bench BenchmarkAnalyzeCold -benchtime=3x
+package analyze_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/cli"
+	"github.com/sigsentry/sigsentry/internal/cli/analyze"
+	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+)
+
+// runner runs the sigsentry command tree with a private environment.
+type runner struct {
+	env map[string]string
+	now time.Time
+}
+
+func newRunner(tb testing.TB) *runner {
+	tb.Helper()
+	return &runner{env: map[string]string{
+		"SIGSENTRY_CONFIG_DIR":       tb.TempDir(),
+		"SIGSENTRY_CACHE_DIR":        filepath.Join(tb.TempDir(), "cache"),
+		"SIGSENTRY_CREDENTIAL_STORE": "file",
+	}, now: time.Now()}
+}
+
+// useFake points the runner at srv with an API token it accepts.
+func (r *runner) useFake(srv *bitbuckettest.Server) {
+	srv.AddUser(bitbuckettest.User{Email: "e2e@example.com", Workspaces: []string{"acme"}})
+	srv.AddAPIToken("e2e@example.com", "e2e-token", "read:repository:bitbucket")
+	r.env["SIGSENTRY_BITBUCKET_API_URL"] = srv.APIURL()
+	r.env["SIGSENTRY_BITBUCKET_EMAIL"] = "e2e@example.com"
+	r.env["SIGSENTRY_BITBUCKET_API_TOKEN"] = "e2e-token"
+}
+
+func (r *runner) run(args ...string) (code int, stdout, stderr string) {
+	ios, _, out, errOut := iostreams.Test()
+	f := cli.NewFactory(ios)
+	f.Getenv = func(k string) string { return r.env[k] }
+	f.Now = func() time.Time { return r.now }
+	code = cli.Run(context.Background(), f, args)
+	return code, out.String(), errOut.String()
+}
+
+func (r *runner) report(tb testing.TB, args ...string) *analyze.Report {
+	tb.Helper()
+	code, out, errOut := r.run(append([]string{"analyze", "-o", "json"}, args...)...)
+	if code != 0 {
+		tb.Fatalf("sigsentry analyze %s: exit %d\n%s", strings.Join(args, " "), code, errOut)
+	}
+	var rep analyze.Report
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&rep); err != nil || dec.More() {
+		tb.Fatalf("stdout is not one JSON report (%v):\n%.2000s", err, out)
+	}
+	return &rep
+}
+
+func git(tb testing.TB, dir string, date time.Time, args ...string) string {
+	tb.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=E2E", "-c", "user.email=e2e@example.com",
+		"-c", "commit.gpgsign=false"}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
+	if !date.IsZero() {
+		d := date.Format(time.RFC3339)
+		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		tb.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func requireGit(tb testing.TB) {
+	tb.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			tb.Skip("git is not installed")
+		}
+		tb.Fatalf("git is required (or set SIGSENTRY_TEST_ALLOW_SKIP=1): %v", err)
+	}
+}
+
+// synthetic builds a repository of n commits, one a day ending at end, each
+// touching a few files, with fast-import (quick even for hundreds).
+func synthetic(tb testing.TB, n int, end time.Time) string {
+	tb.Helper()
+	requireGit(tb)
+	dir := tb.TempDir()
+	git(tb, dir, time.Time{}, "init", "-q", "-b", "main")
+	var b bytes.Buffer
+	for i := 0; i < n; i++ {
+		d := end.Add(time.Duration(i-n+1) * time.Hour)
+		msg := fmt.Sprintf("change %d", i)
+		fmt.Fprintf(&b, "commit refs/heads/main\nmark :%d\nauthor E2E <e2e@example.com> %d +0000\ncommitter E2E <e2e@example.com> %d +0000\ndata %d\n%s\n",
+			i+1, d.Unix(), d.Unix(), len(msg), msg)
+		if i > 0 {
+			fmt.Fprintf(&b, "from :%d\n", i)
+		}
+		for k := 0; k < 3; k++ {
+			var content strings.Builder
+			for l := 0; l < 40; l++ {
+				if l%7 == (i+k)%7 {
+					fmt.Fprintf(&content, "line %d of file %d, version %d\n", l, (i+k)%20, i)
+				} else {
+					fmt.Fprintf(&content, "line %d of file %d\n", l, (i+k)%20)
+				}
+			}
+			fmt.Fprintf(&b, "M 100644 inline pkg/f%02d.go\ndata %d\n%s\n", (i+k)%20, content.Len(), content.String())
+		}
+	}
+	cmd := exec.Command("git", "-C", dir, "fast-import", "--quiet")
+	cmd.Stdin = &b
+	if out, err := cmd.CombinedOutput(); err != nil {
+		tb.Fatalf("git fast-import: %v: %s", err, out)
+	}
+	git(tb, dir, time.Time{}, "checkout", "-q", "main")
+	return dir
+}
+
+// TestColdAndWarmRequests checks the request budget through the whole
+// command tree: cold = 1 repository lookup + list pages + N diffs; warm = 0
+// diffs.
+func TestColdAndWarmRequests(t *testing.T) {
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	const n = 250
+	dir := synthetic(t, n, end)
+	srv := bitbuckettest.NewServer(bitbuckettest.Options{})
+	defer srv.Close()
+	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(t)
+	r.useFake(srv)
+	r.now = end
+
+	rep := r.report(t, "--repo", "acme/svc", "--lookback-days", "30")
+	if rep.Repos[0].Commits != n {
+		t.Fatalf("got %d commits, want %d", rep.Repos[0].Commits, n)
+	}
+	pages := srv.CountRequests("/2.0/repositories/acme/svc/commits/")
+	diffs := srv.CountRequests("/2.0/repositories/acme/svc/diff/")
+	lookups := srv.CountRequests("/2.0/repositories/acme/svc") - srv.CountRequests("/2.0/repositories/acme/svc/")
+	total := len(srv.Requests())
+	// 250 commits at 100 a page: 3 pages, the last one partly empty.
+	if pages != 3 || diffs != n || lookups != 1 || total != pages+diffs+lookups {
+		t.Errorf("cold: got %d pages + %d diffs + %d lookups = %d requests, want 3 + %d + 1 = %d",
+			pages, diffs, lookups, total, n, n+4)
+	}
+	srv.ResetRequests()
+	r.report(t, "--repo", "acme/svc", "--lookback-days", "30")
+	if diffs := srv.CountRequests("/2.0/repositories/acme/svc/diff/"); diffs != 0 {
+		t.Errorf("warm: got %d diff requests, want 0", diffs)
+	}
+	if total := len(srv.Requests()); total != pages+1 {
+		t.Errorf("warm: got %d requests, want %d (lookup + list pages)", total, pages+1)
+	}
+}
+
+// BenchmarkAnalyzeCold times a cold analyze of 300 commits with 40 ms of
+// latency on every request, and reports the ideal (list pages + N/8) x 40 ms
+// next to it.
+func BenchmarkAnalyzeCold(b *testing.B) {
+	const n = 300
+	const latency = 40 * time.Millisecond
+	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	dir := synthetic(b, n, end)
+	srv := bitbuckettest.NewServer(bitbuckettest.Options{Latency: latency})
+	defer srv.Close()
+	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
+		b.Fatal(err)
+	}
+	r := newRunner(b)
+	r.useFake(srv)
+	r.now = end
+	// The main branch is stored, as `repos add` does, so no lookup is made.
+	cfg := "bitbucket:\n  repositories:\n    - name: acme/svc\n      main_branch: main\n"
+	if err := os.WriteFile(filepath.Join(r.env["SIGSENTRY_CONFIG_DIR"], "config.yaml"), []byte(cfg), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	var pages, requests int
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		r.env["SIGSENTRY_CACHE_DIR"] = filepath.Join(b.TempDir(), "cache")
+		srv.ResetRequests()
+		b.StartTimer()
+		rep := r.report(b, "--lookback-days", "30")
+		b.StopTimer()
+		if rep.Repos[0].Commits != n {
+			b.Fatalf("got %d commits, want %d", rep.Repos[0].Commits, n)
+		}
+		pages = srv.CountRequests("/2.0/repositories/acme/svc/commits/")
+		requests = len(srv.Requests())
+		b.StartTimer()
+	}
+	b.StopTimer()
+	ideal := time.Duration(float64(pages)+float64(n)/8) * latency
+	got := b.Elapsed() / time.Duration(b.N)
+	b.ReportMetric(float64(ideal.Milliseconds()), "ideal-ms")
+	b.ReportMetric(float64(got.Milliseconds()), "wall-ms")
+	b.ReportMetric(float64(got)/float64(ideal), "x-ideal")
+	b.ReportMetric(float64(requests), "requests/op")
+	b.ReportMetric(float64(pages), "pages/op")
+}
