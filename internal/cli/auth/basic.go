@@ -102,17 +102,14 @@ func basicRun(ctx context.Context, opts *BasicOptions) error {
 		return storeError(fmt.Errorf("checking where to store the credential: %w", err))
 	}
 	user := strings.TrimSpace(opts.Username)
-	var lines <-chan string
-	if f.IO.CanPrompt() && !opts.FromStdin {
-		lines = oauthflow.LineReader(f.IO.In)
-	}
+	canAsk := f.IO.CanPrompt() && !opts.FromStdin
 	if user == "" {
-		if lines == nil {
+		if !canAsk {
 			return cmdutil.UsageErrorf("%s is required", userFlag)
 		}
 		fmt.Fprintf(f.IO.ErrOut, "%s: ", strings.TrimPrefix(userFlag, "--"))
-		line, ok := <-lines
-		if !ok || strings.TrimSpace(line) == "" {
+		line, err := readLine(f.IO.In)
+		if err != nil || strings.TrimSpace(line) == "" {
 			return cmdutil.UsageErrorf("%s is required", userFlag)
 		}
 		user = strings.TrimSpace(line)
@@ -120,6 +117,11 @@ func basicRun(ctx context.Context, opts *BasicOptions) error {
 	secret, err := readSecret(f.IO, opts.FromStdin, stdinFlag, what+" for "+user+": ", opts.ReadPassword)
 	if err != nil {
 		return err
+	}
+	// Only now may a reader own the terminal (a workspace choice).
+	var lines <-chan string
+	if canAsk {
+		lines = oauthflow.LineReader(f.IO.In)
 	}
 	client, err := f.BitbucketWith(bitbucket.BasicAuth(user, secret))
 	if err != nil {

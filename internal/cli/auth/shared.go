@@ -193,3 +193,28 @@ func describeUser(u *bitbucket.User) string {
 	}
 	return u.Nickname
 }
+
+// readLine reads one line from r byte by byte, so nothing after it is
+// consumed (a password prompt may read the terminal next).
+func readLine(r io.Reader) (string, error) {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				return strings.TrimRight(b.String(), "\r"), nil
+			}
+			b.WriteByte(buf[0])
+			if b.Len() > 4096 {
+				return "", errors.New("line too long")
+			}
+		}
+		if err != nil {
+			if err == io.EOF && b.Len() > 0 {
+				return b.String(), nil
+			}
+			return "", err
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package auth_test
+
+import (
+	"encoding/base64"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/credstore"
+)
+
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			t.Skipf("%s not installed", name)
+		}
+		t.Fatalf("this test needs %s (apt-get install %s), or SIGSENTRY_TEST_ALLOW_SKIP=1", name, name)
+	}
+	return p
+}
+
+// TestHiddenPromptTmux types an API token at the echo-off prompt in a real
+// terminal (tmux) and checks that the screen never shows it.
+func TestHiddenPromptTmux(t *testing.T) {
+	tmux := needTool(t, "tmux")
+	e := newEnv(t, true)
+	sock := filepath.Join(t.TempDir(), "tmux.sock")
+	var script strings.Builder
+	script.WriteString("exec env -i")
+	for _, kv := range e.environ() {
+		script.WriteString(" '" + kv + "'")
+	}
+	script.WriteString(" sh -c '\"$0\" auth api-token --email " + apiEmail + "; echo sigsentry-exit=$?; sleep 600' " + binPath)
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	run("new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script.String())
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
+
+	waitPane := func(want string) string {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			pane := run("capture-pane", "-p", "-S", "-100")
+			if strings.Contains(pane, want) {
+				return pane
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("terminal never showed %q; screen:\n%s", want, pane)
+			}
+			time.Sleep(50 * time.Millisecond) // polling a screen: there is no event to wait on
+		}
+	}
+	waitPane("API token for " + apiEmail + ":")
+	run("send-keys", "-l", apiToken)
+	run("send-keys", "Enter")
+	pane := waitPane("sigsentry-exit=")
+	if strings.Contains(pane, apiToken) || strings.Contains(pane, apiToken[:10]) {
+		t.Errorf("the terminal shows the typed token:\n%s", pane)
+	}
+	if !strings.Contains(pane, "Logged in to Bitbucket as Ada Lovelace") {
+		t.Errorf("screen:\n%s\nwant the login confirmed", pane)
+	}
+	if !strings.Contains(pane, "sigsentry-exit=0") {
+		t.Errorf("screen:\n%s\nwant auth api-token to exit 0", pane)
+	}
+}
+
+// TestRefreshRaceProcesses starts 8 sigsentry processes at once with an
+// OAuth token about to expire; the server rotates refresh tokens.
+func TestRefreshRaceProcesses(t *testing.T) {
+	e := newEnv(t, true)
+	r := e.run(func(u string) error { go follow(t, u); return nil }, "", "auth", "login")
+	if r.code != 0 {
+		t.Fatalf("auth login: %d %s", r.code, r.stderr)
+	}
+	fileStore := &credstore.FileStore{Path: filepath.Join(e.cfgDir, credstore.FileName), Passphrase: passphrase}
+	c, err := fileStore.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Expiry = time.Now().Add(time.Minute) // less than 5 minutes left
+	if err := fileStore.Set(c); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	results := make([]result, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = e.exec("", "auth", "status", "-o", "json")
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 || !strings.Contains(r.stdout, `"ok": true`) {
+			t.Errorf("process %d: exit %d, stdout %s, stderr %s", i, r.code, r.stdout, r.stderr)
+		}
+		if strings.Contains(r.stdout+r.stderr, "invalid_grant") {
+			t.Errorf("process %d saw invalid_grant: %s", i, r.stderr)
+		}
+	}
+	if got := e.srv.Refreshes(); got != 1 {
+		t.Errorf("refreshes that reached the server from 8 processes: got %d, want 1", got)
+	}
+	t.Logf("8 sigsentry processes: %d refresh(es) at the server", e.srv.Refreshes())
+}
+
+// TestNoSecretLeaks runs every auth command with --debug and checks that no
+// secret, Basic form or token shows up in any output or file.
+func TestNoSecretLeaks(t *testing.T) {
+	e := newEnv(t, true)
+	basic := func(u, p string) string { return base64.StdEncoding.EncodeToString([]byte(u + ":" + p)) }
+	secrets := []string{consumerSecret, apiToken, accessToken, passphrase,
+		basic(apiEmail, apiToken), basic(consumerKey, consumerSecret), basic("ada", "app-pw-secret"), "app-pw-secret"}
+	e.srv.AddAppPassword("ada", "app-pw-secret")
+	var outputs []string
+	record := func(name string, r result) {
+		outputs = append(outputs, name+" stdout: "+r.stdout, name+" stderr: "+r.stderr)
+	}
+	// OAuth login in process (it needs the browser), then everything as the binary.
+	r := e.run(func(u string) error { go follow(t, u); return nil }, "", "--debug", "auth", "login")
+	if r.code != 0 {
+		t.Fatalf("auth login: %d %s", r.code, r.stderr)
+	}
+	record("login", r)
+	c, err := (&credstore.FileStore{Path: filepath.Join(e.cfgDir, credstore.FileName), Passphrase: passphrase}).Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, c.AccessToken, c.RefreshToken)
+	record("status", e.exec("", "--debug", "auth", "status"))
+	e.srv.ExpireAccessTokens() // forces a refresh on the next call
+	record("status after expiry", e.exec("", "--debug", "auth", "status", "-o", "json"))
+	c2, _ := (&credstore.FileStore{Path: filepath.Join(e.cfgDir, credstore.FileName), Passphrase: passphrase}).Get()
+	if c2 != nil {
+		secrets = append(secrets, c2.AccessToken, c2.RefreshToken)
+	}
+	for _, step := range []struct {
+		name, stdin string
+		args        []string
+	}{
+		{"api-token", apiToken, []string{"--debug", "auth", "api-token", "--email", apiEmail, "--token-stdin"}},
+		{"api-token wrong", "wrong-" + apiToken, []string{"--debug", "auth", "api-token", "--email", apiEmail, "--token-stdin"}},
+		{"app-password", "app-pw-secret", []string{"--debug", "auth", "app-password", "--username", "ada", "--password-stdin"}},
+		{"token", accessToken, []string{"--debug", "auth", "token", "--token-stdin", "--repo", "acme/api"}},
+		{"status token", "", []string{"--debug", "auth", "status"}},
+		{"revoke", "", []string{"--debug", "revoke"}},
+		{"revoke again", "", []string{"--debug", "revoke"}},
+		{"status revoked", "", []string{"--debug", "auth", "status", "-o", "json"}},
+	} {
+		record(step.name, e.exec(step.stdin, step.args...))
+	}
+	// CI-style: secrets in the environment.
+	e.vars["SIGSENTRY_BITBUCKET_EMAIL"], e.vars["SIGSENTRY_BITBUCKET_API_TOKEN"] = apiEmail, apiToken
+	record("status env", e.exec("", "--debug", "auth", "status"))
+	record("revoke env", e.exec("", "--debug", "revoke"))
+
+	for _, out := range outputs {
+		for _, s := range secrets {
+			if s != "" && strings.Contains(out, s) {
+				t.Errorf("secret %.6s… appears in %.40q", s, out)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(outputs, "\n"), "GET") {
+		t.Errorf("no --debug trace seen at all; the test would prove nothing")
+	}
+	for _, dir := range []string{e.cfgDir, e.cache} {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			for _, s := range secrets {
+				if s != "" && strings.Contains(string(data), s) {
+					t.Errorf("secret %.6s… is in %s", s, p)
+				}
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+	}
+}
