@@ -46,6 +46,10 @@ const (
 
 	// maxWalk bounds how many commits one frame's blame walk visits.
 	maxWalk = 500
+	// maxNear bounds how many of the newest commits touching a frame's file
+	// get function, proximity and file evidence; line blame goes on to
+	// maxWalk. Older touches weigh less than recency (file/(1+n)).
+	maxNear = 64
 	// maxEvidence bounds the evidence kept per suspect.
 	maxEvidence = 8
 )
@@ -247,10 +251,52 @@ type feat struct {
 	ev             []scoredEvidence
 }
 
-// scoredEvidence orders evidence by strength.
+// scoredEvidence is one piece of evidence, kept raw while ranking and
+// formatted only for the suspects returned.
 type scoredEvidence struct {
-	Evidence
+	kind   string
 	weight float64
+	frame  *signal.Frame
+	path   string         // file in the commit's version
+	line   int            // line (of the hit, of the nearest change)
+	cur    int            // the frame's line translated to this commit
+	hunk   *diffstat.Hunk // the hunk the evidence points at
+	n      int            // distance (proximity) or newer commits (file)
+	ident  string         // function name (function)
+	mapped string         // the frame's repository path at signal time
+	detail string         // preformatted (text, recency)
+}
+
+// evidence formats e.
+func (e *scoredEvidence) evidence() Evidence {
+	out := Evidence{Kind: e.kind, File: e.path, Detail: e.detail}
+	if e.hunk != nil {
+		out.Hunk = hunkHeader(e.hunk)
+	}
+	var where string
+	if e.frame != nil {
+		where = frameWhere(*e.frame)
+	}
+	switch e.kind {
+	case KindLine:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("added line %d of %s%s", e.line, e.path, where)
+		if e.line != e.frame.Line || e.path != e.mapped {
+			out.Detail = fmt.Sprintf("added line %d of %s (line %d of %s at signal time)%s", e.line, e.path, e.frame.Line, e.mapped, where)
+		}
+	case KindProximity:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("changed line %d of %s, %d lines from the frame's line %d%s", e.line, e.path, e.n, e.cur, where)
+	case KindFunction:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("changed %s in %s%s", e.ident, e.path, where)
+	case KindFile:
+		out.Detail = fmt.Sprintf("touched %s%s", e.path, where)
+		if e.n > 0 {
+			out.Detail = fmt.Sprintf("touched %s%s; %d newer commits touched it since", e.path, where, e.n)
+		}
+	}
+	return out
 }
 
 // acc accumulates one commit's score over frames.
@@ -325,16 +371,19 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 				continue // recursion: the same line again adds nothing
 			}
 			seen[sk] = true
-			idx.walk(t, f, ident, limit, feats)
+			idx.walk(t, &sig.Frames[i], ident, limit, feats)
 		}
 		for ci, ft := range feats {
+			c := &idx.cands[ci]
+			ft.s = wLine*b2f(ft.line) + wFunction*b2f(ft.function) + c.damp*(wProximity*ft.prox+wFile*ft.file)
+			if ft.s <= 0 {
+				continue // visited beyond maxNear without a line hit
+			}
 			a := accs[ci]
 			if a == nil {
 				a = &acc{}
 				accs[ci] = a
 			}
-			c := &idx.cands[ci]
-			ft.s = wLine*b2f(ft.line) + wFunction*b2f(ft.function) + c.damp*(wProximity*ft.prox+wFile*ft.file)
 			a.structural += w * ft.s
 			for _, e := range ft.ev {
 				e.weight *= w
@@ -368,7 +417,6 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 		}
 		r := wRecency * math.Exp2(-float64(age)/float64(halfLife))
 		raw += r
-		a.ev = append(a.ev, scoredEvidence{Evidence{Kind: KindRecency, Detail: recencyDetail(age, !at.IsZero())}, 0})
 		list = append(list, scored{ci, raw})
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -391,10 +439,11 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 	for i, s := range list {
 		c := &idx.cands[s.ci]
 		a := accs[s.ci]
-		ev := a.ev
+		age := time.Duration(ref-c.unix) * time.Second
+		ev := append(a.ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(max(age, 0), !at.IsZero())})
 		sort.SliceStable(ev, func(i, j int) bool {
-			if kindOrder(ev[i].Kind) != kindOrder(ev[j].Kind) {
-				return kindOrder(ev[i].Kind) < kindOrder(ev[j].Kind)
+			if kindOrder(ev[i].kind) != kindOrder(ev[j].kind) {
+				return kindOrder(ev[i].kind) < kindOrder(ev[j].kind)
 			}
 			return ev[i].weight > ev[j].weight
 		})
@@ -403,7 +452,7 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 			if len(out) == maxEvidence {
 				break
 			}
-			out = append(out, e.Evidence)
+			out = append(out, e.evidence())
 		}
 		for _, fl := range c.flags {
 			out = append(out, Evidence{Kind: "penalty", Detail: fl})
@@ -453,7 +502,7 @@ func kindOrder(k string) int {
 
 // walk blames frame f's line in file t through the candidates that touched
 // it, newest to oldest, following renames, and records features in feats.
-func (idx *Index) walk(t fileTarget, f signal.Frame, ident string, limit int64, feats map[int32]*feat) {
+func (idx *Index) walk(t fileTarget, f *signal.Frame, ident string, limit int64, feats map[int32]*feat) {
 	list := idx.touches[t]
 	pos := sort.Search(len(list), func(i int) bool { return idx.cands[list[i].ci].unix <= limit })
 	path := t.path
@@ -470,12 +519,15 @@ func (idx *Index) walk(t fileTarget, f signal.Frame, ident string, limit int64, 
 			pos++
 			continue
 		}
+		near := newer < maxNear
+		if !near && lineDone {
+			return
+		}
 		ft := feats[tc.ci]
 		if ft == nil {
 			ft = &feat{}
 			feats[tc.ci] = ft
 		}
-		where := frameWhere(f)
 		var st lineStep
 		if line > 0 {
 			st = stepLine(file, line)
@@ -484,41 +536,30 @@ func (idx *Index) walk(t fileTarget, f signal.Frame, ident string, limit int64, 
 			lineDone = true
 			if !ft.line {
 				ft.line = true
-				h := &file.Hunks[st.hitHunk]
-				d := fmt.Sprintf("added line %d of %s%s", line, path, where)
-				if line != f.Line || path != t.path {
-					d = fmt.Sprintf("added line %d of %s (now line %d of %s)%s", line, path, f.Line, t.path, where)
-				}
-				ft.ev = append(ft.ev, scoredEvidence{Evidence{Kind: KindLine, File: path, Line: line, Hunk: hunkHeader(h), Detail: d}, wLine})
+				ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: wLine, frame: f, path: path, line: line, hunk: &file.Hunks[st.hitHunk], mapped: t.path})
 			}
-		} else if line > 0 && st.dist >= 0 && !lineDone {
+		} else if near && line > 0 && st.dist >= 0 && !lineDone {
 			p := 1 / (1 + float64(st.dist)/proxScale)
 			if p > ft.prox {
 				ft.prox = p
-				h := &file.Hunks[st.nearHunk]
-				d := fmt.Sprintf("changed line %d of %s, %d lines from the frame's line %d%s", st.nearLine, path, st.dist, line, where)
-				ft.ev = appendReplacing(ft.ev, scoredEvidence{Evidence{Kind: KindProximity, File: path, Line: st.nearLine, Hunk: hunkHeader(h), Detail: d}, wProximity * p * c.damp})
+				ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindProximity, weight: wProximity * p * c.damp, frame: f, path: path,
+					line: st.nearLine, cur: line, n: st.dist, hunk: &file.Hunks[st.nearHunk]})
 			}
 		}
-		if ident != "" && !ft.function {
+		if near && ident != "" && !ft.function {
 			for hi := range file.Hunks {
 				h := &file.Hunks[hi]
-				if h.Section != "" && sectionIdent(h.Section) == ident {
+				if strings.Contains(h.Section, ident) && sectionIdent(h.Section) == ident {
 					ft.function = true
-					d := fmt.Sprintf("changed %s in %s%s", ident, path, where)
-					ft.ev = append(ft.ev, scoredEvidence{Evidence{Kind: KindFunction, File: path, Line: h.NewStart, Hunk: hunkHeader(h), Detail: d}, wFunction})
+					ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: wFunction, frame: f, path: path, line: h.NewStart, hunk: h, ident: ident})
 					break
 				}
 			}
 		}
 		fv := 1 / (1 + float64(newer))
-		if fv > ft.file {
+		if near && fv > ft.file {
 			ft.file = fv
-			d := fmt.Sprintf("touched %s%s", path, where)
-			if newer > 0 {
-				d = fmt.Sprintf("touched %s%s; %d newer commits touched it since", path, where, newer)
-			}
-			ft.ev = appendReplacing(ft.ev, scoredEvidence{Evidence{Kind: KindFile, File: path, Detail: d}, wFile * fv * c.damp})
+			ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindFile, weight: wFile * fv * c.damp, frame: f, path: path, n: newer})
 		}
 		newer++
 		if line > 0 {
@@ -541,7 +582,7 @@ func (idx *Index) walk(t fileTarget, f signal.Frame, ident string, limit int64, 
 // appendReplacing appends e, replacing an earlier item of the same kind.
 func appendReplacing(ev []scoredEvidence, e scoredEvidence) []scoredEvidence {
 	for i := range ev {
-		if ev[i].Kind == e.Kind {
+		if ev[i].kind == e.kind {
 			ev[i] = e
 			return ev
 		}
@@ -646,11 +687,10 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 		words []string
 	}
 	got := map[int32]*m{}
+	var keys []int32 // the scored commits, in index order
 	for i, w := range words {
-		for _, ci := range ti.postings[w] {
-			if _, ok := accs[ci]; !ok {
-				continue
-			}
+		post := ti.postings[w]
+		hit := func(ci int32) {
 			x := got[ci]
 			if x == nil {
 				x = &m{}
@@ -658,6 +698,28 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 			}
 			x.sum += idf[i]
 			x.words = append(x.words, w)
+		}
+		if len(post) <= 4*len(accs) {
+			for _, ci := range post {
+				if _, ok := accs[ci]; ok {
+					hit(ci)
+				}
+			}
+			continue
+		}
+		// A common word: look the scored commits up in its postings.
+		if keys == nil {
+			keys = make([]int32, 0, len(accs))
+			for ci := range accs {
+				keys = append(keys, ci)
+			}
+			sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+		}
+		for _, ci := range keys {
+			j := sort.Search(len(post), func(k int) bool { return post[k] >= ci })
+			if j < len(post) && post[j] == ci {
+				hit(ci)
+			}
 		}
 	}
 	out := make(map[int32]textScore, len(got))
@@ -667,7 +729,7 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 		if len(ws) > 5 {
 			ws = append(ws[:5:5], "...")
 		}
-		out[ci] = textScore{s, scoredEvidence{Evidence{Kind: KindText, Detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")}, s}}
+		out[ci] = textScore{s, scoredEvidence{kind: KindText, weight: s, detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")}}
 	}
 	return out
 }

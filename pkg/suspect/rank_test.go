@@ -34,7 +34,7 @@ func TestRankWindowedBlame(t *testing.T) {
 	top := res.Suspects[0]
 	want := Evidence{Kind: KindLine, File: "pkg/cart/cart.go", Line: 20,
 		Hunk:   "@@ -17,7 +17,7 @@ func (c *Cart) Total() int {",
-		Detail: "added line 20 of pkg/cart/cart.go (now line 25 of pkg/cart/cart.go) (the crashing frame, in github.com/acme/shop/pkg/cart.(*Cart).Total)"}
+		Detail: "added line 20 of pkg/cart/cart.go (line 25 of pkg/cart/cart.go at signal time) (the crashing frame, in github.com/acme/shop/pkg/cart.(*Cart).Total)"}
 	if !reflect.DeepEqual(top.Evidence[0], want) {
 		t.Errorf("got evidence %+v, want %+v", top.Evidence[0], want)
 	}
