@@ -9,6 +9,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/signal"
+	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
 )
 
@@ -138,7 +139,7 @@ func buildReport(o *Options, results []*repoResult, k keep) *Report {
 		Signals: []SignalReport{},
 		Notes:   []string{},
 	}
-	fallbacks := 0
+	fallbacks, uncounted := 0, 0
 	for _, r := range results {
 		rr := RepoReport{
 			Repo:         r.src.Repo(),
@@ -167,7 +168,11 @@ func buildReport(o *Options, results []*repoResult, k keep) *Report {
 			rr.FilesChanged += cr.FilesChanged
 			rr.LinesAdded += cr.LinesAdded
 			rr.LinesRemoved += cr.LinesRemoved
-			if cr.Fallback != "" {
+			switch cr.Fallback {
+			case "":
+			case source.FallbackNone:
+				uncounted++
+			default:
 				rr.DiffstatFallbacks++
 			}
 			rep.Commits = append(rep.Commits, cr)
@@ -181,6 +186,10 @@ func buildReport(o *Options, results []*repoResult, k keep) *Report {
 			word = "commit"
 		}
 		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file", fallbacks, word))
+	}
+	if uncounted > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
+			uncounted, plural(uncounted, "commit", "commits")))
 	}
 	return rep
 }
