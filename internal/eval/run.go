@@ -39,6 +39,9 @@ type Config struct {
 	Verbose bool
 	// CacheFile, when set, keeps the loaded changes between runs (gob).
 	CacheFile string
+	// Case, when set, keeps only the fix whose hash starts with it and
+	// writes its signal and ranking to Log.
+	Case string
 }
 
 // Metrics are the scores of one method on one set of cases.
@@ -146,6 +149,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		fix := byHash[c.Hash]
 		if !cfg.Since.IsZero() && fix.Date.Before(cfg.Since) {
 			rep.Skipped["fix before -since"]++
+			continue
+		}
+		if cfg.Case != "" && !strings.HasPrefix(c.Hash, cfg.Case) {
 			continue
 		}
 		cs := Case{Fix: fix, Parent: c.Parents[0], Kind: kind}
@@ -271,15 +277,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				wr.Older++
 				continue
 			}
-			// Newest first by committer time, then hash: the order git log
-			// would give for a linear history.
-			sort.Slice(cands, func(a, b int) bool {
-				ca, cb := cands[a].Commit, cands[b].Commit
-				if !ca.Date.Equal(cb.Date) {
-					return ca.Date.After(cb.Date)
-				}
-				return ca.Hash < cb.Hash
-			})
+			// A deterministic input order; the index orders the commits
+			// topologically itself.
+			sort.Slice(cands, func(a, b int) bool { return cands[a].Commit.Hash < cands[b].Commit.Hash })
 			res := suspect.NewIndex(cands, suspect.Options{Top: cfg.Depth}).Rank(sig)
 			rank := 0
 			for _, s := range res.Suspects {
@@ -289,6 +289,18 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				}
 			}
 			wr.Methods["sigsentry"].add(rank, res.Abstained)
+			if cfg.Case != "" {
+				logf("window %s, culprits %v, signal frames:", fmtWindow(wr.Window), p.cs.Culprits)
+				for _, f := range sig.Frames {
+					logf("  %s:%d %q", f.File, f.Line, f.Function)
+				}
+				for _, s := range res.Suspects {
+					logf("#%d %.12s %.4f %s", s.Rank, s.Hash, s.Score, s.Commit.Date.Format(time.RFC3339))
+					for _, e := range s.Evidence {
+						logf("     %s %s %s", e.Kind, e.Hunk, e.Detail)
+					}
+				}
+			}
 			if !baselinesDone {
 				b1, b2 = baselines(ctx, cfg.Dir, p.cs.Parent, sig.Frames[0], cfg.Depth)
 				baselinesDone = true

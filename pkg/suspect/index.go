@@ -98,6 +98,7 @@ type Index struct {
 	touches map[fileTarget][]touch
 	paths   *pathIndex
 	newest  int64
+	oldest  int64
 
 	// text is built on first use: only signals with symptoms need it.
 	textOnce sync.Once
@@ -116,14 +117,7 @@ func NewIndex(cands []Candidate, opts Options) *Index {
 		touches: map[fileTarget][]touch{},
 		paths:   newPathIndex(opts.Mappings),
 	}
-	order := make([]int, len(cands))
-	for i := range order {
-		order[i] = i
-	}
-	// Newest first; equal dates keep the caller's order (git log order).
-	sort.SliceStable(order, func(a, b int) bool {
-		return cands[order[a]].Commit.Date.After(cands[order[b]].Commit.Date)
-	})
+	order := topoOrder(cands)
 	idx.cands = make([]candInfo, len(cands))
 	for i, oi := range order {
 		c := &cands[oi]
@@ -146,6 +140,9 @@ func NewIndex(cands []Candidate, opts Options) *Index {
 			}
 		}
 		idx.cands[i] = ci
+		if ci.unix < idx.oldest || i == 0 {
+			idx.oldest = ci.unix
+		}
 		if i == 0 || ci.unix > idx.newest {
 			idx.newest = ci.unix
 		}
@@ -173,6 +170,130 @@ func NewIndex(cands []Candidate, opts Options) *Index {
 		}
 	}
 	return idx
+}
+
+// topoOrder returns the indexes of cands newest first in topological order
+// within each repository (a commit before its parents, whatever the dates
+// say: rebased series carry out-of-order dates), choosing the newest date
+// among the commits whose children are all placed, then the caller's order.
+// Repositories follow each other in name order.
+func topoOrder(cands []Candidate) []int {
+	byRepo := map[string][]int{}
+	var repos []string
+	for i := range cands {
+		r := cands[i].Repo
+		if _, ok := byRepo[r]; !ok {
+			repos = append(repos, r)
+		}
+		byRepo[r] = append(byRepo[r], i)
+	}
+	sort.Strings(repos)
+	out := make([]int, 0, len(cands))
+	for _, r := range repos {
+		ids := byRepo[r]
+		pos := make(map[string]int, len(ids)) // hash -> index into cands
+		for _, i := range ids {
+			if _, dup := pos[cands[i].Commit.Hash]; !dup {
+				pos[cands[i].Commit.Hash] = i
+			}
+		}
+		children := make(map[int]int, len(ids))
+		for _, i := range ids {
+			for _, p := range cands[i].Commit.Parents {
+				if j, ok := pos[p]; ok && j != i {
+					children[j]++
+				}
+			}
+		}
+		h := &readyHeap{cands: cands}
+		for _, i := range ids {
+			if children[i] == 0 {
+				h.push(i)
+			}
+		}
+		placed := 0
+		for h.len() > 0 {
+			i := h.pop()
+			out = append(out, i)
+			placed++
+			for _, p := range cands[i].Commit.Parents {
+				if j, ok := pos[p]; ok && j != i {
+					children[j]--
+					if children[j] == 0 {
+						h.push(j)
+					}
+				}
+			}
+		}
+		if placed < len(ids) {
+			// A cycle or duplicate hashes (not a real history): place the
+			// rest by date.
+			seen := make(map[int]bool, len(out))
+			for _, i := range out {
+				seen[i] = true
+			}
+			var rest []int
+			for _, i := range ids {
+				if !seen[i] {
+					rest = append(rest, i)
+				}
+			}
+			sort.SliceStable(rest, func(a, b int) bool { return cands[rest[a]].Commit.Date.After(cands[rest[b]].Commit.Date) })
+			out = append(out, rest...)
+		}
+	}
+	return out
+}
+
+// readyHeap is a max-heap of candidate indexes by date (then lower index).
+type readyHeap struct {
+	cands []Candidate
+	items []int
+}
+
+func (h *readyHeap) len() int { return len(h.items) }
+
+func (h *readyHeap) less(a, b int) bool {
+	da, db := h.cands[a].Commit.Date, h.cands[b].Commit.Date
+	if !da.Equal(db) {
+		return da.After(db)
+	}
+	return a < b
+}
+
+func (h *readyHeap) push(i int) {
+	h.items = append(h.items, i)
+	k := len(h.items) - 1
+	for k > 0 {
+		p := (k - 1) / 2
+		if !h.less(h.items[k], h.items[p]) {
+			break
+		}
+		h.items[k], h.items[p] = h.items[p], h.items[k]
+		k = p
+	}
+}
+
+func (h *readyHeap) pop() int {
+	top := h.items[0]
+	last := len(h.items) - 1
+	h.items[0] = h.items[last]
+	h.items = h.items[:last]
+	k := 0
+	for {
+		l, r, m := 2*k+1, 2*k+2, k
+		if l < len(h.items) && h.less(h.items[l], h.items[m]) {
+			m = l
+		}
+		if r < len(h.items) && h.less(h.items[r], h.items[m]) {
+			m = r
+		}
+		if m == k {
+			return top
+		}
+		h.items[k], h.items[m] = h.items[m], h.items[k]
+		k = m
+	}
 }
 
 // Rank is NewIndex(cands, opts).Rank(sig), for a single signal.
@@ -338,7 +459,6 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 			}
 		}
 	}
-	first := sort.Search(len(idx.cands), func(i int) bool { return idx.cands[i].unix <= limit })
 	switch {
 	case len(sig.Frames) == 0:
 		return abstain(res, ReasonNoFrames)
@@ -346,7 +466,7 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 		return abstain(res, ReasonNoInApp)
 	case mapped == 0:
 		return abstain(res, ReasonNoMapping)
-	case first == len(idx.cands):
+	case len(idx.cands) == 0 || idx.oldest > limit:
 		return abstain(res, ReasonNoCandidates)
 	}
 
@@ -392,7 +512,7 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 		}
 	}
 	if len(accs) == 0 {
-		if idx.textMatches(sig.Symptoms, first) {
+		if idx.textMatches(sig.Symptoms, limit) {
 			return abstain(res, ReasonTextOnly)
 		}
 		return abstain(res, ReasonNoTouch)
@@ -504,7 +624,7 @@ func kindOrder(k string) int {
 // it, newest to oldest, following renames, and records features in feats.
 func (idx *Index) walk(t fileTarget, f *signal.Frame, ident string, limit int64, feats map[int32]*feat) {
 	list := idx.touches[t]
-	pos := sort.Search(len(list), func(i int) bool { return idx.cands[list[i].ci].unix <= limit })
+	pos := 0
 	path := t.path
 	line := f.Line
 	lineDone := line <= 0
@@ -513,6 +633,11 @@ func (idx *Index) walk(t fileTarget, f *signal.Frame, ident string, limit int64,
 		tc := list[pos]
 		c := &idx.cands[tc.ci]
 		file := &c.Change.Files[tc.fi]
+		if c.unix > limit {
+			// After the signal: not part of the version that failed.
+			pos++
+			continue
+		}
 		if file.Path != path {
 			// Listed under its old path: the commit renamed path away, so
 			// in this walk the file did not exist yet under this name.
@@ -651,8 +776,8 @@ func (idx *Index) textIndex() *textIndex {
 }
 
 // textMatches reports whether any candidate at or before the signal (index
-// >= first) matches a symptom word.
-func (idx *Index) textMatches(symptoms []string, first int) bool {
+// dated at or before limit) matches a symptom word.
+func (idx *Index) textMatches(symptoms []string, limit int64) bool {
 	words := symptomWords(symptoms)
 	if len(words) == 0 {
 		return false
@@ -660,8 +785,10 @@ func (idx *Index) textMatches(symptoms []string, first int) bool {
 	ti := idx.textIndex()
 	for _, w := range words {
 		p := ti.postings[w]
-		if len(p) > 0 && int(p[len(p)-1]) >= first {
-			return true
+		for _, ci := range p {
+			if idx.cands[ci].unix <= limit {
+				return true
+			}
 		}
 	}
 	return false

@@ -334,3 +334,17 @@ func TestScoreIsNormalised(t *testing.T) {
 		t.Errorf("got %d evidence items, want at most %d", n, maxEvidence+1)
 	}
 }
+
+func TestRankTopologicalOrder(t *testing.T) {
+	// A rebased series: B is A's child but carries an older date. Line 20
+	// was rewritten by B, so B must be blamed, not A (which added the file).
+	a := cand("aaaa", 10, addedFile("pkg/a.go", 50, ""))
+	b := cand("bbbb", 5, modified("pkg/a.go", hunk(20, 1, 20, 1, "", []int{20}, []int{20})))
+	b.Commit.Parents = []string{"aaaa"}
+	for _, order := range [][]Candidate{{a, b}, {b, a}} {
+		res := Rank(sigAt(frame("pkg/a.go", 20, "")), order, Options{})
+		if got := hashes(res); len(got) == 0 || got[0] != "bbbb" {
+			t.Errorf("got ranking %v, want bbbb first", got)
+		}
+	}
+}

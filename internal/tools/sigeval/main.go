@@ -35,6 +35,7 @@ func run() error {
 		maxCases = flag.Int("max-cases", 0, "only the newest N cases (0: all)")
 		ref      = flag.String("ref", "HEAD", "history to read")
 		verbose  = flag.Bool("v", false, "print one line per case and window")
+		oneCase  = flag.String("case", "", "only the fix whose hash starts with this; print its signal and ranking")
 		cacheDir = flag.String("cache", "", "directory keeping loaded diffs between runs (one file per repository)")
 	)
 	flag.Var(&repos, "repo", "repository path (repeatable)")
@@ -59,7 +60,7 @@ func run() error {
 		rep, err := eval.Run(ctx, eval.Config{
 			Dir: r, Ref: *ref, Windows: wins, Since: sinceT, MaxCases: *maxCases,
 			Log: os.Stderr, Verbose: *verbose,
-			CacheFile: cacheFile(*cacheDir, r),
+			CacheFile: cacheFile(*cacheDir, r), Case: *oneCase,
 		})
 		if err != nil {
 			return fmt.Errorf("evaluating %s: %w", r, err)
