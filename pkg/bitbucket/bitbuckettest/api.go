@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -729,7 +730,7 @@ func (s *Server) handleCommits(w http.ResponseWriter, r *http.Request) {
 	end := min(start+n, len(all))
 	values := make([]any, 0, end-start)
 	for _, ci := range all[start:end] {
-		values = append(values, s.commitJSON(repo, ci))
+		values = append(values, s.commitRaw(repo, ci))
 	}
 	body := map[string]any{"pagelen": n, "values": values}
 	if end < len(all) {
@@ -757,7 +758,28 @@ func (s *Server) handleCommit(w http.ResponseWriter, r *http.Request) {
 		writeGitError(w, err, msgCommitMissing)
 		return
 	}
-	writeJSON(w, r, s.commitJSON(repo, ci))
+	writeJSON(w, r, s.commitRaw(repo, ci))
+}
+
+// commitRaw is commitJSON encoded once per repository and commit: commits
+// are immutable, and encoding maps dominates the cost of a commits page.
+// AddUser clears the cache, since author.user depends on the users.
+func (s *Server) commitRaw(repo *repoState, ci *commitInfo) json.RawMessage {
+	key := repo.uuid + ci.Hash
+	s.mu.Lock()
+	raw, ok := s.encoded[key]
+	s.mu.Unlock()
+	if ok {
+		return raw
+	}
+	raw, err := marshal(s.commitJSON(repo, ci))
+	if err != nil {
+		panic(fmt.Sprintf("bitbuckettest: encoding commit %s: %v", ci.Hash, err))
+	}
+	s.mu.Lock()
+	s.encoded[key] = raw
+	s.mu.Unlock()
+	return raw
 }
 
 // ---- diff, diffstat, patch ----

@@ -27,6 +27,7 @@ func BenchmarkEndpoints(b *testing.B) {
 	client := &http.Client{}
 	for _, bc := range []struct{ name, path string }{
 		{"commits-page-100", "/2.0/repositories/acme/app/commits/main?pagelen=100"},
+		{"commits-page-100-by-hash", "/2.0/repositories/acme/app/commits/" + hashes[len(hashes)-1] + "?pagelen=100"},
 		{"commit", "/2.0/repositories/acme/app/commit/" + hashes[100]},
 		{"diff", "/2.0/repositories/acme/app/diff/" + hashes[100]},
 		{"diffstat", "/2.0/repositories/acme/app/diffstat/" + hashes[100]},

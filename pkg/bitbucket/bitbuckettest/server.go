@@ -14,6 +14,7 @@ package bitbuckettest
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -92,9 +93,10 @@ type Server struct {
 	requests      []Request
 	faults        []*fault
 	rateLimit     int
-	rateHits      map[string][]time.Time // principal -> authenticated request times
-	tooLarge      map[string]bool        // commit hashes whose diff answers 555
-	cursors       map[string]cursor      // commit page tokens
+	rateHits      map[string][]time.Time     // principal -> authenticated request times
+	tooLarge      map[string]bool            // commit hashes whose diff answers 555
+	cursors       map[string]cursor          // commit page tokens
+	encoded       map[string]json.RawMessage // commit JSON by repo uuid + hash
 }
 
 // NewServer starts a Server on 127.0.0.1 on a free port. Call Close when done.
@@ -141,6 +143,7 @@ func NewServer(opts Options) *Server {
 		rateHits:      map[string][]time.Time{},
 		tooLarge:      map[string]bool{},
 		cursors:       map[string]cursor{},
+		encoded:       map[string]json.RawMessage{},
 	}
 	s.http = &http.Server{
 		Handler:           s.middleware(s.routes()),

@@ -2,6 +2,7 @@ package bitbuckettest
 
 import (
 	"crypto/sha1"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -151,6 +152,7 @@ func (s *Server) AddUser(u User) User {
 		s.workspaceLocked(w).members[u.UUID] = true
 	}
 	s.users = append(s.users, st)
+	s.encoded = map[string]json.RawMessage{} // author.user may change
 	return st.User
 }
 
