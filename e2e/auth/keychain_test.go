@@ -1,0 +1,56 @@
+package auth_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestKeychainUnavailableSaysWhatToDo: with no Secret Service reachable, the
+// default keychain store fails before anything is asked, naming the fixes.
+func TestKeychainUnavailableSaysWhatToDo(t *testing.T) {
+	e := newEnv(t, true)
+	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+	e.vars["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + t.TempDir() + "/no-bus"
+	for _, args := range [][]string{{"auth", "login", "--no-browser"}, {"auth", "api-token", "--email", apiEmail, "--token-stdin"}} {
+		r := e.exec(apiToken, args...)
+		if r.code == 0 {
+			t.Errorf("%v without a keychain: exit 0, want a failure", args)
+		}
+		for _, want := range []string{"SIGSENTRY_BITBUCKET_EMAIL", "SIGSENTRY_BITBUCKET_API_TOKEN", "SIGSENTRY_CREDENTIAL_STORE=file", "SIGSENTRY_CREDENTIAL_PASSPHRASE"} {
+			if !strings.Contains(r.stderr, want) {
+				t.Errorf("%v: stderr %q does not say %s", args, r.stderr, want)
+			}
+		}
+		if strings.Contains(r.stderr, "/site/oauth2/authorize") {
+			t.Errorf("%v: the authorize URL was shown before the store was found unusable", args)
+		}
+	}
+}
+
+// TestKeychainBackedCLI runs store, status and revoke against the real
+// Secret Service (see internal/credstore/testdata/with-keyring.sh).
+func TestKeychainBackedCLI(t *testing.T) {
+	if os.Getenv("SIGSENTRY_TEST_KEYRING") != "1" {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			t.Skip("SIGSENTRY_TEST_KEYRING is not 1")
+		}
+		t.Fatal("needs a Secret Service: run under internal/credstore/testdata/with-keyring.sh (sets SIGSENTRY_TEST_KEYRING=1), or set SIGSENTRY_TEST_ALLOW_SKIP=1")
+	}
+	e := newEnv(t, true)
+	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+	e.vars["DBUS_SESSION_BUS_ADDRESS"] = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
+		t.Fatalf("api-token into the keychain: exit %d: %s", r.code, r.stderr)
+	}
+	st := e.exec("", "auth", "status", "-o", "json")
+	if st.code != 0 || !strings.Contains(st.stdout, `"source": "keychain"`) {
+		t.Errorf("status: exit %d, %s %s; want the keychain credential", st.code, st.stdout, st.stderr)
+	}
+	if r := e.exec("", "revoke"); r.code != 0 || !strings.Contains(r.stderr, "OS keychain") {
+		t.Errorf("revoke: exit %d, %s", r.code, r.stderr)
+	}
+	if st := e.exec("", "auth", "status"); st.code != 4 {
+		t.Errorf("status after revoke: exit %d, want 4", st.code)
+	}
+}
