@@ -133,12 +133,11 @@ func TestLoginAccessDenied(t *testing.T) {
 
 func TestLoginPastedRedirect(t *testing.T) {
 	srv := newServer(t, true)
-	pr, pw := io.Pipe()
-	defer pw.Close()
+	lines := make(chan string)
 	msgs := &syncWriter{w: &strings.Builder{}}
 	res, err := Login(context.Background(), LoginOptions{
 		OAuthURL: srv.OAuthURL(), ClientID: testKey, ClientSecret: testSecret, Timeout: time.Minute,
-		Paste: pr, Messages: msgs,
+		Pasted: lines, Messages: msgs,
 		Ready: func(authURL string) {
 			go func() {
 				// The browser cannot reach the loopback: take the Location by hand.
@@ -146,9 +145,9 @@ func TestLoginPastedRedirect(t *testing.T) {
 				if st != http.StatusFound {
 					t.Errorf("authorize: got %d, want 302", st)
 				}
-				fmt.Fprintln(pw, "   ")
-				fmt.Fprintln(pw, strings.Replace(loc, "state=", "state=x", 1))
-				fmt.Fprintln(pw, loc)
+				lines <- "   "
+				lines <- strings.Replace(loc, "state=", "state=x", 1)
+				lines <- loc
 			}()
 		},
 	})

@@ -70,9 +70,10 @@ type LoginOptions struct {
 	OpenBrowser func(url string) error
 	// Messages receives the authorize URL and progress (standard error).
 	Messages io.Writer
-	// Paste, when not nil, is read line by line for a redirect URL pasted
-	// from the browser's address bar (a terminal's standard input).
-	Paste io.Reader
+	// Pasted, when not nil, delivers lines typed on the terminal: a
+	// redirect URL pasted from the browser's address bar is accepted like a
+	// callback. Login stops reading when it returns; see LineReader.
+	Pasted <-chan string
 	// HTTPClient is used for the token exchange; nil uses a default.
 	HTTPClient *http.Client
 	// Ready, when not nil, is called with the authorize URL once the
@@ -212,9 +213,11 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 			fmt.Fprintf(o.Messages, "Could not open a browser (%v); open the URL above yourself.\n", err)
 		}
 	}
-	if o.Paste != nil {
+	done := make(chan struct{})
+	defer close(done)
+	if o.Pasted != nil {
 		fmt.Fprintln(o.Messages, "If the browser cannot reach this machine, paste the address it ends on (http://127.0.0.1:...) here and press Enter:")
-		go readPasted(o.Paste, state, deliver, o.Messages)
+		go readPasted(o.Pasted, done, state, deliver, o.Messages)
 	}
 	fmt.Fprintf(o.Messages, "Waiting for the browser (up to %s; Ctrl-C to stop)...\n", o.Timeout)
 
@@ -242,22 +245,47 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	return &Result{Token: tok, Scopes: TokenScopes(tok), RedirectURI: redirect}, nil
 }
 
-func readPasted(r io.Reader, state string, deliver func(outcome) bool, msgs io.Writer) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 4096), 64<<10)
-	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
+func readPasted(lines <-chan string, done <-chan struct{}, state string, deliver func(outcome) bool, msgs io.Writer) {
+	for {
+		var line string
+		var ok bool
+		select {
+		case line, ok = <-lines:
+			if !ok {
+				return
+			}
+		case <-done:
+			return
+		}
+		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
 		code, err := ParseRedirectURL(line, state)
-		if errors.Is(err, ErrStateMismatch) || errors.Is(err, ErrNoCode) || (err != nil && !isCallbackError(err)) {
+		if err != nil && !isCallbackError(err) {
 			fmt.Fprintf(msgs, "That is not this login's redirect (%v); paste the address again, or wait for the browser.\n", err)
 			continue
 		}
 		deliver(outcome{code: code, err: err})
 		return
 	}
+}
+
+// LineReader reads r line by line in one goroutine and delivers the lines
+// on the returned channel, closed at EOF. It lets a login accept a pasted
+// URL and a later prompt read the next answer without two readers racing
+// for the same terminal.
+func LineReader(r io.Reader) <-chan string {
+	ch := make(chan string)
+	go func() {
+		defer close(ch)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 0, 4096), 64<<10)
+		for sc.Scan() {
+			ch <- sc.Text()
+		}
+	}()
+	return ch
 }
 
 func isCallbackError(err error) bool {
