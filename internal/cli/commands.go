@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"context"
+	"io"
+
 	"github.com/sigsentry/sigsentry/internal/cli/analyze"
 	"github.com/sigsentry/sigsentry/internal/cli/auth"
 	"github.com/sigsentry/sigsentry/internal/cli/demo"
@@ -18,7 +21,25 @@ func commands(f *cmdutil.Factory) []*cobra.Command {
 		repos.NewCmd(f),
 		analyze.NewCmd(f),
 		revoke.NewCmd(f),
-		demo.NewCmd(f),
+		demo.NewCmd(f, isolatedRunner(f)),
 		version.NewCmd(f),
+	}
+}
+
+// isolatedRunner runs sigsentry command lines for the demo with only the
+// given environment and their own output streams, sharing nothing with the
+// user's environment, config, cache or keychain.
+func isolatedRunner(f *cmdutil.Factory) demo.Runner {
+	return func(ctx context.Context, env map[string]string, stdout, stderr io.Writer, args ...string) error {
+		ios := *f.IO
+		ios.Out, ios.ErrOut = stdout, stderr
+		nf := NewFactory(&ios)
+		nf.Getenv = func(k string) string { return env[k] }
+		nf.Now = f.Now
+		root := NewRootCmd(nf)
+		root.SetArgs(args)
+		root.SetOut(stdout)
+		root.SetErr(stderr)
+		return root.ExecuteContext(ctx)
 	}
 }

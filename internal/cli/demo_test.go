@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/testenv"
+)
+
+// TestDemo runs `sigsentry demo -o json` in-process: stdout must be one JSON
+// document whose first suspect is the commit that planted the bug, and the
+// demo must leave nothing behind and touch neither config nor cache.
+func TestDemo(t *testing.T) {
+	testenv.LookPath(t, "git")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	cfgDir, cacheDir := t.TempDir(), t.TempDir()
+
+	ios, _, out, errOut := iostreams.Test()
+	f := NewFactory(ios)
+	f.Getenv = func(k string) string {
+		switch k {
+		case "SIGSENTRY_CONFIG_DIR":
+			return cfgDir
+		case "SIGSENTRY_CACHE_DIR":
+			return cacheDir
+		}
+		return ""
+	}
+	f.Now = func() time.Time { return time.Date(2026, 11, 28, 9, 45, 0, 0, time.UTC) }
+	if code := Run(context.Background(), f, []string{"demo", "-o", "json"}); code != 0 {
+		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, errOut.String())
+	}
+	var rep struct {
+		Repos []struct {
+			Repo    string `json:"repo"`
+			Commits int    `json:"commits"`
+		} `json:"repos"`
+		Signals []struct {
+			Abstained bool `json:"abstained"`
+			Suspects  []struct {
+				Rank     int    `json:"rank"`
+				Hash     string `json:"hash"`
+				Summary  string `json:"summary"`
+				Evidence []struct {
+					Kind string `json:"kind"`
+					File string `json:"file"`
+				} `json:"evidence"`
+			} `json:"suspects"`
+		} `json:"signals"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out.String()))
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out.String())
+	}
+	if dec.More() {
+		t.Fatalf("stdout holds more than one JSON document:\n%s", out.String())
+	}
+	if len(rep.Repos) != 1 || rep.Repos[0].Repo != "acme/checkout-api" || rep.Repos[0].Commits != 15 {
+		t.Fatalf("got repos %+v, want acme/checkout-api with 15 commits", rep.Repos)
+	}
+	if len(rep.Signals) != 1 || rep.Signals[0].Abstained || len(rep.Signals[0].Suspects) == 0 {
+		t.Fatalf("got signals %+v, want one signal with suspects", rep.Signals)
+	}
+	top := rep.Signals[0].Suspects[0]
+	if top.Rank != 1 || top.Summary != "Apply coupon discounts to cart totals" {
+		t.Errorf("got top suspect %q (rank %d), want the commit that planted the bug", top.Summary, top.Rank)
+	}
+	if len(top.Evidence) == 0 || top.Evidence[0].Kind != "line" || top.Evidence[0].File != "cart/total.go" {
+		t.Errorf("got evidence %+v, want a line hit in cart/total.go first", top.Evidence)
+	}
+	if !strings.Contains(errOut.String(), "is suspect #1") {
+		t.Errorf("stderr does not explain the result:\n%s", errOut.String())
+	}
+	for _, dir := range []string{tmp, cfgDir, cacheDir} {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 0 {
+			t.Errorf("demo left %d entries in %s (first: %s)", len(entries), dir, entries[0].Name())
+		}
+	}
+}
