@@ -1,0 +1,54 @@
+package suspect
+
+import (
+	"math"
+	"testing"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+)
+
+// FuzzRank feeds outside input (frame paths, lines and function names as a
+// stack trace gives them, and hunk ranges as a diff gives them) through
+// mapping, blame and scoring, and checks the result's invariants.
+func FuzzRank(f *testing.F) {
+	f.Add("/build/pkg/cart/total.go", 25, "(*Cart).Total", "Cart.java", "com.acme.cart.Cart", 17, 7, 17, 7, 20, "func (c *Cart) Total() int {")
+	f.Add(`C:\src\pkg\cart\total.go`, 0, "", "", "", 1, 0, 1, 3, 2, "")
+	f.Add("file:///a%2/b", -5, "def f(", "x.kt", "A.b.C", 0, 0, 0, 0, 0, "(((")
+	f.Add("webpack:///./../..//total.go", 1<<30, "<module>", "", "", 5, -3, 2, -9, 1<<30, "class X:")
+	f.Fuzz(func(t *testing.T, file string, line int, fn, jfile, module string, oldStart, oldLines, newStart, newLines, added int, section string) {
+		h := diffstat.Hunk{OldStart: oldStart, OldLines: oldLines, NewStart: newStart, NewLines: newLines, Section: section,
+			Added: []diffstat.Line{{N: added, Text: fn}}, Removed: []diffstat.Line{{N: oldStart, Text: file}}}
+		ren := diffstat.File{Path: "pkg/cart/total.go", OldPath: "pkg/total.go", Status: diffstat.Renamed, Hunks: []diffstat.Hunk{h}}
+		cands := []Candidate{
+			cand("a", 0, addedFile("pkg/total.go", 40, section)),
+			cand("b", 1, ren),
+			cand("c", 2, modified("pkg/cart/total.go", h, h)),
+			cand("d", 3, modified("src/main/java/com/acme/cart/Cart.java", h)),
+		}
+		cands[3].Commit.Parents = []string{"c", "b"}
+		sig := sigAt(
+			signal.Frame{File: file, Line: line, Function: fn, InApp: true},
+			signal.Frame{File: jfile, Module: module, Line: line, Function: fn, InApp: true},
+		)
+		sig.Symptoms = []string{fn, section}
+		res := Rank(sig, cands, Options{Mappings: []Mapping{{Repo: "acme/shop", StackRoot: module, SourceRoot: jfile}}})
+		if len(res.Frames) != 2 {
+			t.Fatalf("got %d frames, want 2", len(res.Frames))
+		}
+		if res.Abstained != (len(res.Suspects) == 0) || res.Abstained != (res.Reason != "") {
+			t.Fatalf("got abstained %v, reason %q, %d suspects", res.Abstained, res.Reason, len(res.Suspects))
+		}
+		for i, s := range res.Suspects {
+			if s.Rank != i+1 || s.Score < 0 || s.Score > 1 || math.IsNaN(s.Score) {
+				t.Fatalf("suspect %d: rank %d score %v", i, s.Rank, s.Score)
+			}
+			if i > 0 && s.Score > res.Suspects[i-1].Score {
+				t.Fatalf("suspect %d: score %v above the previous %v", i, s.Score, res.Suspects[i-1].Score)
+			}
+			if len(s.Evidence) == 0 || s.Evidence[0].Detail == "" {
+				t.Fatalf("suspect %d has no evidence detail: %+v", i, s.Evidence)
+			}
+		}
+	})
+}

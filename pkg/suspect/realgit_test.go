@@ -1,0 +1,122 @@
+package suspect_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/signal"
+	"github.com/sigsentry/sigsentry/pkg/source"
+	"github.com/sigsentry/sigsentry/pkg/suspect"
+)
+
+// TestRealGitHistory builds a tiny history with real git: A adds a
+// function, B plants a bug on line N, C inserts lines above it. A frame at
+// the shifted line must blame B.
+func TestRealGitHistory(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
+			t.Skip("git not installed")
+		}
+		t.Fatal("git is required for this test (set SIGSENTRY_TEST_ALLOW_SKIP=1 to skip)")
+	}
+	dir := t.TempDir()
+	when := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		date := when.Format(time.RFC3339)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date,
+			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com",
+			"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	write := func(lines []string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Join(dir, "pkg/cart"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "pkg/cart/total.go"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(msg string) string {
+		t.Helper()
+		run("add", "-A")
+		run("commit", "-q", "-m", msg)
+		when = when.Add(time.Hour)
+		return run("rev-parse", "HEAD")
+	}
+	run("init", "-q", "-b", "main")
+
+	// A: a function of 30 lines.
+	lines := []string{"package cart", "", "// Total sums the cart.", "func (c *Cart) Total() int {", "\tsum := 0"}
+	for i := 0; len(lines) < 29; i++ {
+		lines = append(lines, fmt.Sprintf("\tsum += c.Items[%d].Price", i))
+	}
+	lines = append(lines, "\treturn sum", "}")
+	write(lines)
+	commit("cart: add Total")
+
+	// B: plant a bug on line 20.
+	const bugLine = 20
+	lines[bugLine-1] = "\tsum += c.Items[99].Price // out of range"
+	write(lines)
+	b := commit("cart: tweak Total")
+
+	// C: insert five lines above (a new import block).
+	shifted := append([]string{"package cart", "", "import (", "\t\"fmt\"", ")", ""}, lines[1:]...)
+	shifted = append(shifted, "", "var _ = fmt.Sprint")
+	write(shifted)
+	c := commit("cart: import fmt")
+
+	src, err := source.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	commits, err := src.Commits(ctx, "HEAD", source.Window{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(commits) != 3 || commits[0].Hash != c {
+		t.Fatalf("got %d commits, newest %s; want 3, newest %s", len(commits), commits[0].Hash, c)
+	}
+	var cands []suspect.Candidate
+	for _, cm := range commits {
+		ch, err := src.Change(ctx, cm)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: cm, Change: ch})
+	}
+	at := when
+	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{
+		File: "/go/src/github.com/acme/shop/pkg/cart/total.go", Line: bugLine + 5, Function: "github.com/acme/shop/pkg/cart.(*Cart).Total", InApp: true,
+	}}}
+	res := suspect.Rank(sig, cands, suspect.Options{})
+	if res.Abstained || len(res.Suspects) == 0 {
+		t.Fatalf("got abstained %v (%s), want suspects", res.Abstained, res.Reason)
+	}
+	top := res.Suspects[0]
+	if top.Hash != b {
+		t.Fatalf("got top suspect %s, want B %s (ranking %+v)", top.Hash, b, res.Suspects)
+	}
+	ev := top.Evidence[0]
+	if ev.Kind != suspect.KindLine || ev.Line != bugLine || ev.File != "pkg/cart/total.go" || !strings.HasPrefix(ev.Hunk, "@@ -") {
+		t.Errorf("got evidence %+v, want a line hit on pkg/cart/total.go:%d with its hunk header", ev, bugLine)
+	}
+	if res.Frames[0].Path != "pkg/cart/total.go" {
+		t.Errorf("got frame path %q, want pkg/cart/total.go", res.Frames[0].Path)
+	}
+}
