@@ -84,19 +84,18 @@ func describe(ctx context.Context, err error) (code int, msg, hint string) {
 			hint = "the stored refresh token is no longer valid: run `sigsentry auth login`"
 		}
 	}
-	if isFlagError(err) && ee == nil {
+	if ee == nil && isUsage(err) {
 		code = cmdutil.ExitUsage
 	}
 	return code, msg, hint
 }
 
-type flagError struct{ error }
-
-func (e flagError) Unwrap() error { return e.error }
-
-func isFlagError(err error) bool {
-	var fe flagError
-	return errors.As(err, &fe)
+// isUsage recognises cobra's own argument errors, which bypass the flag
+// error function.
+func isUsage(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command ") || strings.Contains(msg, " arg(s), received ") ||
+		strings.HasPrefix(msg, "invalid argument ") || strings.HasPrefix(msg, "required flag(s) ")
 }
 
 // NewRootCmd builds the command tree.
@@ -144,7 +143,8 @@ with the evidence behind each one.`,
 	pf.StringP("output", "o", "table", "Output format: table, json or markdown")
 	_ = root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"table", "json", "markdown"}, cobra.ShellCompDirectiveNoFileComp))
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return flagError{fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Err: err,
+			Hint: fmt.Sprintf("run '%s --help' for usage", c.CommandPath())}
 	})
 	root.AddGroup(&cobra.Group{ID: "core", Title: "Core commands:"})
 	for _, c := range commands(f) {
