@@ -184,8 +184,13 @@ func TestColdAndWarmRequests(t *testing.T) {
 // latency on every request, and reports the ideal (list pages + N/8) x 40 ms
 // next to it.
 func BenchmarkAnalyzeCold(b *testing.B) {
+	b.Run("cache", func(b *testing.B) { benchCold(b, 40*time.Millisecond) })
+	b.Run("no-cache", func(b *testing.B) { benchCold(b, 40*time.Millisecond, "--no-cache") })
+	b.Run("no-latency", func(b *testing.B) { benchCold(b, 0) })
+}
+
+func benchCold(b *testing.B, latency time.Duration, extra ...string) {
 	const n = 300
-	const latency = 40 * time.Millisecond
 	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	dir := synthetic(b, n, end)
 	srv := bitbuckettest.NewServer(bitbuckettest.Options{Latency: latency})
@@ -208,7 +213,7 @@ func BenchmarkAnalyzeCold(b *testing.B) {
 		r.env["SIGSENTRY_CACHE_DIR"] = filepath.Join(b.TempDir(), "cache")
 		srv.ResetRequests()
 		b.StartTimer()
-		rep := r.report(b, "--lookback-days", "30")
+		rep := r.report(b, append([]string{"--lookback-days", "30"}, extra...)...)
 		b.StopTimer()
 		if rep.Repos[0].Commits != n {
 			b.Fatalf("got %d commits, want %d", rep.Repos[0].Commits, n)
@@ -218,11 +223,13 @@ func BenchmarkAnalyzeCold(b *testing.B) {
 		b.StartTimer()
 	}
 	b.StopTimer()
-	ideal := time.Duration(float64(pages)+float64(n)/8) * latency
+	ideal := time.Duration((float64(pages) + float64(n)/8) * float64(latency))
 	got := b.Elapsed() / time.Duration(b.N)
 	b.ReportMetric(float64(ideal.Milliseconds()), "ideal-ms")
 	b.ReportMetric(float64(got.Milliseconds()), "wall-ms")
-	b.ReportMetric(float64(got)/float64(ideal), "x-ideal")
+	if ideal > 0 {
+		b.ReportMetric(float64(got)/float64(ideal), "x-ideal")
+	}
 	b.ReportMetric(float64(requests), "requests/op")
 	b.ReportMetric(float64(pages), "pages/op")
 }
