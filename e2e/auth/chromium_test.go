@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
 // chromium drives a real headless Chromium over the DevTools protocol on
@@ -40,10 +42,7 @@ const chromiumPath = "/usr/bin/chromium"
 func startChromium(t *testing.T) *chromium {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skipf("chromium not installed: %v", err)
-		}
-		t.Fatalf("this test needs Debian's chromium at %s (apt-get install chromium), or SIGSENTRY_TEST_ALLOW_SKIP=1: %v", chromiumPath, err)
+		testenv.Unavailable(t, "this test needs Debian's chromium at %s (apt-get install chromium): %v", chromiumPath, err)
 	}
 	cmdIn, toChrome, err := os.Pipe()
 	if err != nil {

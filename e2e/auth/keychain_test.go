@@ -4,6 +4,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
 // TestKeychainUnavailableSaysWhatToDo: with no Secret Service reachable, the
@@ -32,10 +34,7 @@ func TestKeychainUnavailableSaysWhatToDo(t *testing.T) {
 // Secret Service (see internal/credstore/testdata/with-keyring.sh).
 func TestKeychainBackedCLI(t *testing.T) {
 	if os.Getenv("SIGSENTRY_TEST_KEYRING") != "1" {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("SIGSENTRY_TEST_KEYRING is not 1")
-		}
-		t.Fatal("needs a Secret Service: run under internal/credstore/testdata/with-keyring.sh (sets SIGSENTRY_TEST_KEYRING=1), or set SIGSENTRY_TEST_ALLOW_SKIP=1")
+		testenv.Unavailable(t, "%s", "needs a Secret Service: run under internal/credstore/testdata/with-keyring.sh (sets SIGSENTRY_TEST_KEYRING=1)")
 	}
 	e := newEnv(t, true)
 	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/testenv"
+
 	"github.com/sigsentry/sigsentry/internal/credstore"
 )
 
@@ -19,10 +21,7 @@ func needTool(t *testing.T, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skipf("%s not installed", name)
-		}
-		t.Fatalf("this test needs %s (apt-get install %s), or SIGSENTRY_TEST_ALLOW_SKIP=1", name, name)
+		testenv.Unavailable(t, "this test needs %s (apt-get install %s)", name, name)
 	}
 	return p
 }

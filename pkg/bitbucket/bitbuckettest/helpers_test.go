@@ -13,16 +13,15 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
 // requireGit fails (or, with SIGSENTRY_TEST_ALLOW_SKIP=1, skips) without git.
 func requireGit(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("git is not installed")
-		}
-		t.Fatalf("git is not installed (set SIGSENTRY_TEST_ALLOW_SKIP=1 to skip): %v", err)
+		testenv.Unavailable(t, "git is not installed: %v", err)
 	}
 }
 
