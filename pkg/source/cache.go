@@ -250,3 +250,11 @@ func writeEntry(path string, ch *Change) (err error) {
 	}
 	return nil
 }
+
+// CheckEntry verifies one cache file (header, version, checksum and
+// contents, which must be for the hash in its name).
+func CheckEntry(path string) error {
+	hash := strings.TrimSuffix(filepath.Base(path), ".json.gz")
+	_, err := readEntry(path, hash)
+	return err
+}

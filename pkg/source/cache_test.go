@@ -251,3 +251,22 @@ func TestRepoKey(t *testing.T) {
 		t.Errorf("RepoKey(%q) == RepoKey(%q), want different keys", "a/b_c", "a_b/c")
 	}
 }
+
+func TestCheckEntry(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCache(dir, &countingSource{})
+	if _, err := c.Change(context.Background(), Commit{Hash: testHash}); err != nil {
+		t.Fatal(err)
+	}
+	path, _ := c.path(testHash)
+	if err := CheckEntry(path); err != nil {
+		t.Errorf("good entry: got %v, want nil", err)
+	}
+	other := filepath.Join(filepath.Dir(path), strings.Repeat("b", 40)+".json.gz")
+	if err := os.Rename(path, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckEntry(other); err == nil {
+		t.Errorf("entry under another hash's name: got nil, want an error")
+	}
+}

@@ -2,9 +2,13 @@ package analyze
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,6 +16,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/spf13/cobra"
 )
 
@@ -474,5 +479,48 @@ func TestWriteJSONMatchesEncoder(t *testing.T) {
 		if got.String() != want.String() {
 			t.Errorf("report %d: got\n%s\nwant\n%s", i, got.String(), want.String())
 		}
+	}
+}
+
+// TestCancel cancels a run while diffs are being fetched: it stops with
+// context.Canceled, and every cache entry left behind is whole.
+func TestCancel(t *testing.T) {
+	r, _ := history(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var once sync.Once
+	srv, auth := fake(t, r, bitbuckettest.Options{
+		Latency: 50 * time.Millisecond,
+		Logf: func(format string, args ...any) {
+			if strings.Contains(fmt.Sprintf(format, args...), "/diff/") {
+				once.Do(cancel)
+			}
+		},
+	})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n", srv, auth)
+	err := e.runCtx(ctx, "-o", "json")
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if e.out.Len() != 0 {
+		t.Errorf("got stdout %q, want nothing after a cancel", e.out.String())
+	}
+	_ = filepath.WalkDir(e.cacheDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".tmp-") {
+			t.Errorf("temporary file left behind: %s", p)
+			return nil
+		}
+		if err := source.CheckEntry(p); err != nil {
+			t.Errorf("cache entry %s: %v", p, err)
+		}
+		return nil
+	})
+	// A rerun after the cancel reads whatever was cached without damage.
+	srv.ResetRequests()
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("rerun: got exit %d; stderr %s", code, e.err.String())
 	}
 }

@@ -70,6 +70,11 @@ func newEnv(t *testing.T, cfg string, srv *bitbuckettest.Server, auth bitbucket.
 // to (0, or the ExitError's code, 1 otherwise).
 func (e *testEnv) run(t *testing.T, args ...string) int {
 	t.Helper()
+	return exitCode(e.runCtx(context.Background(), args...))
+}
+
+// runCtx executes `analyze args...` with ctx and returns its error.
+func (e *testEnv) runCtx(ctx context.Context, args ...string) error {
 	e.out.Reset()
 	e.err.Reset()
 	root := &cobra.Command{Use: "sigsentry", SilenceErrors: true, SilenceUsage: true}
@@ -78,8 +83,7 @@ func (e *testEnv) run(t *testing.T, args ...string) int {
 	root.SetArgs(append([]string{"analyze"}, args...))
 	root.SetOut(e.out)
 	root.SetErr(e.err)
-	err := root.ExecuteContext(context.Background())
-	return exitCode(err)
+	return root.ExecuteContext(ctx)
 }
 
 func exitCode(err error) int {
