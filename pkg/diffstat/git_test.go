@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigsentry/sigsentry/internal/testenv"
+
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"github.com/sigsentry/sigsentry/pkg/diffstat/gitnumstat"
 )
@@ -20,10 +22,7 @@ const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 func requireGit(t testing.TB) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("git not installed")
-		}
-		t.Fatalf("git is required for this test (install git, or set SIGSENTRY_TEST_ALLOW_SKIP=1): %v", err)
+		testenv.Unavailable(t, "git is required for this test (install git): %v", err)
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
 func TestParseSince(t *testing.T) {
@@ -36,10 +38,7 @@ func TestParseSince(t *testing.T) {
 // commit must compare equal.
 func TestRunSmallRepo(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("git not installed")
-		}
-		t.Fatalf("git is required for this test: %v", err)
+		testenv.Unavailable(t, "git is required for this test: %v", err)
 	}
 	dir := t.TempDir()
 	env := append(os.Environ(), "HOME="+t.TempDir(), "GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null",
