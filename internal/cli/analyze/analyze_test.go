@@ -422,7 +422,7 @@ func TestSignals(t *testing.T) {
 	if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "markdown"); code != 0 {
 		t.Fatalf("markdown: got exit %d", code)
 	}
-	for _, w := range []string{"### ", "1. `" + want[2][:7] + "`", "   - "} {
+	for _, w := range []string{"### ", "1. `" + want[2][:7] + "`", "   - ", "source `" + sig + "` · go"} {
 		if !strings.Contains(e.out.String(), w) {
 			t.Errorf("markdown: missing %q in\n%s", w, e.out.String())
 		}

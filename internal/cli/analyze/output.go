@@ -235,13 +235,13 @@ func writeMarkdown(w io.Writer, rep *Report, top int) error {
 			meta = append(meta, "source `"+mdCode(s.Source)+"`")
 		}
 		if s.Format != "" {
-			meta = append(meta, s.Format)
+			meta = append(meta, mdText(s.Format))
 		}
 		if s.Timestamp != nil {
 			meta = append(meta, "at "+s.Timestamp.UTC().Format(time.RFC3339))
 		}
 		if len(meta) > 0 {
-			b.WriteString(mdText(strings.Join(meta, " · ")) + "\n\n")
+			b.WriteString(strings.Join(meta, " · ") + "\n\n")
 		}
 		if s.Abstained || len(s.Suspects) == 0 {
 			reason := s.Reason
