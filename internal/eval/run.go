@@ -186,10 +186,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 
 	// Which commits each case needs, so that every change is loaded once.
 	type prepared struct {
-		cs   Case
-		anc  map[string]*node
-		pct  int64
-		inWn map[string]bool
+		cs  Case
+		anc map[string]*node
+		pct int64
 	}
 	var preps []prepared
 	need := map[string]bool{}
