@@ -16,6 +16,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/spf13/cobra"
@@ -123,12 +124,7 @@ type repo struct {
 
 func newRepo(t *testing.T) *repo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("git is not installed")
-		}
-		t.Fatalf("git is required (or set SIGSENTRY_TEST_ALLOW_SKIP=1): %v", err)
-	}
+	testenv.LookPath(t, "git")
 	r := &repo{t: t, dir: t.TempDir()}
 	r.git(time.Time{}, "init", "-q", "-b", "main")
 	return r
