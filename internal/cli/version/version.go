@@ -23,6 +23,9 @@ type Info struct {
 // Resolve fills in what the linker flags left empty from the module's build
 // information (a `go install` build carries its version and VCS revision).
 func Resolve(version, commit, date string) Info {
+	if commit == "none" || commit == "unknown" {
+		commit = ""
+	}
 	info := Info{Version: version, Commit: commit, Date: date,
 		GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	bi, ok := debug.ReadBuildInfo()
