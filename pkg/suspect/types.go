@@ -2,6 +2,45 @@
 // frames to repository paths, blames frame lines through the diffs of the
 // commits in the window, scores each commit on the evidence, and ranks them.
 // It is pure and deterministic: no I/O.
+//
+// Path mapping. A frame's path (absolute from a build machine, -trimpath
+// module path, Windows path, file:// or other URL, or a Java File.java with
+// its package in Module or Function) is matched to the repository path
+// sharing the longest suffix of whole path components, among the paths the
+// candidates touched (old and new) and Options.RepoFiles. Configured
+// Mappings (longest stack root first) apply before that. Ties prefer in-app
+// paths (not under vendor/, third_party/, node_modules/...), then the
+// shortest path; equal matches in several repositories are all blamed and
+// reported in MappedFrame.Note. Frames that match nothing stay in
+// Result.Frames with an empty Path.
+//
+// Windowed blame. Candidates are put in topological order, newest first
+// (a commit before its parents; dates only break ties), since rebased
+// series carry out-of-order dates. For each in-app mapped frame, the
+// commits that touched its file are walked from newest to oldest, skipping
+// those after the signal time; the frame's line, given at signal time, is a
+// line hit for the first commit whose added lines hold it, and is otherwise
+// carried to the parent's version through that commit's hunks (lines below
+// a hunk shift by OldLines-NewLines; a context line inside a hunk maps to
+// its old-side counterpart), following renames to the old path.
+//
+// Scoring. Every commit with structural evidence (line, function,
+// proximity or file) is scored by Formula; text and recency only add to
+// such commits and never make a suspect alone. When no commit has
+// structural evidence, the result abstains with a Reason.
+//
+// The formula:
+//
+//	raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c)
+//	w(f)   = 0.7^k, k = the frame's position among in-app frames
+//	S(c,f) = 1.0*line + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
+//	D(c)   = ln 3 / ln(2 + files changed by c)
+//	P(c)   = 0.5 merge, 0.2 whitespace-only, 0.1 rename-only (multiplied)
+//	T(c)   = 0.15 * idf-weighted share of symptom words found in c
+//	R(c)   = 0.05 * 2^(-age/7 days)
+//	score  = 1 - exp(-raw)
+//
+// Formula holds the full text with each feature's definition.
 package suspect
 
 import (
