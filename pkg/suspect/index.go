@@ -21,6 +21,7 @@ const Formula = `raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f
     proximity = 1/(1 + d/10), d = lines from the frame's line to c's nearest changed line
                 (only for commits at or newer than the line's blamed commit)
     file      = 1 if c touched the frame's file; n = newer candidates that touched it since
+    (function, proximity and file count for the 64 newest commits touching the file; line blame walks up to 500)
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
   P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
   T(c)   = 0.15 * sum of idf(t) over symptom words t found in c's message or changed lines / sum of idf(t) over all symptom words,
