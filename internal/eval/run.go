@@ -233,10 +233,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	loaded := len(changes)
 	for h, ch := range cached {
 		changes[h] = ch
 	}
-	if len(missing) > 0 && cfg.CacheFile != "" {
+	if loaded > 0 && cfg.CacheFile != "" {
 		if err := writeCache(cfg.CacheFile, changes); err != nil {
 			logf("not caching changes: %v", err)
 		}
