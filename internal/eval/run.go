@@ -39,6 +39,8 @@ type Config struct {
 	Verbose bool
 	// CacheFile, when set, keeps the loaded changes between runs (gob).
 	CacheFile string
+	// Kind keeps only "fixes" or "revert" cases (empty: both).
+	Kind string
 	// Case, when set, keeps only the fix whose hash starts with it and
 	// writes its signal and ranking to Log.
 	Case string
@@ -142,6 +144,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			continue
 		}
 		rep.Found++
+		if cfg.Kind != "" && kind != cfg.Kind {
+			rep.Skipped["other kind than -kind"]++
+			continue
+		}
 		if c.IsMerge() || len(c.Parents) == 0 {
 			rep.Skipped["fix is a merge or root commit"]++
 			continue

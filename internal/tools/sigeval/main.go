@@ -1,7 +1,8 @@
 // Command sigeval measures sigsentry's suspect ranking on a local git
 // history against two plain-git baselines (developers only).
 //
-//	go run ./internal/tools/sigeval -repo PATH [-window 30d,90d] [-since 2023-01-01] [-max-cases N] [-v]
+//	go run ./internal/tools/sigeval -repo PATH [-window 30d,90d] [-since 2023-01-01] [-max-cases N]
+//	    [-kind fixes|revert] [-cache DIR] [-case SHA] [-v]
 //
 // PATH may be a work tree or a bare repository; it is only read.
 package main
@@ -35,6 +36,7 @@ func run() error {
 		maxCases = flag.Int("max-cases", 0, "only the newest N cases (0: all)")
 		ref      = flag.String("ref", "HEAD", "history to read")
 		verbose  = flag.Bool("v", false, "print one line per case and window")
+		kind     = flag.String("kind", "", "only \"fixes\" (Fixes: trailers) or \"revert\" cases (default: both)")
 		oneCase  = flag.String("case", "", "only the fix whose hash starts with this; print its signal and ranking")
 		cacheDir = flag.String("cache", "", "directory keeping loaded diffs between runs (one file per repository)")
 	)
@@ -42,6 +44,9 @@ func run() error {
 	flag.Parse()
 	if len(repos) == 0 {
 		return fmt.Errorf("-repo is required")
+	}
+	if *kind != "" && *kind != "fixes" && *kind != "revert" {
+		return fmt.Errorf("-kind %q: want fixes or revert", *kind)
 	}
 	wins, err := parseWindows(*windows)
 	if err != nil {
@@ -60,7 +65,7 @@ func run() error {
 		rep, err := eval.Run(ctx, eval.Config{
 			Dir: r, Ref: *ref, Windows: wins, Since: sinceT, MaxCases: *maxCases,
 			Log: os.Stderr, Verbose: *verbose,
-			CacheFile: cacheFile(*cacheDir, r), Case: *oneCase,
+			CacheFile: cacheFile(*cacheDir, r), Case: *oneCase, Kind: *kind,
 		})
 		if err != nil {
 			return fmt.Errorf("evaluating %s: %w", r, err)
