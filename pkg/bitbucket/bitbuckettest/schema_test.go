@@ -176,6 +176,10 @@ func TestResponsesMatchOpenAPI(t *testing.T) {
 	f.srv.ForceDiffTooLarge(head)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.name == "diffstat too large" {
+				// Diffstat is cheaper than diff; a forced 555 only comes from the fault knob.
+				f.srv.FailNext("/diffstat/"+head, 555, 1)
+			}
 			r := get(t, f.srv, tt.url, tt.cred)
 			if r.status != tt.status {
 				t.Fatalf("got status %d, want %d: %s", r.status, tt.status, r.body)

@@ -262,6 +262,8 @@ func (s *Server) SetAutoApprove(on bool) {
 
 // ForceDiffTooLarge makes /diff and /patch of the commit hash (a full hash
 // or a prefix of at least 7 characters) answer 555 like a timed-out diff.
+// /diffstat still answers, as clients fall back to it; use FailNext to make
+// it fail too.
 func (s *Server) ForceDiffTooLarge(hash string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
