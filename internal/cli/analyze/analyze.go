@@ -10,9 +10,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/cli/repos"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/render"
+	"github.com/sigsentry/sigsentry/internal/repoarg"
 	"github.com/spf13/cobra"
 )
 
@@ -105,6 +107,7 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
 	_ = cmd.MarkFlagDirname("local")
+	_ = cmd.RegisterFlagCompletionFunc("repo", repos.CompleteRepos(f))
 	return cmd
 }
 
@@ -150,13 +153,14 @@ func (o *Options) validate(cmd *cobra.Command, at string, f *cmdutil.Factory) er
 	return nil
 }
 
-// splitRepo splits workspace/slug.
+// splitRepo splits a --repo value into workspace and slug. It accepts the
+// same forms as `repos add` (workspace/slug, bitbucket.org URLs, clone URLs).
 func splitRepo(s string) (workspace, slug string, err error) {
-	ws, sl, ok := strings.Cut(strings.TrimSpace(s), "/")
-	if !ok || ws == "" || sl == "" || strings.Contains(sl, "/") || strings.ContainsAny(s, " \t?#") {
-		return "", "", fmt.Errorf("use workspace/repo-slug")
+	n, err := repoarg.Parse(s, "")
+	if err != nil {
+		return "", "", err
 	}
-	return ws, sl, nil
+	return n.Workspace, n.Slug, nil
 }
 
 // readAll reads a signal file, or standard input for "-".
