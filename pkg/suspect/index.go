@@ -371,6 +371,7 @@ type feat struct {
 	file           float64
 	s              float64
 	ev             []scoredEvidence
+	w              float64 // the frame's weight
 }
 
 // scoredEvidence is one piece of evidence, kept raw while ranking and
@@ -424,7 +425,9 @@ func (e *scoredEvidence) evidence() Evidence {
 // acc accumulates one commit's score over frames.
 type acc struct {
 	structural float64
-	ev         []scoredEvidence
+	feats      []*feat // per frame, evidence weighted by w
+	text       float64
+	words      []string // symptom words matched
 }
 
 // Rank ranks the candidates for one signal.
@@ -506,10 +509,8 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 				accs[ci] = a
 			}
 			a.structural += w * ft.s
-			for _, e := range ft.ev {
-				e.weight *= w
-				a.ev = append(a.ev, e)
-			}
+			ft.w = w
+			a.feats = append(a.feats, ft)
 		}
 	}
 	if len(accs) == 0 {
@@ -519,7 +520,7 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 		return abstain(res, ReasonNoTouch)
 	}
 
-	textScores := idx.textScores(sig.Symptoms, accs)
+	idx.textScores(sig.Symptoms, accs)
 	type scored struct {
 		ci  int32
 		raw float64
@@ -527,11 +528,7 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 	list := make([]scored, 0, len(accs))
 	for ci, a := range accs {
 		c := &idx.cands[ci]
-		raw := c.penalty * a.structural
-		if ts, ok := textScores[ci]; ok {
-			raw += ts.score
-			a.ev = append(a.ev, ts.ev)
-		}
+		raw := c.penalty*a.structural + a.text
 		age := time.Duration(ref-c.unix) * time.Second
 		if age < 0 {
 			age = 0
@@ -561,7 +558,21 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 		c := &idx.cands[s.ci]
 		a := accs[s.ci]
 		age := time.Duration(ref-c.unix) * time.Second
-		ev := append(a.ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(max(age, 0), !at.IsZero())})
+		var ev []scoredEvidence
+		for _, ft := range a.feats {
+			for _, e := range ft.ev {
+				e.weight *= ft.w
+				ev = append(ev, e)
+			}
+		}
+		if a.text > 0 {
+			ws := a.words
+			if len(ws) > 5 {
+				ws = append(ws[:5:5], "...")
+			}
+			ev = append(ev, scoredEvidence{kind: KindText, weight: a.text, detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")})
+		}
+		ev = append(ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(max(age, 0), !at.IsZero())})
 		sort.SliceStable(ev, func(i, j int) bool {
 			if kindOrder(ev[i].kind) != kindOrder(ev[j].kind) {
 				return kindOrder(ev[i].kind) < kindOrder(ev[j].kind)
@@ -744,12 +755,6 @@ func recencyDetail(age time.Duration, haveTime bool) string {
 	}
 }
 
-// textScore is one commit's symptom-text score and its evidence.
-type textScore struct {
-	score float64
-	ev    scoredEvidence
-}
-
 // symptomWords tokenizes symptoms into distinct words.
 func symptomWords(symptoms []string) []string {
 	var words []string
@@ -795,11 +800,11 @@ func (idx *Index) textMatches(symptoms []string, limit int64) bool {
 	return false
 }
 
-// textScores scores the commits in accs on the symptom words.
-func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]textScore {
+// textScores adds the symptom-text score T(c) to the commits in accs.
+func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) {
 	words := symptomWords(symptoms)
 	if len(words) == 0 {
-		return nil
+		return
 	}
 	ti := idx.textIndex()
 	n := float64(len(idx.cands))
@@ -810,27 +815,15 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 		idf[i] = math.Log(1 + n/math.Max(df, 1))
 		total += idf[i]
 	}
-	type m struct {
-		sum   float64
-		words []string
-	}
-	got := map[int32]*m{}
 	var keys []int32 // the scored commits, in index order
 	for i, w := range words {
 		post := ti.postings[w]
-		hit := func(ci int32) {
-			x := got[ci]
-			if x == nil {
-				x = &m{}
-				got[ci] = x
-			}
-			x.sum += idf[i]
-			x.words = append(x.words, w)
-		}
+		add := wText * idf[i] / total
 		if len(post) <= 4*len(accs) {
 			for _, ci := range post {
-				if _, ok := accs[ci]; ok {
-					hit(ci)
+				if a, ok := accs[ci]; ok {
+					a.text += add
+					a.words = append(a.words, w)
 				}
 			}
 			continue
@@ -846,18 +839,10 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) map[int32]t
 		for _, ci := range keys {
 			j := sort.Search(len(post), func(k int) bool { return post[k] >= ci })
 			if j < len(post) && post[j] == ci {
-				hit(ci)
+				a := accs[ci]
+				a.text += add
+				a.words = append(a.words, w)
 			}
 		}
 	}
-	out := make(map[int32]textScore, len(got))
-	for ci, x := range got {
-		s := wText * x.sum / total
-		ws := x.words
-		if len(ws) > 5 {
-			ws = append(ws[:5:5], "...")
-		}
-		out[ci] = textScore{s, scoredEvidence{kind: KindText, weight: s, detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")}}
-	}
-	return out
 }
