@@ -381,15 +381,19 @@ func loadChanges(ctx context.Context, local *source.Local, ref string, byHash ma
 		}
 	}
 	// Walk filters on author dates, which can be older than committer
-	// dates: widen the range, and diff stragglers one by one.
-	since := oldest.Add(-90 * 24 * time.Hour)
-	logf("loading %d changes (one git log -p since %s)", len(need), since.Format("2006-01-02"))
-	err := local.Walk(ctx, ref, source.Window{Since: since}, source.WalkOptions{}, func(c source.Commit, ch *source.Change) error {
-		if need[c.Hash] {
-			changes[c.Hash] = ch
-		}
-		return nil
-	})
+	// dates: widen the range, and diff stragglers one by one. A few
+	// commits are quicker to diff one by one than to stream for.
+	var err error
+	if len(need) > 100 {
+		since := oldest.Add(-90 * 24 * time.Hour)
+		logf("loading %d changes (one git log -p since %s)", len(need), since.Format("2006-01-02"))
+		err = local.Walk(ctx, ref, source.Window{Since: since}, source.WalkOptions{}, func(c source.Commit, ch *source.Change) error {
+			if need[c.Hash] {
+				changes[c.Hash] = ch
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
