@@ -579,23 +579,21 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 			}
 			return ev[i].weight > ev[j].weight
 		})
-		out := make([]Evidence, 0, min(len(ev), maxEvidence)+1)
+		out := make([]Evidence, 0, min(len(ev), maxEvidence))
 		for _, e := range ev {
 			if len(out) == maxEvidence {
 				break
 			}
 			out = append(out, e.evidence())
 		}
-		for _, fl := range c.flags {
-			out = append(out, Evidence{Kind: "penalty", Detail: fl})
-		}
 		res.Suspects = append(res.Suspects, Suspect{
-			Rank:     i + 1,
-			Repo:     c.Repo,
-			Hash:     c.Commit.Hash,
-			Score:    math.Round((1-math.Exp(-s.raw))*1e4) / 1e4,
-			Evidence: out,
-			Commit:   c.Commit,
+			Rank:      i + 1,
+			Repo:      c.Repo,
+			Hash:      c.Commit.Hash,
+			Score:     math.Round((1-math.Exp(-s.raw))*1e4) / 1e4,
+			Evidence:  out,
+			Penalties: c.flags,
+			Commit:    c.Commit,
 		})
 	}
 	return res

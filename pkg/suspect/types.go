@@ -98,12 +98,15 @@ type Evidence struct {
 
 // Suspect is one ranked commit.
 type Suspect struct {
-	Rank     int           `json:"rank"`
-	Repo     string        `json:"repo"`
-	Hash     string        `json:"hash"`
-	Score    float64       `json:"score"`
-	Evidence []Evidence    `json:"evidence"`
-	Commit   source.Commit `json:"-"`
+	Rank     int        `json:"rank"`
+	Repo     string     `json:"repo"`
+	Hash     string     `json:"hash"`
+	Score    float64    `json:"score"`
+	Evidence []Evidence `json:"evidence"`
+	// Penalties name what lowered the score: "merge commit",
+	// "whitespace-only", "rename-only".
+	Penalties []string      `json:"penalties,omitempty"`
+	Commit    source.Commit `json:"-"`
 }
 
 // Result is the ranking for one signal.
