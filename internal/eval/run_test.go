@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
 // TestRunOnTinyHistory runs the whole evaluation on a history built with
@@ -16,10 +18,7 @@ import (
 // D fixes B's line with a Fixes: trailer, E reverts C.
 func TestRunOnTinyHistory(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("git not installed")
-		}
-		t.Fatal("git is required for this test (set SIGSENTRY_TEST_ALLOW_SKIP=1 to skip)")
+		testenv.Unavailable(t, "%s", "git is required for this test")
 	}
 	dir := t.TempDir()
 	when := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)

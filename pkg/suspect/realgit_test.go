@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/testenv"
+
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
@@ -20,10 +22,7 @@ import (
 // the shifted line must blame B.
 func TestRealGitHistory(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("SIGSENTRY_TEST_ALLOW_SKIP") == "1" {
-			t.Skip("git not installed")
-		}
-		t.Fatal("git is required for this test (set SIGSENTRY_TEST_ALLOW_SKIP=1 to skip)")
+		testenv.Unavailable(t, "%s", "git is required for this test")
 	}
 	dir := t.TempDir()
 	when := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
