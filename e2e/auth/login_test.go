@@ -3,11 +3,13 @@ package auth_test
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -197,5 +199,36 @@ func TestBasicAndTokenCommands(t *testing.T) {
 	cfg, _ := os.ReadFile(filepath.Join(e.cfgDir, "config.yaml"))
 	if strings.Contains(string(cfg), "account") || strings.Contains(string(cfg), "acme") {
 		t.Errorf("config after revoke still holds account data:\n%s", cfg)
+	}
+}
+
+// TestLoginCallbackPortFromConfig: with no --callback-port, the config's
+// oauth.callback_port (here through SIGSENTRY_OAUTH_CALLBACK_PORT) is used.
+func TestLoginCallbackPortFromConfig(t *testing.T) {
+	e := newEnv(t, true)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	e.vars["SIGSENTRY_OAUTH_CALLBACK_PORT"] = strconv.Itoa(port)
+	var redirect string
+	done := make(chan struct{})
+	r := e.run(func(authURL string) error {
+		u, _ := url.Parse(authURL)
+		redirect = u.Query().Get("redirect_uri")
+		go func() {
+			defer close(done)
+			follow(t, authURL)
+		}()
+		return nil
+	}, "", "auth", "login", "--timeout", "1m")
+	<-done
+	if r.code != 0 {
+		t.Fatalf("auth login: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if want := "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"; redirect != want {
+		t.Errorf("got redirect_uri %q, want %q", redirect, want)
 	}
 }

@@ -81,7 +81,7 @@ use); access denied or an expired login exits with status 4.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth consumer key (default: SIGSENTRY_OAUTH_CLIENT_ID, oauth.client_id, or the built-in one)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "Print the authorize URL but do not open a browser; accept a pasted redirect URL")
-	fl.IntVar(&opts.CallbackPort, "callback-port", 0, "Loopback port for the redirect (0 = any free port)")
+	fl.IntVar(&opts.CallbackPort, "callback-port", 0, "Loopback port for the redirect (0 = oauth.callback_port from the config, else any free port)")
 	fl.DurationVar(&opts.Timeout, "timeout", oauthflow.DefaultTimeout, "How long to wait for the browser")
 	fl.StringVar(&opts.Workspace, "workspace", "", "Workspace slug to use when the account has several")
 	return cmd
@@ -135,6 +135,11 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		}
 	}
 
+	port := opts.CallbackPort
+	if port == 0 && cfg.OAuth.CallbackPort > 0 {
+		port = cfg.OAuth.CallbackPort // config oauth.callback_port or SIGSENTRY_OAUTH_CALLBACK_PORT
+	}
+
 	var lines <-chan string
 	if f.IO.CanPrompt() {
 		lines = oauthflow.LineReader(f.IO.In)
@@ -143,7 +148,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		OAuthURL:     cfg.Bitbucket.OAuthURL,
 		ClientID:     clientID,
 		ClientSecret: secret,
-		CallbackPort: opts.CallbackPort,
+		CallbackPort: port,
 		Timeout:      opts.Timeout,
 		Messages:     f.IO.ErrOut,
 	}
