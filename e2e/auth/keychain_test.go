@@ -53,3 +53,21 @@ func TestKeychainBackedCLI(t *testing.T) {
 		t.Errorf("status after revoke: exit %d, want 4", st.code)
 	}
 }
+
+// TestKeychainUnavailableIsAnAuthFailure: commands that need the stored
+// credential exit 4 (authentication) when the keychain cannot be reached,
+// and say what to do instead.
+func TestKeychainUnavailableIsAnAuthFailure(t *testing.T) {
+	e := newEnv(t, true)
+	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+	e.vars["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + t.TempDir() + "/no-bus"
+	for _, args := range [][]string{{"auth", "status"}, {"repos", "add", "acme/app"}, {"analyze", "--repo", "acme/app"}} {
+		r := e.exec("", args...)
+		if r.code != 4 {
+			t.Errorf("%v without a keychain: got exit %d, want 4; stderr: %s", args, r.code, r.stderr)
+		}
+		if !strings.Contains(r.stderr, "SIGSENTRY_CREDENTIAL_STORE=file") {
+			t.Errorf("%v: stderr %q does not say what to do instead", args, r.stderr)
+		}
+	}
+}

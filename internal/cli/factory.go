@@ -120,6 +120,11 @@ func activeAuth(f *cmdutil.Factory) (bitbucket.Authenticator, error) {
 		return nil, cmdutil.AuthError(ErrNoCredential,
 			"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
 	}
+	if errors.Is(err, credstore.ErrUnavailable) {
+		// The keychain cannot be reached, so no credential can be used: an
+		// authentication failure (exit 4); the message says what to do.
+		return nil, cmdutil.AuthError(fmt.Errorf("reading the stored Bitbucket credential: %w", err), "")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the stored Bitbucket credential: %w", err)
 	}

@@ -104,6 +104,10 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return cmdutil.AuthError(errors.New("not logged in to Bitbucket"),
 			"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
 	case err != nil:
+		if errors.Is(err, credstore.ErrUnavailable) {
+			// No credential can be read: as good as missing (exit 4).
+			return cmdutil.AuthError(fmt.Errorf("reading the credential: %w", err), "")
+		}
 		return fmt.Errorf("reading the credential: %w", err)
 	}
 	st.LoggedIn = true
