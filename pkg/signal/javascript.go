@@ -20,23 +20,11 @@ var (
 // stack trace ..." is skipped (those frames are the cause's). A header
 // without "[cause]:" after frames starts a new signal.
 func parseJSLines(lines []string) []Signal {
-	type jexc struct {
-		exception
-		start int
-	}
 	var sigs []Signal
-	var chain []jexc // printed order: outermost first
+	var chain []chained // printed order: outermost first
 	flush := func() {
-		n := 0
-		var ordered []exception
-		for i := len(chain) - 1; i >= 0; i-- {
-			ordered = append(ordered, chain[i].exception)
-			n += len(chain[i].frames)
-		}
-		if n > 0 {
-			s := assemble(FormatJavaScript, ordered, chain[0].exception)
-			s.Timestamp = textTimestamp(lines, chain[0].start)
-			sigs = append(sigs, s)
+		if sig, ok := chainSignal(FormatJavaScript, lines, chain); ok {
+			sigs = append(sigs, sig)
 		}
 		chain = nil
 	}
@@ -53,7 +41,7 @@ func parseJSLines(lines []string) []Signal {
 			}
 			if len(chain) == 0 || prev > chain[len(chain)-1].start {
 				// The first frame under a new header.
-				e := jexc{start: i}
+				e := chained{start: i}
 				cause := false
 				if prev >= 0 {
 					e.start = prev

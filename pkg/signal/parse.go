@@ -192,6 +192,30 @@ func (e exception) title() string {
 
 // assemble builds a signal from exceptions in output order (root cause
 // first), titled after outer, the outermost exception.
+// chained is one exception of a printed chain and the line it starts on.
+type chained struct {
+	exception
+	start int
+}
+
+// chainSignal turns a chain printed outermost first (JavaScript's and
+// Ruby's order) into a signal, innermost cause first; ok is false when no
+// exception of the chain has a frame.
+func chainSignal(format string, lines []string, chain []chained) (s Signal, ok bool) {
+	n := 0
+	var ordered []exception
+	for i := len(chain) - 1; i >= 0; i-- {
+		ordered = append(ordered, chain[i].exception)
+		n += len(chain[i].frames)
+	}
+	if n == 0 {
+		return Signal{}, false
+	}
+	s = assemble(format, ordered, chain[0].exception)
+	s.Timestamp = textTimestamp(lines, chain[0].start)
+	return s, true
+}
+
 func assemble(format string, chain []exception, outer exception) Signal {
 	s := Signal{Format: format, Title: outer.title()}
 	var texts []string

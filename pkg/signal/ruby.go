@@ -21,23 +21,11 @@ var (
 // cause) comes first. Rails-style logs ("NoMethodError (message):" and bare
 // backtrace lines) are read too. "... N levels..." is skipped.
 func parseRubyLines(lines []string) []Signal {
-	type rexc struct {
-		exception
-		start int
-	}
 	var sigs []Signal
-	var chain []rexc
+	var chain []chained
 	flush := func() {
-		n := 0
-		var ordered []exception
-		for i := len(chain) - 1; i >= 0; i-- {
-			ordered = append(ordered, chain[i].exception)
-			n += len(chain[i].frames)
-		}
-		if n > 0 {
-			s := assemble(FormatRuby, ordered, chain[0].exception)
-			s.Timestamp = textTimestamp(lines, chain[0].start)
-			sigs = append(sigs, s)
+		if sig, ok := chainSignal(FormatRuby, lines, chain); ok {
+			sigs = append(sigs, sig)
 		}
 		chain = nil
 	}
@@ -48,7 +36,7 @@ func parseRubyLines(lines []string) []Signal {
 			if !linked {
 				flush()
 			}
-			e := rexc{exception: exception{typ: m[5], msg: strings.TrimSpace(m[4])}, start: i}
+			e := chained{exception: exception{typ: m[5], msg: strings.TrimSpace(m[4])}, start: i}
 			e.frames = append(e.frames, rubyFrame(m[1], m[2], m[3]))
 			chain = append(chain, e)
 			linked = true
@@ -58,7 +46,7 @@ func parseRubyLines(lines []string) []Signal {
 			from := strings.HasPrefix(t, "from ")
 			if len(chain) == 0 || !linked && !from {
 				flush()
-				chain = append(chain, rexc{start: i})
+				chain = append(chain, chained{start: i})
 			}
 			c := &chain[len(chain)-1]
 			if len(c.frames) < MaxFrames {
@@ -72,7 +60,7 @@ func parseRubyLines(lines []string) []Signal {
 		}
 		if m := matchIf(rubyBareRE, l, " ("); m != nil {
 			flush()
-			chain = append(chain, rexc{exception: exception{typ: m[1], msg: m[2]}, start: i})
+			chain = append(chain, chained{exception: exception{typ: m[1], msg: m[2]}, start: i})
 			linked = true
 			continue
 		}

@@ -855,31 +855,20 @@ func writeText(w http.ResponseWriter, body []byte) {
 }
 
 func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
-	repo, _, ok := s.repoFor(w, r)
-	if !ok {
-		return
-	}
-	base, head, ok := s.specRange(w, r, repo)
-	if !ok {
-		return
-	}
-	if s.isTooLarge(head) {
-		writeError(w, 555, msgTooLarge, nil)
-		return
-	}
-	d, err := s.git.diff(repo.gitDir, base, head, diffOpts(r))
-	if err != nil {
-		writeGitError(w, err, msgCommitMissing)
-		return
-	}
-	if len(d) > s.opts.MaxDiffBytes {
-		writeError(w, 555, msgTooLarge, nil)
-		return
-	}
-	writeText(w, d)
+	// diffOpts reads r.Form, which serveRaw's repoFor parses first.
+	s.serveRaw(w, r, func(gitDir, base, head string) ([]byte, error) {
+		return s.git.diff(gitDir, base, head, diffOpts(r))
+	})
 }
 
 func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request) {
+	s.serveRaw(w, r, s.git.patch)
+}
+
+// serveRaw answers /diff and /patch: plain text from produce, or 555 when the
+// commit is forced too large or the text exceeds MaxDiffBytes, as Bitbucket
+// does when it times out on a huge diff.
+func (s *Server) serveRaw(w http.ResponseWriter, r *http.Request, produce func(gitDir, base, head string) ([]byte, error)) {
 	repo, _, ok := s.repoFor(w, r)
 	if !ok {
 		return
@@ -892,16 +881,16 @@ func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request) {
 		writeError(w, 555, msgTooLarge, nil)
 		return
 	}
-	p, err := s.git.patch(repo.gitDir, base, head)
+	body, err := produce(repo.gitDir, base, head)
 	if err != nil {
 		writeGitError(w, err, msgCommitMissing)
 		return
 	}
-	if len(p) > s.opts.MaxDiffBytes {
+	if len(body) > s.opts.MaxDiffBytes {
 		writeError(w, 555, msgTooLarge, nil)
 		return
 	}
-	writeText(w, p)
+	writeText(w, body)
 }
 
 func attributes(mode string, binary bool) string {
