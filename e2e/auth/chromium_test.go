@@ -1,3 +1,5 @@
+//go:build linux
+
 package auth_test
 
 import (
@@ -8,6 +10,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -52,10 +55,18 @@ func startChromium(t *testing.T) *chromium {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The profile is removed only after every Chromium process has exited:
+	// its helpers keep writing there for a moment after the browser quits,
+	// which t.TempDir's cleanup would race with.
+	profile, err := os.MkdirTemp("", "sigsentry-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command(chromiumPath, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-		"--user-data-dir="+t.TempDir(), "--remote-debugging-pipe", "about:blank")
+		"--user-data-dir="+profile, "--remote-debugging-pipe", "about:blank")
 	cmd.ExtraFiles = []*os.File{cmdIn, cmdOut}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting chromium: %v", err)
 	}
@@ -64,9 +75,27 @@ func startChromium(t *testing.T) *chromium {
 	c := &chromium{cmd: cmd, in: toChrome, waits: map[int]chan cdpMsg{}, events: make(chan cdpMsg, 256)}
 	go c.readLoop(fromChrome)
 	t.Cleanup(func() {
+		// Ask the browser to quit, then make sure its whole process group
+		// is gone before the profile is removed.
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		if c.call("", "Browser.close", map[string]any{}, nil) == nil {
+			select {
+			case <-exited:
+			case <-time.After(10 * time.Second):
+			}
+		}
 		toChrome.Close()
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
+		var err error
+		for i := 0; i < 50; i++ {
+			if err = os.RemoveAll(profile); err == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Errorf("removing the Chromium profile %s: %v", profile, err)
 	})
 	return c
 }
