@@ -144,6 +144,9 @@ func pair(ws, slug string) (Name, error) {
 	if err := checkSlug("workspace", ws); err != nil {
 		return Name{}, err
 	}
+	if looksLikeHost(ws) {
+		return Name{}, fmt.Errorf("the workspace %q looks like a host name: want workspace/repo-slug on bitbucket.org", ws)
+	}
 	if err := checkSlug("repository slug", slug); err != nil {
 		return Name{}, err
 	}
@@ -250,16 +253,20 @@ func hasHostPrefix(s string) bool {
 	if !found {
 		return false
 	}
-	if cloudHost(first) {
-		return true
-	}
-	// "github.com/a/b": a host-like first part with a known top-level
-	// domain is a host, not a workspace, so say so.
-	i := strings.LastIndexByte(first, '.')
+	return cloudHost(first) || looksLikeHost(first)
+}
+
+// looksLikeHost reports whether s ends in a well-known top-level domain
+// ("github.com", "x.org"): such a first part is read as a host, not a
+// workspace, so no workspace may look like that either, whatever form it
+// came in (otherwise "bitbucket.org:x.org/y" would give a name that does
+// not parse back).
+func looksLikeHost(s string) bool {
+	i := strings.LastIndexByte(s, '.')
 	if i < 0 {
 		return false
 	}
-	switch strings.ToLower(first[i+1:]) {
+	switch strings.ToLower(s[i+1:]) {
 	case "com", "org", "net", "io", "dev", "cloud", "local", "internal", "corp":
 		return true
 	}

@@ -68,6 +68,8 @@ func TestParseRejects(t *testing.T) {
 		{"empty workspace", "/api", "", []string{"the workspace is empty"}},
 		{"empty slug", "acme/", "", []string{"the repository slug is empty"}},
 		{"only slash", "/", "", []string{"the workspace is empty"}},
+		{"host-like workspace in scp form", "bitbucket.org:acme.org/api", "", []string{`the workspace "acme.org" looks like a host name`}},
+		{"host-like workspace in a URL", "https://bitbucket.org/.org/0", "", []string{"looks like a host name"}},
 		{"dots slug", "acme/..", "", []string{`the repository slug ".." is not a name`}},
 		{"dot slug", "acme/.", "", []string{`the repository slug "." is not a name`}},
 		{"bad char in slug", "acme/api!", "", []string{`the repository slug "api!" contains '!'`, "ASCII letters, digits, '-', '_' and '.'"}},
