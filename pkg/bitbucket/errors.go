@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Sentinel errors matched by errors.Is against an *APIError of the
@@ -253,10 +252,12 @@ func isHTML(contentType string, body []byte) bool {
 
 // htmlText returns an HTML page's <title>, or its text with tags removed.
 func htmlText(b []byte) string {
-	lower := bytes.ToLower(b)
+	// ASCII lower-casing keeps every offset valid in b; bytes.ToLower does
+	// not (it turns each invalid UTF-8 byte into a 3-byte U+FFFD).
+	lower := asciiLower(b)
 	if i := bytes.Index(lower, []byte("<title>")); i >= 0 {
 		rest := b[i+len("<title>"):]
-		if j := bytes.Index(bytes.ToLower(rest), []byte("</title>")); j >= 0 {
+		if j := bytes.Index(lower[i+len("<title>"):], []byte("</title>")); j >= 0 {
 			if t := strings.TrimSpace(string(rest[:j])); t != "" {
 				return t
 			}
@@ -278,33 +279,46 @@ func htmlText(b []byte) string {
 	return out.String()
 }
 
+// asciiLower returns a copy of b with A-Z lower-cased and every other byte
+// unchanged, so it has b's length.
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
 // capText collapses whitespace, drops control characters and invalid UTF-8,
 // and caps the length so that one error cannot flood a terminal.
 func capText(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
 	space := false
-	n := 0
+	n := 0 // runes written
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = b.Len() > 0
+			space = n > 0
 			continue
+		}
+		need := 1
+		if space {
+			need = 2
+		}
+		if n+need > maxMessageLen {
+			b.WriteString("…")
+			break
 		}
 		if space {
 			b.WriteByte(' ')
 			n++
 			space = false
 		}
-		if n >= maxMessageLen {
-			b.WriteString("…")
-			break
-		}
 		b.WriteRune(r)
 		n++
 	}
-	out := b.String()
-	if !utf8.ValidString(out) {
-		return strings.ToValidUTF8(out, "\uFFFD")
-	}
-	return out
+	return b.String()
 }
