@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,30 @@ func TestDemo(t *testing.T) {
 		if len(entries) != 0 {
 			t.Errorf("demo left %d entries in %s (first: %s)", len(entries), dir, entries[0].Name())
 		}
+	}
+}
+
+// TestDemoDebugRedacts runs the demo with --debug: the HTTP trace shows on
+// stderr with the credential redacted, the throw-away token appears nowhere,
+// and stdout is still one JSON document.
+func TestDemoDebugRedacts(t *testing.T) {
+	testenv.LookPath(t, "git")
+	t.Setenv("TMPDIR", t.TempDir())
+	ios, _, out, errOut := iostreams.Test()
+	f := NewFactory(ios)
+	f.Getenv = func(string) string { return "" }
+	if code := Run(context.Background(), f, []string{"demo", "--debug", "-o", "json"}); code != 0 {
+		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "Authorization: Basic [redacted]") {
+		t.Errorf("stderr has no redacted HTTP trace:\n%.2000s", errOut.String())
+	}
+	token := regexp.MustCompile(`demo-[0-9a-f]{32}`)
+	if token.MatchString(out.String()) || token.MatchString(errOut.String()) {
+		t.Error("the throw-away token appears in the output")
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Errorf("stdout is not one JSON document: %v", err)
 	}
 }

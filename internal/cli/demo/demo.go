@@ -125,8 +125,16 @@ func Run(ctx context.Context, o *Options) error {
 
 	repo := sample.Workspace + "/" + sample.Slug
 	say("%s Registering it:  sigsentry repos add %s", ios.Bold("4."), repo)
+	// The child commands' stderr is kept for error messages, and shown too
+	// with --debug so that the (redacted) HTTP trace is visible.
+	stderrFor := func(buf *bytes.Buffer) io.Writer {
+		if ios.Debug {
+			return io.MultiWriter(buf, ios.ErrOut)
+		}
+		return buf
+	}
 	var addOut, addErr bytes.Buffer
-	if err := o.Run(ctx, env, &addOut, &addErr, "repos", "add", repo, "-o", "json"); err != nil {
+	if err := o.Run(ctx, env, &addOut, stderrFor(&addErr), "repos", "add", repo, "-o", "json"); err != nil {
 		return fmt.Errorf("registering the sample repository: %w: %s", err, strings.TrimSpace(addErr.String()))
 	}
 
@@ -142,7 +150,7 @@ func Run(ctx context.Context, o *Options) error {
 
 	args := []string{"analyze", "--signal", signalPath, "--at", now.Format(time.RFC3339), "-o", "json"}
 	var jsonOut, runErr bytes.Buffer
-	if err := o.Run(ctx, env, &jsonOut, &runErr, args...); err != nil {
+	if err := o.Run(ctx, env, &jsonOut, stderrFor(&runErr), args...); err != nil {
 		return fmt.Errorf("analyzing the sample repository: %w: %s", err, strings.TrimSpace(runErr.String()))
 	}
 	rank, commits := culpritRank(jsonOut.Bytes(), built.Culprit)
