@@ -3,9 +3,6 @@ package eval
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,25 +14,8 @@ import (
 // real git: A adds a file, B plants a bug, C touches the file elsewhere,
 // D fixes B's line with a Fixes: trailer, E reverts C.
 func TestRunOnTinyHistory(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		testenv.Unavailable(t, "%s", "git is required for this test")
-	}
-	dir := t.TempDir()
-	when := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		d := when.Format(time.RFC3339)
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d,
-			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com",
-			"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	repo := testenv.NewGitRepo(t, time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC), 24*time.Hour)
+	dir := repo.Dir
 	lines := make([]string, 40)
 	for i := range lines {
 		lines[i] = fmt.Sprintf("int v%d = %d;", i, i)
@@ -43,15 +23,9 @@ func TestRunOnTinyHistory(t *testing.T) {
 	step := func(msg string, edit func()) string {
 		t.Helper()
 		edit()
-		if err := os.WriteFile(filepath.Join(dir, "a.c"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		run("add", "-A")
-		run("commit", "-q", "-m", msg)
-		when = when.Add(24 * time.Hour)
-		return run("rev-parse", "HEAD")
+		repo.WriteFile("a.c", strings.Join(lines, "\n")+"\n")
+		return repo.Commit(msg)
 	}
-	run("init", "-q", "-b", "main")
 	step("add a.c", func() {})
 	b := step("plant", func() { lines[20] = "int v20 = 1/0;" })
 	c := step("touch", func() { lines[35] = "int v35 = 0;" })

@@ -3,9 +3,6 @@ package suspect_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,42 +18,13 @@ import (
 // function, B plants a bug on line N, C inserts lines above it. A frame at
 // the shifted line must blame B.
 func TestRealGitHistory(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		testenv.Unavailable(t, "%s", "git is required for this test")
-	}
-	dir := t.TempDir()
-	when := time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC)
-	run := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		date := when.Format(time.RFC3339)
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date,
-			"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com",
-			"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	repo := testenv.NewGitRepo(t, time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC), time.Hour)
+	dir := repo.Dir
 	write := func(lines []string) {
 		t.Helper()
-		if err := os.MkdirAll(filepath.Join(dir, "pkg/cart"), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "pkg/cart/total.go"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		repo.WriteFile("pkg/cart/total.go", strings.Join(lines, "\n")+"\n")
 	}
-	commit := func(msg string) string {
-		t.Helper()
-		run("add", "-A")
-		run("commit", "-q", "-m", msg)
-		when = when.Add(time.Hour)
-		return run("rev-parse", "HEAD")
-	}
-	run("init", "-q", "-b", "main")
+	commit := repo.Commit
 
 	// A: a function of 30 lines.
 	lines := []string{"package cart", "", "// Total sums the cart.", "func (c *Cart) Total() int {", "\tsum := 0"}
@@ -99,7 +67,7 @@ func TestRealGitHistory(t *testing.T) {
 		}
 		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: cm, Change: ch})
 	}
-	at := when
+	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{
 		File: "/go/src/github.com/acme/shop/pkg/cart/total.go", Line: bugLine + 5, Function: "github.com/acme/shop/pkg/cart.(*Cart).Total", InApp: true,
 	}}}
