@@ -79,20 +79,7 @@ func (r *runner) report(tb testing.TB, args ...string) *analyze.Report {
 
 func git(tb testing.TB, dir string, date time.Time, args ...string) string {
 	tb.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=E2E", "-c", "user.email=e2e@example.com",
-		"-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	if !date.IsZero() {
-		d := date.Format(time.RFC3339)
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		tb.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
-	}
-	return strings.TrimSpace(string(out))
+	return testenv.Git(tb, dir, date, args...)
 }
 
 // requireGit skips the test without git, or fails it when outside tools are

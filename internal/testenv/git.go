@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,19 +30,31 @@ func NewGitRepo(t testing.TB, start time.Time, step time.Duration) *GitRepo {
 	return r
 }
 
-// Git runs git in the repository and returns its trimmed output; a failure
-// fails the test.
+// Git runs git in the repository at When and returns its trimmed output; a
+// failure fails the test.
 func (r *GitRepo) Git(args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = r.Dir
-	date := r.When.Format(time.RFC3339)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_DATE="+date, "GIT_COMMITTER_DATE="+date,
-		"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.com",
-		"GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
+	return Git(r.t, r.Dir, r.When, args...)
+}
+
+// Git runs git in dir, isolated from the user's and system's configuration,
+// as "Ada Lovelace <ada@example.com>", with author and committer dates set
+// to date unless it is zero. It returns the trimmed standard output; a
+// failure fails tb with git's standard error.
+func Git(tb testing.TB, dir string, date time.Time, args ...string) string {
+	tb.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
+		"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
+	if !date.IsZero() {
+		d := date.Format(time.RFC3339)
+		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		r.t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		tb.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
 	}
 	return strings.TrimSpace(string(out))
 }

@@ -1,12 +1,10 @@
 package source
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -38,22 +36,7 @@ func newGitRepo(t testing.TB) *gitRepo {
 
 func (r *gitRepo) git(date time.Time, args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", r.dir,
-		"-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
-		"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
-	env := append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+r.dir)
-	if !date.IsZero() {
-		d := date.Format(time.RFC3339)
-		env = append(env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
-	}
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		r.t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
-	}
-	return strings.TrimSpace(string(out))
+	return testenv.Git(r.t, r.dir, date, args...)
 }
 
 func (r *gitRepo) write(name, content string) {

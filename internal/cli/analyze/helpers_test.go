@@ -132,20 +132,7 @@ func newRepo(t *testing.T) *repo {
 
 func (r *repo) git(date time.Time, args ...string) string {
 	r.t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", r.dir, "-c", "user.name=Ada Lovelace",
-		"-c", "user.email=ada@example.com", "-c", "commit.gpgsign=false"}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+r.dir)
-	if !date.IsZero() {
-		d := date.Format(time.RFC3339)
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
-	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		r.t.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
-	}
-	return strings.TrimSpace(string(out))
+	return testenv.Git(r.t, r.dir, date, args...)
 }
 
 func (r *repo) commit(date time.Time, msg string, files map[string]string) string {
