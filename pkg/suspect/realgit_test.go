@@ -9,6 +9,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/testenv"
 
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
@@ -52,20 +53,16 @@ func TestRealGitHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	commits, err := src.Commits(ctx, "HEAD", source.Window{}, false)
+	var cands []suspect.Candidate
+	sum, err := src.History(ctx, "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
+		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(commits) != 3 || commits[0].Hash != c {
-		t.Fatalf("got %d commits, newest %s; want 3, newest %s", len(commits), commits[0].Hash, c)
-	}
-	var cands []suspect.Candidate
-	for _, cm := range commits {
-		ch, err := src.Change(ctx, cm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: cm, Change: ch})
+	if len(cands) != 3 || sum.Head != c {
+		t.Fatalf("got %d commits, head %s; want 3, head %s", len(cands), sum.Head, c)
 	}
 	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{

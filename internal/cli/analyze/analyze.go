@@ -5,8 +5,6 @@
 package analyze
 
 import (
-	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -41,9 +39,6 @@ type Options struct {
 	IncludeMerges bool
 	// NoCache neither reads nor writes the change cache.
 	NoCache bool
-	// Workers is how many changes are fetched at once per repository
-	// (default 16; the API client bounds requests in flight on its own).
-	Workers int
 }
 
 // NewCmd returns the `analyze` command. runF, when not nil, replaces the run
@@ -161,15 +156,4 @@ func splitRepo(s string) (workspace, slug string, err error) {
 		return "", "", err
 	}
 	return n.Workspace, n.Slug, nil
-}
-
-// readAll reads a signal file, or standard input for "-".
-func readSignal(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		if stdin == nil {
-			return nil, fmt.Errorf("reading signal from standard input: no input")
-		}
-		return io.ReadAll(io.LimitReader(stdin, maxSignalBytes+1))
-	}
-	return readFileLimited(name)
 }
