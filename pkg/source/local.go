@@ -264,10 +264,15 @@ func (l *Local) patches(ctx context.Context, commits []history.Commit, popts dif
 					}
 					hash = strings.TrimSpace(string(line[len(commitMarker):]))
 					inMsg = true
-				case inMsg && line[0] == 0:
-					inMsg = false
 				case inMsg:
-					msg.Write(line)
+					// The message ends at a NUL, at the start of a line or,
+					// when the message has no final newline, inside one.
+					if i := bytes.IndexByte(line, 0); i >= 0 {
+						msg.Write(line[:i])
+						inMsg = false
+					} else {
+						msg.Write(line)
+					}
 				case hash != "":
 					buf.Write(line)
 				}

@@ -399,3 +399,36 @@ func TestLocalBare(t *testing.T) {
 		t.Errorf("got %d files of %d (main.txt %q)", len(files), len(tree), files["main.txt"])
 	}
 }
+
+// TestLocalMessageWithoutNewline: commits made through hosting APIs (bots)
+// may end their message without a newline; the patch that follows must
+// not be read as message text.
+func TestLocalMessageWithoutNewline(t *testing.T) {
+	r := newGitRepo(t)
+	when := time.Now().Add(-time.Hour).Truncate(time.Second)
+	r.write("a.txt", lines("a", 5))
+	r.commit(when, "root")
+	r.write("a.txt", lines("a", 6))
+	msg := filepath.Join(t.TempDir(), "msg")
+	if err := os.WriteFile(msg, []byte("bump: a to 6\n\n| from | to |\n| 5 | 6 |"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.git(when, "add", "-A")
+	r.git(when, "commit", "-q", "--cleanup=verbatim", "-F", msg)
+	hash := r.git(time.Time{}, "rev-parse", "HEAD")
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := collect(t, l, "HEAD", history.Window{}, Options{})
+	if len(items) != 2 || items[0].Commit.Hash != hash {
+		t.Fatalf("got %d items, want 2 with %s first", len(items), hash)
+	}
+	it := items[0]
+	if it.Commit.Message != "bump: a to 6\n\n| from | to |\n| 5 | 6 |" {
+		t.Errorf("got message %q", it.Commit.Message)
+	}
+	if len(it.Change.Files) != 1 || it.Change.Files[0].LinesAdded != 1 {
+		t.Errorf("got files %+v, want a.txt with one added line", it.Change.Files)
+	}
+}

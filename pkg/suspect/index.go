@@ -83,6 +83,7 @@ type repoIndex struct {
 	mu    sync.Mutex
 	reach map[int32][]bool // version -> its ancestors in the window
 	sides map[int32][]bool // merge -> commits only its second parent reaches
+	mains map[int32][]bool // merge -> commits only its first parent reaches
 }
 
 // Index holds the windows of one or more repositories, indexed for
@@ -120,7 +121,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 		r := &repos[ri]
 		rx := idx.byName[r.Repo]
 		if rx == nil {
-			rx = &repoIndex{name: r.Repo, head: -1, pos: map[string]int32{}, reach: map[int32][]bool{}, sides: map[int32][]bool{}}
+			rx = &repoIndex{name: r.Repo, head: -1, pos: map[string]int32{}, reach: map[int32][]bool{}, sides: map[int32][]bool{}, mains: map[int32][]bool{}}
 			idx.byName[r.Repo] = rx
 			idx.repos = append(idx.repos, rx)
 		}
@@ -351,6 +352,52 @@ func (idx *Index) firstParent(ci int32) int32 {
 		return j
 	}
 	return -1
+}
+
+// secondParent returns the candidate index of merge c's second parent in
+// the same repository's window, or -1.
+func (idx *Index) secondParent(ci int32) int32 {
+	c := &idx.cands[ci]
+	if len(c.Commit.Parents) < 2 {
+		return -1
+	}
+	if j, ok := c.repo.pos[c.Commit.Parents[1]]; ok {
+		return j
+	}
+	return -1
+}
+
+// mainSideTouched reports whether a commit that merge m's first parent
+// reaches but its other parents do not (the main line's own work since the
+// branch forked, within the window) touched path.
+func (idx *Index) mainSideTouched(rx *repoIndex, m int32, repo, path string) bool {
+	rx.mu.Lock()
+	main, ok := rx.mains[m]
+	rx.mu.Unlock()
+	if !ok {
+		main = idx.reachFrom(rx, idx.firstParent(m))
+		var others []int32
+		for _, p := range idx.cands[m].Commit.Parents[1:] {
+			if j, ok := rx.pos[p]; ok {
+				others = append(others, j)
+			}
+		}
+		side := idx.reachFrom(rx, others...)
+		for i := range main {
+			if side[i] {
+				main[i] = false
+			}
+		}
+		rx.mu.Lock()
+		rx.mains[m] = main
+		rx.mu.Unlock()
+	}
+	for _, c := range idx.touches[fileTarget{repo, path}] {
+		if main[c] {
+			return true
+		}
+	}
+	return false
 }
 
 // version returns the commit of rx's first-parent chain that was the tip at

@@ -304,7 +304,9 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[i
 		return ft
 	}
 	w := &idx.w
-	for c, steps := v, 0; c >= 0 && steps < maxWalk; c, steps = idx.firstParent(c), steps+1 {
+	onSide := false
+	for c, steps, next := v, 0, int32(-1); c >= 0 && steps < maxWalk; c, steps = next, steps+1 {
+		next = idx.firstParent(c)
 		ci := &idx.cands[c]
 		fi, touched := ci.files[path]
 		if !touched {
@@ -320,16 +322,25 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[i
 		if !near && lineDone {
 			break
 		}
-		visited[c] = true
 		var st lineStep
 		if line > 0 {
 			st = stepLine(file, line)
 		}
+		if !lineDone && st.hit && ci.Commit.IsMerge() {
+			if p2 := idx.secondParent(c); p2 >= 0 && !idx.mainSideTouched(rx, c, t.repo, path) {
+				// Only the merged branch changed the file: the merge's
+				// version of it is the branch's, line for line, so the
+				// walk goes on along the branch.
+				next, onSide = p2, true
+				continue
+			}
+		}
+		visited[c] = true
 		if !lineDone && st.hit {
 			lineDone = true
 			h := &file.Hunks[st.hitHunk]
 			origin, oline, opath, ohunk := c, line, path, h
-			side := false
+			side := onSide
 			if ci.Commit.IsMerge() {
 				if s, sl, sp, sh := rc.sideOrigin(rx, c, path, addedText(h, line), reach); s >= 0 {
 					origin, oline, opath, ohunk, side = s, sl, sp, sh, true
@@ -649,4 +660,34 @@ func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) {
 			}
 		}
 	}
+}
+
+// Blame names the commit of repo's window that added line of path at the
+// version that was the ref's tip at time at (zero: the head), as the
+// windowed blame of Rank does: "" when the line's origin is not inside the
+// window. It exists to measure the walk against `git blame`.
+func (idx *Index) Blame(repo, path string, line int, at time.Time) string {
+	limit := int64(math.MaxInt64)
+	if !at.IsZero() {
+		limit = at.Unix()
+	}
+	rx := idx.byName[repo]
+	if rx == nil {
+		return ""
+	}
+	rc := &rankCtx{idx: idx, limit: limit, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}}
+	v := idx.version(rx, limit)
+	if v < 0 {
+		return ""
+	}
+	rc.versions[rx] = v
+	rc.reach[rx] = idx.ancestors(rx, rx.reach, v, v)
+	feats := map[int32]*feat{}
+	rc.walk(fileTarget{repo, path}, &signal.Frame{File: path, Line: line, InApp: true}, "", feats)
+	for ci, ft := range feats {
+		if ft.line {
+			return idx.cands[ci].Commit.Hash
+		}
+	}
+	return ""
 }
