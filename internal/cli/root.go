@@ -11,6 +11,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
@@ -43,11 +44,13 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitOK
 	}
 	code, msg, hint := describe(ctx, err)
+	// The message and the hint may quote a server or a repository (an
+	// error body, a path): render.Fprintf makes them safe for a terminal.
 	if msg != "" {
-		fmt.Fprintf(f.IO.ErrOut, "error: %s\n", msg)
+		_, _ = render.Fprintf(f.IO.ErrOut, "error: %s\n", msg)
 	}
 	if hint != "" {
-		fmt.Fprintf(f.IO.ErrOut, "hint: %s\n", hint)
+		_, _ = render.Fprintf(f.IO.ErrOut, "hint: %s\n", hint)
 	}
 	return code
 }
