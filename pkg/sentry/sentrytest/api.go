@@ -104,163 +104,138 @@ func issueByID(o *orgState, id string) *issueState {
 	return nil
 }
 
-func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), eventScopes)
+// pageItems is a list answered one page at a time, with Link cursors.
+type pageItems []any
+
+// serve authenticates r for its organization with scopes, then runs find
+// with s.mu held; it answers find's body (a page of it for pageItems), or
+// 404 when find finds nothing.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, scopes []string, find func(o *orgState) (any, bool)) {
+	o := s.access(w, r, r.PathValue("org"), scopes)
 	if o == nil {
 		return
 	}
-	st := issueByID(o, r.PathValue("id"))
-	if st == nil {
-		s.mu.Unlock()
+	body, ok := find(o)
+	s.mu.Unlock()
+	switch b := body.(type) {
+	case nil:
+	case pageItems:
+		s.writePage(w, r, b)
+		return
+	}
+	if !ok {
 		writeDetail(w, http.StatusNotFound, msgNotFound)
 		return
 	}
-	body := s.issueJSON(st)
-	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, body)
+}
+
+func (s *Server) handleIssue(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, eventScopes, func(o *orgState) (any, bool) {
+		if st := issueByID(o, r.PathValue("id")); st != nil {
+			return s.issueJSON(st), true
+		}
+		return nil, false
+	})
 }
 
 func (s *Server) handleIssueEvent(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), eventScopes)
-	if o == nil {
-		return
-	}
-	st := issueByID(o, r.PathValue("id"))
-	var e *eventState
-	if st != nil {
-		e = pick(st, r.PathValue("event"))
-	}
-	if e == nil {
-		s.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, msgNotFound)
-		return
-	}
-	body := s.eventJSON(e)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, body)
+	s.serve(w, r, eventScopes, func(o *orgState) (any, bool) {
+		if st := issueByID(o, r.PathValue("id")); st != nil {
+			if e := pick(st, r.PathValue("event")); e != nil {
+				return s.eventJSON(e), true
+			}
+		}
+		return nil, false
+	})
 }
 
 func (s *Server) handleShortID(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), eventScopes)
-	if o == nil {
-		return
-	}
-	short := r.PathValue("short")
-	var st *issueState
-	for _, is := range o.issues {
-		if strings.EqualFold(is.ShortID, short) {
-			st = is
-		}
-	}
-	if st == nil {
-		s.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, msgNotFound)
-		return
-	}
-	body := map[string]any{
-		"organizationSlug": o.slug, "projectSlug": st.project.Slug, "groupId": st.ID,
-		"shortId": st.ShortID, "group": s.issueJSON(st),
-	}
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, body)
-}
-
-func (s *Server) handleEventID(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), eventIDScopes)
-	if o == nil {
-		return
-	}
-	id := strings.ToLower(strings.ReplaceAll(r.PathValue("event"), "-", ""))
-	for _, st := range o.issues {
-		for _, e := range st.events {
-			if e.ID == id {
-				body := map[string]any{"organizationSlug": o.slug, "projectSlug": st.project.Slug, "groupId": st.ID,
-					"eventId": e.ID, "event": s.eventJSON(e)}
-				s.mu.Unlock()
-				writeJSON(w, http.StatusOK, body)
-				return
+	s.serve(w, r, eventScopes, func(o *orgState) (any, bool) {
+		for _, st := range o.issues {
+			if strings.EqualFold(st.ShortID, r.PathValue("short")) {
+				return map[string]any{"organizationSlug": o.slug, "projectSlug": st.project.Slug, "groupId": st.ID,
+					"shortId": st.ShortID, "group": s.issueJSON(st)}, true
 			}
 		}
-	}
-	s.mu.Unlock()
-	writeDetail(w, http.StatusNotFound, msgNotFound)
+		return nil, false
+	})
 }
 
-func (s *Server) handleProjectEvent(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), projectEventScopes)
-	if o == nil {
-		return
-	}
-	id := strings.ToLower(strings.ReplaceAll(r.PathValue("event"), "-", ""))
+// findEvent finds an event of the organization by id, in project when it is
+// not "". s.mu is held.
+func findEvent(o *orgState, id, project string) *eventState {
+	id = strings.ToLower(strings.ReplaceAll(id, "-", ""))
 	for _, st := range o.issues {
-		if !strings.EqualFold(st.project.Slug, r.PathValue("project")) && st.project.ID != r.PathValue("project") {
+		if project != "" && !strings.EqualFold(st.project.Slug, project) && st.project.ID != project {
 			continue
 		}
 		for _, e := range st.events {
 			if e.ID == id {
-				body := s.eventJSON(e)
-				body["projectSlug"] = st.project.Slug
-				s.mu.Unlock()
-				writeJSON(w, http.StatusOK, body)
-				return
+				return e
 			}
 		}
 	}
-	s.mu.Unlock()
-	writeDetail(w, http.StatusNotFound, msgNotFound)
+	return nil
+}
+
+func (s *Server) handleEventID(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, eventIDScopes, func(o *orgState) (any, bool) {
+		if e := findEvent(o, r.PathValue("event"), ""); e != nil {
+			return map[string]any{"organizationSlug": o.slug, "projectSlug": e.issue.project.Slug, "groupId": e.issue.ID,
+				"eventId": e.ID, "event": s.eventJSON(e)}, true
+		}
+		return nil, false
+	})
+}
+
+func (s *Server) handleProjectEvent(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, projectEventScopes, func(o *orgState) (any, bool) {
+		if e := findEvent(o, r.PathValue("event"), r.PathValue("project")); e != nil {
+			body := s.eventJSON(e)
+			body["projectSlug"] = e.issue.project.Slug
+			return body, true
+		}
+		return nil, false
+	})
 }
 
 func (s *Server) handleRelease(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), releaseScopes)
-	if o == nil {
-		return
-	}
-	rs, ok := o.releases[r.PathValue("version")]
-	if !ok {
-		s.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, msgNotFound)
-		return
-	}
-	body := s.releaseJSON(rs)
-	s.mu.Unlock()
-	writeJSON(w, http.StatusOK, body)
+	s.serve(w, r, releaseScopes, func(o *orgState) (any, bool) {
+		if rs, ok := o.releases[r.PathValue("version")]; ok {
+			return s.releaseJSON(rs), true
+		}
+		return nil, false
+	})
 }
 
 func (s *Server) handleReleaseCommits(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), releaseScopes)
-	if o == nil {
-		return
-	}
-	rs, ok := o.releases[r.PathValue("version")]
-	if !ok {
-		s.mu.Unlock()
-		writeDetail(w, http.StatusNotFound, msgNotFound)
-		return
-	}
-	items := make([]any, 0, len(rs.commits))
-	for _, c := range rs.commits {
-		items = append(items, s.commitJSON(o, rs, c))
-	}
-	s.mu.Unlock()
-	s.writePage(w, r, items)
+	s.serve(w, r, releaseScopes, func(o *orgState) (any, bool) {
+		rs, ok := o.releases[r.PathValue("version")]
+		if !ok {
+			return nil, false
+		}
+		items := pageItems{}
+		for _, c := range rs.commits {
+			items = append(items, s.commitJSON(o, rs, c))
+		}
+		return items, true
+	})
 }
 
 func (s *Server) handleRepos(w http.ResponseWriter, r *http.Request) {
-	o := s.access(w, r, r.PathValue("org"), repoScopes)
-	if o == nil {
-		return
-	}
-	items := make([]any, 0, len(o.repos))
-	for _, rs := range o.repos {
-		items = append(items, repoJSON(rs))
-	}
-	s.mu.Unlock()
-	s.writePage(w, r, items)
+	s.serve(w, r, repoScopes, func(o *orgState) (any, bool) {
+		items := pageItems{}
+		for _, rs := range o.repos {
+			items = append(items, repoJSON(rs))
+		}
+		return items, true
+	})
 }
 
 // writePage answers one page of items with Sentry's Link header:
 // offset cursors "0:OFFSET:IS_PREV", results="true" or "false".
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, items []any) {
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, items pageItems) {
 	size := s.opts.PageSize
 	if pp, err := strconv.Atoi(r.URL.Query().Get("per_page")); err == nil && pp > 0 && pp <= 100 {
 		size = pp
