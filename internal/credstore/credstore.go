@@ -99,7 +99,7 @@ func (c *Credential) Validate() error {
 		}
 	case MethodSentryToken:
 		if c.Secret == "" {
-			return errors.New("Sentry credential needs the auth token")
+			return errors.New("a Sentry credential needs the auth token")
 		}
 	case MethodOAuth:
 		if c.AccessToken == "" && c.RefreshToken == "" {
