@@ -13,6 +13,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 )
@@ -77,6 +78,15 @@ func describe(ctx context.Context, err error) (code int, msg, hint string) {
 			hint = api.Hint()
 		}
 		if api.IsAuth() && (ee == nil || ee.Code == cmdutil.ExitFailure) {
+			code = cmdutil.ExitAuth
+		}
+	}
+	var sapi *sentry.APIError
+	if errors.As(err, &sapi) {
+		if hint == "" {
+			hint = sapi.Hint()
+		}
+		if sapi.IsAuth() && (ee == nil || ee.Code == cmdutil.ExitFailure) {
 			code = cmdutil.ExitAuth
 		}
 	}
