@@ -62,6 +62,19 @@ func (l *Local) Repo() string { return l.name }
 // Dir is the repository's absolute path.
 func (l *Local) Dir() string { return l.git.Dir }
 
+// Resolve returns the full hash of the commit rev names (an abbreviated
+// hash, a branch), or an error when the repository has no such commit.
+func (l *Local) Resolve(ctx context.Context, rev string) (string, error) {
+	if rev == "" || strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("resolving %q: not a revision", rev)
+	}
+	out, err := l.git.Output(ctx, "rev-parse", "-q", "--verify", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		return "", fmt.Errorf("resolving %s: no such commit in %s", rev, l.name)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
 // DefaultRef is HEAD.
 func (l *Local) DefaultRef(context.Context) (string, error) { return "HEAD", nil }
 

@@ -157,7 +157,13 @@ func writeTable(ios *iostreams.IOStreams, rep *Report, top int) error {
 	}
 	for _, s := range rep.Signals {
 		p("\n%s\n", ios.Bold(signalHeading(s)))
-		if s.Abstained || len(s.Suspects) == 0 {
+		if line := sentryLine(s); line != "" {
+			p("  %s\n", oneLine(line, 300))
+		}
+		switch {
+		case s.Error != "":
+			p("  could not be read: %s\n", oneLine(s.Error, 300))
+		case s.Abstained || len(s.Suspects) == 0:
 			p("  no confident suspect: %s\n", oneLine(reason(s), 200))
 		}
 		for i, su := range s.Suspects {
@@ -188,6 +194,33 @@ func signalHeading(s SignalReport) string {
 		h += " [" + oneLine(s.Source, 120) + "]"
 	}
 	return h
+}
+
+// sentryLine says where a signal pulled from Sentry came from and at
+// which commit it was analyzed ("" for other signals).
+func sentryLine(s SignalReport) string {
+	x := s.Sentry
+	if x == nil {
+		return ""
+	}
+	id := x.ShortID
+	if id == "" {
+		id = x.Issue
+	}
+	if id == "" {
+		id = x.Input
+	}
+	line := "Sentry issue " + id
+	if x.Event != "" {
+		line += ", event " + shortHash(x.Event)
+	}
+	switch {
+	case x.Ref != "":
+		line += fmt.Sprintf(", release %s: analyzed %s at %s", x.Release, x.Repo, shortHash(x.Ref))
+	case x.Note != "":
+		line += ": " + x.Note
+	}
+	return line
 }
 
 // reason is why a signal has no confident suspect, without the "no
@@ -375,7 +408,13 @@ func writeMarkdown(w io.Writer, rep *Report, top int) error {
 		if len(meta) > 0 {
 			p("%s\n\n", strings.Join(meta, " · "))
 		}
-		if s.Abstained || len(s.Suspects) == 0 {
+		if line := sentryLine(s); line != "" {
+			p("%s\n\n", mdText(oneLine(line, 300)))
+		}
+		switch {
+		case s.Error != "":
+			p("**Could not be read:** %s\n", mdText(oneLine(s.Error, 300)))
+		case s.Abstained || len(s.Suspects) == 0:
 			p("**No confident suspect:** %s\n", mdText(oneLine(reason(s), 300)))
 		}
 		for i, su := range s.Suspects {

@@ -52,7 +52,10 @@ type RepoReport struct {
 	// nor the diffstat of (they show 0 files; the run exits 3).
 	Uncounted int `json:"uncounted_commits"`
 	// Head is the commit that was the ref's tip at the window's end.
-	Head  string     `json:"head,omitempty"`
+	Head string `json:"head,omitempty"`
+	// Signal names the --sentry-issue this repository was analyzed for at
+	// its release (empty for the main analysis).
+	Signal string     `json:"signal,omitempty"`
 	Error *RepoError `json:"error"`
 }
 
@@ -105,6 +108,11 @@ type SignalReport struct {
 	Suspects  []SuspectReport `json:"suspects"`
 	// Unmapped counts in-app frames that matched no repository path.
 	Unmapped int `json:"unmapped_frames"`
+	// Sentry says where a signal pulled with --sentry-issue came from and
+	// at which commit it was analyzed.
+	Sentry *SentryReport `json:"sentry,omitempty"`
+	// Error is why the signal could not be read (a Sentry issue).
+	Error string `json:"error,omitempty"`
 }
 
 // FrameReport is one frame and the repository path it was mapped to.
@@ -149,16 +157,7 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 	}
 	fallbacks, uncounted := 0, 0
 	for _, r := range out.Repos {
-		rr := RepoReport{
-			Repo:         r.Source.Repo(),
-			Source:       r.Source.Kind(),
-			Ref:          r.Ref,
-			Since:        r.Window.Since.UTC(),
-			LookbackDays: r.LookbackDays,
-		}
-		if r.Summary != nil {
-			rr.Head = r.Summary.Head
-		}
+		rr := repoReport(r)
 		if rep.Window.Since.IsZero() || r.Window.Since.Before(rep.Window.Since) {
 			rep.Window.Since = r.Window.Since.UTC()
 		}
@@ -205,6 +204,22 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		}
 	}
 	return rep
+}
+
+// repoReport is the summary line of one repository, before its commits
+// are counted in.
+func repoReport(r *analysis.Repo) RepoReport {
+	rr := RepoReport{
+		Repo:         r.Source.Repo(),
+		Source:       r.Source.Kind(),
+		Ref:          r.Ref,
+		Since:        r.Window.Since.UTC(),
+		LookbackDays: r.LookbackDays,
+	}
+	if r.Summary != nil {
+		rr.Head = r.Summary.Head
+	}
+	return rr
 }
 
 func commitReport(c analysis.Commit) CommitReport {

@@ -19,7 +19,8 @@ import (
 )
 
 // Run performs one analyze run and writes the report: options in, one call
-// to analysis.Run, the report out.
+// to analysis.Run (plus one per Sentry issue analyzed at its release), the
+// report out.
 func Run(ctx context.Context, o *Options) error {
 	f := o.Factory
 	sigs, err := loadSignals(o)
@@ -30,25 +31,96 @@ func Run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return fmt.Errorf("loading the configuration: %w", err)
 	}
-	plan, err := buildPlan(o, cfg, sigs)
+	issues := pullSentry(ctx, o)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// Sentry signals are ranked in the default analysis too, so that an
+	// issue whose release cannot be analyzed still gets suspects.
+	all := append([]signal.Signal(nil), sigs...)
+	for _, si := range issues {
+		all = append(all, si.signals...)
+	}
+	plan, err := buildPlan(o, cfg, all)
 	if err != nil {
 		return err
 	}
+	placeSentry(ctx, o, cfg, plan, issues)
 	progress := render.NewProgress(f.IO.ErrOut, f.IO.ShowProgress(), "Reading commits", 0)
 	plan.Progress = progress
 	out, err := analysis.Run(ctx, plan)
+	if err == nil {
+		var groups []*sentryGroup
+		groups, err = runReleases(ctx, o, plan, issues)
+		if err == nil {
+			progress.Done()
+			rep := buildReport(o, plan, out)
+			addSentry(rep, len(sigs), issues, groups)
+			for _, n := range rep.Notes {
+				f.IO.Infof("note: %s\n", n)
+			}
+			if err := writeReport(f.IO, o.Format, rep, o.Top); err != nil {
+				return fmt.Errorf("writing the report: %w", err)
+			}
+			return exitStatus(out.Repos, issues, len(sigs))
+		}
+	}
 	progress.Done()
-	if err != nil {
-		return err
+	return err
+}
+
+// addSentry puts what is known of each Sentry issue into the report: the
+// ranking at the release when it was analyzed there, where it came from,
+// and the issues that could not be read.
+func addSentry(rep *Report, fileSignals int, issues []*sentryIssue, groups []*sentryGroup) {
+	byIssue := map[*sentryIssue]*sentryGroup{}
+	for _, g := range groups {
+		byIssue[g.issue] = g
+		for _, r := range g.out.Repos {
+			rr := repoReport(r)
+			rr.Signal = g.issue.arg
+			seen := map[string]bool{}
+			for _, c := range rep.Commits {
+				seen[c.Repo+"\x00"+c.Hash] = true
+			}
+			for _, c := range r.Commits {
+				rr.Commits++
+				rr.FilesChanged += c.Files
+				rr.LinesAdded += c.Added
+				rr.LinesRemoved += c.Removed
+				if !seen[c.Commit.Repo+"\x00"+c.Commit.Hash] {
+					rep.Commits = append(rep.Commits, commitReport(c))
+				}
+			}
+			rep.Repos = append(rep.Repos, rr)
+		}
 	}
-	rep := buildReport(o, plan, out)
-	for _, n := range rep.Notes {
-		f.IO.Infof("note: %s\n", n)
+	next := fileSignals
+	var failed []SignalReport
+	for _, si := range issues {
+		sr := sentryReport(si)
+		if si.err != nil {
+			failed = append(failed, SignalReport{Source: si.arg, Format: "sentry", Frames: []FrameReport{}, Suspects: []SuspectReport{},
+				Abstained: true, Reason: "the issue could not be read", Error: si.err.Error(), Sentry: sr})
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: %v", si.arg, si.err))
+			continue
+		}
+		g := byIssue[si]
+		for k := range si.signals {
+			if next+k >= len(rep.Signals) {
+				break
+			}
+			if g != nil {
+				rep.Signals[next+k] = signalReport(g.plan.Signals[k], g.out.Rankings[k])
+			}
+			rep.Signals[next+k].Sentry = sr
+		}
+		if si.note != "" {
+			rep.Notes = append(rep.Notes, si.arg+": "+si.note)
+		}
+		next += len(si.signals)
 	}
-	if err := writeReport(f.IO, o.Format, rep, o.Top); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	return exitStatus(out.Repos)
+	rep.Signals = append(rep.Signals, failed...)
 }
 
 // loadSignals reads and parses every --signal file.
@@ -200,9 +272,10 @@ func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.
 }
 
 // exitStatus decides the exit code after the report was printed: 3 when
-// some repositories failed or some commits could not be counted, 4 when
-// every repository failed on authentication.
-func exitStatus(repos []*analysis.Repo) error {
+// some repositories or Sentry issues failed or some commits could not be
+// counted while the rest was done, 4 when authentication failed for
+// everything, the failure's own code when nothing was done.
+func exitStatus(repos []*analysis.Repo, issues []*sentryIssue, fileSignals int) error {
 	failed, auth := 0, 0
 	var first error
 	uncounted := 0
@@ -224,11 +297,22 @@ func exitStatus(repos []*analysis.Repo) error {
 			auth++
 		}
 	}
+	sfailed, sfirst := sentryErr(issues)
 	switch {
-	case failed == 0 && uncounted == 0:
+	case failed == 0 && uncounted == 0 && sfailed == 0:
 		return nil
-	case failed == 0:
+	case failed == 0 && sfailed == 0:
 		return cmdutil.PartialError(fmt.Errorf("%s could not be counted: Bitbucket produced neither the diff nor the diffstat", plural(uncounted, "commit", "commits")))
+	case failed == 0 && sfailed == len(issues) && fileSignals == 0:
+		// Every signal came from Sentry and none could be read: the run
+		// answered nothing it was asked; exit as that failure says.
+		var ee *cmdutil.ExitError
+		if errors.As(sfirst, &ee) {
+			return sfirst
+		}
+		return fmt.Errorf("%w: %w", errNoSignalsLeft, sfirst)
+	case failed == 0:
+		return cmdutil.PartialError(fmt.Errorf("%d of %d Sentry issues could not be read; the rest was analyzed", sfailed, len(issues)))
 	case auth == len(repos):
 		hint := ""
 		var api *bitbucket.APIError
