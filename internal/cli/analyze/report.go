@@ -56,7 +56,7 @@ type RepoReport struct {
 	// Signal names the --sentry-issue this repository was analyzed for at
 	// its release (empty for the main analysis).
 	Signal string     `json:"signal,omitempty"`
-	Error *RepoError `json:"error"`
+	Error  *RepoError `json:"error"`
 }
 
 // RepoError says why a repository could not be analyzed.

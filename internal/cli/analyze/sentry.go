@@ -147,7 +147,7 @@ func sentryTarget(o *Options, cfg *config.Config, plan *analysis.Plan, project s
 		return plan.Targets[0], nil
 	}
 	return analysis.Target{}, &cmdutil.ExitError{Code: cmdutil.ExitUsage,
-		Err: fmt.Errorf("Sentry project %q maps to no repository, and %d are analyzed", project, len(plan.Targets)),
+		Err:  fmt.Errorf("Sentry project %q maps to no repository, and %d are analyzed", project, len(plan.Targets)),
 		Hint: fmt.Sprintf("map it in config.yaml:\n  sentry:\n    projects:\n      %s: workspace/repo-slug\nor analyze one repository with --repo", project)}
 }
 
