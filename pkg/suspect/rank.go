@@ -312,6 +312,9 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[i
 		if !touched {
 			continue
 		}
+		if tr := idx.opts.Trace; tr != nil {
+			tr("walk %s:%d at %.12s (merge %v, %s)", path, line, ci.Commit.Hash, ci.Commit.IsMerge(), ci.Commit.Summary())
+		}
 		file := &ci.Change.Files[fi]
 		if file.Path != path {
 			// Listed under its old path: the commit renamed path away, so
@@ -342,7 +345,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[i
 			origin, oline, opath, ohunk := c, line, path, h
 			side := onSide
 			if ci.Commit.IsMerge() {
-				if s, sl, sp, sh := rc.sideOrigin(rx, c, path, addedText(h, line), reach); s >= 0 {
+				if s, sl, sp, sh := rc.sideOrigin(rx, c, path, sigOf(h, line), reach); s >= 0 {
 					origin, oline, opath, ohunk, side = s, sl, sp, sh, true
 				}
 			}
@@ -419,30 +422,60 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 	}
 }
 
-// addedText returns the text of the added line n of h.
-func addedText(h *diffstat.Hunk, n int) string {
+// lineSig is an added line's text with the texts of the added lines just
+// above and below it ("" when those are not added lines), to tell one
+// added line from another of the same text.
+type lineSig struct{ above, text, below string }
+
+// sigOf returns the signature of added line n of h.
+func sigOf(h *diffstat.Hunk, n int) lineSig {
+	var s lineSig
 	for _, a := range h.Added {
-		if a.N == n {
-			return a.Text
+		switch a.N {
+		case n - 1:
+			s.above = a.Text
+		case n:
+			s.text = a.Text
+		case n + 1:
+			s.below = a.Text
 		}
 	}
-	return ""
+	return s
+}
+
+// match scores how well added line n of h matches s: -1 when its text
+// differs, else how many of its neighbours match too (0..2).
+func (s lineSig) match(h *diffstat.Hunk, n int) int {
+	o := sigOf(h, n)
+	if o.text != s.text {
+		return -1
+	}
+	score := 0
+	if s.above != "" && o.above == s.above {
+		score++
+	}
+	if s.below != "" && o.below == s.below {
+		score++
+	}
+	return score
 }
 
 // sideOrigin finds the commit on merge m's side branches that added the
-// line whose text is text to path: the newest side commit (in the
-// window's topological order) whose added lines in the file hold that
-// text, following a nested merge into its own side. It returns -1 when no
-// side commit of the window did (an evil merge, or a branch older than the
-// window).
-func (rc *rankCtx) sideOrigin(rx *repoIndex, m int32, path, text string, reach []bool) (int32, int, string, *diffstat.Hunk) {
-	if strings.TrimSpace(text) == "" {
-		return -1, 0, "", nil // a blank line says nothing about where it came from
+// line with signature sig to path: the side commit (newest first, in the
+// window's topological order) whose added lines in the file hold that text
+// with the most matching neighbours, following a nested merge into its own
+// side. A blank or brace-only line must match a neighbour too. It returns
+// -1 when no side commit of the window did (an evil merge, or a branch
+// older than the window).
+func (rc *rankCtx) sideOrigin(rx *repoIndex, m int32, path string, sig lineSig, reach []bool) (int32, int, string, *diffstat.Hunk) {
+	need := 0
+	if len(strings.Trim(sig.text, " \t{}();")) < 2 {
+		need = 1 // says too little alone
 	}
 	idx := rc.idx
 	for depth := 0; depth < 8; depth++ {
 		side := idx.side(rx, m)
-		found := int32(-1)
+		found, best := int32(-1), need-1
 		var (
 			fline int
 			fpath string
@@ -461,17 +494,16 @@ func (rc *rankCtx) sideOrigin(rx *repoIndex, m int32, path, text string, reach [
 			for hi := range file.Hunks {
 				h := &file.Hunks[hi]
 				for _, a := range h.Added {
-					if a.Text == text {
-						found, fline, fpath, fhunk = c, a.N, file.Path, h
-						break
+					if a.Text != sig.text {
+						continue
+					}
+					if sc := sig.match(h, a.N); sc > best {
+						found, best, fline, fpath, fhunk = c, sc, a.N, file.Path, h
 					}
 				}
-				if found >= 0 {
-					break
-				}
 			}
-			if found >= 0 {
-				break
+			if best == 2 {
+				break // the newest perfect match
 			}
 		}
 		if found < 0 {
@@ -481,6 +513,7 @@ func (rc *rankCtx) sideOrigin(rx *repoIndex, m int32, path, text string, reach [
 			return found, fline, fpath, fhunk
 		}
 		m = found // a merge on the side branch: look into its own side
+		sig = sigOf(fhunk, fline)
 	}
 	return -1, 0, "", nil
 }

@@ -84,6 +84,9 @@ type Options struct {
 	Mappings []Mapping
 	// Weights replaces DefaultWeights (evaluation and tuning).
 	Weights *Weights
+	// Trace, when not nil, is told each step of every blame walk
+	// (developers' tools).
+	Trace func(format string, args ...any)
 }
 
 // MappedFrame is a signal frame and the repository path it was mapped to.

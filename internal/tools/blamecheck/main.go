@@ -45,6 +45,7 @@ func run() error {
 		seed    = flag.Uint64("seed", 1, "sampling seed")
 		verbose = flag.Bool("v", false, "print every disagreement")
 		maxLine = flag.Int("max-lines", 8000, "skip files longer than this")
+		one     = flag.String("line", "", "only trace the blame of this PATH:LINE")
 	)
 	flag.Parse()
 	if *repo == "" {
@@ -92,7 +93,24 @@ func run() error {
 	for i := range h.Commits {
 		inWindow[h.Commits[i].Commit.Hash] = &h.Commits[i].Commit
 	}
-	idx := suspect.NewIndex([]suspect.RepoHistory{h}, suspect.Options{})
+	opts := suspect.Options{}
+	if *one != "" {
+		opts.Trace = func(format string, args ...any) { fmt.Printf("  "+format+"\n", args...) }
+	}
+	idx := suspect.NewIndex([]suspect.RepoHistory{h}, opts)
+	if *one != "" {
+		p, l, _ := strings.Cut(*one, ":")
+		ln, err := strconv.Atoi(l)
+		if err != nil {
+			return fmt.Errorf("-line %q: want PATH:LINE", *one)
+		}
+		origins, err := blameFile(ctx, git, tip, p)
+		if err != nil || ln < 1 || ln > len(origins) {
+			return fmt.Errorf("blaming %s: %v", *one, err)
+		}
+		fmt.Printf("git blame: %.12s, walk: %.12s\n", origins[ln-1], idx.Blame(h.Repo, p, ln, time.Time{}))
+		return nil
+	}
 	tree, err := local.Tree(ctx, tip)
 	if err != nil {
 		return err
