@@ -122,10 +122,25 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 	wanted := func(c *history.Commit, t time.Time) bool { return w.Contains(t) && (o.Merges || !c.IsMerge()) }
 	q := newQueue()
 	results := make(chan fetched)
+	// Cache entries are written off the fetching path.
+	var puts chan *history.Change
+	var writers sync.WaitGroup
+	if b.cache != nil {
+		puts = make(chan *history.Change, conc)
+		for range 2 {
+			writers.Add(1)
+			go func() {
+				defer writers.Done()
+				for ch := range puts {
+					b.cache.Put(ch)
+				}
+			}()
+		}
+	}
 	var wg sync.WaitGroup
-	// More workers than requests in flight, so that parsing one diff never
-	// leaves a request slot idle (the client bounds requests itself).
-	for range conc + 2 {
+	// Twice as many workers as requests in flight, so that parsing a diff
+	// never leaves a request slot idle (the client bounds requests itself).
+	for range 2 * conc {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -137,7 +152,7 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 				mu.Lock()
 				c := commits[seq]
 				mu.Unlock()
-				ch, network, err := b.change(ctx, c, o)
+				ch, network, err := b.change(ctx, c, o, puts)
 				select {
 				case results <- fetched{seq: seq, change: ch, err: err, network: network}:
 				case <-ctx.Done():
@@ -276,6 +291,10 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 	}()
 	wg.Wait()
 	close(results)
+	if puts != nil {
+		close(puts)
+		writers.Wait()
+	}
 	if listing {
 		<-listDone
 	}
@@ -289,8 +308,9 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 }
 
 // change returns c's change from the cache, or fetches and parses its diff
-// (and caches it). network says whether a request was made.
-func (b *Bitbucket) change(ctx context.Context, c history.Commit, o Options) (ch *history.Change, network bool, err error) {
+// (and hands it to puts to be cached). network says whether a request was
+// made.
+func (b *Bitbucket) change(ctx context.Context, c history.Commit, o Options, puts chan<- *history.Change) (ch *history.Change, network bool, err error) {
 	if b.cache != nil {
 		if ch, ok := b.cache.Get(c.Hash); ok {
 			if o.CountOnly {
@@ -303,8 +323,8 @@ func (b *Bitbucket) change(ctx context.Context, c history.Commit, o Options) (ch
 	if err != nil {
 		return nil, true, err
 	}
-	if b.cache != nil && ch.Fallback == "" && ctx.Err() == nil {
-		b.cache.Put(ch)
+	if puts != nil && ch.Fallback == "" && ctx.Err() == nil {
+		puts <- ch
 	}
 	if o.CountOnly {
 		ch = dropLines(ch)

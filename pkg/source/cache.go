@@ -37,9 +37,11 @@ const maxCacheEntry = 64 << 20
 // Layout: <dir>/changes/<kind>/<repo key>/<hash[:2]>/<hash>.json.gz, where
 // each file is one header line "sigsentry-change <version> <sha256 hex>
 // <payload length>" followed by the gzip-compressed JSON of the Change; the
-// checksum covers the compressed bytes. Entries are written atomically
-// (temporary file, fsync, rename), so concurrent writers and an interrupted
-// run leave either the old entry, the new one or nothing. An entry that is
+// checksum covers the compressed bytes. Entries are written to a temporary
+// file and renamed into place, so concurrent writers and an interrupted run
+// leave either the old entry, the new one or nothing; they are not synced
+// to disk one by one (an entry a crash cut short fails its checksum and is
+// fetched again). An entry that is
 // damaged, truncated, of another version, not a regular file (a symbolic
 // link is never followed) or bigger than it says is deleted and fetched
 // again. Folders are 0700 and files 0600.
@@ -257,9 +259,6 @@ func writeEntry(path string, ch *history.Change) (err error) {
 		return fmt.Errorf("writing cache entry: %w", err)
 	}
 	if _, err = tmp.Write(payload.Bytes()); err != nil {
-		return fmt.Errorf("writing cache entry: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
 		return fmt.Errorf("writing cache entry: %w", err)
 	}
 	if err = tmp.Close(); err != nil {
