@@ -131,7 +131,7 @@ func Run(ctx context.Context, p *Plan) (*Outcome, error) {
 		return nil, err
 	}
 	if len(p.Signals) > 0 {
-		out.Rankings = rank(p, out.Repos)
+		out.Rankings = rank(ctx, p, out.Repos)
 	}
 	for _, r := range out.Repos {
 		r.all, r.tree = nil, nil
@@ -224,8 +224,9 @@ func count(it source.Item, keep Keep) Commit {
 	return c
 }
 
-// rank ranks every signal against the windows of all repositories.
-func rank(p *Plan, repos []*Repo) []suspect.Result {
+// rank ranks every signal against the windows of all repositories, with
+// the contents of the frames' files where the source can read them.
+func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 	var hist []suspect.RepoHistory
 	for _, r := range repos {
 		if r.Err != nil {
@@ -244,9 +245,42 @@ func rank(p *Plan, repos []*Repo) []suspect.Result {
 		hist = append(hist, h)
 	}
 	idx := suspect.NewIndex(hist, suspect.Options{Top: p.Top, At: p.At, Mappings: p.Mappings, Weights: p.Weights})
+	files := map[string]source.Files{}
+	for _, r := range repos {
+		if fs, ok := r.Source.(source.Files); ok && r.Err == nil {
+			files[r.Source.Repo()] = fs
+		}
+	}
 	out := make([]suspect.Result, len(p.Signals))
 	for i, s := range p.Signals {
-		out[i] = idx.Rank(s)
+		// One read per repository and version.
+		type at struct{ repo, rev string }
+		byRev := map[at][]string{}
+		var order []at
+		for _, ref := range idx.Needs(s) {
+			k := at{ref.Repo, ref.Rev}
+			if files[ref.Repo] == nil {
+				continue
+			}
+			if _, ok := byRev[k]; !ok {
+				order = append(order, k)
+			}
+			byRev[k] = append(byRev[k], ref.Path)
+		}
+		var contents map[suspect.FileRef][]byte
+		for _, k := range order {
+			got, err := files[k.repo].ReadFiles(ctx, k.rev, byRev[k])
+			if err != nil {
+				continue // without them, ranking blames from the failing version
+			}
+			for p, data := range got {
+				if contents == nil {
+					contents = map[suspect.FileRef][]byte{}
+				}
+				contents[suspect.FileRef{Repo: k.repo, Rev: k.rev, Path: p}] = data
+			}
+		}
+		out[i] = idx.RankWith(s, contents)
 	}
 	return out
 }

@@ -143,7 +143,7 @@ func hunkHeader(h *diffstat.Hunk) string {
 // "com.acme.Cart.total" -> "total", "Cart#total" -> "total",
 // "Ns.Class.Method(Int32 x)" -> "Method".
 func funcIdent(fn string) string {
-	fn = strings.TrimSpace(fn)
+	fn = stripCloneSuffix(strings.TrimSpace(fn))
 	if i := strings.IndexByte(fn, '('); i > 0 && strings.ContainsAny(fn[:i], " \t") && !strings.HasPrefix(fn, "block ") {
 		// A declaration ("static int foo(void)", "def foo(self):"), as a
 		// hunk header shows it.
@@ -170,6 +170,32 @@ func funcIdent(fn string) string {
 		return p
 	}
 	return ""
+}
+
+// stripCloneSuffix drops the suffixes compilers give copies of a function
+// ("foo.isra.0", "foo.constprop.3", "foo.part.1", "foo.cold",
+// "foo.lto_priv.0", "foo.llvm.123"), which no source line defines.
+func stripCloneSuffix(fn string) string {
+	for {
+		i := strings.LastIndexByte(fn, '.')
+		if i <= 0 {
+			return fn
+		}
+		tail := fn[i+1:]
+		if allDigits(tail) {
+			j := strings.LastIndexByte(fn[:i], '.')
+			if j <= 0 {
+				return fn
+			}
+			tail, i = fn[j+1:i], j
+		}
+		switch tail {
+		case "isra", "constprop", "part", "cold", "lto_priv", "llvm", "clone", "localalias", "specialized":
+			fn = fn[:i]
+		default:
+			return fn
+		}
+	}
 }
 
 func isClosureSuffix(p string) bool {

@@ -60,6 +60,9 @@ func TestFuncIdent(t *testing.T) {
 		{"<module>", ""},
 		{"Object.<anonymous>", ""},
 		{"total", "total"},
+		{"nft_rule_expr.isra.0", "nft_rule_expr"},
+		{"do_thing.constprop.3.cold", "do_thing"},
+		{"main.main.func1.1", "main"},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -50,15 +50,20 @@ type acc struct {
 type rankCtx struct {
 	idx   *Index
 	limit int64
+	at    time.Time
 	// versions and reach, per repository: the failing version and the
 	// commits it contains.
 	versions map[*repoIndex]int32
 	reach    map[*repoIndex][]bool
 }
 
-// Rank ranks the candidates for one signal.
-func (idx *Index) Rank(sig signal.Signal) Result {
-	res := Result{Signal: sig, Frames: make([]MappedFrame, len(sig.Frames)), Suspects: []Suspect{}}
+// Rank ranks the candidates for one signal, blaming from the failing
+// version (see RankWith to let the frames' files say which build crashed).
+func (idx *Index) Rank(sig signal.Signal) Result { return idx.RankWith(sig, nil) }
+
+// newRankCtx finds, per repository, the failing version of sig: the tip of
+// the ref at the signal's time.
+func (idx *Index) newRankCtx(sig signal.Signal) *rankCtx {
 	limit := int64(math.MaxInt64)
 	at := idx.opts.At
 	if sig.Timestamp != nil {
@@ -67,24 +72,29 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 	if !at.IsZero() {
 		limit = at.Unix()
 	}
-	rc := &rankCtx{idx: idx, limit: limit, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}}
+	rc := &rankCtx{idx: idx, limit: limit, at: at, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}}
+	for _, rx := range idx.repos {
+		if v := idx.version(rx, limit); v >= 0 {
+			rc.versions[rx] = v
+		}
+	}
+	return rc
+}
+
+// RankWith ranks the candidates for one signal. files, when not nil, holds
+// the contents of the files Needs names at the failing version: when the
+// frames' functions and lines fit an older version of them better, the
+// blame starts there (Result.Versions and Result.Note say so).
+func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
+	res := Result{Signal: sig, Frames: make([]MappedFrame, len(sig.Frames)), Suspects: []Suspect{}}
+	rc := idx.newRankCtx(sig)
+	limit, at := rc.limit, rc.at
 	anyCand := false
 	for _, rx := range idx.repos {
 		if len(rx.cands) > 0 {
 			anyCand = true
 		}
-		v := idx.version(rx, limit)
-		if v < 0 {
-			continue
-		}
-		rc.versions[rx] = v
-		rc.reach[rx] = idx.ancestors(rx, rx.reach, v, v)
-		if res.Versions == nil {
-			res.Versions = map[string]string{}
-		}
-		res.Versions[rx.name] = idx.cands[v].Commit.Hash
 	}
-
 	targets := make([][]fileTarget, len(sig.Frames))
 	inApp, mapped := 0, 0
 	for i, f := range sig.Frames {
@@ -114,6 +124,26 @@ func (idx *Index) Rank(sig signal.Signal) Result {
 		return abstain(res, ReasonNoCandidates)
 	case mapped == 0:
 		return abstain(res, ReasonNoMapping)
+	}
+
+	for _, rx := range idx.repos {
+		v, ok := rc.versions[rx]
+		if !ok {
+			continue
+		}
+		if files != nil && idx.w.Build {
+			if b := rc.buildVersion(rx, v, &sig, targets, files); b != v {
+				res.Notes = append(res.Notes, fmt.Sprintf("the frames' lines fit %.12s (%s) better than %.12s, the tip at the signal's time: blamed from there",
+					idx.cands[b].Commit.Hash, idx.cands[b].Commit.Summary(), idx.cands[v].Commit.Hash))
+				v = b
+				rc.versions[rx] = b
+			}
+		}
+		rc.reach[rx] = idx.ancestors(rx, rx.reach, v, v)
+		if res.Versions == nil {
+			res.Versions = map[string]string{}
+		}
+		res.Versions[rx.name] = idx.cands[v].Commit.Hash
 	}
 
 	accs := map[int32]*acc{}

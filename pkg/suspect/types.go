@@ -131,4 +131,7 @@ type Result struct {
 	// Versions names, per repository, the commit whose version the frames'
 	// lines were read at (the failing version).
 	Versions map[string]string `json:"versions,omitempty"`
+	// Notes say how the ranking was made when that is worth knowing (an
+	// older build inferred from the frames).
+	Notes []string `json:"notes,omitempty"`
 }

@@ -27,6 +27,9 @@ type Weights struct {
 	// Merge, Whitespace and Rename multiply the structural score of such
 	// commits.
 	Merge, Whitespace, Rename float64
+	// Build infers the crashing build from the frames' functions and lines
+	// when the files' contents are given (see RankWith).
+	Build bool
 }
 
 // DefaultWeights are the weights sigsentry ranks with.
@@ -35,6 +38,7 @@ var DefaultWeights = Weights{
 	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10,
 	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
 	Merge: 0.5, Whitespace: 0.2, Rename: 0.1,
+	Build: true,
 }
 
 // frameWeight is the weight of the k-th in-app frame of a stack.

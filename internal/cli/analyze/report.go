@@ -113,6 +113,9 @@ type SignalReport struct {
 	Sentry *SentryReport `json:"sentry,omitempty"`
 	// Error is why the signal could not be read (a Sentry issue).
 	Error string `json:"error,omitempty"`
+	// Notes are caveats about the signal (unsymbolicated frames) and its
+	// ranking (an older build inferred from the frames).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // FrameReport is one frame and the repository path it was mapped to.
@@ -198,8 +201,9 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 			plural(uncounted, "commit", "commits")))
 	}
 	for i, s := range plan.Signals {
-		rep.Signals = append(rep.Signals, signalReport(s, out.Rankings[i]))
-		for _, n := range s.Notes {
+		sr := signalReport(s, out.Rankings[i])
+		rep.Signals = append(rep.Signals, sr)
+		for _, n := range sr.Notes {
 			rep.Notes = append(rep.Notes, s.Source+": "+n)
 		}
 	}
@@ -315,6 +319,7 @@ func signalReport(s signal.Signal, res suspect.Result) SignalReport {
 		}
 		sr.Suspects = append(sr.Suspects, r)
 	}
+	sr.Notes = append(append([]string(nil), s.Notes...), res.Notes...)
 	if sr.Abstained && sr.Reason == "" {
 		sr.Reason = "no candidate commit has structural evidence"
 	}

@@ -1,0 +1,286 @@
+package suspect
+
+import (
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+)
+
+// Build inference. A stack trace's line numbers are those of the build that
+// crashed, which need not be the analyzed version: the reporter's build may
+// predate the ref's tip by a few commits. When a frame names its function,
+// the line tells which versions the trace can come from: those where that
+// line lies inside that function. Given the contents of the frames' files
+// at the failing version, Rank reconstructs older versions of each file
+// from the window's diffs (reversing their hunks) and, when more frames
+// fit an older version than the failing one, blames from that version:
+// commits after it were not in the build that crashed.
+
+// FileRef names one file at one commit of a repository.
+type FileRef struct {
+	Repo, Rev, Path string
+}
+
+// maxBuildSteps bounds how many of a file's changes build inference undoes.
+const maxBuildSteps = 200
+
+// Needs returns the files whose contents at the failing version help rank
+// sig (those of its in-app frames that name a function and a line), for
+// RankWith. Sources that can read files cheaply (a local checkout) should
+// provide them; without them ranking blames from the failing version.
+func (idx *Index) Needs(sig signal.Signal) []FileRef {
+	rc := idx.newRankCtx(sig)
+	var out []FileRef
+	seen := map[FileRef]bool{}
+	for _, f := range sig.Frames {
+		if !f.InApp || f.Line <= 0 || funcIdent(f.Function) == "" || langOf(f.File) == "" {
+			continue
+		}
+		targets, _ := idx.paths.mapFrame(f)
+		for _, t := range targets {
+			rx := idx.byName[t.repo]
+			v, ok := rc.versions[rx]
+			if !ok {
+				continue
+			}
+			ref := FileRef{Repo: t.repo, Rev: idx.cands[v].Commit.Hash, Path: t.path}
+			if !seen[ref] {
+				seen[ref] = true
+				out = append(out, ref)
+			}
+		}
+	}
+	return out
+}
+
+// buildVersion returns, for one repository, the version to blame from when
+// the frames' functions and lines fit an older version better than v, and
+// v otherwise. files holds contents at v.
+func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targets [][]fileTarget, files map[FileRef][]byte) int32 {
+	type probe struct {
+		path  string
+		line  int
+		ident string
+		lang  string
+		lines []string
+	}
+	var probes []probe
+	for i, f := range sig.Frames {
+		ident := funcIdent(f.Function)
+		lang := langOf(f.File)
+		if !f.InApp || f.Line <= 0 || ident == "" || lang == "" {
+			continue
+		}
+		for _, t := range targets[i] {
+			if t.repo != rx.name {
+				continue
+			}
+			data, ok := files[FileRef{Repo: rx.name, Rev: rc.idx.cands[v].Commit.Hash, Path: t.path}]
+			if !ok {
+				continue
+			}
+			probes = append(probes, probe{path: t.path, line: f.Line, ident: ident, lang: lang, lines: splitFile(data)})
+			break
+		}
+	}
+	if len(probes) == 0 {
+		return v
+	}
+	// fits[c] counts the probes whose function holds their line at
+	// version c (a commit of the first-parent chain, or v).
+	fits := map[int32]int{}
+	idx := rc.idx
+	for _, p := range probes {
+		lines, pth := p.lines, p.path
+		at := v
+		if enclosing(lines, p.line, p.lang) == p.ident {
+			fits[v]++
+			continue // fits where it failed: no older version needed
+		}
+		steps := 0
+		for c := v; c >= 0 && steps < maxBuildSteps; c = idx.firstParent(c) {
+			ci := &idx.cands[c]
+			fi, ok := ci.files[pth]
+			if !ok {
+				continue
+			}
+			file := &ci.Change.Files[fi]
+			if file.Path != pth || file.Status == diffstat.Added || file.Binary || len(file.Hunks) == 0 && file.LinesAdded+file.LinesRemoved > 0 {
+				break
+			}
+			steps++
+			old, ok := unapply(lines, file)
+			if !ok {
+				break
+			}
+			lines = old
+			if file.Status == diffstat.Renamed && file.OldPath != "" {
+				pth = file.OldPath
+			}
+			at = idx.firstParent(c)
+			if at < 0 {
+				break
+			}
+			if enclosing(lines, p.line, p.lang) == p.ident {
+				fits[at]++
+				break
+			}
+		}
+	}
+	best, bestN := v, fits[v]
+	for c, n := range fits {
+		// More frames fit; at equal counts the newer version (nearer v)
+		// wins, so v is kept unless an older version explains more.
+		if n > bestN || n == bestN && c != best && idx.cands[c].unix > idx.cands[best].unix {
+			best, bestN = c, n
+		}
+	}
+	return best
+}
+
+// splitFile splits file contents into lines (without their endings).
+func splitFile(data []byte) []string {
+	s := strings.ReplaceAll(string(data), "\r\n", "\n")
+	s = strings.TrimSuffix(s, "\n")
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}
+
+// unapply turns lines (a file after file's change) into the file before
+// it, from the change's hunks: added lines go, removed lines come back.
+// ok is false when the hunks do not fit the lines.
+func unapply(lines []string, file *diffstat.File) ([]string, bool) {
+	out := make([]string, 0, len(lines)+file.LinesRemoved-file.LinesAdded)
+	next := 1 // the next new-side line to copy, 1-based
+	for hi := range file.Hunks {
+		h := &file.Hunks[hi]
+		ns := h.NewStart
+		if h.NewLines == 0 {
+			ns = h.NewStart + 1
+		}
+		if ns < next || ns-1 > len(lines) {
+			return nil, false
+		}
+		out = append(out, lines[next-1:ns-1]...)
+		added := make(map[int]bool, len(h.Added))
+		for _, a := range h.Added {
+			added[a.N] = true
+		}
+		removed := make(map[int]string, len(h.Removed))
+		for _, r := range h.Removed {
+			removed[r.N] = r.Text
+		}
+		os := h.OldStart
+		if h.OldLines == 0 {
+			os = h.OldStart + 1
+		}
+		ni := ns
+		for on := os; on < os+h.OldLines; on++ {
+			if text, ok := removed[on]; ok {
+				out = append(out, text)
+				continue
+			}
+			for added[ni] {
+				ni++
+			}
+			if ni < 1 || ni > len(lines) {
+				return nil, false
+			}
+			out = append(out, lines[ni-1])
+			ni++
+		}
+		next = ns + h.NewLines
+	}
+	if next-1 > len(lines) {
+		return nil, false
+	}
+	return append(out, lines[next-1:]...), true
+}
+
+// langOf is the family of languages whose function definitions enclosing
+// can find, by file extension ("" for others).
+func langOf(file string) string {
+	switch strings.ToLower(path.Ext(strings.ReplaceAll(file, "\\", "/"))) {
+	case ".c", ".h", ".cc", ".cpp", ".cxx", ".hpp", ".hh", ".hxx", ".m", ".mm":
+		return "c"
+	case ".go":
+		return "go"
+	case ".py":
+		return "python"
+	}
+	return ""
+}
+
+var (
+	pyDef = regexp.MustCompile(`^(\s*)(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)`)
+	goDef = regexp.MustCompile(`^func\s`)
+)
+
+// enclosing returns the name of the function whose definition holds line n
+// (1-based) of lines, or "" when it cannot tell (the line lies between
+// functions, or beyond the file).
+func enclosing(lines []string, n int, lang string) string {
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	switch lang {
+	case "python":
+		indent := -1
+		for i := n - 1; i >= 0 && i >= n-4000; i-- {
+			l := lines[i]
+			if strings.TrimSpace(l) == "" {
+				continue
+			}
+			w := len(l) - len(strings.TrimLeft(l, " \t"))
+			if indent < 0 {
+				indent = w
+				if m := pyDef.FindStringSubmatch(l); m != nil && i == n-1 {
+					return m[2] // the def line itself
+				}
+				continue
+			}
+			if w >= indent {
+				continue
+			}
+			if m := pyDef.FindStringSubmatch(l); m != nil {
+				return m[2]
+			}
+			indent = w
+			if w == 0 {
+				return ""
+			}
+		}
+		return ""
+	case "go", "c":
+		for i := n - 1; i >= 0 && i >= n-4000; i-- {
+			l := lines[i]
+			if l == "" {
+				continue
+			}
+			c := l[0]
+			if c == '}' && i != n-1 {
+				return "" // a function ended above the line
+			}
+			if lang == "go" {
+				if goDef.MatchString(l) {
+					return sectionIdent(l)
+				}
+				continue
+			}
+			if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+				continue
+			}
+			t := strings.TrimSpace(l)
+			if !strings.Contains(t, "(") || strings.HasSuffix(t, ";") || strings.HasSuffix(t, ":") {
+				continue
+			}
+			return sectionIdent(t)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,218 @@
+package suspect
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
+	"github.com/sigsentry/sigsentry/pkg/source"
+)
+
+// TestUnapply undoes real git diffs of random edits: the hunks turn the
+// new file back into the old one, line for line.
+func TestUnapply(t *testing.T) {
+	dir := t.TempDir()
+	testenv.LookPath(t, "git")
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := 0; round < 60; round++ {
+		old := make([]string, 5+r.IntN(40))
+		for i := range old {
+			old[i] = fmt.Sprintf("line %d %d", i, r.IntN(3))
+		}
+		cur := append([]string(nil), old...)
+		for e := 0; e < 1+r.IntN(6); e++ {
+			i := r.IntN(len(cur) + 1)
+			switch r.IntN(3) {
+			case 0: // insert
+				cur = append(cur[:i], append([]string{fmt.Sprintf("new %d.%d", round, e)}, cur[i:]...)...)
+			case 1: // delete
+				if i < len(cur) && len(cur) > 1 {
+					cur = append(cur[:i], cur[i+1:]...)
+				}
+			default: // change
+				if i < len(cur) {
+					cur[i] = fmt.Sprintf("changed %d.%d", round, e)
+				}
+			}
+		}
+		a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+		if err := os.WriteFile(a, []byte(strings.Join(old, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(b, []byte(strings.Join(cur, "\n")+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out := testenvDiff(t, dir)
+		files, err := diffstat.Parse([]byte(out))
+		if err != nil || len(files) > 1 {
+			t.Fatalf("round %d: parsing the diff: %v (%d files)", round, err, len(files))
+		}
+		if len(files) == 0 {
+			continue // no change
+		}
+		got, ok := unapply(cur, &files[0])
+		if !ok || !reflect.DeepEqual(got, old) {
+			t.Fatalf("round %d: unapply gave %q (ok %v), want %q\ndiff:\n%s", round, got, ok, old, out)
+		}
+	}
+}
+
+// testenvDiff is `git diff --no-index a b` in dir (exit 1 means "differ").
+func testenvDiff(t *testing.T, dir string) string {
+	t.Helper()
+	cmd := execGit(dir, "diff", "--no-index", "--no-color", "-U1", "a", "b")
+	out, err := cmd.Output()
+	if err != nil && cmd.ProcessState.ExitCode() != 1 {
+		t.Fatalf("git diff: %v", err)
+	}
+	return string(out)
+}
+
+func TestEnclosing(t *testing.T) {
+	c := strings.Split(`#include <x.h>
+
+static int helper(int a)
+{
+	return a + 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	int x = helper(argc);
+out:
+	return x;
+}`, "\n")
+	py := strings.Split(`import os
+
+class Cart:
+    def total(self):
+        s = 0
+        for i in self.items:
+            s += i
+        return s
+
+def free():
+    pass`, "\n")
+	gosrc := strings.Split(`package cart
+
+func (c *Cart) Total() int {
+	s := 0
+	return s
+}
+
+var x = 1`, "\n")
+	tests := []struct {
+		lines []string
+		lang  string
+		n     int
+		want  string
+	}{
+		{c, "c", 5, "helper"}, {c, "c", 3, "helper"}, {c, "c", 11, "main"}, {c, "c", 13, "main"},
+		{c, "c", 7, ""}, {c, "c", 1, ""}, {c, "c", 99, ""},
+		{py, "python", 7, "total"}, {py, "python", 4, "total"}, {py, "python", 11, "free"}, {py, "python", 3, ""},
+		{gosrc, "go", 4, "Total"}, {gosrc, "go", 8, ""},
+	}
+	for _, tt := range tests {
+		if got := enclosing(tt.lines, tt.n, tt.lang); got != tt.want {
+			t.Errorf("%s line %d: got %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestBuildInference: the trace's line comes from the build before a
+// commit that put a new function above the crashing one. With the file's
+// contents the ranking blames from that build and names the bug; without
+// them it names the newer commit whose code now sits at that line number.
+func TestBuildInference(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body := func(name string, n int, bug bool) []string {
+		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
+		for i := 0; i < n; i++ {
+			l := fmt.Sprintf("\tv += p->f%d;", i)
+			if bug && i == 10 {
+				l = "\tv += p->next->f10; /* the bug */"
+			}
+			out = append(out, l)
+		}
+		return append(out, "\treturn v;", "}", "")
+	}
+	write := func(parts ...[]string) {
+		var all []string
+		for _, p := range parts {
+			all = append(all, p...)
+		}
+		repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
+	}
+	write(body("sum", 20, false))
+	repo.Commit("calc: sum")
+	write(body("sum", 20, true))
+	bug := repo.Commit("calc: follow next")
+	write(body("avg", 30, false), body("sum", 20, true))
+	newer := repo.Commit("calc: avg")
+	// The crash: sum() at line 14, in the build before avg() was added.
+	frame := frame("/build/proj/src/calc.c", 14, "sum")
+	sig := sigAt(frame)
+	now := time.Now()
+	sig.Timestamp = &now
+
+	h := RepoHistory{Repo: "r"}
+	for _, c := range loadRealHistory(t, repo.Dir) {
+		h.Commits = append(h.Commits, c)
+	}
+	idx := NewIndex([]RepoHistory{h}, Options{})
+	needs := idx.Needs(sig)
+	if len(needs) != 1 || needs[0].Path != "src/calc.c" || needs[0].Rev != newer {
+		t.Fatalf("got needs %+v, want src/calc.c at %s", needs, newer)
+	}
+	data, err := os.ReadFile(filepath.Join(repo.Dir, "src/calc.c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	without := idx.Rank(sig)
+	if got := hashes(with); len(got) == 0 || got[0] != bug {
+		t.Errorf("with the file: got %v, want the bug %s first", got, bug)
+	}
+	if with.Versions["r"] != bug || len(with.Notes) != 1 {
+		t.Errorf("with the file: got version %s notes %q, want %s and a note", with.Versions["r"], with.Notes, bug)
+	}
+	if got := hashes(without); len(got) == 0 || got[0] != newer {
+		t.Errorf("without the file: got %v, want the newer commit %s first (line 14 is in avg at the tip)", got, newer)
+	}
+}
+
+// execGit is git in dir, isolated from the user's configuration.
+func execGit(dir string, args ...string) *exec.Cmd {
+	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
+	return cmd
+}
+
+// loadRealHistory reads every commit of dir's HEAD as analyze does.
+func loadRealHistory(t *testing.T, dir string) []Candidate {
+	t.Helper()
+	src, err := source.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Candidate
+	_, err = src.History(context.Background(), "HEAD", history.Window{}, source.Options{Merges: true}, func(it source.Item) error {
+		out = append(out, Candidate{Commit: it.Commit, Change: it.Change})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
