@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -29,16 +28,10 @@ import (
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"github.com/sigsentry/sigsentry/pkg/diffstat/gitnumstat"
+	"github.com/sigsentry/sigsentry/pkg/gitrun"
 )
 
 const emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-
-// gitConfig pins the settings that change diff output, whatever the
-// user's configuration says.
-var gitConfig = []string{
-	"-c", "core.quotePath=true", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
-	"-c", "diff.relative=false", "-c", "color.ui=never",
-}
 
 type options struct {
 	repo    string
@@ -97,15 +90,10 @@ func parseSince(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// git runs git in repo with the settings that change diff output pinned,
+// as sigsentry itself runs it.
 func git(ctx context.Context, repo string, args ...string) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, "git", append(append([]string{"-C", repo}, gitConfig...), args...)...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("running git %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return out, nil
+	return (&gitrun.Runner{Dir: repo}).Output(ctx, append([]string{"-c", "color.ui=never"}, args...)...)
 }
 
 type commit struct {
