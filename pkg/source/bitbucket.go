@@ -235,12 +235,19 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 	listing := true
 	for failed == nil && (listing || pending > 0) {
 		if !listing {
-			r := <-results
-			pending--
-			failed = deliver(r)
+			select {
+			case r := <-results:
+				pending--
+				failed = deliver(r)
+			case <-ctx.Done():
+				// Workers stop without answering once ctx ends.
+				failed = ctx.Err()
+			}
 			continue
 		}
 		select {
+		case <-ctx.Done():
+			failed = ctx.Err()
 		case r := <-results:
 			held = append(held, r)
 		case err := <-listDone:

@@ -234,3 +234,35 @@ func TestBitbucketErrors(t *testing.T) {
 		t.Errorf("History with a cancelled context: got %v, want context.Canceled", err)
 	}
 }
+
+// TestBitbucketCancelMidStream cancels while diffs are in flight, at every
+// point of the stream: History returns context.Canceled and leaves no
+// goroutine waiting.
+func TestBitbucketCancelMidStream(t *testing.T) {
+	r, w, _ := sample(t)
+	_, client := fakeBitbucket(t, r)
+	for stopAfter := 0; stopAfter < 8; stopAfter++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		n := 0
+		done := make(chan error, 1)
+		go func() {
+			_, err := NewBitbucket(client, "acme", "app", "main", nil).History(ctx, "main", w, Options{Merges: true}, func(Item) error {
+				n++
+				if n > stopAfter {
+					cancel()
+				}
+				return nil
+			})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("stop after %d: got %v, want nil or context.Canceled", stopAfter, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("stop after %d: History did not return after its context was cancelled", stopAfter)
+		}
+		cancel()
+	}
+}
