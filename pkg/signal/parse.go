@@ -34,8 +34,10 @@ import (
 
 // Limits that bound the work done on one input.
 const (
-	// MaxInputBytes is the largest input Parse accepts.
-	MaxInputBytes = 10 << 20
+	// MaxInputBytes is the largest input Parse and ParseReader accept: a
+	// whole CI log or core-dump session still fits, and a parse of this
+	// size stays well under a second.
+	MaxInputBytes = 32 << 20
 	// MaxFrames is the most frames kept per signal; further frames are dropped.
 	MaxFrames = 10000
 	// MaxSignals is the most signals kept per input.
