@@ -21,6 +21,7 @@ type Frame struct {
 	Module   string `json:"module,omitempty"`
 	InApp    bool   `json:"in_app"`
 	Depth    int    `json:"depth"`
+	Stack    int    `json:"stack,omitempty"`
 }
 
 // Signal is one error occurrence: a title, an optional timestamp, the frames
@@ -34,4 +35,6 @@ type Signal struct {
 	Timestamp *time.Time `json:"timestamp"`
 	Frames    []Frame    `json:"frames"`
 	Symptoms  []string   `json:"symptoms,omitempty"`
+	Stacks    []string   `json:"stacks,omitempty"`
+	Notes     []string   `json:"notes,omitempty"`
 }
