@@ -100,17 +100,20 @@ const lookedFor = "looked for Sentry event JSON, Go panics, Python tracebacks, J
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one. Native reports come
 // first: a Rust backtrace's "at src/x.rs:1:2" lines also read as V8 frames.
+// A parser with a marker only runs when the text holds it: every signal it
+// can find has one, and most logs have none.
 var textParsers = []struct {
 	format string
+	marker string
 	parse  func(text string, lines []string) []Signal
 }{
-	{"native", parseNative},
-	{FormatGo, linesOnly(parseGoLines)},
-	{FormatPython, linesOnly(parsePythonLines)},
-	{FormatJava, linesOnly(parseJavaLines)},
-	{FormatDotNet, linesOnly(parseDotNetLines)},
-	{FormatJavaScript, linesOnly(parseJSLines)},
-	{FormatRuby, linesOnly(parseRubyLines)},
+	{"native", "", parseNative},
+	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
+	{FormatPython, "Traceback", linesOnly(parsePythonLines)},
+	{FormatJava, "", linesOnly(parseJavaLines)},
+	{FormatDotNet, "", linesOnly(parseDotNetLines)},
+	{FormatJavaScript, "", linesOnly(parseJSLines)},
+	{FormatRuby, ":in ", linesOnly(parseRubyLines)},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
@@ -159,6 +162,9 @@ func parseText(data []byte) []Signal {
 	var best []Signal
 	bestFrames := -1
 	for _, p := range textParsers {
+		if p.marker != "" && !strings.Contains(text, p.marker) {
+			continue
+		}
 		sigs := p.parse(text, lines)
 		if len(sigs) == 0 {
 			continue
