@@ -19,6 +19,9 @@ var gdbKnown = []string{
 	"[Switching to", "[Current thread is", "[Inferior", "[New Thread", "[Thread ", "[New LWP", "Quit",
 }
 
+// debuggerNoise are the words of a debugger report's default title.
+var debuggerNoise = map[string]bool{"gdb": true, "lldb": true, "backtrace": true}
+
 // gdbThread is one thread's stack of a gdb report.
 type gdbThread struct {
 	num    string
@@ -46,7 +49,7 @@ func parseGDBReports(_ string, lines []string) []nativeReport {
 		if len(threads) == 0 {
 			return
 		}
-		rep := nativeReport{format: FormatGDB, title: "gdb backtrace", start: start, end: end}
+		rep := nativeReport{format: FormatGDB, title: "gdb backtrace", start: start, end: end, noise: debuggerNoise}
 		if sigLine >= 0 && start-sigLine <= 40 {
 			rep.title = sigTitle
 			rep.start = sigLine

@@ -148,7 +148,7 @@ func parseBacktraceSymbols(_ string, lines []string) []nativeReport {
 	start := -1
 	flush := func(end int) {
 		if len(frames) >= 2 {
-			rep := nativeReport{format: FormatGlibc, title: "backtrace", start: start, end: end}
+			rep := nativeReport{format: FormatGlibc, title: "backtrace", start: start, end: end, noise: debuggerNoise}
 			for i := start - 1; i >= 0 && i >= start-3; i-- {
 				t := strings.TrimSpace(lines[i])
 				if t == "" {

@@ -36,7 +36,7 @@ func parseLLDBReports(_ string, lines []string) []nativeReport {
 		if len(threads) == 0 {
 			return
 		}
-		rep := nativeReport{format: FormatLLDB, title: "lldb backtrace", start: start, end: end}
+		rep := nativeReport{format: FormatLLDB, title: "lldb backtrace", start: start, end: end, noise: debuggerNoise}
 		crash := 0
 		for k, t := range threads {
 			if t.selected && (threads[crash].reason == "" || t.reason != "") {
