@@ -83,8 +83,8 @@ var nativeParsers = []struct {
 	markers []string
 	parse   func(text string, lines []string) []nativeReport
 }{
-	{[]string{"Sanitizer", "runtime error: "}, parseSanitizerReports},
-	{[]string{"=="}, parseValgrindReports},
+	{[]string{"Sanitizer", "runtime error: ", "#0 "}, parseSanitizerReports},
+	{[]string{"==", "by 0x"}, parseValgrindReports},
 	{[]string{"#0 ", "#1 "}, parseGDBReports},
 	{[]string{"frame #"}, parseLLDBReports},
 	{[]string{"Call Trace", "Call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : "}, parseKernelReports},

@@ -286,6 +286,53 @@ Program terminated with signal SIGSEGV, Segmentation fault.
 	}
 }
 
+// TestNativePastedFragments reads fragments of reports as they are pasted
+// into commit messages: sanitizer frames without their headline, Valgrind
+// errors without the "==PID==" prefixes.
+func TestNativePastedFragments(t *testing.T) {
+	tests := []struct {
+		name, in, format, title string
+		crash                   Frame
+		stacks                  int
+	}{
+		{
+			name: "sanitizer frames",
+			in: "Fix the use after free in session_id():\n\n" +
+				"    #0 0x55d00a6f3038 in session_id /home/ci/app/src/uaf.c:28:12\n" +
+				"    #1 0x55d00a6f2ed5 in main /home/ci/app/src/uaf.c:35:17\n\n" +
+				"Fixes: 0123456789ab (\"session: cache the id\")\n",
+			format: FormatNative, title: "Fix the use after free in session_id()",
+			crash: Frame{File: "/home/ci/app/src/uaf.c", Line: 28, Column: 12, Function: "session_id", InApp: true}, stacks: 1,
+		},
+		{
+			name: "valgrind without prefixes",
+			in: "  Invalid read of size 4\n" +
+				"     at 0x10919C: session_id (uaf.c:28)\n" +
+				"     by 0x10920F: main (uaf.c:35)\n" +
+				"   Address 0x4a8e040 is 0 bytes inside a block of size 20 free'd\n" +
+				"     at 0x484417B: free (vg_replace_malloc.c:872)\n" +
+				"     by 0x1091D0: close_session (uaf.c:23)\n",
+			format: FormatValgrind, title: "Invalid read of size 4",
+			crash: Frame{File: "uaf.c", Line: 28, Function: "session_id", InApp: true}, stacks: 2,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("msg", []byte(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := sigs[0]
+			if s.Format != tt.format || s.Title != tt.title || len(s.Stacks) != tt.stacks {
+				t.Errorf("got %s %q with %d stacks, want %s %q with %d", s.Format, s.Title, len(s.Stacks), tt.format, tt.title, tt.stacks)
+			}
+			if got := firstInApp(s); got == nil || *got != tt.crash {
+				t.Errorf("crash frame: got %+v, want %+v", got, tt.crash)
+			}
+		})
+	}
+}
+
 // TestNativeStacks checks the Stack numbering and names of a report with
 // several stacks.
 func TestNativeStacks(t *testing.T) {

@@ -84,6 +84,9 @@ const (
 	FormatKernel   = "kernel" // Linux kernel oops, BUG, WARNING, KASAN, ...
 	FormatGlibc    = "glibc"  // backtrace_symbols, assertions, abort messages
 	FormatRust     = "rust"
+	// FormatNative is a native stack without a known tool's headline:
+	// "#0 0x... in fn file.c:12" frames alone.
+	FormatNative = "native"
 )
 
 // ErrNoSignal is wrapped by the error Parse returns when the input holds

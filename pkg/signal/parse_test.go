@@ -39,6 +39,8 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"backtrace_symbols", "./app(f+0x1)[0x1]\n./app(main+0x2)[0x2]\n", FormatGlibc},
 		{"assertion", "app: a.c:3: f: Assertion `x' failed.\n", FormatGlibc},
 		{"rust", "thread 'main' panicked at src/main.rs:2:5:\nboom\n", FormatRust},
+		{"native frames alone", "Crash in worker:\n    #0 0x4f5e2a in ledger_post src/ledger.c:214:17\n    #1 0x4f1234 in main src/main.c:88\n", FormatNative},
+		{"valgrind without prefixes", "Invalid read of size 4\n   at 0x109145: get (segv.c:3)\n   by 0x109178: main (segv.c:4)\n Address 0x0 is not stack'd, malloc'd or (recently) free'd\n", FormatValgrind},
 		{"rust before 1.73", "thread 'main' panicked at 'boom', src/main.rs:2:5\n", FormatRust},
 	}
 	for _, tt := range tests {

@@ -42,7 +42,7 @@ type sanState struct {
 // MemorySanitizer, ThreadSanitizer (and HWAddressSanitizer) reports, from
 // their "ERROR:" or "WARNING:" line to their SUMMARY, and
 // UndefinedBehaviorSanitizer's "file.c:12:5: runtime error: ..." lines with
-// the stack that may follow. Every stack of a report is kept in order: the
+// the stack that may follow, and such stacks pasted without any headline. Every stack of a report is kept in order: the
 // access (or leak, or race) stack first, then "freed by", "previously
 // allocated by", "Uninitialized value was created by", the other racing
 // access, where threads were created, ... each named after the line that
@@ -82,7 +82,11 @@ func parseSanitizerReports(text string, lines []string) []nativeReport {
 			}
 		}
 		if st == nil {
-			continue
+			if s := newAnonymousState(lines, i); s != nil {
+				st = s
+			} else {
+				continue
+			}
 		}
 		if st.line(l, i) {
 			finish()
@@ -90,6 +94,41 @@ func parseSanitizerReports(text string, lines []string) []nativeReport {
 	}
 	finish()
 	return out
+}
+
+// anonymousNoise are the words of the default title of a stack without a
+// headline.
+var anonymousNoise = map[string]bool{"stack": true, "trace": true}
+
+// newAnonymousState starts a stack of sanitizer-style frames ("#0 0x... in
+// fn file.c:12") that no tool's headline introduced, as when only the
+// frames of a report were pasted; the line before titles it. gdb's frames
+// ("#0  0x... in fn (args) at file.c:12") are gdb's.
+func newAnonymousState(lines []string, i int) *sanState {
+	rest, n, ok := frameNumber(lines[i])
+	if !ok || n != 0 {
+		return nil
+	}
+	if _, ok := sanitizerFrame(FormatNative, rest); !ok {
+		return nil
+	}
+	if _, ok, marker := gdbFrame(rest); ok || marker || strings.Contains(rest, ") at ") || strings.Contains(rest, "frame #") {
+		return nil
+	}
+	title := "stack trace"
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		t := strings.TrimSpace(lines[k])
+		if t == "" {
+			continue
+		}
+		if _, _, ok := frameNumber(t); !ok && len(t) < 200 {
+			title = strings.TrimSuffix(t, ":")
+		}
+		break
+	}
+	st := &sanState{ubsan: true, kind: "stack"}
+	st.rep = nativeReport{format: FormatNative, title: title, start: i, end: i, noise: anonymousNoise}
+	return st
 }
 
 func newSanState(i int, sanitizer, msg string) *sanState {

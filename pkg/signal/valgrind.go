@@ -62,8 +62,9 @@ func (r *vgRun) close() {
 // free'd", "Block was alloc'd at", "This conflicts with a previous write
 // ...", "Uninitialised value was created by a heap allocation"). Helgrind's
 // thread announcements are appended to the errors naming their threads.
-// Leak records of a process form one signal, definite leaks first.
-func parseValgrindReports(_ string, lines []string) []nativeReport {
+// Leak records of a process form one signal, definite leaks first. Errors
+// pasted without the "==PID==" prefixes are read too.
+func parseValgrindReports(text string, lines []string) []nativeReport {
 	runs := map[string]*vgRun{}
 	var order []string
 	for i, l := range lines {
@@ -88,7 +89,38 @@ func parseValgrindReports(_ string, lines []string) []nativeReport {
 		r.close()
 		out = append(out, r.reports()...)
 	}
+	if len(out) == 0 && strings.Contains(text, "by 0x") {
+		out = parseBareValgrind(lines)
+	}
 	return out
+}
+
+// parseBareValgrind reads Valgrind errors pasted without their "==PID=="
+// prefixes: "at 0x...: fn (file.c:12)" and "by 0x..." frames, the lines
+// that introduce them, and "Address 0x... is ..." lines.
+func parseBareValgrind(lines []string) []nativeReport {
+	r := &vgRun{}
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case t == "":
+			r.line(i, "")
+		case vgBareFrame(t):
+			r.line(i, "    "+t)
+		case strings.HasPrefix(t, "Address 0x") || i+1 < len(lines) && vgBareFrame(strings.TrimSpace(lines[i+1])):
+			r.line(i, " "+t)
+		}
+	}
+	r.close()
+	return r.reports()
+}
+
+func vgBareFrame(t string) bool {
+	if !strings.HasPrefix(t, "at 0x") && !strings.HasPrefix(t, "by 0x") {
+		return false
+	}
+	_, ok := valgrindFrame(t[3:])
+	return ok
 }
 
 // valgrindPrefix finds "==PID==" in l and returns what follows it.
