@@ -26,6 +26,7 @@ const (
 	apiToken       = "ATATT-e2e-api-token-3c2b1a"
 	accessToken    = "repo-access-token-77aa55"
 	passphrase     = "e2e passphrase"
+	sentryToken    = "sntryu_e2e-sentry-token-5d4c3b2a"
 )
 
 // binPath is the sigsentry binary built by TestMain.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sigsentry/sigsentry/internal/testenv"
+	"github.com/sigsentry/sigsentry/pkg/sentry/sentrytest"
 )
 
 // TestKeychainUnavailableSaysWhatToDo: with no Secret Service reachable, the
@@ -42,11 +43,23 @@ func TestKeychainBackedCLI(t *testing.T) {
 	if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
 		t.Fatalf("api-token into the keychain: exit %d: %s", r.code, r.stderr)
 	}
+	sentrySrv := sentrytest.NewServer(sentrytest.Options{})
+	defer sentrySrv.Close()
+	sentrySrv.AddToken(sentryToken, sentrytest.Token{Scopes: []string{"org:read"}})
+	sentrySrv.AddOrg("acme")
+	e.vars["SENTRY_URL"] = sentrySrv.URL()
+	if r := e.exec(sentryToken, "auth", "sentry", "--org", "acme", "--token-stdin"); r.code != 0 || !strings.Contains(r.stderr, "OS keychain") {
+		t.Fatalf("auth sentry into the keychain: exit %d: %s", r.code, r.stderr)
+	}
 	st := e.exec("", "auth", "status", "-o", "json")
 	if st.code != 0 || !strings.Contains(st.stdout, `"source": "keychain"`) {
 		t.Errorf("status: exit %d, %s %s; want the keychain credential", st.code, st.stdout, st.stderr)
 	}
-	if r := e.exec("", "revoke"); r.code != 0 || !strings.Contains(r.stderr, "OS keychain") {
+	if !strings.Contains(st.stdout, `"sentry": {`) || strings.Count(st.stdout, `"source": "keychain"`) != 2 {
+		t.Errorf("status: %s; want the Sentry token from the keychain too", st.stdout)
+	}
+	if r := e.exec("", "revoke"); r.code != 0 || !strings.Contains(r.stderr, "OS keychain") ||
+		!strings.Contains(r.stderr, "Removed the stored Sentry token from the OS keychain") {
 		t.Errorf("revoke: exit %d, %s", r.code, r.stderr)
 	}
 	if st := e.exec("", "auth", "status"); st.code != 4 {

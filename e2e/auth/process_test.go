@@ -15,6 +15,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/testenv"
 
 	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/pkg/sentry/sentrytest"
 )
 
 func needTool(t *testing.T, name string) string {
@@ -120,12 +121,19 @@ func TestRefreshRaceProcesses(t *testing.T) {
 }
 
 // TestNoSecretLeaks runs every auth command with --debug and checks that no
-// secret, Basic form or token shows up in any output or file.
+// secret, Basic form or token (Bitbucket's or Sentry's) shows up in any
+// output or file.
 func TestNoSecretLeaks(t *testing.T) {
 	e := newEnv(t, true)
+	sentrySrv := sentrytest.NewServer(sentrytest.Options{})
+	defer sentrySrv.Close()
+	sentrySrv.AddToken(sentryToken, sentrytest.Token{Scopes: []string{"event:read", "project:read", "org:read"}})
+	sentrySrv.AddOrg("acme")
+	e.vars["SENTRY_URL"] = sentrySrv.URL()
 	basic := func(u, p string) string { return base64.StdEncoding.EncodeToString([]byte(u + ":" + p)) }
 	secrets := []string{consumerSecret, apiToken, accessToken, passphrase,
-		basic(apiEmail, apiToken), basic(consumerKey, consumerSecret), basic("ada", "app-pw-secret"), "app-pw-secret"}
+		basic(apiEmail, apiToken), basic(consumerKey, consumerSecret), basic("ada", "app-pw-secret"), "app-pw-secret",
+		sentryToken, "wrong-" + sentryToken}
 	e.srv.AddAppPassword("ada", "app-pw-secret")
 	var outputs []string
 	record := func(name string, r result) {
@@ -158,6 +166,9 @@ func TestNoSecretLeaks(t *testing.T) {
 		{"app-password", "app-pw-secret", []string{"--debug", "auth", "app-password", "--username", "ada", "--password-stdin"}},
 		{"token", accessToken, []string{"--debug", "auth", "token", "--token-stdin", "--repo", "acme/api"}},
 		{"status token", "", []string{"--debug", "auth", "status"}},
+		{"sentry", sentryToken, []string{"--debug", "auth", "sentry", "--org", "acme", "--token-stdin"}},
+		{"sentry wrong", "wrong-" + sentryToken, []string{"--debug", "auth", "sentry", "--org", "acme", "--token-stdin"}},
+		{"status sentry", "", []string{"--debug", "auth", "status", "--check-sentry", "-o", "json"}},
 		{"revoke", "", []string{"--debug", "revoke"}},
 		{"revoke again", "", []string{"--debug", "revoke"}},
 		{"status revoked", "", []string{"--debug", "auth", "status", "-o", "json"}},
@@ -168,6 +179,15 @@ func TestNoSecretLeaks(t *testing.T) {
 	e.vars["SIGSENTRY_BITBUCKET_EMAIL"], e.vars["SIGSENTRY_BITBUCKET_API_TOKEN"] = apiEmail, apiToken
 	record("status env", e.exec("", "--debug", "auth", "status"))
 	record("revoke env", e.exec("", "--debug", "revoke"))
+	e.vars["SENTRY_AUTH_TOKEN"], e.vars["SENTRY_ORG"] = sentryToken, "acme"
+	record("status sentry env", e.exec("", "--debug", "auth", "status", "--check-sentry"))
+	record("sentry with env", e.exec(sentryToken, "--debug", "auth", "sentry", "--token-stdin"))
+	if !strings.Contains(strings.Join(outputs, "\n"), "Removed the stored Sentry token") {
+		t.Errorf("revoke never removed a Sentry token: storing it failed, the Sentry steps proved little")
+	}
+	if n := sentrySrv.CountRequests("/api/0/organizations/acme/repos/"); n < 3 {
+		t.Errorf("the Sentry token was checked %d times, want at least 3: the Sentry steps proved nothing", n)
+	}
 
 	for _, out := range outputs {
 		for _, s := range secrets {

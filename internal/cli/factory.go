@@ -15,6 +15,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/sentry"
 )
 
 // NewFactory wires sigsentry's dependencies. This is the only place where
@@ -91,7 +92,102 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 	// Credentials depends on Getenv and ConfigStore (the encrypted file and
 	// the refresh lock live in the config folder).
 	f.Credentials = func() (*credstore.Chain, error) { return openCredentials(f) }
+
+	// SentryCredentials depends on Getenv and ConfigStore, like Credentials.
+	f.SentryCredentials = func() (*credstore.SentryChain, error) {
+		s, err := f.ConfigStore()
+		if err != nil {
+			return nil, err
+		}
+		return credstore.OpenSentry(f.Getenv, s.Dir)
+	}
+
+	// SentryDefaults depends on Config and SentryCredentials.
+	f.SentryDefaults = func() (string, string, error) { return sentryDefaults(f) }
+
+	// SentryWith depends on IO (debug).
+	f.SentryWith = func(baseURL, token string) (*sentry.Client, error) {
+		opts := sentry.Options{BaseURL: baseURL, Token: token, UserAgent: "sigsentry/" + buildVersion}
+		if f.IO.Debug {
+			opts.Debug = f.IO.ErrOut
+		}
+		return sentry.New(opts)
+	}
+
+	// Sentry depends on SentryCredentials, SentryDefaults and SentryWith.
+	f.Sentry = func(baseURL string) (*sentry.Client, error) { return sentryClient(f, baseURL) }
 	return f
+}
+
+// ErrNoSentryToken means no Sentry auth token is configured anywhere.
+var ErrNoSentryToken = errors.New("no Sentry auth token found")
+
+// activeSentry returns the Sentry token in force: SENTRY_AUTH_TOKEN, else
+// the stored one.
+func activeSentry(f *cmdutil.Factory) (*credstore.Credential, error) {
+	chain, err := f.SentryCredentials()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := chain.Active()
+	switch {
+	case errors.Is(err, credstore.ErrNotFound):
+		return nil, cmdutil.AuthError(ErrNoSentryToken, "set SENTRY_AUTH_TOKEN, or store a token with `sigsentry auth sentry --org ORG`; "+sentry.TokenHelp)
+	case errors.Is(err, credstore.ErrUnavailable):
+		return nil, cmdutil.AuthError(fmt.Errorf("reading the stored Sentry token: %w", err), credstore.SentryUnavailableHint)
+	case err != nil:
+		return nil, fmt.Errorf("reading the stored Sentry token: %w", err)
+	}
+	return cred, nil
+}
+
+// sentryDefaults: the configured URL and organization, completed by the
+// stored token's (a missing token is not an error here).
+func sentryDefaults(f *cmdutil.Factory) (string, string, error) {
+	c, err := f.Config()
+	if err != nil {
+		return "", "", err
+	}
+	base, org := c.Sentry.URL, c.Sentry.Org
+	if base == "" || org == "" {
+		chain, err := f.SentryCredentials()
+		if err != nil {
+			return "", "", err
+		}
+		if cred, err := chain.Active(); err == nil {
+			if base == "" {
+				base = cred.URL
+			}
+			if org == "" {
+				org = cred.Org
+			}
+		} else if !errors.Is(err, credstore.ErrNotFound) && !errors.Is(err, credstore.ErrUnavailable) {
+			return "", "", fmt.Errorf("reading the stored Sentry token: %w", err)
+		}
+	}
+	if base == "" {
+		base = sentry.DefaultBaseURL
+	}
+	return base, org, nil
+}
+
+// sentryClient builds a client with the active token. A stored token knows
+// the Sentry it was verified against and is sent nowhere else.
+func sentryClient(f *cmdutil.Factory, baseURL string) (*sentry.Client, error) {
+	cred, err := activeSentry(f)
+	if err != nil {
+		return nil, err
+	}
+	if baseURL == "" {
+		if baseURL, _, err = f.SentryDefaults(); err != nil {
+			return nil, err
+		}
+	}
+	if cred.Source != credstore.SourceEnvironment && cred.URL != "" && !sentry.SameSentry(cred.URL, baseURL) {
+		return nil, cmdutil.AuthError(fmt.Errorf("the stored Sentry token is for %s, not %s", cred.URL, baseURL),
+			fmt.Sprintf("store a token for it with `sigsentry auth sentry --url %s`, or set SENTRY_AUTH_TOKEN", baseURL))
+	}
+	return f.SentryWith(baseURL, cred.Secret)
 }
 
 // openCredentials builds the credential store chain for the config folder.

@@ -11,7 +11,9 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 )
@@ -43,11 +45,13 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		return cmdutil.ExitOK
 	}
 	code, msg, hint := describe(ctx, err)
+	// The message and the hint may quote a server or a repository (an
+	// error body, a path): render.Fprintf makes them safe for a terminal.
 	if msg != "" {
-		fmt.Fprintf(f.IO.ErrOut, "error: %s\n", msg)
+		_, _ = render.Fprintf(f.IO.ErrOut, "error: %s\n", msg)
 	}
 	if hint != "" {
-		fmt.Fprintf(f.IO.ErrOut, "hint: %s\n", hint)
+		_, _ = render.Fprintf(f.IO.ErrOut, "hint: %s\n", hint)
 	}
 	return code
 }
@@ -74,6 +78,15 @@ func describe(ctx context.Context, err error) (code int, msg, hint string) {
 			hint = api.Hint()
 		}
 		if api.IsAuth() && (ee == nil || ee.Code == cmdutil.ExitFailure) {
+			code = cmdutil.ExitAuth
+		}
+	}
+	var sapi *sentry.APIError
+	if errors.As(err, &sapi) {
+		if hint == "" {
+			hint = sapi.Hint()
+		}
+		if sapi.IsAuth() && (ee == nil || ee.Code == cmdutil.ExitFailure) {
 			code = cmdutil.ExitAuth
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"golang.org/x/oauth2"
 )
 
@@ -49,6 +50,8 @@ func TestDescribe(t *testing.T) {
 		{"auth", cmdutil.AuthError(errors.New("no credential"), "run sigsentry auth login"), 4, true},
 		{"api 401", fmt.Errorf("listing: %w", &bitbucket.APIError{StatusCode: 401}), 4, true},
 		{"api 404", &bitbucket.APIError{StatusCode: 404}, 1, true},
+		{"sentry 401", fmt.Errorf("pulling: %w", &sentry.APIError{StatusCode: 401}), 4, true},
+		{"sentry 404", &sentry.APIError{StatusCode: 404, Resource: sentry.ResourceIssue}, 1, true},
 		{"invalid_grant", &oauth2.RetrieveError{ErrorCode: "invalid_grant"}, 4, true},
 		{"usage", cmdutil.UsageErrorf("bad"), 2, false},
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/sigsentry/sigsentry/pkg/sentry"
 )
 
 // Factory holds every dependency a command may need. Fallible ones are
@@ -38,4 +39,20 @@ type Factory struct {
 	// Credentials is the credential store chain: the environment, then the
 	// keychain or encrypted file chosen by SIGSENTRY_CREDENTIAL_STORE.
 	Credentials func() (*credstore.Chain, error)
+
+	// SentryCredentials is the Sentry token's chain: SENTRY_AUTH_TOKEN, then
+	// the keychain or encrypted file (its own items).
+	SentryCredentials func() (*credstore.SentryChain, error)
+	// SentryDefaults is the configured Sentry and organization: sentry.url
+	// (SIGSENTRY_SENTRY_URL, SENTRY_URL) else the stored token's URL else
+	// https://sentry.io; sentry.org (SIGSENTRY_SENTRY_ORG, SENTRY_ORG) else
+	// the stored token's organization, possibly "".
+	SentryDefaults func() (baseURL, org string, err error)
+	// Sentry is a client with the active Sentry token for baseURL ("" means
+	// SentryDefaults' URL). A stored token is only sent to the Sentry it
+	// was verified against.
+	Sentry func(baseURL string) (*sentry.Client, error)
+	// SentryWith builds a client for baseURL with token, for verifying a
+	// token before it is stored.
+	SentryWith func(baseURL, token string) (*sentry.Client, error)
 }

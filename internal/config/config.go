@@ -77,10 +77,25 @@ type OAuth struct {
 	CallbackPort int    `yaml:"callback_port,omitempty" mapstructure:"callback_port"`
 }
 
+// Sentry is the sentry: section. The auth token is never here (see
+// `sigsentry auth sentry` and SENTRY_AUTH_TOKEN).
+type Sentry struct {
+	// URL is Sentry's base URL; empty means the stored token's URL, else
+	// https://sentry.io. SENTRY_URL sets it too.
+	URL string `yaml:"url,omitempty" mapstructure:"url"`
+	// Org is the organization of short and numeric issue ids. SENTRY_ORG
+	// sets it too.
+	Org string `yaml:"org,omitempty" mapstructure:"org"`
+	// Projects maps a Sentry project slug to the registered repository
+	// (workspace/slug) its code lives in. Slugs are compared in lower case.
+	Projects map[string]string `yaml:"projects,omitempty" mapstructure:"projects"`
+}
+
 // Config is the whole configuration.
 type Config struct {
 	Bitbucket    Bitbucket     `yaml:"bitbucket" mapstructure:"bitbucket"`
 	OAuth        OAuth         `yaml:"oauth,omitempty" mapstructure:"oauth"`
+	Sentry       Sentry        `yaml:"sentry,omitempty" mapstructure:"sentry"`
 	CodeMappings []CodeMapping `yaml:"code_mappings,omitempty" mapstructure:"code_mappings"`
 	// Extra keeps top-level keys this version does not know, so a write
 	// does not drop them.
@@ -95,6 +110,17 @@ func (c *Config) Repo(name string) (Repo, bool) {
 		}
 	}
 	return Repo{}, false
+}
+
+// SentryRepo returns the repository sentry.projects maps a Sentry project
+// slug to, comparing slugs without regard to case.
+func (c *Config) SentryRepo(project string) (string, bool) {
+	for k, v := range c.Sentry.Projects {
+		if strings.EqualFold(k, project) && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), true
+		}
+	}
+	return "", false
 }
 
 // Dir returns the config folder: SIGSENTRY_CONFIG_DIR, else
@@ -143,7 +169,12 @@ var envKeys = []string{
 	"bitbucket.api_url", "bitbucket.oauth_url", "bitbucket.workspace",
 	"bitbucket.lookback_days", "bitbucket.max_in_flight",
 	"oauth.client_id", "oauth.callback_port",
+	"sentry.url", "sentry.org",
 }
+
+// sentryEnv are the variables Sentry's own tools read (sentry-cli), used
+// when the SIGSENTRY_SENTRY_* ones are not set.
+var sentryEnv = [][2]string{{"sentry.url", "SENTRY_URL"}, {"sentry.org", "SENTRY_ORG"}}
 
 // Load returns the effective configuration: defaults, then the file, then
 // SIGSENTRY_* environment variables. A missing file is not an error.
@@ -166,6 +197,11 @@ func (s *Store) Load() (*Config, error) {
 	case errors.Is(err, os.ErrNotExist):
 	default:
 		return nil, fmt.Errorf("reading config file: %w", err)
+	}
+	for _, kv := range sentryEnv {
+		if val := strings.TrimSpace(getenv(kv[1])); val != "" {
+			v.Set(kv[0], val)
+		}
 	}
 	for _, k := range envKeys {
 		env := "SIGSENTRY_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
@@ -190,12 +226,38 @@ func (s *Store) Load() (*Config, error) {
 			c.Bitbucket.Repositories = append(c.Bitbucket.Repositories, Repo{Name: name})
 		}
 	}
+	if list := getenv("SIGSENTRY_SENTRY_PROJECTS"); list != "" {
+		projects, err := parseProjects(list)
+		if err != nil {
+			return nil, err
+		}
+		c.Sentry.Projects = projects
+	}
+	c.Sentry.URL = strings.TrimRight(strings.TrimSpace(c.Sentry.URL), "/")
+	c.Sentry.Org = strings.TrimSpace(c.Sentry.Org)
 	if c.Bitbucket.LookbackDays <= 0 {
 		c.Bitbucket.LookbackDays = DefaultLookbackDays
 	}
 	c.Bitbucket.APIURL = strings.TrimRight(c.Bitbucket.APIURL, "/")
 	c.Bitbucket.OAuthURL = strings.TrimRight(c.Bitbucket.OAuthURL, "/")
 	return &c, nil
+}
+
+// parseProjects reads SIGSENTRY_SENTRY_PROJECTS: "slug=workspace/repo"
+// pairs separated by commas, semicolons or white space.
+func parseProjects(list string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, pair := range strings.FieldsFunc(list, func(r rune) bool {
+		return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t'
+	}) {
+		slug, repo, ok := strings.Cut(pair, "=")
+		slug, repo = strings.ToLower(strings.TrimSpace(slug)), strings.TrimSpace(repo)
+		if !ok || slug == "" || repo == "" {
+			return nil, fmt.Errorf("reading SIGSENTRY_SENTRY_PROJECTS: %q is not project=workspace/repo", pair)
+		}
+		out[slug] = repo
+	}
+	return out, nil
 }
 
 func (s *Store) getenv() func(string) string {

@@ -88,15 +88,21 @@ func (c *Chain) DeleteAll() ([]Removed, error) {
 	if err := c.EnvActive(); err != nil {
 		return nil, err
 	}
+	return clearAll(c.Stored, c.Keychain, c.File), nil
+}
+
+// clearAll deletes from every backend and reports each; a keychain that is
+// not the stored backend and cannot be reached is skipped.
+func clearAll(stored Store, backends ...Store) []Removed {
 	var out []Removed
-	for _, s := range []Store{c.Keychain, c.File} {
+	for _, s := range backends {
 		r := Removed{Source: s.Source()}
 		cred, err := s.Get()
 		switch {
 		case err == nil:
 			r.Credential = cred
 		case errors.Is(err, ErrNotFound):
-		case errors.Is(err, ErrUnavailable) && s != c.Stored:
+		case errors.Is(err, ErrUnavailable) && s != stored:
 			// The keychain is not in use and not reachable: nothing to clear.
 			continue
 		}
@@ -109,5 +115,5 @@ func (c *Chain) DeleteAll() ([]Removed, error) {
 		}
 		out = append(out, r)
 	}
-	return out, nil
+	return out
 }

@@ -1,8 +1,10 @@
-// Package credstore keeps sigsentry's Bitbucket credential: one Store
+// Package credstore keeps sigsentry's credentials. For Bitbucket: one Store
 // interface with three backends (the OS keychain, read-only environment
 // variables, an encrypted file) and a Chain that applies the command-line
 // contract's precedence: the token variable, then a Basic pair from the
-// environment, then what is stored.
+// environment, then what is stored. For Sentry, a SentryChain: the
+// SENTRY_AUTH_TOKEN variable, then the same kind of store under its own
+// keychain service or file.
 //
 // Secrets never reach the config file; on disk they exist only inside the
 // keychain or the encrypted file.
@@ -28,6 +30,9 @@ const (
 	MethodAppPassword Method = "app-password"
 	// MethodToken is a repository, project or workspace access token (Bearer).
 	MethodToken Method = "token"
+	// MethodSentryToken is a Sentry auth token (Bearer), kept apart from the
+	// Bitbucket credential; see SentryChain.
+	MethodSentryToken Method = "sentry-token"
 )
 
 // Source says where a credential came from.
@@ -59,6 +64,11 @@ type Credential struct {
 	ClientID     string `json:"client_id,omitempty"`
 	ClientSecret string `json:"client_secret,omitempty"`
 
+	// Org and URL are the Sentry organization and base URL a Sentry token
+	// was verified against (not secret).
+	Org string `json:"org,omitempty"`
+	URL string `json:"url,omitempty"`
+
 	// Source is where this credential was read from (not stored).
 	Source Source `json:"-"`
 	// EnvVars names the environment variables it came from, for messages.
@@ -86,6 +96,10 @@ func (c *Credential) Validate() error {
 	case MethodToken:
 		if c.Secret == "" {
 			return errors.New("access token credential needs the token")
+		}
+	case MethodSentryToken:
+		if c.Secret == "" {
+			return errors.New("a Sentry credential needs the auth token")
 		}
 	case MethodOAuth:
 		if c.AccessToken == "" && c.RefreshToken == "" {

@@ -5,13 +5,13 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
-	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
 // Case is one fixing commit with the commits it names as the cause.
 type Case struct {
-	Fix      source.Commit
+	Fix      string
 	Parent   string
 	Culprits []string // full hashes, ancestors of Parent
 	Kind     string   // "fixes" or "revert"
@@ -58,7 +58,7 @@ const MaxFrames = 20
 //   - the function is that hunk's header section; every frame is in-app;
 //   - the timestamp is at; the signal has no title and no symptoms: no word
 //     of the fixing commit reaches the ranking.
-func BuildSignal(ch *source.Change, at time.Time) signal.Signal {
+func BuildSignal(ch *history.Change, at time.Time) signal.Signal {
 	t := at
 	sig := signal.Signal{Source: "eval", Format: "eval", Timestamp: &t}
 	for i := range ch.Files {

@@ -1,12 +1,13 @@
 package eval
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
-	"github.com/sigsentry/sigsentry/pkg/source"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
 func TestGroundTruth(t *testing.T) {
@@ -31,7 +32,7 @@ func TestGroundTruth(t *testing.T) {
 
 func TestBuildSignal(t *testing.T) {
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	ch := &source.Change{Files: []diffstat.File{
+	ch := &history.Change{Files: []diffstat.File{
 		{Path: "a.c", Status: diffstat.Modified, Hunks: []diffstat.Hunk{
 			{OldStart: 10, OldLines: 7, NewStart: 10, NewLines: 7, Section: "static int foo(void)",
 				Removed: []diffstat.Line{{N: 13, Text: "x"}}, Added: []diffstat.Line{{N: 13, Text: "y"}}},
@@ -84,12 +85,26 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-func TestGraphResolve(t *testing.T) {
-	g := &graph{sorted: []string{"aaaa1111", "aaaa2222", "bbbb0000"}}
+func TestResolve(t *testing.T) {
+	sorted := []string{"aaaa1111", "aaaa2222", "bbbb0000"}
 	tests := map[string]string{"aaaa1": "aaaa1111", "aaaa": "", "BBBB": "bbbb0000", "cccc": ""}
 	for in, want := range tests {
-		if got := g.resolve(in); got != want {
+		if got := resolve(sorted, in); got != want {
 			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestHalfOf(t *testing.T) {
+	n := map[string]int{}
+	for i := 0; i < 400; i++ {
+		h := HalfOf("repo", fmt.Sprintf("%040x", i))
+		if h != HalfOf("repo", fmt.Sprintf("%040x", i)) {
+			t.Fatal("HalfOf is not deterministic")
+		}
+		n[h]++
+	}
+	if n["tune"] < 150 || n["held"] < 150 || n["tune"]+n["held"] != 400 {
+		t.Errorf("got halves %v, want about 200 each", n)
 	}
 }

@@ -1,19 +1,28 @@
-// Package eval measures suspect ranking on real git history: cases come
-// from fixing commits that name their culprit (`Fixes: <sha>` trailers and
-// `This reverts commit <sha>`), signals are built from the fix's changed
-// lines at its parent with no word of the fix, and sigsentry's ranking is
-// compared with two plain-git baselines on the same cases.
+// Package eval measures suspect ranking on real git history through the
+// very function `sigsentry analyze --local` calls (analysis.Run): cases
+// come from fixing commits that name their culprit (`Fixes: <sha>`
+// trailers and `This reverts commit <sha>`), signals are synthesized from
+// the fix's changed lines at its parent with no word of the fix, and each
+// case is analyzed as `analyze --local DIR --ref FIX^ --at <parent's
+// commit time> --lookback-days W` would analyze it. sigsentry's rank of the
+// culprit is compared with two plain-git baselines on the same cases.
 package eval
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/analysis"
+	"github.com/sigsentry/sigsentry/pkg/gitrun"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
@@ -25,8 +34,9 @@ type Config struct {
 	Dir string
 	// Ref is the history to read (default HEAD).
 	Ref string
-	// Windows are the lookback windows, each ending at the fix's parent.
-	Windows []time.Duration
+	// Windows are the lookback windows in days, each ending at the fix's
+	// parent (default 30 and 90).
+	Windows []int
 	// Since keeps only fixes committed at or after it (zero: all).
 	Since time.Time
 	// MaxCases keeps only the newest N cases (0: all).
@@ -37,13 +47,16 @@ type Config struct {
 	Log io.Writer
 	// Verbose writes one line per case and window to Log.
 	Verbose bool
-	// CacheFile, when set, keeps the loaded changes between runs (gob).
-	CacheFile string
 	// Kind keeps only "fixes" or "revert" cases (empty: both).
 	Kind string
 	// Case, when set, keeps only the fix whose hash starts with it and
 	// writes its signal and ranking to Log.
 	Case string
+	// Half keeps only the tuning ("tune") or held-out ("held") half of the
+	// cases (empty: all); see HalfOf.
+	Half string
+	// Weights replaces the default ranking weights (tuning).
+	Weights *suspect.Weights
 }
 
 // Metrics are the scores of one method on one set of cases.
@@ -74,8 +87,8 @@ func (m *Metrics) add(rank int, abstained bool) {
 
 // WindowReport is the result for one window.
 type WindowReport struct {
-	Window time.Duration
-	// Older counts cases whose culprit is older than the window.
+	Days int
+	// Older counts cases whose culprit did not land inside the window.
 	Older int
 	// Methods maps "sigsentry", "B1", "B2" to their metrics.
 	Methods map[string]*Metrics
@@ -89,11 +102,30 @@ type Report struct {
 	Skipped map[string]int
 	Windows []*WindowReport
 	Elapsed time.Duration
-	Loaded  int // changes loaded (each once)
+	// Slowest is the longest single analysis (one case, one window).
+	Slowest time.Duration
 }
 
 // Methods in report order.
 var Methods = []string{"sigsentry", "B1", "B2"}
+
+// HalfOf puts a case in the "tune" or the "held" half by a hash of its
+// repository name and fix hash, so the split is fixed and even.
+func HalfOf(repo, fix string) string {
+	sum := sha256.Sum256([]byte(repo + "\x00" + fix))
+	if sum[0]&1 == 0 {
+		return "tune"
+	}
+	return "held"
+}
+
+// logCommit is one commit of the history as the evaluation reads it.
+type logCommit struct {
+	hash    string
+	parents []string
+	ct      int64
+	msg     string
+}
 
 // Run evaluates one repository.
 func Run(ctx context.Context, cfg Config) (*Report, error) {
@@ -105,7 +137,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		cfg.Depth = 10
 	}
 	if len(cfg.Windows) == 0 {
-		cfg.Windows = []time.Duration{30 * 24 * time.Hour, 90 * 24 * time.Hour}
+		cfg.Windows = []int{30, 90}
 	}
 	logf := func(format string, a ...any) {
 		if cfg.Log != nil {
@@ -116,61 +148,57 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	g, err := loadGraph(ctx, cfg.Dir, cfg.Ref)
+	git := &gitrun.Runner{Dir: cfg.Dir}
+	commits, err := readLog(ctx, git, cfg.Ref)
 	if err != nil {
 		return nil, err
 	}
-	commits, err := local.Commits(ctx, cfg.Ref, source.Window{}, true)
-	if err != nil {
-		return nil, fmt.Errorf("listing commits: %w", err)
-	}
-	byHash := make(map[string]source.Commit, len(commits))
+	byHash := make(map[string]*logCommit, len(commits))
+	sorted := make([]string, 0, len(commits))
 	for _, c := range commits {
-		if n := g.nodes[c.Hash]; n != nil {
-			// Committer time: when the commit landed, which is what a
-			// deployment (and so an error) comes after.
-			c.Date = time.Unix(n.ct, 0).UTC()
-		}
-		c.Message = ""
-		byHash[c.Hash] = c
+		byHash[c.hash] = c
+		sorted = append(sorted, c.hash)
 	}
+	sort.Strings(sorted)
 	rep := &Report{Repo: cfg.Dir, Ref: cfg.Ref, Skipped: map[string]int{}}
+	for _, d := range cfg.Windows {
+		rep.Windows = append(rep.Windows, &WindowReport{Days: d, Methods: map[string]*Metrics{"sigsentry": {}, "B1": {}, "B2": {}}})
+	}
 
 	// Cases, newest first.
 	var cases []Case
 	for _, c := range commits {
-		refs, kind := groundTruth(c.Message)
+		refs, kind := groundTruth(c.msg)
 		if kind == "" {
 			continue
 		}
 		rep.Found++
-		if cfg.Kind != "" && kind != cfg.Kind {
+		switch {
+		case cfg.Kind != "" && kind != cfg.Kind:
 			rep.Skipped["other kind than -kind"]++
 			continue
-		}
-		if c.IsMerge() || len(c.Parents) == 0 {
+		case len(c.parents) != 1:
 			rep.Skipped["fix is a merge or root commit"]++
 			continue
-		}
-		fix := byHash[c.Hash]
-		if !cfg.Since.IsZero() && fix.Date.Before(cfg.Since) {
+		case !cfg.Since.IsZero() && c.ct < cfg.Since.Unix():
 			rep.Skipped["fix before -since"]++
 			continue
-		}
-		if cfg.Case != "" && !strings.HasPrefix(c.Hash, cfg.Case) {
+		case cfg.Case != "" && !strings.HasPrefix(c.hash, cfg.Case):
+			continue
+		case cfg.Half != "" && HalfOf(cfg.Dir, c.hash) != cfg.Half:
+			rep.Skipped["other half than -half"]++
 			continue
 		}
-		cs := Case{Fix: fix, Parent: c.Parents[0], Kind: kind}
+		cs := Case{Fix: c.hash, Parent: c.parents[0], Kind: kind}
 		for _, r := range refs {
-			full := g.resolve(r)
+			full := resolve(sorted, r)
 			if full == "" {
 				// Not in this history under a unique prefix: ask git.
-				out, err := git(ctx, cfg.Dir, "rev-parse", "-q", "--verify", r+"^{commit}")
-				if err == nil {
+				if out, err := git.Output(ctx, "rev-parse", "-q", "--verify", r+"^{commit}"); err == nil {
 					full = strings.TrimSpace(string(out))
 				}
 			}
-			if full != "" && full != c.Hash && !contains(cs.Culprits, full) {
+			if full != "" && full != c.hash && !contains(cs.Culprits, full) {
 				cs.Culprits = append(cs.Culprits, full)
 			}
 		}
@@ -184,34 +212,19 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Skipped["beyond -max-cases"] += len(cases) - cfg.MaxCases
 		cases = cases[:cfg.MaxCases]
 	}
-	maxWin := cfg.Windows[0]
-	for _, w := range cfg.Windows {
-		maxWin = max(maxWin, w)
-	}
-	const slack = int64(30 * 24 * 3600)
 
-	// Which commits each case needs, so that every change is loaded once.
-	type prepared struct {
-		cs  Case
-		anc map[string]*node
-		pct int64
-	}
-	var preps []prepared
-	need := map[string]bool{}
-	for _, cs := range cases {
-		pn := g.nodes[cs.Parent]
-		if pn == nil {
+	for i, cs := range cases {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		parent := byHash[cs.Parent]
+		if parent == nil {
 			rep.Skipped["parent not in history"]++
 			continue
 		}
-		anc := g.ancestorsSince(cs.Parent, pn.ct-int64(maxWin/time.Second), slack)
 		var ok []string
 		for _, cu := range cs.Culprits {
-			if anc[cu] != nil {
-				ok = append(ok, cu)
-				continue
-			}
-			if _, err := git(ctx, cfg.Dir, "merge-base", "--is-ancestor", cu, cs.Parent); err == nil {
+			if _, err := git.Output(ctx, "merge-base", "--is-ancestor", cu, cs.Parent); err == nil {
 				ok = append(ok, cu)
 			}
 		}
@@ -220,46 +233,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			continue
 		}
 		cs.Culprits = ok
-		preps = append(preps, prepared{cs: cs, anc: anc, pct: pn.ct})
-		need[cs.Fix.Hash] = true
-		for h, n := range anc {
-			if len(n.parents) <= 1 {
-				need[h] = true
-			}
-		}
-	}
-	cached := readCache(cfg.CacheFile)
-	missing := map[string]bool{}
-	for h := range need {
-		if cached[h] == nil {
-			missing[h] = true
-		}
-	}
-	changes, err := loadChanges(ctx, local, cfg.Ref, byHash, missing, logf)
-	if err != nil {
-		return nil, err
-	}
-	loaded := len(changes)
-	for h, ch := range cached {
-		changes[h] = ch
-	}
-	if loaded > 0 && cfg.CacheFile != "" {
-		if err := writeCache(cfg.CacheFile, changes); err != nil {
-			logf("not caching changes: %v", err)
-		}
-	}
-	rep.Loaded = len(changes)
-
-	for _, w := range cfg.Windows {
-		rep.Windows = append(rep.Windows, &WindowReport{Window: w, Methods: map[string]*Metrics{"sigsentry": {}, "B1": {}, "B2": {}}})
-	}
-	for i, p := range preps {
-		fixCh := changes[p.cs.Fix.Hash]
-		if fixCh == nil {
+		fixCh, err := local.Change(ctx, cs.Fix)
+		if err != nil {
 			rep.Skipped["fix diff missing"]++
 			continue
 		}
-		sig := BuildSignal(fixCh, time.Unix(p.pct, 0).UTC())
+		at := time.Unix(parent.ct, 0).UTC()
+		sig := BuildSignal(fixCh, at)
 		if len(sig.Frames) == 0 {
 			rep.Skipped["fix changes no existing text file"]++
 			continue
@@ -267,51 +247,63 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		var b1, b2 []string
 		baselinesDone := false
 		for _, wr := range rep.Windows {
-			since := p.pct - int64(wr.Window/time.Second)
-			var cands []suspect.Candidate
+			// Exactly what `sigsentry analyze --local DIR --ref PARENT
+			// --at AT --lookback-days DAYS` runs.
+			plan := &analysis.Plan{
+				Targets: []analysis.Target{{Source: local, Ref: cs.Parent, LookbackDays: wr.Days}},
+				At:      at,
+				Signals: []signal.Signal{sig},
+				Top:     cfg.Depth,
+				Weights: cfg.Weights,
+			}
+			t0 := time.Now()
+			out, err := analysis.Run(ctx, plan)
+			if err != nil {
+				return nil, err
+			}
+			rep.Slowest = max(rep.Slowest, time.Since(t0))
+			r := out.Repos[0]
+			if r.Err != nil {
+				rep.Skipped["analysis failed"]++
+				logf("%.12s: %v", cs.Fix, r.Err)
+				continue
+			}
 			inWin := false
-			for h, n := range p.anc {
-				if n.ct < since || len(n.parents) > 1 {
-					continue
-				}
-				if contains(p.cs.Culprits, h) {
+			for _, c := range r.Commits {
+				if contains(cs.Culprits, c.Commit.Hash) {
 					inWin = true
 				}
-				cands = append(cands, suspect.Candidate{Repo: "r", Commit: byHash[h], Change: changes[h]})
 			}
 			if !inWin {
 				wr.Older++
 				continue
 			}
-			// A deterministic input order; the index orders the commits
-			// topologically itself.
-			sort.Slice(cands, func(a, b int) bool { return cands[a].Commit.Hash < cands[b].Commit.Hash })
-			res := suspect.NewIndex(cands, suspect.Options{Top: cfg.Depth}).Rank(sig)
+			res := out.Rankings[0]
 			rank := 0
 			for _, s := range res.Suspects {
-				if contains(p.cs.Culprits, s.Hash) {
+				if contains(cs.Culprits, s.Hash) {
 					rank = s.Rank
 					break
 				}
 			}
 			wr.Methods["sigsentry"].add(rank, res.Abstained)
 			if cfg.Case != "" {
-				logf("window %s, culprits %v, signal frames:", fmtWindow(wr.Window), p.cs.Culprits)
+				logf("window %dd, culprits %v, signal frames:", wr.Days, cs.Culprits)
 				for _, f := range sig.Frames {
 					logf("  %s:%d %q", f.File, f.Line, f.Function)
 				}
 				for _, s := range res.Suspects {
-					logf("#%d %.12s %.4f %s", s.Rank, s.Hash, s.Score, s.Commit.Date.Format(time.RFC3339))
+					logf("#%d %.12s %.4f %s", s.Rank, s.Hash, s.Score, s.Commit.Landed.Format(time.RFC3339))
 					for _, e := range s.Evidence {
 						logf("     %s %s %s", e.Kind, e.Hunk, e.Detail)
 					}
 				}
 			}
 			if !baselinesDone {
-				b1, b2 = baselines(ctx, cfg.Dir, p.cs.Parent, sig.Frames[0], cfg.Depth)
+				b1, b2 = baselines(ctx, git, cs.Parent, sig.Frames[0], cfg.Depth)
 				baselinesDone = true
 			}
-			r1, r2 := rankOf(b1, p.cs.Culprits), rankOf(b2, p.cs.Culprits)
+			r1, r2 := rankOf(b1, cs.Culprits), rankOf(b2, cs.Culprits)
 			wr.Methods["B1"].add(r1, len(b1) == 0)
 			wr.Methods["B2"].add(r2, len(b2) == 0)
 			if cfg.Verbose {
@@ -319,16 +311,64 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 				if res.Abstained {
 					why = " (" + res.Reason + ")"
 				}
-				logf("%s window=%s fix=%.12s culprit=%.12s frames=%d cands=%d sigsentry=%d b1=%d b2=%d%s",
-					p.cs.Kind, fmtWindow(wr.Window), p.cs.Fix.Hash, p.cs.Culprits[0], len(sig.Frames), len(cands), rank, r1, r2, why)
+				logf("%s window=%dd fix=%.12s culprit=%.12s frames=%d cands=%d sigsentry=%d b1=%d b2=%d%s",
+					cs.Kind, wr.Days, cs.Fix, cs.Culprits[0], len(sig.Frames), len(r.Commits), rank, r1, r2, why)
 			}
 		}
 		if (i+1)%50 == 0 {
-			logf("%d/%d cases", i+1, len(preps))
+			logf("%d/%d cases", i+1, len(cases))
 		}
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
+}
+
+// readLog reads every commit reachable from ref with its parents,
+// committer time and message.
+func readLog(ctx context.Context, git *gitrun.Runner, ref string) ([]*logCommit, error) {
+	var out []*logCommit
+	args := []string{"log", "-z", "--format=format:%H%x1f%P%x1f%ct%x1f%B", ref, "--"}
+	err := git.Stream(ctx, nil, args, func(r *bufio.Reader) error {
+		for {
+			rec, err := r.ReadBytes(0)
+			rec = bytes.TrimSuffix(rec, []byte{0})
+			if len(rec) > 0 {
+				f := strings.SplitN(strings.TrimPrefix(string(rec), "\n"), "\x1f", 4)
+				if len(f) != 4 {
+					return fmt.Errorf("unexpected git log record %.80q", rec)
+				}
+				ct, perr := strconv.ParseInt(f[2], 10, 64)
+				if perr != nil {
+					return fmt.Errorf("unexpected commit time in %.80q", rec)
+				}
+				out = append(out, &logCommit{hash: f[0], parents: strings.Fields(f[1]), ct: ct, msg: f[3]})
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the history of %s: %w", ref, err)
+	}
+	return out, nil
+}
+
+// resolve expands an abbreviated hash to the one hash of sorted that
+// starts with it ("" when none or several do).
+func resolve(sorted []string, prefix string) string {
+	prefix = strings.ToLower(prefix)
+	i := sort.SearchStrings(sorted, prefix)
+	if i == len(sorted) || !strings.HasPrefix(sorted[i], prefix) {
+		return ""
+	}
+	if i+1 < len(sorted) && strings.HasPrefix(sorted[i+1], prefix) {
+		return ""
+	}
+	return sorted[i]
 }
 
 func contains(list []string, s string) bool {
@@ -352,12 +392,12 @@ func rankOf(list []string, culprits []string) int {
 // baselines computes B1 (the commits that last touched the innermost
 // frame's file at the parent, newest first, up to depth) and B2 (git blame
 // of the innermost frame's line at the parent).
-func baselines(ctx context.Context, dir, parent string, f signal.Frame, depth int) (b1, b2 []string) {
-	out, err := git(ctx, dir, "log", fmt.Sprintf("-n%d", depth), "--format=%H", parent, "--", f.File)
+func baselines(ctx context.Context, git *gitrun.Runner, parent string, f signal.Frame, depth int) (b1, b2 []string) {
+	out, err := git.Output(ctx, "log", fmt.Sprintf("-n%d", depth), "--format=%H", parent, "--", f.File)
 	if err == nil {
 		b1 = strings.Fields(string(out))
 	}
-	out, err = git(ctx, dir, "blame", "--porcelain", fmt.Sprintf("-L%d,%d", f.Line, f.Line), parent, "--", f.File)
+	out, err = git.Output(ctx, "blame", "--porcelain", fmt.Sprintf("-L%d,%d", f.Line, f.Line), parent, "--", f.File)
 	if err == nil {
 		if fields := strings.Fields(string(out)); len(fields) > 0 && len(fields[0]) == 40 {
 			b2 = []string{fields[0]}
@@ -366,94 +406,11 @@ func baselines(ctx context.Context, dir, parent string, f signal.Frame, depth in
 	return b1, b2
 }
 
-// loadChanges loads the change of every needed commit once: one streaming
-// `git log -p` over the range that holds them, then single diffs for any
-// commit the stream missed (e.g. its author date lies outside the range).
-func loadChanges(ctx context.Context, local *source.Local, ref string, byHash map[string]source.Commit, need map[string]bool, logf func(string, ...any)) (map[string]*source.Change, error) {
-	changes := make(map[string]*source.Change, len(need))
-	if len(need) == 0 {
-		return changes, nil
-	}
-	var oldest time.Time
-	for h := range need {
-		if c, ok := byHash[h]; ok && (oldest.IsZero() || c.Date.Before(oldest)) {
-			oldest = c.Date
-		}
-	}
-	// Walk filters on author dates, which can be older than committer
-	// dates: widen the range, and diff stragglers one by one. A few
-	// commits are quicker to diff one by one than to stream for.
-	var err error
-	if len(need) > 100 {
-		since := oldest.Add(-90 * 24 * time.Hour)
-		logf("loading %d changes (one git log -p since %s)", len(need), since.Format("2006-01-02"))
-		err = local.Walk(ctx, ref, source.Window{Since: since}, source.WalkOptions{}, func(c source.Commit, ch *source.Change) error {
-			if need[c.Hash] {
-				changes[c.Hash] = ch
-			}
-			return nil
-		})
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		// A mirror may lack a few objects; the stream stops at the first
-		// commit that needs one. Diff the rest one by one.
-		logf("streaming stopped (%v); diffing the rest one by one", err)
-	}
-	var todo []source.Commit
-	for h := range need {
-		if c, ok := byHash[h]; ok && changes[h] == nil {
-			todo = append(todo, c)
-		}
-	}
-	var (
-		mu     sync.Mutex
-		wg     sync.WaitGroup
-		failed int
-		next   = make(chan source.Commit)
-	)
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for c := range next {
-				ch, err := local.Change(ctx, c)
-				mu.Lock()
-				if err != nil {
-					failed++
-				} else {
-					changes[c.Hash] = ch
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, c := range todo {
-		next <- c
-	}
-	close(next)
-	wg.Wait()
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	if len(todo) > 0 {
-		logf("diffed %d more commits one by one (%d failed: objects missing from the repository)", len(todo), failed)
-	}
-	return changes, nil
-}
-
-// fmtWindow prints a window in days ("30d").
-func fmtWindow(d time.Duration) string {
-	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-}
-
 // Markdown writes the report as Markdown tables, one per window.
 func (r *Report) Markdown(w io.Writer, name string) {
 	for _, wr := range r.Windows {
 		s := wr.Methods["sigsentry"]
-		fmt.Fprintf(w, "\n#### %s, %s window (%d cases; %d more with the culprit older than the window)\n\n", name, fmtWindow(wr.Window), s.Cases, wr.Older)
+		fmt.Fprintf(w, "\n#### %s, %d-day window (%d cases; %d more with the culprit outside the window)\n\n", name, wr.Days, s.Cases, wr.Older)
 		fmt.Fprintln(w, "| method | top-1 | top-5 | MRR | abstained |")
 		fmt.Fprintln(w, "|---|---|---|---|---|")
 		for _, m := range Methods {
@@ -472,7 +429,7 @@ func (r *Report) Markdown(w io.Writer, name string) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	fmt.Fprintf(w, "\n%d commits name a culprit; changes loaded once: %d; took %s.", r.Found, r.Loaded, r.Elapsed.Round(time.Second))
+	fmt.Fprintf(w, "\n%d commits name a culprit; took %s (slowest analysis %s).", r.Found, r.Elapsed.Round(time.Second), r.Slowest.Round(time.Millisecond))
 	if len(keys) > 0 {
 		fmt.Fprint(w, " Not evaluated:")
 		for i, k := range keys {

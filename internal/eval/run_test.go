@@ -32,7 +32,7 @@ func TestRunOnTinyHistory(t *testing.T) {
 	step("fix\n\nFixes: "+b[:12]+" (\"plant\")", func() { lines[20] = "int v20 = 20;" })
 	step("Revert \"touch\"\n\nThis reverts commit "+c+".", func() { lines[35] = "int v35 = 35;" })
 
-	rep, err := Run(context.Background(), Config{Dir: dir, Windows: []time.Duration{30 * 24 * time.Hour}})
+	rep, err := Run(context.Background(), Config{Dir: dir, Windows: []int{30}})
 	if err != nil {
 		t.Fatal(err)
 	}

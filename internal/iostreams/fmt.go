@@ -1,16 +1,11 @@
 package iostreams
 
-import "fmt"
+import "github.com/sigsentry/sigsentry/internal/render"
 
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
-
-// Bold wraps s in bold when colour is enabled on stdout.
-func (s *IOStreams) Bold(v string) string {
-	if !s.ColorEnabled() {
-		return v
-	}
-	return "\x1b[1m" + v + "\x1b[0m"
-}
+// Bold wraps v in bold when colour is enabled on stdout. Like the colours
+// below, it sanitizes v (see render.Sanitize), so outside text may be
+// coloured, and the render writers let the result through with its colour.
+func (s *IOStreams) Bold(v string) string { return s.color("1", v) }
 
 // Red, Green, Yellow and Gray colour v when colour is enabled on stdout.
 func (s *IOStreams) Red(v string) string    { return s.color("31", v) }
@@ -20,7 +15,7 @@ func (s *IOStreams) Gray(v string) string   { return s.color("90", v) }
 
 func (s *IOStreams) color(code, v string) string {
 	if !s.ColorEnabled() {
-		return v
+		return render.Sanitize(v)
 	}
-	return "\x1b[" + code + "m" + v + "\x1b[0m"
+	return render.Color(code, v)
 }

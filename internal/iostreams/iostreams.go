@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/sigsentry/sigsentry/internal/render"
 	"golang.org/x/term"
 )
 
@@ -23,6 +24,8 @@ type IOStreams struct {
 	stdinTTY  bool
 	stdoutTTY bool
 	stderrTTY bool
+	// dumb is set for TERM=dumb: no cursor movement or line erasing.
+	dumb bool
 
 	// NoColor is set by --no-color or NO_COLOR.
 	NoColor bool
@@ -38,13 +41,22 @@ func System() *IOStreams {
 	s.stdinTTY = isTerminal(os.Stdin)
 	s.stdoutTTY = isTerminal(os.Stdout)
 	s.stderrTTY = isTerminal(os.Stderr)
-	if _, ok := os.LookupEnv("NO_COLOR"); ok {
-		s.NoColor = true
-	}
-	if os.Getenv("TERM") == "dumb" {
-		s.NoColor = true
-	}
+	s.fromEnv(os.Getenv)
 	return s
+}
+
+// fromEnv reads the environment's say on colour and terminal abilities:
+// NO_COLOR set to anything but the empty string turns colour off (see
+// no-color.org); TERM=dumb turns off colour and progress, which need
+// escape sequences such a terminal does not understand.
+func (s *IOStreams) fromEnv(getenv func(string) string) {
+	if getenv("NO_COLOR") != "" {
+		s.NoColor = true
+	}
+	if getenv("TERM") == "dumb" {
+		s.NoColor = true
+		s.dumb = true
+	}
 }
 
 // Test returns streams backed by buffers, none of them a terminal.
@@ -77,17 +89,16 @@ func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
 func (s *IOStreams) ColorEnabled() bool { return !s.NoColor && s.stdoutTTY }
 
 // ShowProgress reports whether progress may be drawn on stderr: only on a
-// terminal and not when quiet.
-func (s *IOStreams) ShowProgress() bool { return s.stderrTTY && !s.Quiet }
+// terminal that can erase a line (not TERM=dumb), and not when quiet.
+func (s *IOStreams) ShowProgress() bool { return s.stderrTTY && !s.dumb && !s.Quiet }
 
-// Infof writes an informational message to ErrOut unless Quiet.
+// Infof writes an informational message to ErrOut unless Quiet. Its
+// arguments may carry outside text (a server's message, a path): they are
+// sanitized like every render writer's (see render.Fprintf); text coloured
+// by these streams keeps its colour.
 func (s *IOStreams) Infof(format string, a ...any) {
 	if s.Quiet {
 		return
 	}
-	writef(s.ErrOut, format, a...)
-}
-
-func writef(w io.Writer, format string, a ...any) {
-	_, _ = io.WriteString(w, sprintf(format, a...))
+	_, _ = render.Fprintf(s.ErrOut, format, a...)
 }

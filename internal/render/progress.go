@@ -22,9 +22,10 @@ type Progress struct {
 	enabled bool
 }
 
-// NewProgress returns a progress bar writing to w when enabled.
+// NewProgress returns a progress bar writing to w when enabled. The label
+// is sanitized like any text (see Line).
 func NewProgress(w io.Writer, enabled bool, label string, total int) *Progress {
-	return &Progress{w: w, enabled: enabled, label: label, total: total}
+	return &Progress{w: w, enabled: enabled, label: Line(label), total: total}
 }
 
 // AddTotal grows the expected total.
@@ -44,7 +45,7 @@ func (p *Progress) SetLabel(s string) {
 		return
 	}
 	p.mu.Lock()
-	p.label = s
+	p.label = Line(s)
 	p.mu.Unlock()
 	p.draw(false)
 }

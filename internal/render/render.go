@@ -3,11 +3,12 @@
 package render
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+	"unicode/utf8"
 )
 
 // Format is an output format chosen with -o.
@@ -37,19 +38,57 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // WriteJSON writes v as one indented JSON document followed by a newline.
+// Strings are escaped by encoding/json, and the C1 and bidi controls it
+// leaves raw are escaped too (see SafeJSON).
 func WriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(SafeJSON(buf.Bytes()))
+	return err
 }
 
-// TableWriter collects rows and prints them aligned in columns.
+// SafeJSON returns the JSON text b with DEL and the runes Sanitize escapes
+// above ASCII (C1 controls, bidi controls) written as \u escapes:
+// encoding/json escapes the other C0 controls, U+2028 and U+2029, but
+// leaves those raw, and a terminal may act on them. They can only stand
+// inside strings, so the document means the same. b must hold whole JSON
+// values, as encoders write them.
+func SafeJSON(b []byte) []byte {
+	// Every such rune but DEL is encoded with a lead byte 0xc2, 0xd8 or 0xe2.
+	if bytes.IndexByte(b, 0x7f) < 0 && bytes.IndexByte(b, 0xc2) < 0 && bytes.IndexByte(b, 0xd8) < 0 && bytes.IndexByte(b, 0xe2) < 0 {
+		return b
+	}
+	out := make([]byte, 0, len(b)+32)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == 0x7f || size > 1 && unsafeRune(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// Style decorates text that is already safe, such as a colour on a
+// terminal (iostreams' Bold). A nil Style leaves text as it is.
+type Style func(string) string
+
+// TableWriter collects rows and prints them aligned in columns. Every cell
+// is outside text: it is sanitized to one line (see Line), and columns are
+// aligned by display width, so wide characters (CJK, emoji) and colours
+// keep them straight.
 type TableWriter struct {
 	w      io.Writer
 	header []string
 	rows   [][]string
-	bold   func(string) string
+	bold   Style
 }
 
 // NewTable returns a table with the given column headers. bold, if not nil,
@@ -58,52 +97,80 @@ func NewTable(w io.Writer, bold func(string) string, header ...string) *TableWri
 	return &TableWriter{w: w, header: header, bold: bold}
 }
 
-// Row appends one row.
+// Row appends one row. A cell may be text made by Color (such as
+// iostreams' Red): it keeps its colour, which takes no width.
 func (t *TableWriter) Row(cells ...string) { t.rows = append(t.rows, cells) }
 
 // Len reports how many rows were added.
 func (t *TableWriter) Len() int { return len(t.rows) }
 
-// Flush prints the table.
+// tableGap is the space between two columns.
+const tableGap = 2
+
+// Flush prints the table: each cell but the last of a line is padded to
+// its column's width plus a gap of two spaces.
 func (t *TableWriter) Flush() error {
-	tw := tabwriter.NewWriter(t.w, 0, 4, 2, ' ', 0)
+	lines := make([][]string, 0, len(t.rows)+1)
 	if len(t.header) > 0 {
 		h := make([]string, len(t.header))
 		for i, c := range t.header {
-			h[i] = strings.ToUpper(c)
+			h[i] = Line(strings.ToUpper(c))
 		}
-		line := strings.Join(h, "\t")
-		if t.bold != nil {
-			line = t.bold(line)
-		}
-		fmt.Fprintln(tw, line)
+		lines = append(lines, h)
 	}
 	for _, r := range t.rows {
 		clean := make([]string, len(r))
 		for i, c := range r {
-			clean[i] = strings.NewReplacer("\t", " ", "\n", " ").Replace(c)
+			clean[i] = safeLine(c)
 		}
-		fmt.Fprintln(tw, strings.Join(clean, "\t"))
+		lines = append(lines, clean)
 	}
-	return tw.Flush()
+	var widths []int
+	for _, l := range lines {
+		for i := 0; i < len(l)-1; i++ {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], Width(l[i]))
+		}
+	}
+	var b strings.Builder
+	for n, l := range lines {
+		var lb strings.Builder
+		for i, c := range l {
+			lb.WriteString(c)
+			if i < len(l)-1 {
+				lb.WriteString(strings.Repeat(" ", widths[i]-Width(c)+tableGap))
+			}
+		}
+		line := lb.String()
+		if n == 0 && len(t.header) > 0 && t.bold != nil {
+			line = t.bold(line)
+		}
+		b.WriteString(line)
+		b.WriteByte('\n')
+	}
+	_, err := io.WriteString(t.w, b.String())
+	return err
 }
 
-// MarkdownTable prints a GitHub-flavoured Markdown table.
+// MarkdownTable prints a GitHub-flavoured Markdown table. Every cell is
+// outside text: it is sanitized to one line (see Line) without colour, and
+// its pipes are escaped.
 func MarkdownTable(w io.Writer, header []string, rows [][]string) error {
-	esc := strings.NewReplacer("|", `\|`, "\n", " ")
+	cell := func(c string) string { return strings.ReplaceAll(plainLine(c), "|", `\|`) }
 	var b strings.Builder
-	b.WriteString("| " + strings.Join(header, " | ") + " |\n")
-	sep := make([]string, len(header))
-	for i := range sep {
-		sep[i] = "---"
-	}
-	b.WriteString("|" + strings.Join(sep, "|") + "|\n")
-	for _, r := range rows {
-		cells := make([]string, len(r))
-		for i, c := range r {
-			cells[i] = esc.Replace(c)
+	row := func(cells []string) {
+		b.WriteString("|")
+		for _, c := range cells {
+			b.WriteString(" " + cell(c) + " |")
 		}
-		b.WriteString("| " + strings.Join(cells, " | ") + " |\n")
+		b.WriteString("\n")
+	}
+	row(header)
+	b.WriteString("|" + strings.Repeat("---|", len(header)) + "\n")
+	for _, r := range rows {
+		row(r)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

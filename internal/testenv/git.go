@@ -43,12 +43,21 @@ func (r *GitRepo) Git(args ...string) string {
 // failure fails tb with git's standard error.
 func Git(tb testing.TB, dir string, date time.Time, args ...string) string {
 	tb.Helper()
+	return GitDates(tb, dir, date, date, args...)
+}
+
+// GitDates is Git with separate author and committer dates (each unset
+// when zero), for histories of patches written long before they landed.
+func GitDates(tb testing.TB, dir string, author, committer time.Time, args ...string) string {
+	tb.Helper()
 	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
 		"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
 	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
-	if !date.IsZero() {
-		d := date.Format(time.RFC3339)
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+d, "GIT_COMMITTER_DATE="+d)
+	if !author.IsZero() {
+		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+author.Format(time.RFC3339))
+	}
+	if !committer.IsZero() {
+		cmd.Env = append(cmd.Env, "GIT_COMMITTER_DATE="+committer.Format(time.RFC3339))
 	}
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -192,6 +192,38 @@ func (c *Client) ListCommits(ctx context.Context, workspace, slug, ref string, o
 	return out, nil
 }
 
+// CommitPages walks the commit listing of ref page by page at the largest
+// page size, newest first as Bitbucket orders them (topologically), with no
+// date filter and merges included, handing each page to fn until fn
+// returns more=false or the listing ends. An empty ref means the
+// repository's main branch.
+func (c *Client) CommitPages(ctx context.Context, workspace, slug, ref string, fn func(page []Commit) (more bool, err error)) error {
+	if err := needAll("listing commits", "workspace", workspace, "repository slug", slug, "ref", ref); err != nil {
+		return err
+	}
+	first := c.endpoint([]string{"repositories", workspace, slug, "commits", ref},
+		"pagelen", commitsPageLen, "fields", commitFields)
+	err := walk(ctx, c, first, func(vs []commitJSON) (bool, error) {
+		out := make([]Commit, 0, len(vs))
+		for _, v := range vs {
+			d, err := parseDate(v.Date)
+			if err != nil {
+				return false, fmt.Errorf("reading commit %s: %w", v.Hash, err)
+			}
+			cm := Commit{Hash: v.Hash, Date: d, Message: v.Message, Author: v.Author.Raw, Parents: make([]string, 0, len(v.Parents))}
+			for _, p := range v.Parents {
+				cm.Parents = append(cm.Parents, p.Hash)
+			}
+			out = append(out, cm)
+		}
+		return fn(out)
+	})
+	if err != nil {
+		return fmt.Errorf("listing commits of %s/%s at %s: %w", workspace, slug, ref, err)
+	}
+	return nil
+}
+
 func parseDate(s string) (time.Time, error) {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999-0700", "2006-01-02T15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {

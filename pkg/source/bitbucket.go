@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"sync"
+	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
 // FallbackDiffstat is Change.Fallback when Bitbucket could not produce the
@@ -16,24 +19,44 @@ const FallbackDiffstat = "diffstat: diff too large (HTTP 555)"
 
 // FallbackNone is Change.Fallback when Bitbucket could produce neither the
 // diff nor the diffstat of a commit (both too large): the commit is listed
-// with no files, and callers should say that its counts are missing.
+// with no files, and callers must say that its counts are missing.
 const FallbackNone = "none: diff and diffstat too large (HTTP 555)"
 
-// Bitbucket reads commits and diffs of one repository from Bitbucket Cloud.
-// Counts are made locally from the raw diff; when Bitbucket cannot produce
-// the diff (HTTP 555 or an over-large diff) they come from its diffstat.
+// HunklessBytes is the size of a raw diff above which its hunks are not
+// kept: the counts stay exact, but the commit can then be a suspect only by
+// the files it touched (such diffs are generated or vendored code, and
+// keeping their lines would cost gigabytes).
+const HunklessBytes = 16 << 20
+
+// Bitbucket reads one repository's history from Bitbucket Cloud. Counts are
+// made locally from each commit's raw diff (one request per commit, never
+// repeated: changes are cached by hash when a Cache is set); when Bitbucket
+// cannot produce the diff (HTTP 555 or an over-large diff) they come from
+// its diffstat.
+//
+// History keeps Concurrency diff requests in flight from the first page of
+// the listing on: commits dated inside the window are fetched while later
+// pages are still being listed, and the few whose landing time puts them
+// outside the window (known once the listing ends) are dropped
+// (Summary.Wasted).
 type Bitbucket struct {
 	client          *bitbucket.Client
 	workspace, slug string
+	cache           *Cache
+
+	// Concurrency is how many diff requests are kept in flight (default
+	// bitbucket.DefaultMaxInFlight; the client bounds requests across
+	// repositories on its own).
+	Concurrency int
 
 	mu         sync.Mutex
 	mainBranch string
 }
 
 // NewBitbucket returns a source for workspace/slug. mainBranch, when known
-// (stored at `repos add`), saves the repository lookup.
-func NewBitbucket(client *bitbucket.Client, workspace, slug, mainBranch string) *Bitbucket {
-	return &Bitbucket{client: client, workspace: workspace, slug: slug, mainBranch: mainBranch}
+// (stored at `repos add`), saves the repository lookup. cache may be nil.
+func NewBitbucket(client *bitbucket.Client, workspace, slug, mainBranch string, cache *Cache) *Bitbucket {
+	return &Bitbucket{client: client, workspace: workspace, slug: slug, mainBranch: mainBranch, cache: cache}
 }
 
 // Kind is "bitbucket".
@@ -64,36 +87,235 @@ func (b *Bitbucket) DefaultRef(ctx context.Context) (string, error) {
 	return r.MainBranch.Name, nil
 }
 
-// Commits lists the commits of ref inside w, newest first.
-func (b *Bitbucket) Commits(ctx context.Context, ref string, w Window, includeMerges bool) ([]Commit, error) {
-	list, err := b.client.ListCommits(ctx, b.workspace, b.slug, ref, bitbucket.ListCommitsOptions{
-		Since: w.Since, Until: w.Until, IncludeMerges: includeMerges,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing commits of %s at %s: %w", b.Repo(), ref, err)
-	}
-	out := make([]Commit, 0, len(list))
-	for _, c := range list {
-		parents := c.Parents
-		if parents == nil {
-			parents = []string{}
-		}
-		out = append(out, Commit{
-			Repo:    b.Repo(),
-			Hash:    c.Hash,
-			Date:    c.Date,
-			Author:  c.Author,
-			Message: c.Message,
-			Parents: parents,
-		})
-	}
-	return out, nil
+// fetched is one change produced by a worker.
+type fetched struct {
+	seq     int
+	change  *history.Change
+	err     error
+	network bool
 }
 
-// Change fetches the raw diff of c against its first parent and parses it.
+// History lists the commits of ref and streams the changes of those that
+// landed inside w.
+func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o Options, fn func(Item) error) (*Summary, error) {
+	if ref == "" {
+		r, err := b.DefaultRef(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ref = r
+	}
+	parent := ctx
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	conc := b.Concurrency
+	if conc <= 0 {
+		conc = bitbucket.DefaultMaxInFlight
+	}
+	var (
+		mu         sync.Mutex
+		lst        = history.NewListing(w.Since)
+		commits    []history.Commit // by seq, as listed
+		speculated = map[int]bool{}
+	)
+	wanted := func(c *history.Commit, t time.Time) bool { return w.Contains(t) && (o.Merges || !c.IsMerge()) }
+	q := newQueue()
+	results := make(chan fetched)
+	var wg sync.WaitGroup
+	// More workers than requests in flight, so that parsing one diff never
+	// leaves a request slot idle (the client bounds requests itself).
+	for range conc + 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				seq, ok := q.pop(ctx)
+				if !ok {
+					return
+				}
+				mu.Lock()
+				c := commits[seq]
+				mu.Unlock()
+				ch, network, err := b.change(ctx, c, o)
+				select {
+				case results <- fetched{seq: seq, change: ch, err: err, network: network}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+
+	// The lister: pages arrive newest first; commits dated inside the
+	// window are queued at once.
+	listDone := make(chan error, 1)
+	go func() {
+		listDone <- b.client.CommitPages(ctx, b.workspace, b.slug, ref, func(page []bitbucket.Commit) (bool, error) {
+			for _, bc := range page {
+				c := history.Commit{
+					Repo: b.Repo(), Hash: bc.Hash, Parents: bc.Parents, Author: bc.Author,
+					Date: bc.Date, Message: bc.Message,
+				}
+				if c.Parents == nil {
+					c.Parents = []string{}
+				}
+				mu.Lock()
+				n := lst.Len()
+				more := lst.Add(c)
+				added := lst.Len() > n
+				seq := n
+				spec := false
+				if added {
+					commits = append(commits, c)
+					spec = wanted(&c, c.Date)
+					if spec {
+						speculated[seq] = true
+					}
+				}
+				mu.Unlock()
+				if spec {
+					q.push(seq)
+				}
+				if !more {
+					return false, nil
+				}
+			}
+			return true, nil
+		})
+	}()
+
+	sum := &Summary{Ref: ref}
+	var (
+		final   map[int]bool // seq -> in the window, once listed
+		held    []fetched    // arrived before the listing ended
+		pending int          // queued after the listing, not yet received
+		failed  error
+	)
+	deliver := func(r fetched) error {
+		mu.Lock()
+		in := final[r.seq]
+		c := commits[r.seq]
+		if in {
+			commits[r.seq].Message = "" // the stream owns it now
+		}
+		mu.Unlock()
+		if !in {
+			if r.network {
+				sum.Wasted++
+			}
+			return nil
+		}
+		if r.err != nil {
+			return r.err
+		}
+		if r.network {
+			sum.Fetched++
+		} else {
+			sum.Cached++
+		}
+		sum.Yielded++
+		return fn(Item{Seq: r.seq, Commit: c, Change: r.change})
+	}
+	listing := true
+	for failed == nil && (listing || pending > 0) {
+		if !listing {
+			r := <-results
+			pending--
+			failed = deliver(r)
+			continue
+		}
+		select {
+		case r := <-results:
+			held = append(held, r)
+		case err := <-listDone:
+			listing = false
+			if err != nil {
+				failed = err
+				break
+			}
+			mu.Lock()
+			all := lst.Commits()
+			final = map[int]bool{}
+			var extra []int
+			for i := range all {
+				commits[i].Landed = all[i].Landed
+				if wanted(&all[i], all[i].Landed) {
+					final[i] = true
+					if !speculated[i] {
+						extra = append(extra, i)
+					}
+				}
+			}
+			sum.Listed = len(all)
+			sum.Head = lst.Head(w.Until)
+			pending = len(speculated) + len(extra) - len(held)
+			mu.Unlock()
+			if o.OnTotal != nil {
+				o.OnTotal(len(final))
+			}
+			for _, seq := range extra {
+				q.push(seq)
+			}
+			q.close()
+			// What arrived while listing can be judged now.
+			sort.Slice(held, func(i, j int) bool { return held[i].seq < held[j].seq })
+			for _, r := range held {
+				if failed = deliver(r); failed != nil {
+					break
+				}
+			}
+			held = nil
+		}
+	}
+	cancel()
+	q.close()
+	go func() {
+		for range results { // unblock workers still sending
+		}
+	}()
+	wg.Wait()
+	close(results)
+	if listing {
+		<-listDone
+	}
+	if err := parent.Err(); err != nil {
+		return nil, err
+	}
+	if failed != nil {
+		return nil, failed
+	}
+	return sum, nil
+}
+
+// change returns c's change from the cache, or fetches and parses its diff
+// (and caches it). network says whether a request was made.
+func (b *Bitbucket) change(ctx context.Context, c history.Commit, o Options) (ch *history.Change, network bool, err error) {
+	if b.cache != nil {
+		if ch, ok := b.cache.Get(c.Hash); ok {
+			if o.CountOnly {
+				ch = dropLines(ch)
+			}
+			return ch, false, nil
+		}
+	}
+	ch, err = b.fetch(ctx, c)
+	if err != nil {
+		return nil, true, err
+	}
+	if b.cache != nil && ch.Fallback == "" && ctx.Err() == nil {
+		b.cache.Put(ch)
+	}
+	if o.CountOnly {
+		ch = dropLines(ch)
+	}
+	return ch, true, nil
+}
+
+// fetch gets the raw diff of c against its first parent and parses it.
 // When the diff is too large for Bitbucket, it falls back to the diffstat
 // endpoint: counts only, no hunks, and Change.Fallback says so.
-func (b *Bitbucket) Change(ctx context.Context, c Commit) (*Change, error) {
+func (b *Bitbucket) fetch(ctx context.Context, c history.Commit) (*history.Change, error) {
 	raw, err := b.client.Diff(ctx, b.workspace, b.slug, c.Hash)
 	if errors.Is(err, bitbucket.ErrDiffTooLarge) {
 		return b.fallback(ctx, c)
@@ -101,24 +323,38 @@ func (b *Bitbucket) Change(ctx context.Context, c Commit) (*Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
 	}
-	files, err := diffstat.Parse(raw)
+	opts := diffstat.Options{}
+	if len(raw) > HunklessBytes {
+		opts.NoLines = true
+	}
+	files, err := diffstat.ParseOptions(raw, opts)
 	if err != nil {
 		return nil, fmt.Errorf("parsing the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
 	}
 	if files == nil {
 		files = []diffstat.File{}
 	}
-	return &Change{Hash: c.Hash, Files: files}, nil
+	if len(raw) > HunklessBytes {
+		for i := range files {
+			files[i].Hunks = nil
+		}
+	}
+	return &history.Change{Hash: c.Hash, Files: files}, nil
 }
 
-func (b *Bitbucket) fallback(ctx context.Context, c Commit) (*Change, error) {
+func (b *Bitbucket) fallback(ctx context.Context, c history.Commit) (*history.Change, error) {
 	entries, err := b.client.Diffstat(ctx, b.workspace, b.slug, c.Hash)
 	if errors.Is(err, bitbucket.ErrDiffTooLarge) {
-		return &Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: FallbackNone}, nil
+		return &history.Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: FallbackNone}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("fetching the diffstat of %s in %s (its diff is too large): %w", short(c.Hash), b.Repo(), err)
 	}
+	return &history.Change{Hash: c.Hash, Files: diffstatFiles(entries), Fallback: FallbackDiffstat}, nil
+}
+
+// diffstatFiles turns Bitbucket's diffstat entries into file entries.
+func diffstatFiles(entries []bitbucket.DiffstatEntry) []diffstat.File {
 	files := make([]diffstat.File, 0, len(entries))
 	for _, e := range entries {
 		f := diffstat.File{
@@ -139,12 +375,77 @@ func (b *Bitbucket) fallback(ctx context.Context, c Commit) (*Change, error) {
 		}
 		files = append(files, f)
 	}
-	return &Change{Hash: c.Hash, Files: files, Fallback: FallbackDiffstat}, nil
+	return files
 }
 
-func short(h string) string {
-	if len(h) > 12 {
-		return h[:12]
+// dropLines returns ch without hunks (their line text is what costs
+// memory); the counts stay.
+func dropLines(ch *history.Change) *history.Change {
+	out := &history.Change{Hash: ch.Hash, Fallback: ch.Fallback, Files: make([]diffstat.File, len(ch.Files))}
+	copy(out.Files, ch.Files)
+	for i := range out.Files {
+		out.Files[i].Hunks = nil
 	}
-	return h
+	return out
+}
+
+// queue is an unbounded FIFO of listing positions shared by the lister and
+// the workers.
+type queue struct {
+	mu     sync.Mutex
+	items  []int
+	closed bool
+	ready  chan struct{} // signalled (non-blocking) on push and close
+}
+
+func newQueue() *queue { return &queue{ready: make(chan struct{}, 1)} }
+
+func (q *queue) push(seq int) {
+	q.mu.Lock()
+	q.items = append(q.items, seq)
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *queue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.signal()
+}
+
+func (q *queue) signal() {
+	select {
+	case q.ready <- struct{}{}:
+	default:
+	}
+}
+
+// pop returns the next item, waiting for one; ok is false once the queue
+// is closed and empty, or ctx is done.
+func (q *queue) pop(ctx context.Context) (int, bool) {
+	for {
+		q.mu.Lock()
+		if len(q.items) > 0 {
+			seq := q.items[0]
+			q.items = q.items[1:]
+			more := len(q.items) > 0 || q.closed
+			q.mu.Unlock()
+			if more {
+				q.signal() // wake another worker
+			}
+			return seq, true
+		}
+		closed := q.closed
+		q.mu.Unlock()
+		if closed {
+			q.signal()
+			return 0, false
+		}
+		select {
+		case <-q.ready:
+		case <-ctx.Done():
+			return 0, false
+		}
+	}
 }

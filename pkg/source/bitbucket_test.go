@@ -3,13 +3,16 @@ package source
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/sigsentry/sigsentry/pkg/diffstat/gitnumstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
 // fakeBitbucket serves r as acme/app and returns an authenticated client.
@@ -36,7 +39,8 @@ func fakeBitbucket(t *testing.T, r *gitRepo, opts ...bitbuckettest.Options) (*bi
 func TestBitbucketMatchesGit(t *testing.T) {
 	r, w, h := sample(t)
 	srv, client := fakeBitbucket(t, r)
-	b := NewBitbucket(client, "acme", "app", "")
+	cacheDir := t.TempDir()
+	b := NewBitbucket(client, "acme", "app", "", NewCache(cacheDir, "bitbucket", "acme/app"))
 	ctx := context.Background()
 
 	ref, err := b.DefaultRef(ctx)
@@ -59,37 +63,74 @@ func TestBitbucketMatchesGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, merges := range []bool{false, true} {
-		got, err := b.Commits(ctx, ref, w, merges)
-		if err != nil {
-			t.Fatal(err)
+		srv.ResetRequests()
+		got, gsum := collect(t, b, ref, w, Options{Merges: merges})
+		want, wsum := collect(t, l, ref, w, Options{Merges: merges})
+		if g, w := hashesOf(got), hashesOf(want); strings.Join(g, ",") != strings.Join(w, ",") {
+			t.Fatalf("merges=%t: got %v, want %v as local git lists them", merges, names(h, g), names(h, w))
 		}
-		want, err := l.Commits(ctx, ref, w, merges)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(want) {
-			t.Fatalf("merges=%t: got %d commits, want %d as local git lists", merges, len(got), len(want))
+		if gsum.Head != wsum.Head {
+			t.Errorf("merges=%t: got head %s, want %s", merges, gsum.Head, wsum.Head)
 		}
 		for i := range got {
-			if got[i].Hash != want[i].Hash || got[i].Repo != "acme/app" || got[i].Summary() != want[i].Summary() {
-				t.Errorf("merges=%t commit %d: got %s %q (%s), want %s %q", merges, i, got[i].Hash, got[i].Summary(), got[i].Repo, want[i].Hash, want[i].Summary())
+			g, w := got[i], want[i]
+			if g.Commit.Repo != "acme/app" || g.Commit.Summary() != w.Commit.Summary() || !g.Commit.Landed.Equal(w.Commit.Landed) {
+				t.Errorf("merges=%t commit %d: got %q landed %v (%s), want %q landed %v", merges, i,
+					g.Commit.Summary(), g.Commit.Landed, g.Commit.Repo, w.Commit.Summary(), w.Commit.Landed)
+			}
+			if d := gitnumstat.Diff(g.Change.Files, gitNumstat(t, r, g.Commit.Hash)); len(d) > 0 {
+				t.Errorf("Bitbucket change of %s differs from git:\n%s", names(h, []string{g.Commit.Hash}), strings.Join(d, "\n"))
 			}
 		}
+		// One listing page, one diff per commit not yet cached.
+		if n := srv.CountRequests("/2.0/repositories/acme/app/commits/"); n != 1 {
+			t.Errorf("merges=%t: got %d listing requests, want 1", merges, n)
+		}
+		diffs := srv.CountRequests("/2.0/repositories/acme/app/diff/")
+		if wantDiffs := gsum.Fetched; diffs != wantDiffs || gsum.Fetched+gsum.Cached != len(got) {
+			t.Errorf("merges=%t: got %d diff requests, %d fetched and %d cached of %d", merges, diffs, gsum.Fetched, gsum.Cached, len(got))
+		}
 	}
+	// A warm rerun makes no diff request at all.
+	srv.ResetRequests()
+	_, sum := collect(t, b, ref, w, Options{Merges: true})
+	if n := srv.CountRequests("/2.0/repositories/acme/app/diff/"); n != 0 || sum.Fetched != 0 {
+		t.Errorf("warm rerun: got %d diff requests (%d fetched), want 0", n, sum.Fetched)
+	}
+}
 
-	for name, hash := range h {
-		t.Run(name, func(t *testing.T) {
-			ch, err := b.Change(ctx, Commit{Hash: hash})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ch.Fallback != "" {
-				t.Errorf("got fallback %q, want none", ch.Fallback)
-			}
-			if d := gitnumstat.Diff(ch.Files, gitNumstat(t, r, hash)); len(d) > 0 {
-				t.Errorf("Bitbucket change differs from git:\n%s", strings.Join(d, "\n"))
-			}
-		})
+// TestBitbucketLandingWindow checks that the Bitbucket path, whose dates
+// are author dates, agrees with the local one on a patch written long
+// before it was applied, and drops the commits it fetched early that
+// turned out to have landed after the window.
+func TestBitbucketLandingWindow(t *testing.T) {
+	r := newGitRepo(t)
+	base := time.Now().Add(-100 * 24 * time.Hour).Truncate(time.Second).UTC()
+	w := history.Window{Since: base.Add(40 * 24 * time.Hour), Until: base.Add(70 * 24 * time.Hour)}
+	commitAt := func(author, committer time.Time, msg string) string {
+		t.Helper()
+		r.write("f.txt", msg+"\n")
+		r.git(time.Time{}, "add", "-A")
+		testenv.GitDates(t, r.dir, author, committer, "commit", "-q", "-m", msg)
+		return r.git(time.Time{}, "rev-parse", "HEAD")
+	}
+	commitAt(base, base, "old base")
+	landed := commitAt(w.Since.Add(24*time.Hour), w.Since.Add(24*time.Hour), "in the window")
+	applied := commitAt(base.Add(time.Hour), w.Since.Add(25*time.Hour), "written early, applied in the window")
+	commitAt(w.Until.Add(time.Hour), w.Until.Add(time.Hour), "after the window")
+	srv, client := fakeBitbucket(t, r)
+	b := NewBitbucket(client, "acme", "app", "main", nil)
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := collect(t, b, "main", w, Options{})
+	want, _ := collect(t, l, "main", w, Options{})
+	if g, w := hashesOf(got), hashesOf(want); strings.Join(g, ",") != strings.Join(w, ",") || len(g) != 2 || g[0] != applied || g[1] != landed {
+		t.Errorf("got %v, want %v (local) = [applied landed]", g, w)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app/diff/"); n != 2 {
+		t.Errorf("got %d diff requests, want 2", n)
 	}
 }
 
@@ -97,13 +138,18 @@ func TestBitbucketDiffTooLarge(t *testing.T) {
 	r, _, h := sample(t)
 	// Every diff is "too large" (555); diffstat still answers.
 	_, client := fakeBitbucket(t, r, bitbuckettest.Options{MaxDiffBytes: 1})
-	b := NewBitbucket(client, "acme", "app", "main")
-	ctx := context.Background()
+	cacheDir := t.TempDir()
+	b := NewBitbucket(client, "acme", "app", "main", NewCache(cacheDir, "bitbucket", "acme/app"))
+	items, _ := collect(t, b, "main", history.Window{}, Options{Merges: true})
+	byHash := map[string]*history.Change{}
+	for _, it := range items {
+		byHash[it.Commit.Hash] = it.Change
+	}
 	for _, name := range []string{"rename-edit", "delete", "binary", "mode"} {
 		t.Run(name, func(t *testing.T) {
-			ch, err := b.Change(ctx, Commit{Hash: h[name]})
-			if err != nil {
-				t.Fatal(err)
+			ch := byHash[h[name]]
+			if ch == nil {
+				t.Fatalf("no change for %s", name)
 			}
 			if ch.Fallback != FallbackDiffstat {
 				t.Errorf("got fallback %q, want %q", ch.Fallback, FallbackDiffstat)
@@ -125,40 +171,66 @@ func TestBitbucketDiffTooLarge(t *testing.T) {
 			}
 		})
 	}
+	// Fallbacks are not cached: a later run may get the full diff. Only
+	// the empty commit, whose diff is empty, had a full one.
+	full := 0
+	for _, it := range items {
+		if it.Change.Fallback == "" {
+			full++
+		}
+	}
+	if entries, _ := filepath.Glob(filepath.Join(cacheDir, "changes", "*", "*", "*", "*.json.gz")); len(entries) != full || full != 1 {
+		t.Errorf("got %d cache entries for %d full diffs, want 1 and 1 (none for fallbacks)", len(entries), full)
+	}
 }
 
 func TestBitbucketDiffAndDiffstatTooLarge(t *testing.T) {
 	r, _, h := sample(t)
 	srv, client := fakeBitbucket(t, r, bitbuckettest.Options{MaxDiffBytes: 1})
-	b := NewBitbucket(client, "acme", "app", "main")
-	srv.FailNext("/diffstat/", 555, 1)
-	ch, err := b.Change(context.Background(), Commit{Hash: h["delete"]})
-	if err != nil {
-		t.Fatal(err)
+	b := NewBitbucket(client, "acme", "app", "main", nil)
+	srv.FailNext("/diffstat/", 555, 1000)
+	items, _ := collect(t, b, "main", history.Window{}, Options{})
+	for _, it := range items {
+		if it.Commit.Hash != h["delete"] {
+			continue
+		}
+		if it.Change.Fallback != FallbackNone || len(it.Change.Files) != 0 {
+			t.Errorf("got fallback %q with %d files, want %q with none", it.Change.Fallback, len(it.Change.Files), FallbackNone)
+		}
+		return
 	}
-	if ch.Fallback != FallbackNone || len(ch.Files) != 0 {
-		t.Errorf("got fallback %q with %d files, want %q with none", ch.Fallback, len(ch.Files), FallbackNone)
-	}
+	t.Errorf("the delete commit was not yielded")
 }
 
 func TestBitbucketErrors(t *testing.T) {
 	r, w, _ := sample(t)
-	_, client := fakeBitbucket(t, r)
+	srv, client := fakeBitbucket(t, r)
 	ctx := context.Background()
-	b := NewBitbucket(client, "acme", "missing", "")
+	b := NewBitbucket(client, "acme", "missing", "", nil)
 	_, err := b.DefaultRef(ctx)
 	var api *bitbucket.APIError
 	if !errors.As(err, &api) || api.StatusCode != 404 {
 		t.Errorf("DefaultRef of a missing repository: got %v, want an HTTP 404 APIError", err)
 	}
-	_, err = b.Commits(ctx, "main", w, false)
+	_, err = b.History(ctx, "main", w, Options{}, func(Item) error { return nil })
 	if !errors.As(err, &api) || api.StatusCode != 404 {
-		t.Errorf("Commits of a missing repository: got %v, want an HTTP 404 APIError", err)
+		t.Errorf("History of a missing repository: got %v, want an HTTP 404 APIError", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Nanosecond)
-	defer cancel()
-	<-ctx.Done()
-	if _, err := NewBitbucket(client, "acme", "app", "").Change(ctx, Commit{Hash: strings.Repeat("a", 40)}); err == nil {
-		t.Errorf("Change with an expired context: got no error, want one")
+	// A diff that keeps failing fails the stream, without leaving workers.
+	srv.FailNext("/diff/", 403, 1000)
+	_, err = NewBitbucket(client, "acme", "app", "main", nil).History(ctx, "main", w, Options{}, func(Item) error { return nil })
+	if !errors.As(err, &api) || api.StatusCode != 403 {
+		t.Errorf("History whose diffs are refused: got %v, want an HTTP 403 APIError", err)
+	}
+	stop := errors.New("stop")
+	_, client = fakeBitbucket(t, r)
+	_, err = NewBitbucket(client, "acme", "app", "main", nil).History(ctx, "main", w, Options{}, func(Item) error { return stop })
+	if !errors.Is(err, stop) {
+		t.Errorf("History whose callback fails: got %v, want %v", err, stop)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := NewBitbucket(client, "acme", "app", "main", nil).History(cctx, "main", w, Options{}, func(Item) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("History with a cancelled context: got %v, want context.Canceled", err)
 	}
 }

@@ -3,7 +3,6 @@ package source
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,39 +14,43 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
 // CacheVersion is the on-disk format of cached changes. Bump it whenever
 // the cached shape or diffstat's output changes (new fields, different
 // counts): entries of another version are ignored and replaced.
-const CacheVersion = 1
+const CacheVersion = 2
 
 // cacheMagic starts every cache entry.
 const cacheMagic = "sigsentry-change"
 
-// maxCacheEntry bounds what is read back from one entry.
-const maxCacheEntry = 512 << 20
+// maxCacheEntry bounds one entry: a bigger file is not read at all. Changes
+// of diffs above HunklessBytes keep no hunks, so real entries stay far
+// below it.
+const maxCacheEntry = 64 << 20
 
-// Cache is a Source that keeps each commit's Change on disk. A change is
-// immutable for a given source kind, repository and commit hash, so entries
-// never expire.
+// Cache keeps each commit's Change on disk. A change is immutable for a
+// given source kind, repository and commit hash, so entries never expire.
 //
 // Layout: <dir>/changes/<kind>/<repo key>/<hash[:2]>/<hash>.json.gz, where
-// each file is one header line "sigsentry-change <version> <sha256 hex>"
-// followed by the gzip-compressed JSON of the Change; the checksum covers
-// the compressed bytes. Entries are written atomically (temporary file,
-// fsync, rename), so concurrent writers and an interrupted run leave either
-// the old entry, the new one or nothing. An entry that is damaged, truncated
-// or of another version is deleted and fetched again. Folders are 0700 and
-// files 0600.
+// each file is one header line "sigsentry-change <version> <sha256 hex>
+// <payload length>" followed by the gzip-compressed JSON of the Change; the
+// checksum covers the compressed bytes. Entries are written atomically
+// (temporary file, fsync, rename), so concurrent writers and an interrupted
+// run leave either the old entry, the new one or nothing. An entry that is
+// damaged, truncated, of another version, not a regular file (a symbolic
+// link is never followed) or bigger than it says is deleted and fetched
+// again. Folders are 0700 and files 0600.
 //
 // What is not cached: errors, and changes that came from a fallback
 // (Bitbucket's diffstat after a diff was too large), because a later run may
-// get the full diff. Commits listing and DefaultRef are never cached: a
-// branch moves.
+// get the full diff. Listings and default refs are never cached: a branch
+// moves.
 type Cache struct {
-	inner Source
-	dir   string
+	dir        string
+	kind, repo string
 
 	hits, misses, writes, damaged, writeErrs atomic.Int64
 }
@@ -57,27 +60,11 @@ type CacheStats struct {
 	Hits, Misses, Writes, Damaged, WriteErrors int64
 }
 
-// NewCache wraps inner with a cache in dir (the sigsentry cache folder,
-// e.g. $SIGSENTRY_CACHE_DIR).
-func NewCache(dir string, inner Source) *Cache {
-	return &Cache{inner: inner, dir: dir}
-}
-
-// Kind is the inner source's kind.
-func (c *Cache) Kind() string { return c.inner.Kind() }
-
-// Repo is the inner source's repository.
-func (c *Cache) Repo() string { return c.inner.Repo() }
-
-// Inner is the wrapped source.
-func (c *Cache) Inner() Source { return c.inner }
-
-// DefaultRef asks the inner source.
-func (c *Cache) DefaultRef(ctx context.Context) (string, error) { return c.inner.DefaultRef(ctx) }
-
-// Commits asks the inner source (listings are not cached).
-func (c *Cache) Commits(ctx context.Context, ref string, w Window, includeMerges bool) ([]Commit, error) {
-	return c.inner.Commits(ctx, ref, w, includeMerges)
+// NewCache returns the cache of one repository (kind "bitbucket" and its
+// workspace/slug) in dir, the sigsentry cache folder
+// ($SIGSENTRY_CACHE_DIR).
+func NewCache(dir, kind, repo string) *Cache {
+	return &Cache{dir: dir, kind: kind, repo: repo}
 }
 
 // Stats reports hits, misses, writes and damaged entries so far.
@@ -88,34 +75,41 @@ func (c *Cache) Stats() CacheStats {
 	}
 }
 
-// Change returns the cached change of commit, or gets it from the inner
-// source and stores it. A failure to write the cache is counted in Stats
-// and otherwise ignored: the cache only saves requests.
-func (c *Cache) Change(ctx context.Context, commit Commit) (*Change, error) {
-	path, ok := c.path(commit.Hash)
+// Get returns the cached change of hash. A damaged entry is deleted and
+// counts as a miss.
+func (c *Cache) Get(hash string) (*history.Change, bool) {
+	path, ok := c.path(hash)
 	if !ok {
-		return c.inner.Change(ctx, commit)
+		return nil, false
 	}
-	if ch, err := readEntry(path, commit.Hash); err == nil {
+	ch, err := readEntry(path, hash)
+	if err == nil {
 		c.hits.Add(1)
-		return ch, nil
-	} else if !errors.Is(err, os.ErrNotExist) {
+		return ch, true
+	}
+	if !errors.Is(err, os.ErrNotExist) {
 		c.damaged.Add(1)
 		_ = os.Remove(path)
 	}
 	c.misses.Add(1)
-	ch, err := c.inner.Change(ctx, commit)
-	if err != nil {
-		return nil, err
+	return nil, false
+}
+
+// Put stores ch unless it came from a fallback. A failure to write is
+// counted in Stats and otherwise ignored: the cache only saves requests.
+func (c *Cache) Put(ch *history.Change) {
+	if ch.Fallback != "" {
+		return
 	}
-	if ch.Fallback == "" && ctx.Err() == nil {
-		if err := writeEntry(path, ch); err != nil {
-			c.writeErrs.Add(1)
-		} else {
-			c.writes.Add(1)
-		}
+	path, ok := c.path(ch.Hash)
+	if !ok {
+		return
 	}
-	return ch, nil
+	if err := writeEntry(path, ch); err != nil {
+		c.writeErrs.Add(1)
+		return
+	}
+	c.writes.Add(1)
 }
 
 // path is where commit hash's entry lives; ok is false when hash is not a
@@ -130,7 +124,7 @@ func (c *Cache) path(hash string) (string, bool) {
 			return "", false
 		}
 	}
-	return filepath.Join(c.dir, "changes", safeName(c.inner.Kind()), RepoKey(c.inner.Repo()), hash[:2], hash+".json.gz"), true
+	return filepath.Join(c.dir, "changes", safeName(c.kind), RepoKey(c.repo), hash[:2], hash+".json.gz"), true
 }
 
 // RepoKey turns a repository name (workspace/slug or a path) into one safe
@@ -162,8 +156,10 @@ func safeName(s string) string {
 var errDamaged = errors.New("damaged cache entry")
 
 // readEntry reads and verifies one entry. A missing file returns an error
-// matching os.ErrNotExist; anything else wrong matches errDamaged.
-func readEntry(path, hash string) (*Change, error) {
+// matching os.ErrNotExist; anything else wrong matches errDamaged. Only a
+// regular file is read (never a symbolic link, a device or a FIFO), and no
+// more of it than its size.
+func readEntry(path, hash string) (*history.Change, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -172,24 +168,46 @@ func readEntry(path, hash string) (*Change, error) {
 		return nil, fmt.Errorf("%w: %w", errDamaged, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxCacheEntry))
+	// What was opened must be a regular file of a sane size, and the name
+	// must not be a symbolic link (entries are renamed into place, so the
+	// open file never changes under us).
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errDamaged, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: not a regular file (%s)", errDamaged, fi.Mode().Type())
+	}
+	if li, err := os.Lstat(path); err == nil && li.Mode()&os.ModeSymlink != 0 {
+		return nil, fmt.Errorf("%w: a symbolic link", errDamaged)
+	}
+	if fi.Size() > maxCacheEntry {
+		return nil, fmt.Errorf("%w: %d bytes, more than an entry can hold", errDamaged, fi.Size())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, fi.Size()+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errDamaged, err)
+	}
+	if int64(len(data)) != fi.Size() {
+		return nil, fmt.Errorf("%w: changed while being read", errDamaged)
 	}
 	return decodeEntry(data, hash)
 }
 
 // decodeEntry verifies and decodes the bytes of one entry.
-func decodeEntry(data []byte, hash string) (*Change, error) {
+func decodeEntry(data []byte, hash string) (*history.Change, error) {
 	nl := bytes.IndexByte(data, '\n')
-	if nl < 0 {
+	if nl < 0 || nl > 256 {
 		return nil, fmt.Errorf("%w: no header", errDamaged)
 	}
 	fields := strings.Fields(string(data[:nl]))
-	if len(fields) != 3 || fields[0] != cacheMagic || fields[1] != strconv.Itoa(CacheVersion) {
+	if len(fields) != 4 || fields[0] != cacheMagic || fields[1] != strconv.Itoa(CacheVersion) {
 		return nil, fmt.Errorf("%w: bad header or other version", errDamaged)
 	}
 	payload := data[nl+1:]
+	if n, err := strconv.Atoi(fields[3]); err != nil || n != len(payload) {
+		return nil, fmt.Errorf("%w: payload of %d bytes, header says %s", errDamaged, len(payload), fields[3])
+	}
 	sum := sha256.Sum256(payload)
 	if hex.EncodeToString(sum[:]) != fields[2] {
 		return nil, fmt.Errorf("%w: checksum mismatch", errDamaged)
@@ -198,8 +216,10 @@ func decodeEntry(data []byte, hash string) (*Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", errDamaged, err)
 	}
-	var ch Change
-	if err := json.NewDecoder(zr).Decode(&ch); err != nil {
+	var ch history.Change
+	// The checksum matched, so this is what sigsentry wrote; still bound
+	// what a forged entry could inflate to.
+	if err := json.NewDecoder(io.LimitReader(zr, 16*maxCacheEntry)).Decode(&ch); err != nil {
 		return nil, fmt.Errorf("%w: %w", errDamaged, err)
 	}
 	if ch.Hash != hash || ch.Fallback != "" {
@@ -209,7 +229,7 @@ func decodeEntry(data []byte, hash string) (*Change, error) {
 }
 
 // writeEntry stores ch at path atomically.
-func writeEntry(path string, ch *Change) (err error) {
+func writeEntry(path string, ch *history.Change) (err error) {
 	var payload bytes.Buffer
 	zw := gzip.NewWriter(&payload)
 	if err := json.NewEncoder(zw).Encode(ch); err != nil {
@@ -233,7 +253,7 @@ func writeEntry(path string, ch *Change) (err error) {
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = fmt.Fprintf(tmp, "%s %d %s\n", cacheMagic, CacheVersion, hex.EncodeToString(sum[:])); err != nil {
+	if _, err = fmt.Fprintf(tmp, "%s %d %s %d\n", cacheMagic, CacheVersion, hex.EncodeToString(sum[:]), payload.Len()); err != nil {
 		return fmt.Errorf("writing cache entry: %w", err)
 	}
 	if _, err = tmp.Write(payload.Bytes()); err != nil {

@@ -1,77 +1,55 @@
 package source
 
 import (
-	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
-// countingSource is a fake Source that counts Change calls.
-type countingSource struct {
-	calls    atomic.Int64
-	fallback string
-	fail     error
-}
-
-func (s *countingSource) Kind() string                               { return "fake" }
-func (s *countingSource) Repo() string                               { return "Acme/App" }
-func (s *countingSource) DefaultRef(context.Context) (string, error) { return "main", nil }
-func (s *countingSource) Commits(context.Context, string, Window, bool) ([]Commit, error) {
-	return nil, nil
-}
-
-func (s *countingSource) Change(_ context.Context, c Commit) (*Change, error) {
-	s.calls.Add(1)
-	if s.fail != nil {
-		return nil, s.fail
-	}
-	return &Change{Hash: c.Hash, Fallback: s.fallback, Files: []diffstat.File{{
+// sampleChange is a small change of hash, as a fetch would produce it.
+func sampleChange(hash string) *history.Change {
+	return &history.Change{Hash: hash, Files: []diffstat.File{{
 		Path: "a.go", Status: diffstat.Modified, LinesAdded: 2, LinesRemoved: 1,
 		Hunks: []diffstat.Hunk{{OldStart: 3, OldLines: 1, NewStart: 3, NewLines: 2, Section: "func f()",
 			Added:   []diffstat.Line{{N: 3, Text: "x := 1"}, {N: 4, Text: "y := 2"}},
 			Removed: []diffstat.Line{{N: 3, Text: "x := 0"}}}},
-	}}}, nil
+	}}}
 }
+
+// newTestCache is the cache of one repository in dir.
+func newTestCache(dir string) *Cache { return NewCache(dir, "fake", "Acme/App") }
 
 const testHash = "0123456789abcdef0123456789abcdef01234567"
 
 func TestCacheHitMiss(t *testing.T) {
 	dir := t.TempDir()
-	inner := &countingSource{}
-	c := NewCache(dir, inner)
-	ctx := context.Background()
-	first, err := c.Change(ctx, Commit{Hash: testHash})
-	if err != nil {
-		t.Fatal(err)
+	c := newTestCache(dir)
+	if _, ok := c.Get(testHash); ok {
+		t.Fatal("empty cache: got a hit")
 	}
-	second, err := c.Change(ctx, Commit{Hash: testHash})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := inner.calls.Load(); n != 1 {
-		t.Errorf("two Change calls: got %d inner calls, want 1", n)
-	}
-	if !reflect.DeepEqual(first, second) {
-		t.Errorf("cached change differs:\ngot  %+v\nwant %+v", second, first)
+	want := sampleChange(testHash)
+	c.Put(want)
+	got, ok := c.Get(testHash)
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v (hit %v), want %+v", got, ok, want)
 	}
 	if st := c.Stats(); st.Hits != 1 || st.Misses != 1 || st.Writes != 1 {
 		t.Errorf("got stats %+v, want 1 hit, 1 miss, 1 write", st)
 	}
 	// A second cache over the same folder (a rerun) hits too.
-	again := NewCache(dir, inner)
-	if _, err := again.Change(ctx, Commit{Hash: testHash}); err != nil {
-		t.Fatal(err)
+	if _, ok := newTestCache(dir).Get(testHash); !ok {
+		t.Errorf("rerun: got a miss, want a hit")
 	}
-	if n := inner.calls.Load(); n != 1 {
-		t.Errorf("rerun: got %d inner calls, want 1", n)
+	// Another repository does not share entries.
+	if _, ok := NewCache(dir, "fake", "acme/other").Get(testHash); ok {
+		t.Errorf("another repository: got a hit, want a miss")
 	}
 	path, _ := c.path(testHash)
 	for p := path; p != dir; p = filepath.Dir(p) {
@@ -92,126 +70,95 @@ func TestCacheHitMiss(t *testing.T) {
 func TestCacheDamagedEntries(t *testing.T) {
 	tests := []struct {
 		name   string
-		damage func(data []byte) []byte
+		damage func(path string, data []byte) error
 	}{
-		{"truncated", func(d []byte) []byte { return d[:len(d)-5] }},
-		{"flipped byte", func(d []byte) []byte { d[len(d)-3] ^= 0xff; return d }},
-		{"empty", func([]byte) []byte { return nil }},
-		{"no header", func(d []byte) []byte { return d[strings.IndexByte(string(d), '\n')+1:] }},
-		{"other version", func(d []byte) []byte {
-			return []byte(strings.Replace(string(d), "sigsentry-change 1 ", "sigsentry-change 999 ", 1))
+		{"truncated", func(p string, d []byte) error { return os.WriteFile(p, d[:len(d)-5], 0o600) }},
+		{"flipped byte", func(p string, d []byte) error { d[len(d)-3] ^= 0xff; return os.WriteFile(p, d, 0o600) }},
+		{"empty", func(p string, _ []byte) error { return os.WriteFile(p, nil, 0o600) }},
+		{"no header", func(p string, d []byte) error {
+			return os.WriteFile(p, d[strings.IndexByte(string(d), '\n')+1:], 0o600)
+		}},
+		{"other version", func(p string, d []byte) error {
+			return os.WriteFile(p, []byte(strings.Replace(string(d), "sigsentry-change 2 ", "sigsentry-change 999 ", 1)), 0o600)
+		}},
+		{"longer than it says", func(p string, d []byte) error { return os.WriteFile(p, append(d, 0), 0o600) }},
+		{"a symbolic link", func(p string, d []byte) error {
+			real := p + ".real"
+			if err := os.WriteFile(real, d, 0o600); err != nil {
+				return err
+			}
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			return os.Symlink(real, p)
+		}},
+		{"a folder", func(p string, _ []byte) error {
+			if err := os.Remove(p); err != nil {
+				return err
+			}
+			return os.Mkdir(p, 0o700)
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := t.TempDir()
-			inner := &countingSource{}
-			c := NewCache(dir, inner)
-			ctx := context.Background()
-			want, err := c.Change(ctx, Commit{Hash: testHash})
-			if err != nil {
-				t.Fatal(err)
-			}
+			c := newTestCache(t.TempDir())
+			c.Put(sampleChange(testHash))
 			path, _ := c.path(testHash)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := os.WriteFile(path, tt.damage(data), 0o600); err != nil {
+			if err := tt.damage(path, data); err != nil {
 				t.Fatal(err)
 			}
-			got, err := c.Change(ctx, Commit{Hash: testHash})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("after damage: got %+v, want %+v", got, want)
-			}
-			if n := inner.calls.Load(); n != 2 {
-				t.Errorf("got %d inner calls, want 2 (the damaged entry fetched again)", n)
+			if got, ok := c.Get(testHash); ok {
+				t.Errorf("damaged entry: got a hit %+v, want a miss", got)
 			}
 			if st := c.Stats(); st.Damaged != 1 {
 				t.Errorf("got %d damaged, want 1", st.Damaged)
 			}
-			// The entry was rewritten and is good again.
-			if _, err := readEntry(path, testHash); err != nil {
+			// The damaged entry is gone; a new one is good again.
+			c.Put(sampleChange(testHash))
+			if _, err := readEntry(path, testHash); err != nil && tt.name != "a folder" {
 				t.Errorf("rewritten entry: %v", err)
 			}
 		})
 	}
 }
 
-func TestCacheDoesNotKeepFailuresOrFallbacks(t *testing.T) {
-	ctx := context.Background()
-	t.Run("fallback", func(t *testing.T) {
-		inner := &countingSource{fallback: FallbackDiffstat}
-		c := NewCache(t.TempDir(), inner)
-		for i := 0; i < 2; i++ {
-			ch, err := c.Change(ctx, Commit{Hash: testHash})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ch.Fallback != FallbackDiffstat {
-				t.Errorf("got fallback %q, want %q", ch.Fallback, FallbackDiffstat)
-			}
-		}
-		if n := inner.calls.Load(); n != 2 {
-			t.Errorf("got %d inner calls, want 2 (fallbacks are not cached)", n)
-		}
-	})
-	t.Run("error", func(t *testing.T) {
-		boom := errors.New("boom")
-		inner := &countingSource{fail: boom}
-		dir := t.TempDir()
-		c := NewCache(dir, inner)
-		if _, err := c.Change(ctx, Commit{Hash: testHash}); !errors.Is(err, boom) {
-			t.Errorf("got %v, want %v", err, boom)
-		}
-		inner.fail = nil
-		if _, err := c.Change(ctx, Commit{Hash: testHash}); err != nil {
-			t.Fatal(err)
-		}
-		if n := inner.calls.Load(); n != 2 {
-			t.Errorf("got %d inner calls, want 2 (errors are not cached)", n)
-		}
-	})
-	t.Run("not a hash", func(t *testing.T) {
-		inner := &countingSource{}
-		dir := t.TempDir()
-		c := NewCache(dir, inner)
-		for i := 0; i < 2; i++ {
-			if _, err := c.Change(ctx, Commit{Hash: "../../etc/passwd"}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if n := inner.calls.Load(); n != 2 {
-			t.Errorf("got %d inner calls, want 2 (odd names are not cached)", n)
-		}
-		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-			t.Errorf("got %d entries in the cache folder, want 0", len(entries))
-		}
-	})
+func TestCacheDoesNotKeepFallbacksOrOddNames(t *testing.T) {
+	dir := t.TempDir()
+	c := newTestCache(dir)
+	fb := sampleChange(testHash)
+	fb.Fallback = FallbackDiffstat
+	c.Put(fb)
+	if _, ok := c.Get(testHash); ok {
+		t.Errorf("fallback: got a hit, want it not cached")
+	}
+	c.Put(sampleChange("../../etc/passwd"))
+	if _, ok := c.Get("../../etc/passwd"); ok {
+		t.Errorf("odd name: got a hit, want it not cached")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("got %d entries in the cache folder, want 0", len(entries))
+	}
 }
 
 // TestCacheConcurrentWriters runs many caches over one folder at once (as
-// parallel runs would); every reader gets a whole entry.
+// parallel runs would); every reader gets a whole entry or none.
 func TestCacheConcurrentWriters(t *testing.T) {
 	dir := t.TempDir()
-	ctx := context.Background()
 	var wg sync.WaitGroup
 	errs := make(chan error, 64)
 	for i := 0; i < 16; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := NewCache(dir, &countingSource{})
+			c := newTestCache(dir)
 			for j := 0; j < 4; j++ {
-				ch, err := c.Change(ctx, Commit{Hash: testHash})
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(ch.Files) != 1 || ch.Files[0].LinesAdded != 2 {
+				c.Put(sampleChange(testHash))
+				ch, ok := c.Get(testHash)
+				if !ok || len(ch.Files) != 1 || ch.Files[0].LinesAdded != 2 {
 					errs <- errors.New("incomplete entry")
 					return
 				}
@@ -253,11 +200,8 @@ func TestRepoKey(t *testing.T) {
 }
 
 func TestCheckEntry(t *testing.T) {
-	dir := t.TempDir()
-	c := NewCache(dir, &countingSource{})
-	if _, err := c.Change(context.Background(), Commit{Hash: testHash}); err != nil {
-		t.Fatal(err)
-	}
+	c := newTestCache(t.TempDir())
+	c.Put(sampleChange(testHash))
 	path, _ := c.path(testHash)
 	if err := CheckEntry(path); err != nil {
 		t.Errorf("good entry: got %v, want nil", err)

@@ -4,53 +4,35 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/gitrun"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
-// Local reads commits and diffs from a git repository on disk (a work tree
-// or a bare repository) by running git. It needs no credential.
+// Local reads history from a git repository on disk (a work tree or a bare
+// repository) by running git. It needs no credential.
 //
-// It lists what Bitbucket's commits/{ref} would list (every commit reachable
-// from ref, topological order, newest first, filtered on the author date)
-// and diffs each commit against its first parent (a root commit against the
-// empty tree) with rename detection, exactly as `git diff -M` does.
+// It lists what Bitbucket's commits/{ref} lists (every commit reachable
+// from ref, topological order, newest first), dated by committer time, and
+// diffs each commit against its first parent (a root commit against the
+// empty tree) with rename detection, exactly as `git diff -M` does. One
+// `git log` lists, one `git log -p` streams the patches of the commits in
+// the window; each patch is parsed as it arrives and its bytes dropped, so
+// memory does not grow with the length of history.
 type Local struct {
-	dir  string
+	git  gitrun.Runner
 	name string
-	// Git is the git executable (default "git" from PATH).
-	Git string
 }
 
-// gitConfig pins the git settings that change diff output, so a user's
-// ~/.gitconfig cannot change the counts (no external diff drivers, no
-// textconv, standard prefixes, quoted non-ASCII names).
-var gitConfig = []string{
-	"-c", "core.quotePath=true",
-	"-c", "diff.noprefix=false",
-	"-c", "diff.mnemonicPrefix=false",
-	"-c", "diff.relative=false",
-	"-c", "diff.algorithm=myers",
-	"-c", "diff.indentHeuristic=true",
-	"-c", "log.showSignature=false",
-	"-c", "core.pager=cat",
-	// Bound git's own memory: without these, `git log -p` over a year of
-	// a large repository keeps ~100 MiB of delta bases and pack windows
-	// resident, growing with the history walked.
-	"-c", "core.deltaBaseCacheLimit=16m",
-	"-c", "core.packedGitWindowSize=1m",
-	"-c", "core.packedGitLimit=32m",
-}
-
-// diffArgs are the `git log -p` options that make its patches equal to
+// diffArgs are the `git log` options that make its patches equal to
 // `git diff -M --no-color --no-ext-diff --no-textconv <first-parent> <hash>`.
 var diffArgs = []string{
 	"-p", "--root", "--diff-merges=first-parent", "-M",
@@ -64,8 +46,8 @@ func NewLocal(dir string) (*Local, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening local repository %s: %w", dir, err)
 	}
-	l := &Local{dir: abs, name: abs, Git: "git"}
-	if _, err := l.output(context.Background(), "rev-parse", "--git-dir"); err != nil {
+	l := &Local{git: gitrun.Runner{Dir: abs}, name: abs}
+	if _, err := l.git.Output(context.Background(), "rev-parse", "--git-dir"); err != nil {
 		return nil, fmt.Errorf("opening local repository %s: not a git repository: %w", dir, err)
 	}
 	return l, nil
@@ -78,144 +60,155 @@ func (l *Local) Kind() string { return "local" }
 func (l *Local) Repo() string { return l.name }
 
 // Dir is the repository's absolute path.
-func (l *Local) Dir() string { return l.dir }
+func (l *Local) Dir() string { return l.git.Dir }
+
+// Resolve returns the full hash of the commit rev names (an abbreviated
+// hash, a branch), or an error when the repository has no such commit.
+func (l *Local) Resolve(ctx context.Context, rev string) (string, error) {
+	if rev == "" || strings.HasPrefix(rev, "-") {
+		return "", fmt.Errorf("resolving %q: not a revision", rev)
+	}
+	out, err := l.git.Output(ctx, "rev-parse", "-q", "--verify", "--end-of-options", rev+"^{commit}")
+	if err != nil {
+		return "", fmt.Errorf("resolving %s: no such commit in %s", rev, l.name)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
 
 // DefaultRef is HEAD.
 func (l *Local) DefaultRef(context.Context) (string, error) { return "HEAD", nil }
 
-func (l *Local) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := append([]string{"-C", l.dir}, gitConfig...)
-	full = append(full, args...)
-	cmd := exec.CommandContext(ctx, l.Git, full...)
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_PAGER=cat")
-	cmd.WaitDelay = 2 * time.Second
-	return cmd
-}
-
-func (l *Local) output(ctx context.Context, args ...string) ([]byte, error) {
-	cmd := l.command(ctx, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, gitError(args, err, stderr.Bytes())
-	}
-	return out, nil
-}
-
-func gitError(args []string, err error, stderr []byte) error {
-	msg := strings.TrimSpace(string(stderr))
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	if msg == "" {
-		return fmt.Errorf("git %s: %w", args[0], err)
-	}
-	return fmt.Errorf("git %s: %s: %w", args[0], msg, err)
-}
-
-// Commits lists the commits reachable from ref whose author date lies in w
-// (both ends included), in topological order, newest first. Merge commits
-// are left out unless includeMerges. The whole history is walked (without
-// diffs, which is cheap) so that commits are not lost to clock skew between
-// author and committer dates.
-func (l *Local) Commits(ctx context.Context, ref string, w Window, includeMerges bool) ([]Commit, error) {
+// History lists the commits reachable from ref that landed inside w and
+// streams their changes, in listing order.
+func (l *Local) History(ctx context.Context, ref string, w history.Window, o Options, fn func(Item) error) (*Summary, error) {
 	if ref == "" {
 		ref = "HEAD"
 	}
+	lst, err := l.List(ctx, ref, w.Since)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Ref: ref, Head: lst.Head(w.Until), Listed: lst.Len()}
+	var (
+		sel  []history.Commit
+		seqs []int
+	)
+	for i, c := range lst.Commits() {
+		if !w.Contains(c.Landed) || c.IsMerge() && !o.Merges {
+			continue
+		}
+		sel = append(sel, c)
+		seqs = append(seqs, i)
+	}
+	if o.OnTotal != nil {
+		o.OnTotal(len(sel))
+	}
+	if len(sel) == 0 {
+		return sum, nil
+	}
+	i := 0
+	err = l.patches(ctx, sel, diffstat.Options{NoLines: o.CountOnly}, func(msg string, ch *history.Change) error {
+		for i < len(sel) && sel[i].Hash != ch.Hash {
+			i++ // git printed nothing for this commit; keep the pairing honest
+		}
+		if i == len(sel) {
+			return fmt.Errorf("reading history of %s: git printed a patch for unexpected commit %s", ref, ch.Hash)
+		}
+		c := sel[i]
+		sel[i] = history.Commit{} // drop it early
+		c.Message = msg
+		sum.Yielded++
+		it := Item{Seq: seqs[i], Commit: c, Change: ch}
+		i++
+		return fn(it)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// listFormat is one listing record: hash, parents, committer and author
+// times, author.
+const listFormat = "--format=format:%H%x1f%P%x1f%ct%x1f%at%x1f%an <%ae>"
+
+// List lists the commits reachable from ref, newest first in topological
+// order, until history.Listing says the rest is older than since.
+func (l *Local) List(ctx context.Context, ref string, since time.Time) (*history.Listing, error) {
 	if strings.HasPrefix(ref, "-") {
 		return nil, fmt.Errorf("listing commits of %q: a ref cannot start with '-'", ref)
 	}
-	args := []string{"log", "--topo-order", "-z",
-		"--format=format:%H%x1f%P%x1f%at%x1f%aI%x1f%an <%ae>%x1f%B"}
-	if !includeMerges {
-		args = append(args, "--no-merges")
-	}
-	args = append(args, ref, "--")
-	cmd := l.command(ctx, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, fmt.Errorf("listing commits of %s: %w", ref, err)
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("listing commits of %s: %w", ref, err)
-	}
-	var out []Commit
-	r := bufio.NewReaderSize(stdout, 64<<10)
-	var perr error
-	for {
-		rec, err := r.ReadBytes(0)
-		if len(rec) > 0 {
+	lst := history.NewListing(since)
+	args := []string{"log", "--topo-order", "-z", listFormat, ref, "--"}
+	err := l.git.Stream(ctx, nil, args, func(r *bufio.Reader) error {
+		for {
+			rec, err := r.ReadBytes(0)
 			rec = bytes.TrimSuffix(rec, []byte{0})
-			c, unix, ok := parseLogRecord(string(rec))
-			if !ok {
-				perr = fmt.Errorf("listing commits of %s: unexpected git log record %.80q", ref, rec)
-				break
-			}
-			if (w.Since.IsZero() || unix >= w.Since.Unix()) && (w.Until.IsZero() || unix <= w.Until.Unix()) {
+			if len(rec) > 0 {
+				c, ok := parseLogRecord(string(rec))
+				if !ok {
+					return fmt.Errorf("unexpected git log record %.80q", rec)
+				}
 				c.Repo = l.name
-				out = append(out, c)
+				if !lst.Add(c) {
+					return nil
+				}
+			}
+			if err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
 			}
 		}
-		if err != nil {
-			break
+	})
+	if err != nil {
+		return nil, fmt.Errorf("listing commits of %s: %w", ref, err)
+	}
+	lst.Finish()
+	return lst, nil
+}
+
+// parseLogRecord parses one record of listFormat.
+func parseLogRecord(rec string) (history.Commit, bool) {
+	rec = strings.TrimPrefix(rec, "\n")
+	f := strings.SplitN(rec, "\x1f", 5)
+	if len(f) != 5 || len(f[0]) < 40 || !isHex(f[0]) {
+		return history.Commit{}, false
+	}
+	ct, err1 := strconv.ParseInt(f[2], 10, 64)
+	at, err2 := strconv.ParseInt(f[3], 10, 64)
+	if err1 != nil || err2 != nil {
+		return history.Commit{}, false
+	}
+	parents := strings.Fields(f[1])
+	if parents == nil {
+		parents = []string{}
+	}
+	return history.Commit{
+		Hash:       f[0],
+		Parents:    parents,
+		Date:       time.Unix(ct, 0).UTC(),
+		AuthorTime: time.Unix(at, 0).UTC(),
+		Author:     f[4],
+	}, true
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
+			return false
 		}
 	}
-	if perr != nil {
-		_ = cmd.Process.Kill()
-	}
-	_, _ = io.Copy(io.Discard, r)
-	werr := cmd.Wait()
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	if perr != nil {
-		return nil, perr
-	}
-	if werr != nil {
-		return nil, fmt.Errorf("listing commits of %s: %w", ref, gitError(args, werr, stderr.Bytes()))
-	}
-	return out, nil
+	return s != ""
 }
 
-// parseLogRecord parses one record of the Commits format.
-func parseLogRecord(rec string) (Commit, int64, bool) {
-	rec = strings.TrimPrefix(rec, "\n")
-	f := strings.SplitN(rec, "\x1f", 6)
-	if len(f) != 6 || len(f[0]) < 40 {
-		return Commit{}, 0, false
-	}
-	unix, err := strconv.ParseInt(f[2], 10, 64)
-	if err != nil {
-		return Commit{}, 0, false
-	}
-	date, err := time.Parse(time.RFC3339, f[3])
-	if err != nil {
-		date = time.Unix(unix, 0).UTC()
-	}
-	c := Commit{
-		Hash:    f[0],
-		Date:    date,
-		Author:  f[4],
-		Message: strings.TrimRight(f[5], "\n"),
-		Parents: strings.Fields(f[1]),
-	}
-	if c.Parents == nil {
-		c.Parents = []string{}
-	}
-	return c, unix, true
-}
-
-// Change diffs c against its first parent (the empty tree for a root
-// commit), with lines kept for ranking.
-func (l *Local) Change(ctx context.Context, c Commit) (*Change, error) {
-	var got *Change
-	err := l.patches(ctx, []string{c.Hash}, diffstat.Options{}, func(hash string, ch *Change) error {
+// Change diffs one commit against its first parent (the empty tree for a
+// root commit), with lines kept for ranking.
+func (l *Local) Change(ctx context.Context, hash string) (*history.Change, error) {
+	var got *history.Change
+	err := l.patches(ctx, []history.Commit{{Hash: hash}}, diffstat.Options{}, func(_ string, ch *history.Change) error {
 		got = ch
 		return nil
 	})
@@ -223,90 +216,34 @@ func (l *Local) Change(ctx context.Context, c Commit) (*Change, error) {
 		return nil, err
 	}
 	if got == nil {
-		return nil, fmt.Errorf("diffing commit %s: git printed no patch", c.Hash)
+		return nil, fmt.Errorf("diffing commit %s: git printed no patch", hash)
 	}
 	return got, nil
 }
 
-// WalkOptions tune Walk.
-type WalkOptions struct {
-	// IncludeMerges keeps merge commits (diffed against their first parent).
-	IncludeMerges bool
-	// CountOnly drops the text of added and removed lines while parsing,
-	// for runs that only need counts.
-	CountOnly bool
-	// OnList, when not nil, is told how many commits the walk will visit
-	// once they are listed (for progress).
-	OnList func(n int)
-}
-
-// Walk lists the commits of ref inside w (as Commits does) and calls fn with
-// each commit and its change, newest first, while one `git log -p` process
-// streams their patches. Each patch is parsed as it arrives and its bytes
-// are dropped, so memory does not grow with the length of history. An
-// error from fn stops the walk and is returned.
-func (l *Local) Walk(ctx context.Context, ref string, w Window, o WalkOptions, fn func(Commit, *Change) error) error {
-	commits, err := l.Commits(ctx, ref, w, o.IncludeMerges)
-	if err != nil {
-		return err
-	}
-	if o.OnList != nil {
-		o.OnList(len(commits))
-	}
-	if len(commits) == 0 {
-		return nil
-	}
-	hashes := make([]string, len(commits))
-	for i, c := range commits {
-		hashes[i] = c.Hash
-	}
-	popts := diffstat.Options{NoLines: o.CountOnly}
-	i := 0
-	err = l.patches(ctx, hashes, popts, func(hash string, ch *Change) error {
-		for i < len(commits) && commits[i].Hash != hash {
-			// git printed nothing for this commit; it cannot happen with
-			// --no-walk, but keep the pairing honest.
-			i++
-		}
-		if i == len(commits) {
-			return fmt.Errorf("walking %s: git printed a patch for unexpected commit %s", ref, hash)
-		}
-		c := commits[i]
-		commits[i] = Commit{} // drop the message early
-		i++
-		return fn(c, ch)
-	})
-	return err
-}
-
 // commitMarker starts each commit's output in the patch stream. No diff
 // line can start with a NUL byte (hunk lines start with ' ', '+', '-' or
-// '\\', headers with words), so the marker cannot be confused with content.
+// '\\', headers with words), so the marker cannot be confused with content;
+// a commit message cannot hold a NUL either, so a NUL ends the message.
 const commitMarker = "\x00sigsentry-commit "
 
-// patches streams the first-parent patches of hashes (in that order) from
-// one `git log -p --no-walk` process and calls fn with each parsed change.
-func (l *Local) patches(parent context.Context, hashes []string, popts diffstat.Options, fn func(hash string, ch *Change) error) error {
-	ctx, cancel := context.WithCancel(parent)
-	defer cancel()
+// patches streams the messages and first-parent patches of commits (in
+// that order) from one `git log -p --no-walk` process and calls fn with
+// each parsed change.
+func (l *Local) patches(ctx context.Context, commits []history.Commit, popts diffstat.Options, fn func(msg string, ch *history.Change) error) error {
 	args := append([]string{"log"}, diffArgs...)
-	args = append(args, "--no-walk=unsorted", "--stdin", "--format=format:%x00sigsentry-commit %H")
-	cmd := l.command(ctx, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdin = strings.NewReader(strings.Join(hashes, "\n") + "\n")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return fmt.Errorf("diffing commits: %w", err)
+	args = append(args, "--no-walk=unsorted", "--stdin", "--format=format:%x00sigsentry-commit %H%n%B%x00")
+	var in strings.Builder
+	for _, c := range commits {
+		in.WriteString(c.Hash)
+		in.WriteByte('\n')
 	}
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("diffing commits: %w", err)
-	}
-	r := bufio.NewReaderSize(stdout, 256<<10)
 	var (
-		buf  bytes.Buffer
-		hash string
-		ferr error
+		buf    bytes.Buffer
+		msg    strings.Builder
+		inMsg  bool
+		hash   string
+		parsed int
 	)
 	flush := func() error {
 		if hash == "" {
@@ -323,59 +260,128 @@ func (l *Local) patches(parent context.Context, hashes []string, popts diffstat.
 		if files == nil {
 			files = []diffstat.File{}
 		}
-		h := hash
+		h, m := hash, strings.TrimRight(msg.String(), "\n")
 		hash = ""
-		return fn(h, &Change{Hash: h, Files: files})
+		msg.Reset()
+		parsed++
+		return fn(m, &history.Change{Hash: h, Files: files})
 	}
-	for ferr == nil {
-		line, err := readLine(r)
-		if len(line) > 0 {
-			if line[0] == 0 && bytes.HasPrefix(line, []byte(commitMarker)) {
-				if ferr = flush(); ferr != nil {
-					break
+	err := l.git.Stream(ctx, strings.NewReader(in.String()), args, func(r *bufio.Reader) error {
+		for {
+			line, err := gitrun.ReadLine(r)
+			if len(line) > 0 {
+				switch {
+				case line[0] == 0 && bytes.HasPrefix(line, []byte(commitMarker)):
+					if ferr := flush(); ferr != nil {
+						return ferr
+					}
+					hash = strings.TrimSpace(string(line[len(commitMarker):]))
+					inMsg = true
+				case inMsg:
+					// The message ends at a NUL, at the start of a line or,
+					// when the message has no final newline, inside one.
+					if i := bytes.IndexByte(line, 0); i >= 0 {
+						msg.Write(line[:i])
+						inMsg = false
+					} else {
+						msg.Write(line)
+					}
+				case hash != "":
+					buf.Write(line)
 				}
-				hash = strings.TrimSpace(string(line[len(commitMarker):]))
-			} else if hash != "" {
-				buf.Write(line)
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return flush()
+				}
+				return fmt.Errorf("reading git log: %w", err)
 			}
 		}
-		if err != nil {
-			if err != io.EOF {
-				ferr = fmt.Errorf("reading git log: %w", err)
-			}
-			break
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-	}
-	if ferr == nil {
-		ferr = flush()
-	}
-	if ferr != nil {
-		cancel() // stop git rather than read the rest of its output
-	}
-	_, _ = io.Copy(io.Discard, r)
-	werr := cmd.Wait()
-	if err := parent.Err(); err != nil {
-		return err
-	}
-	if ferr != nil {
-		return ferr
-	}
-	if werr != nil {
-		return fmt.Errorf("diffing commits: %w", gitError(args, werr, stderr.Bytes()))
+		return fmt.Errorf("diffing commits: %w", err)
 	}
 	return nil
 }
 
-// readLine returns the next line including its newline, however long.
-func readLine(r *bufio.Reader) ([]byte, error) {
-	line, err := r.ReadSlice('\n')
-	if err != bufio.ErrBufferFull {
-		return line, err
+// Tree lists every file path at rev (`git ls-tree -r`).
+func (l *Local) Tree(ctx context.Context, rev string) ([]string, error) {
+	if strings.HasPrefix(rev, "-") {
+		return nil, fmt.Errorf("listing the tree of %q: a revision cannot start with '-'", rev)
 	}
-	long := append([]byte(nil), line...)
-	for err == bufio.ErrBufferFull {
-		line, err = r.ReadSlice('\n')
-		long = append(long, line...)
+	out, err := l.git.Output(ctx, "ls-tree", "-r", "-z", "--name-only", rev, "--")
+	if err != nil {
+		return nil, fmt.Errorf("listing the tree of %s: %w", rev, err)
 	}
-	return long, err
+	var paths []string
+	for _, p := range bytes.Split(out, []byte{0}) {
+		if len(p) > 0 {
+			paths = append(paths, string(p))
+		}
+	}
+	return paths, nil
+}
+
+// ReadFiles returns the contents of paths at rev, read through one
+// `git cat-file --batch`. Paths missing at rev are left out.
+func (l *Local) ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error) {
+	out := map[string][]byte{}
+	if len(paths) == 0 {
+		return out, nil
+	}
+	if strings.HasPrefix(rev, "-") || strings.ContainsAny(rev, " \n:") {
+		return nil, fmt.Errorf("reading files at %q: not a revision", rev)
+	}
+	var (
+		in    strings.Builder
+		asked []string
+	)
+	for _, p := range paths {
+		if p == "" || strings.ContainsAny(p, "\n") {
+			continue
+		}
+		asked = append(asked, p)
+		in.WriteString(rev + ":" + p + "\n")
+	}
+	paths = asked
+	err := l.git.Stream(ctx, strings.NewReader(in.String()), []string{"cat-file", "--batch"}, func(r *bufio.Reader) error {
+		for i := 0; i < len(paths); i++ {
+			hdr, err := r.ReadString('\n')
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+			f := strings.Fields(hdr)
+			if len(f) == 3 && f[1] == "blob" {
+				n, err := strconv.Atoi(f[2])
+				if err != nil || n < 0 {
+					return fmt.Errorf("unexpected cat-file header %q", hdr)
+				}
+				data := make([]byte, n+1)
+				if _, err := io.ReadFull(r, data); err != nil {
+					return err
+				}
+				out[paths[i]] = data[:n]
+				continue
+			}
+			if len(f) == 3 {
+				// Not a blob (a tree, a submodule): skip its body.
+				n, _ := strconv.Atoi(f[2])
+				if _, err := io.CopyN(io.Discard, r, int64(n)+1); err != nil {
+					return err
+				}
+			}
+			// "<name> missing": nothing follows.
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading files at %s: %w", rev, err)
+	}
+	return out, nil
 }

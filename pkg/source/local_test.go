@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/diffstat/gitnumstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
 // requireGit skips the test without git, or fails it when outside tools are
@@ -69,10 +71,10 @@ func lines(prefix string, n int) string {
 // pure rename, a binary file, a mode change, a deletion, an empty commit, a
 // side branch merged back, and commits dated exactly at a window's edges.
 // It returns the repository and the window.
-func sample(t testing.TB) (*gitRepo, Window, map[string]string) {
+func sample(t testing.TB) (*gitRepo, history.Window, map[string]string) {
 	r := newGitRepo(t)
 	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	w := Window{Since: base.Add(24 * time.Hour), Until: base.Add(10 * 24 * time.Hour)}
+	w := history.Window{Since: base.Add(24 * time.Hour), Until: base.Add(10 * 24 * time.Hour)}
 	h := map[string]string{}
 	r.write("README.md", "hello\n")
 	r.write("src/app.go", lines("app", 40))
@@ -134,26 +136,49 @@ func gitNumstat(t testing.TB, r *gitRepo, hash string) []gitnumstat.Entry {
 	return want
 }
 
-func TestLocalCommitsWindow(t *testing.T) {
+// collect runs History and returns its items in listing order.
+func collect(t testing.TB, src Source, ref string, w history.Window, o Options) ([]Item, *Summary) {
+	t.Helper()
+	var items []Item
+	sum, err := src.History(context.Background(), ref, w, o, func(it Item) error {
+		if it.Commit.Hash != it.Change.Hash {
+			t.Errorf("History paired commit %s with change %s", it.Commit.Hash, it.Change.Hash)
+		}
+		items = append(items, it)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].Seq < items[j].Seq })
+	return items, sum
+}
+
+func hashesOf(items []Item) []string {
+	var out []string
+	for _, it := range items {
+		out = append(out, it.Commit.Hash)
+	}
+	return out
+}
+
+func TestLocalHistoryWindow(t *testing.T) {
 	r, w, h := sample(t)
 	l, err := NewLocal(r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		name          string
-		includeMerges bool
-		want          []string
+		name   string
+		merges bool
+		want   []string
 	}{
 		{"no merges", false, []string{"until", "delete", "main2", "side", "empty", "mode", "binary", "rename", "rename-edit", "since"}},
 		{"with merges", true, []string{"until", "delete", "merge", "main2", "side", "empty", "mode", "binary", "rename", "rename-edit", "since"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := l.Commits(context.Background(), "HEAD", w, tt.includeMerges)
-			if err != nil {
-				t.Fatal(err)
-			}
+			items, sum := collect(t, l, "HEAD", w, Options{Merges: tt.merges})
 			// git's --topo-order decides the order of side and main2;
 			// compare as git lists them.
 			order := strings.Fields(r.git(time.Time{}, "log", "--topo-order", "--format=%H", "HEAD"))
@@ -167,14 +192,58 @@ func TestLocalCommitsWindow(t *testing.T) {
 					want = append(want, hash)
 				}
 			}
-			var gotHashes []string
-			for _, c := range got {
-				gotHashes = append(gotHashes, c.Hash)
+			if got := hashesOf(items); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("got commits\n%v\nwant\n%v", names(h, got), names(h, want))
 			}
-			if strings.Join(gotHashes, ",") != strings.Join(want, ",") {
-				t.Errorf("got commits\n%v\nwant\n%v", names(h, gotHashes), names(h, want))
+			if sum.Head != h["until"] {
+				t.Errorf("got head %s, want the commit at until %s", names(h, []string{sum.Head}), h["until"])
+			}
+			if sum.Yielded != len(want) {
+				t.Errorf("got %d yielded, want %d", sum.Yielded, len(want))
 			}
 		})
+	}
+}
+
+// TestLocalLandingTime checks the window is on landing time: a patch
+// written long before the window but committed inside it is in; a commit
+// authored inside the window but landed after it is out; a commit whose
+// own date is old but sits on a newer base landed with that base.
+func TestLocalLandingTime(t *testing.T) {
+	r := newGitRepo(t)
+	base := time.Now().Add(-100 * 24 * time.Hour).Truncate(time.Second).UTC()
+	w := history.Window{Since: base.Add(40 * 24 * time.Hour), Until: base.Add(70 * 24 * time.Hour)}
+	commitAt := func(author, committer time.Time, msg string) string {
+		t.Helper()
+		r.write("f.txt", msg+"\n")
+		r.git(time.Time{}, "add", "-A")
+		testenv.GitDates(t, r.dir, author, committer, "commit", "-q", "-m", msg)
+		return r.git(time.Time{}, "rev-parse", "HEAD")
+	}
+	old := commitAt(base, base, "old base")
+	applied := commitAt(base.Add(time.Hour), w.Since.Add(24*time.Hour), "written early, applied in the window")
+	skewed := commitAt(base.Add(2*time.Hour), base.Add(2*time.Hour), "dated before the window, on a base that landed in it")
+	late := commitAt(w.Since.Add(48*time.Hour), w.Until.Add(24*time.Hour), "written in the window, landed after it")
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, sum := collect(t, l, "HEAD", w, Options{})
+	got := hashesOf(items)
+	want := []string{skewed, applied}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("got %v, want [skewed applied] %v (old %s, late %s)", got, want, old, late)
+	}
+	if sum.Head != skewed {
+		t.Errorf("got head %s, want %s (the tip at the window's end)", sum.Head, skewed)
+	}
+	for _, it := range items {
+		if it.Commit.Hash == applied && !it.Commit.AuthorTime.Equal(base.Add(time.Hour)) {
+			t.Errorf("applied: got author time %v, want %v", it.Commit.AuthorTime, base.Add(time.Hour))
+		}
+		if it.Commit.Hash == skewed && !it.Commit.Landed.Equal(w.Since.Add(24*time.Hour)) {
+			t.Errorf("skewed: got landed %v, want its base's %v", it.Commit.Landed, w.Since.Add(24*time.Hour))
+		}
 	}
 }
 
@@ -196,12 +265,12 @@ func TestLocalCommitMetadata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := l.Commits(context.Background(), "", w, true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range got {
+	items, _ := collect(t, l, "", w, Options{Merges: true})
+	seen := 0
+	for _, it := range items {
+		c := it.Commit
 		if c.Hash == h["merge"] {
+			seen++
 			if len(c.Parents) != 2 || !c.IsMerge() {
 				t.Errorf("merge commit: got parents %v, want 2", c.Parents)
 			}
@@ -210,8 +279,9 @@ func TestLocalCommitMetadata(t *testing.T) {
 			}
 		}
 		if c.Hash == h["since"] {
-			if !c.Date.Equal(w.Since) {
-				t.Errorf("since commit: got date %v, want %v", c.Date, w.Since)
+			seen++
+			if !c.Date.Equal(w.Since) || !c.Landed.Equal(w.Since) || !c.AuthorTime.Equal(w.Since) {
+				t.Errorf("since commit: got date %v landed %v author time %v, want %v", c.Date, c.Landed, c.AuthorTime, w.Since)
 			}
 			if c.Author != "Ada Lovelace <ada@example.com>" {
 				t.Errorf("since commit: got author %q, want %q", c.Author, "Ada Lovelace <ada@example.com>")
@@ -219,12 +289,18 @@ func TestLocalCommitMetadata(t *testing.T) {
 			if c.Repo != l.Repo() {
 				t.Errorf("since commit: got repo %q, want %q", c.Repo, l.Repo())
 			}
+			if c.Message != "exactly at since" {
+				t.Errorf("since commit: got message %q", c.Message)
+			}
 		}
+	}
+	if seen != 2 {
+		t.Errorf("saw %d of the merge and since commits, want 2", seen)
 	}
 }
 
 // TestLocalChangesMatchGit compares every commit's change, from Change and
-// from Walk, with `git diff --numstat -M` and `--name-status -M`.
+// from History, with `git diff --numstat -M` and `--name-status -M`.
 func TestLocalChangesMatchGit(t *testing.T) {
 	r, _, h := sample(t)
 	l, err := NewLocal(r.dir)
@@ -232,37 +308,30 @@ func TestLocalChangesMatchGit(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	all := Window{}
-	walked := map[string]*Change{}
+	walked := map[string]*history.Change{}
 	for _, countOnly := range []bool{false, true} {
-		err := l.Walk(ctx, "HEAD", all, WalkOptions{IncludeMerges: true, CountOnly: countOnly}, func(c Commit, ch *Change) error {
-			if c.Hash != ch.Hash {
-				t.Errorf("walk paired commit %s with change %s", c.Hash, ch.Hash)
-			}
+		items, _ := collect(t, l, "HEAD", history.Window{}, Options{Merges: true, CountOnly: countOnly})
+		for _, it := range items {
 			if countOnly {
-				for _, f := range ch.Files {
+				for _, f := range it.Change.Files {
 					for _, hk := range f.Hunks {
 						if len(hk.Added)+len(hk.Removed) > 0 {
-							t.Errorf("count-only walk of %s kept line text in %s", c.Hash, f.Path)
+							t.Errorf("count-only history of %s kept line text in %s", it.Commit.Hash, f.Path)
 						}
 					}
 				}
 			} else {
-				walked[c.Hash] = ch
+				walked[it.Commit.Hash] = it.Change
 			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
 		}
 	}
 	if len(walked) != len(h) {
-		t.Errorf("walk visited %d commits, want %d", len(walked), len(h))
+		t.Errorf("history yielded %d commits, want %d", len(walked), len(h))
 	}
 	for name, hash := range h {
 		t.Run(name, func(t *testing.T) {
 			want := gitNumstat(t, r, hash)
-			ch, err := l.Change(ctx, Commit{Hash: hash})
+			ch, err := l.Change(ctx, hash)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -270,7 +339,7 @@ func TestLocalChangesMatchGit(t *testing.T) {
 				t.Errorf("Change differs from git:\n%s", strings.Join(d, "\n"))
 			}
 			if d := gitnumstat.Diff(walked[hash].Files, want); len(d) > 0 {
-				t.Errorf("Walk differs from git:\n%s", strings.Join(d, "\n"))
+				t.Errorf("History differs from git:\n%s", strings.Join(d, "\n"))
 			}
 		})
 	}
@@ -286,22 +355,23 @@ func TestLocalErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Commits(context.Background(), "no-such-branch", w, false); err == nil {
-		t.Errorf("Commits of a missing ref: got no error, want one")
+	noop := func(Item) error { return nil }
+	if _, err := l.History(context.Background(), "no-such-branch", w, Options{}, noop); err == nil {
+		t.Errorf("History of a missing ref: got no error, want one")
 	}
-	if _, err := l.Commits(context.Background(), "--all", w, false); err == nil {
-		t.Errorf("Commits of an option-like ref: got no error, want one")
+	if _, err := l.History(context.Background(), "--all", w, Options{}, noop); err == nil {
+		t.Errorf("History of an option-like ref: got no error, want one")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := l.Walk(ctx, "HEAD", Window{}, WalkOptions{}, func(Commit, *Change) error { return nil }); !errors.Is(err, context.Canceled) {
-		t.Errorf("Walk with a cancelled context: got %v, want context.Canceled", err)
+	if _, err := l.History(ctx, "HEAD", history.Window{}, Options{}, noop); !errors.Is(err, context.Canceled) {
+		t.Errorf("History with a cancelled context: got %v, want context.Canceled", err)
 	}
 	stop := fmt.Errorf("stop")
 	n := 0
-	err = l.Walk(context.Background(), "HEAD", Window{}, WalkOptions{}, func(Commit, *Change) error { n++; return stop })
-	if err != stop || n != 1 {
-		t.Errorf("Walk whose callback fails: got %v after %d calls, want %v after 1", err, n, stop)
+	_, err = l.History(context.Background(), "HEAD", history.Window{}, Options{}, func(Item) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("History whose callback fails: got %v after %d calls, want %v after 1", err, n, stop)
 	}
 }
 
@@ -313,11 +383,52 @@ func TestLocalBare(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := l.Commits(context.Background(), "HEAD", w, false)
+	items, _ := collect(t, l, "HEAD", w, Options{})
+	if len(items) != 10 {
+		t.Errorf("bare clone: got %d commits, want 10", len(items))
+	}
+	tree, err := l.Tree(context.Background(), "HEAD")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 10 {
-		t.Errorf("bare clone: got %d commits, want 10", len(got))
+	files, err := l.ReadFiles(context.Background(), "HEAD", append(tree, "no/such/file"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(tree) || string(files["main.txt"]) != "main\nmore\nafter\n" {
+		t.Errorf("got %d files of %d (main.txt %q)", len(files), len(tree), files["main.txt"])
+	}
+}
+
+// TestLocalMessageWithoutNewline: commits made through hosting APIs (bots)
+// may end their message without a newline; the patch that follows must
+// not be read as message text.
+func TestLocalMessageWithoutNewline(t *testing.T) {
+	r := newGitRepo(t)
+	when := time.Now().Add(-time.Hour).Truncate(time.Second)
+	r.write("a.txt", lines("a", 5))
+	r.commit(when, "root")
+	r.write("a.txt", lines("a", 6))
+	msg := filepath.Join(t.TempDir(), "msg")
+	if err := os.WriteFile(msg, []byte("bump: a to 6\n\n| from | to |\n| 5 | 6 |"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r.git(when, "add", "-A")
+	r.git(when, "commit", "-q", "--cleanup=verbatim", "-F", msg)
+	hash := r.git(time.Time{}, "rev-parse", "HEAD")
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := collect(t, l, "HEAD", history.Window{}, Options{})
+	if len(items) != 2 || items[0].Commit.Hash != hash {
+		t.Fatalf("got %d items, want 2 with %s first", len(items), hash)
+	}
+	it := items[0]
+	if it.Commit.Message != "bump: a to 6\n\n| from | to |\n| 5 | 6 |" {
+		t.Errorf("got message %q", it.Commit.Message)
+	}
+	if len(it.Change.Files) != 1 || it.Change.Files[0].LinesAdded != 1 {
+		t.Errorf("got files %+v, want a.txt with one added line", it.Change.Files)
 	}
 }

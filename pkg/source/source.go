@@ -1,65 +1,87 @@
-// Package source is where commits and their diffs come from: Bitbucket Cloud
-// through pkg/bitbucket, or a local git checkout, with an on-disk cache of
-// immutable per-commit results in front of either.
+// Package source is where history comes from: Bitbucket Cloud through
+// pkg/bitbucket (with an on-disk cache of immutable per-commit changes), or
+// a local git checkout. Every source yields the same thing: the commits of
+// a ref that landed inside a window (history.Listing decides which, by one
+// rule for both), each with its change against its first parent, as a
+// stream.
 package source
 
 import (
 	"context"
-	"time"
 
-	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
-// Window is the half-open time range [Since, Until] of commits to look at.
-type Window struct {
-	Since time.Time
-	Until time.Time
-}
-
-// Commit is one commit's metadata.
-type Commit struct {
-	Repo    string    `json:"repo"`
-	Hash    string    `json:"hash"`
-	Date    time.Time `json:"date"`
-	Author  string    `json:"author"`
-	Message string    `json:"message"`
-	Parents []string  `json:"parents"`
-}
-
-// Summary is the first line of the commit message.
-func (c Commit) Summary() string {
-	for i := 0; i < len(c.Message); i++ {
-		if c.Message[i] == '\n' {
-			return c.Message[:i]
-		}
-	}
-	return c.Message
-}
-
-// IsMerge reports whether the commit has more than one parent.
-func (c Commit) IsMerge() bool { return len(c.Parents) > 1 }
-
-// Change is the immutable result of diffing one commit against its first
-// parent: the files it touched with counts and hunks.
-type Change struct {
-	Hash  string          `json:"hash"`
-	Files []diffstat.File `json:"files"`
-	// Fallback says how counts were obtained when the full diff was not
-	// available (e.g. "diffstat" after HTTP 555); empty when parsed locally.
-	Fallback string `json:"fallback,omitempty"`
-}
-
-// Source lists commits and produces their changes for one repository.
+// Source yields one repository's history.
 type Source interface {
 	// Kind is "bitbucket" or "local".
 	Kind() string
-	// Repo is the repository's name as shown to users (workspace/slug, or a path).
+	// Repo is the repository's name as shown to users (workspace/slug, or
+	// a path).
 	Repo() string
-	// DefaultRef is the ref used when none is given (main branch, or HEAD).
+	// DefaultRef is the ref used when none is given (the main branch, or
+	// HEAD for a local checkout).
 	DefaultRef(ctx context.Context) (string, error)
-	// Commits lists the commits of ref inside w, newest first. Merge commits
-	// are left out unless includeMerges.
-	Commits(ctx context.Context, ref string, w Window, includeMerges bool) ([]Commit, error)
-	// Change returns the diff of c against its first parent.
-	Change(ctx context.Context, c Commit) (*Change, error)
+	// History lists the commits of ref that landed inside w and calls fn
+	// with each one and its change, as changes arrive (not in listing
+	// order: Item.Seq gives that order). fn is called from one goroutine
+	// at a time. An error from fn stops the stream and is returned.
+	History(ctx context.Context, ref string, w history.Window, o Options, fn func(Item) error) (*Summary, error)
+}
+
+// Options tune History.
+type Options struct {
+	// Merges yields merge commits too, diffed against their first parent.
+	// Without it they are left out (and cost nothing).
+	Merges bool
+	// CountOnly drops the text of added and removed lines while parsing,
+	// for runs that only count.
+	CountOnly bool
+	// OnTotal, when not nil, is told how many commits will be yielded once
+	// that is known (for progress); it may be called more than once as the
+	// number grows.
+	OnTotal func(n int)
+}
+
+// Item is one commit of the window and its change.
+type Item struct {
+	// Seq is the commit's position in the listing (newest first,
+	// topological); sorting by it gives the listing order.
+	Seq    int
+	Commit history.Commit
+	Change *history.Change
+}
+
+// Summary is what History found besides the items.
+type Summary struct {
+	// Ref is the ref that was listed.
+	Ref string
+	// Head is the commit that was the ref's tip at the window's end ("" when
+	// none of the listed commits had landed by then).
+	Head string
+	// Listed counts the commits listed; Yielded those in the window that
+	// were yielded.
+	Listed, Yielded int
+	// Fetched counts changes fetched over the network, Cached those read
+	// from the cache, Wasted those fetched for commits that turned out to be
+	// outside the window (Bitbucket starts diffs before the listing ends).
+	Fetched, Cached, Wasted int
+}
+
+// Files is implemented by sources that can read a repository's tree and
+// files at a commit cheaply (a local checkout).
+type Files interface {
+	// Tree lists every file path at rev.
+	Tree(ctx context.Context, rev string) ([]string, error)
+	// ReadFiles returns the contents of paths at rev; a path missing at rev
+	// is left out of the map.
+	ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error)
+}
+
+// short abbreviates a hash for messages.
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
-	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
 // synthetic builds nCands commits (about 5 files and 8 hunks each, over
@@ -63,8 +63,8 @@ func synthetic(nCands, nFiles, nSigs int) ([]Candidate, []signal.Signal) {
 		h := fmt.Sprintf("%040x", i+1)
 		cands[i] = Candidate{
 			Repo:   "acme/app",
-			Commit: source.Commit{Repo: "acme/app", Hash: h, Date: base.Add(time.Duration(i) * 7 * time.Minute), Message: "change compute for case " + fmt.Sprint(i), Parents: []string{"p"}},
-			Change: &source.Change{Hash: h, Files: fs},
+			Commit: history.Commit{Repo: "acme/app", Hash: h, Date: base.Add(time.Duration(i) * 7 * time.Minute), Message: "change compute for case " + fmt.Sprint(i), Parents: []string{fmt.Sprintf("%040x", i)}},
+			Change: &history.Change{Hash: h, Files: fs},
 		}
 	}
 	end := base.Add(time.Duration(nCands) * 7 * time.Minute)
@@ -90,7 +90,7 @@ func synthetic(nCands, nFiles, nSigs int) ([]Candidate, []signal.Signal) {
 // iteration is all 1,000 signals.
 func BenchmarkRank(b *testing.B) {
 	cands, sigs := synthetic(5000, 2000, 1000)
-	idx := NewIndex(cands, Options{})
+	idx := NewIndex([]RepoHistory{{Repo: "acme/app", Commits: cands}}, Options{})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -106,7 +106,7 @@ func BenchmarkNewIndex(b *testing.B) {
 	cands, _ := synthetic(5000, 2000, 0)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = NewIndex(cands, Options{})
+		_ = NewIndex([]RepoHistory{{Repo: "acme/app", Commits: cands}}, Options{})
 	}
 }
 
@@ -130,7 +130,7 @@ func TestSyntheticShape(t *testing.T) {
 	if len(distinct) < 1500 {
 		t.Errorf("got %d distinct files, want about 2,000", len(distinct))
 	}
-	res := NewIndex(cands, Options{}).Rank(sigs[0])
+	res := NewIndex([]RepoHistory{{Repo: "acme/app", Commits: cands}}, Options{}).Rank(sigs[0])
 	if res.Abstained || len(res.Suspects) == 0 {
 		t.Errorf("got abstained %v (%s), want suspects for a synthetic signal", res.Abstained, res.Reason)
 	}

@@ -32,7 +32,7 @@ func FuzzRank(f *testing.F) {
 			signal.Frame{File: jfile, Module: module, Line: line, Function: fn, InApp: true},
 		)
 		sig.Symptoms = []string{fn, section}
-		res := Rank(sig, cands, Options{Mappings: []Mapping{{Repo: "acme/shop", StackRoot: module, SourceRoot: jfile}}})
+		res := rank(sig, cands, Options{Mappings: []Mapping{{Repo: "acme/shop", StackRoot: module, SourceRoot: jfile}}})
 		if len(res.Frames) != 2 {
 			t.Fatalf("got %d frames, want 2", len(res.Frames))
 		}

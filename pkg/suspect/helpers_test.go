@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
-	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
 // hunk builds a hunk from its ranges and the new-side numbers of added
@@ -48,13 +48,43 @@ func addedFile(path string, lines int, section string) diffstat.File {
 
 var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// cand builds a candidate committed hoursAfter hours after t0.
+// cand builds a candidate committed hoursAfter hours after t0. Its parent
+// is a placeholder that rank links to the candidate before it.
 func cand(hash string, hoursAfter int, files ...diffstat.File) Candidate {
 	return Candidate{
 		Repo:   "acme/shop",
-		Commit: source.Commit{Repo: "acme/shop", Hash: hash, Date: t0.Add(time.Duration(hoursAfter) * time.Hour), Message: "commit " + hash, Parents: []string{"p" + hash}},
-		Change: &source.Change{Hash: hash, Files: files},
+		Commit: history.Commit{Repo: "acme/shop", Hash: hash, Date: t0.Add(time.Duration(hoursAfter) * time.Hour), Message: "commit " + hash, Parents: []string{"p" + hash}},
+		Change: &history.Change{Hash: hash, Files: files},
 	}
+}
+
+// linked returns a copy of cands in which every placeholder parent (as
+// cand sets it) names the previous candidate of the same repository, so
+// the list, oldest first, forms one first-parent chain.
+func linked(cands []Candidate) []Candidate {
+	out := make([]Candidate, len(cands))
+	prev := map[string]string{}
+	for i, c := range cands {
+		if len(c.Commit.Parents) == 1 && c.Commit.Parents[0] == "p"+c.Commit.Hash {
+			c.Commit.Parents = nil
+			if p, ok := prev[c.Repo]; ok {
+				c.Commit.Parents = []string{p}
+			}
+		}
+		prev[c.Repo] = c.Commit.Hash
+		out[i] = c
+	}
+	return out
+}
+
+// rank ranks sig against cands linked into a chain (see linked).
+func rank(sig signal.Signal, cands []Candidate, opts Options) Result {
+	return Rank(sig, linked(cands), opts)
+}
+
+// rankTree is rank with the repository tree of acme/shop known.
+func rankTree(sig signal.Signal, cands []Candidate, tree []string) Result {
+	return NewIndex([]RepoHistory{{Repo: "acme/shop", Commits: linked(cands), Tree: tree}}, Options{}).Rank(sig)
 }
 
 // sigAt is a signal with the given frames at t0 + 1000 hours.

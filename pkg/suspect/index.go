@@ -1,12 +1,10 @@
 package suspect
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"github.com/sigsentry/sigsentry/pkg/signal"
@@ -14,39 +12,25 @@ import (
 
 // Formula is the scoring formula, quoted by the documentation.
 const Formula = `raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c), for commits with S > 0
-  w(f)   = 0.7^k, k = the frame's position among in-app frames (0 = nearest the crash)
+  w(f)   = 1/(1 + 0.5*k), k = the frame's position among the in-app frames of its stack (0 = nearest the crash);
+           * 0.5 for the further stacks of a report (where memory was freed or allocated, the other thread of a race)
   S(c,f) = 1.0*line + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
-    line      = 1 if c added the frame's line (windowed blame through newer commits' hunks)
+    line      = 1 if c added the frame's line (windowed blame from the failing version, through merges into side branches)
     function  = 1 if a hunk of c in the frame's file names the frame's function in its header
     proximity = 1/(1 + d/10), d = lines from the frame's line to c's nearest changed line
                 (only for commits at or newer than the line's blamed commit)
     file      = 1 if c touched the frame's file; n = newer candidates that touched it since
-    (function, proximity and file count for the 64 newest commits touching the file; line blame walks up to 500)
+    (function, proximity and file count for the 64 newest commits touching the file; line blame walks up to 2000)
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
   P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
   T(c)   = 0.15 * sum of idf(t) over symptom words t found in c's message or changed lines / sum of idf(t) over all symptom words,
            idf(t) = ln(1 + N/df(t)) over the N candidates
-  R(c)   = 0.05 * 2^(-age/7 days), age = signal time - commit time
+  R(c)   = 0.05 * 2^(-age/7 days), age = signal time - landing time of c
 score(c) = 1 - exp(-raw(c))   (0..1); ties: higher score, then newer commit, then smaller hash`
 
-// Weights of the formula (see Formula).
 const (
-	wLine      = 1.0
-	wFunction  = 0.5
-	wProximity = 0.3
-	wFile      = 0.15
-	frameDecay = 0.7
-	proxScale  = 10.0
-	wText      = 0.15
-	wRecency   = 0.05
-	halfLife   = 7 * 24 * time.Hour
-
-	penaltyMerge      = 0.5
-	penaltyWhitespace = 0.2
-	penaltyRename     = 0.1
-
 	// maxWalk bounds how many commits one frame's blame walk visits.
-	maxWalk = 500
+	maxWalk = 2000
 	// maxNear bounds how many of the newest commits touching a frame's file
 	// get function, proximity and file evidence; line blame goes on to
 	// maxWalk. Older touches weigh less than recency (file/(1+n)).
@@ -65,188 +49,227 @@ const (
 	KindRecency   = "recency"
 )
 
-// Abstention reasons.
+// Abstention reasons. Each reads after "no confident suspect: ".
 const (
-	ReasonNoFrames     = "no confident suspect: the signal has no frames"
-	ReasonNoInApp      = "no confident suspect: no in-app frames"
-	ReasonNoMapping    = "no confident suspect: no frame maps to a repository file"
-	ReasonNoCandidates = "no confident suspect: no candidate commit at or before the signal time"
-	ReasonNoTouch      = "no confident suspect: no candidate touched any frame's file"
-	ReasonTextOnly     = "no confident suspect: best evidence is only text or recency (no candidate touched any frame's file)"
+	ReasonNoFrames     = "the signal has no frames"
+	ReasonNoInApp      = "the signal has no in-app frames"
+	ReasonEmptyWindow  = "the window holds no commits"
+	ReasonNoCandidates = "no commit of the window had landed by the signal's time"
+	ReasonNoMapping    = "no frame maps to a repository file"
+	ReasonNoTouch      = "no commit of the window touched a frame's file"
+	ReasonTextOnly     = "the best evidence is only text or recency (no commit of the window touched a frame's file)"
 )
 
 // candInfo is one candidate with what the index precomputes about it.
 type candInfo struct {
 	*Candidate
-	unix    int64
-	files   int
+	repo    *repoIndex
+	unix    int64 // landing time
 	damp    float64
 	penalty float64
 	flags   []string
+	// files maps a path the commit touched (new and old path of a rename)
+	// to its file entry.
+	files map[string]int32
 }
 
-// touch is one candidate's entry for one file.
-type touch struct {
-	ci int32 // index into Index.cands (newest first)
-	fi int32 // index into the candidate's Change.Files
+// repoIndex is one repository's commits in topological order, newest first.
+type repoIndex struct {
+	name  string
+	cands []int32 // indexes into Index.cands
+	head  int32   // -1: none
+	pos   map[string]int32
+
+	mu    sync.Mutex
+	reach map[int32][]bool // version -> its ancestors in the window
+	sides map[int32][]bool // merge -> commits only its second parent reaches
+	mains map[int32][]bool // merge -> commits only its first parent reaches
 }
 
-// Index holds candidates indexed by the files they touched, built once and
-// used to rank many signals. It is safe for concurrent Rank calls.
+// Index holds the windows of one or more repositories, indexed for
+// ranking many signals. It is safe for concurrent Rank calls.
 type Index struct {
 	opts    Options
+	w       Weights
 	cands   []candInfo
-	touches map[fileTarget][]touch
+	repos   []*repoIndex
+	byName  map[string]*repoIndex
+	touches map[fileTarget][]int32 // commits touching a file, newest first
 	paths   *pathIndex
-	newest  int64
-	oldest  int64
 
-	// text is built on first use: only signals with symptoms need it.
 	textOnce sync.Once
 	text     textIndex
 }
 
-// NewIndex indexes cands (from one or more repositories) for ranking.
-// Candidates without a Change can still be ranked on text and recency but
-// never carry structural evidence.
-func NewIndex(cands []Candidate, opts Options) *Index {
+// NewIndex indexes repos for ranking.
+func NewIndex(repos []RepoHistory, opts Options) *Index {
 	if opts.Top <= 0 {
 		opts.Top = 5
 	}
 	idx := &Index{
 		opts:    opts,
-		touches: map[fileTarget][]touch{},
+		w:       DefaultWeights,
+		byName:  map[string]*repoIndex{},
+		touches: map[fileTarget][]int32{},
 		paths:   newPathIndex(opts.Mappings),
 	}
-	order := topoOrder(cands)
-	idx.cands = make([]candInfo, len(cands))
-	for i, oi := range order {
-		c := &cands[oi]
-		ci := candInfo{Candidate: c, unix: c.Commit.Date.Unix(), penalty: 1}
-		if c.Change != nil {
-			ci.files = len(c.Change.Files)
+	if opts.Weights != nil {
+		idx.w = *opts.Weights
+	}
+	sort.SliceStable(repos, func(i, j int) bool { return repos[i].Repo < repos[j].Repo })
+	for ri := range repos {
+		r := &repos[ri]
+		rx := idx.byName[r.Repo]
+		if rx == nil {
+			rx = &repoIndex{name: r.Repo, head: -1, pos: map[string]int32{}, reach: map[int32][]bool{}, sides: map[int32][]bool{}, mains: map[int32][]bool{}}
+			idx.byName[r.Repo] = rx
+			idx.repos = append(idx.repos, rx)
 		}
-		ci.damp = math.Log(3) / math.Log(2+float64(max(ci.files, 1)))
-		if c.Commit.IsMerge() {
-			ci.penalty *= penaltyMerge
-			ci.flags = append(ci.flags, "merge commit")
-		}
-		if c.Change != nil && len(c.Change.Files) > 0 {
-			if renameOnly(c.Change.Files) {
-				ci.penalty *= penaltyRename
-				ci.flags = append(ci.flags, "rename-only")
-			} else if whitespaceOnly(c.Change.Files) {
-				ci.penalty *= penaltyWhitespace
-				ci.flags = append(ci.flags, "whitespace-only")
+		for _, oi := range topoOrder(r.Commits) {
+			c := &r.Commits[oi]
+			if c.Repo == "" {
+				c.Repo = r.Repo
 			}
+			if _, dup := rx.pos[c.Commit.Hash]; dup {
+				continue
+			}
+			ci := int32(len(idx.cands))
+			idx.cands = append(idx.cands, idx.info(c, rx))
+			rx.pos[c.Commit.Hash] = ci
+			rx.cands = append(rx.cands, ci)
 		}
-		idx.cands[i] = ci
-		if ci.unix < idx.oldest || i == 0 {
-			idx.oldest = ci.unix
+		if i, ok := rx.pos[r.Head]; ok && r.Head != "" {
+			rx.head = i
+		} else if len(rx.cands) > 0 {
+			rx.head = rx.cands[0]
 		}
-		if i == 0 || ci.unix > idx.newest {
-			idx.newest = ci.unix
+		for _, p := range r.Tree {
+			idx.paths.add(r.Repo, p)
 		}
-		if c.Change != nil {
-			for fi := range c.Change.Files {
-				f := &c.Change.Files[fi]
-				t := touch{ci: int32(i), fi: int32(fi)}
-				idx.touches[fileTarget{c.Repo, f.Path}] = append(idx.touches[fileTarget{c.Repo, f.Path}], t)
-				idx.paths.add(c.Repo, f.Path)
-				if f.OldPath != "" && f.OldPath != f.Path {
-					idx.touches[fileTarget{c.Repo, f.OldPath}] = append(idx.touches[fileTarget{c.Repo, f.OldPath}], t)
-					idx.paths.add(c.Repo, f.OldPath)
-				}
+	}
+	// Touches in topological order within each repository.
+	for _, rx := range idx.repos {
+		for _, ci := range rx.cands {
+			c := &idx.cands[ci]
+			if c.Change == nil {
+				continue
+			}
+			for p := range c.files {
+				t := fileTarget{rx.name, p}
+				idx.touches[t] = append(idx.touches[t], ci)
 			}
 		}
 	}
-	repos := make([]string, 0, len(opts.RepoFiles))
-	for r := range opts.RepoFiles {
-		repos = append(repos, r)
-	}
-	sort.Strings(repos)
-	for _, r := range repos {
-		for _, p := range opts.RepoFiles[r] {
-			idx.paths.add(r, p)
-		}
+	for t := range idx.touches {
+		idx.paths.add(t.repo, t.path)
 	}
 	return idx
 }
 
-// topoOrder returns the indexes of cands newest first in topological order
-// within each repository (a commit before its parents, whatever the dates
-// say: rebased series carry out-of-order dates), choosing the newest date
-// among the commits whose children are all placed, then the caller's order.
-// Repositories follow each other in name order.
-func topoOrder(cands []Candidate) []int {
-	byRepo := map[string][]int{}
-	var repos []string
-	for i := range cands {
-		r := cands[i].Repo
-		if _, ok := byRepo[r]; !ok {
-			repos = append(repos, r)
-		}
-		byRepo[r] = append(byRepo[r], i)
+// info precomputes what ranking needs about one candidate.
+func (idx *Index) info(c *Candidate, rx *repoIndex) candInfo {
+	landed := c.Commit.Landed
+	if landed.IsZero() {
+		landed = c.Commit.Date
 	}
-	sort.Strings(repos)
+	ci := candInfo{Candidate: c, repo: rx, unix: landed.Unix(), penalty: 1}
+	nfiles := 0
+	if c.Change != nil {
+		nfiles = len(c.Change.Files)
+		ci.files = make(map[string]int32, nfiles)
+		for fi := range c.Change.Files {
+			f := &c.Change.Files[fi]
+			if f.Path != "" {
+				ci.files[f.Path] = int32(fi)
+			}
+			if f.OldPath != "" && f.OldPath != f.Path {
+				if _, ok := ci.files[f.OldPath]; !ok {
+					ci.files[f.OldPath] = int32(fi)
+				}
+			}
+		}
+	}
+	ci.damp = math.Log(3) / math.Log(2+float64(max(nfiles, 1)))
+	if c.Commit.IsMerge() {
+		ci.penalty *= idx.w.Merge
+		ci.flags = append(ci.flags, "merge commit")
+	}
+	if c.Change != nil && len(c.Change.Files) > 0 {
+		if renameOnly(c.Change.Files) {
+			ci.penalty *= idx.w.Rename
+			ci.flags = append(ci.flags, "rename-only")
+		} else if whitespaceOnly(c.Change.Files) {
+			ci.penalty *= idx.w.Whitespace
+			ci.flags = append(ci.flags, "whitespace-only")
+		}
+	}
+	return ci
+}
+
+// topoOrder returns the indexes of cands newest first in topological order
+// (a commit before its parents, whatever the dates say: rebased series
+// carry out-of-order dates), choosing the newest landing time among the
+// commits whose children are all placed, then the caller's order.
+func topoOrder(cands []Candidate) []int {
+	pos := make(map[string]int, len(cands))
+	for i := range cands {
+		if _, dup := pos[cands[i].Commit.Hash]; !dup {
+			pos[cands[i].Commit.Hash] = i
+		}
+	}
+	children := make([]int, len(cands))
+	for i := range cands {
+		for _, p := range cands[i].Commit.Parents {
+			if j, ok := pos[p]; ok && j != i {
+				children[j]++
+			}
+		}
+	}
+	h := &readyHeap{cands: cands}
+	for i := range cands {
+		if children[i] == 0 {
+			h.push(i)
+		}
+	}
 	out := make([]int, 0, len(cands))
-	for _, r := range repos {
-		ids := byRepo[r]
-		pos := make(map[string]int, len(ids)) // hash -> index into cands
-		for _, i := range ids {
-			if _, dup := pos[cands[i].Commit.Hash]; !dup {
-				pos[cands[i].Commit.Hash] = i
-			}
-		}
-		children := make(map[int]int, len(ids))
-		for _, i := range ids {
-			for _, p := range cands[i].Commit.Parents {
-				if j, ok := pos[p]; ok && j != i {
-					children[j]++
+	placed := make([]bool, len(cands))
+	for h.len() > 0 {
+		i := h.pop()
+		out = append(out, i)
+		placed[i] = true
+		for _, p := range cands[i].Commit.Parents {
+			if j, ok := pos[p]; ok && j != i {
+				children[j]--
+				if children[j] == 0 {
+					h.push(j)
 				}
 			}
 		}
-		h := &readyHeap{cands: cands}
-		for _, i := range ids {
-			if children[i] == 0 {
-				h.push(i)
+	}
+	if len(out) < len(cands) {
+		// A cycle or duplicate hashes (not a real history): place the rest
+		// by date.
+		var rest []int
+		for i := range cands {
+			if !placed[i] {
+				rest = append(rest, i)
 			}
 		}
-		placed := 0
-		for h.len() > 0 {
-			i := h.pop()
-			out = append(out, i)
-			placed++
-			for _, p := range cands[i].Commit.Parents {
-				if j, ok := pos[p]; ok && j != i {
-					children[j]--
-					if children[j] == 0 {
-						h.push(j)
-					}
-				}
-			}
-		}
-		if placed < len(ids) {
-			// A cycle or duplicate hashes (not a real history): place the
-			// rest by date.
-			seen := make(map[int]bool, len(out))
-			for _, i := range out {
-				seen[i] = true
-			}
-			var rest []int
-			for _, i := range ids {
-				if !seen[i] {
-					rest = append(rest, i)
-				}
-			}
-			sort.SliceStable(rest, func(a, b int) bool { return cands[rest[a]].Commit.Date.After(cands[rest[b]].Commit.Date) })
-			out = append(out, rest...)
-		}
+		sort.SliceStable(rest, func(a, b int) bool { return landedOf(&cands[rest[a]]) > landedOf(&cands[rest[b]]) })
+		out = append(out, rest...)
 	}
 	return out
 }
 
-// readyHeap is a max-heap of candidate indexes by date (then lower index).
+func landedOf(c *Candidate) int64 {
+	if !c.Commit.Landed.IsZero() {
+		return c.Commit.Landed.Unix()
+	}
+	return c.Commit.Date.Unix()
+}
+
+// readyHeap is a max-heap of candidate indexes by landing time (then lower
+// index).
 type readyHeap struct {
 	cands []Candidate
 	items []int
@@ -255,9 +278,9 @@ type readyHeap struct {
 func (h *readyHeap) len() int { return len(h.items) }
 
 func (h *readyHeap) less(a, b int) bool {
-	da, db := h.cands[a].Commit.Date, h.cands[b].Commit.Date
-	if !da.Equal(db) {
-		return da.After(db)
+	da, db := landedOf(&h.cands[a]), landedOf(&h.cands[b])
+	if da != db {
+		return da > db
 	}
 	return a < b
 }
@@ -297,9 +320,164 @@ func (h *readyHeap) pop() int {
 	}
 }
 
-// Rank is NewIndex(cands, opts).Rank(sig), for a single signal.
+// Rank is NewIndex for candidates of any repositories (grouped by their
+// Repo, each repository's head being its newest commit) and ranks sig.
 func Rank(sig signal.Signal, cands []Candidate, opts Options) Result {
-	return NewIndex(cands, opts).Rank(sig)
+	byRepo := map[string]*RepoHistory{}
+	var order []string
+	for _, c := range cands {
+		r := byRepo[c.Repo]
+		if r == nil {
+			r = &RepoHistory{Repo: c.Repo}
+			byRepo[c.Repo] = r
+			order = append(order, c.Repo)
+		}
+		r.Commits = append(r.Commits, c)
+	}
+	repos := make([]RepoHistory, 0, len(order))
+	for _, name := range order {
+		repos = append(repos, *byRepo[name])
+	}
+	return NewIndex(repos, opts).Rank(sig)
+}
+
+// firstParent returns the candidate index of c's first parent in the same
+// repository's window, or -1.
+func (idx *Index) firstParent(ci int32) int32 {
+	c := &idx.cands[ci]
+	if len(c.Commit.Parents) == 0 {
+		return -1
+	}
+	if j, ok := c.repo.pos[c.Commit.Parents[0]]; ok {
+		return j
+	}
+	return -1
+}
+
+// secondParent returns the candidate index of merge c's second parent in
+// the same repository's window, or -1.
+func (idx *Index) secondParent(ci int32) int32 {
+	c := &idx.cands[ci]
+	if len(c.Commit.Parents) < 2 {
+		return -1
+	}
+	if j, ok := c.repo.pos[c.Commit.Parents[1]]; ok {
+		return j
+	}
+	return -1
+}
+
+// mainSideTouched reports whether a commit that merge m's first parent
+// reaches but its other parents do not (the main line's own work since the
+// branch forked, within the window) touched path.
+func (idx *Index) mainSideTouched(rx *repoIndex, m int32, repo, path string) bool {
+	rx.mu.Lock()
+	main, ok := rx.mains[m]
+	rx.mu.Unlock()
+	if !ok {
+		main = idx.reachFrom(rx, idx.firstParent(m))
+		var others []int32
+		for _, p := range idx.cands[m].Commit.Parents[1:] {
+			if j, ok := rx.pos[p]; ok {
+				others = append(others, j)
+			}
+		}
+		side := idx.reachFrom(rx, others...)
+		for i := range main {
+			if side[i] {
+				main[i] = false
+			}
+		}
+		rx.mu.Lock()
+		rx.mains[m] = main
+		rx.mu.Unlock()
+	}
+	for _, c := range idx.touches[fileTarget{repo, path}] {
+		if main[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// version returns the commit of rx's first-parent chain that was the tip at
+// limit (unix seconds): the newest one that had landed by then, or -1.
+func (idx *Index) version(rx *repoIndex, limit int64) int32 {
+	v := rx.head
+	for steps := 0; v >= 0 && steps <= len(rx.cands); steps++ {
+		if idx.cands[v].unix <= limit {
+			return v
+		}
+		v = idx.firstParent(v)
+	}
+	return -1
+}
+
+// ancestors returns, for each candidate of the index, whether it is
+// reachable from start within start's repository window (start included).
+// The result is memoized in memo under key.
+func (idx *Index) ancestors(rx *repoIndex, memo map[int32][]bool, key int32, starts ...int32) []bool {
+	rx.mu.Lock()
+	defer rx.mu.Unlock()
+	if r, ok := memo[key]; ok {
+		return r
+	}
+	r := idx.reachFrom(rx, starts...)
+	memo[key] = r
+	return r
+}
+
+func (idx *Index) reachFrom(rx *repoIndex, starts ...int32) []bool {
+	seen := make([]bool, len(idx.cands))
+	stack := make([]int32, 0, 64)
+	for _, s := range starts {
+		if s >= 0 && !seen[s] {
+			seen[s] = true
+			stack = append(stack, s)
+		}
+	}
+	for len(stack) > 0 {
+		ci := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range idx.cands[ci].Commit.Parents {
+			if j, ok := rx.pos[p]; ok && !seen[j] {
+				seen[j] = true
+				stack = append(stack, j)
+			}
+		}
+	}
+	return seen
+}
+
+// side returns the commits that merge m brought in: reachable from its
+// second and further parents but not from its first.
+func (idx *Index) side(rx *repoIndex, m int32) []bool {
+	rx.mu.Lock()
+	if s, ok := rx.sides[m]; ok {
+		rx.mu.Unlock()
+		return s
+	}
+	rx.mu.Unlock()
+	c := &idx.cands[m]
+	var others []int32
+	for _, p := range c.Commit.Parents[1:] {
+		if j, ok := rx.pos[p]; ok {
+			others = append(others, j)
+		}
+	}
+	s := idx.reachFrom(rx, others...)
+	if fp := idx.firstParent(m); fp >= 0 {
+		main := idx.reachFrom(rx, fp)
+		for i := range s {
+			if main[i] {
+				s[i] = false
+			}
+		}
+	}
+	rx.mu.Lock()
+	rx.sides[m] = s
+	rx.mu.Unlock()
+	return s
 }
 
 // renameOnly reports whether every file was renamed without changed lines.
@@ -362,485 +540,4 @@ func stripSpace(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// feat is what one frame says about one commit.
-type feat struct {
-	line, function bool
-	prox           float64
-	file           float64
-	s              float64
-	ev             []scoredEvidence
-	w              float64 // the frame's weight
-}
-
-// scoredEvidence is one piece of evidence, kept raw while ranking and
-// formatted only for the suspects returned.
-type scoredEvidence struct {
-	kind   string
-	weight float64
-	frame  *signal.Frame
-	path   string         // file in the commit's version
-	line   int            // line (of the hit, of the nearest change)
-	cur    int            // the frame's line translated to this commit
-	hunk   *diffstat.Hunk // the hunk the evidence points at
-	n      int            // distance (proximity) or newer commits (file)
-	ident  string         // function name (function)
-	mapped string         // the frame's repository path at signal time
-	detail string         // preformatted (text, recency)
-}
-
-// evidence formats e.
-func (e *scoredEvidence) evidence() Evidence {
-	out := Evidence{Kind: e.kind, File: e.path, Detail: e.detail}
-	if e.hunk != nil {
-		out.Hunk = hunkHeader(e.hunk)
-	}
-	var where string
-	if e.frame != nil {
-		where = frameWhere(*e.frame)
-	}
-	switch e.kind {
-	case KindLine:
-		out.Line = e.line
-		out.Detail = fmt.Sprintf("added line %d of %s%s", e.line, e.path, where)
-		if e.line != e.frame.Line || e.path != e.mapped {
-			out.Detail = fmt.Sprintf("added line %d of %s (line %d of %s at signal time)%s", e.line, e.path, e.frame.Line, e.mapped, where)
-		}
-	case KindProximity:
-		out.Line = e.line
-		out.Detail = fmt.Sprintf("changed line %d of %s, %d lines from the frame's line %d%s", e.line, e.path, e.n, e.cur, where)
-	case KindFunction:
-		out.Line = e.line
-		out.Detail = fmt.Sprintf("changed %s in %s%s", e.ident, e.path, where)
-	case KindFile:
-		out.Detail = fmt.Sprintf("touched %s%s", e.path, where)
-		if e.n > 0 {
-			out.Detail = fmt.Sprintf("touched %s%s; %d newer commits touched it since", e.path, where, e.n)
-		}
-	}
-	return out
-}
-
-// acc accumulates one commit's score over frames.
-type acc struct {
-	structural float64
-	feats      []*feat // per frame, evidence weighted by w
-	text       float64
-	words      []string // symptom words matched
-}
-
-// Rank ranks the candidates for one signal.
-func (idx *Index) Rank(sig signal.Signal) Result {
-	res := Result{Signal: sig, Frames: make([]MappedFrame, len(sig.Frames)), Suspects: []Suspect{}}
-	limit := int64(math.MaxInt64)
-	at := idx.opts.At
-	if sig.Timestamp != nil {
-		at = *sig.Timestamp
-	}
-	if !at.IsZero() {
-		limit = at.Unix()
-	}
-	ref := limit
-	if at.IsZero() {
-		ref = idx.newest
-	}
-	targets := make([][]fileTarget, len(sig.Frames))
-	inApp, mapped := 0, 0
-	for i, f := range sig.Frames {
-		mf := MappedFrame{Frame: f}
-		t, note := idx.paths.mapFrame(f)
-		if len(t) > 0 {
-			mf.Repo, mf.Path = t[0].repo, t[0].path
-		}
-		mf.Note = note
-		res.Frames[i] = mf
-		targets[i] = t
-		if f.InApp {
-			inApp++
-			if len(t) > 0 {
-				mapped++
-			}
-		}
-	}
-	switch {
-	case len(sig.Frames) == 0:
-		return abstain(res, ReasonNoFrames)
-	case inApp == 0:
-		return abstain(res, ReasonNoInApp)
-	case mapped == 0:
-		return abstain(res, ReasonNoMapping)
-	case len(idx.cands) == 0 || idx.oldest > limit:
-		return abstain(res, ReasonNoCandidates)
-	}
-
-	accs := map[int32]*acc{}
-	type seenKey struct {
-		t    fileTarget
-		line int
-	}
-	seen := map[seenKey]bool{}
-	k := 0
-	for i, f := range sig.Frames {
-		if !f.InApp {
-			continue
-		}
-		w := math.Pow(frameDecay, float64(k))
-		k++
-		ident := funcIdent(f.Function)
-		feats := map[int32]*feat{}
-		for _, t := range targets[i] {
-			sk := seenKey{t, f.Line}
-			if seen[sk] {
-				continue // recursion: the same line again adds nothing
-			}
-			seen[sk] = true
-			idx.walk(t, &sig.Frames[i], ident, limit, feats)
-		}
-		for ci, ft := range feats {
-			c := &idx.cands[ci]
-			ft.s = wLine*b2f(ft.line) + wFunction*b2f(ft.function) + c.damp*(wProximity*ft.prox+wFile*ft.file)
-			if ft.s <= 0 {
-				continue // visited beyond maxNear without a line hit
-			}
-			a := accs[ci]
-			if a == nil {
-				a = &acc{}
-				accs[ci] = a
-			}
-			a.structural += w * ft.s
-			ft.w = w
-			a.feats = append(a.feats, ft)
-		}
-	}
-	if len(accs) == 0 {
-		if idx.textMatches(sig.Symptoms, limit) {
-			return abstain(res, ReasonTextOnly)
-		}
-		return abstain(res, ReasonNoTouch)
-	}
-
-	idx.textScores(sig.Symptoms, accs)
-	type scored struct {
-		ci  int32
-		raw float64
-	}
-	list := make([]scored, 0, len(accs))
-	for ci, a := range accs {
-		c := &idx.cands[ci]
-		raw := c.penalty*a.structural + a.text
-		age := time.Duration(ref-c.unix) * time.Second
-		if age < 0 {
-			age = 0
-		}
-		r := wRecency * math.Exp2(-float64(age)/float64(halfLife))
-		raw += r
-		list = append(list, scored{ci, raw})
-	}
-	sort.Slice(list, func(i, j int) bool {
-		a, b := list[i], list[j]
-		if a.raw != b.raw {
-			return a.raw > b.raw
-		}
-		ca, cb := &idx.cands[a.ci], &idx.cands[b.ci]
-		if ca.unix != cb.unix {
-			return ca.unix > cb.unix
-		}
-		if ca.Commit.Hash != cb.Commit.Hash {
-			return ca.Commit.Hash < cb.Commit.Hash
-		}
-		return ca.Repo < cb.Repo
-	})
-	if len(list) > idx.opts.Top {
-		list = list[:idx.opts.Top]
-	}
-	for i, s := range list {
-		c := &idx.cands[s.ci]
-		a := accs[s.ci]
-		age := time.Duration(ref-c.unix) * time.Second
-		var ev []scoredEvidence
-		for _, ft := range a.feats {
-			for _, e := range ft.ev {
-				e.weight *= ft.w
-				ev = append(ev, e)
-			}
-		}
-		if a.text > 0 {
-			ws := a.words
-			if len(ws) > 5 {
-				ws = append(ws[:5:5], "...")
-			}
-			ev = append(ev, scoredEvidence{kind: KindText, weight: a.text, detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")})
-		}
-		ev = append(ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(max(age, 0), !at.IsZero())})
-		sort.SliceStable(ev, func(i, j int) bool {
-			if kindOrder(ev[i].kind) != kindOrder(ev[j].kind) {
-				return kindOrder(ev[i].kind) < kindOrder(ev[j].kind)
-			}
-			return ev[i].weight > ev[j].weight
-		})
-		out := make([]Evidence, 0, min(len(ev), maxEvidence))
-		for _, e := range ev {
-			if len(out) == maxEvidence {
-				break
-			}
-			out = append(out, e.evidence())
-		}
-		res.Suspects = append(res.Suspects, Suspect{
-			Rank:      i + 1,
-			Repo:      c.Repo,
-			Hash:      c.Commit.Hash,
-			Score:     math.Round((1-math.Exp(-s.raw))*1e4) / 1e4,
-			Evidence:  out,
-			Penalties: c.flags,
-			Commit:    c.Commit,
-		})
-	}
-	return res
-}
-
-func abstain(res Result, reason string) Result {
-	res.Abstained = true
-	res.Reason = reason
-	return res
-}
-
-func b2f(b bool) float64 {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func kindOrder(k string) int {
-	switch k {
-	case KindLine:
-		return 0
-	case KindFunction:
-		return 1
-	case KindProximity:
-		return 2
-	case KindFile:
-		return 3
-	case KindText:
-		return 4
-	case KindRecency:
-		return 5
-	}
-	return 6
-}
-
-// walk blames frame f's line in file t through the candidates that touched
-// it, newest to oldest, following renames, and records features in feats.
-func (idx *Index) walk(t fileTarget, f *signal.Frame, ident string, limit int64, feats map[int32]*feat) {
-	list := idx.touches[t]
-	pos := 0
-	path := t.path
-	line := f.Line
-	lineDone := line <= 0
-	newer := 0
-	for steps := 0; pos < len(list) && steps < maxWalk; steps++ {
-		tc := list[pos]
-		c := &idx.cands[tc.ci]
-		file := &c.Change.Files[tc.fi]
-		if c.unix > limit {
-			// After the signal: not part of the version that failed.
-			pos++
-			continue
-		}
-		if file.Path != path {
-			// Listed under its old path: the commit renamed path away, so
-			// in this walk the file did not exist yet under this name.
-			pos++
-			continue
-		}
-		near := newer < maxNear
-		if !near && lineDone {
-			return
-		}
-		ft := feats[tc.ci]
-		if ft == nil {
-			ft = &feat{}
-			feats[tc.ci] = ft
-		}
-		var st lineStep
-		if line > 0 {
-			st = stepLine(file, line)
-		}
-		if !lineDone && st.hit {
-			lineDone = true
-			if !ft.line {
-				ft.line = true
-				ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: wLine, frame: f, path: path, line: line, hunk: &file.Hunks[st.hitHunk], mapped: t.path})
-			}
-		} else if near && line > 0 && st.dist >= 0 && !lineDone {
-			p := 1 / (1 + float64(st.dist)/proxScale)
-			if p > ft.prox {
-				ft.prox = p
-				ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindProximity, weight: wProximity * p * c.damp, frame: f, path: path,
-					line: st.nearLine, cur: line, n: st.dist, hunk: &file.Hunks[st.nearHunk]})
-			}
-		}
-		if near && ident != "" && !ft.function {
-			for hi := range file.Hunks {
-				h := &file.Hunks[hi]
-				if strings.Contains(h.Section, ident) && sectionIdent(h.Section) == ident {
-					ft.function = true
-					ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: wFunction, frame: f, path: path, line: h.NewStart, hunk: h, ident: ident})
-					break
-				}
-			}
-		}
-		fv := 1 / (1 + float64(newer))
-		if near && fv > ft.file {
-			ft.file = fv
-			ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindFile, weight: wFile * fv * c.damp, frame: f, path: path, n: newer})
-		}
-		newer++
-		if line > 0 {
-			line = st.parent
-		}
-		if file.Status == diffstat.Added {
-			return // the file was born here
-		}
-		if file.Status == diffstat.Renamed && file.OldPath != "" && file.OldPath != path {
-			path = file.OldPath
-			list = idx.touches[fileTarget{t.repo, path}]
-			ci := tc.ci
-			pos = sort.Search(len(list), func(i int) bool { return list[i].ci > ci })
-			continue
-		}
-		pos++
-	}
-}
-
-// appendReplacing appends e, replacing an earlier item of the same kind.
-func appendReplacing(ev []scoredEvidence, e scoredEvidence) []scoredEvidence {
-	for i := range ev {
-		if ev[i].kind == e.kind {
-			ev[i] = e
-			return ev
-		}
-	}
-	return append(ev, e)
-}
-
-// frameWhere describes a frame for evidence details:
-// " (the crashing frame, in (*Cart).Total)".
-func frameWhere(f signal.Frame) string {
-	who := "the crashing frame"
-	if f.Depth > 0 {
-		who = fmt.Sprintf("frame #%d", f.Depth)
-	}
-	if f.Function != "" {
-		return " (" + who + ", in " + f.Function + ")"
-	}
-	return " (" + who + ")"
-}
-
-func recencyDetail(age time.Duration, haveTime bool) string {
-	ref := "the signal"
-	if !haveTime {
-		ref = "the newest candidate"
-	}
-	switch {
-	case age < time.Hour:
-		return fmt.Sprintf("committed %d minutes before %s", int(age.Minutes()), ref)
-	case age < 48*time.Hour:
-		return fmt.Sprintf("committed %d hours before %s", int(age.Hours()), ref)
-	default:
-		return fmt.Sprintf("committed %d days before %s", int(age.Hours()/24), ref)
-	}
-}
-
-// symptomWords tokenizes symptoms into distinct words.
-func symptomWords(symptoms []string) []string {
-	var words []string
-	seen := map[string]bool{}
-	for _, s := range symptoms {
-		tokens(s, func(w string) {
-			if !seen[w] {
-				seen[w] = true
-				words = append(words, w)
-			}
-		})
-	}
-	return words
-}
-
-// textIndex builds the inverted word index on first use.
-func (idx *Index) textIndex() *textIndex {
-	idx.textOnce.Do(func() {
-		idx.text.postings = map[string][]int32{}
-		for i := range idx.cands {
-			idx.text.add(int32(i), idx.cands[i].Candidate)
-		}
-	})
-	return &idx.text
-}
-
-// textMatches reports whether any candidate at or before the signal (index
-// dated at or before limit) matches a symptom word.
-func (idx *Index) textMatches(symptoms []string, limit int64) bool {
-	words := symptomWords(symptoms)
-	if len(words) == 0 {
-		return false
-	}
-	ti := idx.textIndex()
-	for _, w := range words {
-		p := ti.postings[w]
-		for _, ci := range p {
-			if idx.cands[ci].unix <= limit {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// textScores adds the symptom-text score T(c) to the commits in accs.
-func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) {
-	words := symptomWords(symptoms)
-	if len(words) == 0 {
-		return
-	}
-	ti := idx.textIndex()
-	n := float64(len(idx.cands))
-	total := 0.0
-	idf := make([]float64, len(words))
-	for i, w := range words {
-		df := float64(len(ti.postings[w]))
-		idf[i] = math.Log(1 + n/math.Max(df, 1))
-		total += idf[i]
-	}
-	var keys []int32 // the scored commits, in index order
-	for i, w := range words {
-		post := ti.postings[w]
-		add := wText * idf[i] / total
-		if len(post) <= 4*len(accs) {
-			for _, ci := range post {
-				if a, ok := accs[ci]; ok {
-					a.text += add
-					a.words = append(a.words, w)
-				}
-			}
-			continue
-		}
-		// A common word: look the scored commits up in its postings.
-		if keys == nil {
-			keys = make([]int32, 0, len(accs))
-			for ci := range accs {
-				keys = append(keys, ci)
-			}
-			sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
-		}
-		for _, ci := range keys {
-			j := sort.Search(len(post), func(k int) bool { return post[k] >= ci })
-			if j < len(post) && post[j] == ci {
-				a := accs[ci]
-				a.text += add
-				a.words = append(a.words, w)
-			}
-		}
-	}
 }

@@ -53,7 +53,11 @@ func TestMapFrame(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.frame.InApp = true
-			idx := NewIndex(nil, Options{RepoFiles: repoFiles, Mappings: tt.mappings})
+			var repos []RepoHistory
+			for name, tree := range repoFiles {
+				repos = append(repos, RepoHistory{Repo: name, Tree: tree})
+			}
+			idx := NewIndex(repos, Options{Mappings: tt.mappings})
 			res := idx.Rank(signal.Signal{Frames: []signal.Frame{tt.frame}})
 			if len(res.Frames) != 1 {
 				t.Fatalf("got %d frames, want 1", len(res.Frames))

@@ -13,7 +13,7 @@ import (
 
 // history: A adds cart.go (50 lines); B plants line 20; C inserts 5 lines
 // at the top (so B's line is now 25); D touches the end of the file.
-func history() []Candidate {
+func sample() []Candidate {
 	return []Candidate{
 		cand("aaaa", 0, addedFile("pkg/cart/cart.go", 50, "")),
 		cand("bbbb", 10, modified("pkg/cart/cart.go", hunk(17, 7, 17, 7, "func (c *Cart) Total() int {", []int{20}, []int{20}))),
@@ -24,7 +24,7 @@ func history() []Candidate {
 
 func TestRankWindowedBlame(t *testing.T) {
 	sig := sigAt(frame("/build/shop/pkg/cart/cart.go", 25, "github.com/acme/shop/pkg/cart.(*Cart).Total"))
-	res := Rank(sig, history(), Options{})
+	res := rank(sig, sample(), Options{})
 	if res.Abstained {
 		t.Fatalf("abstained: %s", res.Reason)
 	}
@@ -34,7 +34,7 @@ func TestRankWindowedBlame(t *testing.T) {
 	top := res.Suspects[0]
 	want := Evidence{Kind: KindLine, File: "pkg/cart/cart.go", Line: 20,
 		Hunk:   "@@ -17,7 +17,7 @@ func (c *Cart) Total() int {",
-		Detail: "added line 20 of pkg/cart/cart.go (line 25 of pkg/cart/cart.go at signal time) (the crashing frame, in github.com/acme/shop/pkg/cart.(*Cart).Total)"}
+		Detail: "added line 20, which is line 25 at signal time (the crashing frame, in github.com/acme/shop/pkg/cart.(*Cart).Total)"}
 	if !reflect.DeepEqual(top.Evidence[0], want) {
 		t.Errorf("got evidence %+v, want %+v", top.Evidence[0], want)
 	}
@@ -57,9 +57,9 @@ func TestRankWindowedBlame(t *testing.T) {
 func TestRankFollowsRenames(t *testing.T) {
 	ren := modified("pkg/cart/total.go", hunk(1, 1, 1, 1, "", []int{1}, []int{1}))
 	ren.OldPath, ren.Status = "pkg/cart/cart.go", diffstat.Renamed
-	cands := append(history()[:2], cand("eeee", 40, ren))
+	cands := append(sample()[:2], cand("eeee", 40, ren))
 	// Line 20 survives the rename (only line 1 changed) and was added by B.
-	res := Rank(sigAt(frame("pkg/cart/total.go", 20, "Total")), cands, Options{})
+	res := rank(sigAt(frame("pkg/cart/total.go", 20, "Total")), cands, Options{})
 	if got := hashes(res); len(got) == 0 || got[0] != "bbbb" {
 		t.Fatalf("got ranking %v, want bbbb first", got)
 	}
@@ -90,7 +90,7 @@ func TestRankFeatures(t *testing.T) {
 			[]Candidate{cand("older", 0, modified(f, hunk(400, 2, 400, 3, "", []int{401}, nil))), cand("newer", 5, modified(f, hunk(600, 2, 600, 3, "", []int{601}, nil)))},
 			frame(f, 0, ""), []string{"newer", "older"}, KindFile},
 		{"size damping: a one-file commit before a 40-file one",
-			[]Candidate{cand("small", 0, modified(f, hunk(400, 2, 400, 3, "", []int{401}, nil))), cand("big", 0, manyFiles(f, 40)...)},
+			[]Candidate{cand("big", 0, manyFiles(f, 40)...), cand("small", 0, modified(f, hunk(400, 2, 400, 3, "", []int{401}, nil)))},
 			frame(f, 11, ""), []string{"small", "big"}, KindProximity},
 		{"frames nearer the crash weigh more",
 			[]Candidate{cand("deep", 0, modified("pkg/b.go", hunk(10, 2, 10, 3, "", []int{11}, nil))), cand("crash", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))},
@@ -99,7 +99,7 @@ func TestRankFeatures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			sig := sigAt(tt.frame, frame("pkg/b.go", 11, ""))
-			res := Rank(sig, tt.cands, Options{})
+			res := rank(sig, tt.cands, Options{})
 			if got := hashes(res); !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("got ranking %v, want %v", got, tt.want)
 			}
@@ -142,15 +142,15 @@ func TestRankPenalties(t *testing.T) {
 		flag        string
 		penalty     float64
 	}{
-		{"merge", merge, plain, "merge commit", penaltyMerge},
-		{"whitespace-only", ws, notWS, "whitespace-only", penaltyWhitespace},
-		{"rename-only", renamed, twin, "rename-only", penaltyRename},
+		{"merge", merge, plain, "merge commit", DefaultWeights.Merge},
+		{"whitespace-only", ws, notWS, "whitespace-only", DefaultWeights.Whitespace},
+		{"rename-only", renamed, twin, "rename-only", DefaultWeights.Rename},
 	}
 	sig := sigAt(frame(f, 11, ""))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Rank(sig, []Candidate{tt.penalized}, Options{})
-			base := Rank(sig, []Candidate{tt.unpenalized}, Options{})
+			got := rank(sig, []Candidate{tt.penalized}, Options{})
+			base := rank(sig, []Candidate{tt.unpenalized}, Options{})
 			if len(got.Suspects) != 1 || len(base.Suspects) != 1 {
 				t.Fatalf("got %d and %d suspects, want 1 and 1", len(got.Suspects), len(base.Suspects))
 			}
@@ -163,7 +163,7 @@ func TestRankPenalties(t *testing.T) {
 			if p := base.Suspects[0].Penalties; len(p) != 0 {
 				t.Errorf("got penalties %q on the unpenalized twin, want none", p)
 			}
-			idx := NewIndex([]Candidate{tt.penalized}, Options{})
+			idx := NewIndex([]RepoHistory{{Repo: "acme/shop", Commits: []Candidate{tt.penalized}}}, Options{})
 			if p := idx.cands[0].penalty; p != tt.penalty {
 				t.Errorf("got penalty %v, want %v", p, tt.penalty)
 			}
@@ -177,9 +177,9 @@ func TestRankText(t *testing.T) {
 		Added: []diffstat.Line{{N: 401, Text: "return ErrInsufficientStock"}}}))
 	plain := cand("plain", 1, modified("pkg/b.go", hunk(400, 1, 400, 2, "", []int{401}, nil)))
 	sig := sigAt(frame(f, 11, ""), frame("pkg/b.go", 11, ""))
-	without := Rank(sig, []Candidate{plain, words}, Options{})
+	without := rank(sig, []Candidate{plain, words}, Options{})
 	sig.Symptoms = []string{"ErrInsufficientStock", "checkout"}
-	with := Rank(sig, []Candidate{plain, words}, Options{})
+	with := rank(sig, []Candidate{plain, words}, Options{})
 	score := func(r Result, h string) float64 {
 		for _, s := range r.Suspects {
 			if s.Hash == h {
@@ -209,9 +209,9 @@ func TestRecencyIsMild(t *testing.T) {
 	f := "pkg/a.go"
 	a := cand("a", 0, modified(f, hunk(400, 1, 400, 2, "", []int{401}, nil)))
 	b := cand("b", 900, modified("pkg/b.go", hunk(400, 1, 400, 2, "", []int{401}, nil)))
-	// b's frame is deeper (weight 0.7) but b is 900 hours newer; the
+	// b's frame is deeper (weight 2/3) but b is 900 hours newer; the
 	// first-frame commit must still lead.
-	res := Rank(sigAt(frame(f, 11, ""), frame("pkg/b.go", 11, "")), []Candidate{a, b}, Options{})
+	res := rank(sigAt(frame(f, 11, ""), frame("pkg/b.go", 11, "")), []Candidate{a, b}, Options{})
 	if got := hashes(res); !reflect.DeepEqual(got, []string{"a", "b"}) {
 		t.Fatalf("got ranking %v, want [a b]", got)
 	}
@@ -221,8 +221,8 @@ func TestRecencyIsMild(t *testing.T) {
 			rec = e.Detail
 		}
 	}
-	if rec != "committed 4 days before the signal" {
-		t.Errorf("got recency detail %q, want %q", rec, "committed 4 days before the signal")
+	if rec != "landed 4 days before the signal" {
+		t.Errorf("got recency detail %q, want %q", rec, "landed 4 days before the signal")
 	}
 }
 
@@ -238,7 +238,7 @@ func TestRankTiesAreDeterministic(t *testing.T) {
 	ts := t0.Add(5 * time.Hour) // no recency difference between zz and yy
 	sig := signal.Signal{Timestamp: &ts, Frames: []signal.Frame{frame("/src/q.go", 12, "")}}
 	for _, order := range [][]Candidate{{x, y, z}, {z, y, x}, {y, z, x}} {
-		res := Rank(sig, order, Options{})
+		res := rank(sig, order, Options{})
 		if got := hashes(res); !reflect.DeepEqual(got, []string{"yy", "zz", "xx"}) {
 			t.Errorf("got ranking %v, want [yy zz xx] (score, then newer, then hash)", got)
 		}
@@ -272,12 +272,12 @@ func TestAbstain(t *testing.T) {
 		{"no in-app frames", sigAt(notInApp), Options{}, ReasonNoInApp},
 		{"nothing maps", sigAt(frame("/usr/lib/go/src/runtime/panic.go", 11, "")), Options{}, ReasonNoMapping},
 		{"no candidate before the signal", late, Options{}, ReasonNoCandidates},
-		{"no candidate touched the file", sigAt(frame("pkg/z.go", 11, "")), Options{RepoFiles: map[string][]string{"acme/shop": {"pkg/z.go"}}}, ReasonNoTouch},
-		{"text only", textOnly, Options{RepoFiles: map[string][]string{"acme/shop": {"pkg/z.go"}}}, ReasonTextOnly},
+		{"no candidate touched the file", sigAt(frame("pkg/z.go", 11, "")), Options{}, ReasonNoTouch},
+		{"text only", textOnly, Options{}, ReasonTextOnly},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := Rank(tt.sig, cands, tt.opts)
+			res := NewIndex([]RepoHistory{{Repo: "acme/shop", Commits: linked(cands), Tree: []string{"pkg/z.go", "pkg/a.go"}}}, tt.opts).Rank(tt.sig)
 			if !res.Abstained || res.Reason != tt.want {
 				t.Errorf("got abstained %v reason %q, want abstained with %q", res.Abstained, res.Reason, tt.want)
 			}
@@ -298,7 +298,7 @@ func TestOptionsAtAndTop(t *testing.T) {
 		cands = append(cands, cand(h, i, modified(f, hunk(10+i*20, 1, 10+i*20, 2, "", []int{11 + i*20}, nil))))
 	}
 	sig := signal.Signal{Frames: []signal.Frame{frame(f, 11, "")}}
-	res := Rank(sig, cands, Options{At: t0.Add(2 * time.Hour), Top: 2})
+	res := rank(sig, cands, Options{At: t0.Add(2 * time.Hour), Top: 2})
 	if got := hashes(res); !reflect.DeepEqual(got, []string{"c0", "c2"}) && !reflect.DeepEqual(got, []string{"c0", "c1"}) {
 		t.Errorf("got ranking %v, want c0 first and only commits at or before At", got)
 	}
@@ -310,7 +310,7 @@ func TestOptionsAtAndTop(t *testing.T) {
 	if len(res.Suspects) != 2 {
 		t.Errorf("got %d suspects, want Top=2", len(res.Suspects))
 	}
-	if def := Rank(sig, cands, Options{}); len(def.Suspects) != 5 {
+	if def := rank(sig, cands, Options{}); len(def.Suspects) != 5 {
 		t.Errorf("got %d suspects by default, want 5", len(def.Suspects))
 	}
 }
@@ -325,7 +325,7 @@ func TestScoreIsNormalised(t *testing.T) {
 		files = append(files, modified(p, hunk(10, 2, 10, 3, "func Total() {", []int{11}, nil)))
 	}
 	files = append(files, modified(f, hunk(1, 1, 1, 1, "", nil, nil)))
-	res := Rank(sigAt(frames...), []Candidate{cand("all", 0, files...)}, Options{})
+	res := rank(sigAt(frames...), []Candidate{cand("all", 0, files...)}, Options{})
 	if len(res.Suspects) != 1 {
 		t.Fatalf("got %d suspects, want 1", len(res.Suspects))
 	}
@@ -341,10 +341,11 @@ func TestRankTopologicalOrder(t *testing.T) {
 	// A rebased series: B is A's child but carries an older date. Line 20
 	// was rewritten by B, so B must be blamed, not A (which added the file).
 	a := cand("aaaa", 10, addedFile("pkg/a.go", 50, ""))
+	a.Commit.Parents = nil
 	b := cand("bbbb", 5, modified("pkg/a.go", hunk(20, 1, 20, 1, "", []int{20}, []int{20})))
 	b.Commit.Parents = []string{"aaaa"}
 	for _, order := range [][]Candidate{{a, b}, {b, a}} {
-		res := Rank(sigAt(frame("pkg/a.go", 20, "")), order, Options{})
+		res := rank(sigAt(frame("pkg/a.go", 20, "")), order, Options{})
 		if got := hashes(res); len(got) == 0 || got[0] != "bbbb" {
 			t.Errorf("got ranking %v, want bbbb first", got)
 		}

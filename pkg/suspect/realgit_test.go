@@ -9,6 +9,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/testenv"
 
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
@@ -52,20 +53,16 @@ func TestRealGitHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	commits, err := src.Commits(ctx, "HEAD", source.Window{}, false)
+	var cands []suspect.Candidate
+	sum, err := src.History(ctx, "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
+		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(commits) != 3 || commits[0].Hash != c {
-		t.Fatalf("got %d commits, newest %s; want 3, newest %s", len(commits), commits[0].Hash, c)
-	}
-	var cands []suspect.Candidate
-	for _, cm := range commits {
-		ch, err := src.Change(ctx, cm)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: cm, Change: ch})
+	if len(cands) != 3 || sum.Head != c {
+		t.Fatalf("got %d commits, head %s; want 3, head %s", len(cands), sum.Head, c)
 	}
 	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{
@@ -85,5 +82,72 @@ func TestRealGitHistory(t *testing.T) {
 	}
 	if res.Frames[0].Path != "pkg/cart/total.go" {
 		t.Errorf("got frame path %q, want pkg/cart/total.go", res.Frames[0].Path)
+	}
+}
+
+// TestBlameThroughMerges blames lines that arrived through merged side
+// branches, as git blame does: line for line when the main line left the
+// file alone, by the line's text when both sides changed it.
+func TestBlameThroughMerges(t *testing.T) {
+	for _, mainTouches := range []bool{false, true} {
+		t.Run(fmt.Sprintf("main line touches the file: %v", mainTouches), func(t *testing.T) {
+			repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+			lines := make([]string, 30)
+			for i := range lines {
+				lines[i] = fmt.Sprintf("int v%d = %d;", i, i)
+			}
+			write := func() { repo.WriteFile("f.c", strings.Join(lines, "\n")+"\n") }
+			write()
+			repo.Commit("add f.c")
+			repo.Git("checkout", "-q", "-b", "side")
+			lines[9] = "int v9 = 1/0; /* the bug */"
+			write()
+			bug := repo.Commit("side: plant the bug")
+			lines = append([]string{"/* a", " * header", " */"}, lines...)
+			write()
+			header := repo.Commit("side: a header")
+			repo.Git("checkout", "-q", "main")
+			if mainTouches {
+				// The main line appends at the end while the branch is out.
+				repo.Git("checkout", "-q", "main")
+				cur := strings.Split(strings.TrimSpace(repo.Git("show", "main:f.c")), "\n")
+				repo.WriteFile("f.c", strings.Join(append(cur, "int tail = 0;"), "\n")+"\n")
+			} else {
+				repo.WriteFile("g.c", "int g;\n")
+			}
+			repo.Commit("main: other work")
+			repo.Git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+			merged := strings.Split(strings.TrimSpace(repo.Git("show", "HEAD:f.c")), "\n")
+			repo.WriteFile("f.c", strings.Join(append([]string{"#include <a.h>", "#include <b.h>"}, merged...), "\n")+"\n")
+			top := repo.Commit("main: includes")
+
+			src, err := source.NewLocal(repo.Dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h := suspect.RepoHistory{Repo: "r"}
+			sum, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{Merges: true}, func(it source.Item) error {
+				h.Commits = append(h.Commits, suspect.Candidate{Commit: it.Commit, Change: it.Change})
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Head = sum.Head
+			idx := suspect.NewIndex([]suspect.RepoHistory{h}, suspect.Options{})
+			// At HEAD: 2 includes, 3 header lines, then the original 30.
+			for _, tc := range []struct {
+				line int
+				want string
+			}{{2 + 3 + 10, bug}, {2 + 2, header}, {1, top}} {
+				if got := idx.Blame("r", "f.c", tc.line, time.Time{}); got != tc.want {
+					t.Errorf("line %d: got %.12s, want %.12s", tc.line, got, tc.want)
+				}
+				want := strings.Fields(repo.Git("blame", "--porcelain", "-L", fmt.Sprintf("%d,%d", tc.line, tc.line), "HEAD", "--", "f.c"))[0]
+				if want != tc.want {
+					t.Errorf("line %d: git blame says %.12s, the test expects %.12s", tc.line, want, tc.want)
+				}
+			}
+		})
 	}
 }

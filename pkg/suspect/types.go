@@ -1,60 +1,70 @@
-// Package suspect correlates error signals with commits: it maps stack
+// Package suspect correlates error signals with history: it maps stack
 // frames to repository paths, blames frame lines through the diffs of the
-// commits in the window, scores each commit on the evidence, and ranks them.
-// It is pure and deterministic: no I/O.
+// commits in the window, scores each commit on the evidence, and ranks
+// them. It depends on the history and signal models only, and does no
+// I/O: no network, no processes, no files.
 //
 // Path mapping. A frame's path (absolute from a build machine, -trimpath
 // module path, Windows path, file:// or other URL, or a Java File.java with
 // its package in Module or Function) is matched to the repository path
-// sharing the longest suffix of whole path components, among the paths the
-// candidates touched (old and new) and Options.RepoFiles. Configured
-// Mappings (longest stack root first) apply before that. Ties prefer in-app
-// paths (not under vendor/, third_party/, node_modules/...), then the
-// shortest path; equal matches in several repositories are all blamed and
-// reported in MappedFrame.Note. Frames that match nothing stay in
-// Result.Frames with an empty Path.
+// sharing the longest suffix of whole path components, among the
+// repository's tree (RepoHistory.Tree, when the source could read it) and
+// the paths the window's commits touched. Configured Mappings (longest
+// stack root first) apply before that. Ties prefer in-app paths (not under
+// vendor/, third_party/, node_modules/...), then the shortest path; equal
+// matches in several repositories are all blamed and reported in
+// MappedFrame.Note. Frames that match nothing stay in Result.Frames with an
+// empty Path.
 //
-// Windowed blame. Candidates are put in topological order, newest first
-// (a commit before its parents; dates only break ties), since rebased
-// series carry out-of-order dates. For each in-app mapped frame, the
-// commits that touched its file are walked from newest to oldest, skipping
-// those after the signal time; the frame's line, given at signal time, is a
-// line hit for the first commit whose added lines hold it, and is otherwise
-// carried to the parent's version through that commit's hunks (lines below
-// a hunk shift by OldLines-NewLines; a context line inside a hunk maps to
-// its old-side counterpart), following renames to the old path.
+// Windowed blame. A frame's line is given at the version that failed: the
+// tip of the ref at the signal's time (the newest commit of the ref's
+// first-parent chain that had landed by then). The walk follows that
+// chain back, as `git blame` does: each commit that touched the frame's
+// file translates the line to its parent's version through its hunks
+// (lines below a hunk shift by OldLines-NewLines; renames move the walk to
+// the old path), until a commit's added lines hold it: that commit gets a
+// line hit. A merge's diff is taken against its first parent, so a line the
+// merge adds came from the merged side branch: the walk then goes into the
+// side branch and names the side commit that added that line (the newest
+// one whose added lines in the file hold its text); only when none does
+// (an evil merge, or a side branch older than the window) is the merge
+// itself named. Commits that had not reached the failing version (newer
+// than it, or on branches merged after it) are never suspects.
 //
-// Scoring. Every commit with structural evidence (line, function,
-// proximity or file) is scored by Formula; text and recency only add to
-// such commits and never make a suspect alone. When no commit has
-// structural evidence, the result abstains with a Reason.
-//
-// The formula:
-//
-//	raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c)
-//	w(f)   = 0.7^k, k = the frame's position among in-app frames
-//	S(c,f) = 1.0*line + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
-//	D(c)   = ln 3 / ln(2 + files changed by c)
-//	P(c)   = 0.5 merge, 0.2 whitespace-only, 0.1 rename-only (multiplied)
-//	T(c)   = 0.15 * idf-weighted share of symptom words found in c
-//	R(c)   = 0.05 * 2^(-age/7 days)
-//	score  = 1 - exp(-raw)
-//
-// Formula holds the full text with each feature's definition.
+// Scoring: see Formula.
 package suspect
 
 import (
 	"time"
 
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
-	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
-// Candidate is one commit that may have caused a signal, with its change.
+// Candidate is one commit of a repository's window, with its change (nil
+// when the source could not produce one: such a commit is never blamed).
 type Candidate struct {
+	// Repo is the repository; RepoHistory.Repo when empty.
 	Repo   string
-	Commit source.Commit
-	Change *source.Change
+	Commit history.Commit
+	Change *history.Change
+}
+
+// RepoHistory is one repository's window of history.
+type RepoHistory struct {
+	// Repo is the repository's name.
+	Repo string
+	// Head is the ref's tip at the window's end. Empty: the first commit of
+	// Commits in topological order.
+	Head string
+	// Commits are the commits that landed in the window, merges included,
+	// in any order (they are put in topological order).
+	Commits []Candidate
+	// Tree optionally lists every file path at Head, so frames can be
+	// mapped to files no commit of the window touched (which keeps a
+	// frame from being mapped to a touched file of the same name
+	// elsewhere).
+	Tree []string
 }
 
 // Mapping maps a stack path prefix to a repository path prefix.
@@ -72,9 +82,11 @@ type Options struct {
 	At time.Time
 	// Mappings are configured code mappings.
 	Mappings []Mapping
-	// RepoFiles optionally lists each repository's tree (repo -> paths), to
-	// map frames to files no candidate touched.
-	RepoFiles map[string][]string
+	// Weights replaces DefaultWeights (evaluation and tuning).
+	Weights *Weights
+	// Trace, when not nil, is told each step of every blame walk
+	// (developers' tools).
+	Trace func(format string, args ...any)
 }
 
 // MappedFrame is a signal frame and the repository path it was mapped to.
@@ -105,8 +117,8 @@ type Suspect struct {
 	Evidence []Evidence `json:"evidence"`
 	// Penalties name what lowered the score: "merge commit",
 	// "whitespace-only", "rename-only".
-	Penalties []string      `json:"penalties,omitempty"`
-	Commit    source.Commit `json:"-"`
+	Penalties []string       `json:"penalties,omitempty"`
+	Commit    history.Commit `json:"-"`
 }
 
 // Result is the ranking for one signal.
@@ -116,4 +128,7 @@ type Result struct {
 	Abstained bool          `json:"abstained"`
 	Reason    string        `json:"reason"`
 	Suspects  []Suspect     `json:"suspects"`
+	// Versions names, per repository, the commit whose version the frames'
+	// lines were read at (the failing version).
+	Versions map[string]string `json:"versions,omitempty"`
 }

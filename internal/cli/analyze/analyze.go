@@ -5,8 +5,6 @@
 package analyze
 
 import (
-	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -35,15 +33,17 @@ type Options struct {
 	LookbackDays int
 	// Signals are the --signal files ("-" is standard input).
 	Signals []string
+	// SentryIssues are the --sentry-issue values (URLs, short or numeric
+	// ids); SentryEvent is --sentry-event ("" = the event the URL names,
+	// else recommended).
+	SentryIssues []string
+	SentryEvent  string
 	// Top is the number of suspects per signal.
 	Top int
 	// IncludeMerges keeps merge commits.
 	IncludeMerges bool
 	// NoCache neither reads nor writes the change cache.
 	NoCache bool
-	// Workers is how many changes are fetched at once per repository
-	// (default 16; the API client bounds requests in flight on its own).
-	Workers int
 }
 
 // NewCmd returns the `analyze` command. runF, when not nil, replaces the run
@@ -102,7 +102,9 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	fl.StringVar(&opts.Ref, "ref", "", "Branch or commit to analyze (default: the main branch, or HEAD with --local)")
 	fl.StringVar(&at, "at", "", "End of the window as RFC 3339 `TIME` (default: now)")
 	fl.IntVar(&opts.LookbackDays, "lookback-days", 0, "Days before --at to look at, 1-365 (overrides the configured value)")
-	fl.StringArrayVar(&opts.Signals, "signal", nil, "Error signal `FILE`: a Sentry event or a stack trace (repeatable; - for standard input)")
+	fl.StringArrayVar(&opts.Signals, "signal", nil, "Error signal `FILE`: a Sentry event, a stack trace or a crash report (repeatable; - for standard input)")
+	fl.StringArrayVar(&opts.SentryIssues, "sentry-issue", nil, "Sentry issue `URL|ID` to pull the signal from (repeatable; a short id like PROJ-1A2, or a numeric id with SENTRY_ORG)")
+	fl.StringVar(&opts.SentryEvent, "sentry-event", "", "Which event of each Sentry issue: recommended, latest, oldest or an event `ID` (default: the event the URL names, else recommended)")
 	fl.IntVar(&opts.Top, "top", 5, "Suspects to show per signal")
 	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
@@ -161,15 +163,4 @@ func splitRepo(s string) (workspace, slug string, err error) {
 		return "", "", err
 	}
 	return n.Workspace, n.Slug, nil
-}
-
-// readAll reads a signal file, or standard input for "-".
-func readSignal(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		if stdin == nil {
-			return nil, fmt.Errorf("reading signal from standard input: no input")
-		}
-		return io.ReadAll(io.LimitReader(stdin, maxSignalBytes+1))
-	}
-	return readFileLimited(name)
 }

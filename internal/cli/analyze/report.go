@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/analysis"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
@@ -46,8 +47,16 @@ type RepoReport struct {
 	LookbackDays int       `json:"lookback_days"`
 	// DiffstatFallbacks counts commits whose counts came from Bitbucket's
 	// diffstat because the diff was too large.
-	DiffstatFallbacks int        `json:"diffstat_fallbacks"`
-	Error             *RepoError `json:"error"`
+	DiffstatFallbacks int `json:"diffstat_fallbacks"`
+	// Uncounted counts commits Bitbucket could produce neither the diff
+	// nor the diffstat of (they show 0 files; the run exits 3).
+	Uncounted int `json:"uncounted_commits"`
+	// Head is the commit that was the ref's tip at the window's end.
+	Head string `json:"head,omitempty"`
+	// Signal names the --sentry-issue this repository was analyzed for at
+	// its release (empty for the main analysis).
+	Signal string     `json:"signal,omitempty"`
+	Error  *RepoError `json:"error"`
 }
 
 // RepoError says why a repository could not be analyzed.
@@ -60,9 +69,13 @@ type RepoError struct {
 
 // CommitReport is one commit with its per-file counts.
 type CommitReport struct {
-	Repo         string       `json:"repo"`
-	Hash         string       `json:"hash"`
+	Repo string `json:"repo"`
+	Hash string `json:"hash"`
+	// Date is the author date when known (Bitbucket's commit date
+	// otherwise); Landed is when the commit reached the ref, which is
+	// what the window is about.
 	Date         time.Time    `json:"date"`
+	Landed       time.Time    `json:"landed"`
 	Author       string       `json:"author"`
 	Summary      string       `json:"summary"`
 	Parents      []string     `json:"parents"`
@@ -95,6 +108,11 @@ type SignalReport struct {
 	Suspects  []SuspectReport `json:"suspects"`
 	// Unmapped counts in-app frames that matched no repository path.
 	Unmapped int `json:"unmapped_frames"`
+	// Sentry says where a signal pulled with --sentry-issue came from and
+	// at which commit it was analyzed.
+	Sentry *SentryReport `json:"sentry,omitempty"`
+	// Error is why the signal could not be read (a Sentry issue).
+	Error string `json:"error,omitempty"`
 }
 
 // FrameReport is one frame and the repository path it was mapped to.
@@ -128,10 +146,8 @@ type EvidenceReport struct {
 	Detail string `json:"detail"`
 }
 
-// buildReport turns the per-repository results into the report.
-// Unless k is keepAll (the changes are still needed for ranking), each
-// commit's change is dropped once reported.
-func buildReport(o *Options, results []*repoResult, k keep) *Report {
+// buildReport turns the outcome into the report.
+func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report {
 	rep := &Report{
 		Window:  WindowReport{Until: o.At.UTC()},
 		Repos:   []RepoReport{},
@@ -140,30 +156,22 @@ func buildReport(o *Options, results []*repoResult, k keep) *Report {
 		Notes:   []string{},
 	}
 	fallbacks, uncounted := 0, 0
-	for _, r := range results {
-		rr := RepoReport{
-			Repo:         r.src.Repo(),
-			Source:       r.src.Kind(),
-			Ref:          r.ref,
-			Since:        r.window.Since.UTC(),
-			LookbackDays: r.lookbackDays,
+	for _, r := range out.Repos {
+		rr := repoReport(r)
+		if rep.Window.Since.IsZero() || r.Window.Since.Before(rep.Window.Since) {
+			rep.Window.Since = r.Window.Since.UTC()
 		}
-		if rep.Window.Since.IsZero() || r.window.Since.Before(rep.Window.Since) {
-			rep.Window.Since = r.window.Since.UTC()
+		if r.LookbackDays > rep.Window.LookbackDays {
+			rep.Window.LookbackDays = r.LookbackDays
 		}
-		if r.lookbackDays > rep.Window.LookbackDays {
-			rep.Window.LookbackDays = r.lookbackDays
-		}
-		if r.err != nil {
-			rr.Error = repoError(r.err)
+		if r.Err != nil {
+			rr.Error = repoError(r.Err)
 			rep.Repos = append(rep.Repos, rr)
 			continue
 		}
-		for i, c := range r.commits {
+		for i, c := range r.Commits {
 			cr := commitReport(c)
-			if k != keepAll {
-				r.commits[i] = commitResult{}
-			}
+			r.Commits[i] = analysis.Commit{} // reported: drop it
 			rr.Commits++
 			rr.FilesChanged += cr.FilesChanged
 			rr.LinesAdded += cr.LinesAdded
@@ -172,6 +180,7 @@ func buildReport(o *Options, results []*repoResult, k keep) *Report {
 			case "":
 			case source.FallbackNone:
 				uncounted++
+				rr.Uncounted++
 			default:
 				rr.DiffstatFallbacks++
 			}
@@ -181,40 +190,60 @@ func buildReport(o *Options, results []*repoResult, k keep) *Report {
 		rep.Repos = append(rep.Repos, rr)
 	}
 	if fallbacks > 0 {
-		word := "commits"
-		if fallbacks == 1 {
-			word = "commit"
-		}
-		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file", fallbacks, word))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
+			plural(fallbacks, "commit", "commits")))
 	}
 	if uncounted > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
-			uncounted, plural(uncounted, "commit", "commits")))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
+			plural(uncounted, "commit", "commits")))
+	}
+	for i, s := range plan.Signals {
+		rep.Signals = append(rep.Signals, signalReport(s, out.Rankings[i]))
+		for _, n := range s.Notes {
+			rep.Notes = append(rep.Notes, s.Source+": "+n)
+		}
 	}
 	return rep
 }
 
-func commitReport(c commitResult) CommitReport {
+// repoReport is the summary line of one repository, before its commits
+// are counted in.
+func repoReport(r *analysis.Repo) RepoReport {
+	rr := RepoReport{
+		Repo:         r.Source.Repo(),
+		Source:       r.Source.Kind(),
+		Ref:          r.Ref,
+		Since:        r.Window.Since.UTC(),
+		LookbackDays: r.LookbackDays,
+	}
+	if r.Summary != nil {
+		rr.Head = r.Summary.Head
+	}
+	return rr
+}
+
+func commitReport(c analysis.Commit) CommitReport {
 	cr := CommitReport{
-		Repo:         c.commit.Repo,
-		Hash:         c.commit.Hash,
-		Date:         c.commit.Date,
-		Author:       c.commit.Author,
-		Summary:      c.commit.Summary(),
-		Parents:      c.commit.Parents,
-		FilesChanged: c.files,
-		LinesAdded:   c.added,
-		LinesRemoved: c.removed,
-		Fallback:     c.fallback,
+		Repo:         c.Commit.Repo,
+		Hash:         c.Commit.Hash,
+		Date:         c.Commit.Shown(),
+		Landed:       c.Commit.Landed,
+		Author:       c.Commit.Author,
+		Summary:      c.Commit.Summary(),
+		Parents:      c.Commit.Parents,
+		FilesChanged: c.Files,
+		LinesAdded:   c.Added,
+		LinesRemoved: c.Removed,
+		Fallback:     c.Fallback,
 		Files:        []FileReport{},
 	}
 	if cr.Parents == nil {
 		cr.Parents = []string{}
 	}
-	if c.change == nil {
+	if c.Change == nil {
 		return cr
 	}
-	for _, f := range c.change.Files {
+	for _, f := range c.Change.Files {
 		fr := FileReport{
 			Path: f.Path, OldPath: f.OldPath, Status: string(f.Status), Binary: f.Binary,
 			LinesAdded: f.LinesAdded, LinesRemoved: f.LinesRemoved,
@@ -278,7 +307,7 @@ func signalReport(s signal.Signal, res suspect.Result) SignalReport {
 	for _, su := range sus {
 		r := SuspectReport{
 			Rank: su.Rank, Repo: su.Repo, Hash: su.Hash, Score: round3(su.Score),
-			Summary: su.Commit.Summary(), Author: su.Commit.Author, Date: su.Commit.Date,
+			Summary: su.Commit.Summary(), Author: su.Commit.Author, Date: su.Commit.Shown(),
 			Evidence: []EvidenceReport{},
 		}
 		for _, e := range su.Evidence {

@@ -7,94 +7,23 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
 
+	"github.com/sigsentry/sigsentry/internal/analysis"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
-	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
 )
 
-// maxSignalBytes bounds one signal file.
-const maxSignalBytes = 32 << 20
-
-func readFileLimited(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, maxSignalBytes+1))
-}
-
-// target is one repository to analyze.
-type target struct {
-	src          source.Source
-	local        *source.Local
-	lookbackDays int
-	window       source.Window
-}
-
-// repoResult is what one repository produced.
-type repoResult struct {
-	target
-	ref     string
-	commits []commitResult
-	err     error
-}
-
-type commitResult struct {
-	commit source.Commit
-	// change is what was kept of the commit's change (see keep).
-	change *source.Change
-	// counts are made before anything is dropped.
-	files, added, removed int
-	fallback              string
-}
-
-// keep says how much of each change a run holds on to, so that memory does
-// not grow with history more than the output needs.
-type keep int
-
-const (
-	// keepCounts holds per-commit counts only (table or Markdown, no signals).
-	keepCounts keep = iota
-	// keepFiles holds per-file entries without hunks (JSON, no signals).
-	keepFiles
-	// keepAll holds whole changes with line text (signals are ranked).
-	keepAll
-)
-
-// result counts ch and keeps what k asks for.
-func result(c source.Commit, ch *source.Change, k keep) commitResult {
-	r := commitResult{commit: c, fallback: ch.Fallback}
-	for _, f := range ch.Files {
-		r.files++
-		if !f.Binary {
-			r.added += f.LinesAdded
-			r.removed += f.LinesRemoved
-		}
-	}
-	switch k {
-	case keepAll:
-		r.change = ch
-	case keepFiles:
-		r.change = countOnly(ch)
-		r.commit.Message = c.Summary()
-	default:
-		r.commit.Message = c.Summary()
-	}
-	return r
-}
-
-// Run performs one analyze run and writes the report.
+// Run performs one analyze run and writes the report: options in, one call
+// to analysis.Run (plus one per Sentry issue analyzed at its release), the
+// report out.
 func Run(ctx context.Context, o *Options) error {
 	f := o.Factory
-	sigs, err := loadSignals(o, f)
+	sigs, err := loadSignals(o)
 	if err != nil {
 		return err
 	}
@@ -102,77 +31,157 @@ func Run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return fmt.Errorf("loading the configuration: %w", err)
 	}
-	targets, err := buildTargets(o, cfg)
-	if err != nil {
-		return err
-	}
-
-	k := keepCounts
-	switch {
-	case len(sigs) > 0:
-		k = keepAll
-	case o.Format == render.JSON:
-		k = keepFiles
-	}
-	progress := render.NewProgress(f.IO.ErrOut, f.IO.ShowProgress(), "Reading commits", 0)
-	results := make([]*repoResult, len(targets))
-	var wg sync.WaitGroup
-	for i, t := range targets {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = analyzeRepo(ctx, o, t, k, progress)
-		}()
-	}
-	wg.Wait()
-	progress.Done()
+	issues := pullSentry(ctx, o)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Sentry signals are ranked in the default analysis too, so that an
+	// issue whose release cannot be analyzed still gets suspects.
+	all := append([]signal.Signal(nil), sigs...)
+	for _, si := range issues {
+		all = append(all, si.signals...)
+	}
+	plan, err := buildPlan(o, cfg, all)
+	if err != nil {
+		return err
+	}
+	placeSentry(ctx, o, cfg, plan, issues)
+	progress := render.NewProgress(f.IO.ErrOut, f.IO.ShowProgress(), "Reading commits", 0)
+	plan.Progress = progress
+	out, err := analysis.Run(ctx, plan)
+	if err == nil {
+		var groups []*sentryGroup
+		groups, err = runReleases(ctx, o, plan, issues)
+		if err == nil {
+			progress.Done()
+			rep := buildReport(o, plan, out)
+			addSentry(rep, len(sigs), issues, groups)
+			for _, n := range rep.Notes {
+				f.IO.Infof("note: %s\n", n)
+			}
+			if err := writeReport(f.IO, o.Format, rep, o.Top); err != nil {
+				return fmt.Errorf("writing the report: %w", err)
+			}
+			return exitStatus(out.Repos, issues, len(sigs))
+		}
+	}
+	progress.Done()
+	return err
+}
 
-	rep := buildReport(o, results, k)
-	if len(sigs) > 0 {
-		rankSignals(o, cfg, rep, results, sigs)
+// addSentry puts what is known of each Sentry issue into the report: the
+// ranking at the release when it was analyzed there, where it came from,
+// and the issues that could not be read.
+func addSentry(rep *Report, fileSignals int, issues []*sentryIssue, groups []*sentryGroup) {
+	byIssue := map[*sentryIssue]*sentryGroup{}
+	for _, g := range groups {
+		byIssue[g.issue] = g
+		for _, r := range g.out.Repos {
+			rr := repoReport(r)
+			rr.Signal = g.issue.arg
+			seen := map[string]bool{}
+			for _, c := range rep.Commits {
+				seen[c.Repo+"\x00"+c.Hash] = true
+			}
+			for _, c := range r.Commits {
+				rr.Commits++
+				rr.FilesChanged += c.Files
+				rr.LinesAdded += c.Added
+				rr.LinesRemoved += c.Removed
+				if !seen[c.Commit.Repo+"\x00"+c.Commit.Hash] {
+					rep.Commits = append(rep.Commits, commitReport(c))
+				}
+			}
+			rep.Repos = append(rep.Repos, rr)
+		}
 	}
-	for _, n := range rep.Notes {
-		f.IO.Infof("note: %s\n", n)
+	next := fileSignals
+	var failed []SignalReport
+	for _, si := range issues {
+		sr := sentryReport(si)
+		if si.err != nil {
+			failed = append(failed, SignalReport{Source: si.arg, Format: "sentry", Frames: []FrameReport{}, Suspects: []SuspectReport{},
+				Abstained: true, Reason: "the issue could not be read", Error: si.err.Error(), Sentry: sr})
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: %v", si.arg, si.err))
+			continue
+		}
+		g := byIssue[si]
+		for k := range si.signals {
+			if next+k >= len(rep.Signals) {
+				break
+			}
+			if g != nil {
+				rep.Signals[next+k] = signalReport(g.plan.Signals[k], g.out.Rankings[k])
+			}
+			rep.Signals[next+k].Sentry = sr
+		}
+		if si.note != "" {
+			rep.Notes = append(rep.Notes, si.arg+": "+si.note)
+		}
+		next += len(si.signals)
 	}
-	if err := writeReport(f.IO, o.Format, rep, o.Top); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
-	}
-	return exitStatus(results)
+	rep.Signals = append(rep.Signals, failed...)
 }
 
 // loadSignals reads and parses every --signal file.
-func loadSignals(o *Options, f *cmdutil.Factory) ([]signal.Signal, error) {
+func loadSignals(o *Options) ([]signal.Signal, error) {
 	var out []signal.Signal
 	for _, name := range o.Signals {
-		data, err := readSignal(name, f.IO.In)
-		if err != nil {
-			return nil, fmt.Errorf("reading signal %s: %w", name, err)
-		}
-		if len(data) > maxSignalBytes {
-			return nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB", name, maxSignalBytes>>20)
-		}
 		display := name
 		if name == "-" {
 			display = "stdin"
 		}
+		data, err := readSignal(name, o.Factory.IO.In)
+		if err != nil {
+			return nil, fmt.Errorf("reading signal %s: %w", display, err)
+		}
+		if len(data) > signal.MaxInputBytes {
+			return nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB, the most a signal may be", display, signal.MaxInputBytes>>20)
+		}
 		sigs, err := signal.Parse(display, data)
 		if err != nil {
 			return nil, cmdutil.UsageErrorf("reading signal %s: %v", display, err)
-		}
-		if len(sigs) == 0 {
-			return nil, cmdutil.UsageErrorf("reading signal %s: no stack trace or event found", display)
 		}
 		out = append(out, sigs...)
 	}
 	return out, nil
 }
 
-// buildTargets decides which repositories to analyze and their windows.
-func buildTargets(o *Options, cfg *config.Config) ([]target, error) {
-	f := o.Factory
+// readSignal reads a signal file, or standard input for "-", up to one
+// byte more than a signal may hold.
+func readSignal(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader
+	if name == "-" {
+		if stdin == nil {
+			return nil, errors.New("no standard input")
+		}
+		r = stdin
+	} else {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return io.ReadAll(io.LimitReader(r, signal.MaxInputBytes+1))
+}
+
+// buildPlan decides which repositories to analyze, their windows, and how
+// much of each change the output needs.
+func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.Plan, error) {
+	plan := &analysis.Plan{
+		At:            o.At,
+		Signals:       sigs,
+		IncludeMerges: o.IncludeMerges,
+		Top:           o.Top,
+	}
+	if o.Format == render.JSON {
+		plan.Keep = analysis.KeepFiles
+	}
+	for _, m := range cfg.CodeMappings {
+		plan.Mappings = append(plan.Mappings, suspect.Mapping{Repo: m.Repo, StackRoot: m.StackRoot, SourceRoot: m.SourceRoot})
+	}
 	global := cfg.Bitbucket.LookbackDays
 	if global <= 0 {
 		global = config.DefaultLookbackDays
@@ -186,16 +195,20 @@ func buildTargets(o *Options, cfg *config.Config) ([]target, error) {
 		}
 		return global
 	}
-	window := func(d int) source.Window {
-		return source.Window{Since: o.At.AddDate(0, 0, -d), Until: o.At}
-	}
 	if o.Local != "" {
 		l, err := source.NewLocal(o.Local)
 		if err != nil {
 			return nil, err
 		}
-		d := days(0)
-		return []target{{src: l, local: l, lookbackDays: d, window: window(d)}}, nil
+		// Code mappings name Bitbucket repositories; for a local checkout
+		// the ones without a repository apply.
+		for i := range plan.Mappings {
+			if plan.Mappings[i].Repo == "" {
+				plan.Mappings[i].Repo = l.Repo()
+			}
+		}
+		plan.Targets = []analysis.Target{{Source: l, Ref: o.Ref, LookbackDays: days(0)}}
+		return plan, nil
 	}
 
 	type named struct {
@@ -234,6 +247,7 @@ func buildTargets(o *Options, cfg *config.Config) ([]target, error) {
 			Hint: "register some with `sigsentry repos add workspace/repo-slug`, name one with --repo, or analyze a local checkout with --local PATH",
 		}
 	}
+	f := o.Factory
 	client, err := f.Bitbucket()
 	if err != nil {
 		return nil, err
@@ -246,172 +260,68 @@ func buildTargets(o *Options, cfg *config.Config) ([]target, error) {
 			f.IO.Infof("note: not caching diffs: %v\n", err)
 		}
 	}
-	out := make([]target, 0, len(list))
 	for _, n := range list {
-		var src source.Source = source.NewBitbucket(client, n.ws, n.slug, n.main)
+		var cache *source.Cache
 		if cacheDir != "" {
-			src = source.NewCache(cacheDir, src)
+			cache = source.NewCache(cacheDir, "bitbucket", n.ws+"/"+n.slug)
 		}
-		d := days(n.days)
-		out = append(out, target{src: src, lookbackDays: d, window: window(d)})
+		src := source.NewBitbucket(client, n.ws, n.slug, n.main, cache)
+		plan.Targets = append(plan.Targets, analysis.Target{Source: src, Ref: o.Ref, LookbackDays: days(n.days)})
 	}
-	return out, nil
-}
-
-// analyzeRepo lists one repository's commits and gets their changes.
-func analyzeRepo(ctx context.Context, o *Options, t target, k keep, progress *render.Progress) *repoResult {
-	res := &repoResult{target: t}
-	ref := o.Ref
-	if ref == "" {
-		r, err := t.src.DefaultRef(ctx)
-		if err != nil {
-			res.err = err
-			return res
-		}
-		ref = r
-	}
-	res.ref = ref
-	if t.local != nil {
-		res.err = t.local.Walk(ctx, ref, t.window, source.WalkOptions{
-			IncludeMerges: o.IncludeMerges,
-			CountOnly:     k != keepAll,
-			OnList:        progress.AddTotal,
-		}, func(c source.Commit, ch *source.Change) error {
-			res.commits = append(res.commits, result(c, ch, k))
-			progress.Inc()
-			return nil
-		})
-		return res
-	}
-
-	commits, err := t.src.Commits(ctx, ref, t.window, o.IncludeMerges)
-	if err != nil {
-		res.err = err
-		return res
-	}
-	progress.AddTotal(len(commits))
-	res.commits = make([]commitResult, len(commits))
-	workers := o.Workers
-	if workers <= 0 {
-		workers = 16
-	}
-	if workers > len(commits) {
-		workers = len(commits)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	jobs := make(chan int)
-	var (
-		wg      sync.WaitGroup
-		errOnce sync.Once
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				c := commits[i]
-				ch, err := t.src.Change(ctx, c)
-				if err != nil {
-					errOnce.Do(func() { res.err = err; cancel() })
-					continue
-				}
-				res.commits[i] = result(c, ch, k)
-				progress.Inc()
-			}
-		}()
-	}
-feed:
-	for i := range commits {
-		select {
-		case jobs <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if res.err == nil && ctx.Err() != nil {
-		res.err = ctx.Err()
-	}
-	if res.err != nil {
-		res.commits = nil
-	}
-	return res
-}
-
-// countOnly returns ch without hunks (their line text is what costs
-// memory); the counts stay.
-func countOnly(ch *source.Change) *source.Change {
-	out := &source.Change{Hash: ch.Hash, Fallback: ch.Fallback, Files: make([]diffstat.File, len(ch.Files))}
-	copy(out.Files, ch.Files)
-	for i := range out.Files {
-		out.Files[i].Hunks = nil
-	}
-	return out
+	return plan, nil
 }
 
 // exitStatus decides the exit code after the report was printed: 3 when
-// some repositories failed, 4 when every one failed on authentication.
-func exitStatus(results []*repoResult) error {
+// some repositories or Sentry issues failed or some commits could not be
+// counted while the rest was done, 4 when authentication failed for
+// everything, the failure's own code when nothing was done.
+func exitStatus(repos []*analysis.Repo, issues []*sentryIssue, fileSignals int) error {
 	failed, auth := 0, 0
 	var first error
-	for _, r := range results {
-		if r.err == nil {
+	uncounted := 0
+	for _, r := range repos {
+		for _, c := range r.Commits {
+			if c.Fallback == source.FallbackNone {
+				uncounted++
+			}
+		}
+		if r.Err == nil {
 			continue
 		}
 		failed++
 		if first == nil {
-			first = r.err
+			first = r.Err
 		}
 		var api *bitbucket.APIError
-		if errors.As(r.err, &api) && api.IsAuth() {
+		if errors.As(r.Err, &api) && api.IsAuth() {
 			auth++
 		}
 	}
+	sfailed, sfirst := sentryErr(issues)
 	switch {
-	case failed == 0:
+	case failed == 0 && uncounted == 0 && sfailed == 0:
 		return nil
-	case auth == len(results):
+	case failed == 0 && sfailed == 0:
+		return cmdutil.PartialError(fmt.Errorf("%s could not be counted: Bitbucket produced neither the diff nor the diffstat", plural(uncounted, "commit", "commits")))
+	case failed == 0 && sfailed == len(issues) && fileSignals == 0:
+		// Every signal came from Sentry and none could be read: the run
+		// answered nothing it was asked; exit as that failure says.
+		var ee *cmdutil.ExitError
+		if errors.As(sfirst, &ee) {
+			return sfirst
+		}
+		return fmt.Errorf("%w: %w", errNoSignalsLeft, sfirst)
+	case failed == 0:
+		return cmdutil.PartialError(fmt.Errorf("%d of %d Sentry issues could not be read; the rest was analyzed", sfailed, len(issues)))
+	case auth == len(repos):
 		hint := ""
 		var api *bitbucket.APIError
 		if errors.As(first, &api) {
 			hint = api.Hint()
 		}
 		return cmdutil.AuthError(fmt.Errorf("analyzing: Bitbucket rejected the credential: %w", first), hint)
-	case len(results) == 1:
-		return cmdutil.PartialError(fmt.Errorf("analyzing %s: %w", results[0].src.Repo(), first))
+	case len(repos) == 1:
+		return cmdutil.PartialError(fmt.Errorf("analyzing %s: %w", repos[0].Source.Repo(), first))
 	}
-	return cmdutil.PartialError(fmt.Errorf("%d of %d repositories failed; the others were analyzed", failed, len(results)))
-}
-
-// rankSignals ranks every signal against the candidates of all repositories.
-func rankSignals(o *Options, cfg *config.Config, rep *Report, results []*repoResult, sigs []signal.Signal) {
-	var cands []suspect.Candidate
-	for _, r := range results {
-		for _, c := range r.commits {
-			if c.change == nil {
-				continue
-			}
-			cands = append(cands, suspect.Candidate{Repo: c.commit.Repo, Commit: c.commit, Change: c.change})
-		}
-	}
-	var maps []suspect.Mapping
-	for _, m := range cfg.CodeMappings {
-		maps = append(maps, suspect.Mapping{Repo: m.Repo, StackRoot: m.StackRoot, SourceRoot: m.SourceRoot})
-	}
-	if o.Local != "" && len(results) == 1 {
-		// Code mappings name Bitbucket repositories; for a local checkout
-		// the ones without a repository apply, and so do those naming it.
-		for i := range maps {
-			if maps[i].Repo == "" {
-				maps[i].Repo = results[0].src.Repo()
-			}
-		}
-	}
-	idx := suspect.NewIndex(cands, suspect.Options{Top: o.Top, At: o.At, Mappings: maps})
-	for _, s := range sigs {
-		res := idx.Rank(s)
-		rep.Signals = append(rep.Signals, signalReport(s, res))
-	}
+	return cmdutil.PartialError(fmt.Errorf("%d of %d repositories failed; the others were analyzed", failed, len(repos)))
 }

@@ -11,8 +11,9 @@ import (
 func NewCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth <command>",
-		Short: "Connect sigsentry to Bitbucket Cloud",
-		Long: `Connect sigsentry to Bitbucket Cloud and see which credential is in use.
+		Short: "Connect sigsentry to Bitbucket Cloud and Sentry",
+		Long: `Connect sigsentry to Bitbucket Cloud and see which credential is in use;
+store a Sentry auth token for --sentry-issue with ` + "`auth sentry`" + `.
 
 Credentials are kept in the OS keychain, or in an encrypted file when
 SIGSENTRY_CREDENTIAL_STORE=file (with SIGSENTRY_CREDENTIAL_PASSPHRASE).
@@ -22,7 +23,8 @@ anything stored, and while one is set the commands that store or remove
 credentials refuse (exit 1).`,
 		Example: `  sigsentry auth login
   sigsentry auth api-token --email me@example.com
-  sigsentry auth status -o json`,
+  sigsentry auth status -o json
+  sigsentry auth sentry --org acme`,
 	}
 	cmd.AddCommand(
 		NewCmdLogin(f, nil),
@@ -30,6 +32,7 @@ credentials refuse (exit 1).`,
 		NewCmdAppPassword(f, nil),
 		NewCmdToken(f, nil),
 		NewCmdStatus(f, nil),
+		NewCmdSentry(f, nil),
 	)
 	return cmd
 }

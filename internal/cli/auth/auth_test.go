@@ -48,6 +48,7 @@ func TestSecretFlagsDoNotExist(t *testing.T) {
 		"api-token":    {"--token", "x"},
 		"app-password": {"--password", "x"},
 		"token":        {"--token", "x"},
+		"sentry":       {"--token", "x"},
 	} {
 		cmd := NewCmd(f)
 		cmd.SetArgs(append([]string{name}, args...))

@@ -18,6 +18,8 @@ import (
 type StatusOptions struct {
 	F      *cmdutil.Factory
 	Format render.Format
+	// CheckSentry also verifies the Sentry token (sentrystatus.go).
+	CheckSentry bool
 }
 
 // Status is what `auth status -o json` prints.
@@ -34,6 +36,8 @@ type Status struct {
 	Refreshable      bool       `json:"refreshable,omitempty"`
 	Scopes           []string   `json:"scopes"`
 	Check            Check      `json:"check"`
+	// Sentry describes the Sentry token (sentrystatus.go).
+	Sentry *SentryStatus `json:"sentry,omitempty"`
 }
 
 // StatusUser is the user part of Status.
@@ -80,6 +84,7 @@ credential is found, or it is expired beyond refresh or rejected.`,
 			return statusRun(cmd.Context(), opts)
 		},
 	}
+	addSentryStatusFlags(cmd, opts)
 	return cmd
 }
 
@@ -90,6 +95,8 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
+	var sentryErr error
+	st.Sentry, sentryErr = sentryStatus(ctx, f, opts.CheckSentry)
 	chain, err := f.Credentials()
 	if err != nil {
 		return err
@@ -150,7 +157,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		}
 		return cmdutil.AuthError(fmt.Errorf("the credential did not pass the live check: %w", checkErr), "")
 	}
-	return nil
+	return sentryErr
 }
 
 // liveCheck verifies the credential against the API: /2.0/user for user
@@ -244,6 +251,7 @@ func printStatus(f *cmdutil.Factory, format render.Format, st *Status) error {
 		check = st.Check.Message
 	}
 	add("check", check)
+	rows = append(rows, sentryRows(st.Sentry)...)
 	if format == render.Markdown {
 		return render.MarkdownTable(f.IO.Out, []string{"field", "value"}, rows)
 	}

@@ -25,18 +25,21 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{F: f}
 	return &cobra.Command{
 		Use:   "revoke",
-		Short: "Remove every stored Bitbucket credential from this machine",
-		Long: `Remove every stored Bitbucket credential from this machine (the OS keychain
-and the encrypted credential file) and the detected account data in the
-config (bitbucket.account, bitbucket.workspace). Registered repositories
-are kept. Running it again does nothing.
+		Short: "Remove every stored Bitbucket credential and Sentry token from this machine",
+		Long: `Remove every stored Bitbucket credential and Sentry auth token from this
+machine (the OS keychain and the encrypted credential files) and the
+detected account data in the config (bitbucket.account,
+bitbucket.workspace). Registered repositories and the sentry section are
+kept. Running it again does nothing.
 
 Bitbucket offers no documented way to revoke a token from the API, so
 sigsentry does not pretend to: it prints, for each kind of credential it
 removed, where to finish revoking it on Bitbucket.
 
 While SIGSENTRY_BITBUCKET_TOKEN or a Basic pair is set in the environment,
-revoke refuses (exit 1): unset the variables first.`,
+revoke refuses (exit 1): unset the variables first. While SENTRY_AUTH_TOKEN
+is set, the stored Sentry token is left in place (the Bitbucket credential
+is still removed) and revoke exits 1.`,
 		Example: `  sigsentry revoke`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -107,8 +110,8 @@ func revokeRun(_ context.Context, opts *Options) error {
 		fmt.Fprintln(f.IO.ErrOut, "Removed the detected account and workspace from the config.")
 	}
 	if len(methods) == 0 && !hadAccount && len(failed) == 0 {
-		fmt.Fprintln(f.IO.ErrOut, "Nothing stored: no credential or account data to remove.")
-		return nil
+		fmt.Fprintln(f.IO.ErrOut, "Nothing stored for Bitbucket: no credential or account data to remove.")
+		return revokeSentry(f)
 	}
 	if len(methods) > 0 {
 		fmt.Fprintln(f.IO.ErrOut, "sigsentry cannot revoke credentials on Bitbucket's side. To finish:")
@@ -118,10 +121,11 @@ func revokeRun(_ context.Context, opts *Options) error {
 			}
 		}
 	}
+	sentryErr := revokeSentry(f)
 	if len(failed) > 0 {
-		return fmt.Errorf("removing stored credentials: %w", errors.Join(failed...))
+		return errors.Join(fmt.Errorf("removing stored credentials: %w", errors.Join(failed...)), sentryErr)
 	}
-	return nil
+	return sentryErr
 }
 
 func sourceName(s credstore.Source) string {

@@ -2,9 +2,10 @@
 // history against two plain-git baselines (developers only).
 //
 //	go run ./internal/tools/sigeval -repo PATH [-window 30d,90d] [-since 2023-01-01] [-max-cases N]
-//	    [-kind fixes|revert] [-cache DIR] [-case SHA] [-v]
+//	    [-kind fixes|revert] [-half tune|held] [-case SHA] [-v]
 //
-// PATH may be a work tree or a bare repository; it is only read.
+// PATH may be a work tree or a bare repository; it is only read. Each case
+// is analyzed by the function `sigsentry analyze --local` calls.
 package main
 
 import (
@@ -38,7 +39,7 @@ func run() error {
 		verbose  = flag.Bool("v", false, "print one line per case and window")
 		kind     = flag.String("kind", "", "only \"fixes\" (Fixes: trailers) or \"revert\" cases (default: both)")
 		oneCase  = flag.String("case", "", "only the fix whose hash starts with this; print its signal and ranking")
-		cacheDir = flag.String("cache", "", "directory keeping loaded diffs between runs (one file per repository)")
+		half     = flag.String("half", "", "only the \"tune\" or the \"held\" half of the cases (default: all)")
 	)
 	flag.Var(&repos, "repo", "repository path (repeatable)")
 	flag.Parse()
@@ -47,6 +48,9 @@ func run() error {
 	}
 	if *kind != "" && *kind != "fixes" && *kind != "revert" {
 		return fmt.Errorf("-kind %q: want fixes or revert", *kind)
+	}
+	if *half != "" && *half != "tune" && *half != "held" {
+		return fmt.Errorf("-half %q: want tune or held", *half)
 	}
 	wins, err := parseWindows(*windows)
 	if err != nil {
@@ -64,8 +68,7 @@ func run() error {
 	for _, r := range repos {
 		rep, err := eval.Run(ctx, eval.Config{
 			Dir: r, Ref: *ref, Windows: wins, Since: sinceT, MaxCases: *maxCases,
-			Log: os.Stderr, Verbose: *verbose,
-			CacheFile: cacheFile(*cacheDir, r), Case: *oneCase, Kind: *kind,
+			Log: os.Stderr, Verbose: *verbose, Case: *oneCase, Kind: *kind, Half: *half,
 		})
 		if err != nil {
 			return fmt.Errorf("evaluating %s: %w", r, err)
@@ -73,14 +76,6 @@ func run() error {
 		rep.Markdown(os.Stdout, repoName(r))
 	}
 	return nil
-}
-
-// cacheFile names the cache of one repository inside dir ("" without dir).
-func cacheFile(dir, repo string) string {
-	if dir == "" {
-		return ""
-	}
-	return filepath.Join(dir, strings.ReplaceAll(repoName(repo), "/", "+")+".gob")
 }
 
 // repoName turns /work/.mirror/owner+name/repo into owner/name.
@@ -92,27 +87,19 @@ func repoName(p string) string {
 	return strings.Replace(filepath.Base(p), "+", "/", 1)
 }
 
-// parseWindows parses "30d,90d" (days, or any time.ParseDuration value).
-func parseWindows(s string) ([]time.Duration, error) {
-	var out []time.Duration
+// parseWindows parses "30d,90d" (or "30,90") into days.
+func parseWindows(s string) ([]int, error) {
+	var out []int
 	for _, part := range strings.Split(s, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
-		if n, ok := strings.CutSuffix(part, "d"); ok {
-			days, err := strconv.Atoi(n)
-			if err != nil || days <= 0 {
-				return nil, fmt.Errorf("parsing -window %q: want days like 30d", part)
-			}
-			out = append(out, time.Duration(days)*24*time.Hour)
-			continue
+		days, err := strconv.Atoi(strings.TrimSuffix(part, "d"))
+		if err != nil || days <= 0 || days > 365 {
+			return nil, fmt.Errorf("parsing -window %q: want days from 1 to 365, like 30d", part)
 		}
-		d, err := time.ParseDuration(part)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("parsing -window %q: want days like 30d", part)
-		}
-		out = append(out, d)
+		out = append(out, days)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("-window names no window")

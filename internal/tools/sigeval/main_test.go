@@ -1,16 +1,13 @@
 package main
 
-import (
-	"testing"
-	"time"
-)
+import "testing"
 
 func TestParseWindows(t *testing.T) {
-	got, err := parseWindows("30d, 90d,12h")
+	got, err := parseWindows("30d, 90d,7")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []time.Duration{30 * 24 * time.Hour, 90 * 24 * time.Hour, 12 * time.Hour}
+	want := []int{30, 90, 7}
 	if len(got) != len(want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}
@@ -19,7 +16,7 @@ func TestParseWindows(t *testing.T) {
 			t.Errorf("window %d: got %v, want %v", i, got[i], want[i])
 		}
 	}
-	for _, bad := range []string{"", "x", "-3d", "0d"} {
+	for _, bad := range []string{"", "x", "-3d", "0d", "12h", "400d"} {
 		if _, err := parseWindows(bad); err == nil {
 			t.Errorf("parseWindows(%q): got no error, want one", bad)
 		}

@@ -634,10 +634,18 @@ func (s *Server) commitJSON(repo *repoState, ci *commitInfo) map[string]any {
 	for _, p := range ci.Parents {
 		parents = append(parents, s.commitRef(repo, p))
 	}
+	// Bitbucket Cloud's commit date is the committer time (Jenkins'
+	// Bitbucket plugin matched its Data Center dates to it); the UI shows
+	// the author time. DateIsAuthorTime serves the author time instead,
+	// for checking that sigsentry stays right if that ever changes.
+	date := ci.CommitterDate
+	if s.opts.DateIsAuthorTime {
+		date = ci.AuthorDate
+	}
 	return map[string]any{
 		"type":    "commit",
 		"hash":    ci.Hash,
-		"date":    ci.AuthorDate.UTC().Format(dateFormat),
+		"date":    date.UTC().Format(dateFormat),
 		"message": ci.Message,
 		"summary": map[string]any{
 			"type":   "rendered",

@@ -112,9 +112,21 @@ func TestCommitJSON(t *testing.T) {
 	if m["type"] != "commit" || m["hash"] != hash {
 		t.Fatalf("got type %v hash %v, want commit %s", m["type"], m["hash"], hash)
 	}
-	wantDate := strings.TrimSpace(gitOut(t, f.gitDir, "log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%S+00:00", "--format=%ad", hash))
+	wantDate := strings.TrimSpace(gitOut(t, f.gitDir, "log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%S+00:00", "--format=%cd", hash))
 	if m["date"] != wantDate {
-		t.Errorf("got date %v, want author date %s", m["date"], wantDate)
+		t.Errorf("got date %v, want committer date %s", m["date"], wantDate)
+	}
+	asAuthor := NewServer(Options{Now: f.clock, DateIsAuthorTime: true})
+	t.Cleanup(asAuthor.Close)
+	asAuthor.AddUser(User{Nickname: "alice", Email: aliceEmail, Workspaces: []string{"acme"}})
+	asAuthor.AddAPIToken(aliceEmail, aliceToken, "read:repository:bitbucket")
+	if err := asAuthor.AddRepo(Repo{Workspace: "acme", Slug: "app", GitDir: f.gitDir, Private: true}); err != nil {
+		t.Fatal(err)
+	}
+	m = get(t, asAuthor, "/2.0/repositories/acme/app/commit/"+hash, alice).json(t)
+	wantDate = strings.TrimSpace(gitOut(t, f.gitDir, "log", "-1", "--date=format-local:%Y-%m-%dT%H:%M:%S+00:00", "--format=%ad", hash))
+	if m["date"] != wantDate {
+		t.Errorf("DateIsAuthorTime: got date %v, want author date %s", m["date"], wantDate)
 	}
 	parents := m["parents"].([]any)
 	wantParents := strings.Fields(gitOut(t, f.gitDir, "log", "-1", "--format=%P", hash))

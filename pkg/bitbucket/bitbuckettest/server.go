@@ -45,6 +45,9 @@ type Options struct {
 	AccessTokenTTL time.Duration
 	// CodeTTL is the lifetime of authorization codes; 0 means 5 minutes.
 	CodeTTL time.Duration
+	// DateIsAuthorTime serves each commit's author time as its date
+	// instead of its committer time (what Bitbucket Cloud serves).
+	DateIsAuthorTime bool
 }
 
 // Request is one request the server received, as recorded by Requests.

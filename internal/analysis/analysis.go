@@ -1,0 +1,252 @@
+// Package analysis is what `sigsentry analyze` does, as one function that
+// the command, the demo and the evaluation all call: for each repository,
+// stream the commits that landed in the window with their changes (from
+// pkg/source), count them, and rank the commits against the signals (with
+// pkg/suspect). It prints nothing; the command renders its Outcome.
+package analysis
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/history"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+	"github.com/sigsentry/sigsentry/pkg/source"
+	"github.com/sigsentry/sigsentry/pkg/suspect"
+)
+
+// Target is one repository to analyze.
+type Target struct {
+	Source source.Source
+	// Ref is the branch or commit to analyze ("" = the source's default).
+	Ref string
+	// LookbackDays is the window's length, ending at Plan.At.
+	LookbackDays int
+}
+
+// Keep says how much of each change a run holds on to, so that memory does
+// not grow with history more than the output needs.
+type Keep int
+
+const (
+	// KeepCounts holds per-commit counts only.
+	KeepCounts Keep = iota
+	// KeepFiles holds per-file entries without hunks.
+	KeepFiles
+	// KeepAll holds whole changes with line text (needed for ranking).
+	KeepAll
+)
+
+// Progress is told how many commits there are and when each is done.
+type Progress interface {
+	AddTotal(n int)
+	Inc()
+}
+
+// Plan is one analysis.
+type Plan struct {
+	Targets []Target
+	// At is the end of every window.
+	At time.Time
+	// Signals are ranked against the commits of all targets.
+	Signals []signal.Signal
+	// IncludeMerges reports merge commits among the counted commits (they
+	// are always read when there are signals: blame goes through them).
+	IncludeMerges bool
+	// Keep is what the output needs of each change without signals
+	// (KeepAll is implied with signals).
+	Keep Keep
+	// Top is the number of suspects per signal.
+	Top int
+	// Mappings are configured code mappings.
+	Mappings []suspect.Mapping
+	// Weights replaces the default ranking weights (evaluation only).
+	Weights *suspect.Weights
+	// Progress, when not nil, follows the commits being read.
+	Progress Progress
+}
+
+// Window is target t's window under p.
+func (p *Plan) Window(t Target) history.Window {
+	return history.Lookback(p.At, t.LookbackDays)
+}
+
+// Commit is one counted commit.
+type Commit struct {
+	Commit history.Commit
+	// Change is what Keep asked to keep of the change (nil for
+	// KeepCounts).
+	Change *history.Change
+	// Counts made before anything was dropped.
+	Files, Added, Removed int
+	Fallback              string
+	seq                   int
+}
+
+// Repo is what one repository produced.
+type Repo struct {
+	Target
+	Window history.Window
+	// Ref is the ref that was read.
+	Ref     string
+	Summary *source.Summary
+	// Commits are the window's commits in listing order (newest first,
+	// topological), merges only when Plan.IncludeMerges.
+	Commits []Commit
+	// Err is why the repository could not be analyzed (the others go on).
+	Err error
+	// all are every commit read, merges included, for ranking.
+	all  []Commit
+	tree []string
+}
+
+// Outcome is the result of Run.
+type Outcome struct {
+	Repos []*Repo
+	// Rankings holds one result per Plan.Signals entry, in order.
+	Rankings []suspect.Result
+}
+
+// Run analyzes every target of p (concurrently) and ranks the signals. A
+// failing repository is reported in its Repo.Err and does not stop the
+// others; Run itself fails only when ctx ends.
+func Run(ctx context.Context, p *Plan) (*Outcome, error) {
+	keep := p.Keep
+	if len(p.Signals) > 0 {
+		keep = KeepAll
+	}
+	out := &Outcome{Repos: make([]*Repo, len(p.Targets))}
+	var wg sync.WaitGroup
+	for i, t := range p.Targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out.Repos[i] = readRepo(ctx, p, t, keep)
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(p.Signals) > 0 {
+		out.Rankings = rank(p, out.Repos)
+	}
+	for _, r := range out.Repos {
+		r.all, r.tree = nil, nil
+	}
+	return out, nil
+}
+
+// readRepo streams one repository's window.
+func readRepo(ctx context.Context, p *Plan, t Target, keep Keep) *Repo {
+	r := &Repo{Target: t, Window: p.Window(t)}
+	ref := t.Ref
+	if ref == "" {
+		d, err := t.Source.DefaultRef(ctx)
+		if err != nil {
+			r.Err = err
+			return r
+		}
+		ref = d
+	}
+	r.Ref = ref
+	opts := source.Options{
+		Merges:    p.IncludeMerges || len(p.Signals) > 0,
+		CountOnly: keep != KeepAll,
+	}
+	if p.Progress != nil {
+		total := 0
+		opts.OnTotal = func(n int) {
+			p.Progress.AddTotal(n - total)
+			total = n
+		}
+	}
+	var mu sync.Mutex
+	sum, err := t.Source.History(ctx, ref, r.Window, opts, func(it source.Item) error {
+		c := count(it, keep)
+		mu.Lock()
+		if len(p.Signals) > 0 {
+			r.all = append(r.all, c)
+		}
+		if p.IncludeMerges || !it.Commit.IsMerge() {
+			if keep != KeepAll {
+				c.Commit.Message = it.Commit.Summary()
+			}
+			r.Commits = append(r.Commits, c)
+		}
+		mu.Unlock()
+		if p.Progress != nil {
+			p.Progress.Inc()
+		}
+		return nil
+	})
+	if err != nil {
+		r.Err = err
+		r.Commits, r.all = nil, nil
+		return r
+	}
+	r.Summary = sum
+	sort.Slice(r.Commits, func(i, j int) bool { return r.Commits[i].seq < r.Commits[j].seq })
+	if len(p.Signals) > 0 && sum.Head != "" {
+		if fs, ok := t.Source.(source.Files); ok {
+			// The tree lets frames map to files no commit touched; without
+			// it mapping falls back to touched paths.
+			if tree, err := fs.Tree(ctx, sum.Head); err == nil {
+				r.tree = tree
+			}
+		}
+	}
+	return r
+}
+
+// count counts one item and keeps what keep asks for.
+func count(it source.Item, keep Keep) Commit {
+	c := Commit{Commit: it.Commit, Fallback: it.Change.Fallback, seq: it.Seq}
+	c.Files, c.Added, c.Removed = it.Change.Counts()
+	switch keep {
+	case KeepAll:
+		c.Change = it.Change
+	case KeepFiles:
+		ch := &history.Change{Hash: it.Change.Hash, Fallback: it.Change.Fallback, Files: it.Change.Files}
+		for i := range ch.Files {
+			if len(ch.Files[i].Hunks) > 0 {
+				ch.Files = append(ch.Files[:0:0], ch.Files...)
+				for k := range ch.Files {
+					ch.Files[k].Hunks = nil
+				}
+				break
+			}
+		}
+		c.Change = ch
+	}
+	return c
+}
+
+// rank ranks every signal against the windows of all repositories.
+func rank(p *Plan, repos []*Repo) []suspect.Result {
+	var hist []suspect.RepoHistory
+	for _, r := range repos {
+		if r.Err != nil {
+			continue
+		}
+		h := suspect.RepoHistory{Repo: r.Source.Repo(), Tree: r.tree}
+		if r.Summary != nil {
+			h.Head = r.Summary.Head
+		}
+		for _, c := range r.all {
+			if c.Change == nil {
+				continue
+			}
+			h.Commits = append(h.Commits, suspect.Candidate{Repo: h.Repo, Commit: c.Commit, Change: c.Change})
+		}
+		hist = append(hist, h)
+	}
+	idx := suspect.NewIndex(hist, suspect.Options{Top: p.Top, At: p.At, Mappings: p.Mappings, Weights: p.Weights})
+	out := make([]suspect.Result, len(p.Signals))
+	for i, s := range p.Signals {
+		out[i] = idx.Rank(s)
+	}
+	return out
+}

@@ -1,0 +1,83 @@
+package sentry
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+)
+
+const testToken = "sntryu_test-token-0123456789abcdef"
+
+// fakeSleep records requested waits and returns at once (or with ctx.Err()).
+type fakeSleep struct {
+	mu    sync.Mutex
+	waits []time.Duration
+}
+
+func (f *fakeSleep) Sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	f.waits = append(f.waits, d)
+	f.mu.Unlock()
+	return ctx.Err()
+}
+
+func (f *fakeSleep) total() time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var t time.Duration
+	for _, w := range f.waits {
+		t += w
+	}
+	return t
+}
+
+// testServer starts h on loopback and returns a client for it with a fake
+// sleeper. mod may adjust the options.
+func testServer(t testing.TB, h http.Handler, mod func(*Options)) (*Client, *httptest.Server, *fakeSleep) {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	fs := &fakeSleep{}
+	opts := Options{BaseURL: srv.URL, Token: testToken, UserAgent: "sigsentry-test", Sleep: fs.Sleep}
+	if mod != nil {
+		mod(&opts)
+	}
+	c, err := New(opts)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c, srv, fs
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeDetail(w http.ResponseWriter, status int, detail string) {
+	writeJSON(w, status, map[string]any{"detail": detail})
+}
+
+// lockedBuffer is a strings.Builder safe for the client's writes.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  []byte
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b = append(l.b, p...)
+	return len(p), nil
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return string(l.b)
+}

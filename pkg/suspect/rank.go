@@ -1,0 +1,726 @@
+package suspect
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+)
+
+// feat is what one frame says about one commit.
+type feat struct {
+	line, function bool
+	prox           float64
+	file           float64
+	s              float64
+	ev             []scoredEvidence
+	w              float64 // the frame's weight
+}
+
+// scoredEvidence is one piece of evidence, kept raw while ranking and
+// formatted only for the suspects returned.
+type scoredEvidence struct {
+	kind   string
+	weight float64
+	frame  *signal.Frame
+	path   string         // file in the commit's version
+	line   int            // line (of the hit, of the nearest change)
+	cur    int            // the frame's line translated to this commit
+	hunk   *diffstat.Hunk // the hunk the evidence points at
+	n      int            // distance (proximity) or newer commits (file)
+	ident  string         // function name (function)
+	mapped string         // the frame's repository path at signal time
+	side   bool           // found in a merged side branch
+	detail string         // preformatted (text, recency)
+}
+
+// acc accumulates one commit's score over frames.
+type acc struct {
+	structural float64
+	feats      []*feat // per frame, evidence weighted by w
+	text       float64
+	words      []string // symptom words matched
+}
+
+// rankCtx is the state of one Rank call.
+type rankCtx struct {
+	idx   *Index
+	limit int64
+	// versions and reach, per repository: the failing version and the
+	// commits it contains.
+	versions map[*repoIndex]int32
+	reach    map[*repoIndex][]bool
+}
+
+// Rank ranks the candidates for one signal.
+func (idx *Index) Rank(sig signal.Signal) Result {
+	res := Result{Signal: sig, Frames: make([]MappedFrame, len(sig.Frames)), Suspects: []Suspect{}}
+	limit := int64(math.MaxInt64)
+	at := idx.opts.At
+	if sig.Timestamp != nil {
+		at = *sig.Timestamp
+	}
+	if !at.IsZero() {
+		limit = at.Unix()
+	}
+	rc := &rankCtx{idx: idx, limit: limit, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}}
+	anyCand := false
+	for _, rx := range idx.repos {
+		if len(rx.cands) > 0 {
+			anyCand = true
+		}
+		v := idx.version(rx, limit)
+		if v < 0 {
+			continue
+		}
+		rc.versions[rx] = v
+		rc.reach[rx] = idx.ancestors(rx, rx.reach, v, v)
+		if res.Versions == nil {
+			res.Versions = map[string]string{}
+		}
+		res.Versions[rx.name] = idx.cands[v].Commit.Hash
+	}
+
+	targets := make([][]fileTarget, len(sig.Frames))
+	inApp, mapped := 0, 0
+	for i, f := range sig.Frames {
+		mf := MappedFrame{Frame: f}
+		t, note := idx.paths.mapFrame(f)
+		if len(t) > 0 {
+			mf.Repo, mf.Path = t[0].repo, t[0].path
+		}
+		mf.Note = note
+		res.Frames[i] = mf
+		targets[i] = t
+		if f.InApp {
+			inApp++
+			if len(t) > 0 {
+				mapped++
+			}
+		}
+	}
+	switch {
+	case len(sig.Frames) == 0:
+		return abstain(res, ReasonNoFrames)
+	case inApp == 0:
+		return abstain(res, ReasonNoInApp)
+	case !anyCand:
+		return abstain(res, ReasonEmptyWindow)
+	case len(rc.versions) == 0:
+		return abstain(res, ReasonNoCandidates)
+	case mapped == 0:
+		return abstain(res, ReasonNoMapping)
+	}
+
+	accs := map[int32]*acc{}
+	type seenKey struct {
+		t    fileTarget
+		line int
+	}
+	seen := map[seenKey]bool{}
+	k := map[int]int{} // in-app frames seen so far, per stack
+	for i, f := range sig.Frames {
+		if !f.InApp {
+			continue
+		}
+		w := idx.w.frameWeight(k[f.Stack], f.Stack > 0)
+		k[f.Stack]++
+		ident := funcIdent(f.Function)
+		feats := map[int32]*feat{}
+		for _, t := range targets[i] {
+			sk := seenKey{t, f.Line}
+			if seen[sk] {
+				continue // recursion: the same line again adds nothing
+			}
+			seen[sk] = true
+			rc.walk(t, &sig.Frames[i], ident, feats)
+		}
+		for ci, ft := range feats {
+			c := &idx.cands[ci]
+			ft.s = idx.w.Line*b2f(ft.line) + idx.w.Function*b2f(ft.function) + c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
+			if ft.s <= 0 {
+				continue
+			}
+			a := accs[ci]
+			if a == nil {
+				a = &acc{}
+				accs[ci] = a
+			}
+			a.structural += w * ft.s
+			ft.w = w
+			a.feats = append(a.feats, ft)
+		}
+	}
+	if len(accs) == 0 {
+		if rc.textMatches(sig.Symptoms) {
+			return abstain(res, ReasonTextOnly)
+		}
+		return abstain(res, ReasonNoTouch)
+	}
+
+	idx.textScores(sig.Symptoms, accs)
+	type scored struct {
+		ci  int32
+		raw float64
+	}
+	ref := limit
+	if at.IsZero() {
+		ref = 0
+		for _, v := range rc.versions {
+			ref = max(ref, idx.cands[v].unix)
+		}
+	}
+	list := make([]scored, 0, len(accs))
+	for ci, a := range accs {
+		c := &idx.cands[ci]
+		raw := c.penalty*a.structural + a.text
+		raw += idx.w.recency(max(time.Duration(ref-c.unix)*time.Second, 0))
+		list = append(list, scored{ci, raw})
+	}
+	sort.Slice(list, func(i, j int) bool {
+		a, b := list[i], list[j]
+		if a.raw != b.raw {
+			return a.raw > b.raw
+		}
+		ca, cb := &idx.cands[a.ci], &idx.cands[b.ci]
+		if ca.unix != cb.unix {
+			return ca.unix > cb.unix
+		}
+		if ca.Commit.Hash != cb.Commit.Hash {
+			return ca.Commit.Hash < cb.Commit.Hash
+		}
+		return ca.repo.name < cb.repo.name
+	})
+	if len(list) > idx.opts.Top {
+		list = list[:idx.opts.Top]
+	}
+	for i, s := range list {
+		c := &idx.cands[s.ci]
+		a := accs[s.ci]
+		age := max(time.Duration(ref-c.unix)*time.Second, 0)
+		var ev []scoredEvidence
+		for _, ft := range a.feats {
+			for _, e := range ft.ev {
+				e.weight *= ft.w
+				ev = append(ev, e)
+			}
+		}
+		if a.text > 0 {
+			ws := a.words
+			if len(ws) > 5 {
+				ws = append(ws[:5:5], "...")
+			}
+			ev = append(ev, scoredEvidence{kind: KindText, weight: a.text, detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")})
+		}
+		ev = append(ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(age, !at.IsZero())})
+		sort.SliceStable(ev, func(i, j int) bool {
+			if kindOrder(ev[i].kind) != kindOrder(ev[j].kind) {
+				return kindOrder(ev[i].kind) < kindOrder(ev[j].kind)
+			}
+			return ev[i].weight > ev[j].weight
+		})
+		out := make([]Evidence, 0, min(len(ev), maxEvidence))
+		for _, e := range ev {
+			if len(out) == maxEvidence {
+				break
+			}
+			out = append(out, e.evidence())
+		}
+		res.Suspects = append(res.Suspects, Suspect{
+			Rank:      i + 1,
+			Repo:      c.repo.name,
+			Hash:      c.Commit.Hash,
+			Score:     math.Round((1-math.Exp(-s.raw))*1e4) / 1e4,
+			Evidence:  out,
+			Penalties: c.flags,
+			Commit:    c.Commit,
+		})
+	}
+	return res
+}
+
+func abstain(res Result, reason string) Result {
+	res.Abstained = true
+	res.Reason = reason
+	return res
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func kindOrder(k string) int {
+	switch k {
+	case KindLine:
+		return 0
+	case KindFunction:
+		return 1
+	case KindProximity:
+		return 2
+	case KindFile:
+		return 3
+	case KindText:
+		return 4
+	case KindRecency:
+		return 5
+	}
+	return 6
+}
+
+// walk blames frame f's line in file t from the failing version back along
+// the first-parent chain (into side branches where a merge added the
+// line), and records features in feats: a line hit for the commit that
+// added the line, proximity for the newer commits that changed lines near
+// it, function and file evidence for the newest commits touching the file.
+func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[int32]*feat) {
+	idx := rc.idx
+	rx := idx.byName[t.repo]
+	if rx == nil {
+		return
+	}
+	v, ok := rc.versions[rx]
+	if !ok {
+		return
+	}
+	reach := rc.reach[rx]
+	path := t.path
+	line := f.Line
+	lineDone := line <= 0
+	newer := 0
+	visited := map[int32]bool{}
+	get := func(ci int32) *feat {
+		ft := feats[ci]
+		if ft == nil {
+			ft = &feat{}
+			feats[ci] = ft
+		}
+		return ft
+	}
+	w := &idx.w
+	onSide := false
+	for c, steps, next := v, 0, int32(-1); c >= 0 && steps < maxWalk; c, steps = next, steps+1 {
+		next = idx.firstParent(c)
+		ci := &idx.cands[c]
+		fi, touched := ci.files[path]
+		if !touched {
+			continue
+		}
+		if tr := idx.opts.Trace; tr != nil {
+			tr("walk %s:%d at %.12s (merge %v, %s)", path, line, ci.Commit.Hash, ci.Commit.IsMerge(), ci.Commit.Summary())
+		}
+		file := &ci.Change.Files[fi]
+		if file.Path != path {
+			// Listed under its old path: the commit renamed path away, so
+			// in this walk the file did not exist yet under this name.
+			break
+		}
+		near := newer < maxNear
+		if !near && lineDone {
+			break
+		}
+		var st lineStep
+		if line > 0 {
+			st = stepLine(file, line)
+		}
+		if !lineDone && st.hit && ci.Commit.IsMerge() {
+			if p2 := idx.secondParent(c); p2 >= 0 && !idx.mainSideTouched(rx, c, t.repo, path) {
+				// Only the merged branch changed the file: the merge's
+				// version of it is the branch's, line for line, so the
+				// walk goes on along the branch.
+				next, onSide = p2, true
+				continue
+			}
+		}
+		visited[c] = true
+		if !lineDone && st.hit {
+			lineDone = true
+			h := &file.Hunks[st.hitHunk]
+			origin, oline, opath, ohunk := c, line, path, h
+			side := onSide
+			if ci.Commit.IsMerge() {
+				if s, sl, sp, sh := rc.sideOrigin(rx, c, path, sigOf(h, line), reach); s >= 0 {
+					origin, oline, opath, ohunk, side = s, sl, sp, sh, true
+				}
+			}
+			ft := get(origin)
+			if !ft.line {
+				ft.line = true
+				ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: w.Line, frame: f, path: opath, line: oline, hunk: ohunk, mapped: t.path, side: side})
+			}
+		} else if near && line > 0 && st.dist >= 0 && !lineDone {
+			p := w.proximity(st.dist)
+			ft := get(c)
+			if p > ft.prox {
+				ft.prox = p
+				ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindProximity, weight: w.Proximity * p * ci.damp, frame: f, path: path,
+					line: st.nearLine, cur: line, n: st.dist, hunk: &file.Hunks[st.nearHunk]})
+			}
+		}
+		if near {
+			rc.nearEvidence(c, file, path, f, ident, newer, get(c))
+		}
+		newer++
+		if line > 0 {
+			line = st.parent
+		}
+		if file.Status == diffstat.Added {
+			break // the file was born here
+		}
+		if file.Status == diffstat.Renamed && file.OldPath != "" && file.OldPath != path {
+			path = file.OldPath
+		}
+	}
+	// Commits on merged side branches that touched the file get function
+	// and file evidence too, ordered as the window lists them.
+	n := 0
+	for _, c := range idx.touches[fileTarget{t.repo, t.path}] {
+		if n >= maxNear {
+			break
+		}
+		if !reach[c] {
+			continue
+		}
+		n++
+		if visited[c] {
+			continue
+		}
+		ci := &idx.cands[c]
+		file := &ci.Change.Files[ci.files[t.path]]
+		if file.Path != t.path {
+			continue
+		}
+		rc.nearEvidence(c, file, t.path, f, ident, n-1, get(c))
+	}
+}
+
+// nearEvidence records function and file evidence of commit c, whose entry
+// for path is file, with newer commits touching the file since.
+func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, newer int, ft *feat) {
+	w := &rc.idx.w
+	ci := &rc.idx.cands[c]
+	if ident != "" && !ft.function {
+		for hi := range file.Hunks {
+			h := &file.Hunks[hi]
+			if strings.Contains(h.Section, ident) && sectionIdent(h.Section) == ident {
+				ft.function = true
+				ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: h.NewStart, hunk: h, ident: ident})
+				break
+			}
+		}
+	}
+	fv := 1 / (1 + float64(newer))
+	if fv > ft.file {
+		ft.file = fv
+		ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindFile, weight: w.File * fv * ci.damp, frame: f, path: path, n: newer})
+	}
+}
+
+// lineSig is an added line's text with the texts of the added lines just
+// above and below it ("" when those are not added lines), to tell one
+// added line from another of the same text.
+type lineSig struct{ above, text, below string }
+
+// sigOf returns the signature of added line n of h.
+func sigOf(h *diffstat.Hunk, n int) lineSig {
+	var s lineSig
+	for _, a := range h.Added {
+		switch a.N {
+		case n - 1:
+			s.above = a.Text
+		case n:
+			s.text = a.Text
+		case n + 1:
+			s.below = a.Text
+		}
+	}
+	return s
+}
+
+// match scores how well added line n of h matches s: -1 when its text
+// differs, else how many of its neighbours match too (0..2).
+func (s lineSig) match(h *diffstat.Hunk, n int) int {
+	o := sigOf(h, n)
+	if o.text != s.text {
+		return -1
+	}
+	score := 0
+	if s.above != "" && o.above == s.above {
+		score++
+	}
+	if s.below != "" && o.below == s.below {
+		score++
+	}
+	return score
+}
+
+// sideOrigin finds the commit on merge m's side branches that added the
+// line with signature sig to path: the side commit (newest first, in the
+// window's topological order) whose added lines in the file hold that text
+// with the most matching neighbours, following a nested merge into its own
+// side. A blank or brace-only line must match a neighbour too. It returns
+// -1 when no side commit of the window did (an evil merge, or a branch
+// older than the window).
+func (rc *rankCtx) sideOrigin(rx *repoIndex, m int32, path string, sig lineSig, reach []bool) (int32, int, string, *diffstat.Hunk) {
+	need := 0
+	if len(strings.Trim(sig.text, " \t{}();")) < 2 {
+		need = 1 // says too little alone
+	}
+	idx := rc.idx
+	for depth := 0; depth < 8; depth++ {
+		side := idx.side(rx, m)
+		found, best := int32(-1), need-1
+		var (
+			fline int
+			fpath string
+			fhunk *diffstat.Hunk
+		)
+		for _, c := range rx.cands {
+			if !side[c] || !reach[c] {
+				continue
+			}
+			ci := &idx.cands[c]
+			fi, ok := ci.files[path]
+			if !ok {
+				continue
+			}
+			file := &ci.Change.Files[fi]
+			for hi := range file.Hunks {
+				h := &file.Hunks[hi]
+				for _, a := range h.Added {
+					if a.Text != sig.text {
+						continue
+					}
+					if sc := sig.match(h, a.N); sc > best {
+						found, best, fline, fpath, fhunk = c, sc, a.N, file.Path, h
+					}
+				}
+			}
+			if best == 2 {
+				break // the newest perfect match
+			}
+		}
+		if found < 0 {
+			return -1, 0, "", nil
+		}
+		if !idx.cands[found].Commit.IsMerge() {
+			return found, fline, fpath, fhunk
+		}
+		m = found // a merge on the side branch: look into its own side
+		sig = sigOf(fhunk, fline)
+	}
+	return -1, 0, "", nil
+}
+
+// appendReplacing appends e, replacing an earlier item of the same kind.
+func appendReplacing(ev []scoredEvidence, e scoredEvidence) []scoredEvidence {
+	for i := range ev {
+		if ev[i].kind == e.kind {
+			ev[i] = e
+			return ev
+		}
+	}
+	return append(ev, e)
+}
+
+// evidence formats e.
+func (e *scoredEvidence) evidence() Evidence {
+	out := Evidence{Kind: e.kind, File: e.path, Detail: e.detail}
+	if e.hunk != nil {
+		out.Hunk = hunkHeader(e.hunk)
+	}
+	var where string
+	if e.frame != nil {
+		where = frameWhere(*e.frame)
+	}
+	switch e.kind {
+	case KindLine:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("added line %d%s", e.line, where)
+		switch {
+		case e.path != e.mapped:
+			out.Detail = fmt.Sprintf("added line %d of %s, which is line %d of %s at signal time%s", e.line, e.path, e.frame.Line, e.mapped, where)
+		case e.line != e.frame.Line:
+			out.Detail = fmt.Sprintf("added line %d, which is line %d at signal time%s", e.line, e.frame.Line, where)
+		}
+		if e.side {
+			out.Detail += ", on a merged branch"
+		}
+	case KindProximity:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("changed line %d, %s from the frame's line %d%s", e.line, plural(e.n, "line", "lines"), e.cur, where)
+	case KindFunction:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("changed %s%s", e.ident, where)
+	case KindFile:
+		out.Detail = fmt.Sprintf("touched the file%s", where)
+		if e.n > 0 {
+			out.Detail = fmt.Sprintf("touched the file%s; %s touched it since", where, plural(e.n, "newer commit", "newer commits"))
+		}
+	}
+	return out
+}
+
+// plural is "1 line" or "n lines".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// frameWhere describes a frame for evidence details:
+// " (the crashing frame, in (*Cart).Total)".
+func frameWhere(f signal.Frame) string {
+	who := "the crashing frame"
+	if f.Depth > 0 {
+		who = fmt.Sprintf("frame #%d", f.Depth)
+	}
+	if f.Function != "" {
+		return " (" + who + ", in " + f.Function + ")"
+	}
+	return " (" + who + ")"
+}
+
+func recencyDetail(age time.Duration, haveTime bool) string {
+	ref := "the signal"
+	if !haveTime {
+		ref = "the newest candidate"
+	}
+	switch {
+	case age < time.Hour:
+		return fmt.Sprintf("landed %s before %s", plural(int(age.Minutes()), "minute", "minutes"), ref)
+	case age < 48*time.Hour:
+		return fmt.Sprintf("landed %s before %s", plural(int(age.Hours()), "hour", "hours"), ref)
+	default:
+		return fmt.Sprintf("landed %s before %s", plural(int(age.Hours()/24), "day", "days"), ref)
+	}
+}
+
+// symptomWords tokenizes symptoms into distinct words.
+func symptomWords(symptoms []string) []string {
+	var words []string
+	seen := map[string]bool{}
+	for _, s := range symptoms {
+		tokens(s, func(w string) {
+			if !seen[w] {
+				seen[w] = true
+				words = append(words, w)
+			}
+		})
+	}
+	return words
+}
+
+// textIndex builds the inverted word index on first use.
+func (idx *Index) textIndex() *textIndex {
+	idx.textOnce.Do(func() {
+		idx.text.postings = map[string][]int32{}
+		for i := range idx.cands {
+			idx.text.add(int32(i), idx.cands[i].Candidate)
+		}
+	})
+	return &idx.text
+}
+
+// textMatches reports whether any candidate of the failing versions
+// matches a symptom word.
+func (rc *rankCtx) textMatches(symptoms []string) bool {
+	words := symptomWords(symptoms)
+	if len(words) == 0 {
+		return false
+	}
+	idx := rc.idx
+	ti := idx.textIndex()
+	for _, w := range words {
+		for _, ci := range ti.postings[w] {
+			if r := rc.reach[idx.cands[ci].repo]; r != nil && r[ci] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// textScores adds the symptom-text score T(c) to the commits in accs.
+func (idx *Index) textScores(symptoms []string, accs map[int32]*acc) {
+	words := symptomWords(symptoms)
+	if len(words) == 0 {
+		return
+	}
+	ti := idx.textIndex()
+	n := float64(len(idx.cands))
+	total := 0.0
+	idf := make([]float64, len(words))
+	for i, w := range words {
+		df := float64(len(ti.postings[w]))
+		idf[i] = math.Log(1 + n/math.Max(df, 1))
+		total += idf[i]
+	}
+	var keys []int32 // the scored commits, in index order
+	for i, w := range words {
+		post := ti.postings[w]
+		add := idx.w.Text * idf[i] / total
+		if len(post) <= 4*len(accs) {
+			for _, ci := range post {
+				if a, ok := accs[ci]; ok {
+					a.text += add
+					a.words = append(a.words, w)
+				}
+			}
+			continue
+		}
+		// A common word: look the scored commits up in its postings.
+		if keys == nil {
+			keys = make([]int32, 0, len(accs))
+			for ci := range accs {
+				keys = append(keys, ci)
+			}
+			sort.Slice(keys, func(a, b int) bool { return keys[a] < keys[b] })
+		}
+		for _, ci := range keys {
+			j := sort.Search(len(post), func(k int) bool { return post[k] >= ci })
+			if j < len(post) && post[j] == ci {
+				a := accs[ci]
+				a.text += add
+				a.words = append(a.words, w)
+			}
+		}
+	}
+}
+
+// Blame names the commit of repo's window that added line of path at the
+// version that was the ref's tip at time at (zero: the head), as the
+// windowed blame of Rank does: "" when the line's origin is not inside the
+// window. It exists to measure the walk against `git blame`.
+func (idx *Index) Blame(repo, path string, line int, at time.Time) string {
+	limit := int64(math.MaxInt64)
+	if !at.IsZero() {
+		limit = at.Unix()
+	}
+	rx := idx.byName[repo]
+	if rx == nil {
+		return ""
+	}
+	rc := &rankCtx{idx: idx, limit: limit, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}}
+	v := idx.version(rx, limit)
+	if v < 0 {
+		return ""
+	}
+	rc.versions[rx] = v
+	rc.reach[rx] = idx.ancestors(rx, rx.reach, v, v)
+	feats := map[int32]*feat{}
+	rc.walk(fileTarget{repo, path}, &signal.Frame{File: path, Line: line, InApp: true}, "", feats)
+	for ci, ft := range feats {
+		if ft.line {
+			return idx.cands[ci].Commit.Hash
+		}
+	}
+	return ""
+}

@@ -1,0 +1,57 @@
+package suspect
+
+import (
+	"math"
+	"time"
+)
+
+// Weights are the tunable constants of the formula (see Formula). They are
+// chosen on the tuning half of the evaluation's cases and reported on the
+// other half (internal/eval).
+type Weights struct {
+	// Line, Function, Proximity and File weigh the structural features.
+	Line, Function, Proximity, File float64
+	// FrameSlope sets how fast frames away from the crash lose weight:
+	// w(k) = 1/(1 + FrameSlope*k) for the k-th in-app frame of a stack.
+	FrameSlope float64
+	// OtherStack multiplies the weight of frames of a report's further
+	// stacks (where memory was freed or allocated, the other thread of a
+	// race), which often point at the bug too.
+	OtherStack float64
+	// ProxScale is the distance in lines at which proximity halves.
+	ProxScale float64
+	// Text and Recency weigh the non-structural features.
+	Text, Recency float64
+	// HalfLife is recency's half-life.
+	HalfLife time.Duration
+	// Merge, Whitespace and Rename multiply the structural score of such
+	// commits.
+	Merge, Whitespace, Rename float64
+}
+
+// DefaultWeights are the weights sigsentry ranks with.
+var DefaultWeights = Weights{
+	Line: 1.0, Function: 0.5, Proximity: 0.3, File: 0.15,
+	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10,
+	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
+	Merge: 0.5, Whitespace: 0.2, Rename: 0.1,
+}
+
+// frameWeight is the weight of the k-th in-app frame of a stack.
+func (w *Weights) frameWeight(k int, otherStack bool) float64 {
+	v := 1 / (1 + w.FrameSlope*float64(k))
+	if otherStack {
+		v *= w.OtherStack
+	}
+	return v
+}
+
+// proximity is the proximity feature for a change d lines away.
+func (w *Weights) proximity(d int) float64 {
+	return 1 / (1 + float64(d)/w.ProxScale)
+}
+
+// recency is R(c) for a commit age old.
+func (w *Weights) recency(age time.Duration) float64 {
+	return w.Recency * math.Exp2(-float64(age)/float64(w.HalfLife))
+}
