@@ -78,12 +78,14 @@ func (r *nativeReport) signal(lines []string) Signal {
 }
 
 // nativeParsers are the native report parsers, each run only when the text
-// holds one of its markers (a cheap test on the whole input).
+// holds one of its markers (a cheap test on the whole input; a marker
+// whose first byte is rare in logs is faster to look for: "untime error: "
+// rather than "runtime error: ").
 var nativeParsers = []struct {
 	markers []string
 	parse   func(text string, lines []string) []nativeReport
 }{
-	{[]string{"Sanitizer", "runtime error: ", "#0 "}, parseSanitizerReports},
+	{[]string{"Sanitizer", "untime error: ", "#0 "}, parseSanitizerReports},
 	{[]string{"==", "by 0x"}, parseValgrindReports},
 	{[]string{"#0 ", "#1 "}, parseGDBReports},
 	{[]string{"frame #"}, parseLLDBReports},

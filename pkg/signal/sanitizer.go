@@ -49,7 +49,7 @@ type sanState struct {
 // introduces it. A report without a stack gets one frame from its
 // location (UBSan's or the SUMMARY's).
 func parseSanitizerReports(text string, lines []string) []nativeReport {
-	ub := strings.Contains(text, "runtime error: ")
+	ub := strings.Contains(text, "untime error: ")
 	var out []nativeReport
 	var st *sanState
 	finish := func() {
