@@ -69,8 +69,48 @@ func FuzzParseSentry(f *testing.F) {
 	})
 }
 
+// nativeKinds are the testdata folders of native reports.
+var nativeKinds = []string{"asan", "lsan", "msan", "tsan", "ubsan", "valgrind", "gdb", "lldb", "kernel", "glibc", "rust"}
+
+// FuzzParseNative runs the detection and every native report parser
+// (sanitizers, Valgrind, gdb, lldb, kernel, glibc, Rust) on any text.
+func FuzzParseNative(f *testing.F) {
+	seedFuzz(f, nativeKinds...)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		text := string(data)
+		sigs := parseNative(text, splitLines(text))
+		checkSignals(t, sigs)
+		for _, s := range sigs {
+			if s.Frames == nil {
+				t.Fatal("got nil frames, want an empty list")
+			}
+			for _, fr := range s.Frames {
+				if fr.Stack < 0 || fr.Stack >= len(s.Stacks) {
+					t.Fatalf("frame in stack %d of %d", fr.Stack, len(s.Stacks))
+				}
+				if fr.Column < 0 {
+					t.Fatalf("got column %d", fr.Column)
+				}
+			}
+		}
+	})
+}
+
+// FuzzCleanFunction checks the C++/Rust symbol scanner on any name.
+func FuzzCleanFunction(f *testing.F) {
+	for _, s := range []string{"main", "ns::f<int>(int) const", "(anonymous namespace)::g(x)::$_0::operator()(int)",
+		"void std::vector<int>::push_back(int const&)", "operator<<", "<T as core::fmt::Display>::fmt", "a(b)::c(d)::e"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := cleanFunction(s); len(got) > len(s) {
+			t.Fatalf("cleanFunction(%q) = %q, longer than its input", s, got)
+		}
+	})
+}
+
 func FuzzParse(f *testing.F) {
-	seedFuzz(f, "sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet")
+	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet"}, nativeKinds...)...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sigs, err := Parse("fuzz", data)
 		if err != nil {

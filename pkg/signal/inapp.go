@@ -46,7 +46,22 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     org.springframework. and other well-known libraries are not;
 //   - javascript: node: and internal/ files, <anonymous>, native are not;
 //   - ruby: /gems/, rubygems, <internal:...>, /lib/ruby/ are not;
-//   - dotnet: System.* and Microsoft.* namespaces are not.
+//   - dotnet: System.* and Microsoft.* namespaces are not;
+//   - native formats (sanitizers, valgrind, gdb, lldb, glibc, and Sentry's
+//     native, c, cpp, objc platforms): the C library and its sources
+//     (./nptl/..., ../sysdeps/...), system headers and libraries (/usr/include/,
+//     /usr/lib/, /lib/), compiler runtimes (libsanitizer, compiler-rt,
+//     asan_*.cpp, libgcc), the C++ standard library (std::, __gnu_cxx::),
+//     Valgrind's preload libraries, third_party/ trees, C library entry
+//     points (malloc, free, strlen, pthread_create, _start, ...) and frames
+//     of shared libraries of the system without a file are not; a frame
+//     with neither file nor function is not;
+//   - rust: /rustc/ and library/std|core|alloc sources, ~/.cargo/registry
+//     and git dependencies, std::, core::, alloc:: and the panic machinery
+//     are not;
+//   - kernel: the reporting, sanitizer, allocator, exception and entry code
+//     (dump_stack, kasan_*, kmalloc, exc_*, entry_SYSCALL_64, mm/kasan/,
+//     mm/slub.c, ...) is not; unreliable "? fn" frames are never in-app.
 //
 // Everything else is in-app.
 func IsInApp(format, file, function, module string) bool {
@@ -81,6 +96,13 @@ func IsInApp(format, file, function, module string) bool {
 			name = function
 		}
 		return !hasAnyPrefix(name, dotnetLibPrefixes)
+	case FormatRust:
+		return rustInApp(file, function) && nativeInApp(file, function, module)
+	case FormatKernel:
+		return kernelInApp(f, function)
+	case FormatASan, FormatLSan, FormatMSan, FormatTSan, FormatUBSan, FormatValgrind, FormatGDB, FormatLLDB,
+		FormatGlibc, "native", "c", "cpp", "objc":
+		return nativeInApp(file, function, module) && !strings.HasPrefix(f, "third_party/") && !strings.Contains(f, "/third_party/")
 	}
 	return true
 }

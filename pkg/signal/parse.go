@@ -1,6 +1,8 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
-// stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET)
-// into frames, a title, a timestamp and symptom tokens.
+// stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
+// native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
+// kernel, glibc and Rust) into frames, a title, a timestamp and symptom
+// tokens.
 //
 // # Frame order
 //
@@ -20,6 +22,23 @@
 // The Title is the outermost exception ("Type: message"), the headline the
 // runtime or Sentry shows; Symptoms are drawn from every exception in the
 // chain.
+//
+// # Native crash reports
+//
+// A native report often holds several stacks: AddressSanitizer's access,
+// "freed by" and "previously allocated by" stacks, ThreadSanitizer's two
+// racing accesses and where their threads were created, Valgrind's
+// "Address ... is 16 bytes inside a block ... free'd" and "Block was
+// alloc'd at", every thread of gdb's "thread apply all bt", KASAN's
+// "Allocated by task" and "Freed by task". All are kept, the crash (or
+// access, leak, race) stack first, then the others in report order: each
+// frame's Stack says which one it belongs to, Signal.Stacks names them,
+// and Depth numbers the frames across all of them. Frames of the C
+// library, the compiler runtime, system headers and shared libraries,
+// the C++ and Rust standard libraries, and the kernel's own reporting code
+// are not in-app; frame paths are kept as printed (normalized later by
+// the suspect package). Signal.Notes says when frames lack what matching
+// needs (no file and line, no backtrace).
 package signal
 
 import (
@@ -34,8 +53,10 @@ import (
 
 // Limits that bound the work done on one input.
 const (
-	// MaxInputBytes is the largest input Parse accepts.
-	MaxInputBytes = 10 << 20
+	// MaxInputBytes is the largest input Parse and ParseReader accept: a
+	// whole CI log or core-dump session still fits, and a parse of this
+	// size stays well under a second.
+	MaxInputBytes = 32 << 20
 	// MaxFrames is the most frames kept per signal; further frames are dropped.
 	MaxFrames = 10000
 	// MaxSignals is the most signals kept per input.
@@ -51,6 +72,21 @@ const (
 	FormatJavaScript = "javascript"
 	FormatRuby       = "ruby"
 	FormatDotNet     = "dotnet"
+	// Native crash reports.
+	FormatASan     = "asan"  // AddressSanitizer (and HWAddressSanitizer)
+	FormatLSan     = "lsan"  // LeakSanitizer
+	FormatMSan     = "msan"  // MemorySanitizer
+	FormatTSan     = "tsan"  // ThreadSanitizer
+	FormatUBSan    = "ubsan" // UndefinedBehaviorSanitizer
+	FormatValgrind = "valgrind"
+	FormatGDB      = "gdb"
+	FormatLLDB     = "lldb"
+	FormatKernel   = "kernel" // Linux kernel oops, BUG, WARNING, KASAN, ...
+	FormatGlibc    = "glibc"  // backtrace_symbols, assertions, abort messages
+	FormatRust     = "rust"
+	// FormatNative is a native stack without a known tool's headline:
+	// "#0 0x... in fn file.c:12" frames alone.
+	FormatNative = "native"
 )
 
 // ErrNoSignal is wrapped by the error Parse returns when the input holds
@@ -61,20 +97,30 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 // than MaxInputBytes.
 var ErrTooLarge = errors.New("input too large")
 
-const lookedFor = "looked for Sentry event JSON, Go panics, Python tracebacks, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces"
+const lookedFor = "looked for Sentry event JSON, Go panics, Python tracebacks, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel and glibc crash reports and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
-// most frames wins, ties going to the earlier one.
+// most frames wins, ties going to the earlier one. Native reports come
+// first: a Rust backtrace's "at src/x.rs:1:2" lines also read as V8 frames.
+// A parser with a marker only runs when the text holds it: every signal it
+// can find has one, and most logs have none.
 var textParsers = []struct {
 	format string
-	parse  func(lines []string) []Signal
+	marker string
+	parse  func(text string, lines []string) []Signal
 }{
-	{FormatGo, parseGoLines},
-	{FormatPython, parsePythonLines},
-	{FormatJava, parseJavaLines},
-	{FormatDotNet, parseDotNetLines},
-	{FormatJavaScript, parseJSLines},
-	{FormatRuby, parseRubyLines},
+	{"native", "", parseNative},
+	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
+	{FormatPython, "Traceback", linesOnly(parsePythonLines)},
+	{FormatJava, "", linesOnly(parseJavaLines)},
+	{FormatDotNet, "", linesOnly(parseDotNetLines)},
+	{FormatJavaScript, "", linesOnly(parseJSLines)},
+	{FormatRuby, ":in ", linesOnly(parseRubyLines)},
+}
+
+func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
+	return func(_ string, lines []string) []Signal { return parse(lines) }
 }
 
 // Parse detects the format of data and returns the signals in it. name is
@@ -114,11 +160,15 @@ func ParseReader(name string, r io.Reader) ([]Signal, error) {
 
 // parseText runs every text parser and keeps the result with the most frames.
 func parseText(data []byte) []Signal {
-	lines := splitLines(string(data))
+	text := string(data)
+	lines := splitLines(text)
 	var best []Signal
 	bestFrames := -1
 	for _, p := range textParsers {
-		sigs := p.parse(lines)
+		if p.marker != "" && !strings.Contains(text, p.marker) {
+			continue
+		}
+		sigs := p.parse(text, lines)
 		if len(sigs) == 0 {
 			continue
 		}

@@ -25,6 +25,23 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"ruby 3.3", "app/a.rb:3:in `b': boom (RuntimeError)\n\tfrom app/c.rb:4:in `d'\n", FormatRuby},
 		{"ruby 3.4", "app/a.rb:3:in 'A#b': boom (RuntimeError)\n\tfrom app/c.rb:4:in 'C#d'\n", FormatRuby},
 		{"json-looking log line", "[INFO] starting\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nKeyError: 'a'\n", FormatPython},
+		{"asan", "==1==ERROR: AddressSanitizer: heap-use-after-free on address 0x1 at pc 0x2 bp 0x3 sp 0x4\nREAD of size 4 at 0x1 thread T0\n    #0 0x5 in f /src/a.c:3:5\n", FormatASan},
+		{"asan pasted without addresses", "    ERROR: AddressSanitizer: SEGV on unknown address\n        #0 f src/a.c:3\n", FormatASan},
+		{"lsan", "==1==ERROR: LeakSanitizer: detected memory leaks\n\nDirect leak of 8 byte(s) in 1 object(s) allocated from:\n    #0 0x1 in malloc (/a.out+0x1)\n    #1 0x2 in f /src/a.c:3:5\n", FormatLSan},
+		{"msan", "==1==WARNING: MemorySanitizer: use-of-uninitialized-value\n    #0 0x1 in f /src/a.c:3:5\n", FormatMSan},
+		{"tsan", "WARNING: ThreadSanitizer: data race (pid=1)\n  Write of size 4 at 0x1 by thread T1:\n    #0 f /src/a.c:3:5 (a.out+0x1)\n", FormatTSan},
+		{"ubsan", "a.c:3:5: runtime error: division by zero\n", FormatUBSan},
+		{"ubsan stack", "a.c:3:5: runtime error: division by zero\n    #0 0x1 in f /src/a.c:3:5\n", FormatUBSan},
+		{"valgrind", "==12== Invalid read of size 4\n==12==    at 0x1: f (a.c:3)\n", FormatValgrind},
+		{"gdb", "#0  0x1 in f (x=1) at a.c:3\n#1  0x2 in main () at a.c:9\n", FormatGDB},
+		{"lldb", "* thread #1, stop reason = signal SIGSEGV\n  * frame #0: 0x1 a.out`f at a.c:3:5\n", FormatLLDB},
+		{"kernel", "BUG: kernel NULL pointer dereference, address: 0000000000000008\nRIP: 0010:f+0x1/0x2\nCall Trace:\n g+0x1/0x2\n", FormatKernel},
+		{"backtrace_symbols", "./app(f+0x1)[0x1]\n./app(main+0x2)[0x2]\n", FormatGlibc},
+		{"assertion", "app: a.c:3: f: Assertion `x' failed.\n", FormatGlibc},
+		{"rust", "thread 'main' panicked at src/main.rs:2:5:\nboom\n", FormatRust},
+		{"native frames alone", "Crash in worker:\n    #0 0x4f5e2a in ledger_post src/ledger.c:214:17\n    #1 0x4f1234 in main src/main.c:88\n", FormatNative},
+		{"valgrind without prefixes", "Invalid read of size 4\n   at 0x109145: get (segv.c:3)\n   by 0x109178: main (segv.c:4)\n Address 0x0 is not stack'd, malloc'd or (recently) free'd\n", FormatValgrind},
+		{"rust before 1.73", "thread 'main' panicked at 'boom', src/main.rs:2:5\n", FormatRust},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -50,6 +67,7 @@ func TestParseRejectsNonSignals(t *testing.T) {
 		{"json array of numbers", `[1, 2, 3]`},
 		{"broken json", `{"exception": {"values": [`},
 		{"header only", "java.lang.IllegalStateException: x\n"},
+		{"log with native-looking words", "WARNING: disk almost full (92%)\n== summary ==\n#1 item in cart\nframe #3 dropped\nCall Trace: none\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,7 +58,7 @@ func parseRubyLines(lines []string) []Signal {
 		if strings.HasPrefix(t, "...") && strings.HasSuffix(t, "levels...") {
 			continue
 		}
-		if m := matchIf(rubyBareRE, l, " ("); m != nil {
+		if m := rubyBare(l, t); m != nil {
 			flush()
 			chain = append(chain, chained{exception: exception{typ: m[1], msg: m[2]}, start: i})
 			linked = true
@@ -71,6 +71,30 @@ func parseRubyLines(lines []string) []Signal {
 	}
 	flush()
 	return sigs
+}
+
+// rubyBare matches a Rails-style "Class (message):" line; the regexp runs
+// only on lines that end the way it needs and hold a capitalized word
+// right before a " (".
+func rubyBare(l, trimmed string) []string {
+	if !strings.HasSuffix(trimmed, ")") && !strings.HasSuffix(trimmed, "):") {
+		return nil
+	}
+	for off := 0; ; {
+		k := strings.Index(l[off:], " (")
+		if k < 0 {
+			return nil
+		}
+		k += off
+		j := k
+		for j > 0 && (isIdentByte(l[j-1]) || l[j-1] == ':') {
+			j--
+		}
+		if j < k && l[j] >= 'A' && l[j] <= 'Z' && (j == 0 || l[j-1] == ' ' || l[j-1] == '\t' || l[j-1] == '\n' || l[j-1] == '\v' || l[j-1] == '\f' || l[j-1] == '\r') {
+			return rubyBareRE.FindStringSubmatch(l)
+		}
+		off = k + 2
+	}
 }
 
 func rubyFrame(file, line, label string) Frame {

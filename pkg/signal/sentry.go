@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/url"
@@ -68,6 +69,36 @@ type sentryFrame struct {
 	InAppCamel   *bool   `json:"inApp"`
 	Platform     string  `json:"platform"`
 	ContextLine  string  `json:"context_line"`
+	// InstructionAddr is set on native frames; without a file and line
+	// it is all an unsymbolicated frame has.
+	InstructionAddr      string `json:"instruction_addr"`
+	InstructionAddrCamel string `json:"instructionAddr"`
+}
+
+// unsymbolicated reports a native frame that has an instruction address
+// and nothing else: no function, file or line.
+func (sf sentryFrame) unsymbolicated() bool {
+	return (sf.InstructionAddr != "" || sf.InstructionAddrCamel != "") && sf.Filename == "" && sf.AbsPath == "" &&
+		sf.AbsPathCamel == "" && sf.Lineno <= 0 &&
+		(sf.Function == "" || sf.Function == "<unknown>") && sf.RawFunction == ""
+}
+
+// unsymbolicatedNote says how many of a stack's frames are only
+// addresses, or nothing when none is.
+func unsymbolicatedNote(st *sentryTrace) string {
+	if st == nil {
+		return ""
+	}
+	n := 0
+	for _, sf := range st.Frames {
+		if sf.unsymbolicated() {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d frames are unsymbolicated (only instruction addresses): upload debug files to Sentry so frames carry file and line", n, len(st.Frames))
 }
 
 // flexInt accepts a JSON number, a numeric string or null.
@@ -185,6 +216,12 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		}
 	}
 	platform := ev.Platform
+	var notes []string
+	note := func(st *sentryTrace) {
+		if n := unsymbolicatedNote(st); n != "" {
+			notes = append(notes, n)
+		}
+	}
 	// Values are listed oldest (root cause) first; each trace crash last.
 	var chain []exception
 	for _, v := range values {
@@ -192,6 +229,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		if st == nil || len(st.Frames) == 0 {
 			st = v.RawStacktrace
 		}
+		note(st)
 		chain = append(chain, exception{typ: v.Type, msg: v.Value, frames: sentryFrames(st, platform)})
 	}
 	n := 0
@@ -213,6 +251,9 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		}
 		if st == nil {
 			st = top
+		}
+		if len(notes) == 0 {
+			note(st)
 		}
 		if fr := sentryFrames(st, platform); len(fr) > 0 {
 			chain = append(chain, exception{frames: fr})
@@ -236,10 +277,11 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 	for _, e := range chain {
 		hasFrames = hasFrames || len(e.frames) > 0
 	}
-	if !hasFrames && outer.typ == "" {
+	if !hasFrames && outer.typ == "" && (len(notes) == 0 || outer.msg == "") {
 		return Signal{}, false
 	}
 	s := assemble(FormatSentry, chain, outer)
+	s.Notes = notes
 	if ev.Title != "" {
 		s.Title = ev.Title
 	}
@@ -329,6 +371,9 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 		if f.Function == "" {
 			f.Function = sf.RawFunction
 		}
+		if f.Function == "<unknown>" {
+			f.Function = ""
+		}
 		if f.File == "" && f.Function == "" && f.Module == "" {
 			continue
 		}
@@ -390,6 +435,10 @@ func sentryFormat(platform string) string {
 		return FormatRuby
 	case "csharp", "dotnet":
 		return FormatDotNet
+	case "rust":
+		return FormatRust
+	case "native", "c", "cpp", "objc", "cocoa":
+		return "native"
 	}
 	return platform
 }

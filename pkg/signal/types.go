@@ -5,14 +5,22 @@ import "time"
 // Frame is one stack frame. Depth 0 is the crashing (innermost) frame.
 //
 // File is the path as the signal gives it, except that file:// and other
-// URLs are reduced to their path and JVM frames get their package's
-// directories (com/acme/Foo.java for com.acme.Foo in Foo.java); it is empty
-// for native or source-less frames. Function is the name as the runtime
-// prints it (main.(*T).M, com.acme.Foo$Bar.run, Order#total,
-// Shop.Orders.OrderService.PlaceAsync, new Pool). Module is the Go package,
-// the JVM or .NET class, or the Sentry module, when known. InApp tells
-// application code from the standard library and dependencies (see
-// IsInApp, or the Sentry event's own in_app flag when it has one).
+// URLs are reduced to their path, JVM frames get their package's
+// directories (com/acme/Foo.java for com.acme.Foo in Foo.java), and native
+// locations lose what is not part of the path (":12:3", "(discriminator
+// 2)", "+0x1a/0x40"); it is empty for frames without a source location
+// (a stripped binary, a shared library, an undecoded kernel trace).
+// Function is the name as the runtime prints it (main.(*T).M,
+// com.acme.Foo$Bar.run, Order#total, Shop.Orders.OrderService.PlaceAsync,
+// new Pool), for C++ and Rust without the parameter list, qualifiers and
+// symbol hash (geo::Grid<int>::add_row, app::config::load::{{closure}}).
+// Module is the Go package, the JVM or .NET class, the Sentry module, the
+// binary or shared library of a native frame, or the kernel module, when
+// known. InApp tells application code from the standard library and
+// dependencies (see IsInApp, or the Sentry event's own in_app flag when it
+// has one). Stack is the stack of a native report the frame belongs to:
+// 0 is the crash (or access, leak, race) stack, 1 and on the further stacks
+// in report order, named in Signal.Stacks; other formats leave it 0.
 type Frame struct {
 	File     string `json:"file"`
 	Line     int    `json:"line"`
@@ -27,13 +35,18 @@ type Frame struct {
 // Signal is one error occurrence: a title, an optional timestamp, the frames
 // innermost first, and symptom tokens (exception types, message words,
 // identifiers) to match against changed lines. See the package
-// documentation for the order of frames in chained exceptions.
+// documentation for the order of frames in chained exceptions and the
+// stacks of native reports. Stacks names each stack of a native report
+// ("READ of size 4 by thread T0", "freed by thread T0 here", "Thread 4
+// (...)"), indexed by Frame.Stack. Notes are caveats for the user, such as
+// frames without file and line and what to do about them.
 type Signal struct {
 	Source    string     `json:"source"`
-	Format    string     `json:"format"` // sentry|go|python|java|javascript|ruby|dotnet
+	Format    string     `json:"format"` // a Format* constant: sentry, go, python, ..., asan, gdb, kernel, rust
 	Title     string     `json:"title"`
 	Timestamp *time.Time `json:"timestamp"`
 	Frames    []Frame    `json:"frames"`
 	Symptoms  []string   `json:"symptoms,omitempty"`
+	Stacks    []string   `json:"stacks,omitempty"`
 	Notes     []string   `json:"notes,omitempty"`
 }

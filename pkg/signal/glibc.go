@@ -1,0 +1,206 @@
+package signal
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	btSymbolsRE    = regexp.MustCompile(`(?:^|\s)(\S+?)\(([^()\s]*)\)\s*\[(0x[0-9a-fA-F]+)\]\s*$`)
+	btNoSymbolRE   = regexp.MustCompile(`(?:^|\s)(\.?/\S+?)\s*\[(0x[0-9a-fA-F]+)\]\s*$`)
+	assertRE       = regexp.MustCompile(`(?:^|\s)(\S+):(\d+): (.+?): Assertion [` + "`" + `'](.*)' failed\.?\s*$`)
+	muslAssertRE   = regexp.MustCompile(`Assertion failed: (.+) \((\S+): (.+): (\d+)\)\s*$`)
+	fortifyRE      = regexp.MustCompile(`\*\*\* ((?:stack smashing|buffer overflow) detected|longjmp causes uninitialized stack frame) \*\*\*`)
+	glibcErrorRE   = regexp.MustCompile("\\*\\*\\* Error in `[^']*': (.+?)(?:: 0x[0-9a-f]+)? \\*\\*\\*")
+	mallocCheckRE  = regexp.MustCompile(`^((?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free|_int_realloc|tcache_thread_shutdown)\(\): .+|double free or corruption \(.+\)|corrupted size vs\. prev_size.*|corrupted double-linked list.*)$`)
+	terminateRE    = regexp.MustCompile(`terminate called after throwing an instance of '(.+)'\s*$`)
+	whatRE         = regexp.MustCompile(`^\s*what\(\):\s+(.*)$`)
+	terminateOther = regexp.MustCompile(`(terminate called (?:without an active exception|recursively)|pure virtual method called)\s*$`)
+)
+
+// glibcMessage is an abort message of the C or C++ runtime.
+type glibcMessage struct {
+	line  int
+	title string
+	texts []string
+	frame *Frame // an assertion's location
+}
+
+// glibcMarkers are in every message glibcMessages reads (parts of them
+// whose first byte is rare in logs, which are faster to look for).
+var glibcMarkers = []string{"Assertion", "***", "(): ", "corrupt", "minate called", "virtual method called"}
+
+// glibcMessages finds the abort messages of the C library and the C++
+// runtime: failed assertions ("file.c:12: fn: Assertion `x' failed."),
+// "*** stack smashing detected ***", malloc's consistency checks
+// ("free(): double free detected in tcache 2") and uncaught C++ exceptions
+// ("terminate called after throwing an instance of 'std::out_of_range'"
+// with its "what():" line).
+func glibcMessages(text string, lines []string) []glibcMessage {
+	var markers []string
+	for _, m := range glibcMarkers {
+		if strings.Contains(text, m) {
+			markers = append(markers, m)
+		}
+	}
+	if len(markers) == 0 {
+		return nil
+	}
+	var out []glibcMessage
+	for i, l := range lines {
+		found := false
+		for _, m := range markers {
+			if strings.Contains(l, m) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			continue
+		}
+		if m := assertRE.FindStringSubmatch(l); m != nil {
+			fn := cleanFunction(m[3])
+			f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
+			out = append(out, glibcMessage{line: i, title: m[1] + ":" + m[2] + ": " + fn + ": Assertion `" + m[4] + "' failed.", texts: []string{m[4]}, frame: &f})
+			continue
+		}
+		if m := muslAssertRE.FindStringSubmatch(l); m != nil {
+			fn := cleanFunction(m[3])
+			f := nativeFrame(FormatGlibc, m[2], atoi(m[4]), 0, fn, "")
+			out = append(out, glibcMessage{line: i, title: "Assertion failed: " + m[1], texts: []string{m[1]}, frame: &f})
+			continue
+		}
+		if m := fortifyRE.FindStringSubmatch(l); m != nil {
+			out = append(out, glibcMessage{line: i, title: "*** " + m[1] + " ***"})
+			continue
+		}
+		if m := glibcErrorRE.FindStringSubmatch(l); m != nil {
+			out = append(out, glibcMessage{line: i, title: m[1]})
+			continue
+		}
+		t := strings.TrimSpace(l)
+		if m := mallocCheckRE.FindStringSubmatch(t); m != nil {
+			out = append(out, glibcMessage{line: i, title: m[1]})
+			continue
+		}
+		if m := terminateRE.FindStringSubmatch(l); m != nil {
+			msg := glibcMessage{line: i, title: m[1]}
+			if i+1 < len(lines) {
+				if w := whatRE.FindStringSubmatch(lines[i+1]); w != nil {
+					msg.title += ": " + strings.TrimSpace(w[1])
+				}
+			}
+			out = append(out, msg)
+			continue
+		}
+		if m := terminateOther.FindStringSubmatch(l); m != nil {
+			out = append(out, glibcMessage{line: i, title: m[1]})
+		}
+	}
+	return out
+}
+
+// mergeGlibcMessages gives each abort message to the report it belongs
+// to: the first report starting at most ten lines after it, or holding it.
+// A report that has no headline of its own (a debugger's or Valgrind's)
+// takes the message as its title. A message that belongs to no report is
+// a report of its own: an assertion with its location as the one frame,
+// the others without frames.
+func mergeGlibcMessages(text string, lines []string, reports []nativeReport) []nativeReport {
+	for _, m := range glibcMessages(text, lines) {
+		best := -1
+		for k := range reports {
+			r := &reports[k]
+			if m.line <= r.end && m.line >= r.start-10 && (best < 0 || r.start < reports[best].start) {
+				best = k
+			}
+		}
+		if best >= 0 {
+			r := &reports[best]
+			if !r.titled {
+				r.texts = append([]string{r.title}, r.texts...)
+				r.title = m.title
+				r.titled = true
+			}
+			r.texts = append(r.texts, m.texts...)
+			if m.line < r.start {
+				r.start = m.line
+			}
+			continue
+		}
+		rep := nativeReport{format: FormatGlibc, title: m.title, start: m.line, end: m.line, texts: m.texts, titled: true}
+		if m.frame != nil {
+			rep.addStack("assertion", []Frame{*m.frame})
+		} else {
+			rep.notes = append(rep.notes, "the report has no stack trace: run the program under gdb (bt), Valgrind or a sanitizer to get one")
+		}
+		reports = append(reports, rep)
+	}
+	return reports
+}
+
+// parseBacktraceSymbols reads the output of glibc's backtrace_symbols and
+// backtrace_symbols_fd ("./app(handler+0x1d)[0x55d0c1a5b1d6]",
+// "/lib/x86_64-linux-gnu/libc.so.6(+0x3c050)[0x7f4e1a6f4050]"), at least
+// two lines in a row; the line before them titles the report.
+func parseBacktraceSymbols(_ string, lines []string) []nativeReport {
+	var out []nativeReport
+	var frames []Frame
+	start := -1
+	flush := func(end int) {
+		if len(frames) >= 2 {
+			rep := nativeReport{format: FormatGlibc, title: "backtrace", start: start, end: end, noise: debuggerNoise}
+			for i := start - 1; i >= 0 && i >= start-3; i-- {
+				t := strings.TrimSpace(lines[i])
+				if t == "" {
+					continue
+				}
+				if m := glibcErrorRE.FindStringSubmatch(t); m != nil {
+					rep.title, rep.titled = m[1], true
+				} else if !strings.HasPrefix(t, "=") && len(t) < 200 {
+					rep.title = strings.TrimSuffix(t, ":")
+				}
+				if !strings.HasPrefix(t, "=") {
+					break
+				}
+			}
+			rep.addStack("backtrace", frames)
+			rep.notes = append(rep.notes, "backtrace_symbols gives no file and line: resolve the addresses with addr2line -f -e PROGRAM to get them")
+			out = append(out, rep)
+		}
+		frames, start = nil, -1
+	}
+	for i, l := range lines {
+		if !strings.Contains(l, "[0x") {
+			if start >= 0 {
+				flush(i - 1)
+			}
+			continue
+		}
+		module, sym := "", ""
+		if m := btSymbolsRE.FindStringSubmatch(l); m != nil {
+			module, sym = m[1], m[2]
+		} else if m := btNoSymbolRE.FindStringSubmatch(l); m != nil {
+			module = m[1]
+		} else {
+			if start >= 0 {
+				flush(i - 1)
+			}
+			continue
+		}
+		fn := sym
+		if k := strings.Index(fn, "+0x"); k >= 0 {
+			fn = fn[:k]
+		}
+		if start < 0 {
+			start = i
+		}
+		if len(frames) < MaxFrames {
+			frames = append(frames, nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(fn), module))
+		}
+	}
+	if start >= 0 {
+		flush(len(lines) - 1)
+	}
+	return out
+}

@@ -1,0 +1,131 @@
+package signal
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	rustPanicRE = regexp.MustCompile(`thread '([^']*)'(?: \(\d+\))? panicked at (?:'(.*)', )?(\S+?):(\d+)(?::(\d+))?:?\s*$`)
+	rustFrameRE = regexp.MustCompile(`^\s*(\d+):\s+(?:0x[0-9a-fA-F]+ - )?(\S.*?)\s*$`)
+	rustAtRE    = regexp.MustCompile(`^\s*at (\S.*?):(\d+)(?::(\d+))?\s*$`)
+)
+
+// parseRustReports reads Rust panics: "thread 'main' panicked at
+// src/x.rs:12:5:" followed by the message (Rust 1.73 and later), or the
+// older "thread 'main' panicked at 'message', src/x.rs:12:5", and the
+// "stack backtrace:" that RUST_BACKTRACE=1 or =full adds, whose frames
+// carry their "at ./src/x.rs:12:5" locations. Without a backtrace the
+// panic's location is the one frame.
+func parseRustReports(_ string, lines []string) []nativeReport {
+	var out []nativeReport
+	for i := 0; i < len(lines); i++ {
+		if !strings.Contains(lines[i], "panicked at") {
+			continue
+		}
+		m := rustPanicRE.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		rep := nativeReport{format: FormatRust, start: i, end: i, titled: true}
+		msg := m[2]
+		j := i + 1
+		if m[2] == "" && !strings.Contains(lines[i], "panicked at '") {
+			// The message follows, possibly on several lines.
+			var parts []string
+			for ; j < len(lines) && len(parts) < 20; j++ {
+				t := strings.TrimSpace(lines[j])
+				if t == "" || strings.HasPrefix(t, "note: ") || t == "stack backtrace:" || strings.Contains(t, "panicked at") {
+					break
+				}
+				parts = append(parts, t)
+			}
+			if len(parts) > 0 {
+				msg = parts[0]
+				rep.texts = append(rep.texts, parts[1:]...)
+			}
+		}
+		if msg == "" {
+			msg = "explicit panic"
+		}
+		rep.title = msg
+		name := "thread '" + m[1] + "'"
+		// The backtrace, after at most a few lines (notes).
+		var frames []Frame
+		for k := j; k < len(lines) && k <= j+3; k++ {
+			if strings.TrimSpace(lines[k]) != "stack backtrace:" {
+				continue
+			}
+			var end int
+			frames, end = rustBacktrace(lines, k+1)
+			rep.end = end
+			break
+		}
+		if len(frames) == 0 {
+			f := nativeFrame(FormatRust, m[3], atoi(m[4]), atoi(m[5]), "", "")
+			frames = []Frame{f}
+			rep.notes = append(rep.notes, "the panic has no backtrace: run with RUST_BACKTRACE=1 to get the whole stack")
+		}
+		rep.addStack(name, frames)
+		out = append(out, rep)
+	}
+	return out
+}
+
+// rustBacktrace reads "N: function" frames and their "at file:line:col"
+// lines from lines[from:]; end is the last line read.
+func rustBacktrace(lines []string, from int) (frames []Frame, end int) {
+	end = from - 1
+	for k := from; k < len(lines); k++ {
+		l := lines[k]
+		if m := rustAtRE.FindStringSubmatch(l); m != nil && len(frames) > 0 {
+			f := &frames[len(frames)-1]
+			if f.File == "" {
+				f.File, f.Line, f.Column = m[1], atoi(m[2]), atoi(m[3])
+				f.InApp = IsInApp(FormatRust, f.File, f.Function, "")
+			}
+			end = k
+			continue
+		}
+		if m := rustFrameRE.FindStringSubmatch(l); m != nil {
+			if len(frames) < MaxFrames {
+				fn := cleanFunction(m[2])
+				frames = append(frames, Frame{Function: fn, InApp: IsInApp(FormatRust, "", fn, "")})
+			}
+			end = k
+			continue
+		}
+		break
+	}
+	return frames, end
+}
+
+// rustInApp reports whether a Rust frame is the program's own code: not
+// the standard library (/rustc/..., library/std, core, alloc), not a crate
+// of the Cargo registry or a git dependency, not the panic machinery.
+func rustInApp(file, function string) bool {
+	f := strings.ReplaceAll(file, `\`, "/")
+	if f != "" {
+		for _, s := range []string{"/rustc/", "/library/std/", "/library/core/", "/library/alloc/", "/library/panic_",
+			"/.cargo/registry/", "/.cargo/git/", "/.rustup/", "/cargo/registry/"} {
+			if strings.Contains(f, s) {
+				return false
+			}
+		}
+		if strings.HasPrefix(f, "library/") || strings.HasPrefix(f, "/usr/") || strings.HasPrefix(f, "/lib/") {
+			return false
+		}
+		return true
+	}
+	fn := strings.TrimLeft(function, "<&")
+	fn = strings.TrimPrefix(fn, "mut ")
+	switch fn {
+	case "main", "_start", "clone", "clone3", "start_thread":
+		return false
+	}
+	if hasAnyPrefix(fn, []string{"std::", "core::", "alloc::", "__rustc::", "__rust_", "rust_begin_unwind", "rust_panic",
+		"backtrace::", "panic_unwind::", "__libc_start"}) {
+		return false
+	}
+	return function != ""
+}
