@@ -1,14 +1,10 @@
 package signal
 
-import (
-	"regexp"
-	"strings"
-)
+import "strings"
 
 // MaxSymptoms is the most symptom tokens kept per signal.
 const MaxSymptoms = 32
 
-var identRE = regexp.MustCompile(`[A-Za-z0-9_]+`)
 
 // stopWords are dropped from symptoms: English filler and words every error
 // message carries.
@@ -37,22 +33,51 @@ func Symptoms(texts ...string) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, t := range texts {
-		for _, tok := range identRE.FindAllString(t, -1) {
-			tok = strings.ToLower(tok)
-			if tok[0] >= '0' && tok[0] <= '9' {
-				continue // a number, an address or a hex value
-			}
-			if len(tok) < 2 || stopWords[tok] || seen[tok] || isHexish(tok) {
-				continue
+		stop := false
+		Words(t, func(tok string) {
+			if stop || stopWords[tok] || seen[tok] {
+				return
 			}
 			seen[tok] = true
 			out = append(out, tok)
-			if len(out) >= MaxSymptoms {
-				return out
-			}
+			stop = len(out) >= MaxSymptoms
+		})
+		if stop {
+			break
 		}
 	}
 	return out
+}
+
+// Words calls fn with every word of s, lower-cased, in order: the
+// identifiers (runs of ASCII letters, digits and underscores that start
+// with a letter or an underscore) of two characters or more that do not
+// look like a number or an address (0x1f, 4ab9e2). It is the one tokenizer
+// of signal text and of the commit text it is matched against.
+func Words(s string, fn func(word string)) {
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isWordByte(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 && i-start >= 2 {
+			w := s[start:i]
+			if !(w[0] >= '0' && w[0] <= '9') {
+				w = strings.ToLower(w)
+				if !isHexish(w) {
+					fn(w)
+				}
+			}
+		}
+		start = -1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // isHexish reports whether tok looks like a number or address, not a word.

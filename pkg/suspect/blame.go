@@ -144,6 +144,9 @@ func hunkHeader(h *diffstat.Hunk) string {
 // "Ns.Class.Method(Int32 x)" -> "Method".
 func funcIdent(fn string) string {
 	fn = stripCloneSuffix(strings.TrimSpace(fn))
+	if strings.Contains(fn, "::") {
+		return cxxIdent(fn)
+	}
 	if i := strings.IndexByte(fn, '('); i > 0 && strings.ContainsAny(fn[:i], " \t") && !strings.HasPrefix(fn, "block ") {
 		// A declaration ("static int foo(void)", "def foo(self):"), as a
 		// hunk header shows it.
@@ -164,12 +167,73 @@ func funcIdent(fn string) string {
 			continue
 		}
 		switch p {
-		case "lambda", "anonymous", "module", "listcomp", "genexpr", "dictcomp", "setcomp", "top":
+		case "lambda", "anonymous", "module", "listcomp", "genexpr", "dictcomp", "setcomp", "top", "operator", "closure", "invoke", "call_once":
 			return "" // a generic name that no hunk header defines
 		}
 		return p
 	}
 	return ""
+}
+
+// cxxIdent names the function of a demangled C++ or Rust frame
+// ("ns::Cart::total(int) const" -> "total"); a lambda or closure is named
+// after the function that holds it ("Parser::run()::{lambda()#1}::operator()()"
+// -> "run"), as hunk headers name it.
+func cxxIdent(fn string) string {
+	for _, q := range []string{" const", " volatile", " noexcept", " &&", " &"} {
+		fn = strings.TrimSuffix(fn, q)
+	}
+	parts := splitTop(fn, "::")
+	for i := len(parts) - 1; i >= 0; i-- {
+		p := strings.TrimSpace(parts[i])
+		p = strings.TrimSuffix(p, "()")
+		if j := strings.IndexAny(p, "(<"); j > 0 {
+			p = p[:j] // arguments or template arguments
+		}
+		if p == "" || p[0] == '{' || p[0] == '(' || strings.HasPrefix(p, "operator") || strings.HasPrefix(p, "_{{") {
+			continue // a lambda, a closure, an operator, an anonymous namespace
+		}
+		if strings.HasPrefix(p, "h") && len(p) == 17 && allHex(p[1:]) {
+			continue // a Rust symbol hash (h1234abcd5678ef90)
+		}
+		id := strings.FieldsFunc(p, func(r rune) bool { return !(r < 128 && isIdentByte(byte(r))) })
+		if len(id) == 0 {
+			continue
+		}
+		return id[len(id)-1]
+	}
+	return ""
+}
+
+// splitTop splits s at sep outside parentheses and angle brackets.
+func splitTop(s, sep string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(', '<', '{':
+			depth++
+		case ')', '>', '}':
+			if depth > 0 {
+				depth--
+			}
+		}
+		if depth == 0 && strings.HasPrefix(s[i:], sep) {
+			out = append(out, s[start:i])
+			start = i + len(sep)
+			i += len(sep) - 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // stripCloneSuffix drops the suffixes compilers give copies of a function

@@ -1,28 +1,10 @@
 package suspect
 
-import "strings"
+import "github.com/sigsentry/sigsentry/pkg/signal"
 
-// tokens splits text into lower-case identifier-like words of at least three
-// characters, calling fn once per occurrence.
-func tokens(s string, fn func(string)) {
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		word := i < len(s) && (s[i] < 128 && isIdentByte(s[i]) || s[i] >= 128)
-		if word {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 && i-start >= 3 {
-			w := s[start:i]
-			if !allDigits(w) {
-				fn(strings.ToLower(w))
-			}
-		}
-		start = -1
-	}
-}
+// tokens calls fn with each word of s, as the signal's symptoms were
+// tokenized (one tokenizer for both sides).
+func tokens(s string, fn func(string)) { signal.Words(s, fn) }
 
 // textIndex is an inverted index from words to the candidates whose message
 // or changed lines contain them.

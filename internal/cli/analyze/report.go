@@ -103,6 +103,9 @@ type SignalReport struct {
 	Title     string          `json:"title"`
 	Timestamp *time.Time      `json:"timestamp"`
 	Frames    []FrameReport   `json:"frames"`
+	// Stacks names the stacks of a native report (the crash stack first),
+	// as Frames' stack field numbers them.
+	Stacks []string `json:"stacks,omitempty"`
 	Abstained bool            `json:"abstained"`
 	Reason    string          `json:"reason"`
 	Suspects  []SuspectReport `json:"suspects"`
@@ -126,6 +129,9 @@ type FrameReport struct {
 	InApp    bool   `json:"in_app"`
 	Repo     string `json:"repo,omitempty"`
 	Path     string `json:"path"`
+	// Stack is the report stack the frame belongs to (0: the crash stack;
+	// see SignalReport.Stacks).
+	Stack int `json:"stack,omitempty"`
 }
 
 // SuspectReport is one ranked commit.
@@ -287,12 +293,13 @@ func signalReport(s signal.Signal, res suspect.Result) SignalReport {
 		Abstained: res.Abstained,
 		Reason:    res.Reason,
 		Suspects:  []SuspectReport{},
+		Stacks:    s.Stacks,
 	}
 	if len(res.Frames) > 0 {
 		for _, f := range res.Frames {
 			sr.Frames = append(sr.Frames, FrameReport{
 				File: f.File, Line: f.Line, Function: f.Function, InApp: f.InApp,
-				Repo: f.Repo, Path: f.Path,
+				Repo: f.Repo, Path: f.Path, Stack: f.Stack,
 			})
 			if f.InApp && f.Path == "" {
 				sr.Unmapped++
@@ -300,7 +307,7 @@ func signalReport(s signal.Signal, res suspect.Result) SignalReport {
 		}
 	} else {
 		for _, f := range s.Frames {
-			sr.Frames = append(sr.Frames, FrameReport{File: f.File, Line: f.Line, Function: f.Function, InApp: f.InApp})
+			sr.Frames = append(sr.Frames, FrameReport{File: f.File, Line: f.Line, Function: f.Function, InApp: f.InApp, Stack: f.Stack})
 			if f.InApp {
 				sr.Unmapped++
 			}
