@@ -5,7 +5,6 @@ import "strings"
 // MaxSymptoms is the most symptom tokens kept per signal.
 const MaxSymptoms = 32
 
-
 // stopWords are dropped from symptoms: English filler and words every error
 // message carries.
 var stopWords = map[string]bool{

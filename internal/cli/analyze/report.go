@@ -98,14 +98,14 @@ type FileReport struct {
 
 // SignalReport is one signal with its frames and suspects.
 type SignalReport struct {
-	Source    string          `json:"source"`
-	Format    string          `json:"format"`
-	Title     string          `json:"title"`
-	Timestamp *time.Time      `json:"timestamp"`
-	Frames    []FrameReport   `json:"frames"`
+	Source    string        `json:"source"`
+	Format    string        `json:"format"`
+	Title     string        `json:"title"`
+	Timestamp *time.Time    `json:"timestamp"`
+	Frames    []FrameReport `json:"frames"`
 	// Stacks names the stacks of a native report (the crash stack first),
 	// as Frames' stack field numbers them.
-	Stacks []string `json:"stacks,omitempty"`
+	Stacks    []string        `json:"stacks,omitempty"`
 	Abstained bool            `json:"abstained"`
 	Reason    string          `json:"reason"`
 	Suspects  []SuspectReport `json:"suspects"`
