@@ -45,9 +45,10 @@ func FuncIndex(ctx context.Context, g Git, rev string, r tracetext.Report) map[s
 	if len(names) > 200 {
 		names = names[:200]
 	}
-	// A definition starts a line: a return type, then the name and "(";
-	// a declaration ends in ";" and a call sits inside a body (indented).
-	pat := `^[A-Za-z_][A-Za-z0-9_ \t\*]*[ \t\*](` + strings.Join(names, "|") + `)[ \t]*\([^;]*$`
+	// A definition starts a line: a return type (or nothing, when the type
+	// sits on the line above), then the name and "("; a declaration ends
+	// in ";" and a call sits inside a body (indented).
+	pat := `^([A-Za-z_][A-Za-z0-9_ \t\*]*[ \t\*])?(` + strings.Join(names, "|") + `)[ \t]*\([^;]*$`
 	out, err := g.Run(ctx, "grep", "-E", "-I", "-o", "--full-name", "-e", pat, rev, "--", "*.c", "*.S", "*.h")
 	if err != nil {
 		return nil

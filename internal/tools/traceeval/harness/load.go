@@ -54,6 +54,7 @@ func Load(ctx context.Context, clonesRoot string, c Case) (*Loaded, error) {
 	}
 	l.Files = NewPathMap(files)
 	l.Report = tracetext.Parse(l.Text)
+	l.Files.Funcs = FuncIndex(ctx, g, c.Fix+"^", l.Report)
 	l.Event = tracetext.ToEvent(l.Report, l.Signal, l.InApp)
 	l.Innermost, l.HasFrame = InnermostInApp(l.Report, l.Files)
 	return l, nil
@@ -61,13 +62,15 @@ func Load(ctx context.Context, clonesRoot string, c Case) (*Loaded, error) {
 
 // InApp marks a frame as the application's when it is no system frame and
 // its file maps to a repository file (function-only frames of kernel-style
-// reports, whose frames are all the program's, count too).
+// reports count when the repository defines their function).
 func (l *Loaded) InApp(f tracetext.Frame, format tracetext.Format) bool {
 	if !tracetext.DefaultInApp(f, format) {
 		return false
 	}
 	if f.File == "" {
-		return true
+		// A function-only frame is the application's when the
+		// repository defines the function.
+		return l.Files.Funcs[baseSymbol(f.Function)] != ""
 	}
 	p, n, _ := l.Files.Map(f.File)
 	return p != "" && n > 0

@@ -53,7 +53,8 @@ func Extract(message string) []Block {
 	message = strings.ReplaceAll(message, "\r\n", "\n")
 	raw := strings.Split(message, "\n")
 	lines := make([]line, len(raw))
-	prevPy := -1 // index of the last Python frame line, while code lines may follow
+	prevPy := -1  // index of the last Python frame or source line, while more may follow
+	pyFrame := -1 // index of the last Python frame line
 	prevGDB := false
 	for i, r := range raw {
 		r = strings.TrimRight(r, " \t\r")
@@ -64,7 +65,7 @@ func Extract(message string) []Block {
 		// Python: the source line printed under a frame, and the exception
 		// line that ends the traceback.
 		if c.kind == kindOther && prevPy >= 0 && content != "" {
-			if len(ind) > len(lines[prevPy].indent) && i == prevPy+1 {
+			if len(ind) > len(lines[pyFrame].indent) && i == prevPy+1 {
 				l.c = classified{kind: kindPart, format: Python}
 				l.trace = true
 			} else if pyExcRE.MatchString(content) || javaExcRE.MatchString(content) {
@@ -79,9 +80,10 @@ func Extract(message string) []Block {
 		}
 		switch {
 		case l.c.kind == kindFrame && l.c.format == Python:
-			prevPy = i
+			prevPy, pyFrame = i, i
 		case l.c.kind == kindPart && l.c.format == Python:
-			// keep prevPy: the exception line may follow the code line
+			// the source line, or the carets under it
+			prevPy = i
 		case content == "":
 		default:
 			prevPy = -1
@@ -110,8 +112,14 @@ func Extract(message string) []Block {
 				break
 			}
 		}
-		// Trailing headers that open no stack are not part of this report
-		// unless they close a Python or Java traceback.
+		// A header that opens a stack but ends the block (the start of a
+		// second report after a blank line) belongs to no frame here.
+		for end > start && lines[end].c.kind == kindHeader && opensNext(stripPrefix(strings.TrimSpace(lines[end].raw))) {
+			end--
+			for end > start && strings.TrimSpace(lines[end].raw) == "" {
+				end--
+			}
+		}
 		frames, fileFrames := 0, 0
 		counts := map[Format]int{}
 		var hdr Format
@@ -215,4 +223,11 @@ func sharedPrefix(a, b string) string {
 		i++
 	}
 	return a[:i]
+}
+
+// opensNext tells whether a header line starts a report or a stack (and
+// so cannot end one).
+func opensNext(s string) bool {
+	return opensStack(s) || strings.HasPrefix(s, "Traceback") || strings.HasPrefix(s, "ERROR: ") ||
+		strings.HasPrefix(s, "WARNING: ") || strings.HasPrefix(s, "BUG: ") || strings.HasPrefix(s, "Program received")
 }

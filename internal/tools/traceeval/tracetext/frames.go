@@ -67,13 +67,22 @@ type classified struct {
 	goFunc bool
 	// Rust "at src/x.rs:1:2" location line for the preceding numbered frame.
 	rustLoc bool
+	// A kernel register line (RIP:, PC:, pc :) naming the faulting function;
+	// the call trace that follows continues its stack.
+	regLine bool
+	// A header that also names the crash site (a kernel WARNING's or a Xen
+	// assertion's file and line).
+	site *Frame
 }
 
 var (
 	// Prefixes that tools put before every line of a report.
-	prefixRE = regexp.MustCompile(`^(?:\(XEN\)\s?|==\d+==\s?|\[\s*\d+\.\d+\]\s?|\[\s*T\d+\]\s?|\[\s*C\d+\]\s?|<\d>)`)
+	regPrefixRE = regexp.MustCompile(`^(?:RIP|PC|LR|pc|lr)\s*:`)
+	prefixRE    = regexp.MustCompile(`^(?:\(XEN\)\s?|==\d+==\s?|\[\s*\d+\.\d+\]\s?|\[\s*T\d+\]\s?|\[\s*C\d+\]\s?|<\d>)`)
 
 	// #0 0x7f.. in func file.c:12:5   |   #0 0x7f.. in func (lib.so+0x12)   |   #1 0x55.. (bin+0x12)
+	buildIDRE  = regexp.MustCompile(`\s+\(BuildId: [0-9a-f]+\)\s*$`)
+	gdbLocRE   = regexp.MustCompile(`\s(?:at\s+\S+:\d+|from\s+\S+)\s*$`)
 	sanFrameRE = regexp.MustCompile(`^#(\d+)\s+0x[0-9a-fA-F]+\s+(?:in\s+)?(.*)$`)
 	// TSan and some MSan frames: #0 func file.c:12:3 (bin+0x12)
 	tsanFrameRE = regexp.MustCompile(`^#(\d+)\s+([^\s(][^(]*?|\S+\(.*?\))\s+(\S+?:\d+(?::\d+)?)(?:\s+\(\S+\))?$`)
@@ -94,10 +103,17 @@ var (
 	javaFrameRE = regexp.MustCompile(`^at\s+([\w$.<>/\[\]-]+)\.([\w$<>\[\]-]+)\(([^():]*)(?::(\d+))?\)$`)
 	// Rust: "  3: crate::module::func" then "at ./src/x.rs:12:5"
 	rustFrameRE = regexp.MustCompile(`^(\d+):\s+(?:0x[0-9a-f]+\s+-\s+)?(\S.*)$`)
-	rustLocRE   = regexp.MustCompile(`^at\s+(\S+?):(\d+)(?::(\d+))?$`)
+	// also gdb's wrapped frames: "    at file.c:12" or "    x=1) at file.c:12"
+	rustLocRE = regexp.MustCompile(`^(?:.*\)\s+)?at\s+(\S+?):(\d+)(?::(\d+))?$`)
+	// gdb frame whose arguments wrap onto the next lines
+	gdbOpenRE = regexp.MustCompile(`^#(\d+)\s+(?:0x[0-9a-fA-F]+\s+in\s+)?([A-Za-z_~][^\s(]*)\s*\(`)
 	// kernel / Xen: [<ffff>] F file.c#func+0x1a/0x40 | ? func+0x1/0x2 [mod] | func+0x1/0x2 fs/x.c:12 | func (fs/x.c:12)
 	kernFrameRE   = regexp.MustCompile(`^(?:(?:RIP|PC|LR|pc|lr)\s*:\s*(?:[0-9a-f]{4}:)?(?:\[<[0-9a-fx.]+>\]\s*)?)?(?:\[<[0-9a-fx.]+>\]\s*)?(?:[RFS]\s+)?(\?\s+)?((?:[\w./-]+#)?[\w.]+)\+0x[0-9a-f]+/0x[0-9a-f]+(?:\s+\[[\w.-]+\])?(?:\s+\(?([\w./-]+\.[chS]):(\d+)\)?)?(?:\s+\((?:PC|LR)\))?\s*$`)
 	kernDecodedRE = regexp.MustCompile(`^(\?\s+)?([A-Za-z_][\w.]*)\s+\(([\w./-]+\.[chS]):(\d+)(?::\d+)?\)(?:\s+\[[\w.-]+\])?$`)
+	// WARNING: CPU: 0 PID: 1 at drivers/x.c:12 func+0x1/0x2 [mod]
+	warnAtRE = regexp.MustCompile(`^WARNING: CPU: \d+ PID: \d+ at (\S+?):(\d+) (?:([\w.]+)\+0x[0-9a-f]+/0x[0-9a-f]+)?`)
+	// Xen: Assertion 'x' failed at file.c:12 ; kernel: kernel BUG at file.c:12!
+	assertAtRE = regexp.MustCompile(`^(?:Assertion '.*' failed at|kernel BUG at) (\S+?):(\d+)!?$`)
 	// UBSan: file.c:12:5: runtime error: ...
 	ubsanRE = regexp.MustCompile(`^(\S+?):(\d+):(\d+): runtime error: (.*)$`)
 	// glibc assert: prog: file.c:12: func: Assertion `x' failed.
@@ -149,6 +165,7 @@ var (
 		`Panic on CPU`,
 		`\*\*\*\* `,
 		`Assertion '.*' failed at`,
+		`kernel BUG at`,
 		`<TASK>`, `</TASK>`, `<IRQ>`, `</IRQ>`,
 		`Hardware name:`,
 		`CPU: \d+ .*PID:`,
@@ -269,6 +286,15 @@ func classify(s string) classified {
 		return classified{kind: kindFrame, format: Assert, frame: Frame{File: m[1], Line: l, Function: m[3]}}
 	}
 	if strings.HasPrefix(s, "#") {
+		s = buildIDRE.ReplaceAllString(s, "")
+		gdbLike := gdbLocRE.MatchString(s)
+		if !gdbLike {
+			if m := sanFrameRE.FindStringSubmatch(s); m != nil {
+				if f, ok := sanFrame(m[2]); ok && (f.Line > 0 || f.Module != "") {
+					return classified{kind: kindFrame, format: ASan, frame: f}
+				}
+			}
+		}
 		if m := gdbFrameRE.FindStringSubmatch(s); m != nil && (m[4] != "" || m[6] != "" || m[3] != "") {
 			f := Frame{Function: m[2]}
 			if m[4] != "" {
@@ -279,6 +305,9 @@ func classify(s string) classified {
 				f.Module, f.System = m[6], true
 			}
 			return classified{kind: kindFrame, format: GDB, frame: f}
+		}
+		if m := gdbOpenRE.FindStringSubmatch(s); m != nil && !strings.HasSuffix(s, ")") {
+			return classified{kind: kindFrame, format: GDB, frame: Frame{Function: m[2]}}
 		}
 		if m := sanFrameRE.FindStringSubmatch(s); m != nil {
 			if f, ok := sanFrame(m[2]); ok {
@@ -343,7 +372,8 @@ func classify(s string) classified {
 		return classified{kind: kindPart, format: Rust, frame: Frame{File: m[1], Line: l, Column: c}, rustLoc: true}
 	}
 	if m := kernFrameRE.FindStringSubmatch(s); m != nil {
-		return classified{kind: kindFrame, format: Kernel, frame: kernelFrame(m[2], m[3], m[4], m[1] != "")}
+		reg := regPrefixRE.MatchString(s)
+		return classified{kind: kindFrame, format: Kernel, frame: kernelFrame(m[2], m[3], m[4], m[1] != ""), regLine: reg}
 	}
 	if m := kernDecodedRE.FindStringSubmatch(s); m != nil {
 		return classified{kind: kindFrame, format: Kernel, frame: kernelFrame(m[2], m[3], m[4], m[1] != "")}
@@ -355,7 +385,15 @@ func classify(s string) classified {
 		return classified{kind: kindFrame, format: Rust, frame: Frame{Function: m[2]}}
 	}
 	if headerRE.MatchString(s) {
-		return classified{kind: kindHeader, format: headerFormat(s)}
+		c := classified{kind: kindHeader, format: headerFormat(s)}
+		if m := warnAtRE.FindStringSubmatch(s); m != nil {
+			l, _ := strconv.Atoi(m[2])
+			c.site = &Frame{File: m[1], Line: l, Function: m[3]}
+		} else if m := assertAtRE.FindStringSubmatch(s); m != nil {
+			l, _ := strconv.Atoi(m[2])
+			c.site = &Frame{File: m[1], Line: l}
+		}
+		return c
 	}
 	if partRE.MatchString(s) {
 		return classified{kind: kindPart}

@@ -29,6 +29,7 @@ var (
 	gdbSigRE    = regexp.MustCompile(`Program (?:received|terminated with) signal (\w+)`)
 	goPanicRE   = regexp.MustCompile(`^(panic|fatal error): (.*)$`)
 	rustPanicRE = regexp.MustCompile(`^thread '([^']*)' panicked at (.*)$`)
+	kernTitleRE = regexp.MustCompile(`^(WARNING|BUG|Oops|Kernel panic|general protection fault|Unable to handle kernel[a-zA-Z ]*|kernel BUG|Assertion|Panic on CPU \d+|FATAL [A-Z ]+)\b`)
 	frameNumRE  = regexp.MustCompile(`^(?:\*?\s*frame\s+)?#(\d+)`)
 	rustNumRE   = regexp.MustCompile(`^(\d+):`)
 )
@@ -57,6 +58,10 @@ func Parse(text string) Report {
 		lastNum = -1
 	}
 	pendingGoFunc := ""
+	// regOnly: the current stack holds only the frames of register lines
+	// (RIP:, PC:) or a WARN site, which the call trace continues.
+	regOnly := false
+	continuesRegs := func(st *Stack) bool { return st != nil && len(st.Frames) > 0 && regOnly }
 	inPython := false
 	for _, raw := range lines {
 		s := stripPrefix(strings.TrimSpace(raw))
@@ -75,8 +80,19 @@ func Parse(text string) Report {
 				firstHeader = s
 			}
 			headers = append(headers, s)
-			if opensStack(s) {
+			if opensStack(s) && !(continuesRegs(cur) && isCallTrace(s)) {
 				newStack(s)
+			}
+			if c.site != nil {
+				// The WARN or assertion site is the innermost frame.
+				if cur == nil || len(cur.Frames) > 0 {
+					newStack(s)
+				}
+				cur.Frames = append(cur.Frames, *c.site)
+				regOnly = true
+				if r.Format == "" {
+					r.Format = Kernel
+				}
 			}
 			if strings.HasPrefix(s, "Traceback") {
 				inPython = true
@@ -86,12 +102,17 @@ func Parse(text string) Report {
 			}
 			continue
 		case kindPart:
+			if strings.HasPrefix(s, "---[ end trace") {
+				// What follows the end marker repeats the registers.
+				newStack("")
+				regOnly = false
+			}
 			if c.goFunc {
 				pendingGoFunc = c.frame.Function
 			}
 			if c.rustLoc && cur != nil && len(cur.Frames) > 0 {
 				f := &cur.Frames[len(cur.Frames)-1]
-				if f.File == "" {
+				if f.File == "" && f.Module == "" {
 					f.File, f.Line, f.Column = c.frame.File, c.frame.Line, c.frame.Column
 				}
 			}
@@ -117,6 +138,11 @@ func Parse(text string) Report {
 		}
 		if num >= 0 {
 			lastNum = num
+		}
+		if len(cur.Frames) == 0 {
+			regOnly = c.regLine
+		} else if !c.regLine {
+			regOnly = false
 		}
 		f := c.frame
 		if c.goLoc {
@@ -183,7 +209,7 @@ func Parse(text string) Report {
 func opensStack(s string) bool {
 	for _, p := range []string{
 		"freed by", "previously allocated", "allocated by", "Direct leak", "Indirect leak",
-		"Previous ", "Atomic ", "Mutex ", "Thread ", "Location is", "Uninitialized value",
+		"Previous ", "Atomic ", "Mutex ", "Thread ", "Location is", "Uninitialized value", "Uninitialised value",
 		"Address 0x", "Block was alloc", "Caused by: ", "During handling", "The above exception",
 		"goroutine ", "Call Trace", "Call trace", "Xen call trace",
 		"READ of size", "WRITE of size", "Read of size", "Write of size", "Invalid ", "Conditional jump",
@@ -255,6 +281,13 @@ func title(f Format, first string, headers, pyExc []string) (typ, val string) {
 			}
 			return s, ""
 		}
+	case Kernel:
+		for _, h := range headers {
+			if m := kernTitleRE.FindStringSubmatch(h); m != nil {
+				return m[1], h
+			}
+		}
+		return "kernel crash", first
 	case UBSan:
 		return "runtime error", first
 	case Assert:
@@ -295,4 +328,8 @@ func atoi(s string) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+func isCallTrace(s string) bool {
+	return strings.HasPrefix(s, "Call Trace") || strings.HasPrefix(s, "Call trace") || strings.HasPrefix(s, "Xen call trace")
 }
