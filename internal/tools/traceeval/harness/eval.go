@@ -92,7 +92,7 @@ func Evaluate(ctx context.Context, opt Options) (*Results, error) {
 		if opt.Select != nil && !opt.Select(c) {
 			continue
 		}
-		half := halves[c.ID()]
+		half := halves[c.Key()]
 		if opt.Half != "" && opt.Half != "all" && half != opt.Half {
 			continue
 		}

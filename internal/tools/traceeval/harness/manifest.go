@@ -24,6 +24,9 @@ func (c Case) ID() string {
 	return c.Repo + "@" + short(c.Fix)
 }
 
+// Key names a case uniquely: owner/name@full-fix.
+func (c Case) Key() string { return c.Repo + "@" + c.Fix }
+
 func short(h string) string {
 	if len(h) > 12 {
 		return h[:12]

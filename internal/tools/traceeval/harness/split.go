@@ -23,7 +23,7 @@ func hash64(s string) uint64 {
 // repository, so each repository is split evenly and a repository's odd
 // case falls on either side. The result depends on the manifest's content
 // only, not on its order.
-func Split(cases []Case) map[string]string {
+func Split(cases []Case) map[string]string { // keyed by Case.Key
 	byRepo := map[string][]Case{}
 	for _, c := range cases {
 		byRepo[c.Repo] = append(byRepo[c.Repo], c)
@@ -40,9 +40,9 @@ func Split(cases []Case) map[string]string {
 		off := int(hash64(repo) % 2)
 		for i, c := range cs {
 			if (i+off)%2 == 0 {
-				out[c.ID()] = Tune
+				out[c.Key()] = Tune
 			} else {
-				out[c.ID()] = Held
+				out[c.Key()] = Held
 			}
 		}
 	}

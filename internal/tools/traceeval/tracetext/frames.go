@@ -96,7 +96,7 @@ var (
 	// Python: File "x.py", line 12, in func
 	pyFrameRE = regexp.MustCompile(`^File "(.+?)", line (\d+)(?:, in (.+))?$`)
 	// Go location: /path/x.go:12 +0x1d
-	goLocRE = regexp.MustCompile(`^(\S+\.go):(\d+)(?:\s+\+0x[0-9a-f]+)?$`)
+	goLocRE = regexp.MustCompile(`^(\S+\.(?:go|s)):(\d+)(?:\s+\+0x[0-9a-f]+)?$`)
 	// Go function: pkg/path.(*T).Method(0x1, ...) or created by pkg.f in goroutine 7
 	goFuncRE = regexp.MustCompile(`^(?:created by\s+)?((?:[\w.\-~]+/)*[\w.\-~]+\.[\w.()*\[\]{},\-$]+?)(?:\(.*\)|\s+in goroutine \d+)?$`)
 	// Java: at pkg.Class.method(File.java:12)
