@@ -6,6 +6,7 @@
 //	traceeval show -clones DIR [-manifest cases.tsv] -case owner/name@SHA
 //	traceeval run -clones DIR -bin SIGSENTRY [-manifest cases.tsv] [-half tune|held|all]
 //	    [-windows 30,90] [-out DIR] [-case owner/name@SHA] [-shared-cache]
+//	traceeval report -in results.json [-half tune|held|all] [-o report.md]
 package main
 
 import (
@@ -34,7 +35,7 @@ func main() {
 	}
 }
 
-const usage = `usage: traceeval discover|show|run [flags] (traceeval CMD -h for flags)`
+const usage = `usage: traceeval discover|show|run|report [flags] (traceeval CMD -h for flags)`
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return show(ctx, args[1:], stdout)
 	case "run":
 		return runEval(ctx, args[1:], stdout, stderr)
+	case "report":
+		return rerender(args[1:], stdout, stderr)
 	}
 	return fmt.Errorf("unknown command %q; %s", args[0], usage)
 }

@@ -101,3 +101,50 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprintf(stdout, "wrote %s and %s (%d cases)\n", filepath.Join(*out, "report.md"), filepath.Join(*out, "results.json"), len(res.Cases))
 	return nil
 }
+
+// rerender writes the Markdown report again from a results.json, for one
+// half or all cases, without running anything.
+func rerender(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	in := fs.String("in", "", "results.json written by traceeval run")
+	half := fs.String("half", "all", "which cases: tune, held or all")
+	out := fs.String("o", "", "write the report here (default: standard output)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *in == "" {
+		return fmt.Errorf("report: -in is required")
+	}
+	if *half != "tune" && *half != "held" && *half != "all" {
+		return fmt.Errorf("report: -half %q: want tune, held or all", *half)
+	}
+	b, err := os.ReadFile(*in)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	var res harness.Results
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("report: reading %s: %w", *in, err)
+	}
+	if *half != "all" {
+		kept := res.Cases[:0]
+		for _, c := range res.Cases {
+			if c.Half == *half {
+				kept = append(kept, c)
+			}
+		}
+		res.Cases, res.Half = kept, *half
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		defer f.Close()
+		w = f
+	}
+	res.WriteMarkdown(w)
+	return nil
+}

@@ -3,9 +3,9 @@ package harness
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
 	"strconv"
-	"strings"
 )
 
 // rows selects one window's results of a subset of cases.
@@ -272,7 +272,11 @@ func (r *Results) writeErrors(w io.Writer) {
 		for _, wr := range c.Windows {
 			for kind, iv := range map[string]*Invocation{"json": &wr.JSON, "text": wr.Text} {
 				if iv != nil && iv.Failed() {
-					msgs[kind+": "+normalizeErr(iv.Error)]++
+					m := normalizeErr(iv.Error)
+					if len(m) > 110 {
+						m = m[:110] + "…"
+					}
+					msgs[kind+": "+m]++
 				}
 			}
 		}
@@ -296,14 +300,11 @@ func (r *Results) writeErrors(w io.Writer) {
 	}
 }
 
-// normalizeErr drops the per-case file name from an error so equal
+// signalPathRE matches the per-case signal file in analyze's messages.
+var signalPathRE = regexp.MustCompile(`\S*/signals/[^/\s:]+/(?:trace\.txt|event\.json)`)
+
+// normalizeErr drops the per-case file names from an error so equal
 // failures group.
 func normalizeErr(s string) string {
-	if i := strings.Index(s, "/signals/"); i >= 0 {
-		j := strings.IndexAny(s[i:], " :\"")
-		if j > 0 {
-			s = s[:i] + "/signals/…" + s[i+j:]
-		}
-	}
-	return s
+	return signalPathRE.ReplaceAllString(s, "SIGNAL")
 }

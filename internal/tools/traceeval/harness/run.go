@@ -118,7 +118,7 @@ func (r *Runner) Analyze(ctx context.Context, args []string, inducers []string) 
 		if ctx.Err() != nil {
 			iv.Error = "timed out after " + r.Timeout.String()
 		} else {
-			iv.Error = firstLine(errb.String())
+			iv.Error = firstLine(normalizeErr(errb.String()))
 		}
 		if iv.Error == "" {
 			iv.Error = "exit " + strconv.Itoa(iv.Exit)
