@@ -127,6 +127,15 @@ func rerender(args []string, stdout, stderr io.Writer) error {
 	if err := json.Unmarshal(b, &res); err != nil {
 		return fmt.Errorf("report: reading %s: %w", *in, err)
 	}
+	// The halves as the current code splits these cases.
+	var cs []harness.Case
+	for _, c := range res.Cases {
+		cs = append(cs, harness.Case{Repo: c.Repo, Fix: c.Fix})
+	}
+	halves := harness.Split(cs)
+	for _, c := range res.Cases {
+		c.Half = halves[c.Repo+"@"+c.Fix]
+	}
 	if *half != "all" {
 		kept := res.Cases[:0]
 		for _, c := range res.Cases {

@@ -77,10 +77,15 @@ func TestSplit(t *testing.T) {
 		}
 		count[c.Repo][h]++
 	}
+	total := 0
 	for repo, n := range count {
 		if d := n[Tune] - n[Held]; d > 1 || d < -1 {
 			t.Errorf("%s split unevenly: %v", repo, n)
 		}
+		total += n[Tune] - n[Held]
+	}
+	if total > 1 || total < -1 {
+		t.Errorf("halves differ by %d cases: %v", total, count)
 	}
 }
 

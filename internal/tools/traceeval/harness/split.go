@@ -19,17 +19,31 @@ func hash64(s string) uint64 {
 
 // Split assigns every case to the tuning or the held-out half. Within each
 // repository the cases are ordered by a hash of repository and fix and
-// alternate between the halves, starting on a side chosen by a hash of the
-// repository, so each repository is split evenly and a repository's odd
-// case falls on either side. The result depends on the manifest's content
-// only, not on its order.
-func Split(cases []Case) map[string]string { // keyed by Case.Key
+// alternate between the halves, so each repository is split evenly; the odd
+// case of a repository with an odd count goes to the half that has had fewer
+// of them so far, repositories taken in the order of a hash of their name,
+// so the halves differ by one case at most. The result depends on the set
+// of cases only, not on their order. The map is keyed by Case.Key.
+func Split(cases []Case) map[string]string {
 	byRepo := map[string][]Case{}
 	for _, c := range cases {
 		byRepo[c.Repo] = append(byRepo[c.Repo], c)
 	}
+	repos := make([]string, 0, len(byRepo))
+	for r := range byRepo {
+		repos = append(repos, r)
+	}
+	sort.Slice(repos, func(i, j int) bool {
+		hi, hj := hash64(repos[i]), hash64(repos[j])
+		if hi != hj {
+			return hi < hj
+		}
+		return repos[i] < repos[j]
+	})
 	out := map[string]string{}
-	for repo, cs := range byRepo {
+	odd := 0
+	for _, repo := range repos {
+		cs := byRepo[repo]
 		sort.Slice(cs, func(i, j int) bool {
 			hi, hj := hash64(repo+"@"+cs[i].Fix), hash64(repo+"@"+cs[j].Fix)
 			if hi != hj {
@@ -37,11 +51,18 @@ func Split(cases []Case) map[string]string { // keyed by Case.Key
 			}
 			return cs[i].Fix < cs[j].Fix
 		})
-		off := int(hash64(repo) % 2)
 		for i, c := range cs {
-			if (i+off)%2 == 0 {
+			switch {
+			case i == len(cs)-1 && len(cs)%2 == 1:
+				if odd%2 == 0 {
+					out[c.Key()] = Tune
+				} else {
+					out[c.Key()] = Held
+				}
+				odd++
+			case i%2 == 0:
 				out[c.Key()] = Tune
-			} else {
+			default:
 				out[c.Key()] = Held
 			}
 		}
