@@ -240,6 +240,9 @@ func refineFormat(f Format, headers []string) Format {
 func title(f Format, first string, headers, pyExc []string) (typ, val string) {
 	for _, h := range headers {
 		if m := sanErrRE.FindStringSubmatch(h); m != nil {
+			if m[1] == "LeakSanitizer" {
+				return "memory leak", strings.TrimSpace(m[1] + ": " + m[2] + m[3])
+			}
 			return m[2], strings.TrimSpace(m[1] + ": " + m[2] + m[3])
 		}
 	}
