@@ -60,10 +60,10 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("run: %w", err)
 	}
-	scratch := filepath.Join(*out, "scratch")
-	if *keep {
-		scratch = *out
-	} else {
+	// With -keep the signal files stay under -out/signals; without it
+	// everything a run writes goes to a temporary folder removed at the end.
+	scratch := *out
+	if !*keep {
 		scratch, err = os.MkdirTemp("", "traceeval-")
 		if err != nil {
 			return fmt.Errorf("run: %w", err)
