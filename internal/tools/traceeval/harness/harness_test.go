@@ -1,0 +1,172 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sha(n int) string { return fmt.Sprintf("%040x", n) }
+
+func TestManifestRoundTrip(t *testing.T) {
+	in := []Case{
+		{Repo: "acme/widget", Fix: sha(1), Inducers: []string{sha(2)}, Format: "asan", Block: 0, Note: "age 3d"},
+		{Repo: "acme/gadget", Fix: sha(3), Inducers: []string{sha(4), sha(5)}, Format: "gdb", Block: 1, Note: "two\ttabs\nand a newline"},
+	}
+	var b strings.Builder
+	if err := WriteManifest(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := ReadManifest(strings.NewReader("# a comment\n\n" + b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in[1].Note = "two tabs and a newline"
+	if !reflect.DeepEqual(in, out) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", out, in)
+	}
+}
+
+func TestManifestErrors(t *testing.T) {
+	for name, text := range map[string]string{
+		"empty":      "",
+		"no header":  "acme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\n",
+		"short hash": manifestHeader + "\nacme/w\tabc123\t" + sha(2) + "\tasan\t0\t\n",
+		"bad repo":   manifestHeader + "\nwidget\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\n",
+		"bad block":  manifestHeader + "\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\tx\t\n",
+		"few fields": manifestHeader + "\nacme/w\t" + sha(1) + "\n",
+		"twice":      manifestHeader + "\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\n",
+	} {
+		if _, err := ReadManifest(strings.NewReader(text)); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.HasPrefix(err.Error(), "reading the manifest") {
+			t.Errorf("%s: message %q", name, err)
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	var cases []Case
+	for i := 0; i < 9; i++ {
+		cases = append(cases, Case{Repo: "acme/big", Fix: sha(100 + i)})
+	}
+	for i := 0; i < 4; i++ {
+		cases = append(cases, Case{Repo: "acme/small", Fix: sha(200 + i)})
+	}
+	cases = append(cases, Case{Repo: "acme/one", Fix: sha(300)})
+	a := Split(cases)
+	// the same cases in another order split the same way
+	rev := append([]Case(nil), cases...)
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	if b := Split(rev); !reflect.DeepEqual(a, b) {
+		t.Errorf("split depends on order")
+	}
+	count := map[string]map[string]int{}
+	for _, c := range cases {
+		h := a[c.Key()]
+		if h != Tune && h != Held {
+			t.Fatalf("%s: half %q", c.ID(), h)
+		}
+		if count[c.Repo] == nil {
+			count[c.Repo] = map[string]int{}
+		}
+		count[c.Repo][h]++
+	}
+	total := 0
+	for repo, n := range count {
+		if d := n[Tune] - n[Held]; d > 1 || d < -1 {
+			t.Errorf("%s split unevenly: %v", repo, n)
+		}
+		total += n[Tune] - n[Held]
+	}
+	if total > 1 || total < -1 {
+		t.Errorf("halves differ by %d cases: %v", total, count)
+	}
+}
+
+func TestPathMap(t *testing.T) {
+	pm := NewPathMap([]string{
+		"src/net/core.c", "lib/core.c", "tools/net/core.c", "src/util.c", "vendor/x/src/util.c", "README",
+	})
+	for _, c := range []struct {
+		in        string
+		want      string
+		n         int
+		ambiguous bool
+	}{
+		{"/build/proj/src/net/core.c", "src/net/core.c", 3, false},
+		{"../src/util.c", "src/util.c", 2, true}, // vendor/x/src/util.c matches as much; the shorter wins
+		{"net/core.c", "src/net/core.c", 2, true},
+		{"core.c", "lib/core.c", 1, true},
+		{"/usr/include/stdio.h", "", 0, false},
+		{"", "", 0, false},
+		{"C:\\work\\proj\\lib\\core.c", "lib/core.c", 2, false},
+	} {
+		got, n, amb := pm.Map(c.in)
+		if got != c.want || n != c.n || amb != c.ambiguous {
+			t.Errorf("Map(%q) = %q, %d, %v; want %q, %d, %v", c.in, got, n, amb, c.want, c.n, c.ambiguous)
+		}
+	}
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+
+func TestSummarize(t *testing.T) {
+	s := Summarize([]Ranked{
+		{Rank: 1},
+		{Rank: 2},
+		{Rank: 0, Abstained: true},
+		{Rank: 0, Failed: true},
+		{Rank: 6},
+	})
+	if s.N != 5 || !near(s.Top1, 0.2) || !near(s.Top5, 0.4) {
+		t.Errorf("top-k %+v", s)
+	}
+	if !near(s.MRR, (1+0.5+1.0/6)/5) {
+		t.Errorf("MRR %v", s.MRR)
+	}
+	if !near(s.Abstained, 0.4) || s.Answered != 3 || !near(s.Precision, 1.0/3) || s.Failed != 1 {
+		t.Errorf("abstention %+v", s)
+	}
+	if z := Summarize(nil); z.N != 0 || z.MRR != 0 {
+		t.Errorf("empty %+v", z)
+	}
+	if m := Median([]float64{3, 1, 2, 10}); m != 2.5 {
+		t.Errorf("median %v", m)
+	}
+}
+
+func TestFixesTargets(t *testing.T) {
+	msg := "x: fix y\n\nFixes: 0123456789ab (\"x: add y\")\n" +
+		"Fixes: commit fedcba9876543210 (\"x: a subject that\n  wraps\")\n" +
+		"  fixes: ABCDEF1\nFixes: #123\nNot Fixes: 1234567\nFixes: 0123456789ab (\"x: add y\")\n"
+	got := FixesTargets(msg)
+	want := []Target{
+		{Hash: "0123456789ab", Subject: "x: add y"},
+		{Hash: "fedcba9876543210", Subject: "x: a subject that wraps"},
+		{Hash: "abcdef1"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestRankAndWindow(t *testing.T) {
+	list := []string{"a", "b", "c", "d"}
+	if r := RankOf(list, []string{"x", "c"}, 10); r != 3 {
+		t.Errorf("rank %d", r)
+	}
+	if r := RankOf(list, []string{"d"}, 3); r != 0 {
+		t.Errorf("rank beyond top: %d", r)
+	}
+	now := time.Now()
+	b := Baselines{Landed: map[string]time.Time{"a": now.Add(-time.Hour), "b": now.Add(-40 * 24 * time.Hour), "c": now.Add(time.Hour)}}
+	if got := b.InWindow(list, now.Add(-30*24*time.Hour), now); !reflect.DeepEqual(got, []string{"a"}) {
+		t.Errorf("in window %v", got)
+	}
+}
