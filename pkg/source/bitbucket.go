@@ -101,7 +101,7 @@ func (b *Bitbucket) Change(ctx context.Context, c Commit) (*Change, error) {
 	if err != nil {
 		return nil, fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
 	}
-	files, err := diffstat.Parse(raw)
+	files, err := diffstat.Parse(raw.Body)
 	if err != nil {
 		return nil, fmt.Errorf("parsing the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
 	}
