@@ -459,7 +459,7 @@ func TestRequestBudgetSkipsALongBackoff(t *testing.T) {
 		n.Add(1)
 		writeBBError(w, 503, "busy")
 	}), func(o *Options) {
-		o.RequestBudget = time.Hour
+		o.RequestBudget = 10 * time.Minute // every backoff is at least WaitMin/4
 		o.Retry = &RetryPolicy{WaitMin: 2 * time.Hour, WaitMax: 2 * time.Hour}
 	})
 	_, err := c.Diff(context.Background(), "acme", "api", "abc")
