@@ -11,6 +11,8 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
@@ -77,11 +79,20 @@ func describe(ctx context.Context, err error) (code int, msg, hint string) {
 			code = cmdutil.ExitAuth
 		}
 	}
+	// A dead OAuth login stays an authentication failure however it was
+	// wrapped: by a request, a repository of analyze, or a partial result.
+	var rl *oauthflow.ReloginError
+	if errors.As(err, &rl) && (ee == nil || ee.Code == cmdutil.ExitFailure || ee.Code == cmdutil.ExitPartial) {
+		code = cmdutil.ExitAuth
+		if hint == "" {
+			hint = rl.Hint()
+		}
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && (ee == nil || ee.Code == cmdutil.ExitFailure) {
 		code = cmdutil.ExitAuth
 		if re.ErrorCode == "invalid_grant" && hint == "" {
-			hint = "the stored refresh token is no longer valid: run `sigsentry auth login`"
+			hint = "the stored refresh token is no longer valid: " + advice.Relogin
 		}
 	}
 	if ee == nil && isUsage(err) {

@@ -10,6 +10,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
@@ -213,7 +214,7 @@ func loginError(err error) error {
 	switch {
 	case errors.Is(err, oauthflow.ErrAccessDenied):
 		return cmdutil.AuthError(errors.New("access was denied: Cancel was clicked on Bitbucket's consent page, so sigsentry is not authorized"),
-			"run `sigsentry auth login` again and click Grant access, or use an API token with `sigsentry auth api-token`")
+			advice.Relogin+" again and click Grant access, or use an API token with `sigsentry auth api-token`")
 	case errors.As(err, &ce):
 		return cmdutil.AuthError(err, "check the OAuth consumer's callback URL (http://127.0.0.1/callback) and permissions (Account: Read, Repositories: Read)")
 	case errors.As(err, &re):
