@@ -13,7 +13,7 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/atomicfile"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -244,7 +244,7 @@ func (s *FileStore) Set(c *Credential) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("creating folder for the credential file: %w", err)
 	}
-	return config.WriteFileAtomic(s.Path, data, 0o600)
+	return atomicfile.WriteFile(s.Path, data, 0o600)
 }
 
 // Delete removes the file; no passphrase is needed.
