@@ -59,17 +59,21 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 	// CacheDir depends on Getenv (SIGSENTRY_CACHE_DIR, XDG_CACHE_HOME).
 	f.CacheDir = func() (string, error) { return config.CacheDir(f.Getenv) }
 
-	// BitbucketWith depends on Config (API URL, concurrency) and IO (debug).
+	// BitbucketWith depends on Config (API URL, concurrency, timeouts) and
+	// IO (debug).
 	f.BitbucketWith = func(auth bitbucket.Authenticator) (*bitbucket.Client, error) {
 		c, err := f.Config()
 		if err != nil {
 			return nil, err
 		}
+		idle, budget := c.Bitbucket.Timeouts()
 		opts := bitbucket.Options{
-			BaseURL:     c.Bitbucket.APIURL,
-			Auth:        auth,
-			MaxInFlight: c.Bitbucket.MaxInFlight,
-			UserAgent:   "sigsentry/" + buildVersion,
+			BaseURL:       c.Bitbucket.APIURL,
+			Auth:          auth,
+			MaxInFlight:   c.Bitbucket.MaxInFlight,
+			UserAgent:     "sigsentry/" + buildVersion,
+			IdleTimeout:   idle,
+			RequestBudget: budget,
 		}
 		if f.IO.Debug {
 			opts.Debug = f.IO.ErrOut
