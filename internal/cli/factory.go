@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cli/browser"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
@@ -90,7 +89,8 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 		return f.BitbucketWith(auth)
 	}
 
-	f.Browser = browser.OpenURL
+	// Browser depends on IO: the opener's output goes to standard error.
+	f.Browser = systemBrowser(io.ErrOut)
 
 	// Credentials depends on Getenv and ConfigStore (the encrypted file and
 	// the refresh lock live in the config folder).
