@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
@@ -25,9 +26,13 @@ var (
 	buildDate    = ""
 )
 
-// Main runs sigsentry with args and returns the process exit code.
+// Main runs sigsentry with args and returns the process exit code. An
+// interrupt (Ctrl-C) and a termination request (SIGTERM, as from kill,
+// systemd or a CI runner's timeout) both cancel the command's context: it
+// stops at the next step, leaves every file as it was or fully written (all
+// writes are atomic), and exits 1 with "interrupted".
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	f := NewFactory(iostreams.System())
 	return Run(ctx, f, args)
