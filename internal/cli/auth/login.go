@@ -16,6 +16,9 @@ import (
 	"golang.org/x/oauth2"
 )
 
+// loginHow says how `auth login` takes the consumer secret.
+const loginHow = "set the OAuth consumer secret in SIGSENTRY_OAUTH_CLIENT_SECRET, or type it at the prompt on a terminal"
+
 // LoginOptions are the inputs of `auth login`.
 type LoginOptions struct {
 	F *cmdutil.Factory
@@ -65,7 +68,7 @@ use); access denied or an expired login exits with status 4.`,
 		Example: `  sigsentry auth login
   sigsentry auth login --no-browser --callback-port 8765
   SIGSENTRY_OAUTH_CLIENT_SECRET=... sigsentry auth login --client-id KEY --workspace acme`,
-		Args: cobra.NoArgs,
+		Args: noSecretArgs(loginHow),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Timeout <= 0 {
 				return cmdutil.UsageErrorf("--timeout must be positive")
@@ -79,6 +82,7 @@ use); access denied or an expired login exits with status 4.`,
 			return loginRun(cmd.Context(), opts)
 		},
 	}
+	secretFlagErrors(cmd, loginHow)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth consumer key (default: SIGSENTRY_OAUTH_CLIENT_ID, oauth.client_id, or the built-in one)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "Print the authorize URL but do not open a browser; accept a pasted redirect URL")
