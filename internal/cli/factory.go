@@ -13,6 +13,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 )
 
@@ -121,8 +122,7 @@ func activeAuth(f *cmdutil.Factory) (bitbucket.Authenticator, error) {
 	}
 	cred, err := chain.Active()
 	if errors.Is(err, credstore.ErrNotFound) {
-		return nil, cmdutil.AuthError(ErrNoCredential,
-			"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
+		return nil, cmdutil.AuthError(ErrNoCredential, advice.ReloginOrEnv)
 	}
 	if errors.Is(err, credstore.ErrUnavailable) {
 		// The keychain cannot be reached, so no credential can be used: an
@@ -150,7 +150,7 @@ func authenticatorFor(f *cmdutil.Factory, chain *credstore.Chain, cred *credstor
 		return bitbucket.OAuth(ts), nil
 	}
 	return nil, cmdutil.AuthError(fmt.Errorf("the stored credential has an unknown method %q", cred.Method),
-		"run `sigsentry revoke`, then `sigsentry auth login`")
+		advice.RevokeAndRelogin)
 }
 
 // oauthTokenSource is the refreshing, persisting token source over the
