@@ -107,8 +107,8 @@ func hintFor(e *APIError) string {
 	switch {
 	case e.StatusCode == 401:
 		return "the token expired or the App password / API token was revoked " +
-			"(App passwords stopped working on 2026-07-28); " + advice.Relogin +
-			" or use an API token (`sigsentry auth api-token`)"
+			"(App passwords stopped working on 2026-07-28); re-authorize with `" + advice.LoginCommand +
+			"` or use an API token (`sigsentry auth api-token`)"
 	case e.StatusCode == 403:
 		h := "the credential lacks the repository read permission (`repository` scope " +
 			"for OAuth and access tokens, `read:repository:bitbucket` for API tokens)"
