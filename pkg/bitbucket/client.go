@@ -523,6 +523,7 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64
 		touch = func() { idle.Reset(c.idle) }
 	}
 	stalled := func() bool { return context.Cause(actx) == errIdle && ctx.Err() == nil }
+	budgetCut := func() bool { return context.Cause(ctx) == errBudget }
 
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, rawURL, nil)
 	if err != nil {
@@ -546,6 +547,9 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64
 		if stalled() {
 			return nil, nil, &StallError{URL: redactURLString(rawURL), Idle: c.idle}
 		}
+		if budgetCut() {
+			return nil, nil, fmt.Errorf("GET %s: still waiting for the response headers: %w", redactURLString(rawURL), errBudget)
+		}
 		return nil, nil, c.cleanTransportErr(err)
 	}
 	touch()
@@ -568,6 +572,9 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64
 	if err != nil {
 		if stalled() {
 			return nil, nil, &StallError{URL: redactURLString(rawURL), Idle: c.idle, Body: true, Bytes: pr.n}
+		}
+		if budgetCut() {
+			return nil, nil, fmt.Errorf("GET %s: still reading the body after %d bytes: %w", redactURLString(rawURL), pr.n, errBudget)
 		}
 		if ok {
 			return nil, nil, fmt.Errorf("reading the response of GET %s (%d bytes read): %w", redactURLString(rawURL), pr.n, c.cleanTransportErr(err))

@@ -444,7 +444,7 @@ func TestRequestBudgetEndsATrickle(t *testing.T) {
 	if !errors.As(err, &ge) || ge.Budget != 100*time.Millisecond || !errors.Is(err, ErrSlow) {
 		t.Fatalf("got %v, want a *GiveUpError for the request budget", err)
 	}
-	for _, want := range []string{"gave up after 1 attempt in", "the request budget of 100ms ran out", "bytes read"} {
+	for _, want := range []string{"gave up after 1 attempt in", "the request budget of 100ms ran out", "still reading the body after"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("got %q, want it to say %q", err, want)
 		}
@@ -470,6 +470,19 @@ func TestRequestBudgetSkipsALongBackoff(t *testing.T) {
 	}
 	if n.Load() != 1 || len(fs.waits) != 0 {
 		t.Errorf("got %d attempts and %d waits, want 1 and 0", n.Load(), len(fs.waits))
+	}
+}
+
+// When the budget runs out while the client waits for headers, the error
+// says so.
+func TestRequestBudgetWhileWaitingForHeaders(t *testing.T) {
+	c, _, _ := testServer(t, http.HandlerFunc(stall), func(o *Options) {
+		o.IdleTimeout = time.Minute
+		o.RequestBudget = 50 * time.Millisecond
+	})
+	_, err := c.Diff(context.Background(), "acme", "api", "abc")
+	if !errors.Is(err, ErrSlow) || !strings.Contains(err.Error(), "still waiting for the response headers") {
+		t.Fatalf("got %v, want the budget error saying it was waiting for headers", err)
 	}
 }
 
