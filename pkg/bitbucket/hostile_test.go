@@ -525,3 +525,37 @@ func TestCheckBaseURLSharedRule(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckDiff: any answer is either accepted as a diff (empty, or
+// starting with the diff header, and not HTML or JSON) or refused with a
+// printable *NotDiffError; nothing panics.
+func FuzzCheckDiff(f *testing.F) {
+	f.Add("text/plain", []byte(twoFiles))
+	f.Add("text/html; charset=utf-8", []byte("<html><title>Down</title></html>"))
+	f.Add("application/json", []byte(`{"error":{"message":"x"}}`))
+	f.Add("", []byte{})
+	f.Add("text/plain; charset=\"", []byte("\xff\xfe\x00diff --git "))
+	f.Add("application/vnd.api+json", []byte("diff --git a b"))
+	f.Fuzz(func(t *testing.T, ct string, body []byte) {
+		r := &response{status: 200, header: http.Header{"Content-Type": {ct}}, body: body}
+		err := checkDiff("https://api.bitbucket.org/2.0/repositories/a/b/diff/c", r)
+		if err == nil {
+			if len(body) > 0 && !bytes.HasPrefix(body, diffHeader) {
+				t.Errorf("accepted %q as a diff", body)
+			}
+			return
+		}
+		var nd *NotDiffError
+		if !errors.As(err, &nd) || !errors.Is(err, ErrNotDiff) {
+			t.Fatalf("got %v, want a *NotDiffError", err)
+		}
+		for _, c := range nd.Head {
+			if c < 0x20 && c != '\t' || c == 0x7f {
+				t.Errorf("head %q holds a control character", nd.Head)
+			}
+		}
+		if n := len([]rune(nd.Head)); n > 81 {
+			t.Errorf("head of %d runes, want at most 81", n)
+		}
+	})
+}
