@@ -3,7 +3,6 @@ module github.com/sigsentry/sigsentry
 go 1.26.0
 
 require (
-	github.com/cli/browser v1.3.0
 	github.com/getkin/kin-openapi v0.153.0
 	github.com/gofrs/flock v0.13.2
 	github.com/mattn/go-runewidth v0.0.31

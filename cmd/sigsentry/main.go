@@ -9,5 +9,6 @@ import (
 )
 
 func main() {
+	noCoreDumps() // before any secret is read
 	os.Exit(cli.Main(os.Args[1:]))
 }

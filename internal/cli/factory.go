@@ -8,12 +8,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cli/browser"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/sentry"
 )
@@ -60,17 +60,21 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 	// CacheDir depends on Getenv (SIGSENTRY_CACHE_DIR, XDG_CACHE_HOME).
 	f.CacheDir = func() (string, error) { return config.CacheDir(f.Getenv) }
 
-	// BitbucketWith depends on Config (API URL, concurrency) and IO (debug).
+	// BitbucketWith depends on Config (API URL, concurrency, timeouts) and
+	// IO (debug).
 	f.BitbucketWith = func(auth bitbucket.Authenticator) (*bitbucket.Client, error) {
 		c, err := f.Config()
 		if err != nil {
 			return nil, err
 		}
+		idle, budget := c.Bitbucket.Timeouts()
 		opts := bitbucket.Options{
-			BaseURL:     c.Bitbucket.APIURL,
-			Auth:        auth,
-			MaxInFlight: c.Bitbucket.MaxInFlight,
-			UserAgent:   "sigsentry/" + buildVersion,
+			BaseURL:       c.Bitbucket.APIURL,
+			Auth:          auth,
+			MaxInFlight:   c.Bitbucket.MaxInFlight,
+			UserAgent:     "sigsentry/" + buildVersion,
+			IdleTimeout:   idle,
+			RequestBudget: budget,
 		}
 		if f.IO.Debug {
 			opts.Debug = f.IO.ErrOut
@@ -87,7 +91,8 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 		return f.BitbucketWith(auth)
 	}
 
-	f.Browser = browser.OpenURL
+	// Browser depends on IO: the opener's output goes to standard error.
+	f.Browser = systemBrowser(io.ErrOut)
 
 	// Credentials depends on Getenv and ConfigStore (the encrypted file and
 	// the refresh lock live in the config folder).
@@ -213,8 +218,7 @@ func activeAuth(f *cmdutil.Factory) (bitbucket.Authenticator, error) {
 	}
 	cred, err := chain.Active()
 	if errors.Is(err, credstore.ErrNotFound) {
-		return nil, cmdutil.AuthError(ErrNoCredential,
-			"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
+		return nil, cmdutil.AuthError(ErrNoCredential, advice.ReloginOrEnv)
 	}
 	if errors.Is(err, credstore.ErrUnavailable) {
 		// The keychain cannot be reached, so no credential can be used: an
@@ -242,7 +246,7 @@ func authenticatorFor(f *cmdutil.Factory, chain *credstore.Chain, cred *credstor
 		return bitbucket.OAuth(ts), nil
 	}
 	return nil, cmdutil.AuthError(fmt.Errorf("the stored credential has an unknown method %q", cred.Method),
-		"run `sigsentry revoke`, then `sigsentry auth login`")
+		advice.RevokeAndRelogin)
 }
 
 // oauthTokenSource is the refreshing, persisting token source over the

@@ -8,10 +8,13 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/oauthflow"
 	"github.com/sigsentry/sigsentry/internal/render"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/spf13/cobra"
@@ -25,9 +28,13 @@ var (
 	buildDate    = ""
 )
 
-// Main runs sigsentry with args and returns the process exit code.
+// Main runs sigsentry with args and returns the process exit code. An
+// interrupt (Ctrl-C) and a termination request (SIGTERM, as from kill,
+// systemd or a CI runner's timeout) both cancel the command's context: it
+// stops at the next step, leaves every file as it was or fully written (all
+// writes are atomic), and exits 1 with "interrupted".
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	f := NewFactory(iostreams.System())
 	return Run(ctx, f, args)
@@ -90,11 +97,20 @@ func describe(ctx context.Context, err error) (code int, msg, hint string) {
 			code = cmdutil.ExitAuth
 		}
 	}
+	// A dead OAuth login stays an authentication failure however it was
+	// wrapped: by a request, a repository of analyze, or a partial result.
+	var rl *oauthflow.ReloginError
+	if errors.As(err, &rl) && (ee == nil || ee.Code == cmdutil.ExitFailure || ee.Code == cmdutil.ExitPartial) {
+		code = cmdutil.ExitAuth
+		if hint == "" {
+			hint = rl.Hint()
+		}
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) && (ee == nil || ee.Code == cmdutil.ExitFailure) {
 		code = cmdutil.ExitAuth
 		if re.ErrorCode == "invalid_grant" && hint == "" {
-			hint = "the stored refresh token is no longer valid: run `sigsentry auth login`"
+			hint = "the stored refresh token is no longer valid: " + advice.Relogin
 		}
 	}
 	if ee == nil && isUsage(err) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/oauthflow"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"golang.org/x/oauth2"
@@ -54,6 +55,9 @@ func TestDescribe(t *testing.T) {
 		{"sentry 404", &sentry.APIError{StatusCode: 404, Resource: sentry.ResourceIssue}, 1, true},
 		{"invalid_grant", &oauth2.RetrieveError{ErrorCode: "invalid_grant"}, 4, true},
 		{"usage", cmdutil.UsageErrorf("bad"), 2, false},
+		{"dead oauth login", fmt.Errorf("analyzing: %w", &oauthflow.ReloginError{Err: errors.New("refresh refused")}), 4, true},
+		{"dead oauth login in a partial result", cmdutil.PartialError(fmt.Errorf("analyzing acme/api: listing: %w",
+			&bitbucket.GiveUpError{Err: fmt.Errorf("authenticating: %w", &oauthflow.ReloginError{Err: errors.New("invalid_grant")})})), 4, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,6 +70,10 @@ func TestDescribe(t *testing.T) {
 			}
 			if (hint != "") != tt.wantHint {
 				t.Errorf("got hint %q, want hint present=%v", hint, tt.wantHint)
+			}
+			var rl *oauthflow.ReloginError
+			if errors.As(tt.err, &rl) && hint != rl.Hint() {
+				t.Errorf("got hint %q, want the re-login advice %q", hint, rl.Hint())
 			}
 		})
 	}

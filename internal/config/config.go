@@ -69,6 +69,30 @@ type Bitbucket struct {
 	Account      Account `yaml:"account,omitempty" mapstructure:"account"`
 	// MaxInFlight bounds concurrent API requests (default 8).
 	MaxInFlight int `yaml:"max_in_flight,omitempty" mapstructure:"max_in_flight"`
+	// IdleTimeout is how long one request may go without receiving a byte
+	// before it is abandoned and retried, as a Go duration ("30s"); empty
+	// means the client's default (30 s). See Timeouts.
+	IdleTimeout string `yaml:"idle_timeout,omitempty" mapstructure:"idle_timeout"`
+	// RequestBudget bounds one request with all its retries ("5m"); empty
+	// means the client's default (5 min). See Timeouts.
+	RequestBudget string `yaml:"request_budget,omitempty" mapstructure:"request_budget"`
+}
+
+// Bounds of the duration settings, checked by Load.
+const (
+	MinIdleTimeout   = 100 * time.Millisecond
+	MaxIdleTimeout   = time.Hour
+	MinRequestBudget = time.Second
+	MaxRequestBudget = 24 * time.Hour
+)
+
+// Timeouts returns IdleTimeout and RequestBudget parsed; zero for an empty
+// (or, outside a loaded Config, invalid) value, which means the client's
+// default.
+func (b Bitbucket) Timeouts() (idle, budget time.Duration) {
+	idle, _ = time.ParseDuration(b.IdleTimeout)
+	budget, _ = time.ParseDuration(b.RequestBudget)
+	return max(idle, 0), max(budget, 0)
 }
 
 // OAuth is the oauth: section (the consumer key; the secret is never here).
@@ -168,6 +192,7 @@ func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
 var envKeys = []string{
 	"bitbucket.api_url", "bitbucket.oauth_url", "bitbucket.workspace",
 	"bitbucket.lookback_days", "bitbucket.max_in_flight",
+	"bitbucket.idle_timeout", "bitbucket.request_budget",
 	"oauth.client_id", "oauth.callback_port",
 	"sentry.url", "sentry.org",
 }
@@ -175,6 +200,11 @@ var envKeys = []string{
 // sentryEnv are the variables Sentry's own tools read (sentry-cli), used
 // when the SIGSENTRY_SENTRY_* ones are not set.
 var sentryEnv = [][2]string{{"sentry.url", "SENTRY_URL"}, {"sentry.org", "SENTRY_ORG"}}
+
+// envName is the SIGSENTRY_* variable that overrides key.
+func envName(key string) string {
+	return "SIGSENTRY_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
 
 // Load returns the effective configuration: defaults, then the file, then
 // SIGSENTRY_* environment variables. A missing file is not an error.
@@ -204,8 +234,7 @@ func (s *Store) Load() (*Config, error) {
 		}
 	}
 	for _, k := range envKeys {
-		env := "SIGSENTRY_" + strings.ToUpper(strings.ReplaceAll(k, ".", "_"))
-		if val := getenv(env); val != "" {
+		if val := getenv(envName(k)); val != "" {
 			v.Set(k, val)
 		}
 	}
@@ -235,7 +264,10 @@ func (s *Store) Load() (*Config, error) {
 	}
 	c.Sentry.URL = strings.TrimRight(strings.TrimSpace(c.Sentry.URL), "/")
 	c.Sentry.Org = strings.TrimSpace(c.Sentry.Org)
-	if c.Bitbucket.LookbackDays <= 0 {
+	if err := s.validate(&c); err != nil {
+		return nil, err
+	}
+	if c.Bitbucket.LookbackDays == 0 {
 		c.Bitbucket.LookbackDays = DefaultLookbackDays
 	}
 	c.Bitbucket.APIURL = strings.TrimRight(c.Bitbucket.APIURL, "/")
@@ -258,6 +290,51 @@ func parseProjects(list string) (map[string]string, error) {
 		out[slug] = repo
 	}
 	return out, nil
+}
+
+// ErrOutOfRange matches a configured value outside its allowed range.
+var ErrOutOfRange = errors.New("value out of range")
+
+// validate checks the values that bound the work a run does, naming where
+// a bad one comes from: the environment variable, or the file and key.
+func (s *Store) validate(c *Config) error {
+	getenv := s.getenv()
+	where := func(key string) string {
+		if getenv(envName(key)) != "" {
+			return envName(key)
+		}
+		return fmt.Sprintf("config file %s: %s", s.Path(), key)
+	}
+	if d := c.Bitbucket.LookbackDays; d != 0 && (d < 1 || d > MaxLookbackDays) {
+		return fmt.Errorf("%s is %d: want a whole number of days from 1 to %d: %w",
+			where("bitbucket.lookback_days"), d, MaxLookbackDays, ErrOutOfRange)
+	}
+	for i, r := range c.Bitbucket.Repositories {
+		if d := r.LookbackDays; d != 0 && (d < 1 || d > MaxLookbackDays) {
+			return fmt.Errorf("config file %s: bitbucket.repositories[%d].lookback_days (%s) is %d: want a whole number of days from 1 to %d: %w",
+				s.Path(), i, r.Name, d, MaxLookbackDays, ErrOutOfRange)
+		}
+	}
+	for _, d := range []struct {
+		key      string
+		val      string
+		min, max time.Duration
+	}{
+		{"bitbucket.idle_timeout", c.Bitbucket.IdleTimeout, MinIdleTimeout, MaxIdleTimeout},
+		{"bitbucket.request_budget", c.Bitbucket.RequestBudget, MinRequestBudget, MaxRequestBudget},
+	} {
+		if d.val == "" {
+			continue
+		}
+		v, err := time.ParseDuration(d.val)
+		if err != nil {
+			return fmt.Errorf("%s is %q: want a duration such as 30s or 5m: %w", where(d.key), d.val, err)
+		}
+		if v < d.min || v > d.max {
+			return fmt.Errorf("%s is %s: want a duration from %s to %s: %w", where(d.key), v, d.min, d.max, ErrOutOfRange)
+		}
+	}
+	return nil
 }
 
 func (s *Store) getenv() func(string) string {

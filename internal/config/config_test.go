@@ -283,27 +283,6 @@ func TestUpdateLockTimeout(t *testing.T) {
 	}
 }
 
-func TestWriteFileAtomicReplaces(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "f.yaml")
-	for _, content := range []string{"one\n", "two\n"} {
-		if err := WriteFileAtomic(p, []byte(content), 0o600); err != nil {
-			t.Fatalf("WriteFileAtomic: %v", err)
-		}
-		got, _ := os.ReadFile(p)
-		if string(got) != content {
-			t.Errorf("got %q, want %q", got, content)
-		}
-	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("got %d files in the folder, want 1 (no temporary files left)", len(entries))
-	}
-	if err := WriteFileAtomic(filepath.Join(dir, "missing", "f"), nil, 0o600); err == nil {
-		t.Errorf("got nil error writing into a missing folder, want one")
-	}
-}
-
 func TestConfigRepoCaseInsensitive(t *testing.T) {
 	c := &Config{Bitbucket: Bitbucket{Repositories: []Repo{{Name: "Acme/API", MainBranch: "main"}}}}
 	tests := []struct {

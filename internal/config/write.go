@@ -4,11 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"time"
 
 	"github.com/gofrs/flock"
+	"github.com/sigsentry/sigsentry/internal/atomicfile"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -126,7 +126,7 @@ func (s *Store) Update(fn func(*Config) error) error {
 	if err != nil {
 		return fmt.Errorf("encoding config: %w", err)
 	}
-	return WriteFileAtomic(s.Path(), data, 0o600)
+	return atomicfile.WriteFile(s.Path(), data, 0o600)
 }
 
 // lockWithin takes lock exclusively, waiting at most d. It blocks in the
@@ -156,45 +156,4 @@ func lockWithin(lock *flock.Flock, d time.Duration) error {
 		}()
 		return fmt.Errorf("another sigsentry has held it for %s; try again when it is done", d)
 	}
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// folder, fsyncs it and renames it over path, so readers see the old or the
-// new content and never a torn one, even on a full disk or a crash.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	cleanup := func() { _ = os.Remove(tmp) }
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		cleanup()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		cleanup()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		cleanup()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		cleanup()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		cleanup()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-	return nil
 }

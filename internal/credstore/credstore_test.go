@@ -281,7 +281,7 @@ func TestFileStoreWrongPassphrase(t *testing.T) {
 	if err := s.Set(&c); err != nil {
 		t.Fatal(err)
 	}
-	wrong := &FileStore{Path: s.Path, Passphrase: "wrong horse"}
+	wrong := &FileStore{Path: s.Path, Passphrase: "wrong horse", KDF: testKDF}
 	if _, err := wrong.Get(); !errors.Is(err, ErrWrongPassphrase) {
 		t.Errorf("wrong passphrase: got %v, want ErrWrongPassphrase", err)
 	}
@@ -314,12 +314,13 @@ func TestFileStoreTampering(t *testing.T) {
 	}{
 		{"magic", 0, ErrBadFormat},
 		{"kdf time", len(magic) + 3, ErrTampered},
-		{"salt", saltAt, ErrWrongPassphrase},
-		{"verifier", verifierAt + 5, ErrWrongPassphrase},
+		{"salt", saltAt, ErrTampered},
+		{"verifier", verifierAt + 5, ErrTampered},
 		{"nonce", nonceAt + 1, ErrTampered},
 		{"ciphertext first byte", headerLen, ErrTampered},
 		{"ciphertext middle", headerLen + (len(orig)-headerLen)/2, ErrTampered},
-		{"tag last byte", len(orig) - 1, ErrTampered},
+		{"tag last byte", len(orig) - checksumLen - 1, ErrTampered},
+		{"checksum last byte", len(orig) - 1, ErrTampered},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -337,8 +338,8 @@ func TestFileStoreTampering(t *testing.T) {
 		if err := os.WriteFile(s.Path, orig[:headerLen], 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Get(); !errors.Is(err, ErrBadFormat) {
-			t.Errorf("truncated: got %v, want ErrBadFormat", err)
+		if _, err := s.Get(); !errors.Is(err, ErrTampered) {
+			t.Errorf("truncated: got %v, want ErrTampered (a file cut short is a corrupted one)", err)
 		}
 	})
 }
@@ -362,7 +363,7 @@ func TestFileStorePermissions(t *testing.T) {
 
 func TestChain(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{EnvStoreKind: "file", EnvPassphrase: "pw"}
+	env := map[string]string{EnvStoreKind: "file", EnvPassphrase: "chain passphrase"}
 	ch, err := Open(envFunc(env), dir)
 	if err != nil {
 		t.Fatal(err)
@@ -435,9 +436,12 @@ func FuzzOpenFile(f *testing.F) {
 	}
 	f.Add(sealed, "pw")
 	f.Add(sealed, "other")
+	f.Add(sealed[:len(sealed)-checksumLen], "pw")
 	f.Add([]byte("SSCRED\x00\x01"), "pw")
+	f.Add([]byte("SSCRED\x00\x02"), "pw")
+	f.Add([]byte("SSCRED\x00\x09"), "pw")
 	f.Fuzz(func(t *testing.T, data []byte, pass string) {
-		plain, err := open(data, pass, 1024, deriveKeys)
+		plain, err := open(data, pass, []KDFParams{testKDF}, deriveKeys)
 		if err == nil && plain == nil {
 			t.Errorf("open: got nil plaintext and nil error")
 		}

@@ -3,6 +3,7 @@ package credstore
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/binary"
 	"encoding/json"
@@ -12,8 +13,10 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"unicode/utf8"
 
-	"github.com/sigsentry/sigsentry/internal/config"
+	"github.com/sigsentry/sigsentry/internal/atomicfile"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/crypto/chacha20poly1305"
 )
@@ -27,12 +30,19 @@ const (
 	EnvPassphrase = "SIGSENTRY_CREDENTIAL_PASSPHRASE"
 )
 
+// MinPassphraseLen is the fewest characters a passphrase needs to protect
+// a new encrypted file. A file made earlier with a shorter one still opens
+// and is still rewritten (token refreshes) with it.
+const MinPassphraseLen = 8
+
 // Errors of the encrypted file.
 var (
 	ErrWrongPassphrase = errors.New("wrong passphrase: SIGSENTRY_CREDENTIAL_PASSPHRASE does not open the encrypted credential file")
-	ErrTampered        = errors.New("the encrypted credential file was changed or is corrupted (run `sigsentry revoke` and log in again)")
+	ErrTampered        = errors.New("the encrypted credential file was changed or is corrupted (" + advice.RevokeAndRelogin + ")")
 	ErrBadFormat       = errors.New("not a sigsentry encrypted credential file")
 	ErrNoPassphrase    = errors.New("SIGSENTRY_CREDENTIAL_STORE=file needs SIGSENTRY_CREDENTIAL_PASSPHRASE to be set")
+	ErrShortPassphrase = fmt.Errorf("the passphrase is too short: SIGSENTRY_CREDENTIAL_PASSPHRASE needs at least %d characters "+
+		"to protect a new encrypted credential file (a few words are easier to remember than symbols)", MinPassphraseLen)
 )
 
 // KDFParams are argon2id's cost parameters.
@@ -48,21 +58,30 @@ type KDFParams struct {
 // and writes).
 var DefaultKDF = KDFParams{Time: 2, MemoryKiB: 19 * 1024, Threads: 1}
 
-// maxMemoryKiB bounds what a file may ask of the KDF (1 GiB), so a crafted
-// file cannot exhaust memory.
-const maxMemoryKiB = 1 << 20
-
 // File layout: magic | time u32 | memory u32 | threads u8 | salt | verifier
-// | nonce | ciphertext. Everything before the ciphertext is authenticated as
-// associated data. argon2id gives 64 bytes: the first 32 are the
-// XChaCha20-Poly1305 key, the last 32 the stored verifier, which tells a
-// wrong passphrase from a changed file.
-var magic = []byte("SSCRED\x00\x01")
+// | nonce | ciphertext | checksum. The magic's last byte is the format
+// version. Everything before the ciphertext is authenticated as associated
+// data. argon2id gives 64 bytes: the first 32 are the XChaCha20-Poly1305
+// key, the last 32 the stored verifier, which tells a wrong passphrase from
+// a changed ciphertext. Version 2 adds the checksum, SHA-256 of everything
+// before it, checked before the KDF runs: a file changed by accident (or by
+// someone who did not recompute it) is reported as changed, not as a wrong
+// passphrase, at no cost. Version 1 files (no checksum) still open.
+//
+// The KDF parameters in the header are honoured only when they are the
+// ones sigsentry writes (DefaultKDF, or the store's own KDF), so a crafted
+// header cannot make a read cost seconds and gigabytes.
+var (
+	magicPrefix = []byte("SSCRED\x00")
+	magic       = append(append([]byte(nil), magicPrefix...), formatVersion)
+)
 
 const (
-	saltLen     = 16
-	verifierLen = 32
-	headerLen   = 8 + 4 + 4 + 1 + saltLen + verifierLen + chacha20poly1305.NonceSizeX
+	formatVersion = 2
+	saltLen       = 16
+	verifierLen   = 32
+	checksumLen   = sha256.Size
+	headerLen     = 8 + 4 + 4 + 1 + saltLen + verifierLen + chacha20poly1305.NonceSizeX
 )
 
 // FileStore keeps the credential in an encrypted file, for machines
@@ -147,13 +166,37 @@ func seal(plaintext []byte, pass string, p KDFParams, salt []byte, derive derive
 	hdr = append(hdr, salt...)
 	hdr = append(hdr, verifier...)
 	hdr = append(hdr, nonce...)
-	return aead.Seal(hdr, nonce, plaintext, hdr), nil
+	out := aead.Seal(hdr, nonce, plaintext, hdr)
+	sum := sha256.Sum256(out)
+	return append(out, sum[:]...), nil
 }
 
-// open decrypts data written by seal. It checks the header's bounds before
-// running the KDF.
-func open(data []byte, pass string, maxMem uint32, derive deriveFunc) ([]byte, error) {
-	if len(data) < headerLen+chacha20poly1305.Overhead || !bytes.Equal(data[:len(magic)], magic) {
+// open decrypts data written by seal (or by a version 1 writer). Before
+// running the KDF it checks the checksum (version 2) and that the header's
+// KDF parameters are among allowed.
+func open(data []byte, pass string, allowed []KDFParams, derive deriveFunc) ([]byte, error) {
+	if len(data) < len(magic) || !bytes.Equal(data[:len(magicPrefix)], magicPrefix) {
+		return nil, ErrBadFormat
+	}
+	switch v := data[len(magicPrefix)]; v {
+	case 1:
+	case 2:
+		if len(data) < headerLen+chacha20poly1305.Overhead+checksumLen {
+			return nil, fmt.Errorf("%w: the file is cut short", ErrTampered)
+		}
+		body, stored := data[:len(data)-checksumLen], data[len(data)-checksumLen:]
+		sum := sha256.Sum256(body)
+		if subtle.ConstantTimeCompare(sum[:], stored) != 1 {
+			return nil, fmt.Errorf("%w: its checksum does not match", ErrTampered)
+		}
+		data = body
+	default:
+		if v > formatVersion {
+			return nil, fmt.Errorf("%w: it has format %d, written by a newer sigsentry", ErrBadFormat, v)
+		}
+		return nil, ErrBadFormat
+	}
+	if len(data) < headerLen+chacha20poly1305.Overhead {
 		return nil, ErrBadFormat
 	}
 	hdr := data[:headerLen]
@@ -163,8 +206,13 @@ func open(data []byte, pass string, maxMem uint32, derive deriveFunc) ([]byte, e
 		MemoryKiB: binary.BigEndian.Uint32(rest[4:8]),
 		Threads:   rest[8],
 	}
-	if p.Time < 1 || p.Time > 16 || p.Threads < 1 || p.MemoryKiB < 8*uint32(p.Threads) || p.MemoryKiB > maxMem {
-		return nil, fmt.Errorf("%w: key derivation parameters out of range", ErrTampered)
+	ok := false
+	for _, a := range allowed {
+		ok = ok || p == a
+	}
+	if !ok {
+		return nil, fmt.Errorf("%w: its key derivation parameters (%d passes, %d KiB, %d lanes) are not the ones sigsentry writes",
+			ErrTampered, p.Time, p.MemoryKiB, p.Threads)
 	}
 	rest = rest[9:]
 	salt := rest[:saltLen]
@@ -183,6 +231,20 @@ func open(data []byte, pass string, maxMem uint32, derive deriveFunc) ([]byte, e
 		return nil, ErrTampered
 	}
 	return plain, nil
+}
+
+// accepted are the KDF parameters a file may carry: those sigsentry
+// writes, and this store's own when it was given others.
+func (s *FileStore) accepted() []KDFParams {
+	if p := s.params(); p != DefaultKDF {
+		return []KDFParams{DefaultKDF, p}
+	}
+	return []KDFParams{DefaultKDF}
+}
+
+// shortPassphrase reports whether the passphrase is too short for a new file.
+func (s *FileStore) shortPassphrase() bool {
+	return utf8.RuneCountInString(s.Passphrase) < MinPassphraseLen
 }
 
 func (s *FileStore) params() KDFParams {
@@ -211,7 +273,7 @@ func (s *FileStore) Get() (*Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading encrypted credential file: %w", err)
 	}
-	plain, err := open(data, s.Passphrase, maxMemoryKiB, s.derive)
+	plain, err := open(data, s.Passphrase, s.accepted(), s.derive)
 	if err != nil {
 		return nil, fmt.Errorf("opening %s: %w", s.Path, err)
 	}
@@ -232,6 +294,15 @@ func (s *FileStore) Set(c *Credential) error {
 	if s.Passphrase == "" {
 		return ErrNoPassphrase
 	}
+	if s.shortPassphrase() {
+		// Only a file that already opens with it may be rewritten with it.
+		if _, err := s.Get(); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return ErrShortPassphrase
+			}
+			return err
+		}
+	}
 	plain, err := jsonMarshal(c)
 	if err != nil {
 		return fmt.Errorf("encoding credential: %w", err)
@@ -244,7 +315,7 @@ func (s *FileStore) Set(c *Credential) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("creating folder for the credential file: %w", err)
 	}
-	return config.WriteFileAtomic(s.Path, data, 0o600)
+	return atomicfile.WriteFile(s.Path, data, 0o600)
 }
 
 // Delete removes the file; no passphrase is needed.
@@ -256,13 +327,17 @@ func (s *FileStore) Delete() error {
 	return nil
 }
 
-// CheckWritable checks the passphrase, that an existing file opens with it,
-// and that the folder is writable.
+// CheckWritable checks the passphrase (long enough for a new file), that an
+// existing file opens with it, and that the folder is writable.
 func (s *FileStore) CheckWritable() error {
 	if s.Passphrase == "" {
 		return ErrNoPassphrase
 	}
-	if _, err := s.Get(); err != nil && !errors.Is(err, ErrNotFound) {
+	if _, err := s.Get(); errors.Is(err, ErrNotFound) {
+		if s.shortPassphrase() {
+			return ErrShortPassphrase
+		}
+	} else if err != nil {
 		return err
 	}
 	dir := filepath.Dir(s.Path)

@@ -21,6 +21,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sigsentry/sigsentry/pkg/advice"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"golang.org/x/oauth2"
 )
 
@@ -130,6 +132,13 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	if o.ClientSecret == "" {
 		return nil, errors.New("no OAuth client secret: set SIGSENTRY_OAUTH_CLIENT_SECRET")
 	}
+	// The exchange sends the consumer key and secret, the code and the PKCE
+	// verifier: refuse plain http to anything but loopback before anything
+	// is sent or shown.
+	base, err := bitbucket.CheckBaseURL("Bitbucket OAuth URL", o.OAuthURL)
+	if err != nil {
+		return nil, fmt.Errorf("starting the OAuth login: %w", err)
+	}
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
@@ -152,7 +161,7 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	conf := &oauth2.Config{
 		ClientID:     o.ClientID,
 		ClientSecret: o.ClientSecret,
-		Endpoint:     Endpoint(o.OAuthURL),
+		Endpoint:     Endpoint(base.String()),
 		RedirectURL:  redirect,
 	}
 	authURL := conf.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
@@ -168,6 +177,14 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc(CallbackPath, func(w http.ResponseWriter, r *http.Request) {
+		if !callbackHost(r.Host, port) {
+			// Another name that resolves here (DNS rebinding) or a forged
+			// Host: not the redirect this login asked for.
+			fmt.Fprintln(o.Messages, "Ignored a callback addressed to another host than 127.0.0.1; still waiting.")
+			writePage(w, http.StatusMisdirectedRequest, "This address does not belong to this login",
+				"sigsentry only accepts the redirect to http://127.0.0.1:"+strconv.Itoa(port)+CallbackPath+".")
+			return
+		}
 		code, err := ParseCallbackQuery(r.URL.Query(), state)
 		switch {
 		case errors.Is(err, ErrStateMismatch):
@@ -181,7 +198,7 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 		case err != nil:
 			deliver(outcome{err: err})
 			writePage(w, http.StatusOK, "Access was not granted",
-				"sigsentry was not authorized. You can close this tab and try again with `sigsentry auth login`.")
+				"sigsentry was not authorized. You can close this tab; to try again, "+advice.Relogin+".")
 			return
 		}
 		if !deliver(outcome{code: code}) {
@@ -243,6 +260,21 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 		return nil, fmt.Errorf("exchanging the authorization code for a token: %w", err)
 	}
 	return &Result{Token: tok, Scopes: TokenScopes(tok), RedirectURI: redirect}, nil
+}
+
+// callbackHost reports whether a callback's Host header names the loopback
+// address the server listens on: 127.0.0.1:port or localhost:port (the
+// port may be left out only when it is 80).
+func callbackHost(host string, port int) bool {
+	h, p, err := net.SplitHostPort(host)
+	if err != nil {
+		h, p = host, "80"
+	}
+	if p != strconv.Itoa(port) {
+		return false
+	}
+	h = strings.ToLower(h)
+	return h == "127.0.0.1" || h == "localhost"
 }
 
 func readPasted(lines <-chan string, done <-chan struct{}, state string, deliver func(outcome) bool, msgs io.Writer) {

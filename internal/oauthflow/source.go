@@ -9,8 +9,9 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
-	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/pkg/advice"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"golang.org/x/oauth2"
 )
 
@@ -20,8 +21,25 @@ const RefreshMargin = 5 * time.Minute
 // LockFileName is the cross-process refresh lock's name in the config folder.
 const LockFileName = "oauth-refresh.lock"
 
-// ReloginHint is the fix for a dead refresh token.
-const ReloginHint = "run `sigsentry auth login` to sign in again"
+// ReloginError means the stored OAuth login cannot be used any more and
+// only signing in again fixes it: the credential is gone or is not an OAuth
+// one, no refresh token is stored, or Bitbucket refused the refresh (an
+// expired, revoked or already used refresh token, a withdrawn consumer).
+// Commands exit 4 with Hint; errors.As finds it however deeply it is
+// wrapped (a bitbucket request, a repository of analyze).
+type ReloginError struct {
+	Err error
+}
+
+func (e *ReloginError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the cause (for a refused refresh, an *oauth2.RetrieveError).
+func (e *ReloginError) Unwrap() error { return e.Err }
+
+// Hint is the fix: sign in again.
+func (e *ReloginError) Hint() string { return advice.Relogin + " to sign in again" }
+
+func relogin(err error) error { return &ReloginError{Err: err} }
 
 // TokenSource is an oauth2.TokenSource over a stored OAuth credential. It
 // refreshes when less than RefreshMargin remains, or once after Invalidate
@@ -108,26 +126,32 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 
 	c, err := s.Store.Get()
 	if errors.Is(err, credstore.ErrNotFound) {
-		return nil, cmdutil.AuthError(errors.New("the stored OAuth credential is gone"), ReloginHint)
+		return nil, relogin(errors.New("the stored OAuth credential is gone"))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading the stored OAuth credential: %w", err)
 	}
 	if c.Method != credstore.MethodOAuth {
-		return nil, cmdutil.AuthError(fmt.Errorf("the stored credential is %s, not OAuth", c.Method), ReloginHint)
+		return nil, relogin(fmt.Errorf("the stored credential is %s, not OAuth", c.Method))
 	}
 	if s.usable(c) {
 		s.cred = c
 		return toToken(c), nil
 	}
 	if c.RefreshToken == "" {
-		return nil, cmdutil.AuthError(errors.New("the OAuth access token expired and no refresh token is stored"), ReloginHint)
+		return nil, relogin(errors.New("the OAuth access token expired and no refresh token is stored"))
+	}
+	// The refresh sends the consumer secret and the refresh token: never
+	// over plain http to anything but loopback.
+	base, err := bitbucket.CheckBaseURL("Bitbucket OAuth URL", s.OAuthURL)
+	if err != nil {
+		return nil, fmt.Errorf("refreshing the OAuth token: %w", err)
 	}
 	secret := c.ClientSecret
 	if secret == "" {
 		secret = s.ClientSecret
 	}
-	conf := &oauth2.Config{ClientID: c.ClientID, ClientSecret: secret, Endpoint: Endpoint(s.OAuthURL)}
+	conf := &oauth2.Config{ClientID: c.ClientID, ClientSecret: secret, Endpoint: Endpoint(base.String())}
 	if s.HTTPClient != nil {
 		ctx = context.WithValue(ctx, oauth2.HTTPClient, s.HTTPClient)
 	}
@@ -135,12 +159,12 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: c.RefreshToken, Expiry: time.Unix(1, 0)}).Token()
 	if err != nil {
 		var re *oauth2.RetrieveError
-		if errors.As(err, &re) {
+		if errors.As(err, &re) && !transient(re) {
 			why := "the refresh was refused"
 			if re.ErrorCode == "invalid_grant" {
 				why = "the refresh token is no longer valid (invalid_grant: it expired, was revoked, or was already used)"
 			}
-			return nil, cmdutil.AuthError(fmt.Errorf("refreshing the OAuth token: %s: %w", why, err), ReloginHint)
+			return nil, relogin(fmt.Errorf("refreshing the OAuth token: %s: %w", why, err))
 		}
 		return nil, fmt.Errorf("refreshing the OAuth token: %w", err)
 	}
@@ -155,7 +179,7 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	}
 	// Save before use: the old refresh token is already dead.
 	if err := s.Store.Set(&next); err != nil {
-		return nil, fmt.Errorf("saving the refreshed OAuth token (the previous refresh token is now invalid; you may have to run `sigsentry auth login`): %w", err)
+		return nil, fmt.Errorf("saving the refreshed OAuth token (the previous refresh token is now invalid; if the next run fails, %s): %w", advice.Relogin, err)
 	}
 	s.cred = &next
 	s.invalidated = ""
@@ -163,4 +187,14 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 		s.OnRefresh()
 	}
 	return toToken(&next), nil
+}
+
+// transient reports whether a failed refresh may succeed later (a server
+// error or the rate limit): the login is not dead then.
+func transient(re *oauth2.RetrieveError) bool {
+	if re.Response == nil {
+		return false
+	}
+	code := re.Response.StatusCode
+	return code == http.StatusTooManyRequests || code >= 500
 }

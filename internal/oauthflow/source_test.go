@@ -14,12 +14,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 )
 
 var testKDF = credstore.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
+const testPassphrase = "test passphrase"
 
 func TestMain(m *testing.M) {
 	if os.Getenv("OAUTHFLOW_TEST_HELPER") == "refresh" {
@@ -72,7 +73,7 @@ func loginCredential(t *testing.T, srv *bitbuckettest.Server, expiresIn time.Dur
 		Method: credstore.MethodOAuth, AccessToken: res.Token.AccessToken, RefreshToken: res.Token.RefreshToken,
 		Expiry: time.Now().Add(expiresIn), Scopes: res.Scopes, ClientID: testKey, ClientSecret: testSecret,
 	}
-	fs := &credstore.FileStore{Path: filepath.Join(t.TempDir(), credstore.FileName), Passphrase: "pw", KDF: testKDF}
+	fs := &credstore.FileStore{Path: filepath.Join(t.TempDir(), credstore.FileName), Passphrase: testPassphrase, KDF: testKDF}
 	if err := fs.Set(c); err != nil {
 		t.Fatal(err)
 	}
@@ -155,9 +156,9 @@ func TestTokenSourceDeadRefreshToken(t *testing.T) {
 	}
 	ts := newSource(srv, fs)
 	_, err := ts.Token()
-	var ee *cmdutil.ExitError
-	if !errors.As(err, &ee) || ee.Code != cmdutil.ExitAuth || !strings.Contains(ee.Hint, "sigsentry auth login") || !strings.Contains(err.Error(), "invalid_grant") {
-		t.Fatalf("dead refresh token: got %v (%#v), want exit 4 saying invalid_grant and run `sigsentry auth login`", err, ee)
+	var re *ReloginError
+	if !errors.As(err, &re) || !strings.Contains(re.Hint(), "sigsentry auth login") || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Fatalf("dead refresh token: got %v (%#v), want a *ReloginError saying invalid_grant and run `sigsentry auth login`", err, re)
 	}
 	before := srv.Refreshes()
 	if _, err := ts.Token(); err == nil {
@@ -178,7 +179,7 @@ func TestTokenSourceRaceGoroutines(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			// Each has its own source, as separate commands would.
-			_, err := newSource(srv, &credstore.FileStore{Path: fs.Path, Passphrase: "pw", KDF: testKDF}).Token()
+			_, err := newSource(srv, &credstore.FileStore{Path: fs.Path, Passphrase: testPassphrase, KDF: testKDF}).Token()
 			errs <- err
 		}()
 	}
@@ -212,7 +213,7 @@ func TestTokenSourceRaceProcesses(t *testing.T) {
 	var procs []proc
 	for range 8 {
 		cmd := exec.Command(exe, "-test.run=^$")
-		cmd.Env = append(os.Environ(), "OAUTHFLOW_TEST_HELPER=refresh", "HELPER_STORE="+fs.Path, "HELPER_PASSPHRASE=pw",
+		cmd.Env = append(os.Environ(), "OAUTHFLOW_TEST_HELPER=refresh", "HELPER_STORE="+fs.Path, "HELPER_PASSPHRASE="+testPassphrase,
 			"HELPER_LOCK="+filepath.Join(filepath.Dir(fs.Path), LockFileName), "HELPER_OAUTH_URL="+srv.OAuthURL(), "HELPER_API_URL="+srv.APIURL())
 		out := &strings.Builder{}
 		cmd.Stdout, cmd.Stderr = out, out

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sigsentry/sigsentry/pkg/advice"
 )
 
 // MaxSlugLen bounds a workspace or repository slug. Bitbucket's own limit is
@@ -111,7 +113,7 @@ func plain(s, defaultWorkspace string) (Name, error) {
 			return Name{}, err
 		}
 		if defaultWorkspace == "" {
-			return Name{}, fmt.Errorf("%w: write it as workspace/%s, or detect your workspace with `sigsentry auth login` (or set SIGSENTRY_BITBUCKET_WORKSPACE)", ErrNoWorkspace, slug)
+			return Name{}, fmt.Errorf("%w: write it as workspace/%s, or detect your workspace with `%s` (or set SIGSENTRY_BITBUCKET_WORKSPACE)", ErrNoWorkspace, slug, advice.LoginCommand)
 		}
 		if err := checkSlug("workspace", defaultWorkspace); err != nil {
 			return Name{}, fmt.Errorf("default workspace: %w", err)

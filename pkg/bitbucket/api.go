@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -25,17 +27,45 @@ const (
 		"values.old.path,values.old.attributes,values.new.path,values.new.attributes"
 )
 
-// getJSON GETs u and decodes a JSON body into v.
-func (c *Client) getJSON(ctx context.Context, u string, v any) (http.Header, error) {
+// getJSON GETs u and decodes a JSON body into v, a pointer. An answer
+// that is an HTML page, that does not decode, or that validate (when not
+// nil, called after each decode) refuses, counts as a transient server
+// fault: it is retried, and its error returned once the retries run out. v
+// is reset before each decode, so nothing of a refused answer remains.
+func (c *Client) getJSON(ctx context.Context, u string, v any, validate func() error) (http.Header, error) {
 	tooLarge := fmt.Errorf("reading GET %s: the JSON body is larger than %d bytes", redactURLString(u), maxJSONBytes)
-	r, err := c.get(ctx, u, "application/json", maxJSONBytes, tooLarge)
+	check := func(r *response) error {
+		if isHTML(r.header.Get("Content-Type"), bytes.TrimSpace(r.body)) {
+			return fmt.Errorf("decoding the answer of GET %s: it is an HTML page, not JSON (%q)",
+				redactURLString(u), capHead(htmlText(r.body)))
+		}
+		reflect.ValueOf(v).Elem().SetZero()
+		if err := json.Unmarshal(r.body, v); err != nil {
+			return fmt.Errorf("decoding the answer of GET %s: %w", redactURLString(u), err)
+		}
+		if validate != nil {
+			return validate()
+		}
+		return nil
+	}
+	r, err := c.get(ctx, u, "application/json", maxJSONBytes, tooLarge, check)
 	if err != nil {
 		return headerOf(r), err
 	}
-	if err := json.Unmarshal(r.body, v); err != nil {
-		return r.header, fmt.Errorf("decoding the answer of GET %s: %w", redactURLString(u), err)
-	}
 	return r.header, nil
+}
+
+// capHead is the start of an untrusted text, made safe to print in an error.
+func capHead(s string) string {
+	const n = 80
+	if len(s) > 4*n {
+		s = s[:4*n]
+	}
+	s = capText(s)
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n]) + "…"
+	}
+	return s
 }
 
 func headerOf(r *response) http.Header {
@@ -60,7 +90,7 @@ func (c *Client) Repository(ctx context.Context, workspace, slug string) (*Repos
 		return nil, err
 	}
 	var r Repository
-	if _, err := c.getJSON(ctx, c.endpoint([]string{"repositories", workspace, slug}), &r); err != nil {
+	if _, err := c.getJSON(ctx, c.endpoint([]string{"repositories", workspace, slug}), &r, nil); err != nil {
 		return nil, fmt.Errorf("getting repository %s/%s: %w", workspace, slug, err)
 	}
 	return &r, nil
@@ -71,7 +101,7 @@ func (c *Client) Repository(ctx context.Context, workspace, slug string) (*Repos
 // an HTTP error the Identity is still returned when the headers were sent.
 func (c *Client) CurrentUser(ctx context.Context) (*User, *Identity, error) {
 	var u User
-	h, err := c.getJSON(ctx, c.endpoint([]string{"user"}), &u)
+	h, err := c.getJSON(ctx, c.endpoint([]string{"user"}), &u, nil)
 	id := identityFrom(h)
 	if err != nil {
 		return nil, id, fmt.Errorf("getting the current user: %w", err)
@@ -140,88 +170,89 @@ type commitJSON struct {
 	} `json:"parents"`
 }
 
-// ListCommits returns the commits of ref whose date lies inside the window
-// [Since, Until] (a zero bound is open), newest first, as Bitbucket orders
-// them. An empty ref means the repository's main branch. The listing is
-// topological, not by date, so paging stops only after a whole page of
-// commits older than Since. Merge commits are left out unless IncludeMerges.
-func (c *Client) ListCommits(ctx context.Context, workspace, slug, ref string, o ListCommitsOptions) ([]Commit, error) {
+// CommitPages walks the commits of ref page by page, newest first as
+// Bitbucket orders them (topologically, not by date), at the largest page
+// Bitbucket allows (100 commits), and hands each non-empty page to fn as
+// soon as it arrives, so a caller can start on a page's diffs while the
+// next page loads. It filters nothing: merges are included and dates are
+// not looked at; fn decides the window and stops the walk by returning
+// more=false (or an error, which CommitPages returns unchanged). An empty
+// ref means the repository's main branch (one more request). A listing
+// longer than MaxListPages pages, a page without a values array, a run of
+// empty pages that keep linking to another, or a next link that repeats a
+// page fails with an error matching ErrBadPaging.
+func (c *Client) CommitPages(ctx context.Context, workspace, slug, ref string, fn func(page []Commit) (more bool, err error)) error {
 	if err := needAll("listing commits", "workspace", workspace, "repository slug", slug); err != nil {
-		return nil, err
+		return err
 	}
 	if ref == "" {
 		r, err := c.Repository(ctx, workspace, slug)
 		if err != nil {
-			return nil, fmt.Errorf("listing commits: finding the main branch: %w", err)
+			return fmt.Errorf("listing commits: finding the main branch: %w", err)
 		}
 		if r.MainBranch.Name == "" {
-			return nil, fmt.Errorf("listing commits of %s/%s: the repository has no main branch (is it empty?)", workspace, slug)
+			return fmt.Errorf("listing commits of %s/%s: the repository has no main branch (is it empty?)", workspace, slug)
 		}
 		ref = r.MainBranch.Name
 	}
 	first := c.endpoint([]string{"repositories", workspace, slug, "commits", ref},
 		"pagelen", commitsPageLen, "fields", commitFields)
-	var out []Commit
+	var fnErr error
 	err := walk(ctx, c, first, func(vs []commitJSON) (bool, error) {
-		allOlder := len(vs) > 0 && !o.Since.IsZero()
+		if len(vs) == 0 {
+			return true, nil
+		}
+		page := make([]Commit, 0, len(vs))
 		for _, v := range vs {
 			d, err := parseDate(v.Date)
 			if err != nil {
-				return false, fmt.Errorf("reading commit %s: %w", v.Hash, err)
-			}
-			if o.Since.IsZero() || !d.Before(o.Since) {
-				allOlder = false
-			}
-			if !o.Since.IsZero() && d.Before(o.Since) || !o.Until.IsZero() && d.After(o.Until) {
-				continue
-			}
-			if len(v.Parents) > 1 && !o.IncludeMerges {
-				continue
+				return false, fmt.Errorf("reading commit %s: %w", capText(v.Hash), err)
 			}
 			cm := Commit{Hash: v.Hash, Date: d, Message: v.Message, Author: v.Author.Raw, Parents: make([]string, 0, len(v.Parents))}
 			for _, p := range v.Parents {
 				cm.Parents = append(cm.Parents, p.Hash)
+			}
+			page = append(page, cm)
+		}
+		more, err := fn(page)
+		fnErr = err
+		return more, err
+	})
+	if err != nil && fnErr == nil {
+		return fmt.Errorf("listing commits of %s/%s at %s: %w", workspace, slug, ref, err)
+	}
+	return err
+}
+
+// ListCommits returns the commits of ref whose date lies inside the window
+// [Since, Until] (a zero bound is open), newest first, as Bitbucket orders
+// them. An empty ref means the repository's main branch. The listing is
+// topological, not by date, so paging stops only after a whole page of
+// commits older than Since. Merge commits are left out unless IncludeMerges.
+// It is CommitPages with a date filter; callers that can work page by page
+// should use CommitPages.
+func (c *Client) ListCommits(ctx context.Context, workspace, slug, ref string, o ListCommitsOptions) ([]Commit, error) {
+	var out []Commit
+	err := c.CommitPages(ctx, workspace, slug, ref, func(page []Commit) (bool, error) {
+		allOlder := !o.Since.IsZero()
+		for _, cm := range page {
+			if o.Since.IsZero() || !cm.Date.Before(o.Since) {
+				allOlder = false
+			}
+			if !o.Since.IsZero() && cm.Date.Before(o.Since) || !o.Until.IsZero() && cm.Date.After(o.Until) {
+				continue
+			}
+			if len(cm.Parents) > 1 && !o.IncludeMerges {
+				continue
 			}
 			out = append(out, cm)
 		}
 		return !allOlder, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("listing commits of %s/%s at %s: %w", workspace, slug, ref, err)
+		return nil, err
 	}
 	return out, nil
-}
-
-// CommitPages walks the commit listing of ref page by page at the largest
-// page size, newest first as Bitbucket orders them (topologically), with no
-// date filter and merges included, handing each page to fn until fn
-// returns more=false or the listing ends. An empty ref means the
-// repository's main branch.
-func (c *Client) CommitPages(ctx context.Context, workspace, slug, ref string, fn func(page []Commit) (more bool, err error)) error {
-	if err := needAll("listing commits", "workspace", workspace, "repository slug", slug, "ref", ref); err != nil {
-		return err
-	}
-	first := c.endpoint([]string{"repositories", workspace, slug, "commits", ref},
-		"pagelen", commitsPageLen, "fields", commitFields)
-	err := walk(ctx, c, first, func(vs []commitJSON) (bool, error) {
-		out := make([]Commit, 0, len(vs))
-		for _, v := range vs {
-			d, err := parseDate(v.Date)
-			if err != nil {
-				return false, fmt.Errorf("reading commit %s: %w", v.Hash, err)
-			}
-			cm := Commit{Hash: v.Hash, Date: d, Message: v.Message, Author: v.Author.Raw, Parents: make([]string, 0, len(v.Parents))}
-			for _, p := range v.Parents {
-				cm.Parents = append(cm.Parents, p.Hash)
-			}
-			out = append(out, cm)
-		}
-		return fn(out)
-	})
-	if err != nil {
-		return fmt.Errorf("listing commits of %s/%s at %s: %w", workspace, slug, ref, err)
-	}
-	return nil
 }
 
 func parseDate(s string) (time.Time, error) {
@@ -233,22 +264,63 @@ func parseDate(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("parsing the commit date %q: not ISO 8601", capText(s))
 }
 
+// diffHeader starts every file section of a git diff, so a non-empty diff
+// starts with it. Bitbucket's /diff answers the raw git diff, text/plain,
+// without a commit header (that is /patch) and without a leading blank line
+// or byte-order mark.
+var diffHeader = []byte("diff --git ")
+
 // Diff returns the raw unified diff of one commit against its first parent
 // (GET /repositories/{ws}/{slug}/diff/{hash}) as bytes in the repository's
 // own encoding. A diff bigger than Options.MaxDiffBytes, or one Bitbucket
 // gives up on (HTTP 555), fails with an error matching ErrDiffTooLarge;
 // fall back to Diffstat then.
-func (c *Client) Diff(ctx context.Context, workspace, slug, hash string) ([]byte, error) {
+//
+// A 200 answer is checked before it is returned: one whose Content-Type is
+// HTML or JSON, or whose non-empty body does not start with "diff --git ",
+// is retried like a server fault and then fails with a *NotDiffError
+// (matching ErrNotDiff). An empty body is returned as is: it is the
+// right answer for a commit without changes, and the wrong one for a
+// commit with some, so confirm it with Diffstat before trusting it. A body
+// cut short on a framed connection (short Content-Length, reset, unfinished
+// chunk) is retried; one that ended with the connection (RawDiff.Framed
+// false) cannot be told from a complete one and must be verified too.
+func (c *Client) Diff(ctx context.Context, workspace, slug, hash string) (*RawDiff, error) {
 	if err := needAll("getting a diff", "workspace", workspace, "repository slug", slug, "commit", hash); err != nil {
 		return nil, err
 	}
 	u := c.endpoint([]string{"repositories", workspace, slug, "diff", hash})
 	tooLarge := fmt.Errorf("the diff is larger than %d bytes: %w", c.maxDiffBytes, ErrDiffTooLarge)
-	r, err := c.get(ctx, u, "text/plain", c.maxDiffBytes, tooLarge)
+	r, err := c.get(ctx, u, "text/plain", c.maxDiffBytes, tooLarge, func(r *response) error { return checkDiff(u, r) })
 	if err != nil {
 		return nil, fmt.Errorf("getting the diff of %s in %s/%s: %w", hash, workspace, slug, err)
 	}
-	return r.body, nil
+	return &RawDiff{Body: r.body, Framed: r.framed}, nil
+}
+
+// checkDiff refuses a 200 answer to /diff that is not a diff.
+func checkDiff(u string, r *response) error {
+	ct := r.header.Get("Content-Type")
+	bad := func(reason string) error {
+		head := string(r.body[:min(len(r.body), 320)])
+		if isHTML(ct, bytes.TrimSpace(r.body)) {
+			head = htmlText(r.body)
+		}
+		return &NotDiffError{URL: redactURLString(u), ContentType: ct, Reason: reason, Head: capHead(head)}
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		mt, _, _ = strings.Cut(strings.ToLower(strings.TrimSpace(ct)), ";")
+	}
+	switch {
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return bad(fmt.Sprintf("its Content-Type is %s (a web page)", mt))
+	case mt == "application/json" || mt == "text/json" || strings.HasSuffix(mt, "+json"):
+		return bad(fmt.Sprintf("its Content-Type is %s", mt))
+	case len(r.body) > 0 && !bytes.HasPrefix(r.body, diffHeader):
+		return bad("it does not start with a diff header (diff --git)")
+	}
+	return nil
 }
 
 // diffstatJSON is one entry of a diffstat page.

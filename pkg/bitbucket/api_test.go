@@ -273,7 +273,11 @@ func TestDiff(t *testing.T) {
 				path, accept = r.URL.Path, r.Header.Get("Accept")
 				tt.handler(w, r)
 			}), func(o *Options) { o.MaxDiffBytes = tt.max })
-			body, err := c.Diff(context.Background(), "acme", "api", "0123abcd")
+			raw, err := c.Diff(context.Background(), "acme", "api", "0123abcd")
+			var body []byte
+			if raw != nil {
+				body = raw.Body
+			}
 			if path != "/2.0/repositories/acme/api/diff/0123abcd" {
 				t.Errorf("got path %q, want /2.0/repositories/acme/api/diff/0123abcd", path)
 			}

@@ -27,6 +27,16 @@ const DefaultMaxInFlight = 8
 // DefaultMaxDiffBytes caps one raw diff (64 MiB).
 const DefaultMaxDiffBytes = 64 << 20
 
+// DefaultIdleTimeout is how long an attempt may go without receiving a byte
+// (headers or body) before it is abandoned and retried.
+const DefaultIdleTimeout = 30 * time.Second
+
+// DefaultRequestBudget bounds one request with all its retries and waits:
+// a server that trickles or stalls cannot hold a run longer than this per
+// request (six stalled attempts cost at most 6 x DefaultIdleTimeout plus
+// the backoff, well inside it).
+const DefaultRequestBudget = 5 * time.Minute
+
 // maxJSONBytes caps one JSON page; maxErrorBytes caps an error body read.
 const (
 	maxJSONBytes  = 32 << 20
@@ -56,6 +66,19 @@ type Options struct {
 	// Sleep waits between attempts; it must return early with ctx.Err()
 	// when ctx is done. Nil uses a timer. Tests inject a fake.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// IdleTimeout fails one attempt when the server sends no byte for this
+	// long, while the request waits for the response headers or while it
+	// reads the body; the attempt is then retried like a transport error,
+	// and the error (a *StallError, matching ErrSlow) says which wait
+	// stalled and after how many bytes. Zero means DefaultIdleTimeout; a
+	// negative value turns the check off.
+	IdleTimeout time.Duration
+	// RequestBudget bounds one request, retries and the waits between them
+	// included, counted from the moment its first attempt gets a slot of
+	// MaxInFlight. When it runs out the request fails with a *GiveUpError
+	// (matching ErrSlow) that says how many attempts were made in how long.
+	// Zero means DefaultRequestBudget; a negative value means no budget.
+	RequestBudget time.Duration
 }
 
 // Authenticator adds credentials to a request.
@@ -75,6 +98,8 @@ type Client struct {
 	trace        *tracer
 	sleep        func(ctx context.Context, d time.Duration) error
 	maxDiffBytes int64
+	idle         time.Duration // <= 0: no idle check
+	budget       time.Duration // <= 0: no budget
 
 	// rateLimitSpent is set once a request has used all its attempts on 429:
 	// Bitbucket's window is an hour, so later 429s fail without waiting
@@ -120,6 +145,8 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{
 		opts:         opts,
+		idle:         opts.IdleTimeout,
+		budget:       opts.RequestBudget,
 		base:         base,
 		sem:          make(chan struct{}, opts.MaxInFlight),
 		sleep:        opts.Sleep,
@@ -130,6 +157,12 @@ func New(opts Options) (*Client, error) {
 	}
 	if c.maxDiffBytes <= 0 {
 		c.maxDiffBytes = DefaultMaxDiffBytes
+	}
+	if c.idle == 0 {
+		c.idle = DefaultIdleTimeout
+	}
+	if c.budget == 0 {
+		c.budget = DefaultRequestBudget
 	}
 	if opts.Retry != nil {
 		c.retry = opts.Retry.withDefaults()
@@ -155,34 +188,48 @@ func New(opts Options) (*Client, error) {
 }
 
 func validateBaseURL(raw string) (*url.URL, error) {
+	return CheckBaseURL("Bitbucket API URL", raw)
+}
+
+// CheckBaseURL checks a base URL that credentials will be sent to (the API
+// base, the OAuth base) and returns it parsed, without a trailing slash and
+// with a lower-case scheme. what names the URL in errors ("Bitbucket OAuth
+// URL"). It must be https, or plain http on a loopback host (127.0.0.0/8,
+// ::1, localhost; never 0.0.0.0 or a name that merely resolves to
+// loopback), and carry no user info, query or fragment. It sends nothing.
+func CheckBaseURL(what, raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil {
-		return nil, fmt.Errorf("parsing the Bitbucket API URL: %w", err)
+		return nil, fmt.Errorf("parsing the %s: %w", what, err)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("checking the Bitbucket API URL %q: it has no host", redactURL(u))
+		return nil, fmt.Errorf("checking the %s %q: it has no host", what, redactURL(u))
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("checking the Bitbucket API URL %q: credentials in the URL are not allowed", redactURL(u))
+		return nil, fmt.Errorf("checking the %s %q: credentials in the URL are not allowed", what, redactURL(u))
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("checking the Bitbucket API URL %q: it must not have a query or fragment", redactURL(u))
+		return nil, fmt.Errorf("checking the %s %q: it must not have a query or fragment", what, redactURL(u))
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "https":
 	case "http":
-		if !isLoopbackHost(u.Hostname()) {
-			return nil, fmt.Errorf("checking the Bitbucket API URL %q: plain http is allowed only for loopback hosts "+
-				"(127.0.0.1, ::1, localhost); credentials would travel unencrypted", redactURL(u))
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("checking the %s %q: plain http is allowed only for loopback hosts "+
+				"(127.0.0.1, ::1, localhost); credentials would travel unencrypted", what, redactURL(u))
 		}
 	default:
-		return nil, fmt.Errorf("checking the Bitbucket API URL %q: the scheme must be https", redactURL(u))
+		return nil, fmt.Errorf("checking the %s %q: the scheme must be https", what, redactURL(u))
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	return u, nil
 }
 
-func isLoopbackHost(h string) bool {
+// IsLoopbackHost reports whether h (a host name or IP address, without a
+// port) is a loopback host that plain http may be used with: "localhost" or
+// an address in 127.0.0.0/8 or ::1. The unspecified address 0.0.0.0, which
+// some systems connect to locally, is not.
+func IsLoopbackHost(h string) bool {
 	h = strings.TrimSuffix(strings.ToLower(h), ".")
 	if h == "localhost" {
 		return true
@@ -214,7 +261,7 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) >= 10 {
 		return fmt.Errorf("stopped after 10 redirects: %w", errRedirect)
 	}
-	if req.URL.Scheme != "https" && !(req.URL.Scheme == "http" && isLoopbackHost(req.URL.Hostname())) {
+	if req.URL.Scheme != "https" && !(req.URL.Scheme == "http" && IsLoopbackHost(req.URL.Hostname())) {
 		return fmt.Errorf("refusing a redirect to %s: %w", redactURL(req.URL), errRedirect)
 	}
 	return nil
@@ -282,6 +329,10 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	// framed is false when the body's end was the connection's end
+	// (HTTP/1.x without Content-Length or chunking): a cut there reads as a
+	// complete body.
+	framed bool
 }
 
 // authError marks a failure of the Authenticator; it is never retried.
@@ -290,30 +341,72 @@ type authError struct{ err error }
 func (e *authError) Error() string { return "authenticating the request: " + e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
 
+// checkFunc validates a 2xx answer. An error makes the attempt count as a
+// transient server fault: it is retried like a transport error, and
+// returned once the attempts or the budget run out.
+type checkFunc func(r *response) error
+
+// errBudget is the cause of a request context whose budget ran out; errIdle
+// the cause of an attempt context that saw no byte for the idle timeout.
+var (
+	errBudget = errors.New("the request budget ran out")
+	errIdle   = errors.New("the server sent nothing for the idle timeout")
+)
+
 // get sends a GET with retries. limit caps a successful body; over it the
-// request fails with tooLarge. On an HTTP error it returns an *APIError and
-// the response (for its headers).
-func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, tooLarge error) (*response, error) {
+// request fails with tooLarge. check, when not nil, validates a 2xx answer.
+// On an HTTP error it returns an *APIError and the response (for its
+// headers). Each attempt fails when the server stalls for the idle timeout;
+// the whole request, retries included, is bounded by the request budget.
+func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, tooLarge error, check checkFunc) (*response, error) {
 	var (
 		waited      time.Duration
 		invalidated bool
 		attempts    int
+		start       time.Time
+		deadline    time.Time
+		rctx        = ctx
+		stop        = func() {}
 	)
+	defer func() { stop() }()
 	for try := 1; ; try++ {
 		attempts++
 		if attempts > 1 {
 			c.count(func(s *Stats) { s.Retries++ })
 		}
-		resp, hresp, err := c.attempt(ctx, rawURL, accept, limit, tooLarge)
+		if err := c.acquire(rctx); err != nil {
+			if ctx.Err() == nil && context.Cause(rctx) == errBudget {
+				return nil, c.giveUp(rawURL, attempts-1, time.Since(start), true, fmt.Errorf("waiting for a free connection slot: %w", errBudget))
+			}
+			return nil, err
+		}
+		if start.IsZero() {
+			start = time.Now()
+			if c.budget > 0 {
+				deadline = start.Add(c.budget)
+				rctx, stop = withBudget(ctx, deadline) // stopped by the deferred call
+			}
+		}
+		resp, hresp, err := c.attempt(rctx, rawURL, accept, limit, tooLarge)
+		c.release()
 		if err != nil {
 			var ae *authError
 			if errors.As(err, &ae) {
 				return nil, err
 			}
 		}
-		if err == nil && resp.status >= 200 && resp.status <= 299 {
+		ok := err == nil && resp.status >= 200 && resp.status <= 299
+		if ok && check != nil {
+			if cerr := check(resp); cerr != nil {
+				ok, err, hresp = false, cerr, nil
+			}
+		}
+		if ok {
 			c.rateLimitSpent.Store(false)
 			return resp, nil
+		}
+		if err != nil && ctx.Err() == nil && context.Cause(rctx) == errBudget {
+			return nil, c.giveUp(rawURL, attempts, time.Since(start), true, err)
 		}
 		if err == nil && resp.status == http.StatusUnauthorized && !invalidated {
 			if inv, ok := c.opts.Auth.(Invalidator); ok {
@@ -334,6 +427,9 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 		}
 		if !retry || try >= c.retry.MaxAttempts {
 			if err != nil {
+				if retry && attempts > 1 {
+					return nil, c.giveUp(rawURL, attempts, time.Since(start), false, err)
+				}
 				return nil, err
 			}
 			if retry && resp.status == http.StatusTooManyRequests {
@@ -342,31 +438,94 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 			return resp, c.apiError(rawURL, resp, attempts, waited)
 		}
 		wait := clampDur(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, try, hresp), 0, c.retry.WaitMax)
+		last := err
+		if last == nil {
+			last = c.apiError(rawURL, resp, attempts, waited)
+		}
+		if !deadline.IsZero() && time.Now().Add(wait).After(deadline) {
+			// The wait alone would outlast the budget: stop now.
+			return nil, c.giveUp(rawURL, attempts, time.Since(start), true, last)
+		}
 		what := "a transport error"
 		if err == nil {
 			what = fmt.Sprintf("HTTP %d", resp.status)
+		} else if errors.Is(err, ErrNotDiff) || errors.Is(err, ErrSlow) {
+			what = capText(err.Error())
 		}
 		c.trace.printf("! %s on GET %s: retrying in %s (attempt %d of %d)\n",
 			what, redactURLString(rawURL), wait.Round(time.Millisecond), try+1, c.retry.MaxAttempts)
 		c.count(func(s *Stats) { s.Backoff += wait })
-		if serr := c.sleep(ctx, wait); serr != nil {
+		if serr := c.sleep(rctx, wait); serr != nil {
+			if ctx.Err() == nil && context.Cause(rctx) == errBudget {
+				return nil, c.giveUp(rawURL, attempts, time.Since(start), true, last)
+			}
 			return nil, fmt.Errorf("waiting to retry GET %s: %w", redactURLString(rawURL), serr)
 		}
 		waited += wait
 	}
 }
 
-// attempt sends one request while holding a slot of the semaphore and reads
-// the body. hresp is the bare response (no body) for CheckRetry/Backoff.
-func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64, tooLarge error) (*response, *http.Response, error) {
+// withBudget is ctx with a deadline whose cause is errBudget.
+func withBudget(ctx context.Context, deadline time.Time) (context.Context, func()) {
+	return context.WithDeadlineCause(ctx, deadline, errBudget)
+}
+
+func (c *Client) acquire(ctx context.Context) error {
 	select {
 	case c.sem <- struct{}{}:
+		return nil
 	case <-ctx.Done():
-		return nil, nil, ctx.Err()
+		return ctx.Err()
 	}
-	defer func() { <-c.sem }()
+}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+func (c *Client) release() { <-c.sem }
+
+// giveUp wraps the last failure of a request that used up its attempts or
+// its budget.
+func (c *Client) giveUp(rawURL string, attempts int, elapsed time.Duration, budget bool, last error) error {
+	e := &GiveUpError{Method: http.MethodGet, URL: redactURLString(rawURL), Attempts: attempts, Elapsed: elapsed, Err: last}
+	if budget {
+		e.Budget = c.budget
+	}
+	return e
+}
+
+// progressReader counts the bytes read and calls touch on every read that
+// made progress, so the idle timer restarts.
+type progressReader struct {
+	r     io.Reader
+	n     int64
+	touch func()
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.n += int64(n)
+		p.touch()
+	}
+	return n, err
+}
+
+// attempt sends one request (the caller holds a slot of the semaphore) and
+// reads the body. hresp is the bare response (no body) for
+// CheckRetry/Backoff. When the server sends nothing for the idle timeout,
+// while the request waits for headers or reads the body, the attempt fails
+// with a *StallError.
+func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64, tooLarge error) (*response, *http.Response, error) {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	touch := func() {}
+	if c.idle > 0 {
+		idle := time.AfterFunc(c.idle, func() { cancel(errIdle) })
+		defer idle.Stop()
+		touch = func() { idle.Reset(c.idle) }
+	}
+	stalled := func() bool { return context.Cause(actx) == errIdle && ctx.Err() == nil }
+	budgetCut := func() bool { return context.Cause(ctx) == errBudget }
+
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, nil, &authError{fmt.Errorf("building the request: %w", err)}
 	}
@@ -385,11 +544,22 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64
 	hresp, err := c.hc.Do(req)
 	if err != nil {
 		c.count(func(s *Stats) { s.TransportErrors++ })
+		if stalled() {
+			return nil, nil, &StallError{URL: redactURLString(rawURL), Idle: c.idle}
+		}
+		if budgetCut() {
+			return nil, nil, fmt.Errorf("GET %s: still waiting for the response headers: %w", redactURLString(rawURL), errBudget)
+		}
 		return nil, nil, c.cleanTransportErr(err)
 	}
+	touch()
 	defer hresp.Body.Close()
 	c.count(func(s *Stats) { s.ByStatus[hresp.StatusCode]++ })
-	r := &response{status: hresp.StatusCode, header: hresp.Header}
+	r := &response{
+		status: hresp.StatusCode,
+		header: hresp.Header,
+		framed: hresp.ProtoMajor >= 2 || hresp.ContentLength >= 0 || len(hresp.TransferEncoding) > 0 || hresp.Uncompressed,
+	}
 	bare := &http.Response{StatusCode: hresp.StatusCode, Status: hresp.Status, Header: hresp.Header, Request: hresp.Request}
 	ok := hresp.StatusCode >= 200 && hresp.StatusCode <= 299
 	if !ok {
@@ -397,10 +567,17 @@ func (c *Client) attempt(ctx context.Context, rawURL, accept string, limit int64
 	} else if hresp.ContentLength > limit {
 		return nil, nil, tooLarge
 	}
-	body, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
+	pr := &progressReader{r: hresp.Body, touch: touch}
+	body, err := io.ReadAll(io.LimitReader(pr, limit+1))
 	if err != nil {
+		if stalled() {
+			return nil, nil, &StallError{URL: redactURLString(rawURL), Idle: c.idle, Body: true, Bytes: pr.n}
+		}
+		if budgetCut() {
+			return nil, nil, fmt.Errorf("GET %s: still reading the body after %d bytes: %w", redactURLString(rawURL), pr.n, errBudget)
+		}
 		if ok {
-			return nil, nil, fmt.Errorf("reading the response of GET %s: %w", redactURLString(rawURL), c.cleanTransportErr(err))
+			return nil, nil, fmt.Errorf("reading the response of GET %s (%d bytes read): %w", redactURLString(rawURL), pr.n, c.cleanTransportErr(err))
 		}
 		// An error answer cut short still says what went wrong.
 	}
@@ -443,29 +620,65 @@ func (c *Client) apiError(rawURL string, r *response, attempts int, waited time.
 	return e
 }
 
-// page is Bitbucket's paginated envelope.
+// page is Bitbucket's paginated envelope. Values is a pointer so that a
+// page without a values array ({} or "values": null) can be told from an
+// empty one.
 type page[T any] struct {
-	Values []T    `json:"values"`
+	Values *[]T   `json:"values"`
 	Next   string `json:"next"`
 }
+
+// MaxListPages caps the pages of one listing: 1,000 pages hold 100,000
+// commits at 100 a page, or 500,000 diffstat entries at 500. A longer
+// listing fails with ErrBadPaging instead of running on.
+const MaxListPages = 1000
+
+// MaxEmptyPages is how many empty pages in a row, each still linking to
+// another, a listing may have before it fails with ErrBadPaging: Bitbucket
+// ends a listing by leaving out the next link, so a run of empty pages
+// with fresh links is a server fault.
+const MaxEmptyPages = 3
 
 // walk GETs first and then each `next` link verbatim, handing every page's
 // values to fn until fn returns false or no next link is left. A next link
 // to another host or scheme than the base URL is refused, so credentials
-// never leave for somewhere else.
+// never leave for somewhere else. A page without a values array is retried
+// as a server fault; a repeated link, more than MaxListPages pages or more
+// than MaxEmptyPages empty pages in a row end the walk with ErrBadPaging.
 func walk[T any](ctx context.Context, c *Client, first string, fn func([]T) (more bool, err error)) error {
 	cur := first
 	seen := map[string]bool{}
-	for {
+	empty := 0
+	for pages := 1; ; pages++ {
+		if pages > MaxListPages {
+			return fmt.Errorf("paging %s: stopped after %d pages, the most one listing may have: %w",
+				redactURLString(first), MaxListPages, ErrBadPaging)
+		}
 		if seen[cur] {
-			return fmt.Errorf("paging %s: the next link repeats a page already read", redactURLString(first))
+			return fmt.Errorf("paging %s: the next link repeats a page already read: %w", redactURLString(first), ErrBadPaging)
 		}
 		seen[cur] = true
 		var p page[T]
-		if _, err := c.getJSON(ctx, cur, &p); err != nil {
+		u := cur
+		if _, err := c.getJSON(ctx, cur, &p, func() error {
+			if p.Values == nil {
+				return fmt.Errorf("reading the page GET %s: it has no values array: %w", redactURLString(u), ErrBadPaging)
+			}
+			return nil
+		}); err != nil {
 			return err
 		}
-		more, err := fn(p.Values)
+		values := *p.Values
+		if len(values) == 0 && p.Next != "" {
+			empty++
+			if empty >= MaxEmptyPages {
+				return fmt.Errorf("paging %s: %d empty pages in a row, each linking to another: %w",
+					redactURLString(first), empty, ErrBadPaging)
+			}
+		} else {
+			empty = 0
+		}
+		more, err := fn(values)
 		if err != nil || !more || p.Next == "" {
 			return err
 		}

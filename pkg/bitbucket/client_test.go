@@ -184,12 +184,12 @@ func TestSameHostRedirectKeepsAuthorization(t *testing.T) {
 			http.NotFound(w, r)
 		}
 	}), nil)
-	body, err := c.Diff(context.Background(), "acme", "api", "abc")
+	raw, err := c.Diff(context.Background(), "acme", "api", "abc")
 	if err != nil {
 		t.Fatalf("Diff: %v", err)
 	}
-	if string(body) != "diff --git a/x b/x\n" {
-		t.Errorf("got body %q, want the redirected diff", body)
+	if string(raw.Body) != "diff --git a/x b/x\n" {
+		t.Errorf("got body %q, want the redirected diff", raw.Body)
 	}
 	if gotAuth != "Bearer test-bearer-token-0123456789" {
 		t.Errorf("got Authorization %q after a same-host redirect, want the bearer token kept", gotAuth)
@@ -234,7 +234,7 @@ func TestMaxInFlightBoundsConcurrency(t *testing.T) {
 		mu.Lock()
 		inFlight--
 		mu.Unlock()
-		_, _ = w.Write([]byte("diff"))
+		_, _ = w.Write([]byte(testDiff))
 	}), func(o *Options) { o.MaxInFlight = limit })
 
 	var wg sync.WaitGroup
@@ -275,7 +275,7 @@ func TestSemaphoreNotHeldDuringBackoff(t *testing.T) {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			return
 		}
-		_, _ = w.Write([]byte("ok"))
+		_, _ = w.Write([]byte(testDiff))
 	}), func(o *Options) {
 		o.MaxInFlight = 1
 		o.Sleep = func(ctx context.Context, _ time.Duration) error {
@@ -311,7 +311,7 @@ func TestStatsCounts(t *testing.T) {
 			w.WriteHeader(http.StatusBadGateway)
 			return
 		}
-		_, _ = w.Write([]byte("diff"))
+		_, _ = w.Write([]byte(testDiff))
 	}), func(o *Options) {
 		o.Retry = &RetryPolicy{Backoff: func(_, _ time.Duration, attempt int, _ *http.Response) time.Duration {
 			return time.Duration(attempt) * time.Millisecond

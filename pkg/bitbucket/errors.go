@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/sigsentry/sigsentry/pkg/advice"
 )
 
 // Sentinel errors matched by errors.Is against an *APIError of the
@@ -105,8 +107,8 @@ func hintFor(e *APIError) string {
 	switch {
 	case e.StatusCode == 401:
 		return "the token expired or the App password / API token was revoked " +
-			"(App passwords stopped working on 2026-07-28); re-authorize with " +
-			"`sigsentry auth login` or use an API token (`sigsentry auth api-token`)"
+			"(App passwords stopped working on 2026-07-28); re-authorize with `" + advice.LoginCommand +
+			"` or use an API token (`sigsentry auth api-token`)"
 	case e.StatusCode == 403:
 		h := "the credential lacks the repository read permission (`repository` scope " +
 			"for OAuth and access tokens, `read:repository:bitbucket` for API tokens)"
@@ -322,3 +324,104 @@ func capText(s string) string {
 	}
 	return b.String()
 }
+
+// ErrSlow matches every failure caused by a server that was too slow: an
+// attempt that stalled for Options.IdleTimeout (*StallError) and a request
+// whose Options.RequestBudget ran out (*GiveUpError with a Budget).
+var ErrSlow = errors.New("bitbucket: the server is too slow")
+
+// ErrNotDiff matches a 200 answer to a diff request that is not a diff: an
+// HTML page (maintenance, login), a JSON body, or text that does not start
+// with a diff header. Such answers are retried like a transient server
+// fault; the error is returned once the attempts or the budget run out.
+var ErrNotDiff = errors.New("bitbucket: the answer is not a diff")
+
+// ErrBadPaging matches a listing whose pages cannot be trusted: a next link
+// that repeats a page, more than MaxListPages pages, a run of empty pages
+// that still link to another, or a page without a values array.
+var ErrBadPaging = errors.New("bitbucket: the listing's paging is broken")
+
+// StallError is an attempt abandoned because the server sent no byte for
+// Idle: while the client waited for the response headers, or, when Body is
+// set, while it read the body after Bytes bytes. It matches ErrSlow.
+type StallError struct {
+	// URL is the request's URL, redacted.
+	URL string
+	// Idle is the idle timeout that expired.
+	Idle time.Duration
+	// Body is set when the headers had arrived and the body stalled.
+	Body bool
+	// Bytes is how much of the body had arrived.
+	Bytes int64
+}
+
+func (e *StallError) Error() string {
+	if e.Body {
+		return fmt.Sprintf("GET %s: reading the body stalled after %d bytes: nothing arrived for %s", e.URL, e.Bytes, e.Idle)
+	}
+	return fmt.Sprintf("GET %s: waiting for the response headers: nothing arrived for %s", e.URL, e.Idle)
+}
+
+// Is makes errors.Is(err, ErrSlow) true.
+func (e *StallError) Is(target error) bool { return target == ErrSlow }
+
+// GiveUpError is a request abandoned after Attempts attempts in Elapsed:
+// its retries ran out on a transient fault (a transport error, a stall, an
+// answer that failed its check), or, when Budget is set, its request budget
+// ran out. Err is the last attempt's failure.
+type GiveUpError struct {
+	Method, URL string
+	Attempts    int
+	Elapsed     time.Duration
+	// Budget is Options.RequestBudget when the budget ran out, else zero.
+	Budget time.Duration
+	Err    error
+}
+
+func (e *GiveUpError) Error() string {
+	attempts := "1 attempt"
+	if e.Attempts != 1 {
+		attempts = fmt.Sprintf("%d attempts", e.Attempts)
+	}
+	why := ""
+	if e.Budget > 0 {
+		why = fmt.Sprintf(" (the request budget of %s ran out)", e.Budget)
+	}
+	last := "no attempt was made"
+	if e.Err != nil {
+		last = e.Err.Error()
+	}
+	return fmt.Sprintf("%s %s: gave up after %s in %s%s: %s", e.Method, e.URL, attempts,
+		e.Elapsed.Round(time.Millisecond), why, last)
+}
+
+// Unwrap returns the last attempt's failure.
+func (e *GiveUpError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrSlow) true when the budget ran out.
+func (e *GiveUpError) Is(target error) bool { return target == ErrSlow && e.Budget > 0 }
+
+// NotDiffError is a 200 answer to a diff request that is not a diff. It
+// wraps ErrNotDiff.
+type NotDiffError struct {
+	// URL is the request's URL, redacted.
+	URL string
+	// ContentType is the answer's Content-Type header.
+	ContentType string
+	// Reason says what is wrong with it.
+	Reason string
+	// Head is the start of the body (or an HTML page's title), made safe
+	// to print.
+	Head string
+}
+
+func (e *NotDiffError) Error() string {
+	msg := fmt.Sprintf("GET %s: the answer is not a diff: %s", e.URL, e.Reason)
+	if e.Head != "" {
+		msg += fmt.Sprintf(" (it starts %q)", e.Head)
+	}
+	return msg
+}
+
+// Unwrap returns ErrNotDiff.
+func (e *NotDiffError) Unwrap() error { return ErrNotDiff }

@@ -65,3 +65,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func writeBBError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]any{"type": "error", "error": map[string]any{"message": msg}})
 }
+
+// testDiff is a minimal diff body, as Bitbucket's /diff answers it.
+const testDiff = "diff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n"

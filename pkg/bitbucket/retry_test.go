@@ -79,11 +79,11 @@ func TestRetryThenSuccess(t *testing.T) {
 					w.WriteHeader(status)
 					return
 				}
-				_, _ = w.Write([]byte("diff"))
+				_, _ = w.Write([]byte(testDiff))
 			}), nil)
-			body, err := c.Diff(context.Background(), "acme", "api", "abc")
-			if err != nil || string(body) != "diff" {
-				t.Fatalf("got %q, %v; want the diff", body, err)
+			raw, err := c.Diff(context.Background(), "acme", "api", "abc")
+			if err != nil || string(raw.Body) != testDiff {
+				t.Fatalf("got %v, %v; want the diff", raw, err)
 			}
 			if got := n.Load(); got != 3 {
 				t.Errorf("got %d attempts, want 3", got)
@@ -105,7 +105,7 @@ func TestRetryTransportError(t *testing.T) {
 			}
 			return
 		}
-		_, _ = w.Write([]byte("diff"))
+		_, _ = w.Write([]byte(testDiff))
 	}), nil)
 	if _, err := c.Diff(context.Background(), "acme", "api", "abc"); err != nil {
 		t.Fatalf("Diff: %v", err)
@@ -125,7 +125,7 @@ func TestRateLimitSpentFailsFast(t *testing.T) {
 			w.WriteHeader(429)
 			return
 		}
-		_, _ = w.Write([]byte("diff"))
+		_, _ = w.Write([]byte(testDiff))
 	}), nil)
 	ctx := context.Background()
 	if _, err := c.Diff(ctx, "acme", "api", "a"); !errors.Is(err, ErrRateLimited) {

@@ -46,6 +46,21 @@ type Commit struct {
 	Parents []string `json:"parents"`
 }
 
+// RawDiff is a diff as Client.Diff received it.
+type RawDiff struct {
+	// Body is the raw unified diff in the repository's own encoding: empty,
+	// or starting with "diff --git ".
+	Body []byte
+	// Framed reports whether the transport delimited the body (a
+	// Content-Length, chunked transfer encoding, HTTP/2, or gzip's own
+	// trailer), so that a body cut short fails to read and is retried.
+	// When false the body ended where the connection ended (HTTP/1.x with
+	// neither Content-Length nor chunking): a connection closed early at a
+	// file boundary reads as a shorter, well-formed diff. Verify such a
+	// body, e.g. against Client.Diffstat, before caching it.
+	Framed bool
+}
+
 // DiffstatEntry is one file of GET .../diffstat/{spec}.
 type DiffstatEntry struct {
 	Status       string `json:"status"` // added|removed|modified|renamed

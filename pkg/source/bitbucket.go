@@ -351,17 +351,17 @@ func (b *Bitbucket) fetch(ctx context.Context, c history.Commit) (*history.Chang
 		return nil, fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
 	}
 	opts := diffstat.Options{}
-	if len(raw) > HunklessBytes {
+	if len(raw.Body) > HunklessBytes {
 		opts.NoLines = true
 	}
-	files, err := diffstat.ParseOptions(raw, opts)
+	files, err := diffstat.ParseOptions(raw.Body, opts)
 	if err != nil {
 		return nil, fmt.Errorf("parsing the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
 	}
 	if files == nil {
 		files = []diffstat.File{}
 	}
-	if len(raw) > HunklessBytes {
+	if len(raw.Body) > HunklessBytes {
 		for i := range files {
 			files[i].Hunks = nil
 		}

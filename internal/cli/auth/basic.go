@@ -13,6 +13,12 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// How `auth api-token` and `auth app-password` take their secret.
+const (
+	apiTokenHow    = "pass the API token on standard input with --token-stdin, or type it at the prompt on a terminal"
+	appPasswordHow = "pass the App password or API token on standard input with --password-stdin, or type it at the prompt on a terminal"
+)
+
 // BasicOptions are the inputs of `auth api-token` and `auth app-password`.
 type BasicOptions struct {
 	F *cmdutil.Factory
@@ -43,11 +49,12 @@ The token is read with echo off on a terminal, or from standard input with
 /2.0/user before it is stored, and your user and workspace are detected.`,
 		Example: `  sigsentry auth api-token --email me@example.com
   printf '%s' "$TOKEN" | sigsentry auth api-token --email me@example.com --token-stdin`,
-		Args: cobra.NoArgs,
+		Args: noSecretArgs(apiTokenHow),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBasic(cmd, opts, runF)
 		},
 	}
+	secretFlagErrors(cmd, apiTokenHow)
 	cmd.Flags().StringVar(&opts.Username, "email", "", "Atlassian account email")
 	cmd.Flags().BoolVar(&opts.FromStdin, "token-stdin", false, "Read the API token from standard input")
 	cmd.Flags().StringVar(&opts.Workspace, "workspace", "", "Workspace slug to use when the account has several")
@@ -69,11 +76,12 @@ with --password-stdin; it is never a flag value. It is checked against
 /2.0/user before it is stored.`,
 		Example: `  sigsentry auth app-password --username me@example.com
   printf '%s' "$TOKEN" | sigsentry auth app-password --username me@example.com --password-stdin`,
-		Args: cobra.NoArgs,
+		Args: noSecretArgs(appPasswordHow),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBasic(cmd, opts, runF)
 		},
 	}
+	secretFlagErrors(cmd, appPasswordHow)
 	cmd.Flags().StringVar(&opts.Username, "username", "", "Bitbucket username or Atlassian account email")
 	cmd.Flags().BoolVar(&opts.FromStdin, "password-stdin", false, "Read the App password or API token from standard input")
 	cmd.Flags().StringVar(&opts.Workspace, "workspace", "", "Workspace slug to use when the account has several")

@@ -10,10 +10,14 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
 )
+
+// loginHow says how `auth login` takes the consumer secret.
+const loginHow = "set the OAuth consumer secret in SIGSENTRY_OAUTH_CLIENT_SECRET, or type it at the prompt on a terminal"
 
 // LoginOptions are the inputs of `auth login`.
 type LoginOptions struct {
@@ -64,7 +68,7 @@ use); access denied or an expired login exits with status 4.`,
 		Example: `  sigsentry auth login
   sigsentry auth login --no-browser --callback-port 8765
   SIGSENTRY_OAUTH_CLIENT_SECRET=... sigsentry auth login --client-id KEY --workspace acme`,
-		Args: cobra.NoArgs,
+		Args: noSecretArgs(loginHow),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.Timeout <= 0 {
 				return cmdutil.UsageErrorf("--timeout must be positive")
@@ -78,6 +82,7 @@ use); access denied or an expired login exits with status 4.`,
 			return loginRun(cmd.Context(), opts)
 		},
 	}
+	secretFlagErrors(cmd, loginHow)
 	fl := cmd.Flags()
 	fl.StringVar(&opts.ClientID, "client-id", "", "OAuth consumer key (default: SIGSENTRY_OAUTH_CLIENT_ID, oauth.client_id, or the built-in one)")
 	fl.BoolVar(&opts.NoBrowser, "no-browser", false, "Print the authorize URL but do not open a browser; accept a pasted redirect URL")
@@ -213,7 +218,7 @@ func loginError(err error) error {
 	switch {
 	case errors.Is(err, oauthflow.ErrAccessDenied):
 		return cmdutil.AuthError(errors.New("access was denied: Cancel was clicked on Bitbucket's consent page, so sigsentry is not authorized"),
-			"run `sigsentry auth login` again and click Grant access, or use an API token with `sigsentry auth api-token`")
+			advice.Relogin+" again and click Grant access, or use an API token with `sigsentry auth api-token`")
 	case errors.As(err, &ce):
 		return cmdutil.AuthError(err, "check the OAuth consumer's callback URL (http://127.0.0.1/callback) and permissions (Account: Read, Repositories: Read)")
 	case errors.As(err, &re):

@@ -44,7 +44,7 @@ func TestAuthSentryPrompt(t *testing.T) {
 	srv.AddOrg("acme")
 	dir := filepath.Join(t.TempDir(), "config")
 	env := map[string]string{"SIGSENTRY_CONFIG_DIR": dir, "SIGSENTRY_CREDENTIAL_STORE": "file",
-		"SIGSENTRY_CREDENTIAL_PASSPHRASE": "pass", "SENTRY_URL": srv.URL(), "SENTRY_ORG": "acme"}
+		"SIGSENTRY_CREDENTIAL_PASSPHRASE": "pass phrase", "SENTRY_URL": srv.URL(), "SENTRY_ORG": "acme"}
 	ios, _, out, errOut := iostreams.Test()
 	ios.SetTTY(true, true, true)
 	f := sentryFactory(t, ios, env)

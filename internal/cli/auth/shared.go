@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
@@ -13,6 +14,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
+	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
 
@@ -217,4 +219,54 @@ func readLine(r io.Reader) (string, error) {
 			return "", err
 		}
 	}
+}
+
+// noSecretArgs is the Args check of the commands that take a secret: any
+// positional argument may be the secret itself, pasted in the wrong place,
+// so none is ever shown; the error says how to pass the secret instead.
+func noSecretArgs(how string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		what := "an argument"
+		if len(args) > 1 {
+			what = fmt.Sprintf("%d arguments", len(args))
+		}
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage,
+			Err:  fmt.Errorf("`%s` takes no arguments, got %s (not shown: it may be a secret)", cmd.CommandPath(), what),
+			Hint: how + "; a secret is never an argument or a flag value"}
+	}
+}
+
+// secretFlagErrors makes flag errors of a command that takes a secret
+// name the flag but never repeat what was typed: pflag quotes the value
+// ("invalid argument \"…\"") or the whole group of short flags ("in -x…").
+func secretFlagErrors(cmd *cobra.Command, how string) {
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &cmdutil.ExitError{Code: cmdutil.ExitUsage,
+			Err:  fmt.Errorf("`%s`: %s", c.CommandPath(), redactFlagError(err.Error())),
+			Hint: how + "; run '" + c.CommandPath() + " --help' for usage"}
+	})
+}
+
+var flagNameRe = regexp.MustCompile(`for "(-[^"]*)" flag`)
+
+// redactFlagError keeps the kind of a pflag error and the flag's name.
+func redactFlagError(msg string) string {
+	switch {
+	case strings.HasPrefix(msg, "invalid argument "):
+		if m := flagNameRe.FindStringSubmatch(msg); m != nil {
+			return "invalid value for the " + m[1] + " flag (not shown)"
+		}
+		return "invalid flag value (not shown)"
+	case strings.HasPrefix(msg, "unknown shorthand flag: "), strings.HasPrefix(msg, "flag needs an argument: '"):
+		if i := strings.Index(msg, " in -"); i >= 0 {
+			return msg[:i]
+		}
+	case strings.HasPrefix(msg, "unknown flag: --"), strings.HasPrefix(msg, "flag needs an argument: --"):
+		return msg
+	}
+	kind, _, _ := strings.Cut(msg, ":")
+	return kind + " (not shown)"
 }

@@ -13,6 +13,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// tokenHow says how `auth token` takes its secret.
+const tokenHow = "pass the access token on standard input with --token-stdin, or type it at the prompt on a terminal"
+
 // TokenOptions are the inputs of `auth token`.
 type TokenOptions struct {
 	F *cmdutil.Factory
@@ -40,7 +43,7 @@ The token is read with echo off on a terminal, or from standard input with
 --token-stdin; it is never a flag value.`,
 		Example: `  sigsentry auth token --repo acme/checkout-api
   printf '%s' "$BB_TOKEN" | sigsentry auth token --token-stdin --repo acme/checkout-api`,
-		Args: cobra.NoArgs,
+		Args: noSecretArgs(tokenHow),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, r := range opts.Repos {
 				if ws, slug, ok := strings.Cut(r, "/"); !ok || ws == "" || slug == "" || strings.Contains(slug, "/") {
@@ -53,6 +56,7 @@ The token is read with echo off on a terminal, or from standard input with
 			return tokenRun(cmd.Context(), opts)
 		},
 	}
+	secretFlagErrors(cmd, tokenHow)
 	cmd.Flags().BoolVar(&opts.FromStdin, "token-stdin", false, "Read the access token from standard input")
 	cmd.Flags().StringArrayVar(&opts.Repos, "repo", nil, "Repository `workspace/slug` to check the token against (repeatable; default: the registered ones)")
 	return cmd

@@ -951,6 +951,10 @@ func (s *Server) handleDiffstat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if s.isStatTooLarge(head) {
+		writeError(w, 555, msgTooLarge, nil)
+		return
+	}
 	stats, err := s.git.diffstat(repo.gitDir, base, head, diffOpts(r))
 	if err != nil {
 		writeGitError(w, err, msgCommitMissing)

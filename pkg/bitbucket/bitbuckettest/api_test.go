@@ -225,6 +225,11 @@ func TestFieldsUnit(t *testing.T) {
 	if b, _ := marshal(doc); !strings.Contains(string(b), `"links":{"html":"y","self":"x"}`) {
 		t.Errorf("applyFields changed its input: %s", b)
 	}
+	// An empty page stays an empty array under several fields of its values.
+	empty := map[string]any{"values": []any{}, "next": "n"}
+	if b, _ := marshal(applyFields(empty, "next,values.hash,values.date")); string(b) != `{"next":"n","values":[]}` {
+		t.Errorf("empty values: got %s, want %s", b, `{"next":"n","values":[]}`)
+	}
 }
 
 // commitsOnMain lists main's commits oldest first.

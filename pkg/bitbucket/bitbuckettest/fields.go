@@ -73,7 +73,8 @@ func includePath(dst, src any, path []string) any {
 		if !ok || len(da) != len(sv) {
 			da = make([]any, len(sv))
 		} else {
-			da = append([]any(nil), da...)
+			// A copy that stays an array ([], not null) when empty.
+			da = append(make([]any, 0, len(da)), da...)
 		}
 		for i := range sv {
 			da[i] = includePath(da[i], sv[i], path)

@@ -62,12 +62,6 @@ type Request struct {
 	Time     time.Time
 }
 
-type fault struct {
-	substr string
-	status int
-	left   int
-}
-
 // Server is a fake Bitbucket Cloud. All methods are safe for concurrent use.
 type Server struct {
 	opts     Options
@@ -77,6 +71,9 @@ type Server struct {
 	secret   []byte // keys cursors and ids
 
 	git *gitCache
+
+	closed    chan struct{} // closed by Close, ends stalled and trickled answers
+	closeOnce sync.Once
 
 	mu            sync.Mutex
 	latency       time.Duration
@@ -98,6 +95,7 @@ type Server struct {
 	rateLimit     int
 	rateHits      map[string][]time.Time     // principal -> authenticated request times
 	tooLarge      map[string]bool            // commit hashes whose diff answers 555
+	statTooLarge  map[string]bool            // commit hashes whose diffstat answers 555
 	cursors       map[string]cursor          // commit page tokens
 	encoded       map[string]json.RawMessage // commit JSON by repo uuid + hash
 }
@@ -131,6 +129,7 @@ func NewServer(opts Options) *Server {
 		url:           "http://" + ln.Addr().String(),
 		secret:        secret,
 		git:           newGitCache(),
+		closed:        make(chan struct{}),
 		latency:       opts.Latency,
 		autoApprove:   opts.AutoApprove,
 		workspaces:    map[string]*workspaceState{},
@@ -145,6 +144,7 @@ func NewServer(opts Options) *Server {
 		refreshTokens: map[string]*refreshToken{},
 		rateHits:      map[string][]time.Time{},
 		tooLarge:      map[string]bool{},
+		statTooLarge:  map[string]bool{},
 		cursors:       map[string]cursor{},
 		encoded:       map[string]json.RawMessage{},
 	}
@@ -159,6 +159,7 @@ func NewServer(opts Options) *Server {
 // Close stops the server, closing open connections, and waits for nothing
 // else; in-flight handlers see their request context end.
 func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
 	_ = s.http.Close()
 }
 
@@ -229,14 +230,14 @@ func globMatch(pattern, p string) bool {
 
 // FailNext makes the next n requests whose path contains pathSubstring fail
 // with status: 429 answers Bitbucket's plain-text rate-limit body, any other
-// status a JSON error envelope. Faults apply before authentication.
+// status a JSON error envelope. Faults apply before authentication; n ==
+// Forever fails every such request, n == 0 none. On the OAuth token path
+// ("/site/oauth2/access_token") FailNext(…, 401, 1) makes the next token
+// refresh fail as an expired or revoked login would.
 func (s *Server) FailNext(pathSubstring string, status int, n int) {
-	if n <= 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &fault{substr: pathSubstring, status: status, left: n})
+	s.addFault(pathSubstring, n, func(w *statusWriter, r *http.Request, next http.Handler) {
+		writeFault(w, status)
+	})
 }
 
 // SetRateLimit makes every principal (user, access token, OAuth consumer)
@@ -273,10 +274,24 @@ func (s *Server) ForceDiffTooLarge(hash string) {
 	s.tooLarge[strings.ToLower(hash)] = true
 }
 
-func (s *Server) isTooLarge(hash string) bool {
+// ForceDiffstatTooLarge makes /diffstat of the commit hash (a full hash or
+// a prefix of at least 7 characters) answer 555 too, as Bitbucket does when
+// even the diffstat times out. With ForceDiffTooLarge this is "555 on both
+// diff and diffstat": a client has no counts for the commit at all.
+func (s *Server) ForceDiffstatTooLarge(hash string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for h := range s.tooLarge {
+	s.statTooLarge[strings.ToLower(hash)] = true
+}
+
+func (s *Server) isTooLarge(hash string) bool { return s.forced(s.tooLarge, hash) }
+
+func (s *Server) isStatTooLarge(hash string) bool { return s.forced(s.statTooLarge, hash) }
+
+func (s *Server) forced(set map[string]bool, hash string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for h := range set {
 		if len(h) >= 7 && strings.HasPrefix(hash, h) {
 			return true
 		}
@@ -332,6 +347,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	w.ResponseWriter.WriteHeader(code)
 }
 
+// Unwrap lets http.NewResponseController reach the connection (Flush,
+// Hijack) through the recorder.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -378,27 +397,12 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
-		if f := s.takeFault(r.URL.Path); f != 0 {
-			writeFault(sw, f)
+		if f := s.takeFault(r.URL.Path); f != nil {
+			f.serve(sw, r, next)
 			return
 		}
 		next.ServeHTTP(sw, r)
 	})
-}
-
-func (s *Server) takeFault(p string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if strings.Contains(p, f.substr) {
-			f.left--
-			if f.left <= 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			return f.status
-		}
-	}
-	return 0
 }
 
 func writeFault(w http.ResponseWriter, status int) {

@@ -1,0 +1,51 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+func TestWriteFileReplaces(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "f.yaml")
+	for _, content := range []string{"one\n", "two\n", ""} {
+		if err := WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatalf("WriteFile: %v", err)
+		}
+		got, err := os.ReadFile(p)
+		if err != nil || string(got) != content {
+			t.Errorf("got %q, %v; want %q", got, err, content)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("got %d files in the folder, want 1 (no temporary files left)", len(entries))
+	}
+	if runtime.GOOS != "windows" {
+		fi, _ := os.Stat(p)
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("got mode %04o, want 0600", fi.Mode().Perm())
+		}
+	}
+}
+
+func TestWriteFileFailureKeepsTheOldFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteFile(filepath.Join(dir, "missing", "f"), nil, 0o600); err == nil {
+		t.Errorf("got nil error writing into a missing folder, want one")
+	}
+	// A folder in the way of the rename: the write fails, nothing is left.
+	p := filepath.Join(dir, "taken")
+	if err := os.MkdirAll(filepath.Join(p, "child"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(p, []byte("new"), 0o600); err == nil {
+		t.Errorf("got nil error replacing a non-empty folder, want one")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("got %d entries, want 1 (the temporary file removed)", len(entries))
+	}
+}
