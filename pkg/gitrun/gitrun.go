@@ -15,6 +15,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/childenv"
 )
 
 // Pinned are the `-c` settings every git command runs with: standard diff
@@ -59,7 +61,7 @@ func (r *Runner) Command(ctx context.Context, args ...string) *exec.Cmd {
 	full = append(full, Pinned...)
 	full = append(full, args...)
 	cmd := exec.CommandContext(ctx, git, full...)
-	cmd.Env = append(Environ(os.Environ()), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_PAGER=cat", "GIT_OPTIONAL_LOCKS=0")
+	cmd.Env = append(childenv.Scrub(os.Environ()), "GIT_TERMINAL_PROMPT=0", "LC_ALL=C", "GIT_PAGER=cat", "GIT_OPTIONAL_LOCKS=0")
 	cmd.Env = append(cmd.Env, r.Env...)
 	cmd.WaitDelay = 2 * time.Second
 	return cmd
@@ -166,19 +168,4 @@ func ReadLine(r *bufio.Reader) ([]byte, error) {
 		long = append(long, line...)
 	}
 	return long, err
-}
-
-// Environ returns env without the variables that hold or may hold
-// sigsentry's or Sentry's secrets (every SIGSENTRY_* variable, and
-// SENTRY_AUTH_TOKEN), for child processes.
-func Environ(env []string) []string {
-	out := make([]string, 0, len(env))
-	for _, kv := range env {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(strings.ToUpper(k), "SIGSENTRY_") || strings.EqualFold(k, "SENTRY_AUTH_TOKEN") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return out
 }

@@ -22,6 +22,11 @@ const FallbackDiffstat = "diffstat: diff too large (HTTP 555)"
 // with no files, and callers must say that its counts are missing.
 const FallbackNone = "none: diff and diffstat too large (HTTP 555)"
 
+// FallbackCut is Change.Fallback when Bitbucket's diff of a commit came
+// back cut short twice (it disagreed with the diffstat) and the counts came
+// from the diffstat.
+const FallbackCut = "diffstat: the diff was cut short"
+
 // HunklessBytes is the size of a raw diff above which its hunks are not
 // kept: the counts stay exact, but the commit can then be a suspect only by
 // the files it touched (such diffs are generated or vendored code, and
@@ -343,33 +348,81 @@ func (b *Bitbucket) change(ctx context.Context, c history.Commit, o Options, put
 // When the diff is too large for Bitbucket, it falls back to the diffstat
 // endpoint: counts only, no hunks, and Change.Fallback says so.
 func (b *Bitbucket) fetch(ctx context.Context, c history.Commit) (*history.Change, error) {
-	raw, err := b.client.Diff(ctx, b.workspace, b.slug, c.Hash)
-	if errors.Is(err, bitbucket.ErrDiffTooLarge) {
-		return b.fallback(ctx, c)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
-	}
-	opts := diffstat.Options{}
-	if len(raw.Body) > HunklessBytes {
-		opts.NoLines = true
-	}
-	files, err := diffstat.ParseOptions(raw.Body, opts)
-	if err != nil {
-		return nil, fmt.Errorf("parsing the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
-	}
-	if files == nil {
-		files = []diffstat.File{}
-	}
-	if len(raw.Body) > HunklessBytes {
-		for i := range files {
-			files[i].Hunks = nil
+	for try := 1; ; try++ {
+		raw, err := b.client.Diff(ctx, b.workspace, b.slug, c.Hash)
+		if errors.Is(err, bitbucket.ErrDiffTooLarge) {
+			return b.fallback(ctx, c, "")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
+		}
+		opts := diffstat.Options{}
+		if len(raw.Body) > HunklessBytes {
+			opts.NoLines = true
+		}
+		files, err := diffstat.ParseOptions(raw.Body, opts)
+		if err != nil {
+			return nil, fmt.Errorf("parsing the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
+		}
+		if files == nil {
+			files = []diffstat.File{}
+		}
+		if len(raw.Body) > HunklessBytes {
+			for i := range files {
+				files[i].Hunks = nil
+			}
+		}
+		ch := &history.Change{Hash: c.Hash, Files: files}
+		if raw.Framed && len(raw.Body) > 0 {
+			return ch, nil
+		}
+		// An empty diff, or one whose end only the closed connection
+		// marked, may be a page cut short at a file boundary: it must
+		// agree with the diffstat before it is counted or cached.
+		entries, err := b.client.Diffstat(ctx, b.workspace, b.slug, c.Hash)
+		if errors.Is(err, bitbucket.ErrDiffTooLarge) {
+			return ch, nil // nothing to check against; Bitbucket gave this diff
+		}
+		if err != nil {
+			return nil, fmt.Errorf("checking the diff of %s in %s against its diffstat: %w", short(c.Hash), b.Repo(), err)
+		}
+		if why := disagree(files, entries); why == "" {
+			return ch, nil
+		} else if try >= 2 {
+			// Twice cut short: count from the diffstat (not cached).
+			return b.fallback(ctx, c, why)
 		}
 	}
-	return &history.Change{Hash: c.Hash, Files: files}, nil
 }
 
-func (b *Bitbucket) fallback(ctx context.Context, c history.Commit) (*history.Change, error) {
+// disagree says how a parsed diff differs from the diffstat of the same
+// commit ("" when the file count and line totals agree).
+func disagree(files []diffstat.File, entries []bitbucket.DiffstatEntry) string {
+	if len(files) != len(entries) {
+		return fmt.Sprintf("the diff holds %d files, its diffstat %d", len(files), len(entries))
+	}
+	var fa, fr, ea, er int
+	for _, f := range files {
+		if !f.Binary {
+			fa += f.LinesAdded
+			fr += f.LinesRemoved
+		}
+	}
+	for _, e := range entries {
+		if !e.Binary {
+			ea += e.LinesAdded
+			er += e.LinesRemoved
+		}
+	}
+	if fa != ea || fr != er {
+		return fmt.Sprintf("the diff has +%d -%d lines, its diffstat +%d -%d", fa, fr, ea, er)
+	}
+	return ""
+}
+
+// fallback counts c from Bitbucket's diffstat: its diff is too large, or
+// (why) it came back cut short twice.
+func (b *Bitbucket) fallback(ctx context.Context, c history.Commit, why string) (*history.Change, error) {
 	entries, err := b.client.Diffstat(ctx, b.workspace, b.slug, c.Hash)
 	if errors.Is(err, bitbucket.ErrDiffTooLarge) {
 		return &history.Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: FallbackNone}, nil
@@ -377,7 +430,11 @@ func (b *Bitbucket) fallback(ctx context.Context, c history.Commit) (*history.Ch
 	if err != nil {
 		return nil, fmt.Errorf("fetching the diffstat of %s in %s (its diff is too large): %w", short(c.Hash), b.Repo(), err)
 	}
-	return &history.Change{Hash: c.Hash, Files: diffstatFiles(entries), Fallback: FallbackDiffstat}, nil
+	fb := FallbackDiffstat
+	if why != "" {
+		fb = FallbackCut + " (" + why + ")"
+	}
+	return &history.Change{Hash: c.Hash, Files: diffstatFiles(entries), Fallback: fb}, nil
 }
 
 // diffstatFiles turns Bitbucket's diffstat entries into file entries.

@@ -29,7 +29,9 @@ func fakeBitbucket(t *testing.T, r *gitRepo, opts ...bitbuckettest.Options) (*bi
 	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "app", GitDir: r.dir, Private: true}); err != nil {
 		t.Fatal(err)
 	}
-	c, err := bitbucket.New(bitbucket.Options{BaseURL: srv.APIURL(), Auth: bitbucket.BasicAuth("ada@example.com", "test-token")})
+	c, err := bitbucket.New(bitbucket.Options{BaseURL: srv.APIURL(), Auth: bitbucket.BasicAuth("ada@example.com", "test-token"),
+		// Retries without waiting: the tests are about what is retried.
+		Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,5 +266,84 @@ func TestBitbucketCancelMidStream(t *testing.T) {
 			t.Fatalf("stop after %d: History did not return after its context was cancelled", stopAfter)
 		}
 		cancel()
+	}
+}
+
+// TestBitbucketUnverifiedDiffs: a 200 that is not a diff fails the run and
+// is never cached; an empty diff for a commit that changed files, or a
+// close-delimited diff cut at a file boundary, is checked against the
+// diffstat and never counted or cached wrong. After every fault a clean
+// rerun's counts equal git's.
+func TestBitbucketUnverifiedDiffs(t *testing.T) {
+	r, w, h := sample(t)
+	target := h["delete"] // a commit of three files
+	tests := []struct {
+		name    string
+		fault   func(srv *bitbuckettest.Server)
+		wantErr bool
+		// fallback is the fallback prefix the target gets ("" = exact).
+		fallback string
+	}{
+		{"an HTML maintenance page", func(s *bitbuckettest.Server) {
+			s.RespondNext("/diff/"+target, bitbuckettest.Forever, 200, "text/html; charset=utf-8", bitbuckettest.MaintenancePage)
+		}, true, ""},
+		{"a JSON error with status 200", func(s *bitbuckettest.Server) {
+			s.RespondNext("/diff/"+target, bitbuckettest.Forever, 200, "application/json", []byte(`{"type":"error","error":{"message":"try later"}}`))
+		}, true, ""},
+		{"an empty body, every time", func(s *bitbuckettest.Server) {
+			s.RespondNext("/diff/"+target, bitbuckettest.Forever, 200, "text/plain", nil)
+		}, false, FallbackCut},
+		{"an empty body, once", func(s *bitbuckettest.Server) {
+			s.RespondNext("/diff/"+target, 1, 200, "text/plain", nil)
+		}, false, ""},
+		{"cut at a file boundary, connection closed", func(s *bitbuckettest.Server) {
+			s.CutNext("/diff/"+target, 1, 1, bitbuckettest.CloseDelimited)
+		}, false, ""},
+		{"cut at a file boundary every time", func(s *bitbuckettest.Server) {
+			s.CutNext("/diff/"+target, bitbuckettest.Forever, 1, bitbuckettest.CloseDelimited)
+		}, false, FallbackCut},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, client := fakeBitbucket(t, r)
+			cacheDir := t.TempDir()
+			b := NewBitbucket(client, "acme", "app", "main", NewCache(cacheDir, "bitbucket", "acme/app"))
+			tt.fault(srv)
+			var got *history.Change
+			_, err := b.History(context.Background(), "main", w, Options{Merges: true}, func(it Item) error {
+				if it.Commit.Hash == target {
+					got = it.Change
+				}
+				return nil
+			})
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("got no error, want one")
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.HasPrefix(got.Fallback, tt.fallback) || (tt.fallback == "") != (got.Fallback == "") {
+					t.Errorf("got fallback %q, want %q", got.Fallback, tt.fallback)
+				}
+				if tt.fallback == "" {
+					if d := gitnumstat.Diff(got.Files, gitNumstat(t, r, target)); len(d) > 0 {
+						t.Errorf("counted differently from git:\n%s", strings.Join(d, "\n"))
+					}
+				}
+			}
+			// A clean rerun from the same cache counts exactly.
+			srv.ClearFaults()
+			items, _ := collect(t, b, "main", w, Options{Merges: true})
+			for _, it := range items {
+				if it.Change.Fallback != "" {
+					t.Errorf("clean rerun: %s still has fallback %q", names(h, []string{it.Commit.Hash}), it.Change.Fallback)
+				}
+				if d := gitnumstat.Diff(it.Change.Files, gitNumstat(t, r, it.Commit.Hash)); len(d) > 0 {
+					t.Errorf("clean rerun: %s differs from git:\n%s", names(h, []string{it.Commit.Hash}), strings.Join(d, "\n"))
+				}
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/analysis"
@@ -164,7 +165,7 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		Signals: []SignalReport{},
 		Notes:   []string{},
 	}
-	fallbacks, uncounted := 0, 0
+	fallbacks, uncounted, cut := 0, 0, 0
 	for _, r := range out.Repos {
 		rr := repoReport(r)
 		if rep.Window.Since.IsZero() || r.Window.Since.Before(rep.Window.Since) {
@@ -185,11 +186,14 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 			rr.FilesChanged += cr.FilesChanged
 			rr.LinesAdded += cr.LinesAdded
 			rr.LinesRemoved += cr.LinesRemoved
-			switch cr.Fallback {
-			case "":
-			case source.FallbackNone:
+			switch {
+			case cr.Fallback == "":
+			case cr.Fallback == source.FallbackNone:
 				uncounted++
 				rr.Uncounted++
+			case strings.HasPrefix(cr.Fallback, source.FallbackCut):
+				cut++
+				rr.DiffstatFallbacks++
 			default:
 				rr.DiffstatFallbacks++
 			}
@@ -198,9 +202,13 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		fallbacks += rr.DiffstatFallbacks
 		rep.Repos = append(rep.Repos, rr)
 	}
-	if fallbacks > 0 {
+	if n := fallbacks - cut; n > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
-			plural(fallbacks, "commit", "commits")))
+			plural(n, "commit", "commits")))
+	}
+	if cut > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the diffs of %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
+			plural(cut, "commit", "commits")))
 	}
 	if uncounted > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
