@@ -333,3 +333,34 @@ func plainClient(tb testing.TB, api, repo, ref string, inFlight int) int {
 	wg.Wait()
 	return int(done.Load())
 }
+
+// TestRepoBudget: a server that trickles its diffs cannot keep analyze
+// past the repository's budget; the repository fails with a message that
+// says so, and the run ends.
+func TestRepoBudget(t *testing.T) {
+	end := time.Now().Truncate(time.Second)
+	dir := synthetic(t, 20, end)
+	srv := bitbuckettest.NewServer(bitbuckettest.Options{})
+	defer srv.Close()
+	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	r := newRunner(t)
+	r.useFake(srv)
+	r.env["SIGSENTRY_BITBUCKET_REPO_BUDGET"] = "2s"
+	srv.TrickleNext("/diff/", bitbuckettest.Forever, 50*time.Millisecond)
+	start := time.Now()
+	code, out, errOut := r.run("analyze", "-o", "json", "--repo", "acme/svc", "--lookback-days", "30")
+	took := time.Since(start)
+	if code != 3 || !strings.Contains(errOut, "repo_budget") {
+		t.Errorf("got exit %d, want 3 with the budget named\n%s", code, errOut)
+	}
+	var rep analyze.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Repos) != 1 || rep.Repos[0].Error == nil {
+		t.Fatalf("want one repository with an error, got %v (%s)", err, out)
+	}
+	// Generous: the point is that it ends, not how fast.
+	if took > time.Minute {
+		t.Errorf("the run took %s with a 2s budget", took)
+	}
+}

@@ -7,6 +7,8 @@ package analysis
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -24,7 +26,14 @@ type Target struct {
 	Ref string
 	// LookbackDays is the window's length, ending at Plan.At.
 	LookbackDays int
+	// Budget bounds the reading of this repository (0: none); past it the
+	// repository fails with ErrBudget and the others go on.
+	Budget time.Duration
 }
+
+// ErrBudget is wrapped by Repo.Err when a repository took longer than its
+// Target.Budget.
+var ErrBudget = errors.New("the repository's time budget ran out")
 
 // Keep says how much of each change a run holds on to, so that memory does
 // not grow with history more than the output needs.
@@ -164,7 +173,15 @@ func readRepo(ctx context.Context, p *Plan, t Target, keep Keep) *Repo {
 		}
 	}
 	var mu sync.Mutex
-	sum, err := t.Source.History(ctx, ref, r.Window, opts, func(it source.Item) error {
+	rctx := ctx
+	if t.Budget > 0 {
+		var cancel context.CancelFunc
+		rctx, cancel = context.WithTimeoutCause(ctx, t.Budget, ErrBudget)
+		defer cancel()
+	}
+	read := 0
+	sum, err := t.Source.History(rctx, ref, r.Window, opts, func(it source.Item) error {
+		read++
 		c := count(it, keep)
 		mu.Lock()
 		if len(p.Signals) > 0 {
@@ -183,6 +200,9 @@ func readRepo(ctx context.Context, p *Plan, t Target, keep Keep) *Repo {
 		return nil
 	})
 	if err != nil {
+		if ctx.Err() == nil && errors.Is(context.Cause(rctx), ErrBudget) {
+			err = fmt.Errorf("gave up on %s after %s (bitbucket.repo_budget), %d commits read: %w", t.Source.Repo(), t.Budget, read, ErrBudget)
+		}
 		r.Err = err
 		r.Commits, r.all = nil, nil
 		return r

@@ -76,6 +76,21 @@ type Bitbucket struct {
 	// RequestBudget bounds one request with all its retries ("5m"); empty
 	// means the client's default (5 min). See Timeouts.
 	RequestBudget string `yaml:"request_budget,omitempty" mapstructure:"request_budget"`
+	// RepoBudget bounds the reading of one repository's window by analyze,
+	// all its requests included ("30m"); empty means DefaultRepoBudget.
+	RepoBudget string `yaml:"repo_budget,omitempty" mapstructure:"repo_budget"`
+}
+
+// DefaultRepoBudget is how long analyze may spend reading one repository
+// from Bitbucket before it gives up on it (the others go on).
+const DefaultRepoBudget = 30 * time.Minute
+
+// RepoBudgetOrDefault returns RepoBudget parsed, or DefaultRepoBudget.
+func (b Bitbucket) RepoBudgetOrDefault() time.Duration {
+	if d, err := time.ParseDuration(b.RepoBudget); err == nil && d > 0 {
+		return d
+	}
+	return DefaultRepoBudget
 }
 
 // Bounds of the duration settings, checked by Load.
@@ -84,6 +99,8 @@ const (
 	MaxIdleTimeout   = time.Hour
 	MinRequestBudget = time.Second
 	MaxRequestBudget = 24 * time.Hour
+	MinRepoBudget    = time.Second
+	MaxRepoBudget    = 24 * time.Hour
 )
 
 // Timeouts returns IdleTimeout and RequestBudget parsed; zero for an empty
@@ -192,7 +209,7 @@ func (s *Store) Path() string { return filepath.Join(s.Dir, FileName) }
 var envKeys = []string{
 	"bitbucket.api_url", "bitbucket.oauth_url", "bitbucket.workspace",
 	"bitbucket.lookback_days", "bitbucket.max_in_flight",
-	"bitbucket.idle_timeout", "bitbucket.request_budget",
+	"bitbucket.idle_timeout", "bitbucket.request_budget", "bitbucket.repo_budget",
 	"oauth.client_id", "oauth.callback_port",
 	"sentry.url", "sentry.org",
 }
@@ -322,6 +339,7 @@ func (s *Store) validate(c *Config) error {
 	}{
 		{"bitbucket.idle_timeout", c.Bitbucket.IdleTimeout, MinIdleTimeout, MaxIdleTimeout},
 		{"bitbucket.request_budget", c.Bitbucket.RequestBudget, MinRequestBudget, MaxRequestBudget},
+		{"bitbucket.repo_budget", c.Bitbucket.RepoBudget, MinRepoBudget, MaxRepoBudget},
 	} {
 		if d.val == "" {
 			continue

@@ -266,7 +266,8 @@ func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.
 			cache = source.NewCache(cacheDir, "bitbucket", n.ws+"/"+n.slug)
 		}
 		src := source.NewBitbucket(client, n.ws, n.slug, n.main, cache)
-		plan.Targets = append(plan.Targets, analysis.Target{Source: src, Ref: o.Ref, LookbackDays: days(n.days)})
+		plan.Targets = append(plan.Targets, analysis.Target{Source: src, Ref: o.Ref, LookbackDays: days(n.days),
+			Budget: cfg.Bitbucket.RepoBudgetOrDefault()})
 	}
 	return plan, nil
 }
