@@ -247,6 +247,18 @@ func count(it source.Item, keep Keep) Commit {
 // rank ranks every signal against the windows of all repositories, with
 // the contents of the frames' files where the source can read them.
 func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
+	// Frames that name only a function (kernel call traces) are mapped
+	// through where the function is defined.
+	var idents []string
+	for _, s := range p.Signals {
+		for _, f := range s.Frames {
+			if f.InApp && f.File == "" {
+				if id := suspect.FunctionName(f.Function); id != "" {
+					idents = append(idents, id)
+				}
+			}
+		}
+	}
 	var hist []suspect.RepoHistory
 	for _, r := range repos {
 		if r.Err != nil {
@@ -255,6 +267,11 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		h := suspect.RepoHistory{Repo: r.Source.Repo(), Tree: r.tree}
 		if r.Summary != nil {
 			h.Head = r.Summary.Head
+		}
+		if d, ok := r.Source.(source.Definer); ok && len(idents) > 0 && h.Head != "" {
+			if defs, err := d.Definitions(ctx, h.Head, idents); err == nil {
+				h.Definitions = defs
+			}
 		}
 		for _, c := range r.all {
 			if c.Change == nil {

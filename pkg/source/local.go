@@ -385,3 +385,122 @@ func (l *Local) ReadFiles(ctx context.Context, rev string, paths []string) (map[
 	}
 	return out, nil
 }
+
+// Definitions finds, at rev, the files that define each of the functions
+// named in idents (C and C++, Go, Python and Rust definitions, found by
+// `git grep`): ident -> paths. A stack trace that names only functions (a
+// kernel call trace) maps its frames through it.
+func (l *Local) Definitions(ctx context.Context, rev string, idents []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(idents) == 0 {
+		return out, nil
+	}
+	if strings.HasPrefix(rev, "-") {
+		return nil, fmt.Errorf("finding definitions at %q: not a revision", rev)
+	}
+	want := map[string]bool{}
+	args := []string{"grep", "-n", "-w", "-F", "-I", "--null", "--no-color"}
+	for _, id := range idents {
+		if id == "" || want[id] || !isIdent(id) {
+			continue
+		}
+		want[id] = true
+		args = append(args, "-e", id)
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	args = append(args, rev, "--", "*.c", "*.h", "*.cc", "*.cpp", "*.cxx", "*.hh", "*.hpp", "*.hxx", "*.m", "*.mm", "*.go", "*.py", "*.rs", "*.S")
+	seen := map[string]bool{}
+	err := l.git.Stream(ctx, nil, args, func(r *bufio.Reader) error {
+		for {
+			line, err := gitrun.ReadLine(r)
+			if len(line) > 0 {
+				// rev:path NUL lineno NUL text
+				parts := bytes.SplitN(bytes.TrimRight(line, "\n"), []byte{0}, 3)
+				if len(parts) == 3 {
+					p := string(parts[0])
+					if i := strings.IndexByte(p, ':'); i >= 0 {
+						p = p[i+1:]
+					}
+					if id := definedIdent(p, string(parts[2]), want); id != "" && !seen[id+"\x00"+p] {
+						seen[id+"\x00"+p] = true
+						out[id] = append(out[id], p)
+					}
+				}
+			}
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+		}
+	})
+	if err != nil {
+		var ee interface{ ExitCode() int }
+		if errors.As(err, &ee) && ee.ExitCode() == 1 {
+			return out, nil // nothing found
+		}
+		return nil, fmt.Errorf("finding definitions at %s: %w", rev, err)
+	}
+	return out, nil
+}
+
+// definedIdent returns which of want the line text of file path defines
+// ("" for none): a function definition starting a line in C and C++ (not a
+// prototype ending with ';'), `func` in Go, `def` in Python, `fn` in Rust.
+func definedIdent(path, text string, want map[string]bool) string {
+	t := strings.TrimRight(text, " \t\r")
+	ext := strings.ToLower(filepath.Ext(path))
+	switch ext {
+	case ".go":
+		if !strings.HasPrefix(t, "func ") {
+			return ""
+		}
+	case ".py":
+		s := strings.TrimLeft(t, " \t")
+		if !strings.HasPrefix(s, "def ") && !strings.HasPrefix(s, "async def ") {
+			return ""
+		}
+	case ".rs":
+		if !strings.Contains(t, "fn ") {
+			return ""
+		}
+	default:
+		if t == "" || t[0] == ' ' || t[0] == '\t' || t[0] == '#' || t[0] == '/' || t[0] == '*' ||
+			strings.HasSuffix(t, ";") || strings.HasSuffix(t, ",") && !strings.Contains(t, "(") {
+			return ""
+		}
+	}
+	// The identifier must be followed by its argument list.
+	for id := range want {
+		i := strings.Index(t, id)
+		for i >= 0 {
+			before := i == 0 || !isIdentChar(t[i-1])
+			rest := strings.TrimLeft(t[i+len(id):], " \t")
+			if before && (strings.HasPrefix(rest, "(") || ext == ".rs" && strings.HasPrefix(rest, "<")) {
+				return id
+			}
+			j := strings.Index(t[i+1:], id)
+			if j < 0 {
+				break
+			}
+			i += 1 + j
+		}
+	}
+	return ""
+}
+
+func isIdent(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isIdentChar(s[i]) {
+			return false
+		}
+	}
+	return s != "" && !(s[0] >= '0' && s[0] <= '9')
+}
+
+func isIdentChar(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}

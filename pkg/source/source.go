@@ -78,6 +78,13 @@ type Files interface {
 	ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error)
 }
 
+// Definer is implemented by sources that can find where functions are
+// defined (a local checkout), for stack traces that name only functions.
+type Definer interface {
+	// Definitions maps each of idents to the paths that define it at rev.
+	Definitions(ctx context.Context, rev string, idents []string) (map[string][]string, error)
+}
+
 // short abbreviates a hash for messages.
 func short(h string) string {
 	if len(h) > 12 {

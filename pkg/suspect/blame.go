@@ -142,7 +142,11 @@ func hunkHeader(h *diffstat.Hunk) string {
 // argument lists removed. "(*Server).handle" -> "handle",
 // "com.acme.Cart.total" -> "total", "Cart#total" -> "total",
 // "Ns.Class.Method(Int32 x)" -> "Method".
-func funcIdent(fn string) string {
+func funcIdent(fn string) string { return FunctionName(fn) }
+
+// FunctionName is the identifier that names a frame's function, as hunk
+// headers and definitions spell it (see funcIdent's examples).
+func FunctionName(fn string) string {
 	fn = stripCloneSuffix(strings.TrimSpace(fn))
 	if strings.Contains(fn, "::") {
 		return cxxIdent(fn)

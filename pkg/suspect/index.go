@@ -2,6 +2,7 @@ package suspect
 
 import (
 	"math"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -96,6 +97,9 @@ type Index struct {
 	byName  map[string]*repoIndex
 	touches map[fileTarget][]int32 // commits touching a file, newest first
 	paths   *pathIndex
+	// defs and hunkDefs map a function name to where it is defined: from
+	// the sources' definitions, and from the window's hunk headers.
+	defs, hunkDefs map[string][]fileTarget
 
 	textOnce sync.Once
 	text     textIndex
@@ -112,6 +116,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 		byName:  map[string]*repoIndex{},
 		touches: map[fileTarget][]int32{},
 		paths:   newPathIndex(opts.Mappings),
+		defs:    map[string][]fileTarget{}, hunkDefs: map[string][]fileTarget{},
 	}
 	if opts.Weights != nil {
 		idx.w = *opts.Weights
@@ -146,6 +151,11 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 		for _, p := range r.Tree {
 			idx.paths.add(r.Repo, p)
 		}
+		for id, paths := range r.Definitions {
+			for _, p := range paths {
+				idx.defs[id] = appendTarget(idx.defs[id], fileTarget{r.Repo, p})
+			}
+		}
 	}
 	// Touches in topological order within each repository.
 	for _, rx := range idx.repos {
@@ -157,6 +167,14 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 			for p := range c.files {
 				t := fileTarget{rx.name, p}
 				idx.touches[t] = append(idx.touches[t], ci)
+			}
+			for fi := range c.Change.Files {
+				f := &c.Change.Files[fi]
+				for hi := range f.Hunks {
+					if id := sectionIdent(f.Hunks[hi].Section); id != "" && f.Path != "" {
+						idx.hunkDefs[id] = appendTarget(idx.hunkDefs[id], fileTarget{rx.name, f.Path})
+					}
+				}
 			}
 		}
 	}
@@ -204,6 +222,52 @@ func (idx *Index) info(c *Candidate, rx *repoIndex) candInfo {
 		}
 	}
 	return ci
+}
+
+// appendTarget appends t unless list has it.
+func appendTarget(list []fileTarget, t fileTarget) []fileTarget {
+	for _, x := range list {
+		if x == t {
+			return list
+		}
+	}
+	return append(list, t)
+}
+
+// maxDefinitions is the most files a function-only frame is blamed in:
+// a name defined in more places (per architecture, per driver) says too
+// little about where the crash was.
+const maxDefinitions = 2
+
+// defined maps a frame that names only a function to the files that
+// define it, preferring the sources' definitions to the window's hunk
+// headers, and a file whose name the frame gives ("vgic-v3.c#init").
+func (idx *Index) defined(f signal.Frame) ([]fileTarget, string) {
+	ident := funcIdent(f.Function)
+	if ident == "" {
+		return nil, ""
+	}
+	list := idx.defs[ident]
+	how := "defines " + ident
+	if len(list) == 0 {
+		list = idx.hunkDefs[ident]
+		how = "a hunk of the window names " + ident
+	}
+	if hint, _, ok := strings.Cut(f.Function, "#"); ok && len(list) > 1 {
+		var pick []fileTarget
+		for _, t := range list {
+			if path.Base(t.path) == path.Base(hint) {
+				pick = append(pick, t)
+			}
+		}
+		if len(pick) > 0 {
+			list = pick
+		}
+	}
+	if len(list) == 0 || len(list) > maxDefinitions {
+		return nil, ""
+	}
+	return list, "function-only frame: " + list[0].path + " " + how
 }
 
 // topoOrder returns the indexes of cands newest first in topological order

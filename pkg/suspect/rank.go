@@ -13,7 +13,7 @@ import (
 
 // feat is what one frame says about one commit.
 type feat struct {
-	line, function bool
+	line, function, call bool
 	prox           float64
 	file           float64
 	s              float64
@@ -35,6 +35,7 @@ type scoredEvidence struct {
 	ident  string         // function name (function)
 	mapped string         // the frame's repository path at signal time
 	side   bool           // found in a merged side branch
+	call   bool           // a line hit for adding the call to ident
 	detail string         // preformatted (text, recency)
 }
 
@@ -100,6 +101,9 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	for i, f := range sig.Frames {
 		mf := MappedFrame{Frame: f}
 		t, note := idx.paths.mapFrame(f)
+		if len(t) == 0 && f.InApp {
+			t, note = idx.defined(f)
+		}
 		if len(t) > 0 {
 			mf.Repo, mf.Path = t[0].repo, t[0].path
 		}
@@ -161,17 +165,19 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		k[f.Stack]++
 		ident := funcIdent(f.Function)
 		feats := map[int32]*feat{}
+		callees := calleesOf(sig.Frames, i)
 		for _, t := range targets[i] {
 			sk := seenKey{t, f.Line}
 			if seen[sk] {
 				continue // recursion: the same line again adds nothing
 			}
 			seen[sk] = true
-			rc.walk(t, &sig.Frames[i], ident, feats)
+			rc.walk(t, &sig.Frames[i], ident, callees, feats)
 		}
 		for ci, ft := range feats {
 			c := &idx.cands[ci]
-			ft.s = idx.w.Line*b2f(ft.line) + idx.w.Function*b2f(ft.function) + c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
+			ft.s = idx.w.Line*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*b2f(ft.function) +
+				c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
 			if ft.s <= 0 {
 				continue
 			}
@@ -309,7 +315,7 @@ func kindOrder(k string) int {
 // line), and records features in feats: a line hit for the commit that
 // added the line, proximity for the newer commits that changed lines near
 // it, function and file evidence for the newest commits touching the file.
-func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[int32]*feat) {
+func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []string, feats map[int32]*feat) {
 	idx := rc.idx
 	rx := idx.byName[t.repo]
 	if rx == nil {
@@ -394,7 +400,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[i
 			}
 		}
 		if near {
-			rc.nearEvidence(c, file, path, f, ident, newer, get(c))
+			rc.nearEvidence(c, file, path, f, ident, callees, newer, get(c))
 		}
 		newer++
 		if line > 0 {
@@ -426,15 +432,35 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, feats map[i
 		if file.Path != t.path {
 			continue
 		}
-		rc.nearEvidence(c, file, t.path, f, ident, n-1, get(c))
+		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c))
 	}
 }
 
 // nearEvidence records function and file evidence of commit c, whose entry
 // for path is file, with newer commits touching the file since.
-func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, newer int, ft *feat) {
+func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, callees []string, newer int, ft *feat) {
 	w := &rc.idx.w
 	ci := &rc.idx.cands[c]
+	if len(callees) > 0 && !ft.call {
+		// The commit added, inside the frame's function, a call to the
+		// function the trace shows it calling.
+	hunks:
+		for hi := range file.Hunks {
+			h := &file.Hunks[hi]
+			if ident != "" && h.Section != "" && sectionIdent(h.Section) != ident {
+				continue
+			}
+			for _, a := range h.Added {
+				for _, callee := range callees {
+					if callsFunc(a.Text, callee) {
+						ft.call = true
+						ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: w.Call, frame: f, path: path, line: a.N, hunk: h, ident: callee, call: true})
+						break hunks
+					}
+				}
+			}
+		}
+	}
 	if ident != "" && !ft.function {
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
@@ -450,6 +476,39 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 		ft.file = fv
 		ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindFile, weight: w.File * fv * ci.damp, frame: f, path: path, n: newer})
 	}
+}
+
+// calleesOf names the functions frame i of frames calls, as far as the
+// trace shows: the next two frames inward of its stack.
+func calleesOf(frames []signal.Frame, i int) []string {
+	var out []string
+	for j := i - 1; j >= 0 && len(out) < 2; j-- {
+		if frames[j].Stack != frames[i].Stack {
+			break
+		}
+		if id := funcIdent(frames[j].Function); id != "" && id != funcIdent(frames[i].Function) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// callsFunc reports whether a source line calls fn: fn followed by its
+// argument list, not as part of a longer name.
+func callsFunc(line, fn string) bool {
+	for i := strings.Index(line, fn); i >= 0; {
+		before := i == 0 || !isIdentByte(line[i-1])
+		rest := strings.TrimLeft(line[i+len(fn):], " \t")
+		if before && strings.HasPrefix(rest, "(") {
+			return true
+		}
+		j := strings.Index(line[i+1:], fn)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
 }
 
 // lineSig is an added line's text with the texts of the added lines just
@@ -572,6 +631,10 @@ func (e *scoredEvidence) evidence() Evidence {
 	switch e.kind {
 	case KindLine:
 		out.Line = e.line
+		if e.call {
+			out.Detail = fmt.Sprintf("added line %d, a call to %s, the function the trace shows it calling%s", e.line, e.ident, where)
+			break
+		}
 		out.Detail = fmt.Sprintf("added line %d%s", e.line, where)
 		switch {
 		case e.path != e.mapped:
@@ -746,7 +809,7 @@ func (idx *Index) Blame(repo, path string, line int, at time.Time) string {
 	rc.versions[rx] = v
 	rc.reach[rx] = idx.ancestors(rx, rx.reach, v, v)
 	feats := map[int32]*feat{}
-	rc.walk(fileTarget{repo, path}, &signal.Frame{File: path, Line: line, InApp: true}, "", feats)
+	rc.walk(fileTarget{repo, path}, &signal.Frame{File: path, Line: line, InApp: true}, "", nil, feats)
 	for ci, ft := range feats {
 		if ft.line {
 			return idx.cands[ci].Commit.Hash

@@ -65,6 +65,11 @@ type RepoHistory struct {
 	// frame from being mapped to a touched file of the same name
 	// elsewhere).
 	Tree []string
+	// Definitions optionally maps function names to the paths that define
+	// them at Head, so frames that name only a function (kernel call
+	// traces) map to a file. Without it the window's hunk headers say where
+	// the functions they touched are defined.
+	Definitions map[string][]string
 }
 
 // Mapping maps a stack path prefix to a repository path prefix.

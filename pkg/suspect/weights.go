@@ -9,8 +9,10 @@ import (
 // chosen on the tuning half of the evaluation's cases and reported on the
 // other half (internal/eval).
 type Weights struct {
-	// Line, Function, Proximity and File weigh the structural features.
-	Line, Function, Proximity, File float64
+	// Line, Call, Function, Proximity and File weigh the structural
+	// features (Call: the commit added, in the frame's function, a call to
+	// the function the trace shows it calling).
+	Line, Call, Function, Proximity, File float64
 	// FrameSlope sets how fast frames away from the crash lose weight:
 	// w(k) = 1/(1 + FrameSlope*k) for the k-th in-app frame of a stack.
 	FrameSlope float64
@@ -34,7 +36,7 @@ type Weights struct {
 
 // DefaultWeights are the weights sigsentry ranks with.
 var DefaultWeights = Weights{
-	Line: 1.0, Function: 0.5, Proximity: 0.3, File: 0.15,
+	Line: 1.0, Call: 0.8, Function: 0.5, Proximity: 0.3, File: 0.15,
 	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10,
 	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
 	Merge: 0.5, Whitespace: 0.2, Rename: 0.1,
