@@ -14,11 +14,11 @@ import (
 // feat is what one frame says about one commit.
 type feat struct {
 	line, function, call bool
-	prox           float64
-	file           float64
-	s              float64
-	ev             []scoredEvidence
-	w              float64 // the frame's weight
+	prox                 float64
+	file                 float64
+	s                    float64
+	ev                   []scoredEvidence
+	w                    float64 // the frame's weight
 }
 
 // scoredEvidence is one piece of evidence, kept raw while ranking and
