@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -69,5 +70,58 @@ func TestKeychainUnavailableIsAnAuthFailure(t *testing.T) {
 		if !strings.Contains(r.stderr, "SIGSENTRY_CREDENTIAL_STORE=file") {
 			t.Errorf("%v: stderr %q does not say what to do instead", args, r.stderr)
 		}
+	}
+}
+
+// TestNoDaemonsWithoutSessionBus runs the commands that read the stored
+// credential, as separate processes with no D-Bus session bus, with the
+// keychain store and with the file store: none may start a dbus-daemon or a
+// gnome-keyring-daemon (go-keyring's D-Bus client would launch a bus that
+// outlives the command), nor write keyring or dconf files into HOME.
+func TestNoDaemonsWithoutSessionBus(t *testing.T) {
+	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
+		t.Skip("this user has a session bus at /run/user/UID/bus, so the no-bus path cannot be reached")
+	}
+	for _, store := range []string{"keychain", "file"} {
+		t.Run(store, func(t *testing.T) {
+			e := newEnv(t, true)
+			e.vars["SIGSENTRY_CREDENTIAL_STORE"] = store
+			e.vars["XDG_RUNTIME_DIR"] = t.TempDir()
+			marker := testenv.NewMarker()
+			k, v, _ := strings.Cut(marker, "=")
+			e.vars[k] = v
+			home := e.vars["HOME"]
+			if store == "file" {
+				if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
+					t.Fatalf("api-token into the file: exit %d: %s", r.code, r.stderr)
+				}
+			}
+			for _, args := range [][]string{
+				{"auth", "status"},
+				{"repos", "add", "acme/api"},
+				{"analyze", "--repo", "acme/api"},
+				{"revoke"},
+			} {
+				r := e.exec("", args...)
+				if store == "keychain" && args[0] != "revoke" && (r.code != 4 || !strings.Contains(r.stderr, "D-Bus session bus")) {
+					t.Errorf("%v with the keychain and no bus: exit %d, stderr %q; want 4 and why", args, r.code, r.stderr)
+				}
+				if store == "file" && args[0] != "analyze" && r.code != 0 {
+					t.Errorf("%v with the file store: exit %d, stderr %q; want 0", args, r.code, r.stderr)
+				}
+				testenv.NoDaemonsLeft(t, marker, fmt.Sprintf("sigsentry %s (%s store)", strings.Join(args, " "), store))
+			}
+			entries, err := os.ReadDir(home)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, en := range entries {
+				switch en.Name() {
+				case "repo.git", "config", "cache":
+				default:
+					t.Errorf("HOME holds %s after the commands, want only what the test made", en.Name())
+				}
+			}
+		})
 	}
 }
