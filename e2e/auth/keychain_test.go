@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -121,6 +122,61 @@ func TestNoDaemonsWithoutSessionBus(t *testing.T) {
 				default:
 					t.Errorf("HOME holds %s after the commands, want only what the test made", en.Name())
 				}
+			}
+		})
+	}
+}
+
+// TestStatusJSONWhenCredentialUnreadable: `auth status -o json` prints its
+// JSON document, with the reason in check.message, when the credential
+// cannot be read at all (no keychain reachable, a file with another
+// passphrase): stdout is never empty with -o json.
+func TestStatusJSONWhenCredentialUnreadable(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(e *env)
+		wantCode int
+		wantMsg  string
+	}{
+		{"keychain with a dead bus", func(e *env) {
+			delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+			e.vars["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + t.TempDir() + "/no-bus"
+		}, 4, "SIGSENTRY_CREDENTIAL_STORE=file"},
+		{"keychain without a bus", func(e *env) {
+			delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+			e.vars["XDG_RUNTIME_DIR"] = t.TempDir()
+		}, 4, "D-Bus session bus"},
+		{"file with another passphrase", func(e *env) {
+			if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
+				t.Fatalf("api-token into the file: exit %d: %s", r.code, r.stderr)
+			}
+			e.vars["SIGSENTRY_CREDENTIAL_PASSPHRASE"] = "not the passphrase"
+		}, 1, "reading the credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, true)
+			tt.setup(e)
+			r := e.exec("", "auth", "status", "-o", "json")
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr %s", r.code, tt.wantCode, r.stderr)
+			}
+			var st struct {
+				LoggedIn bool `json:"logged_in"`
+				Check    struct {
+					OK      bool   `json:"ok"`
+					Message string `json:"message"`
+				} `json:"check"`
+			}
+			dec := json.NewDecoder(strings.NewReader(r.stdout))
+			if err := dec.Decode(&st); err != nil || dec.More() {
+				t.Fatalf("stdout is not one JSON document (%v): %q", err, r.stdout)
+			}
+			if st.LoggedIn || st.Check.OK || !strings.Contains(st.Check.Message, tt.wantMsg) {
+				t.Errorf("got %+v, want not logged in, check failed saying %q", st, tt.wantMsg)
+			}
+			if strings.Contains(r.stdout, apiToken) || strings.Contains(r.stderr, apiToken) {
+				t.Error("the token appears in the output")
 			}
 		})
 	}
