@@ -25,7 +25,7 @@ import (
 
 const modulePath = "github.com/sigsentry/sigsentry"
 
-// repoRoot is the module root, two folders above this package's parent.
+// repoRoot is the module root, three folders above this package.
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	root, err := filepath.Abs(filepath.Join("..", "..", ".."))
