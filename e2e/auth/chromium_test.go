@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -65,6 +66,7 @@ func startChromium(t *testing.T) *chromium {
 	cmd := exec.Command(chromiumPath, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
 		"--user-data-dir="+profile, "--remote-debugging-pipe", "about:blank")
+	cmd.Env = chromiumEnv(t, profile)
 	cmd.ExtraFiles = []*os.File{cmdIn, cmdOut}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -98,6 +100,34 @@ func startChromium(t *testing.T) *chromium {
 		t.Errorf("removing the Chromium profile %s: %v", profile, err)
 	})
 	return c
+}
+
+// chromiumEnv is Chromium's environment: its HOME and XDG folders are
+// inside the profile folder, so that nothing it writes (its config, dconf,
+// crash reports, keyrings) lands in the real HOME, and without a session
+// bus it gets an address that leads nowhere instead of launching a bus.
+func chromiumEnv(t *testing.T, profile string) []string {
+	// NO_AT_BRIDGE: no accessibility bus to activate either.
+	env := []string{"PATH=" + os.Getenv("PATH"), "LANG=C.UTF-8", "NO_AT_BRIDGE=1"}
+	if m := os.Getenv(testenv.MarkerEnv); m != "" {
+		env = append(env, testenv.MarkerEnv+"="+m)
+	}
+	for _, d := range []struct{ name, dir string }{
+		{"HOME", "home"}, {"XDG_CONFIG_HOME", "config"}, {"XDG_CACHE_HOME", "cache"},
+		{"XDG_DATA_HOME", "data"}, {"XDG_RUNTIME_DIR", "run"},
+	} {
+		p := filepath.Join(profile, "env", d.dir)
+		if err := os.MkdirAll(p, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		env = append(env, d.name+"="+p)
+	}
+	if bus := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); bus != "" {
+		env = append(env, "DBUS_SESSION_BUS_ADDRESS="+bus)
+	} else {
+		env = append(env, "DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(profile, "env", "no-bus"))
+	}
+	return env
 }
 
 func (c *chromium) readLoop(r *os.File) {

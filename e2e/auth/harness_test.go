@@ -16,6 +16,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cli"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 )
 
@@ -45,7 +46,9 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building sigsentry:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
+	// Every program the tests start carries a marker; a keychain daemon
+	// still running with it at the end fails the run.
+	code := testenv.RunNoDaemons(m)
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -117,6 +120,9 @@ func (e *env) run(browser func(string) error, stdin string, args ...string) resu
 // environ is the process environment for the built binary.
 func (e *env) environ() []string {
 	out := []string{"PATH=" + os.Getenv("PATH")}
+	if m := os.Getenv(testenv.MarkerEnv); m != "" {
+		out = append(out, testenv.MarkerEnv+"="+m)
+	}
 	keys := make([]string, 0, len(e.vars))
 	for k := range e.vars {
 		keys = append(keys, k)

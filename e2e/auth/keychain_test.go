@@ -1,6 +1,8 @@
 package auth_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -82,5 +84,113 @@ func TestKeychainUnavailableIsAnAuthFailure(t *testing.T) {
 		if !strings.Contains(r.stderr, "SIGSENTRY_CREDENTIAL_STORE=file") {
 			t.Errorf("%v: stderr %q does not say what to do instead", args, r.stderr)
 		}
+	}
+}
+
+// TestNoDaemonsWithoutSessionBus runs the commands that read the stored
+// credential, as separate processes with no D-Bus session bus, with the
+// keychain store and with the file store: none may start a dbus-daemon or a
+// gnome-keyring-daemon (go-keyring's D-Bus client would launch a bus that
+// outlives the command), nor write keyring or dconf files into HOME.
+func TestNoDaemonsWithoutSessionBus(t *testing.T) {
+	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
+		t.Skip("this user has a session bus at /run/user/UID/bus, so the no-bus path cannot be reached")
+	}
+	for _, store := range []string{"keychain", "file"} {
+		t.Run(store, func(t *testing.T) {
+			e := newEnv(t, true)
+			e.vars["SIGSENTRY_CREDENTIAL_STORE"] = store
+			e.vars["XDG_RUNTIME_DIR"] = t.TempDir()
+			marker := testenv.NewMarker()
+			k, v, _ := strings.Cut(marker, "=")
+			e.vars[k] = v
+			home := e.vars["HOME"]
+			if store == "file" {
+				if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
+					t.Fatalf("api-token into the file: exit %d: %s", r.code, r.stderr)
+				}
+			}
+			for _, args := range [][]string{
+				{"auth", "status"},
+				{"repos", "add", "acme/api"},
+				{"analyze", "--repo", "acme/api"},
+				{"revoke"},
+			} {
+				r := e.exec("", args...)
+				if store == "keychain" && args[0] != "revoke" && (r.code != 4 || !strings.Contains(r.stderr, "D-Bus session bus")) {
+					t.Errorf("%v with the keychain and no bus: exit %d, stderr %q; want 4 and why", args, r.code, r.stderr)
+				}
+				if store == "file" && args[0] != "analyze" && r.code != 0 {
+					t.Errorf("%v with the file store: exit %d, stderr %q; want 0", args, r.code, r.stderr)
+				}
+				testenv.NoDaemonsLeft(t, marker, fmt.Sprintf("sigsentry %s (%s store)", strings.Join(args, " "), store))
+			}
+			entries, err := os.ReadDir(home)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, en := range entries {
+				switch en.Name() {
+				case "repo.git", "config", "cache":
+				default:
+					t.Errorf("HOME holds %s after the commands, want only what the test made", en.Name())
+				}
+			}
+		})
+	}
+}
+
+// TestStatusJSONWhenCredentialUnreadable: `auth status -o json` prints its
+// JSON document, with the reason in check.message, when the credential
+// cannot be read at all (no keychain reachable, a file with another
+// passphrase): stdout is never empty with -o json.
+func TestStatusJSONWhenCredentialUnreadable(t *testing.T) {
+	tests := []struct {
+		name     string
+		setup    func(e *env)
+		wantCode int
+		wantMsg  string
+	}{
+		{"keychain with a dead bus", func(e *env) {
+			delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+			e.vars["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=" + t.TempDir() + "/no-bus"
+		}, 4, "SIGSENTRY_CREDENTIAL_STORE=file"},
+		{"keychain without a bus", func(e *env) {
+			delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+			e.vars["XDG_RUNTIME_DIR"] = t.TempDir()
+		}, 4, "D-Bus session bus"},
+		{"file with another passphrase", func(e *env) {
+			if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
+				t.Fatalf("api-token into the file: exit %d: %s", r.code, r.stderr)
+			}
+			e.vars["SIGSENTRY_CREDENTIAL_PASSPHRASE"] = "not the passphrase"
+		}, 1, "reading the credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t, true)
+			tt.setup(e)
+			r := e.exec("", "auth", "status", "-o", "json")
+			if r.code != tt.wantCode {
+				t.Errorf("exit %d, want %d; stderr %s", r.code, tt.wantCode, r.stderr)
+			}
+			var st struct {
+				LoggedIn bool `json:"logged_in"`
+				Check    struct {
+					OK      bool   `json:"ok"`
+					Message string `json:"message"`
+				} `json:"check"`
+			}
+			dec := json.NewDecoder(strings.NewReader(r.stdout))
+			if err := dec.Decode(&st); err != nil || dec.More() {
+				t.Fatalf("stdout is not one JSON document (%v): %q", err, r.stdout)
+			}
+			if st.LoggedIn || st.Check.OK || !strings.Contains(st.Check.Message, tt.wantMsg) {
+				t.Errorf("got %+v, want not logged in, check failed saying %q", st, tt.wantMsg)
+			}
+			if strings.Contains(r.stdout, apiToken) || strings.Contains(r.stderr, apiToken) {
+				t.Error("the token appears in the output")
+			}
+		})
 	}
 }

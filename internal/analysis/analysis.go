@@ -75,6 +75,9 @@ type Plan struct {
 	Weights *suspect.Weights
 	// Progress, when not nil, follows the commits being read.
 	Progress Progress
+	// KeepHistory keeps what was read in the Outcome, so Rerank can rank
+	// again with other weights (tuning).
+	KeepHistory bool
 }
 
 // Window is target t's window under p.
@@ -109,6 +112,10 @@ type Repo struct {
 	// all are every commit read, merges included, for ranking.
 	all  []Commit
 	tree []string
+	// defs and contents keep what ranking read from the source (function
+	// definitions, the frames' files).
+	defs     map[string][]string
+	contents map[suspect.FileRef][]byte
 }
 
 // Outcome is the result of Run.
@@ -142,10 +149,19 @@ func Run(ctx context.Context, p *Plan) (*Outcome, error) {
 	if len(p.Signals) > 0 {
 		out.Rankings = rank(ctx, p, out.Repos)
 	}
-	for _, r := range out.Repos {
-		r.all, r.tree = nil, nil
+	if !p.KeepHistory {
+		for _, r := range out.Repos {
+			r.all, r.tree, r.defs, r.contents = nil, nil, nil, nil
+		}
 	}
 	return out, nil
+}
+
+// Rerank ranks p's signals again against what Run kept (Plan.KeepHistory),
+// with p's weights as they are now, without reading the sources again: the
+// very ranking of Run, for tuning the weights.
+func Rerank(ctx context.Context, p *Plan, out *Outcome) []suspect.Result {
+	return rank(ctx, p, out.Repos)
 }
 
 // readRepo streams one repository's window.
@@ -268,11 +284,12 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		if r.Summary != nil {
 			h.Head = r.Summary.Head
 		}
-		if d, ok := r.Source.(source.Definer); ok && len(idents) > 0 && h.Head != "" {
+		if d, ok := r.Source.(source.Definer); ok && len(idents) > 0 && h.Head != "" && r.defs == nil {
 			if defs, err := d.Definitions(ctx, h.Head, idents); err == nil {
-				h.Definitions = defs
+				r.defs = defs
 			}
 		}
+		h.Definitions = r.defs
 		for _, c := range r.all {
 			if c.Change == nil {
 				continue
@@ -283,9 +300,11 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 	}
 	idx := suspect.NewIndex(hist, suspect.Options{Top: p.Top, At: p.At, Mappings: p.Mappings, Weights: p.Weights})
 	files := map[string]source.Files{}
+	kept := map[string]*Repo{}
 	for _, r := range repos {
 		if fs, ok := r.Source.(source.Files); ok && r.Err == nil {
 			files[r.Source.Repo()] = fs
+			kept[r.Source.Repo()] = r
 		}
 	}
 	out := make([]suspect.Result, len(p.Signals))
@@ -294,9 +313,14 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		type at struct{ repo, rev string }
 		byRev := map[at][]string{}
 		var order []at
+		contents := map[suspect.FileRef][]byte{}
 		for _, ref := range idx.Needs(s) {
 			k := at{ref.Repo, ref.Rev}
 			if files[ref.Repo] == nil {
+				continue
+			}
+			if data, ok := kept[ref.Repo].contents[ref]; ok {
+				contents[ref] = data
 				continue
 			}
 			if _, ok := byRev[k]; !ok {
@@ -304,17 +328,19 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 			}
 			byRev[k] = append(byRev[k], ref.Path)
 		}
-		var contents map[suspect.FileRef][]byte
 		for _, k := range order {
 			got, err := files[k.repo].ReadFiles(ctx, k.rev, byRev[k])
 			if err != nil {
 				continue // without them, ranking blames from the failing version
 			}
+			r := kept[k.repo]
+			if r.contents == nil {
+				r.contents = map[suspect.FileRef][]byte{}
+			}
 			for p, data := range got {
-				if contents == nil {
-					contents = map[suspect.FileRef][]byte{}
-				}
-				contents[suspect.FileRef{Repo: k.repo, Rev: k.rev, Path: p}] = data
+				ref := suspect.FileRef{Repo: k.repo, Rev: k.rev, Path: p}
+				contents[ref] = data
+				r.contents[ref] = data
 			}
 		}
 		out[i] = idx.RankWith(s, contents)

@@ -27,12 +27,13 @@ func commands(f *cmdutil.Factory) []*cobra.Command {
 }
 
 // isolatedRunner runs sigsentry command lines for the demo with only the
-// given environment and their own output streams, sharing nothing with the
+// given environment and their own input and output streams, sharing nothing with the
 // user's environment, config, cache or keychain.
 func isolatedRunner(f *cmdutil.Factory) demo.Runner {
-	return func(ctx context.Context, env map[string]string, stdout, stderr io.Writer, args ...string) error {
+	return func(ctx context.Context, env map[string]string, stdin io.Reader, stdout, stderr io.Writer, args ...string) error {
 		ios := *f.IO
-		ios.Out, ios.ErrOut = stdout, stderr
+		ios.In, ios.Out, ios.ErrOut = stdin, stdout, stderr
+		ios.SetTTY(false, f.IO.IsStdoutTTY(), f.IO.IsStderrTTY())
 		nf := NewFactory(&ios)
 		nf.Getenv = func(k string) string { return env[k] }
 		nf.Now = f.Now

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,11 +14,29 @@ import (
 	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
-// TestDemo runs `sigsentry demo -o json` in-process: stdout must be one JSON
-// document whose first suspect is the commit that planted the bug, and the
-// demo must leave nothing behind and touch neither config nor cache.
+// TestDemo runs `sigsentry demo -o json` in-process on today's clock and on
+// clocks a year before and a year after: each time stdout must be one JSON
+// document whose first suspect is the commit that planted the bug, the
+// signal's source must be a stable name, and the demo must leave nothing
+// behind and touch neither config nor cache. (The sample's commits and its
+// panic are dated relative to the clock; a fixed date in either made the
+// planted commit drop from #1 as the calendar moved on.)
 func TestDemo(t *testing.T) {
 	testenv.LookPath(t, "git")
+	now := time.Now().UTC()
+	for _, clock := range []struct {
+		name string
+		now  time.Time
+	}{
+		{"today", now},
+		{"a year ago", now.AddDate(-1, 0, 0)},
+		{"in a year", now.AddDate(1, 0, 0)},
+	} {
+		t.Run(clock.name, func(t *testing.T) { testDemoAt(t, clock.now) })
+	}
+}
+
+func testDemoAt(t *testing.T, now time.Time) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	cfgDir, cacheDir := t.TempDir(), t.TempDir()
@@ -33,7 +52,7 @@ func TestDemo(t *testing.T) {
 		}
 		return ""
 	}
-	f.Now = func() time.Time { return time.Date(2026, 11, 28, 9, 45, 0, 0, time.UTC) }
+	f.Now = func() time.Time { return now }
 	if code := Run(context.Background(), f, []string{"demo", "-o", "json"}); code != 0 {
 		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, errOut.String())
 	}
@@ -43,7 +62,9 @@ func TestDemo(t *testing.T) {
 			Commits int    `json:"commits"`
 		} `json:"repos"`
 		Signals []struct {
-			Abstained bool `json:"abstained"`
+			Source    string    `json:"source"`
+			Timestamp time.Time `json:"timestamp"`
+			Abstained bool      `json:"abstained"`
 			Suspects  []struct {
 				Rank     int    `json:"rank"`
 				Hash     string `json:"hash"`
@@ -68,7 +89,14 @@ func TestDemo(t *testing.T) {
 	if len(rep.Signals) != 1 || rep.Signals[0].Abstained || len(rep.Signals[0].Suspects) == 0 {
 		t.Fatalf("got signals %+v, want one signal with suspects", rep.Signals)
 	}
-	top := rep.Signals[0].Suspects[0]
+	sig := rep.Signals[0]
+	if sig.Source != "stdin" {
+		t.Errorf("got signal source %q, want the stable %q (not a temporary path)", sig.Source, "stdin")
+	}
+	if d := now.Sub(sig.Timestamp); d < 0 || d > time.Hour {
+		t.Errorf("got signal time %s, want shortly before the clock's %s", sig.Timestamp, now)
+	}
+	top := sig.Suspects[0]
 	if top.Rank != 1 || top.Summary != "Apply coupon discounts to cart totals" {
 		t.Errorf("got top suspect %q (rank %d), want the commit that planted the bug", top.Summary, top.Rank)
 	}
@@ -86,6 +114,39 @@ func TestDemo(t *testing.T) {
 		if len(entries) != 0 {
 			t.Errorf("demo left %d entries in %s (first: %s)", len(entries), dir, entries[0].Name())
 		}
+	}
+}
+
+// TestDemoKeepQuiet: `demo --keep -q` prints nothing but the report, and
+// still says where the files were kept; they are there.
+func TestDemoKeepQuiet(t *testing.T) {
+	testenv.LookPath(t, "git")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ios, _, out, errOut := iostreams.Test()
+	f := NewFactory(ios)
+	f.Getenv = func(string) string { return "" }
+	if code := Run(context.Background(), f, []string{"demo", "--keep", "-q", "-o", "json"}); code != 0 {
+		t.Fatalf("got exit %d, want 0; stderr:\n%s", code, errOut.String())
+	}
+	m := regexp.MustCompile(`Kept the demo's files in (\S+)`).FindStringSubmatch(errOut.String())
+	if m == nil {
+		t.Fatalf("stderr does not say where the files were kept:\n%s", errOut.String())
+	}
+	if !strings.HasPrefix(m[1], tmp) {
+		t.Errorf("kept in %s, want a folder under TMPDIR %s", m[1], tmp)
+	}
+	for _, name := range []string{"checkout-api", "config", "panic.txt"} {
+		if _, err := os.Stat(filepath.Join(m[1], name)); err != nil {
+			t.Errorf("the kept folder lacks %s: %v", name, err)
+		}
+	}
+	if strings.Contains(errOut.String(), "Building a sample repository") {
+		t.Errorf("-q still narrates:\n%s", errOut.String())
+	}
+	var v map[string]any
+	if err := json.Unmarshal(out.Bytes(), &v); err != nil {
+		t.Errorf("stdout is not one JSON document: %v", err)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sigsentry/sigsentry/internal/cli/version"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
@@ -21,11 +22,14 @@ import (
 // NewFactory wires sigsentry's dependencies. This is the only place where
 // they are built; each is built lazily, at most once, on first use.
 func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
+	// The linker flags' build information, completed from the module's
+	// (a `go install ...@v1.2.3` build has no flags but knows its version).
+	build := version.Resolve(buildVersion, buildCommit, buildDate)
 	f := &cmdutil.Factory{
 		IO:      io,
-		Version: buildVersion,
-		Commit:  buildCommit,
-		Date:    buildDate,
+		Version: build.Version,
+		Commit:  build.Commit,
+		Date:    build.Date,
 		Getenv:  os.Getenv,
 		Now:     time.Now,
 	}
@@ -72,7 +76,7 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 			BaseURL:       c.Bitbucket.APIURL,
 			Auth:          auth,
 			MaxInFlight:   c.Bitbucket.MaxInFlight,
-			UserAgent:     "sigsentry/" + buildVersion,
+			UserAgent:     "sigsentry/" + f.Version,
 			IdleTimeout:   idle,
 			RequestBudget: budget,
 		}
@@ -112,7 +116,7 @@ func NewFactory(io *iostreams.IOStreams) *cmdutil.Factory {
 
 	// SentryWith depends on IO (debug).
 	f.SentryWith = func(baseURL, token string) (*sentry.Client, error) {
-		opts := sentry.Options{BaseURL: baseURL, Token: token, UserAgent: "sigsentry/" + buildVersion}
+		opts := sentry.Options{BaseURL: baseURL, Token: token, UserAgent: "sigsentry/" + f.Version}
 		if f.IO.Debug {
 			opts.Debug = f.IO.ErrOut
 		}

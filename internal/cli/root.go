@@ -147,7 +147,7 @@ with the evidence behind each one.`,
   sigsentry analyze --local . --signal trace.txt`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
-		Version:       buildVersion,
+		Version:       f.Version,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			if v, _ := cmd.Flags().GetBool("no-color"); v {
 				f.IO.NoColor = true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -27,11 +28,32 @@ type Keyring interface {
 	Delete(service, user string) error
 }
 
+// systemKeyring is the OS keychain through go-keyring. On Linux and the
+// BSDs it first makes sure a D-Bus session bus exists (see useSessionBus):
+// without one, go-keyring's D-Bus client would launch a bus and a
+// gnome-keyring-daemon that outlive the command.
 type systemKeyring struct{}
 
-func (systemKeyring) Set(s, u, p string) error        { return keyring.Set(s, u, p) }
-func (systemKeyring) Get(s, u string) (string, error) { return keyring.Get(s, u) }
-func (systemKeyring) Delete(s, u string) error        { return keyring.Delete(s, u) }
+func (systemKeyring) Set(s, u, p string) error {
+	if err := useSessionBus(runtime.GOOS); err != nil {
+		return err
+	}
+	return keyring.Set(s, u, p)
+}
+
+func (systemKeyring) Get(s, u string) (string, error) {
+	if err := useSessionBus(runtime.GOOS); err != nil {
+		return "", err
+	}
+	return keyring.Get(s, u)
+}
+
+func (systemKeyring) Delete(s, u string) error {
+	if err := useSessionBus(runtime.GOOS); err != nil {
+		return err
+	}
+	return keyring.Delete(s, u)
+}
 
 // Item names inside KeychainService. Each secret is its own small item; the
 // non-secret rest is a compact JSON "meta" item written last.

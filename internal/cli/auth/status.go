@@ -111,11 +111,20 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return cmdutil.AuthError(errors.New("not logged in to Bitbucket"),
 			"run `sigsentry auth login`, or set SIGSENTRY_BITBUCKET_EMAIL and SIGSENTRY_BITBUCKET_API_TOKEN")
 	case err != nil:
+		err = fmt.Errorf("reading the credential: %w", err)
+		if opts.Format == render.JSON {
+			// stdout always holds the JSON document, with why nothing
+			// could be checked.
+			st.Check = Check{Message: err.Error()}
+			if perr := printStatus(f, opts.Format, &st); perr != nil {
+				return perr
+			}
+		}
 		if errors.Is(err, credstore.ErrUnavailable) {
 			// No credential can be read: as good as missing (exit 4).
-			return cmdutil.AuthError(fmt.Errorf("reading the credential: %w", err), "")
+			return cmdutil.AuthError(err, "")
 		}
-		return fmt.Errorf("reading the credential: %w", err)
+		return err
 	}
 	st.LoggedIn = true
 	st.Method = string(cred.Method)

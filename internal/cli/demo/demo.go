@@ -23,8 +23,8 @@ import (
 )
 
 // Runner runs one sigsentry command line with its own environment (only the
-// variables in env are visible to it) and its own output streams.
-type Runner func(ctx context.Context, env map[string]string, stdout, stderr io.Writer, args ...string) error
+// variables in env are visible to it) and its own input and output streams.
+type Runner func(ctx context.Context, env map[string]string, stdin io.Reader, stdout, stderr io.Writer, args ...string) error
 
 // Options are the demo's dependencies.
 type Options struct {
@@ -55,7 +55,9 @@ func NewCmd(f *cmdutil.Factory, run Runner) *cobra.Command {
   5. it runs "sigsentry analyze" with the production panic that the bug
      causes, and prints the ranked suspect commits with their evidence.
 
-Everything it creates lives in a temporary folder that is removed at the end.`,
+Everything it creates lives in a temporary folder that is removed at the end
+(--keep leaves it, and says where, even with --quiet). The sample's commits
+and the panic are dated relative to now, so the demo reads the same any day.`,
 		Example: `  sigsentry demo
   sigsentry demo -o json | jq '.signals[0].suspects[0]'
   sigsentry demo -o markdown`,
@@ -84,7 +86,8 @@ func Run(ctx context.Context, o *Options) error {
 		return fmt.Errorf("creating the demo's temporary folder: %w", err)
 	}
 	if o.Keep {
-		defer say("Kept the demo's files in %s", tmp)
+		// Said even with --quiet: it is the one thing --keep is for.
+		defer fmt.Fprintf(ios.ErrOut, "Kept the demo's files in %s\n", tmp)
 	} else {
 		defer os.RemoveAll(tmp)
 	}
@@ -134,23 +137,27 @@ func Run(ctx context.Context, o *Options) error {
 		return buf
 	}
 	var addOut, addErr bytes.Buffer
-	if err := o.Run(ctx, env, &addOut, stderrFor(&addErr), "repos", "add", repo, "-o", "json"); err != nil {
+	if err := o.Run(ctx, env, strings.NewReader(""), &addOut, stderrFor(&addErr), "repos", "add", repo, "-o", "json"); err != nil {
 		return fmt.Errorf("registering the sample repository: %w: %s", err, strings.TrimSpace(addErr.String()))
 	}
 
-	signalPath := filepath.Join(tmp, "panic.txt")
-	if err := os.WriteFile(signalPath, []byte(sample.Panic(sample.Final())), 0o600); err != nil {
+	// The panic happened a few minutes ago, on the clock the history was
+	// dated with. It is written to the folder (for --keep) and given to
+	// analyze on standard input, so that the report names a stable source
+	// ("stdin") rather than a temporary path that is gone afterwards.
+	panicText := sample.Panic(sample.Final(), now.Add(-4*time.Minute))
+	if err := os.WriteFile(filepath.Join(tmp, "panic.txt"), []byte(panicText), 0o600); err != nil {
 		return err
 	}
 	say("%s Analyzing the last 30 days with the production panic the bug causes:", ios.Bold("5."))
-	say("     sigsentry analyze --signal panic.txt")
-	for _, l := range strings.Split(strings.TrimSpace(sample.Panic(sample.Final())), "\n")[1:7] {
+	say("     sigsentry analyze --signal - < panic.txt")
+	for _, l := range strings.Split(strings.TrimSpace(panicText), "\n")[1:7] {
 		say("     %s", ios.Gray("| "+l))
 	}
 
-	args := []string{"analyze", "--signal", signalPath, "--at", now.Format(time.RFC3339), "-o", "json"}
+	args := []string{"analyze", "--signal", "-", "--at", now.Format(time.RFC3339), "-o", "json"}
 	var jsonOut, runErr bytes.Buffer
-	if err := o.Run(ctx, env, &jsonOut, stderrFor(&runErr), args...); err != nil {
+	if err := o.Run(ctx, env, strings.NewReader(panicText), &jsonOut, stderrFor(&runErr), args...); err != nil {
 		return fmt.Errorf("analyzing the sample repository: %w: %s", err, strings.TrimSpace(runErr.String()))
 	}
 	rank, commits := culpritRank(jsonOut.Bytes(), built.Culprit)
@@ -162,7 +169,7 @@ func Run(ctx context.Context, o *Options) error {
 	} else {
 		say("")
 		args[len(args)-1] = string(o.Format)
-		if err := o.Run(ctx, env, ios.Out, ios.ErrOut, args...); err != nil {
+		if err := o.Run(ctx, env, strings.NewReader(panicText), ios.Out, ios.ErrOut, args...); err != nil {
 			return fmt.Errorf("analyzing the sample repository: %w", err)
 		}
 		say("")
@@ -181,8 +188,11 @@ func Run(ctx context.Context, o *Options) error {
 	say("sigsentry looked at %d commits, fetched each diff once (%d diff requests; a second run reads them from the cache),",
 		commits, diffs)
 	say("counted files and lines locally, mapped the panic's frames to repository files, and followed the crashing")
-	say("line back through later commits that moved it. Done in %.1fs; nothing was left on disk.",
-		time.Since(start).Seconds())
+	left := "nothing was left on disk"
+	if o.Keep {
+		left = "the files are kept (see below)"
+	}
+	say("line back through later commits that moved it. Done in %.1fs; %s.", time.Since(start).Seconds(), left)
 	say("Next: sigsentry auth login, then sigsentry repos add WORKSPACE/REPO (see README.md).")
 	return nil
 }

@@ -61,8 +61,11 @@ type AddOptions struct {
 // to config.MaxLookbackDays.
 type lookbackValue struct{ days *int }
 
+// String is empty until the flag is set: the default depends on the
+// configuration (bitbucket.lookback_days), so help states it in the usage
+// text rather than as a fixed "(default N)".
 func (v lookbackValue) String() string {
-	if v.days == nil {
+	if v.days == nil || *v.days == 0 {
 		return ""
 	}
 	return strconv.Itoa(*v.days)
@@ -92,11 +95,10 @@ func ParseLookbackDays(s string) (int, error) {
 // NewCmdAdd returns `repos add`. runF, if not nil, replaces the run (tests).
 func NewCmdAdd(f *cmdutil.Factory, runF func(*AddOptions) error) *cobra.Command {
 	opts := &AddOptions{
-		IO:           f.IO,
-		Config:       f.Config,
-		ConfigStore:  f.ConfigStore,
-		Now:          f.Now,
-		LookbackDays: config.DefaultLookbackDays,
+		IO:          f.IO,
+		Config:      f.Config,
+		ConfigStore: f.ConfigStore,
+		Now:         f.Now,
 		Client: func() (RepoGetter, error) {
 			c, err := f.Bitbucket()
 			if err != nil {
@@ -133,8 +135,8 @@ its main branch.
 
 A result is printed for every line: added, updated, exists, duplicate,
 invalid, not found, forbidden or error. The exit code is 0 when every line
-succeeded, 3 when some failed (the others are saved), 4 when the credential
-was rejected (nothing is saved).`,
+succeeded, 3 when some failed (the others are saved), 1 when none succeeded,
+4 when the credential was rejected (nothing is saved).`,
 		Example: `  # Register two repositories
   sigsentry repos add acme/checkout-api acme/billing
 
@@ -379,6 +381,10 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 		return err
 	}
 	saved := rep.Added + rep.Updated + rep.Unchanged
+	if rep.Failed > 0 && saved == 0 {
+		// Nothing was done: a failure (exit 1), not a partial result.
+		return fmt.Errorf("no repository was added (%d failed); see the results above", rep.Failed)
+	}
 	if rep.Failed > 0 {
 		return cmdutil.PartialError(fmt.Errorf("%d of %d repositories could not be added (%d saved); see the results above",
 			rep.Failed, rep.Failed+saved, saved))

@@ -173,7 +173,7 @@ func TestAddInputForms(t *testing.T) {
 		{
 			name:     "only bad lines",
 			args:     []string{"a/b/c"},
-			wantCode: cmdutil.ExitPartial,
+			wantCode: cmdutil.ExitFailure,
 			want:     []wantLine{{1, "argument", StatusInvalid, "", []string{"3 parts"}}},
 		},
 	}
@@ -339,6 +339,66 @@ func TestAddVerifiesAgainstBitbucket(t *testing.T) {
 	}
 	if !strings.Contains(h.errOut.String(), "3 of 5 repositories could not be added (2 saved)") {
 		t.Errorf("got stderr %q, want the partial-failure summary", h.errOut)
+	}
+}
+
+// TestAddNothingSucceededIsAFailure: the contract's exit 3 means "some
+// failed, the others were done"; when no line succeeded the exit code is 1,
+// and the results are still printed.
+func TestAddNothingSucceededIsAFailure(t *testing.T) {
+	srv := newFake(t, 0, "checkout-api")
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"every repository missing", []string{"acme/missing", "acme/gone"}, cmdutil.ExitFailure, "no repository was added (2 failed)"},
+		{"a missing one and its duplicate", []string{"acme/missing", "ACME/missing"}, cmdutil.ExitFailure, "no repository was added (1 failed)"},
+		{"invalid and missing", []string{"a/b/c", "acme/missing"}, cmdutil.ExitFailure, "no repository was added (2 failed)"},
+		{"one of two", []string{"acme/checkout-api", "acme/missing"}, cmdutil.ExitPartial, "1 of 2 repositories could not be added (1 saved)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, srv.APIURL())
+			code := h.run(append([]string{"add", "-o", "json"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("got exit code %d, want %d; stderr:\n%s", code, tt.wantCode, h.errOut)
+			}
+			if !strings.Contains(h.errOut.String(), tt.wantErr) {
+				t.Errorf("stderr %q does not say %q", h.errOut, tt.wantErr)
+			}
+			if rep := decodeAdd(t, h.out.String()); len(rep.Results) != len(tt.args) {
+				t.Errorf("got %d results, want one per line", len(rep.Results))
+			}
+		})
+	}
+	// Already registered counts as done: exit 0, not a failure.
+	h := newHarness(t, srv.APIURL())
+	if code := h.run("add", "acme/checkout-api"); code != 0 {
+		t.Fatalf("add: exit %d", code)
+	}
+	h.reset()
+	if code := h.run("add", "acme/checkout-api"); code != 0 {
+		t.Errorf("re-adding a registered repository: exit %d, want 0; stderr: %s", code, h.errOut)
+	}
+}
+
+// TestAddHelpStatesTheDefaultOnce: the lookback default depends on the
+// configuration, so it is said once, in the flag's text.
+func TestAddHelpStatesTheDefaultOnce(t *testing.T) {
+	h := newHarness(t, "")
+	if code := h.run("add", "--help"); code != 0 {
+		t.Fatalf("add --help: exit %d", code)
+	}
+	var line string
+	for _, l := range strings.Split(h.out.String(), "\n") {
+		if strings.Contains(l, "--lookback-days") {
+			line = l
+		}
+	}
+	if n := strings.Count(line, "default"); n != 1 {
+		t.Errorf("the --lookback-days help says default %d times, want once:\n%s", n, line)
 	}
 }
 

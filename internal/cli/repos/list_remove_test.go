@@ -97,7 +97,9 @@ func TestRemove(t *testing.T) {
 		{"bare slug in the workspace", []string{"db"}, 0, []string{StatusRemoved}, []string{"acme/api", "acme/web"}, ""},
 		{"not registered", []string{"acme/api", "acme/nope"}, cmdutil.ExitPartial,
 			[]string{StatusRemoved, StatusNotRegistered}, []string{"acme/web", "acme/db"}, "acme/nope is not registered"},
-		{"invalid", []string{"a/b/c"}, cmdutil.ExitPartial, []string{StatusInvalid}, []string{"acme/api", "acme/web", "acme/db"}, "3 parts"},
+		{"invalid", []string{"a/b/c"}, cmdutil.ExitFailure, []string{StatusInvalid}, []string{"acme/api", "acme/web", "acme/db"}, "3 parts"},
+		{"none registered", []string{"acme/nope", "acme/gone"}, cmdutil.ExitFailure,
+			[]string{StatusNotRegistered, StatusNotRegistered}, []string{"acme/api", "acme/web", "acme/db"}, "is not registered"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

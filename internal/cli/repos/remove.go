@@ -41,7 +41,7 @@ func NewCmdRemove(f *cmdutil.Factory, runF func(*RemoveOptions) error) *cobra.Co
 bitbucket.org URL); names are compared case-insensitively.
 
 Names that are not registered are listed and the exit code is 3; the others
-are removed all the same.`,
+are removed all the same. When none could be removed, the exit code is 1.`,
 		Example: `  sigsentry repos remove acme/billing
   sigsentry repos remove https://bitbucket.org/acme/web acme/old-api`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -149,6 +149,10 @@ func removeRun(opts *RemoveOptions) error {
 	}
 	if err := printRemove(opts, rep); err != nil {
 		return err
+	}
+	if rep.Failed > 0 && rep.Removed == 0 {
+		// Nothing was done: a failure (exit 1), not a partial result.
+		return fmt.Errorf("no repository was removed (%d failed); see the results above", rep.Failed)
 	}
 	if rep.Failed > 0 {
 		return cmdutil.PartialError(fmt.Errorf("%d of %d repositories could not be removed", rep.Failed, len(results)))

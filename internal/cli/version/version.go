@@ -20,17 +20,22 @@ type Info struct {
 	Platform  string `json:"platform"`
 }
 
+// readBuildInfo is debug.ReadBuildInfo (tests swap it).
+var readBuildInfo = debug.ReadBuildInfo
+
 // Resolve fills in what the linker flags left empty from the module's build
-// information (a `go install` build carries its version and VCS revision).
+// information: `go install ...@v1.2.3` records the module's version (even
+// with -buildvcs=false), and a build in a git checkout its VCS revision and
+// time. Without either, the version is "dev".
 func Resolve(version, commit, date string) Info {
 	if commit == "none" || commit == "unknown" {
 		commit = ""
 	}
 	info := Info{Version: version, Commit: commit, Date: date,
 		GoVersion: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
-	bi, ok := debug.ReadBuildInfo()
+	bi, ok := readBuildInfo()
 	if !ok {
-		return info
+		bi = &debug.BuildInfo{}
 	}
 	if (info.Version == "" || info.Version == "dev") && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
 		info.Version = bi.Main.Version

@@ -6,6 +6,7 @@ package sample
 import (
 	_ "embed"
 	"strings"
+	"time"
 )
 
 // Author is a commit author.
@@ -38,10 +39,14 @@ const (
 //go:embed panic.txt
 var panicTemplate string
 
-// Panic returns the production panic of the planted bug, its frames pointing
-// at the lines of the final history (computed, so they cannot drift).
-func Panic(final map[string]string) string {
+// Panic returns the production panic of the planted bug, logged at at, its
+// frames pointing at the lines of the final history (computed, so they
+// cannot drift). Give it a time on the clock Build dated the history with,
+// shortly after its last commit, so that the sample reads the same on any
+// day.
+func Panic(final map[string]string, at time.Time) string {
 	r := strings.NewReplacer(
+		"{{time}}", at.UTC().Format(time.RFC3339),
 		"{{total}}", itoa(lineOf(final["cart/total.go"], "discount := c.Coupon.Percent")),
 		"{{charge}}", itoa(lineOf(final["payment/charge.go"], "total := c.Total()")),
 		"{{main}}", itoa(lineOf(final["main.go"], "payment.Charge(c, req.Card)")),

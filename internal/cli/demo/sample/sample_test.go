@@ -4,14 +4,21 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
 )
 
 func TestPanicPointsAtTheBug(t *testing.T) {
 	final := Final()
-	trace := Panic(final)
+	at := time.Now().UTC().Truncate(time.Second)
+	trace := Panic(final, at)
+	if !strings.HasPrefix(trace, at.Format(time.RFC3339)+" ERROR ") {
+		t.Errorf("the trace is not logged at %s:\n%.80s", at.Format(time.RFC3339), trace)
+	}
 	lines := strings.Split(final["cart/total.go"], "\n")
 	want := "/build/checkout-api/cart/total.go:"
 	i := strings.Index(trace, want)
@@ -43,8 +50,13 @@ func TestPanicPointsAtTheBug(t *testing.T) {
 }
 
 func TestBuildMatchesHistory(t *testing.T) {
+	for _, now := range []time.Time{time.Now(), time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)} {
+		t.Run(now.Format(time.DateOnly), func(t *testing.T) { testBuildMatchesHistory(t, now) })
+	}
+}
+
+func testBuildMatchesHistory(t *testing.T, now time.Time) {
 	dir := t.TempDir()
-	now := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	b, err := Build(context.Background(), dir, now)
 	if err != nil {
 		t.Fatal(err)
@@ -63,5 +75,11 @@ func TestBuildMatchesHistory(t *testing.T) {
 		if string(got) != want {
 			t.Errorf("file %s differs from the replayed history", p)
 		}
+	}
+	// The commits are dated relative to now: the last one half a day ago.
+	h := History()
+	want := now.Add(-time.Duration(h[len(h)-1].DaysAgo * float64(24*time.Hour))).Unix()
+	if got := testenv.Git(t, dir, time.Time{}, "log", "-1", "--format=%ct"); got != strconv.FormatInt(want, 10) {
+		t.Errorf("the last commit is dated %s, want %d (%s)", got, want, time.Unix(want, 0).UTC())
 	}
 }
