@@ -14,7 +14,7 @@ import (
 // real git: A adds a file, B plants a bug, C touches the file elsewhere,
 // D fixes B's line with a Fixes: trailer, E reverts C.
 func TestRunOnTinyHistory(t *testing.T) {
-	repo := testenv.NewGitRepo(t, time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC), 24*time.Hour)
+	repo := testenv.NewGitRepo(t, time.Now().Add(-20*24*time.Hour).Truncate(time.Second), 24*time.Hour)
 	dir := repo.Dir
 	lines := make([]string, 40)
 	for i := range lines {

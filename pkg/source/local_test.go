@@ -73,7 +73,7 @@ func lines(prefix string, n int) string {
 // It returns the repository and the window.
 func sample(t testing.TB) (*gitRepo, history.Window, map[string]string) {
 	r := newGitRepo(t)
-	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	base := time.Now().AddDate(0, -2, 0).UTC().Truncate(time.Hour)
 	w := history.Window{Since: base.Add(24 * time.Hour), Until: base.Add(10 * 24 * time.Hour)}
 	h := map[string]string{}
 	r.write("README.md", "hello\n")

@@ -46,7 +46,7 @@ func addedFile(path string, lines int, section string) diffstat.File {
 	return f
 }
 
-var t0 = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+var t0 = time.Now().Add(-2000 * time.Hour).UTC().Truncate(time.Hour)
 
 // cand builds a candidate committed hoursAfter hours after t0. Its parent
 // is a placeholder that rank links to the candidate before it.

@@ -101,7 +101,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	for i, f := range sig.Frames {
 		mf := MappedFrame{Frame: f}
 		t, note := idx.paths.mapFrame(f)
-		if len(t) == 0 && f.InApp {
+		if len(t) == 0 && f.InApp && f.File == "" {
 			t, note = idx.defined(f)
 		}
 		if len(t) > 0 {
