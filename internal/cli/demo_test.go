@@ -106,6 +106,9 @@ func testDemoAt(t *testing.T, now time.Time) {
 	if !strings.Contains(errOut.String(), "is suspect #1") {
 		t.Errorf("stderr does not explain the result:\n%s", errOut.String())
 	}
+	if !regexp.MustCompile(`Sentry issue CHECKOUT-1: analyzed at [0-9a-f]+, the commit of release checkout-api@1\.4\.2\+[0-9a-f]+; the commit that planted the bug is suspect #1 \(2 Sentry requests\)`).MatchString(errOut.String()) {
+		t.Errorf("stderr does not show the Sentry path naming the bug #1 at the release:\n%s", errOut.String())
+	}
 	for _, dir := range []string{tmp, cfgDir, cacheDir} {
 		entries, err := os.ReadDir(dir)
 		if err != nil {

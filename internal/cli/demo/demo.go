@@ -19,6 +19,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+	"github.com/sigsentry/sigsentry/pkg/sentry/sentrytest"
 	"github.com/spf13/cobra"
 )
 
@@ -53,7 +54,11 @@ func NewCmd(f *cmdutil.Factory, run Runner) *cobra.Command {
      keychain, config and cache are never touched;
   4. it registers the repository with "sigsentry repos add";
   5. it runs "sigsentry analyze" with the production panic that the bug
-     causes, and prints the ranked suspect commits with their evidence.
+     causes, and prints the ranked suspect commits with their evidence;
+  6. it starts a Sentry double too, holds the same crash as a Sentry issue
+     whose event names the release that crashed, and runs
+     "sigsentry analyze --sentry-issue" on it: the repository is analyzed at
+     the release's commit.
 
 Everything it creates lives in a temporary folder that is removed at the end
 (--keep leaves it, and says where, even with --quiet). The sample's commits
@@ -192,8 +197,84 @@ func Run(ctx context.Context, o *Options) error {
 	if o.Keep {
 		left = "the files are kept (see below)"
 	}
-	say("line back through later commits that moved it. Done in %.1fs; %s.", time.Since(start).Seconds(), left)
+	say("line back through later commits that moved it.")
+	say("")
+	if err := sentryStep(ctx, o, env, built, now, stderrFor); err != nil {
+		return err
+	}
+	say("")
+	say("Done in %.1fs; %s.", time.Since(start).Seconds(), left)
 	say("Next: sigsentry auth login, then sigsentry repos add WORKSPACE/REPO (see README.md).")
+	return nil
+}
+
+// sentryStep pulls the same crash as a Sentry issue from a Sentry double
+// started inside the process, and analyzes it at the commit of the release
+// that crashed.
+func sentryStep(ctx context.Context, o *Options, env map[string]string, built *sample.Built, now time.Time, stderrFor func(*bytes.Buffer) io.Writer) error {
+	ios := o.Factory.IO
+	say := func(format string, a ...any) { ios.Infof(format+"\n", a...) }
+	srv := sentrytest.NewServer(sentrytest.Options{})
+	defer srv.Close()
+	token := "sntryu_" + throwaway()
+	srv.AddToken(token, sentrytest.Token{Scopes: []string{"event:read", "project:read", "org:read"}})
+	final := sample.Final()
+	head := built.Hashes[len(built.Hashes)-1]
+	release := "checkout-api@1.4.2+" + head[:9]
+	line := func(path, needle string) int {
+		for i, l := range strings.Split(final[path], "\n") {
+			if strings.Contains(l, needle) {
+				return i + 1
+			}
+		}
+		return 0
+	}
+	issue, _ := srv.AddIssue(sentrytest.Issue{Org: "acme", Project: "checkout"}, sentrytest.Event{
+		Time: now.Add(-4 * time.Minute), Release: release, Platform: "go",
+		Exceptions: []sentrytest.Exception{{Type: "runtime.Error", Value: "invalid memory address or nil pointer dereference",
+			Frames: []sentrytest.Frame{
+				{Filename: "main.go", AbsPath: "/build/checkout-api/main.go", Module: "main", Function: "handleCheckout", Line: line("main.go", "payment.Charge(c, req.Card)"), InApp: true},
+				{Filename: "payment/charge.go", AbsPath: "/build/checkout-api/payment/charge.go", Module: "example.com/checkout-api/payment", Function: "Charge", Line: line("payment/charge.go", "total := c.Total()"), InApp: true},
+				{Filename: "cart/total.go", AbsPath: "/build/checkout-api/cart/total.go", Module: "example.com/checkout-api/cart", Function: "(*Cart).Total", Line: line("cart/total.go", "discount := c.Coupon.Percent"), InApp: true},
+			}}},
+	})
+	say("%s The same crash as a Sentry issue: started a Sentry double at %s; its event names release %s.", ios.Bold("6."), srv.URL(), release)
+	say("     sigsentry analyze --sentry-issue %s", issue.ShortID)
+	senv := map[string]string{"SENTRY_URL": srv.URL(), "SENTRY_AUTH_TOKEN": token, "SENTRY_ORG": "acme"}
+	for k, v := range env {
+		senv[k] = v
+	}
+	var out, errOut bytes.Buffer
+	if err := o.Run(ctx, senv, strings.NewReader(""), &out, stderrFor(&errOut), "analyze", "--sentry-issue", issue.ShortID, "--at", now.Format(time.RFC3339), "-o", "json"); err != nil {
+		return fmt.Errorf("analyzing the Sentry issue: %w: %s", err, strings.TrimSpace(errOut.String()))
+	}
+	var rep struct {
+		Signals []struct {
+			Sentry *struct {
+				Release, Ref, Note string
+			} `json:"sentry"`
+			Suspects []struct {
+				Rank int    `json:"rank"`
+				Hash string `json:"hash"`
+			} `json:"suspects"`
+		} `json:"signals"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil || len(rep.Signals) == 0 || rep.Signals[0].Sentry == nil {
+		return fmt.Errorf("analyzing the Sentry issue: unexpected report: %v", err)
+	}
+	sg := rep.Signals[0]
+	where := sg.Sentry.Note
+	if sg.Sentry.Ref != "" {
+		where = "analyzed at " + sg.Sentry.Ref[:min(12, len(sg.Sentry.Ref))] + ", the commit of release " + sg.Sentry.Release
+	}
+	rank := 0
+	for _, su := range sg.Suspects {
+		if su.Hash == built.Culprit {
+			rank = su.Rank
+			break
+		}
+	}
+	say("     %s issue %s: %s; the commit that planted the bug is suspect #%d (%d Sentry requests).", "Sentry", issue.ShortID, where, rank, len(srv.Requests()))
 	return nil
 }
 
