@@ -35,6 +35,7 @@ type gdbThread struct {
 // the thread that received the signal first. The "Program received signal
 // SIGSEGV, Segmentation fault." line before the stack titles the report.
 func parseGDBReports(_ string, lines []string) []nativeReport {
+	lines = joinWrappedFrames(lines)
 	var out []nativeReport
 	var threads []gdbThread
 	var cur *gdbThread
@@ -194,4 +195,42 @@ func gdbFrame(s string) (f Frame, ok, marker bool) {
 		return Frame{}, false, false // a sanitizer's "(module+0x1234)"
 	}
 	return nativeFrame(FormatGDB, file, line, 0, cleanFunction(name), module), true, false
+}
+
+// joinWrappedFrames joins the lines a frame was wrapped over (its argument
+// list spills onto the next lines when a terminal or a mail was narrow) to
+// the frame's line, leaving the lines it took empty so positions hold.
+func joinWrappedFrames(lines []string) []string {
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		if _, _, ok := frameNumber(lines[i]); !ok {
+			continue
+		}
+		open := strings.Count(lines[i], "(") - strings.Count(lines[i], ")")
+		j := i + 1
+		for ; j < len(lines) && j-i <= 6; j++ {
+			raw := lines[j]
+			next := strings.TrimSpace(raw)
+			if _, _, ok := frameNumber(raw); ok || next == "" {
+				break
+			}
+			// An unfinished argument list, or gdb's "at file:line" /
+			// "from lib" put on a line of its own.
+			indented := raw[0] == ' ' || raw[0] == '\t'
+			if !(open > 0 || indented && (strings.HasPrefix(next, "at ") || strings.HasPrefix(next, "from "))) {
+				break
+			}
+			if out == nil {
+				out = append([]string(nil), lines...)
+			}
+			out[i] += " " + next
+			out[j] = ""
+			open += strings.Count(next, "(") - strings.Count(next, ")")
+		}
+		i = j - 1
+	}
+	if out == nil {
+		return lines
+	}
+	return out
 }

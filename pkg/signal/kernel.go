@@ -7,11 +7,11 @@ import (
 
 var (
 	kernelSyslogRE = regexp.MustCompile(`^(?:\S+\s+){3,5}kernel: (?:\[\s*\d+\.\d+\])?`)
-	kernelFrameRE  = regexp.MustCompile(`^(?:\[<[0-9a-fA-F]+>\]\s+)?(\? )?([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-fA-F]+)/(0x[0-9a-fA-F]+))?(?: \[([\w-]+)\])?(?: ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::\d+)?)?( \[inline\])?$`)
+	kernelFrameRE  = regexp.MustCompile(`^(?:\[<[0-9a-fA-F]+>\]\s+)?(?:[RFS] )?(\? )?((?:(?:[\w.-]+/)*[\w.-]+#)?[A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-fA-F]+)/(0x[0-9a-fA-F]+))?(?: \[([\w-]+)\])?(?: ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::\d+)?)?( \[inline\])?(?: \((?:PC|LR)\))?$`)
 	kernelIPRE     = regexp.MustCompile(`^(?:RIP|EIP|IP|pc|PC is at|NIP)\s*:?\s*(?:[0-9a-fA-F]{4}:)?(?:\[<?[0-9a-fA-F]+>?\]\s*)*([A-Za-z_.$][\w.$]*)\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+(?: \[([\w-]+)\])?(?: ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+))?`)
 	kernelOffRE    = regexp.MustCompile(`\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+`)
 	kernelWarnRE   = regexp.MustCompile(`^WARNING: (?:CPU: \d+ PID: \d+ )?at ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+) ([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+)?(?: \[([\w-]+)\])?`)
-	kernelBugAtRE  = regexp.MustCompile(`kernel BUG at ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)`)
+	kernelBugAtRE  = regexp.MustCompile(`(?:kernel BUG at|Xen BUG at|Xen WARN at|' failed at) ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)`)
 	kernelUBSanRE  = regexp.MustCompile(`^UBSAN: .+ in ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::(\d+))?`)
 	kernelTailRE   = regexp.MustCompile(`(?::\s*[0-9a-f]{4,16})?\s*\[#\d+\].*$`)
 	kernelAddrRE   = regexp.MustCompile(`\s+(?:to|at addr|at) (?:0x)?[0-9a-f]{8,16}\b`)
@@ -29,6 +29,7 @@ var kernelHeaders = []string{
 	"BUG: ", "WARNING: ", "Oops", "general protection fault", "kernel BUG at", "UBSAN: ", "Unable to handle kernel",
 	"INFO: task ", "Kernel panic", "watchdog: BUG", "INFO: rcu_", "Internal error: ", "list_add corruption",
 	"list_del corruption", "refcount_t: ", "divide error", "stack segment",
+	"Assertion '", "Xen BUG at ", "Xen WARN at ", "FATAL TRAP", "FATAL PAGE FAULT",
 }
 
 // kernelMachinery are functions of the kernel's error reporting, sanitizer,
@@ -86,6 +87,9 @@ func kernelInApp(file, function string) bool {
 func kernelStrip(l string) string {
 	if l == "" {
 		return l
+	}
+	if strings.HasPrefix(l, "(XEN)") {
+		return strings.TrimPrefix(l, "(XEN)") // the Xen hypervisor's console
 	}
 	switch c := l[0]; {
 	case c == '<' || c == '[':
@@ -202,7 +206,12 @@ func parseKernelReports(_ string, lines []string) []nativeReport {
 			continue
 		}
 		if st == nil {
-			continue
+			if !isCallTrace(l) {
+				continue
+			}
+			// A call trace pasted without the header above it.
+			st = &kernelState{rep: nativeReport{format: FormatKernel, start: i, end: i, titled: true, noise: kernelNoise}}
+			st.rep.title = strings.TrimSuffix(l, ":")
 		}
 		if st.line(i, l) {
 			finish()
@@ -212,8 +221,13 @@ func parseKernelReports(_ string, lines []string) []nativeReport {
 	return out
 }
 
+// isCallTrace reports whether l starts a kernel (or Xen) call trace.
+func isCallTrace(l string) bool {
+	return strings.HasPrefix(l, "Call Trace:") || strings.HasPrefix(l, "Call trace:") || l == "Backtrace:" || l == "Xen call trace:"
+}
+
 func isKernelHeader(l string) bool {
-	if l == "" || strings.IndexByte("BWOgkUIKlrds", l[0]) < 0 {
+	if l == "" || strings.IndexByte("BWOgkUIKlrdsAXF", l[0]) < 0 {
 		return false
 	}
 	for _, h := range kernelHeaders {
@@ -302,7 +316,7 @@ func (st *kernelState) line(i int, l string) (done bool) {
 	case l == "<TASK>" || l == "</TASK>" || l == "<IRQ>" || l == "</IRQ>" || l == "<NMI>" || l == "</NMI>" ||
 		l == "<EOI>" || l == "<SOFTIRQ>" || l == "</SOFTIRQ>" || strings.HasPrefix(l, "<EOI> "):
 		return false
-	case strings.HasPrefix(l, "Call Trace:") || strings.HasPrefix(l, "Call trace:") || l == "Backtrace:":
+	case isCallTrace(l):
 		st.endStack()
 		st.name = "Call Trace"
 		st.pending = ""
@@ -402,5 +416,8 @@ func kernelFrame(l string) (Frame, bool) {
 	}
 	f := Frame{File: m[6], Line: atoi(m[7]), Function: cleanFunction(m[2]), Module: m[5]}
 	f.InApp = m[1] == "" && IsInApp(FormatKernel, f.File, f.Function, f.Module)
+	if hint, _, ok := strings.Cut(f.Function, "#"); ok && strings.HasSuffix(hint, ".S") {
+		f.InApp = false // assembly entry code (Xen's "entry.S#restore_all_xen")
+	}
 	return f, true
 }

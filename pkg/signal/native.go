@@ -87,9 +87,9 @@ var nativeParsers = []struct {
 }{
 	{[]string{"Sanitizer", "untime error: ", "#0 "}, parseSanitizerReports},
 	{[]string{"==", "by 0x"}, parseValgrindReports},
-	{[]string{"#0 ", "#1 "}, parseGDBReports},
+	{[]string{"#0 ", "#1 ", "#2 ", "#3 ", "#4 ", "#5 ", "#6 ", "#7 ", "#8 ", "#9 "}, parseGDBReports},
 	{[]string{"frame #"}, parseLLDBReports},
-	{[]string{"Call Trace", "Call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : "}, parseKernelReports},
+	{[]string{"Call Trace", "Call trace", "call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : ", "Assertion '", "Xen BUG", "Xen WARN"}, parseKernelReports},
 	{[]string{")[0x", "] [0x"}, parseBacktraceSymbols},
 	{[]string{"panicked at"}, parseRustReports},
 }
@@ -127,6 +127,7 @@ func parseNative(text string, lines []string) []Signal {
 	}
 	reports = mergeGlibcMessages(text, lines, reports)
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].start < reports[j].start })
+	reports = mergeUBSanSites(reports)
 	var sigs []Signal
 	for i := range reports {
 		if len(sigs) >= MaxSignals {
@@ -135,6 +136,31 @@ func parseNative(text string, lines []string) []Signal {
 		sigs = append(sigs, reports[i].signal(orig))
 	}
 	return sigs
+}
+
+// mergeUBSanSites folds an UndefinedBehaviorSanitizer error printed without
+// a stack (one frame: where it happened) into the sanitizer report that
+// follows it at once with the stack of the same crash (UBSan's runtime
+// error, then AddressSanitizer's DEADLYSIGNAL): one signal, whose symptoms
+// include the UBSan message.
+func mergeUBSanSites(reports []nativeReport) []nativeReport {
+	out := reports[:0]
+	for i := 0; i < len(reports); i++ {
+		r := reports[i]
+		if r.format == FormatUBSan && len(r.stacks) == 1 && len(r.stacks[0].frames) == 1 && i+1 < len(reports) {
+			next := &reports[i+1]
+			switch next.format {
+			case FormatASan, FormatMSan, FormatTSan, FormatNative:
+				if next.start-r.end <= 8 && len(next.stacks) > 0 {
+					next.texts = append([]string{r.title}, append(r.texts, next.texts...)...)
+					next.start = r.start
+					continue
+				}
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // threadIDRE matches the thread ids of sanitizer reports (T0, T12), which

@@ -2,6 +2,7 @@ package suspect
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
@@ -148,6 +149,9 @@ func funcIdent(fn string) string { return FunctionName(fn) }
 // headers and definitions spell it (see funcIdent's examples).
 func FunctionName(fn string) string {
 	fn = stripCloneSuffix(strings.TrimSpace(fn))
+	if i := strings.Index(fn, "@"); i > 0 && symbolVersion.MatchString(fn[i:]) {
+		fn = fn[:i] // an ELF symbol version: xsk_umem__create@@LIBBPF_0.0.4
+	}
 	if strings.Contains(fn, "::") {
 		return cxxIdent(fn)
 	}
@@ -178,6 +182,9 @@ func FunctionName(fn string) string {
 	}
 	return ""
 }
+
+// symbolVersion is the version an ELF symbol carries after @ or @@.
+var symbolVersion = regexp.MustCompile(`^@@?[A-Za-z_][A-Za-z0-9_.]*$`)
 
 // cxxIdent names the function of a demangled C++ or Rust frame
 // ("ns::Cart::total(int) const" -> "total"); a lambda or closure is named

@@ -61,6 +61,7 @@ func TestFuncIdent(t *testing.T) {
 		{"Object.<anonymous>", ""},
 		{"total", "total"},
 		{"nft_rule_expr.isra.0", "nft_rule_expr"},
+		{"xsk_umem__create@@LIBBPF_0.0.4", "xsk_umem__create"},
 		{"(anonymous namespace)::Parser::run()::{lambda()#1}::operator()() const", "run"},
 		{"std::vector<int, std::allocator<int> >::push_back(int const&)", "push_back"},
 		{"acme::Cart::total(int) const", "total"},

@@ -1,0 +1,80 @@
+package signal
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestPastedReports covers report shapes seen when developers paste a
+// crash into a commit message: a call trace without its header, the Xen
+// hypervisor's console, gdb frames wrapped over lines or starting past #0,
+// and a UBSan error followed by the AddressSanitizer stack of the same
+// crash. The samples are written for these tests (fictional code).
+func TestPastedReports(t *testing.T) {
+	type want struct {
+		function, file string
+		line           int
+	}
+	tests := []struct {
+		name   string
+		text   string
+		frames []want // the first frames, in order
+		format string
+	}{
+		{"bare arm64 call trace", `[   12.100000] Call trace:
+[   12.100100]  acme_radio_notify+0x180/0x290 [acme_common]
+[   12.100200]  wiphy_update_regulatory+0x2bc/0xa08 [cfg80211]
+[   12.100300]  acme_init_work+0xdc/0x250 [acme_common]
+[   12.100400]  process_one_work+0x148/0x3c0
+[   12.100500] ---[ end trace 0000000000000000 ]---`,
+			[]want{{"acme_radio_notify", "", 0}, {"wiphy_update_regulatory", "", 0}, {"acme_init_work", "", 0}}, FormatKernel},
+		{"xen call trace", `(XEN) Assertion 'widget_locked(w)' failed at arch/x86/mm/widget.c:123
+(XEN) Xen call trace:
+(XEN)    [<ffff82d0402007f2>] R x86_64/entry.S#restore_all_xen+0x72/0x80
+(XEN)    [<ffff82d0402e79f6>] F widget_fix+0x5f/0xc9
+(XEN)    [<ffff82d040285228>] F widget.c#widget_init+0x168/0x21c
+(XEN)    [<00000a000024c758>] arm_widget_map+0x80/0x90 (PC)`,
+			[]want{{"x86_64/entry.S#restore_all_xen", "", 0}, {"widget_fix", "arch/x86/mm/widget.c", 123}, {"widget.c#widget_init", "", 0}, {"arm_widget_map", "", 0}}, FormatKernel},
+		{"gdb frames wrapped, from #5", `#5  0x00007ffff7de3d10 in acme_write (buf=<optimized out>,
+    fp=<optimized out>) at src/write.c:33
+#6  0x000000001000c7a0 in acme_flush (ctx=0x100525e0, f=0x7ffff7f718a0 <stdout>)
+    at /home/dev/acme/src/flush.c:245
+#7  0x000000001000c8a0 in main () at src/main.c:12`,
+			[]want{{"acme_write", "src/write.c", 33}, {"acme_flush", "/home/dev/acme/src/flush.c", 245}, {"main", "src/main.c", 12}}, FormatGDB},
+		{"ubsan error, then the asan stack of that crash", `../acme/config/output.c:33:21: runtime error: member access within null pointer of type 'struct acme_output'
+AddressSanitizer:DEADLYSIGNAL
+=================================================================
+==7856==ERROR: AddressSanitizer: SEGV on unknown address 0x000000000080 (pc 0x63da8558205c bp 0x7ffdc35881a0 sp 0x7ffdc3588160 T0)
+    #0 0x63da8558205c in output_name ../acme/config/output.c:33
+    #1 0x63da855865c3 in store_output ../acme/config/output.c:220
+    #2 0x63da8548f3fc in main ../acme/main.c:351`,
+			[]want{{"output_name", "../acme/config/output.c", 33}, {"store_output", "../acme/config/output.c", 220}}, FormatASan},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("pasted", []byte(tt.text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sigs) != 1 {
+				t.Fatalf("got %d signals, want 1", len(sigs))
+			}
+			s := sigs[0]
+			if s.Format != tt.format {
+				t.Errorf("got format %q, want %q", s.Format, tt.format)
+			}
+			if len(s.Frames) < len(tt.frames) {
+				t.Fatalf("got %d frames, want at least %d: %+v", len(s.Frames), len(tt.frames), s.Frames)
+			}
+			for i, w := range tt.frames {
+				f := s.Frames[i]
+				if f.Function != w.function || f.File != w.file || f.Line != w.line {
+					t.Errorf("frame %d: got %s %s:%d, want %s %s:%d", i, f.Function, f.File, f.Line, w.function, w.file, w.line)
+				}
+			}
+			if tt.format == FormatASan && !strings.Contains(strings.Join(s.Symptoms, " "), "null") {
+				t.Errorf("got symptoms %q, want the UBSan message's words too", s.Symptoms)
+			}
+		})
+	}
+}
