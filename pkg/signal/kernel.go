@@ -416,8 +416,13 @@ func kernelFrame(l string) (Frame, bool) {
 	}
 	f := Frame{File: m[6], Line: atoi(m[7]), Function: cleanFunction(m[2]), Module: m[5]}
 	f.InApp = m[1] == "" && IsInApp(FormatKernel, f.File, f.Function, f.Module)
-	if hint, _, ok := strings.Cut(f.Function, "#"); ok && strings.HasSuffix(hint, ".S") {
-		f.InApp = false // assembly entry code (Xen's "entry.S#restore_all_xen")
+	if file, fn, ok := strings.Cut(f.Function, "#"); ok && f.File == "" && fn != "" {
+		// Xen names a file's static functions "path/file.c#fn".
+		f.File, f.Function = file, fn
+		f.InApp = m[1] == "" && IsInApp(FormatKernel, f.File, f.Function, f.Module)
+		if strings.HasSuffix(file, ".S") {
+			f.InApp = false // assembly entry code (entry.S#restore_all_xen)
+		}
 	}
 	return f, true
 }

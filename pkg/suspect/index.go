@@ -13,7 +13,7 @@ import (
 
 // Formula is the scoring formula, quoted by the documentation.
 const Formula = `raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c), for commits with S > 0
-  w(f)   = 1/(1 + 0.5*k), k = the frame's position among the in-app frames of its stack (0 = nearest the crash);
+  w(f)   = 1/(1 + 0.5*k), k = the frame's position among the mapped in-app frames of its stack (0 = nearest the crash);
            * 0.5 for the further stacks of a report (where memory was freed or allocated, the other thread of a race)
   S(c,f) = 1.0*line + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
     line      = 1 if c added the frame's line (windowed blame from the failing version, through merges into side branches)

@@ -156,11 +156,13 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		line int
 	}
 	seen := map[seenKey]bool{}
-	k := map[int]int{} // in-app frames seen so far, per stack
+	k := map[int]int{} // mapped in-app frames seen so far, per stack
 	for i, f := range sig.Frames {
-		if !f.InApp {
+		if !f.InApp || len(targets[i]) == 0 {
 			continue
 		}
+		// Frames of code outside the repositories (libraries, the kernel
+		// core under a driver) take no place in the weighting.
 		w := idx.w.frameWeight(k[f.Stack], f.Stack > 0)
 		k[f.Stack]++
 		ident := funcIdent(f.Function)
