@@ -229,14 +229,6 @@ func isColored(s string) bool {
 	return ok
 }
 
-// safe is Sanitize, except that text made by Color keeps its colour.
-func safe(s string) string {
-	if isColored(s) {
-		return s
-	}
-	return Sanitize(s)
-}
-
 // safeLine is Line, except that text made by Color keeps its colour.
 func safeLine(s string) string {
 	if isColored(s) {

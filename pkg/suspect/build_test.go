@@ -166,10 +166,7 @@ func TestBuildInference(t *testing.T) {
 	now := time.Now()
 	sig.Timestamp = &now
 
-	h := RepoHistory{Repo: "r"}
-	for _, c := range loadRealHistory(t, repo.Dir) {
-		h.Commits = append(h.Commits, c)
-	}
+	h := RepoHistory{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}
 	idx := NewIndex([]RepoHistory{h}, Options{})
 	needs := idx.Needs(sig)
 	if len(needs) != 1 || needs[0].Path != "src/calc.c" || needs[0].Rev != newer {

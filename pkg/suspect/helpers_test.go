@@ -82,10 +82,6 @@ func rank(sig signal.Signal, cands []Candidate, opts Options) Result {
 	return Rank(sig, linked(cands), opts)
 }
 
-// rankTree is rank with the repository tree of acme/shop known.
-func rankTree(sig signal.Signal, cands []Candidate, tree []string) Result {
-	return NewIndex([]RepoHistory{{Repo: "acme/shop", Commits: linked(cands), Tree: tree}}, Options{}).Rank(sig)
-}
 
 // sigAt is a signal with the given frames at t0 + 1000 hours.
 func sigAt(frames ...signal.Frame) signal.Signal {

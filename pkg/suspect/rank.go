@@ -14,6 +14,7 @@ import (
 // feat is what one frame says about one commit.
 type feat struct {
 	line, function, call bool
+	lineSpec             float64 // how specific the line hit is (see Weights.Spread)
 	prox                 float64
 	file                 float64
 	s                    float64
@@ -178,7 +179,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		}
 		for ci, ft := range feats {
 			c := &idx.cands[ci]
-			ft.s = idx.w.Line*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*b2f(ft.function) +
+			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*b2f(ft.function) +
 				c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
 			if ft.s <= 0 {
 				continue
@@ -390,7 +391,11 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 			ft := get(origin)
 			if !ft.line {
 				ft.line = true
-				ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: w.Line, frame: f, path: opath, line: oline, hunk: ohunk, mapped: t.path, side: side})
+				// A line among many the commit added at once (a new file,
+				// a new function) says less about the crash than one it
+				// changed on its own.
+				ft.lineSpec = w.specificity(len(ohunk.Added))
+				ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: w.Line * ft.lineSpec, frame: f, path: opath, line: oline, hunk: ohunk, mapped: t.path, side: side})
 			}
 		} else if near && line > 0 && st.dist >= 0 && !lineDone {
 			p := w.proximity(st.dist)

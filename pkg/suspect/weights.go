@@ -22,6 +22,9 @@ type Weights struct {
 	OtherStack float64
 	// ProxScale is the distance in lines at which proximity halves.
 	ProxScale float64
+	// Spread lowers a line hit by how many lines its hunk added at once:
+	// it is worth 1/(1 + Spread*ln(1 + n/10)) for n added lines (0: always 1).
+	Spread float64
 	// Text and Recency weigh the non-structural features.
 	Text, Recency float64
 	// HalfLife is recency's half-life.
@@ -50,6 +53,14 @@ func (w *Weights) frameWeight(k int, otherStack bool) float64 {
 		v *= w.OtherStack
 	}
 	return v
+}
+
+// specificity is what a line hit among n lines added at once is worth.
+func (w *Weights) specificity(n int) float64 {
+	if w.Spread <= 0 {
+		return 1
+	}
+	return 1 / (1 + w.Spread*math.Log(1+float64(n)/10))
 }
 
 // proximity is the proximity feature for a change d lines away.

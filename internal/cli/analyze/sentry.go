@@ -141,13 +141,13 @@ func sentryTarget(o *Options, cfg *config.Config, plan *analysis.Plan, project s
 				return t, nil
 			}
 		}
-		return analysis.Target{}, fmt.Errorf("Sentry project %q maps to %s (sentry.projects), which is not being analyzed: register it with `sigsentry repos add %s` or name it with --repo", project, repo, repo)
+		return analysis.Target{}, fmt.Errorf("the Sentry project %q maps to %s (sentry.projects), which is not being analyzed: register it with `sigsentry repos add %s` or name it with --repo", project, repo, repo)
 	}
 	if len(plan.Targets) == 1 {
 		return plan.Targets[0], nil
 	}
 	return analysis.Target{}, &cmdutil.ExitError{Code: cmdutil.ExitUsage,
-		Err:  fmt.Errorf("Sentry project %q maps to no repository, and %d are analyzed", project, len(plan.Targets)),
+		Err:  fmt.Errorf("the Sentry project %q maps to no repository, and %d are analyzed", project, len(plan.Targets)),
 		Hint: fmt.Sprintf("map it in config.yaml:\n  sentry:\n    projects:\n      %s: workspace/repo-slug\nor analyze one repository with --repo", project)}
 }
 

@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/eval"
+	"github.com/sigsentry/sigsentry/pkg/suspect"
 )
 
 func main() {
@@ -40,6 +42,7 @@ func run() error {
 		kind     = flag.String("kind", "", "only \"fixes\" (Fixes: trailers) or \"revert\" cases (default: both)")
 		oneCase  = flag.String("case", "", "only the fix whose hash starts with this; print its signal and ranking")
 		half     = flag.String("half", "", "only the \"tune\" or the \"held\" half of the cases (default: all)")
+		wfile    = flag.String("weights", "", "rank with these weights (JSON, as tune writes them)")
 	)
 	flag.Var(&repos, "repo", "repository path (repeatable)")
 	flag.Parse()
@@ -63,12 +66,24 @@ func run() error {
 			return fmt.Errorf("parsing -since %q: %w", *since, err)
 		}
 	}
+	var weights *suspect.Weights
+	if *wfile != "" {
+		data, err := os.ReadFile(*wfile)
+		if err != nil {
+			return err
+		}
+		w := suspect.DefaultWeights
+		if err := json.Unmarshal(data, &w); err != nil {
+			return fmt.Errorf("reading %s: %w", *wfile, err)
+		}
+		weights = &w
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	for _, r := range repos {
 		rep, err := eval.Run(ctx, eval.Config{
 			Dir: r, Ref: *ref, Windows: wins, Since: sinceT, MaxCases: *maxCases,
-			Log: os.Stderr, Verbose: *verbose, Case: *oneCase, Kind: *kind, Half: *half,
+			Log: os.Stderr, Verbose: *verbose, Case: *oneCase, Kind: *kind, Half: *half, Weights: weights,
 		})
 		if err != nil {
 			return fmt.Errorf("evaluating %s: %w", r, err)
