@@ -82,7 +82,6 @@ func rank(sig signal.Signal, cands []Candidate, opts Options) Result {
 	return Rank(sig, linked(cands), opts)
 }
 
-
 // sigAt is a signal with the given frames at t0 + 1000 hours.
 func sigAt(frames ...signal.Frame) signal.Signal {
 	ts := t0.Add(1000 * time.Hour)
