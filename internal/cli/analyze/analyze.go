@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sigsentry/sigsentry/internal/cli/repos"
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/render"
@@ -109,7 +108,7 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
 	_ = cmd.MarkFlagDirname("local")
-	_ = cmd.RegisterFlagCompletionFunc("repo", repos.CompleteRepos(f))
+	_ = cmd.RegisterFlagCompletionFunc("repo", cmdutil.CompleteRepos(f))
 	return cmd
 }
 

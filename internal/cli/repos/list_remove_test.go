@@ -170,7 +170,7 @@ func TestCompleteRepos(t *testing.T) {
 	if code := h.run("add", "--no-verify", "acme/api", "Acme/Web", "other/x"); code != 0 {
 		t.Fatalf("add: got exit code %d", code)
 	}
-	complete := CompleteRepos(h.f)
+	complete := cmdutil.CompleteRepos(h.f)
 	tests := []struct {
 		args       []string
 		toComplete string

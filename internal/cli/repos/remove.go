@@ -50,7 +50,7 @@ are removed all the same. When none could be removed, the exit code is 1.`,
 			}
 			return nil
 		},
-		ValidArgsFunction: CompleteRepos(f),
+		ValidArgsFunction: cmdutil.CompleteRepos(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd)
 			if err != nil {
