@@ -3,7 +3,6 @@
 package repos
 
 import (
-
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/spf13/cobra"
 )
@@ -27,4 +26,3 @@ branch and how many days of history to analyze (its lookback).`,
 	cmd.AddCommand(NewCmdRemove(f, nil))
 	return cmd
 }
-
