@@ -1,13 +1,14 @@
 package testenv
 
 import (
-	"bytes"
+	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/gitrun"
 )
 
 // GitRepo is a scratch git repository for tests, built with the real git
@@ -50,20 +51,17 @@ func Git(tb testing.TB, dir string, date time.Time, args ...string) string {
 // when zero), for histories of patches written long before they landed.
 func GitDates(tb testing.TB, dir string, author, committer time.Time, args ...string) string {
 	tb.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
-		"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1")
+	r := gitrun.Runner{Dir: dir, Env: []string{"GIT_CONFIG_GLOBAL=" + os.DevNull, "GIT_CONFIG_NOSYSTEM=1"}}
 	if !author.IsZero() {
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_DATE="+author.Format(time.RFC3339))
+		r.Env = append(r.Env, "GIT_AUTHOR_DATE="+author.Format(time.RFC3339))
 	}
 	if !committer.IsZero() {
-		cmd.Env = append(cmd.Env, "GIT_COMMITTER_DATE="+committer.Format(time.RFC3339))
+		r.Env = append(r.Env, "GIT_COMMITTER_DATE="+committer.Format(time.RFC3339))
 	}
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, err := r.Output(context.Background(), append([]string{"-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com",
+		"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
 	if err != nil {
-		tb.Fatalf("git %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+		tb.Fatalf("git %s: %v", strings.Join(args, " "), err)
 	}
 	return strings.TrimSpace(string(out))
 }

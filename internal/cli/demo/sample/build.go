@@ -1,16 +1,16 @@
 package sample
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/gitrun"
 )
 
 // Built describes a sample repository on disk.
@@ -80,33 +80,22 @@ func Build(ctx context.Context, dir string, now time.Time) (*Built, error) {
 	return out, nil
 }
 
+// gitRunner runs git in the sample repository through gitrun, ignoring the
+// user's git configuration.
 type gitRunner struct{ dir string }
 
-func (g *gitRunner) cmd(ctx context.Context, env []string, args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}, args...)...)
-	cmd.Dir = g.dir
-	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL="+os.DevNull, "GIT_CONFIG_NOSYSTEM=1", "LC_ALL=C")
-	cmd.Env = append(cmd.Env, env...)
-	return cmd
+func (g *gitRunner) runner(env []string) *gitrun.Runner {
+	return &gitrun.Runner{Dir: g.dir, Env: append([]string{"GIT_CONFIG_GLOBAL=" + os.DevNull, "GIT_CONFIG_NOSYSTEM=1"}, env...)}
 }
 
+var sampleConfig = []string{"-c", "commit.gpgsign=false", "-c", "core.autocrlf=false"}
+
 func (g *gitRunner) run(ctx context.Context, env []string, args ...string) error {
-	cmd := g.cmd(ctx, env, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return nil
+	_, err := g.runner(env).Output(ctx, append(sampleConfig, args...)...)
+	return err
 }
 
 func (g *gitRunner) output(ctx context.Context, args ...string) (string, error) {
-	cmd := g.cmd(ctx, nil, args...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	b, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
-	}
-	return strings.TrimSpace(string(b)), nil
+	out, err := g.runner(nil).Output(ctx, append(sampleConfig, args...)...)
+	return strings.TrimSpace(string(out)), err
 }
