@@ -143,9 +143,11 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 		}
 	}
 	var wg sync.WaitGroup
-	// Twice as many workers as requests in flight, so that parsing a diff
-	// never leaves a request slot idle (the client bounds requests itself).
-	for range 2 * conc {
+	// A few more workers than requests in flight, so that parsing a diff
+	// seldom leaves a request slot idle (the client bounds requests
+	// itself), while the diffs held at once stay about conc+2: memory is
+	// bounded by that times the largest diff (Client MaxDiffBytes).
+	for range conc + 2 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

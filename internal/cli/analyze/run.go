@@ -62,7 +62,7 @@ func Run(ctx context.Context, o *Options) error {
 			if err := writeReport(f.IO, o.Format, rep, o.Top); err != nil {
 				return fmt.Errorf("writing the report: %w", err)
 			}
-			return exitStatus(out.Repos, issues, len(sigs))
+			return exitStatus(out.Repos, rep, issues, len(sigs))
 		}
 	}
 	progress.Done()
@@ -276,16 +276,14 @@ func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.
 // some repositories or Sentry issues failed or some commits could not be
 // counted while the rest was done, 4 when authentication failed for
 // everything, the failure's own code when nothing was done.
-func exitStatus(repos []*analysis.Repo, issues []*sentryIssue, fileSignals int) error {
+func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, fileSignals int) error {
 	failed, auth := 0, 0
 	var first error
 	uncounted := 0
+	for _, rr := range rep.Repos {
+		uncounted += rr.Uncounted
+	}
 	for _, r := range repos {
-		for _, c := range r.Commits {
-			if c.Fallback == source.FallbackNone {
-				uncounted++
-			}
-		}
 		if r.Err == nil {
 			continue
 		}
