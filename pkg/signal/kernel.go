@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"path"
 	"regexp"
 	"strings"
 )
@@ -386,9 +387,21 @@ func (st *kernelState) placeCrash() {
 		if !f.InApp {
 			continue
 		}
+		if c.Function == "" && f.File != "" && c.File != "" && path.Base(f.File) != path.Base(c.File) {
+			// A location without a function ("Assertion ... failed at
+			// x.c:12") is not in a frame of another file
+			// (entry.S#restore_all_xen above it).
+			continue
+		}
 		if c.Function == "" || f.Function == c.Function {
-			if f.File == "" && c.File != "" {
+			switch {
+			case f.File == "" && c.File != "":
 				f.File, f.Line = c.File, c.Line
+			case f.Line == 0 && c.Line > 0 && path.Base(f.File) == path.Base(c.File):
+				f.Line = c.Line
+				if len(c.File) > len(f.File) {
+					f.File = c.File
+				}
 			}
 			return
 		}
@@ -419,10 +432,9 @@ func kernelFrame(l string) (Frame, bool) {
 	if file, fn, ok := strings.Cut(f.Function, "#"); ok && f.File == "" && fn != "" {
 		// Xen names a file's static functions "path/file.c#fn".
 		f.File, f.Function = file, fn
+		// Its assembly (entry.S#restore_all_xen) is its own code too:
+		// a fault there is a bug there.
 		f.InApp = m[1] == "" && IsInApp(FormatKernel, f.File, f.Function, f.Module)
-		if strings.HasSuffix(file, ".S") {
-			f.InApp = false // assembly entry code (entry.S#restore_all_xen)
-		}
 	}
 	return f, true
 }

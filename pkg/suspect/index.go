@@ -242,6 +242,7 @@ const maxDefinitions = 2
 // defined maps a frame that names only a function to the files that
 // define it, preferring the sources' definitions to the window's hunk
 // headers, and a file whose name the frame gives ("vgic-v3.c#init").
+// The caller narrows a long list (nearestDefinitions, maxDefinitions).
 func (idx *Index) defined(f signal.Frame) ([]fileTarget, string) {
 	ident := funcIdent(f.Function)
 	if ident == "" {
@@ -264,10 +265,56 @@ func (idx *Index) defined(f signal.Frame) ([]fileTarget, string) {
 			list = pick
 		}
 	}
-	if len(list) == 0 || len(list) > maxDefinitions {
-		return nil, ""
+	return list, how
+}
+
+// nearestDefinitions narrows the files defining frame i's function to
+// those nearest, in the folder tree, to the files the other frames of its
+// stack map to by name: a call from xen/arch/x86/cpu/amd.c reaches the
+// x86 identify_cpu, not the Arm one.
+func nearestDefinitions(list []fileTarget, frames []signal.Frame, targets [][]fileTarget, byName []bool, i int) []fileTarget {
+	if len(list) < 2 {
+		return list
 	}
-	return list, "function-only frame: " + list[0].path + " " + how
+	var anchors []fileTarget
+	for j, f := range frames {
+		if j != i && f.InApp && f.Stack == frames[i].Stack && len(targets[j]) == 1 && !byName[j] {
+			anchors = append(anchors, targets[j][0])
+		}
+	}
+	if len(anchors) == 0 {
+		return list
+	}
+	best, worst := -1, math.MaxInt
+	near := make([]int, len(list))
+	for k, t := range list {
+		for _, a := range anchors {
+			if a.repo == t.repo {
+				near[k] = max(near[k], sharedFolders(a.path, t.path))
+			}
+		}
+		best, worst = max(best, near[k]), min(worst, near[k])
+	}
+	if best == worst {
+		return list
+	}
+	var out []fileTarget
+	for k, t := range list {
+		if near[k] == best {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// sharedFolders counts the leading folders two slash paths share.
+func sharedFolders(a, b string) int {
+	da, db := strings.Split(path.Dir(a), "/"), strings.Split(path.Dir(b), "/")
+	n := 0
+	for n < len(da) && n < len(db) && da[n] == db[n] && da[n] != "." {
+		n++
+	}
+	return n
 }
 
 // topoOrder returns the indexes of cands newest first in topological order

@@ -98,12 +98,31 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		}
 	}
 	targets := make([][]fileTarget, len(sig.Frames))
+	byName := make([]bool, len(sig.Frames))
+	hows := make([]string, len(sig.Frames))
+	for i, f := range sig.Frames {
+		t, note := idx.paths.mapFrame(f)
+		hows[i] = note
+		if len(t) == 0 && f.InApp && f.File == "" {
+			t, hows[i] = idx.defined(f)
+			byName[i] = true
+		}
+		targets[i] = t
+	}
 	inApp, mapped := 0, 0
 	for i, f := range sig.Frames {
 		mf := MappedFrame{Frame: f}
-		t, note := idx.paths.mapFrame(f)
-		if len(t) == 0 && f.InApp && f.File == "" {
-			t, note = idx.defined(f)
+		t, note := targets[i], ""
+		if byName[i] {
+			t = nearestDefinitions(t, sig.Frames, targets, byName, i)
+			if len(t) > maxDefinitions {
+				t = nil
+			}
+			if len(t) > 0 {
+				note = "function-only frame: " + t[0].path + " " + hows[i]
+			}
+		} else {
+			note = hows[i]
 		}
 		if len(t) > 0 {
 			mf.Repo, mf.Path = t[0].repo, t[0].path

@@ -351,3 +351,30 @@ func TestRankTopologicalOrder(t *testing.T) {
 		}
 	}
 }
+
+// A function defined in several places maps to the definition nearest the
+// stack's other frames: called from arch/x86/cpu/amd.c, identify_cpu is the
+// x86 one (xen-project/xen@1e6bb29b0368 mapped it to the Arm one).
+func TestFunctionOnlyFrameTakesTheNearestDefinition(t *testing.T) {
+	x86 := cand("x86", 10, modified("arch/x86/cpu/common.c", hunk(40, 3, 40, 4, "void identify_cpu(struct cpuinfo_x86 *c)", []int{41}, nil)))
+	arm := cand("arm", 20, modified("arch/arm/cpufeature.c", hunk(80, 3, 80, 4, "void identify_cpu(struct cpuinfo_arm *c)", []int{81}, nil)))
+	amd := cand("amd", 5, modified("arch/x86/cpu/amd.c", hunk(10, 3, 10, 4, "static void init_amd(struct cpuinfo_x86 *c)", []int{11}, nil)))
+	h := RepoHistory{Repo: "acme/shop", Commits: linked([]Candidate{amd, x86, arm}),
+		Tree: []string{"arch/x86/cpu/amd.c", "arch/x86/cpu/common.c", "arch/arm/cpufeature.c"},
+		Definitions: map[string][]string{"identify_cpu": {"arch/arm/cpufeature.c", "arch/x86/cpu/common.c"}}}
+	sig := sigAt(frame("arch/x86/cpu/amd.c", 0, "init_amd"), frame("", 0, "identify_cpu"))
+	res := NewIndex([]RepoHistory{h}, Options{}).Rank(sig)
+	if got := res.Frames[1].Path; got != "arch/x86/cpu/common.c" {
+		t.Errorf("identify_cpu mapped to %q (%s), want arch/x86/cpu/common.c", got, res.Frames[1].Note)
+	}
+	for _, s := range res.Suspects {
+		if s.Hash == "arm" {
+			t.Errorf("the Arm commit is a suspect: %v", hashes(res))
+		}
+	}
+	// Without a frame to be near, both definitions stay.
+	res = NewIndex([]RepoHistory{h}, Options{}).Rank(sigAt(frame("", 0, "identify_cpu")))
+	if len(res.Suspects) != 2 {
+		t.Errorf("got suspects %v, want both definitions' commits", hashes(res))
+	}
+}
