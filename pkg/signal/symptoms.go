@@ -17,6 +17,10 @@ var stopWords = map[string]bool{
 	"error": true, "exception": true, "panic": true, "traceback": true, "caused": true,
 	"recovered": true, "goroutine": true, "thread": true, "main": true, "line": true, "file": true,
 	"most": true, "recent": true, "call": true, "last": true, "because": true, "value": true,
+	// Words of every report, whatever crashed: a commit saying "crash" or
+	// "failed" is not nearer to this one.
+	"crash": true, "crashed": true, "crashes": true, "fatal": true, "failed": true, "assertion": true,
+	"backtrace": true, "gdb": true,
 }
 
 // Symptoms extracts symptom tokens from exception types and messages: every
