@@ -360,7 +360,7 @@ func TestFunctionOnlyFrameTakesTheNearestDefinition(t *testing.T) {
 	arm := cand("arm", 20, modified("arch/arm/cpufeature.c", hunk(80, 3, 80, 4, "void identify_cpu(struct cpuinfo_arm *c)", []int{81}, nil)))
 	amd := cand("amd", 5, modified("arch/x86/cpu/amd.c", hunk(10, 3, 10, 4, "static void init_amd(struct cpuinfo_x86 *c)", []int{11}, nil)))
 	h := RepoHistory{Repo: "acme/shop", Commits: linked([]Candidate{amd, x86, arm}),
-		Tree: []string{"arch/x86/cpu/amd.c", "arch/x86/cpu/common.c", "arch/arm/cpufeature.c"},
+		Tree:        []string{"arch/x86/cpu/amd.c", "arch/x86/cpu/common.c", "arch/arm/cpufeature.c"},
 		Definitions: map[string][]string{"identify_cpu": {"arch/arm/cpufeature.c", "arch/x86/cpu/common.c"}}}
 	sig := sigAt(frame("arch/x86/cpu/amd.c", 0, "init_amd"), frame("", 0, "identify_cpu"))
 	res := NewIndex([]RepoHistory{h}, Options{}).Rank(sig)
