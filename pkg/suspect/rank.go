@@ -198,7 +198,9 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		}
 		for ci, ft := range feats {
 			c := &idx.cands[ci]
-			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*b2f(ft.function) +
+			// An added call in the frame's function is a change of that
+			// function: it counts once, as the call.
+			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*b2f(ft.function && !ft.call) +
 				c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
 			if ft.s <= 0 {
 				continue

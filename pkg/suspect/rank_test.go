@@ -378,3 +378,27 @@ func TestFunctionOnlyFrameTakesTheNearestDefinition(t *testing.T) {
 		t.Errorf("got suspects %v, want both definitions' commits", hashes(res))
 	}
 }
+
+// A commit that added, in frame #1's function, the call to the crashing
+// function changed that function: the call counts once, and does not
+// outweigh the commit that wrote the crashing line (xen-project/xen@635dd1120a01).
+func TestAddedCallCountsOnce(t *testing.T) {
+	calls := hunk(817, 7, 817, 7, "int pci_remove_device(u16 seg, u8 bus)", []int{820}, []int{820})
+	calls.Added[0].Text = "        vpci_deassign_device(pdev);"
+	hooks := cand("hooks", 10,
+		modified("drivers/passthrough/pci.c", calls),
+		modified("drivers/vpci/vpci.c", hunk(40, 7, 40, 7, "#define NUM_VPCI_INIT 3", []int{43}, []int{43})))
+	lock := cand("lock", 5, modified("drivers/vpci/vpci.c", hunk(42, 6, 42, 8, "#define NUM_VPCI_INIT 3", []int{47, 48}, nil)))
+	sig := sigAt(frame("drivers/vpci/vpci.c", 47, "vpci_deassign_device"), frame("drivers/passthrough/pci.c", 0, "pci_remove_device"))
+	res := rank(sig, []Candidate{lock, hooks}, Options{})
+	if got := hashes(res); len(got) < 2 || got[0] != "lock" {
+		t.Fatalf("got %v, want the commit that wrote the crashing line first", got)
+	}
+	var call bool
+	for _, e := range res.Suspects[1].Evidence {
+		call = call || e.Kind == KindLine && strings.Contains(e.Detail, "a call to vpci_deassign_device")
+	}
+	if !call {
+		t.Errorf("the added call is not among the evidence: %+v", res.Suspects[1].Evidence)
+	}
+}
