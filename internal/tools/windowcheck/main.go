@@ -1,11 +1,12 @@
 // Command windowcheck checks that the Bitbucket path and the local path
 // choose the same commits for the same window on real history (developers
 // only): it serves a repository from the in-process Bitbucket double
-// (whose commit dates are author dates, as a commit listing's may be),
-// reads random windows through both sources exactly as `analyze` does, and
-// reports how many windows agree and how the others differ.
+// (whose commit dates are committer dates, as Bitbucket's are; with
+// -author-dates, author dates), reads random windows through both sources
+// exactly as `analyze` does, and reports how many windows agree and how
+// the others differ.
 //
-//	go run ./internal/tools/windowcheck -repo PATH [-windows 40] [-days 30,90] [-span 730] [-seed 1] [-v]
+//	go run ./internal/tools/windowcheck -repo PATH [-windows 40] [-days 30,90] [-span 730] [-seed 1] [-author-dates] [-v]
 package main
 
 import (
