@@ -9,6 +9,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 )
 
 func TestLoginFlags(t *testing.T) {
@@ -103,5 +104,18 @@ func TestReadLineStopsAtNewline(t *testing.T) {
 	}
 	if r.Len() != 4 {
 		t.Errorf("readLine consumed past the newline: %d bytes left, want 4", r.Len())
+	}
+}
+
+// The account's names come from the server: "Logged in as" shows their
+// control characters as escapes, never raw.
+func TestDescribeUserEscapesControls(t *testing.T) {
+	u := &bitbucket.User{DisplayName: "Eve\x1b]52;c;ZXZpbA==\x07", Nickname: "eve\u202e"}
+	got := describeUser(u)
+	if strings.ContainsAny(got, "\x1b\x07\u202e") {
+		t.Fatalf("describeUser = %q: raw control characters", got)
+	}
+	if !strings.Contains(got, "Eve") || !strings.Contains(got, "eve") {
+		t.Errorf("describeUser = %q, want both names", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -183,17 +184,19 @@ func saveAccount(f *cmdutil.Factory, method credstore.Method, user *bitbucket.Us
 	})
 }
 
+// describeUser names the account for a terminal: the names come from the
+// server, so control characters are shown as escapes (render.Sanitize).
 func describeUser(u *bitbucket.User) string {
 	if u == nil {
 		return ""
 	}
 	switch {
 	case u.DisplayName != "" && u.Nickname != "":
-		return fmt.Sprintf("%s (%s)", u.DisplayName, u.Nickname)
+		return render.Sanitize(fmt.Sprintf("%s (%s)", u.DisplayName, u.Nickname))
 	case u.DisplayName != "":
-		return u.DisplayName
+		return render.Sanitize(u.DisplayName)
 	}
-	return u.Nickname
+	return render.Sanitize(u.Nickname)
 }
 
 // readLine reads one line from r byte by byte, so nothing after it is
