@@ -499,6 +499,22 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 			}
 		}
 	}
+	if ident != "" && !ft.function {
+		// The commit wrote the function's definition (a new file, code
+		// moved in): no hunk header names it, its added lines do.
+		lang := langOf(path)
+	defs:
+		for hi := range file.Hunks {
+			h := &file.Hunks[hi]
+			for _, a := range h.Added {
+				if definesFunc(a.Text, ident, lang) {
+					ft.function = true
+					ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: a.N, hunk: h, ident: ident})
+					break defs
+				}
+			}
+		}
+	}
 	fv := 1 / (1 + float64(newer))
 	if fv > ft.file {
 		ft.file = fv
@@ -844,4 +860,26 @@ func (idx *Index) Blame(repo, path string, line int, at time.Time) string {
 		}
 	}
 	return ""
+}
+
+// definesFunc reports whether line, a whole source line, starts the
+// definition of function ident in a language of langOf.
+func definesFunc(line, ident, lang string) bool {
+	if !strings.Contains(line, ident) {
+		return false
+	}
+	switch lang {
+	case "python":
+		m := pyDef.FindStringSubmatch(line)
+		return m != nil && m[2] == ident
+	case "go":
+		return goDef.MatchString(line) && sectionIdent(line) == ident
+	case "c":
+		if line == "" || !(line[0] == '_' || line[0] >= 'a' && line[0] <= 'z' || line[0] >= 'A' && line[0] <= 'Z') {
+			return false
+		}
+		t := strings.TrimSpace(line)
+		return strings.Contains(t, "(") && !strings.HasSuffix(t, ";") && sectionIdent(t) == ident
+	}
+	return false
 }

@@ -402,3 +402,48 @@ func TestAddedCallCountsOnce(t *testing.T) {
 		t.Errorf("the added call is not among the evidence: %+v", res.Suspects[1].Evidence)
 	}
 }
+
+// A commit that wrote the frame's function (a new file, code moved in) gets
+// function evidence from its added lines, though no hunk header names the
+// function (openwrt/mt76@ee6dbcc64f6d: the library file was created by the
+// inducing commit; the frame has no line).
+func TestWrittenFunctionIsFunctionEvidence(t *testing.T) {
+	lib := addedFile("connac/mcu.c", 40, "")
+	lib.Hunks[0].Added[9].Text = "int connac_mcu_add_dev(struct phy *phy,"
+	lib.Hunks[0].Added[19].Text = "\tconnac_mcu_add_dev(phy, NULL);" // a call, not a definition
+	created := cand("created", 5, lib, modified("Makefile", hunk(1, 3, 1, 4, "", []int{2}, nil)))
+	other := cand("other", 10, modified("connac/mcu.c", hunk(30, 3, 30, 4, "static int connac_mcu_restart(struct dev *dev)", []int{31}, nil)))
+	res := rank(sigAt(frame("connac/mcu.c", 0, "connac_mcu_add_dev")), []Candidate{created, other}, Options{})
+	if got := hashes(res); len(got) == 0 || got[0] != "created" {
+		t.Fatalf("got %v, want the commit that wrote connac_mcu_add_dev first", got)
+	}
+	var fn bool
+	for _, e := range res.Suspects[0].Evidence {
+		fn = fn || e.Kind == KindFunction && e.Line == 10
+	}
+	if !fn {
+		t.Errorf("no function evidence at the definition's line 10: %+v", res.Suspects[0].Evidence)
+	}
+	for _, tt := range []struct {
+		line, lang string
+		want       bool
+	}{
+		{"int connac_mcu_add_dev(struct phy *phy,", "c", true},
+		{"static void connac_mcu_add_dev(void)", "c", true},
+		{"\tconnac_mcu_add_dev(phy, NULL);", "c", false},
+		{"int connac_mcu_add_dev(struct phy *phy);", "c", false},
+		{"func (c *Cart) Total() int {", "go", true},
+		{"\ttotal := Total()", "go", false},
+		{"func Total() int {", "go", true},
+		{"    def total(self):", "python", true},
+		{"x = total()", "python", false},
+	} {
+		ident := "connac_mcu_add_dev"
+		if tt.lang != "c" {
+			ident = map[string]string{"go": "Total", "python": "total"}[tt.lang]
+		}
+		if got := definesFunc(tt.line, ident, tt.lang); got != tt.want {
+			t.Errorf("definesFunc(%q, %q) = %v, want %v", tt.line, ident, got, tt.want)
+		}
+	}
+}
