@@ -20,7 +20,7 @@ var stopWords = map[string]bool{
 	// Words of every report, whatever crashed: a commit saying "crash" or
 	// "failed" is not nearer to this one.
 	"crash": true, "crashed": true, "crashes": true, "fatal": true, "failed": true, "assertion": true,
-	"backtrace": true, "gdb": true, "trace": true, "kernel": true,
+	"backtrace": true, "gdb": true,
 }
 
 // Symptoms extracts symptom tokens from exception types and messages: every

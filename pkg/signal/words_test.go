@@ -17,10 +17,4 @@ func TestWords(t *testing.T) {
 	if s := Symptoms("io: read failed", "IO error"); !reflect.DeepEqual(s, []string{"io", "read"}) {
 		t.Errorf("got symptoms %q", s)
 	}
-	// Words of the report's format are not symptoms: a converter's title
-	// ("kernel crash: Call Trace:") and the pasted header must not decide
-	// between suspects (openwrt/mt76@3c19f569cc70).
-	if s := Symptoms("Kernel panic - not syncing: Fatal exception in interrupt", "Call Trace:"); !reflect.DeepEqual(s, []string{"syncing", "interrupt"}) {
-		t.Errorf("got symptoms %q", s)
-	}
 }
