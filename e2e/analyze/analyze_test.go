@@ -234,7 +234,7 @@ func benchCold(b *testing.B, latency time.Duration, extra ...string) {
 //	go test ./e2e/analyze -run '^$' -bench ColdVsPlain -benchtime=5x
 func BenchmarkColdVsPlainClient(b *testing.B) {
 	const n = 321
-	end := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Now().UTC().Truncate(time.Second)
 	dir := synthetic(b, n, end)
 	srv := bitbuckettest.NewServer(bitbuckettest.Options{Latency: 40 * time.Millisecond})
 	defer srv.Close()

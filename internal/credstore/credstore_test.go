@@ -120,7 +120,7 @@ func (m *memKeyring) Delete(s, u string) error {
 
 var oauthCred = Credential{
 	Method: MethodOAuth, AccessToken: "acc-123", RefreshToken: "ref-456",
-	Expiry: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Scopes: []string{"account", "repository"},
+	Expiry: time.Now().Add(time.Hour).UTC().Truncate(time.Second), Scopes: []string{"account", "repository"},
 	ClientID: "client", ClientSecret: "csecret",
 }
 

@@ -119,6 +119,39 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
+// TestRetryAfterOnRealClock is TestRetryAfter's twin on the real clock (no
+// Options.Now): an HTTP date and a reset time a few seconds ahead of now
+// give a wait of about that long.
+func TestRetryAfterOnRealClock(t *testing.T) {
+	for name, header := range map[string]func(time.Time) (string, string){
+		"date": func(now time.Time) (string, string) {
+			return "Retry-After", now.Add(20 * time.Second).UTC().Format(http.TimeFormat)
+		},
+		"reset": func(now time.Time) (string, string) {
+			return "X-Sentry-Rate-Limit-Reset", strconv.FormatInt(now.Unix()+20, 10)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			c, _, fs := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if n.Add(1) == 1 {
+					w.Header().Set(header(time.Now()))
+					writeDetail(w, 429, "You are attempting to use this endpoint too frequently.")
+					return
+				}
+				writeJSON(w, 200, []any{})
+			}), nil)
+			if _, err := c.Repos(context.Background(), "acme"); err != nil {
+				t.Fatal(err)
+			}
+			// Whole seconds on the wire: 20 s ahead is 18 to 20 s away.
+			if len(fs.waits) != 1 || fs.waits[0] < 18*time.Second || fs.waits[0] > 20*time.Second {
+				t.Errorf("got waits %v, want one of about 20s", fs.waits)
+			}
+		})
+	}
+}
+
 func TestRateLimitHintSaysHowLongItWaited(t *testing.T) {
 	c, _, fs := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "2")
