@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
 
 // DefaultAPIURL is the production API base.
@@ -95,7 +97,7 @@ type Client struct {
 	hc           *http.Client
 	retry        RetryPolicy
 	sem          chan struct{}
-	trace        *tracer
+	trace        *apitrace.Tracer
 	sleep        func(ctx context.Context, d time.Duration) error
 	maxDiffBytes int64
 	idle         time.Duration // <= 0: no idle check
@@ -174,13 +176,13 @@ func New(opts Options) (*Client, error) {
 		hc = NewHTTPClient(opts.MaxInFlight)
 	}
 	if opts.Debug != nil {
-		c.trace = &tracer{w: opts.Debug, scrub: c.scrub}
+		c.trace = apitrace.NewTracer(opts.Debug, c.scrub)
 		cp := *hc
 		rt := cp.Transport
 		if rt == nil {
 			rt = http.DefaultTransport
 		}
-		cp.Transport = &traceTransport{base: rt, t: c.trace}
+		cp.Transport = newTraceTransport(rt, c.trace)
 		hc = &cp
 	}
 	c.hc = hc
@@ -412,7 +414,7 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 			if inv, ok := c.opts.Auth.(Invalidator); ok {
 				invalidated = true
 				inv.Invalidate()
-				c.trace.printf("! HTTP 401: refreshing the credential and retrying once\n")
+				c.trace.Printf("! HTTP 401: refreshing the credential and retrying once\n")
 				try-- // a refresh is not a backoff attempt
 				continue
 			}
@@ -452,7 +454,7 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 		} else if errors.Is(err, ErrNotDiff) || errors.Is(err, ErrSlow) {
 			what = capText(err.Error())
 		}
-		c.trace.printf("! %s on GET %s: retrying in %s (attempt %d of %d)\n",
+		c.trace.Printf("! %s on GET %s: retrying in %s (attempt %d of %d)\n",
 			what, redactURLString(rawURL), wait.Round(time.Millisecond), try+1, c.retry.MaxAttempts)
 		c.count(func(s *Stats) { s.Backoff += wait })
 		if serr := c.sleep(rctx, wait); serr != nil {

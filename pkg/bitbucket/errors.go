@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/sigsentry/sigsentry/pkg/advice"
+	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
 
 // Sentinel errors matched by errors.Is against an *APIError of the
@@ -39,7 +40,7 @@ var (
 const StatusDiffTooLarge = 555
 
 // maxMessageLen caps APIError.Message and the error body shown in traces.
-const maxMessageLen = 400
+const maxMessageLen = apitrace.MaxText
 
 // APIError is a non-2xx answer from Bitbucket.
 type APIError struct {
@@ -292,37 +293,6 @@ func asciiLower(b []byte) []byte {
 		out[i] = c
 	}
 	return out
-}
-
-// capText collapses whitespace, drops control characters and invalid UTF-8,
-// and caps the length so that one error cannot flood a terminal.
-func capText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	space := false
-	n := 0 // runes written
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = n > 0
-			continue
-		}
-		need := 1
-		if space {
-			need = 2
-		}
-		if n+need > maxMessageLen {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
 
 // ErrSlow matches every failure caused by a server that was too slow: an

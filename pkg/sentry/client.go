@@ -21,6 +21,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
 
 // DefaultBaseURL is sentry.io; organisations in a data region also answer at
@@ -74,7 +76,7 @@ type Client struct {
 	base  *url.URL
 	hc    *http.Client
 	retry RetryPolicy
-	trace *tracer
+	trace *apitrace.Tracer
 	sleep func(ctx context.Context, d time.Duration) error
 	now   func() time.Time
 
@@ -125,13 +127,13 @@ func New(opts Options) (*Client, error) {
 		hc = NewHTTPClient()
 	}
 	if opts.Debug != nil {
-		c.trace = &tracer{w: opts.Debug, scrub: c.scrub}
+		c.trace = apitrace.NewTracer(opts.Debug, c.scrub)
 		cp := *hc
 		rt := cp.Transport
 		if rt == nil {
 			rt = http.DefaultTransport
 		}
-		cp.Transport = &traceTransport{base: rt, t: c.trace}
+		cp.Transport = newTraceTransport(rt, c.trace)
 		hc = &cp
 	}
 	c.hc = hc
@@ -325,7 +327,7 @@ func (c *Client) get(ctx context.Context, rawURL string, what target) (*response
 		if err == nil {
 			why = fmt.Sprintf("HTTP %d", resp.status)
 		}
-		c.trace.printf("! %s on GET %s: retrying in %s (attempt %d of %d)\n",
+		c.trace.Printf("! %s on GET %s: retrying in %s (attempt %d of %d)\n",
 			why, redactURLString(rawURL), wait.Round(time.Millisecond), attempt+1, c.retry.MaxAttempts)
 		c.count(func(s *Stats) { s.Backoff += wait })
 		if serr := c.sleep(ctx, wait); serr != nil {
@@ -352,7 +354,7 @@ func (c *Client) attempt(ctx context.Context, rawURL string) (*response, *http.R
 	c.count(func(s *Stats) { s.Requests++ })
 	hresp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, nil, cleanTransportErr(err)
+		return nil, nil, redactor.Err(err)
 	}
 	defer hresp.Body.Close()
 	c.count(func(s *Stats) { s.ByStatus[hresp.StatusCode]++ })
@@ -366,7 +368,7 @@ func (c *Client) attempt(ctx context.Context, rawURL string) (*response, *http.R
 	}
 	body, err := io.ReadAll(io.LimitReader(hresp.Body, limit+1))
 	if err != nil && ok {
-		return nil, nil, fmt.Errorf("reading the answer of GET %s: %w", redactURLString(rawURL), cleanTransportErr(err))
+		return nil, nil, fmt.Errorf("reading the answer of GET %s: %w", redactURLString(rawURL), redactor.Err(err))
 	}
 	if int64(len(body)) > limit {
 		if ok {
@@ -375,15 +377,6 @@ func (c *Client) attempt(ctx context.Context, rawURL string) (*response, *http.R
 		body = body[:limit] // an error answer cut short still says what went wrong
 	}
 	return &response{status: hresp.StatusCode, header: hresp.Header, body: body}, bare, nil
-}
-
-// cleanTransportErr redacts the URL inside a *url.Error.
-func cleanTransportErr(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: redactURLString(ue.URL), Err: ue.Err}
-	}
-	return err
 }
 
 func (c *Client) apiError(rawURL string, what target, r *response, attempts int, waited time.Duration) *APIError {

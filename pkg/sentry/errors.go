@@ -8,7 +8,8 @@ import (
 	"sort"
 	"strings"
 	"time"
-	"unicode"
+
+	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
 
 // Sentinel errors matched by errors.Is against an *APIError of the
@@ -61,7 +62,7 @@ const TokenHelp = "create a personal token in Sentry → User Settings → Perso
 	"with the read-only scopes " + ReadScopes + ", then run `sigsentry auth sentry --org ORG` or set SENTRY_AUTH_TOKEN"
 
 // maxMessageLen caps APIError.Detail and the error body shown in traces.
-const maxMessageLen = 400
+const maxMessageLen = apitrace.MaxText
 
 // APIError is a non-2xx answer from Sentry.
 type APIError struct {
@@ -307,35 +308,4 @@ func indexFold(s, sub string) int {
 		}
 	}
 	return -1
-}
-
-// capText collapses whitespace, drops control characters and invalid UTF-8,
-// and caps the length so that one error cannot flood a terminal.
-func capText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	var b strings.Builder
-	space := false
-	n := 0
-	for _, r := range s {
-		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			space = n > 0
-			continue
-		}
-		need := 1
-		if space {
-			need = 2
-		}
-		if n+need > maxMessageLen {
-			b.WriteString("…")
-			break
-		}
-		if space {
-			b.WriteByte(' ')
-			n++
-			space = false
-		}
-		b.WriteRune(r)
-		n++
-	}
-	return b.String()
 }
