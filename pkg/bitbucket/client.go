@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sigsentry/sigsentry/pkg/apiretry"
 	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
 
@@ -155,7 +156,7 @@ func New(opts Options) (*Client, error) {
 		maxDiffBytes: opts.MaxDiffBytes,
 	}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = apiretry.Sleep
 	}
 	if c.maxDiffBytes <= 0 {
 		c.maxDiffBytes = DefaultMaxDiffBytes
@@ -439,7 +440,7 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 			}
 			return resp, c.apiError(rawURL, resp, attempts, waited)
 		}
-		wait := clampDur(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, try, hresp), 0, c.retry.WaitMax)
+		wait := apiretry.Clamp(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, try, hresp), 0, c.retry.WaitMax)
 		last := err
 		if last == nil {
 			last = c.apiError(rawURL, resp, attempts, waited)

@@ -2,16 +2,11 @@ package bitbucket
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
-	"math"
-	"math/rand/v2"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/apiretry"
 )
 
 // RetryPolicy decides which failed attempts are sent again and how long to
@@ -86,100 +81,22 @@ func DefaultCheckRetry(ctx context.Context, resp *http.Response, err error) (boo
 		return false, ctx.Err()
 	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) {
-			return false, err
-		}
-		if errors.Is(err, errRedirect) || errors.Is(err, ErrDiffTooLarge) {
-			return false, err
-		}
-		var ue *url.Error
-		if errors.As(err, &ue) && strings.Contains(ue.Err.Error(), "stopped after") {
-			return false, err // too many redirects
-		}
-		var (
-			unknownCA *x509.UnknownAuthorityError
-			verify    *tls.CertificateVerificationError
-			hostname  x509.HostnameError
-			invalid   x509.CertificateInvalidError
-		)
-		if errors.As(err, &unknownCA) || errors.As(err, &verify) || errors.As(err, &hostname) || errors.As(err, &invalid) {
-			return false, err
-		}
-		if strings.Contains(err.Error(), "unsupported protocol scheme") {
+		if errors.Is(err, errRedirect) || errors.Is(err, ErrDiffTooLarge) || apiretry.PermanentErr(err) {
 			return false, err
 		}
 		return true, nil
 	}
-	if resp == nil {
-		return false, nil
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true, nil
-	}
-	return false, nil
+	return resp != nil && apiretry.RetryableStatus(resp.StatusCode), nil
 }
 
-// DefaultBackoff is exponential backoff with full jitter: a random wait in
-// [0, min(max, min*2^(attempt-1))], but never below min/4 so a retry does
-// not hammer the server. A Retry-After header (seconds or HTTP date), which
+// DefaultBackoff is exponential backoff with full jitter
+// (apiretry.Jitter). A Retry-After header (seconds or HTTP date), which
 // Bitbucket does not send today, wins, capped at max.
 func DefaultBackoff(min, max time.Duration, attempt int, resp *http.Response) time.Duration {
 	if resp != nil {
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return clampDur(d, 0, max)
+		if d, ok := apiretry.RetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			return apiretry.Clamp(d, 0, max)
 		}
 	}
-	if attempt < 1 {
-		attempt = 1
-	}
-	ceil := float64(min) * math.Pow(2, float64(attempt-1))
-	if ceil > float64(max) || math.IsInf(ceil, 0) {
-		ceil = float64(max)
-	}
-	floor := float64(min) / 4
-	if ceil <= floor {
-		return time.Duration(ceil)
-	}
-	return time.Duration(floor + rand.Float64()*(ceil-floor))
-}
-
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		if n > int64(24*time.Hour/time.Second) {
-			n = int64(24 * time.Hour / time.Second)
-		}
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(t.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-func clampDur(d, lo, hi time.Duration) time.Duration {
-	return min(max(d, lo), hi)
-}
-
-// sleepCtx waits d or until ctx is done, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return apiretry.Jitter(min, max, attempt)
 }

@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/apiretry"
 )
 
 func TestRetryByStatus(t *testing.T) {
@@ -158,7 +160,7 @@ func TestContextCancelDuringBackoff(t *testing.T) {
 		o.Retry = &RetryPolicy{Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration { return time.Hour }}
 		o.Sleep = func(ctx context.Context, d time.Duration) error {
 			close(started)
-			return sleepCtx(ctx, d) // the real sleeper
+			return apiretry.Sleep(ctx, d) // the real sleeper
 		}
 	})
 	ctx, cancel := context.WithCancel(context.Background())

@@ -22,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sigsentry/sigsentry/pkg/apiretry"
 	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
 
@@ -112,7 +113,7 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{opts: opts, base: base, sleep: opts.Sleep, now: opts.Now}
 	if c.sleep == nil {
-		c.sleep = sleepCtx
+		c.sleep = apiretry.Sleep
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -322,7 +323,7 @@ func (c *Client) get(ctx context.Context, rawURL string, what target) (*response
 			}
 			return resp, c.apiError(rawURL, what, resp, attempt, waited)
 		}
-		wait := clampDur(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, attempt, hresp, c.now()), 0, c.retry.WaitMax)
+		wait := apiretry.Clamp(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, attempt, hresp, c.now()), 0, c.retry.WaitMax)
 		why := "a transport error"
 		if err == nil {
 			why = fmt.Sprintf("HTTP %d", resp.status)

@@ -2,15 +2,14 @@ package sentry
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/apiretry"
 )
 
 // RetryPolicy decides which failed attempts are sent again and how long to
@@ -83,89 +82,34 @@ func DefaultCheckRetry(ctx context.Context, resp *http.Response, err error) (boo
 		return false, ctx.Err()
 	}
 	if err != nil {
-		if errors.Is(err, context.Canceled) || errors.Is(err, errRedirect) || errors.Is(err, errNoRetry) {
-			return false, err
-		}
-		var (
-			unknownCA *x509.UnknownAuthorityError
-			verify    *tls.CertificateVerificationError
-			hostname  x509.HostnameError
-			invalid   x509.CertificateInvalidError
-		)
-		if errors.As(err, &unknownCA) || errors.As(err, &verify) || errors.As(err, &hostname) || errors.As(err, &invalid) {
-			return false, err
-		}
-		if strings.Contains(err.Error(), "unsupported protocol scheme") || strings.Contains(err.Error(), "stopped after") {
+		if errors.Is(err, errRedirect) || errors.Is(err, errNoRetry) || apiretry.PermanentErr(err) {
 			return false, err
 		}
 		return true, nil
 	}
-	if resp == nil {
-		return false, nil
-	}
-	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
-		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return true, nil
-	}
-	return false, nil
+	return resp != nil && apiretry.RetryableStatus(resp.StatusCode), nil
 }
 
 // DefaultBackoff honours the server first: Retry-After (seconds or an HTTP
 // date), else on a 429 Sentry's X-Sentry-Rate-Limit-Reset (when the window
 // resets, in seconds since the epoch), each capped at max. Without either it
-// is exponential backoff with full jitter in [min/4, min*2^(attempt-1)],
-// capped at max.
+// is exponential backoff with full jitter (apiretry.Jitter).
 func DefaultBackoff(min, max time.Duration, attempt int, resp *http.Response, now time.Time) time.Duration {
 	if resp != nil {
 		if d, ok := serverWait(resp, now); ok {
-			return clampDur(d, 0, max)
+			return apiretry.Clamp(d, 0, max)
 		}
 	}
-	if attempt < 1 {
-		attempt = 1
-	}
-	ceil := float64(min) * math.Pow(2, float64(attempt-1))
-	if ceil > float64(max) || math.IsInf(ceil, 0) {
-		ceil = float64(max)
-	}
-	floor := float64(min) / 4
-	if ceil <= floor {
-		return time.Duration(ceil)
-	}
-	return time.Duration(floor + rand.Float64()*(ceil-floor))
+	return apiretry.Jitter(min, max, attempt)
 }
 
 // serverWait is how long the server asked the client to wait.
 func serverWait(resp *http.Response, now time.Time) (time.Duration, bool) {
-	if d, ok := retryAfter(resp.Header.Get("Retry-After"), now); ok {
+	if d, ok := apiretry.RetryAfter(resp.Header.Get("Retry-After"), now); ok {
 		return d, true
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return rateLimitReset(resp.Header.Get("X-Sentry-Rate-Limit-Reset"), now)
-	}
-	return 0, false
-}
-
-// maxServerWait bounds what a header can ask for before the cap applies,
-// so the arithmetic never overflows.
-const maxServerWait = 24 * time.Hour
-
-// retryAfter reads a Retry-After value: delay seconds or an HTTP date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if n < 0 {
-			return 0, false
-		}
-		n = min(n, int64(maxServerWait/time.Second))
-		return time.Duration(n) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return clampDur(t.Sub(now), 0, maxServerWait), true
 	}
 	return 0, false
 }
@@ -183,24 +127,5 @@ func rateLimitReset(v string, now time.Time) (time.Duration, bool) {
 	}
 	sec := math.Floor(f)
 	at := time.Unix(int64(sec), int64((f-sec)*float64(time.Second)))
-	return clampDur(at.Sub(now), 0, maxServerWait), true
-}
-
-func clampDur(d, lo, hi time.Duration) time.Duration {
-	return min(max(d, lo), hi)
-}
-
-// sleepCtx waits d or until ctx is done, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return apiretry.Clamp(at.Sub(now), 0, apiretry.MaxServerWait), true
 }

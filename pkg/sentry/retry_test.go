@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/apiretry"
 )
 
 func TestRetryByStatus(t *testing.T) {
@@ -180,7 +182,7 @@ func TestRetryStopsOnCancel(t *testing.T) {
 		n.Add(1)
 		cancel()
 		w.WriteHeader(503)
-	}), func(o *Options) { o.Sleep = sleepCtx })
+	}), func(o *Options) { o.Sleep = apiretry.Sleep })
 	_, err := c.Issue(ctx, "acme", "42")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
