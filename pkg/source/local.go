@@ -449,7 +449,8 @@ func (l *Local) Definitions(ctx context.Context, rev string, idents []string) (m
 
 // definedIdent returns which of want the line text of file path defines
 // ("" for none): a function definition starting a line in C and C++ (not a
-// prototype ending with ';'), `func` in Go, `def` in Python, `fn` in Rust.
+// prototype ending with ';'), `func` in Go, `def` in Python, `fn` in Rust,
+// a label or a macro such as ENTRY(fn) in assembly.
 func definedIdent(path, text string, want map[string]bool) string {
 	t := strings.TrimRight(text, " \t\r")
 	ext := strings.ToLower(filepath.Ext(path))
@@ -467,6 +468,18 @@ func definedIdent(path, text string, want map[string]bool) string {
 		if !strings.Contains(t, "fn ") {
 			return ""
 		}
+	case ".s":
+		// "ENTRY(fn)", "SYM_FUNC_START(fn)", or a label "fn:".
+		if name, ok := diffstat.AsmDefinition(t); ok {
+			if want[name] {
+				return name
+			}
+			return ""
+		}
+		if name, ok := strings.CutSuffix(t, ":"); ok && want[name] {
+			return name
+		}
+		return ""
 	default:
 		if t == "" || t[0] == ' ' || t[0] == '\t' || t[0] == '#' || t[0] == '/' || t[0] == '*' ||
 			strings.HasSuffix(t, ";") || strings.HasSuffix(t, ",") && !strings.Contains(t, "(") {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -430,5 +431,38 @@ func TestLocalMessageWithoutNewline(t *testing.T) {
 	}
 	if len(it.Change.Files) != 1 || it.Change.Files[0].LinesAdded != 1 {
 		t.Errorf("got files %+v, want a.txt with one added line", it.Change.Files)
+	}
+}
+
+// TestLocalDefinitions: a function-only frame maps to the files that define
+// the function, in C (not a header's prototype), Go, Python and assembly
+// (a label, or a macro such as ENTRY(fn)), never to a file that only calls
+// it.
+func TestLocalDefinitions(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("xen/arch/x86/hvm/vmx/entry.S", "#include <asm/asm_defns.h>\n\nENTRY(vmx_asm_do_vmentry)\n        call vmx_intr_assist\nhandle_exception_saved:\n        ret\n")
+	r.write("xen/include/asm-x86/hvm/vmx/vmx.h", "void vmx_asm_do_vmentry(void);\nvoid vmx_intr_assist(void);\n")
+	r.write("xen/arch/x86/hvm/vmx/intr.c", "void vmx_intr_assist(void)\n{\n    vmx_asm_do_vmentry();\n}\n")
+	r.write("tools/run.py", "def vmx_intr_assist():\n    pass\n")
+	r.write("cmd/main.go", "package main\n\nfunc handle_exception_saved() {}\n")
+	r.commit(time.Now(), "initial")
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Definitions(context.Background(), "HEAD", []string{"vmx_asm_do_vmentry", "vmx_intr_assist", "handle_exception_saved", "missing_fn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range got {
+		sort.Strings(s)
+	}
+	want := map[string][]string{
+		"vmx_asm_do_vmentry":     {"xen/arch/x86/hvm/vmx/entry.S"},
+		"vmx_intr_assist":        {"tools/run.py", "xen/arch/x86/hvm/vmx/intr.c"},
+		"handle_exception_saved": {"cmd/main.go", "xen/arch/x86/hvm/vmx/entry.S"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Definitions = %v, want %v", got, want)
 	}
 }

@@ -291,11 +291,24 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
+// hunkFunction is the function a hunk is in, by its header's section: ""
+// when the section is a prototype ("void vmx_asm_do_vmentry(void);" in a
+// header), which a change below it is not inside.
+func hunkFunction(section string) string {
+	if strings.HasSuffix(strings.TrimSpace(section), ";") {
+		return ""
+	}
+	return sectionIdent(section)
+}
+
 // sectionIdent returns the name defined by a hunk header's section (the
 // line git found above the hunk): "func (s *Server) handle(w ...) {" ->
 // "handle", "static int foo(struct bar *b)" -> "foo", "def total(self):" ->
 // "total", "class Cart:" -> "Cart".
 func sectionIdent(s string) string {
+	if name, ok := diffstat.AsmDefinition(s); ok {
+		return name
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] != '(' {
 			continue

@@ -90,11 +90,28 @@ func TestSectionIdent(t *testing.T) {
 		{"class Cart(Base):", "Cart"},
 		{"struct cart {", "cart"},
 		{"public int Total(int qty)", "Total"},
+		{"ENTRY(vmx_asm_do_vmentry)", "vmx_asm_do_vmentry"},
+		{"FUNC_LOCAL(restore_all_xen)", "restore_all_xen"},
+		{"SYM_INNER_LABEL(entry_SYSCALL_64_after_hwframe, SYM_L_GLOBAL)", "entry_SYSCALL_64_after_hwframe"},
+		{"handle_exception_saved:", "handle_exception_saved"},
+		{"void vmx_asm_do_vmentry(void);", "vmx_asm_do_vmentry"},
 		{"", ""},
 	}
 	for _, tt := range tests {
 		if got := sectionIdent(tt.in); got != tt.want {
 			t.Errorf("sectionIdent(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestHunkFunctionSkipsPrototypes(t *testing.T) {
+	for in, want := range map[string]string{
+		"void vmx_asm_do_vmentry(void);": "",
+		"static int foo(struct bar *b)":  "foo",
+		"ENTRY(vmx_asm_do_vmentry)":      "vmx_asm_do_vmentry",
+	} {
+		if got := hunkFunction(in); got != want {
+			t.Errorf("hunkFunction(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

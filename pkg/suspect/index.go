@@ -171,7 +171,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 			for fi := range c.Change.Files {
 				f := &c.Change.Files[fi]
 				for hi := range f.Hunks {
-					if id := sectionIdent(f.Hunks[hi].Section); id != "" && f.Path != "" {
+					if id := hunkFunction(f.Hunks[hi].Section); id != "" && f.Path != "" {
 						idx.hunkDefs[id] = appendTarget(idx.hunkDefs[id], fileTarget{rx.name, f.Path})
 					}
 				}

@@ -475,7 +475,7 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 	hunks:
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
-			if ident != "" && h.Section != "" && sectionIdent(h.Section) != ident {
+			if ident != "" && h.Section != "" && hunkFunction(h.Section) != ident {
 				continue
 			}
 			for _, a := range h.Added {
@@ -492,7 +492,7 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 	if ident != "" && !ft.function {
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
-			if strings.Contains(h.Section, ident) && sectionIdent(h.Section) == ident {
+			if strings.Contains(h.Section, ident) && hunkFunction(h.Section) == ident {
 				ft.function = true
 				ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: h.NewStart, hunk: h, ident: ident})
 				break
