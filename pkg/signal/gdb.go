@@ -20,7 +20,9 @@ var gdbKnown = []string{
 }
 
 // debuggerNoise are the words of a debugger report's default title.
-var debuggerNoise = map[string]bool{"gdb": true, "lldb": true, "backtrace": true}
+var debuggerNoise = map[string]bool{"gdb": true, "lldb": true, "backtrace": true,
+	// "Program received signal SIGSEGV, Segmentation fault."
+	"program": true, "received": true, "signal": true}
 
 // gdbThread is one thread's stack of a gdb report.
 type gdbThread struct {

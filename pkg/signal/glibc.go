@@ -26,6 +26,24 @@ type glibcMessage struct {
 	frame *Frame // an assertion's location
 }
 
+// assertion reads a failed assertion of glibc ("prog: file.c:12: fn:
+// Assertion `x' failed.") or musl ("Assertion failed: x (file.c: fn:
+// 12)"). The title leaves out the program's name and the function's
+// signature: they are words of the build, not of the failure.
+func assertion(l string) (glibcMessage, bool) {
+	if m := assertRE.FindStringSubmatch(l); m != nil {
+		fn := cleanFunction(m[3])
+		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
+		return glibcMessage{title: m[1] + ":" + m[2] + ": " + fn + ": Assertion `" + m[4] + "' failed.", texts: []string{m[4]}, frame: &f}, true
+	}
+	if m := muslAssertRE.FindStringSubmatch(l); m != nil {
+		fn := cleanFunction(m[3])
+		f := nativeFrame(FormatGlibc, m[2], atoi(m[4]), 0, fn, "")
+		return glibcMessage{title: "Assertion failed: " + m[1], texts: []string{m[1]}, frame: &f}, true
+	}
+	return glibcMessage{}, false
+}
+
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
 var glibcMarkers = []string{"Assertion", "***", "(): ", "corrupt", "minate called", "virtual method called"}
@@ -58,16 +76,9 @@ func glibcMessages(text string, lines []string) []glibcMessage {
 		if !found {
 			continue
 		}
-		if m := assertRE.FindStringSubmatch(l); m != nil {
-			fn := cleanFunction(m[3])
-			f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
-			out = append(out, glibcMessage{line: i, title: m[1] + ":" + m[2] + ": " + fn + ": Assertion `" + m[4] + "' failed.", texts: []string{m[4]}, frame: &f})
-			continue
-		}
-		if m := muslAssertRE.FindStringSubmatch(l); m != nil {
-			fn := cleanFunction(m[3])
-			f := nativeFrame(FormatGlibc, m[2], atoi(m[4]), 0, fn, "")
-			out = append(out, glibcMessage{line: i, title: "Assertion failed: " + m[1], texts: []string{m[1]}, frame: &f})
+		if msg, ok := assertion(l); ok {
+			msg.line = i
+			out = append(out, msg)
 			continue
 		}
 		if m := fortifyRE.FindStringSubmatch(l); m != nil {

@@ -23,6 +23,9 @@ var kernelNoise = map[string]bool{
 	"bug": true, "cpu": true, "pid": true, "task": true, "smp": true, "preempt": true, "nopti": true, "pti": true,
 	"oops": true, "kernel": true, "addr": true, "syz": true, "executor": true, "comm": true, "tainted": true,
 	"internal": true, "kasan": true, "kmsan": true, "kcsan": true, "ubsan": true, "warning": true,
+	// "Call Trace:", "stack backtrace:", "Kernel panic - not syncing:",
+	// and Xen's "Xen call trace:", the "kernel" of a Xen report.
+	"call": true, "trace": true, "stack": true, "syncing": true, "xen": true,
 }
 
 // kernelHeaders start the first line of a kernel report.
@@ -61,25 +64,30 @@ var kernelMachineryFiles = []string{
 	"kernel/locking/lockdep", "kernel/kthread.c", "arch/x86/kernel/dumpstack.c", "arch/arm64/mm/fault.c",
 }
 
+// isMachinery reports whether a function reports a crash, allocates, or
+// enters the kernel (kernelMachinery): "panic" and "die" only by their
+// own name.
+func isMachinery(function string) bool {
+	for _, p := range kernelMachinery {
+		if strings.HasPrefix(function, p) && (function == p || p != "panic" && p != "die") {
+			return true
+		}
+	}
+	return false
+}
+
 // kernelInApp reports whether a kernel frame is code where a bug can be,
 // not the machinery that reports it, allocates, or enters the kernel.
 func kernelInApp(file, function string) bool {
-	for _, p := range kernelMachinery {
-		if strings.HasPrefix(function, p) {
-			if p == "panic" || p == "die" {
-				if function != p {
-					continue
-				}
-			}
-			return false
-		}
+	if isMachinery(function) {
+		return false
 	}
 	for _, p := range kernelMachineryFiles {
 		if strings.HasPrefix(file, p) {
 			return false
 		}
 	}
-	return function != ""
+	return function != "" || file != ""
 }
 
 // kernelStrip removes the log-level, time and caller prefixes dmesg,
@@ -153,14 +161,14 @@ func kernelStripPrefix(l string) string {
 
 // kernelState is a kernel report being read.
 type kernelState struct {
-	rep      nativeReport
-	crash    *Frame // from the instruction pointer (RIP:) line or the header
-	crashLoc bool   // crash holds a file and line from the header
-	frames   []Frame
-	name     string
-	pending  string
-	idle     int
-	details  int // text lines kept after the header
+	rep     nativeReport
+	crash   *Frame // from the instruction pointer (RIP:) line or the header
+	site    *Frame // an assertion's or a BUG()'s location, from the header
+	frames  []Frame
+	name    string
+	pending string
+	idle    int
+	details int // text lines kept after the header
 }
 
 // parseKernelReports reads Linux kernel reports: oopses, BUG:, WARNING:,
@@ -182,8 +190,19 @@ func parseKernelReports(_ string, lines []string) []nativeReport {
 		}
 		st.endStack()
 		st.placeCrash()
-		if len(st.rep.stacks) > 0 {
+		switch {
+		case len(st.rep.stacks) > 0:
 			out = append(out, st.rep)
+		case len(out) > 0 && strings.HasPrefix(st.rep.title, "Kernel panic") && st.rep.start-out[len(out)-1].end <= 3:
+			// "Kernel panic - not syncing: Fatal exception" right after
+			// an oops is how that oops ended: its words are the oops's,
+			// and it titles a trace pasted without its header.
+			prev := &out[len(out)-1]
+			prev.texts = append(prev.texts, st.rep.texts...)
+			prev.end = st.rep.start
+			if prev.headless {
+				prev.title, prev.headless = st.rep.title, false
+			}
 		}
 		st = nil
 	}
@@ -211,7 +230,7 @@ func parseKernelReports(_ string, lines []string) []nativeReport {
 				continue
 			}
 			// A call trace pasted without the header above it.
-			st = &kernelState{rep: nativeReport{format: FormatKernel, start: i, end: i, titled: true, noise: kernelNoise}}
+			st = &kernelState{rep: nativeReport{format: FormatKernel, start: i, end: i, titled: true, headless: true, noise: kernelNoise}}
 			st.rep.title = strings.TrimSuffix(l, ":")
 		}
 		if st.line(i, l) {
@@ -256,7 +275,9 @@ func (st *kernelState) header(l string) {
 	if m := kernelWarnRE.FindStringSubmatch(l); m != nil {
 		st.setCrash(m[3], m[4], m[1], atoi(m[2]))
 	} else if m := kernelBugAtRE.FindStringSubmatch(l); m != nil {
-		st.setCrash("", "", m[1], atoi(m[2]))
+		if st.site == nil {
+			st.site = &Frame{File: m[1], Line: atoi(m[2])}
+		}
 	} else if m := kernelUBSanRE.FindStringSubmatch(l); m != nil {
 		st.setCrash("", "", m[1], atoi(m[2]))
 	}
@@ -277,7 +298,6 @@ func (st *kernelState) setCrash(fn, module, file string, line int) {
 	}
 	if file != "" && c.File == "" {
 		c.File, c.Line = file, line
-		st.crashLoc = true
 	}
 }
 
@@ -377,8 +397,12 @@ func (st *kernelState) endStack() {
 // completes the first in-app frame when that is the crashing function, and
 // is prepended otherwise.
 func (st *kernelState) placeCrash() {
+	if len(st.rep.stacks) == 0 {
+		return
+	}
+	defer st.placeSite()
 	c := st.crash
-	if c == nil || len(st.rep.stacks) == 0 {
+	if c == nil {
 		return
 	}
 	frames := st.rep.stacks[0].frames
@@ -388,9 +412,8 @@ func (st *kernelState) placeCrash() {
 			continue
 		}
 		if c.Function == "" && f.File != "" && c.File != "" && path.Base(f.File) != path.Base(c.File) {
-			// A location without a function ("Assertion ... failed at
-			// x.c:12") is not in a frame of another file
-			// (entry.S#restore_all_xen above it).
+			// A location without a function (UBSAN: ... in x.c:12) is
+			// not in a frame of another file.
 			continue
 		}
 		if c.Function == "" || f.Function == c.Function {
@@ -413,6 +436,25 @@ func (st *kernelState) placeCrash() {
 	crash := Frame{File: c.File, Line: c.Line, Function: c.Function, Module: c.Module}
 	crash.InApp = IsInApp(FormatKernel, crash.File, crash.Function, crash.Module)
 	st.rep.stacks[0].frames = append([]Frame{crash}, frames...)
+}
+
+// placeSite puts the location of an assertion or a BUG() ("Assertion 'x'
+// failed at ../drivers/vpci/vpci.c:47", "kernel BUG at mm/slub.c:12!") in
+// front of the crash stack as a frame of its own, unless the stack starts
+// there already: the function around that line may have been inlined into
+// the one the instruction pointer names.
+func (st *kernelState) placeSite() {
+	s := st.site
+	if s == nil || s.File == "" || s.Line == 0 {
+		return
+	}
+	frames := st.rep.stacks[0].frames
+	if len(frames) > 0 && frames[0].Line == s.Line && path.Base(frames[0].File) == path.Base(s.File) {
+		return
+	}
+	site := Frame{File: s.File, Line: s.Line}
+	site.InApp = IsInApp(FormatKernel, site.File, "", "")
+	st.rep.stacks[0].frames = append([]Frame{site}, frames...)
 }
 
 // kernelFrame reads one line of a kernel stack: "fn+0x1a/0x40 [module]",

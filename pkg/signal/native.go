@@ -25,6 +25,9 @@ type nativeReport struct {
 	// glibc message (an assertion, "stack smashing detected") must not
 	// replace.
 	titled bool
+	// headless is set when the report was pasted without its headline
+	// and is titled after its first stack ("Call trace").
+	headless bool
 }
 
 // A nativeStack is one named stack of a report, innermost frame first.

@@ -194,6 +194,7 @@ func finish(name string, sigs []Signal) []Signal {
 		if len(s.Frames) > MaxFrames {
 			s.Frames = s.Frames[:MaxFrames]
 		}
+		s.Frames = collapseRepeats(s.Frames)
 		if s.Frames == nil {
 			s.Frames = []Frame{}
 		}
@@ -202,6 +203,29 @@ func finish(name string, sigs []Signal) []Signal {
 		}
 	}
 	return sigs
+}
+
+// collapseRepeats keeps one of two neighbouring frames of a stack that
+// name the same function where one of them has no line: a report's
+// instruction pointer ("RIP: fn+0x40/0x13e") repeated as the first frame
+// of its call trace. The one with more detail stays. Recursion with lines
+// stays as it is.
+func collapseRepeats(frames []Frame) []Frame {
+	out := frames[:0]
+	for _, f := range frames {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			if p.Stack == f.Stack && p.Function != "" && p.Function == f.Function && p.InApp == f.InApp &&
+				(p.File == "" || f.File == "" || p.File == f.File) && (p.Line == 0 || f.Line == 0) {
+				if f.Line > 0 && p.Line == 0 || f.File != "" && p.File == "" {
+					*p = f
+				}
+				continue
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // splitLines splits text into lines without their line endings, expanding

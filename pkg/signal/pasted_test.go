@@ -34,7 +34,8 @@ func TestPastedReports(t *testing.T) {
 (XEN)    [<ffff82d0402e79f6>] F widget_fix+0x5f/0xc9
 (XEN)    [<ffff82d040285228>] F widget.c#widget_init+0x168/0x21c
 (XEN)    [<00000a000024c758>] arm_widget_map+0x80/0x90 (PC)`,
-			[]want{{"restore_all_xen", "x86_64/entry.S", 0}, {"widget_fix", "arch/x86/mm/widget.c", 123}, {"widget_init", "widget.c", 0}, {"arm_widget_map", "", 0}}, FormatKernel},
+			// The assertion's location is a frame of its own, first.
+			[]want{{"", "arch/x86/mm/widget.c", 123}, {"restore_all_xen", "x86_64/entry.S", 0}, {"widget_fix", "", 0}, {"widget_init", "widget.c", 0}, {"arm_widget_map", "", 0}}, FormatKernel},
 		{"gdb frames wrapped, from #5", `#5  0x00007ffff7de3d10 in acme_write (buf=<optimized out>,
     fp=<optimized out>) at src/write.c:33
 #6  0x000000001000c7a0 in acme_flush (ctx=0x100525e0, f=0x7ffff7f718a0 <stdout>)

@@ -131,18 +131,24 @@ func newAnonymousState(lines []string, i int) *sanState {
 	return st
 }
 
-func newSanState(i int, sanitizer, msg string) *sanState {
-	format := sanitizerFormats[sanitizer]
-	if format == "" {
-		format = FormatASan
-	}
+// sanitizerKind is a sanitizer's headline without the registers and the
+// process ("heap-use-after-free on address 0x... at pc 0x... bp ...").
+func sanitizerKind(msg string) string {
 	kind := strings.TrimSpace(msg)
 	for _, cut := range []string{" at pc 0x", " (pc 0x", " (pid="} {
 		if j := strings.Index(kind, cut); j >= 0 {
 			kind = strings.TrimSpace(kind[:j])
 		}
 	}
-	kind = strings.TrimSuffix(kind, ":")
+	return strings.TrimSuffix(kind, ":")
+}
+
+func newSanState(i int, sanitizer, msg string) *sanState {
+	format := sanitizerFormats[sanitizer]
+	if format == "" {
+		format = FormatASan
+	}
+	kind := sanitizerKind(msg)
 	st := &sanState{kind: kind}
 	st.rep = nativeReport{format: format, title: sanitizer + ": " + kind, start: i, end: i, titled: true}
 	return st

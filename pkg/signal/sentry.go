@@ -230,7 +230,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 			st = v.RawStacktrace
 		}
 		note(st)
-		chain = append(chain, exception{typ: v.Type, msg: v.Value, frames: sentryFrames(st, platform)})
+		chain = append(chain, exception{typ: v.Type, msg: nativeValue(platform, v.Value), frames: sentryFrames(st, platform)})
 	}
 	n := 0
 	for _, e := range chain {
@@ -262,7 +262,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 	var outer exception
 	if len(values) > 0 {
 		last := values[len(values)-1]
-		outer = exception{typ: last.Type, msg: last.Value}
+		outer = exception{typ: last.Type, msg: nativeValue(platform, last.Value)}
 	}
 	if ev.Metadata != nil && outer.typ == "" && outer.msg == "" {
 		outer = exception{typ: ev.Metadata.Type, msg: ev.Metadata.Value}
@@ -281,6 +281,15 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		return Signal{}, false
 	}
 	s := assemble(FormatSentry, chain, outer)
+	if sentryFormat(platform) == "native" {
+		kept := s.Symptoms[:0]
+		for _, w := range s.Symptoms {
+			if !reportNoise[w] {
+				kept = append(kept, w)
+			}
+		}
+		s.Symptoms = kept
+	}
 	s.Notes = notes
 	if ev.Title != "" {
 		s.Title = ev.Title
@@ -290,6 +299,44 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		s.Timestamp = sentryTime(ev.DateCreated)
 	}
 	return s, true
+}
+
+// reportNoise are the words a native crash report carries whatever
+// crashed, when it reaches Sentry as an event: the report parsers' own
+// noise, since an exception's value is often the report's first line.
+var reportNoise = func() map[string]bool {
+	m := map[string]bool{}
+	for _, set := range []map[string]bool{kernelNoise, debuggerNoise, anonymousNoise} {
+		for w := range set {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// nativeValue is a native event's exception value as the report parsers
+// read the same line in a pasted report, so that both give the same
+// symptoms: a failed assertion loses the program's name and the function's
+// signature, a kernel headline its offsets and task, a sanitizer's its
+// registers; the banners naming a build or a task ("----[ Xen-4.20 ...",
+// "CPU: 1 PID: 2 Comm: ...") are no symptom.
+func nativeValue(platform, v string) string {
+	if sentryFormat(platform) != "native" {
+		return v
+	}
+	t := strings.TrimSpace(v)
+	if m, ok := assertion(t); ok {
+		return m.title
+	}
+	switch {
+	case isKernelHeader(t):
+		return kernelTitle(t) + "\n" + kernelText(t)
+	case strings.HasPrefix(t, "----[ Xen-") || strings.HasPrefix(t, "CPU: "):
+		return ""
+	case strings.Contains(t, "Sanitizer: "):
+		return sanitizerKind(t)
+	}
+	return v
 }
 
 // sentryMessage reads "message" as a string or {"formatted": ...}.
@@ -384,6 +431,22 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 			f.InApp = *sf.InAppCamel
 		default:
 			f.InApp = IsInApp(sentryFormat(p), f.File, f.Function, f.Module)
+		}
+		if sentryFormat(p) == "native" && f.Function != "" {
+			switch {
+			case isMachinery(f.Function):
+				// A native report's machinery (panic, die, the fault
+				// handlers, the allocator) is not where the bug is,
+				// whoever marked it: the same rule as for the pasted
+				// report.
+				f.InApp = false
+			case f.File == "" && f.Module == "" && sf.Package == "":
+				// A bare function name (a kernel's call trace) is
+				// judged as in a pasted report: the analysis maps it
+				// to the repository's definition of that function, if
+				// there is one, and leaves it out otherwise.
+				f.InApp = true
+			}
 		}
 		out = append(out, f)
 	}
