@@ -91,7 +91,7 @@ func suspectsOf(rep *analyze.Report, i int) []string {
 // in two requests.
 func TestSentryIssueAtRelease(t *testing.T) {
 	sc := newSentryCase(t)
-	is := sc.issue("shop@1.4.2+" + sc.bug[:9])
+	is := sc.issue("shop@1.4.2+" + sentry.ShortHash(sc.bug))
 	url := fmt.Sprintf("https://acme.sentry.io/issues/%s/?project=1", is.ID)
 	sc.r.env["SENTRY_URL"] = sc.srv.URL()
 
@@ -104,7 +104,7 @@ func TestSentryIssueAtRelease(t *testing.T) {
 		t.Fatalf("got %d signals, want 1 from Sentry", len(got.Signals))
 	}
 	s := got.Signals[0]
-	if s.Sentry.Ref != sc.bug || s.Sentry.Release != "shop@1.4.2+"+sc.bug[:9] || s.Sentry.CommitSource != "version-hash" {
+	if s.Sentry.Ref != sc.bug || s.Sentry.Release != "shop@1.4.2+"+sentry.ShortHash(sc.bug) || s.Sentry.CommitSource != "version-hash" {
 		t.Errorf("got sentry %+v, want the release's commit %s", s.Sentry, sc.bug)
 	}
 	if len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug {

@@ -82,3 +82,16 @@ func isHex(s string) bool {
 	}
 	return true
 }
+
+// ShortHash abbreviates a commit hash for a release version so that
+// CommitFromVersion reads it back: 9 characters or more, until they hold
+// both a digit and a letter (a prefix of only digits reads as a build
+// number), the whole hash at most.
+func ShortHash(h string) string {
+	for n := 9; n < len(h); n++ {
+		if isCommitHash(h[:n]) {
+			return h[:n]
+		}
+	}
+	return h
+}

@@ -63,3 +63,20 @@ func FuzzCommitFromVersion(f *testing.F) {
 		}
 	})
 }
+
+// A release version built with ShortHash names the commit, whatever the
+// hash looks like: a prefix of only digits would read as a build number.
+func TestShortHashIsReadBack(t *testing.T) {
+	for _, h := range []string{
+		"89530a336b92d1c5c7a8e4f1b2c3d4e5f6a7b8c9",
+		"804590607e1c2d3b4a5f60718293a4b5c6d7e8f9", // nine digits first
+		"8045906071234567890abcdef1234567890abcde",
+		"abcdefabcdef0123456789abcdefabcdefabcdef",
+		"1234567890123456789012345678901234567890", // digits only
+	} {
+		v := ShortHash(h)
+		if got := CommitFromVersion("checkout-api@1.4.2+" + v); got != v || h[:len(v)] != v || len(v) < 9 {
+			t.Errorf("ShortHash(%s) = %s, read back as %q", h, v, got)
+		}
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/sigsentry/sigsentry/pkg/sentry/sentrytest"
 	"github.com/spf13/cobra"
 )
@@ -220,7 +221,7 @@ func sentryStep(ctx context.Context, o *Options, env map[string]string, built *s
 	srv.AddToken(token, sentrytest.Token{Scopes: []string{"event:read", "project:read", "org:read"}})
 	final := sample.Final()
 	head := built.Hashes[len(built.Hashes)-1]
-	release := "checkout-api@1.4.2+" + head[:9]
+	release := "checkout-api@1.4.2+" + sentry.ShortHash(head)
 	line := func(path, needle string) int {
 		for i, l := range strings.Split(final[path], "\n") {
 			if strings.Contains(l, needle) {
