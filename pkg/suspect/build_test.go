@@ -189,6 +189,54 @@ func TestBuildInference(t *testing.T) {
 	}
 }
 
+// TestBuildInferenceNeedsASuspect: the trace's line fits only a build from
+// before the window's one change of the file (a trace from another tree:
+// a mirror's lines are offset). Blaming from that build would leave no
+// suspect at all, so the ranking blames from the tip.
+func TestBuildInferenceNeedsASuspect(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	lines := func(name string, n int) []string {
+		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
+		for i := 0; i < n; i++ {
+			out = append(out, fmt.Sprintf("\tv += p->f%d;", i))
+		}
+		return append(out, "\treturn v;", "}", "")
+	}
+	repo.WriteFile("src/calc.c", strings.Join(lines("sum", 20), "\n"))
+	repo.Commit("calc: sum") // before the window
+	repo.WriteFile("README", "calc\n")
+	repo.Commit("readme")
+	repo.WriteFile("src/calc.c", strings.Join(append(lines("avg", 30), lines("sum", 20)...), "\n"))
+	change := repo.Commit("calc: avg")
+	sig := sigAt(frame("/build/proj/src/calc.c", 14, "sum"))
+	now := time.Now()
+	sig.Timestamp = &now
+
+	all := loadRealHistory(t, repo.Dir)
+	var window []Candidate
+	for _, c := range all {
+		if c.Commit.Summary() != "calc: sum" {
+			window = append(window, c)
+		}
+	}
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: window}}, Options{})
+	needs := idx.Needs(sig)
+	if len(needs) != 1 {
+		t.Fatalf("got needs %+v, want src/calc.c", needs)
+	}
+	data, err := os.ReadFile(filepath.Join(repo.Dir, "src/calc.c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	if with.Versions["r"] != change || len(with.Notes) != 0 {
+		t.Errorf("got version %s notes %q, want the tip %s and no note", with.Versions["r"], with.Notes, change)
+	}
+	if got := hashes(with); len(got) == 0 || got[0] != change {
+		t.Errorf("got %v (abstained: %q), want %s first", got, with.Reason, change)
+	}
+}
+
 // execGit is git in dir, isolated from the user's configuration.
 func execGit(dir string, args ...string) *exec.Cmd {
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)

@@ -83,6 +83,30 @@ func (idx *Index) newRankCtx(sig signal.Signal) *rankCtx {
 	return rc
 }
 
+// touchedBefore reports whether a candidate that version b contains
+// touched a file an in-app frame maps to. A build without any of them
+// would leave the window no suspect: the lines fit that build by chance (a
+// trace from another tree, a mirror), not because the crash ran it.
+func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targets [][]fileTarget) bool {
+	reach := idx.ancestors(rx, rx.reach, b, b)
+	for i, f := range sig.Frames {
+		if !f.InApp {
+			continue
+		}
+		for _, t := range targets[i] {
+			if t.repo != rx.name {
+				continue
+			}
+			for _, ci := range idx.touches[t] {
+				if reach[ci] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // RankWith ranks the candidates for one signal. files, when not nil, holds
 // the contents of the files Needs names at the failing version: when the
 // frames' functions and lines fit an older version of them better, the
@@ -156,7 +180,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			continue
 		}
 		if files != nil && idx.w.Build {
-			if b := rc.buildVersion(rx, v, &sig, targets, files); b != v {
+			if b := rc.buildVersion(rx, v, &sig, targets, files); b != v && idx.touchedBefore(rx, b, &sig, targets) {
 				res.Notes = append(res.Notes, fmt.Sprintf("the frames' lines fit %.12s (%s) better than %.12s, the tip at the signal's time: blamed from there",
 					idx.cands[b].Commit.Hash, idx.cands[b].Commit.Summary(), idx.cands[v].Commit.Hash))
 				v = b
