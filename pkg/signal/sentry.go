@@ -440,11 +440,12 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 				// whoever marked it: the same rule as for the pasted
 				// report.
 				f.InApp = false
-			case f.File == "" && f.Module == "" && sf.Package == "":
-				// A bare function name (a kernel's call trace) is
-				// judged as in a pasted report: the analysis maps it
-				// to the repository's definition of that function, if
-				// there is one, and leaves it out otherwise.
+			case f.File == "" && sf.Package == "":
+				// A bare function name (a kernel's call trace, with
+				// or without its module) is judged as in a pasted
+				// report: the analysis maps it to the repository's
+				// definition of that function, if there is one, and
+				// leaves it out otherwise.
 				f.InApp = true
 			}
 		}

@@ -24,7 +24,7 @@ func TestSentryNativeEventReadsLikeItsReport(t *testing.T) {
 		},
 		{
 			"kernel panic after an oops",
-			`{"platform":"native","exception":{"values":[{"type":"Kernel panic","value":"Kernel panic - not syncing: Fatal exception in interrupt","stacktrace":{"frames":[{"function":"tasklet_action","in_app":false},{"function":"mt7921_irq_tasklet","in_app":true},{"function":"mt76_mmio_rr","in_app":true}]}}]}}`,
+			`{"platform":"native","exception":{"values":[{"type":"Kernel panic","value":"Kernel panic - not syncing: Fatal exception in interrupt","stacktrace":{"frames":[{"function":"tasklet_action","in_app":false},{"function":"mt7921_irq_tasklet","module":"mt7921e","in_app":false},{"function":"mt76_mmio_rr","in_app":true}]}}]}}`,
 			"[ 1.1] Call trace:\n[ 1.2]  mt76_mmio_rr+0x28/0xf0 [mt76]\n[ 1.3]  mt7921_irq_tasklet+0x54/0x1d8 [mt7921e]\n[ 1.4]  tasklet_action+0x24/0x2c\n[ 1.5] ---[ end trace a24b8e26ffbda3c5 ]---\n[ 1.6] Kernel panic - not syncing: Fatal exception in interrupt\n",
 			[]string{"interrupt"},
 		},
