@@ -73,7 +73,13 @@ func hashes(cs []Commit) []string {
 }
 
 func TestListCommitsWindowAndPaging(t *testing.T) {
-	until := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+	// A pinned window end, and its twin on the real clock.
+	for _, until := range []time.Time{time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC), time.Now().UTC().Truncate(time.Second)} {
+		t.Run(until.Format(time.DateOnly), func(t *testing.T) { testListCommitsWindowAndPaging(t, until) })
+	}
+}
+
+func testListCommitsWindowAndPaging(t *testing.T, until time.Time) {
 	since := until.AddDate(0, 0, -30)
 	in := func(d int) time.Time { return until.AddDate(0, 0, -d) }
 	old := func(d int) time.Time { return since.AddDate(0, 0, -d) }

@@ -51,7 +51,7 @@ func BenchmarkDiffs(b *testing.B) {
 // repositories concurrently per op, 40 ms per page.
 func BenchmarkListCommits(b *testing.B) {
 	const repos, pages = 8, 3
-	now := time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)
+	now := time.Now().UTC().Truncate(time.Minute)
 	pageBody := make([]string, pages)
 	for p := range pages {
 		var vals []string

@@ -27,7 +27,8 @@ func synthetic(nCands, nFiles, nSigs int) ([]Candidate, []signal.Signal) {
 		return files[int(u*u*float64(nFiles))]
 	}
 	line := func(n int) string { return fmt.Sprintf("\tx%d := compute(y%d, %q)", n, n%13, "v") }
-	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// The history ends now: the times are relative to the real clock.
+	base := time.Now().UTC().Truncate(time.Minute).Add(-time.Duration(nCands) * 7 * time.Minute)
 	cands := make([]Candidate, nCands)
 	for i := range cands {
 		nf := 1 + r.IntN(9) // 1..9, mean 5

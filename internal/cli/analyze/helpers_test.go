@@ -22,7 +22,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// now is the clock of every test run.
 // now is the clock of every test run: the real one, to the hour, so that
 // nothing here depends on the day it runs.
 var now = time.Now().UTC().Truncate(time.Hour)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/spf13/cobra"
@@ -207,5 +208,34 @@ func TestHelpHasLongAndExample(t *testing.T) {
 		if c.Long == "" || c.Example == "" {
 			t.Errorf("%s: got Long %d chars, Example %d chars; want both", c.CommandPath(), len(c.Long), len(c.Example))
 		}
+	}
+}
+
+// TestAddedAtOnTheRealClock is the twin of the tests above, which pin the
+// clock to testNow: with the clock a user's process has, `repos add` stamps
+// the time it ran, and `repos list -o json` gives it back.
+func TestAddedAtOnTheRealClock(t *testing.T) {
+	h := newHarness(t, "")
+	h.f.Now = time.Now
+	before := time.Now().UTC().Truncate(time.Second)
+	if code := h.run("add", "--no-verify", "acme/api"); code != 0 {
+		t.Fatalf("add: got exit code %d, want 0; stderr:\n%s", code, h.errOut)
+	}
+	after := time.Now().UTC()
+	saved := h.saved()
+	if len(saved) != 1 || saved[0].AddedAt.Before(before) || saved[0].AddedAt.After(after) {
+		t.Fatalf("saved %+v, want acme/api added between %v and %v", saved, before, after)
+	}
+	h.reset()
+	h.f.Now = time.Now
+	if code := h.run("list", "-o", "json"); code != 0 {
+		t.Fatalf("list: got exit code %d, want 0", code)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(h.out.Bytes(), &got); err != nil {
+		t.Fatalf("list -o json: %v\n%s", err, h.out)
+	}
+	if want := saved[0].AddedAt.Format(time.RFC3339); len(got) != 1 || got[0]["added_at"] != want {
+		t.Errorf("got %v, want added_at %s", got, want)
 	}
 }

@@ -188,7 +188,9 @@ const (
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	f := &fixture{gitDir: fixtureRepo(t), now: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	// The controllable clock starts at the real time, so nothing depends
+	// on the day the tests run.
+	f := &fixture{gitDir: fixtureRepo(t), now: time.Now().UTC().Truncate(time.Second)}
 	f.srv = NewServer(Options{Now: f.clock})
 	t.Cleanup(f.srv.Close)
 	f.srv.AddUser(User{Nickname: "alice", DisplayName: "Alice A.", Email: aliceEmail, Workspaces: []string{"acme"}, AdminOf: []string{"alice"}})

@@ -161,7 +161,9 @@ func TestFaultsAndRateLimit(t *testing.T) {
 	}
 	t.Run("window", func(t *testing.T) {
 		var mu sync.Mutex
-		now := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+		// A controllable clock from the real time, at the start of a
+		// 10-second window (windows are aligned to the Unix epoch).
+		now := time.Unix(time.Now().Unix()/10*10, 0).UTC()
 		clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 		srv := NewServer(Options{Now: clock})
 		defer srv.Close()
