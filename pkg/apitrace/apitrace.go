@@ -152,6 +152,18 @@ type Transport struct {
 	RequestHeaders, ResponseHeaders []string
 }
 
+// Client returns a copy of hc whose transport (the default one when hc has
+// none) is traced through tt; hc itself is left as it is.
+func (tt Transport) Client(hc *http.Client) *http.Client {
+	cp := *hc
+	tt.Base = cp.Transport
+	if tt.Base == nil {
+		tt.Base = http.DefaultTransport
+	}
+	cp.Transport = &tt
+	return &cp
+}
+
 // RoundTrip implements http.RoundTripper.
 func (tt *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var b strings.Builder

@@ -64,3 +64,28 @@ func TestTransportTrace(t *testing.T) {
 		t.Errorf("trace holds the token:\n%s", got)
 	}
 }
+
+// Client traces a copy of the client and leaves the original untouched;
+// a client without a transport gets the default one underneath.
+func TestTransportClient(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer srv.Close()
+	var out bytes.Buffer
+	orig := &http.Client{}
+	hc := Transport{Tracer: NewTracer(&out, nil)}.Client(orig)
+	if orig.Transport != nil {
+		t.Fatalf("the original client's transport changed to %T", orig.Transport)
+	}
+	tr, ok := hc.Transport.(*Transport)
+	if !ok || tr.Base != http.DefaultTransport {
+		t.Fatalf("got transport %T over %v, want *Transport over http.DefaultTransport", hc.Transport, tr)
+	}
+	resp, err := hc.Get(srv.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if !strings.Contains(out.String(), "> GET "+srv.URL+"/x") || !strings.Contains(out.String(), "< 200 GET") {
+		t.Errorf("trace %q lacks the request and the response", out.String())
+	}
+}

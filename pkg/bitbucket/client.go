@@ -178,13 +178,7 @@ func New(opts Options) (*Client, error) {
 	}
 	if opts.Debug != nil {
 		c.trace = apitrace.NewTracer(opts.Debug, c.scrub)
-		cp := *hc
-		rt := cp.Transport
-		if rt == nil {
-			rt = http.DefaultTransport
-		}
-		cp.Transport = newTraceTransport(rt, c.trace)
-		hc = &cp
+		hc = traced(hc, c.trace)
 	}
 	c.hc = hc
 	return c, nil

@@ -24,14 +24,15 @@ func redactURLString(s string) string { return redactor.URLString(s) }
 // capText makes server text fit one line (apitrace.CapText).
 func capText(s string) string { return apitrace.CapText(s) }
 
-// newTraceTransport traces every request of base, redirects included.
-func newTraceTransport(base http.RoundTripper, t *apitrace.Tracer) http.RoundTripper {
-	return &apitrace.Transport{Base: base, Tracer: t, Redactor: redactor,
+// traced returns a copy of hc that traces every request, redirects
+// included.
+func traced(hc *http.Client, t *apitrace.Tracer) *http.Client {
+	return apitrace.Transport{Tracer: t, Redactor: redactor,
 		RequestHeaders: []string{"Accept"},
 		ResponseHeaders: []string{
 			"Content-Type", "Content-Length", "Location", "Retry-After",
 			"X-Credential-Type", "X-OAuth-Scopes", "X-Accepted-OAuth-Scopes",
 			"X-RateLimit-Limit", "X-RateLimit-Resource", "X-RateLimit-NearLimit",
 			"X-Request-Id",
-		}}
+		}}.Client(hc)
 }
