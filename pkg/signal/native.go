@@ -57,11 +57,7 @@ func (r *nativeReport) signal(lines []string) Signal {
 			s.Frames = append(s.Frames, f)
 		}
 	}
-	for _, tok := range Symptoms(append([]string{r.title}, r.texts...)...) {
-		if !threadIDRE.MatchString(tok) && !r.noise[tok] {
-			s.Symptoms = append(s.Symptoms, tok)
-		}
-	}
+	s.Symptoms = dropNoise(Symptoms(append([]string{r.title}, r.texts...)...), r.noise)
 	s.Timestamp = textTimestamp(lines, r.start)
 	s.Notes = append(s.Notes, r.notes...)
 	if len(s.Frames) > 0 && len(s.Notes) == 0 {
@@ -162,6 +158,18 @@ func mergeUBSanSites(reports []nativeReport) []nativeReport {
 			}
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// dropNoise returns words without a report's noise and sanitizer thread
+// ids.
+func dropNoise(words []string, noise map[string]bool) []string {
+	var out []string
+	for _, w := range words {
+		if !threadIDRE.MatchString(w) && !noise[w] {
+			out = append(out, w)
+		}
 	}
 	return out
 }

@@ -282,13 +282,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 	}
 	s := assemble(FormatSentry, chain, outer)
 	if sentryFormat(platform) == "native" {
-		kept := s.Symptoms[:0]
-		for _, w := range s.Symptoms {
-			if !reportNoise[w] {
-				kept = append(kept, w)
-			}
-		}
-		s.Symptoms = kept
+		s.Symptoms = dropNoise(s.Symptoms, reportNoise)
 	}
 	s.Notes = notes
 	if ev.Title != "" {
