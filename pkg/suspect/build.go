@@ -266,21 +266,39 @@ func enclosing(lines []string, n int, lang string) string {
 			if c == '}' && i != n-1 {
 				return "" // a function ended above the line
 			}
-			if lang == "go" {
-				if goDef.MatchString(l) {
-					return sectionIdent(l)
-				}
-				continue
+			if lang == "c" && strings.HasSuffix(strings.TrimSpace(l), ":") {
+				continue // a label, "default:", "public:"
 			}
-			if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
-				continue
+			if id, ok := startsDefinition(l, lang); ok {
+				return id
 			}
-			t := strings.TrimSpace(l)
-			if !strings.Contains(t, "(") || strings.HasSuffix(t, ";") || strings.HasSuffix(t, ":") {
-				continue
-			}
-			return sectionIdent(t)
 		}
 	}
 	return ""
+}
+
+// startsDefinition reports whether line, a whole source line, has the
+// shape of a function definition's first line in a language of langOf, and
+// the name it defines: "func (c *Cart) Total() int {" in Go, "def
+// total(self):" in Python, "static int foo(struct bar *b)" in C (a line
+// starting with a name, holding "(", not a prototype ending with ";").
+func startsDefinition(line, lang string) (string, bool) {
+	switch lang {
+	case "python":
+		if m := pyDef.FindStringSubmatch(line); m != nil {
+			return m[2], true
+		}
+	case "go":
+		if goDef.MatchString(line) {
+			return sectionIdent(line), true
+		}
+	case "c":
+		if line == "" || !(line[0] == '_' || line[0] >= 'a' && line[0] <= 'z' || line[0] >= 'A' && line[0] <= 'Z') {
+			return "", false
+		}
+		if t := strings.TrimSpace(line); strings.Contains(t, "(") && !strings.HasSuffix(t, ";") {
+			return sectionIdent(t), true
+		}
+	}
+	return "", false
 }

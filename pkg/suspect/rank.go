@@ -892,18 +892,6 @@ func definesFunc(line, ident, lang string) bool {
 	if !strings.Contains(line, ident) {
 		return false
 	}
-	switch lang {
-	case "python":
-		m := pyDef.FindStringSubmatch(line)
-		return m != nil && m[2] == ident
-	case "go":
-		return goDef.MatchString(line) && sectionIdent(line) == ident
-	case "c":
-		if line == "" || !(line[0] == '_' || line[0] >= 'a' && line[0] <= 'z' || line[0] >= 'A' && line[0] <= 'Z') {
-			return false
-		}
-		t := strings.TrimSpace(line)
-		return strings.Contains(t, "(") && !strings.HasSuffix(t, ";") && sectionIdent(t) == ident
-	}
-	return false
+	id, ok := startsDefinition(line, lang)
+	return ok && id == ident
 }
