@@ -28,19 +28,28 @@ type FileRef struct {
 const maxBuildSteps = 200
 
 // Needs returns the files whose contents at the failing version help rank
-// sig (those of its in-app frames that name a function and a line), for
-// RankWith. Sources that can read files cheaply (a local checkout) should
-// provide them; without them ranking blames from the failing version.
+// sig, for RankWith: those of its in-app frames that name a function (the
+// function's extent tells which changes were inside it) and, for frames
+// with a line, build inference. Sources that can read files cheaply (a
+// local checkout) should provide them; without them ranking blames from
+// the failing version and knows functions by the hunks' headers.
 func (idx *Index) Needs(sig signal.Signal) []FileRef {
 	rc := idx.newRankCtx(sig)
+	targets, _ := idx.mapFrames(sig)
 	var out []FileRef
 	seen := map[FileRef]bool{}
-	for _, f := range sig.Frames {
-		if !f.InApp || f.Line <= 0 || funcIdent(f.Function) == "" || langOf(f.File) == "" {
+	n := 0
+	for i, f := range sig.Frames {
+		if !f.InApp || funcIdent(f.Function) == "" || len(targets[i]) == 0 {
 			continue
 		}
-		targets, _ := idx.paths.mapFrame(f)
-		for _, t := range targets {
+		if n++; n > maxExtentFrames && f.Line <= 0 {
+			continue
+		}
+		for _, t := range targets[i] {
+			if extentLang(t.path) == "" {
+				continue
+			}
 			rx := idx.byName[t.repo]
 			v, ok := rc.versions[rx]
 			if !ok {

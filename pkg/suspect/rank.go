@@ -2,6 +2,7 @@ package suspect
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -57,6 +58,10 @@ type rankCtx struct {
 	// commits it contains.
 	versions map[*repoIndex]int32
 	reach    map[*repoIndex][]bool
+	// tips are the versions before build inference, at which files holds
+	// contents (see RankWith).
+	tips  map[*repoIndex]int32
+	files map[FileRef][]byte
 }
 
 // Rank ranks the candidates for one signal, blaming from the failing
@@ -114,6 +119,8 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	res := Result{Signal: sig, Frames: make([]MappedFrame, len(sig.Frames)), Suspects: []Suspect{}}
 	rc := idx.newRankCtx(sig)
+	rc.files = files
+	rc.tips = maps.Clone(rc.versions)
 	limit, at := rc.limit, rc.at
 	anyCand := false
 	for _, rx := range idx.repos {
@@ -121,42 +128,17 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			anyCand = true
 		}
 	}
-	targets := make([][]fileTarget, len(sig.Frames))
-	byName := make([]bool, len(sig.Frames))
-	hows := make([]string, len(sig.Frames))
-	for i, f := range sig.Frames {
-		t, note := idx.paths.mapFrame(f)
-		hows[i] = note
-		if len(t) == 0 && f.InApp && f.File == "" {
-			t, hows[i] = idx.defined(f)
-			byName[i] = true
-		}
-		targets[i] = t
-	}
+	targets, notes := idx.mapFrames(sig)
 	inApp, mapped := 0, 0
 	for i, f := range sig.Frames {
-		mf := MappedFrame{Frame: f}
-		t, note := targets[i], ""
-		if byName[i] {
-			t = nearestDefinitions(t, sig.Frames, targets, byName, i)
-			if len(t) > maxDefinitions {
-				t = nil
-			}
-			if len(t) > 0 {
-				note = "function-only frame: " + t[0].path + " " + hows[i]
-			}
-		} else {
-			note = hows[i]
-		}
-		if len(t) > 0 {
+		mf := MappedFrame{Frame: f, Note: notes[i]}
+		if t := targets[i]; len(t) > 0 {
 			mf.Repo, mf.Path = t[0].repo, t[0].path
 		}
-		mf.Note = note
 		res.Frames[i] = mf
-		targets[i] = t
 		if f.InApp {
 			inApp++
-			if len(t) > 0 {
+			if len(targets[i]) > 0 {
 				mapped++
 			}
 		}
@@ -327,6 +309,42 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	return res
 }
 
+// mapFrames maps each frame of sig to the files it may run in, with a note
+// on how: by path, or for a function-only frame by the files defining its
+// function, nearest to the stack's other files.
+func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
+	targets := make([][]fileTarget, len(sig.Frames))
+	byName := make([]bool, len(sig.Frames))
+	hows := make([]string, len(sig.Frames))
+	for i, f := range sig.Frames {
+		t, note := idx.paths.mapFrame(f)
+		hows[i] = note
+		if len(t) == 0 && f.InApp && f.File == "" {
+			t, hows[i] = idx.defined(f)
+			byName[i] = true
+		}
+		targets[i] = t
+	}
+	notes := make([]string, len(sig.Frames))
+	out := make([][]fileTarget, len(sig.Frames))
+	for i := range sig.Frames {
+		t := targets[i]
+		if !byName[i] {
+			out[i], notes[i] = t, hows[i]
+			continue
+		}
+		t = nearestDefinitions(t, sig.Frames, targets, byName, i)
+		if len(t) > maxDefinitions {
+			t = nil
+		}
+		if len(t) > 0 {
+			notes[i] = "function-only frame: " + t[0].path + " " + hows[i]
+		}
+		out[i] = t
+	}
+	return out, notes
+}
+
 func abstain(res Result, reason string) Result {
 	res.Abstained = true
 	res.Reason = reason
@@ -389,6 +407,13 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 	}
 	w := &idx.w
 	onSide := false
+	// lines is the file at c (after c's change), while known: it tells
+	// where the frame's function lies.
+	var lines []string
+	lang := extentLang(path)
+	if ident != "" && lang != "" {
+		lines = rc.linesAt(rx, path, v)
+	}
 	for c, steps, next := v, 0, int32(-1); c >= 0 && steps < maxWalk; c, steps = next, steps+1 {
 		next = idx.firstParent(c)
 		ci := &idx.cands[c]
@@ -451,8 +476,22 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 					line: st.nearLine, cur: line, n: st.dist, hunk: &file.Hunks[st.nearHunk]})
 			}
 		}
+		var ext extentVerdict
+		if lines != nil && near {
+			var old []string
+			ok := file.Path == path && !file.Binary && (len(file.Hunks) > 0 || file.LinesAdded+file.LinesRemoved == 0)
+			if ok && file.Status != diffstat.Added {
+				old, ok = unapply(lines, file)
+			}
+			if ok {
+				ext.changed, ext.known, ext.line, ext.hunk = extentChange(lines, old, file, ident, lang, line, st.parent)
+			}
+			lines = old
+		} else {
+			lines = nil
+		}
 		if near {
-			rc.nearEvidence(c, file, path, f, ident, callees, newer, get(c))
+			rc.nearEvidence(c, file, path, f, ident, callees, newer, get(c), ext)
 		}
 		newer++
 		if line > 0 {
@@ -484,13 +523,13 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		if file.Path != t.path {
 			continue
 		}
-		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c))
+		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c), extentVerdict{})
 	}
 }
 
 // nearEvidence records function and file evidence of commit c, whose entry
 // for path is file, with newer commits touching the file since.
-func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, callees []string, newer int, ft *feat) {
+func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, callees []string, newer int, ft *feat, ext extentVerdict) {
 	w := &rc.idx.w
 	ci := &rc.idx.cands[c]
 	if len(callees) > 0 && !ft.call {
@@ -513,7 +552,11 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 			}
 		}
 	}
-	if ident != "" && !ft.function {
+	if ext.known && ext.changed && !ft.function {
+		ft.function = true
+		ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: ext.line, hunk: &file.Hunks[ext.hunk], ident: ident})
+	}
+	if ident != "" && !ft.function && !ext.known {
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
 			if strings.Contains(h.Section, ident) && hunkFunction(h.Section) == ident {
@@ -523,7 +566,7 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 			}
 		}
 	}
-	if ident != "" && !ft.function {
+	if ident != "" && !ft.function && !ext.known {
 		// The commit wrote the function's definition (a new file, code
 		// moved in): no hunk header names it, its added lines do.
 		lang := langOf(path)
@@ -544,6 +587,14 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 		ft.file = fv
 		ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindFile, weight: w.File * fv * ci.damp, frame: f, path: path, n: newer})
 	}
+}
+
+// extentVerdict is what the frame's function's extent says of one commit:
+// whether it changed lines inside the function (when known), and the
+// first such line and its hunk.
+type extentVerdict struct {
+	known, changed bool
+	line, hunk     int
 }
 
 // calleesOf names the functions frame i of frames calls, as far as the

@@ -1,0 +1,215 @@
+package suspect
+
+import (
+	"path"
+	"strings"
+
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+)
+
+// Function extents. A hunk's header names the line git found above the
+// hunk, which is not always the function the hunk changes: a change to a
+// function's first lines is headed by the function before it, a Python
+// method's hunk by its class, an assembly routine's by whatever macro or
+// label came last. When the frame's file is known at the failing version,
+// the blame walk carries it back commit by commit (undoing each change)
+// and asks of every version where the frame's function lies, and whether
+// the commit's added or removed lines fall inside it.
+
+// maxExtentFrames bounds how many in-app frames without a line have their
+// files read for their functions' extents (frames with a line always do,
+// for build inference too).
+const maxExtentFrames = 8
+
+// maxExtent bounds how far below its first line a function is looked for
+// its end.
+const maxExtent = 4000
+
+// extentLang is the family of languages whose function extents funcExtent
+// finds, by file extension: those of langOf, and "asm" for assembly.
+func extentLang(file string) string {
+	if l := langOf(file); l != "" {
+		return l
+	}
+	if strings.EqualFold(path.Ext(strings.ReplaceAll(file, "\\", "/")), ".s") {
+		return "asm"
+	}
+	return ""
+}
+
+// defines returns the name a source line starts the definition of, in a
+// language of extentLang, and its indentation (for Python).
+func defines(line, lang string) (string, int, bool) {
+	switch lang {
+	case "asm":
+		name, ok := diffstat.AsmDefinition(line)
+		return name, 0, ok
+	case "python":
+		if m := pyDef.FindStringSubmatch(line); m != nil {
+			return m[2], len(m[1]), true
+		}
+		return "", 0, false
+	}
+	name, ok := startsDefinition(line, lang)
+	return name, 0, ok
+}
+
+// funcExtent returns the first and last line (1-based) of the definition
+// of function ident in lines: the one holding line near when there are
+// several, else the last one above it, else the first. lo is 0 when lines
+// define no such function.
+func funcExtent(lines []string, ident, lang string, near int) (lo, hi int) {
+	for i, l := range lines {
+		if !strings.Contains(l, ident) {
+			continue
+		}
+		name, indent, ok := defines(l, lang)
+		if !ok || name != ident {
+			continue
+		}
+		end := extentEnd(lines, i, indent, lang)
+		if end < 0 {
+			continue // a prototype, not a definition
+		}
+		a, b := i+1, end+1
+		if lo == 0 {
+			lo, hi = a, b
+		}
+		if near <= 0 {
+			break
+		}
+		if a <= near {
+			lo, hi = a, b
+		}
+		if a > near || near <= b {
+			break
+		}
+	}
+	return lo, hi
+}
+
+// extentEnd returns the index of the last line of the function whose
+// definition starts at lines[i], or -1 when no body follows.
+func extentEnd(lines []string, i, indent int, lang string) int {
+	last := min(len(lines)-1, i+maxExtent)
+	switch lang {
+	case "python":
+		end := i
+		for j := i + 1; j <= last; j++ {
+			t := strings.TrimSpace(lines[j])
+			if t == "" {
+				continue
+			}
+			w := len(lines[j]) - len(strings.TrimLeft(lines[j], " \t"))
+			if w <= indent && !strings.HasPrefix(t, ")") {
+				break
+			}
+			end = j
+		}
+		return end
+	case "asm":
+		for j := i + 1; j <= last; j++ {
+			t := strings.TrimSpace(lines[j])
+			for _, p := range []string{"END(", "ENDPROC(", "SYM_FUNC_END", "SYM_CODE_END", ".size"} {
+				if strings.HasPrefix(t, p) {
+					return j
+				}
+			}
+			if _, ok := diffstat.AsmDefinition(t); ok {
+				return j - 1
+			}
+		}
+		return last
+	}
+	// C and Go: the body opens within a few lines and closes with a brace
+	// in the first column.
+	open := false
+	for j := i; j <= last; j++ {
+		l := lines[j]
+		if !open {
+			if strings.Contains(l, "{") {
+				open = true
+				if j == i && strings.HasSuffix(strings.TrimSpace(l), "}") {
+					return j // a one-line function
+				}
+			} else if j > i+10 || strings.HasSuffix(strings.TrimSpace(l), ";") {
+				return -1
+			}
+		}
+		if open && j > i && strings.HasPrefix(l, "}") {
+			return j
+		}
+	}
+	return -1
+}
+
+// extentChange tells whether file's change (lines after it, old before
+// it) added or removed lines inside function ident. known is false when
+// neither version defines the function; line is the first such added line
+// (or the hunk's start, for a removal).
+func extentChange(lines, old []string, file *diffstat.File, ident, lang string, near, oldNear int) (changed, known bool, line int, hunk int) {
+	lo, hi := funcExtent(lines, ident, lang, near)
+	olo, ohi := funcExtent(old, ident, lang, oldNear)
+	if lo == 0 && olo == 0 {
+		return false, false, 0, -1
+	}
+	for hi2 := range file.Hunks {
+		h := &file.Hunks[hi2]
+		if lo > 0 {
+			for _, a := range h.Added {
+				if a.N >= lo && a.N <= hi {
+					return true, true, a.N, hi2
+				}
+			}
+		}
+		if olo > 0 {
+			for _, r := range h.Removed {
+				if r.N >= olo && r.N <= ohi {
+					return true, true, h.NewStart, hi2
+				}
+			}
+		}
+	}
+	return false, true, 0, -1
+}
+
+// linesAt returns the lines of path at version v, from its contents at
+// version tip (a descendant of v on the first-parent chain) in files,
+// undoing the changes between them; nil when not known.
+func (rc *rankCtx) linesAt(rx *repoIndex, p string, v int32) []string {
+	tip, ok := rc.tips[rx]
+	if !ok || rc.files == nil {
+		return nil
+	}
+	idx := rc.idx
+	data, ok := rc.files[FileRef{Repo: rx.name, Rev: idx.cands[tip].Commit.Hash, Path: p}]
+	if !ok {
+		return nil
+	}
+	lines := splitFile(data)
+	for c := tip; c != v; c = idx.firstParent(c) {
+		if c < 0 {
+			return nil
+		}
+		ci := &idx.cands[c]
+		fi, ok := ci.files[p]
+		if !ok {
+			continue
+		}
+		file := &ci.Change.Files[fi]
+		if !undoable(file, p) {
+			return nil
+		}
+		if lines, ok = unapply(lines, file); !ok {
+			return nil
+		}
+	}
+	return lines
+}
+
+// undoable reports whether unapply can undo file's change and leave the
+// same path: a text change with its hunks, not a birth or a rename.
+func undoable(file *diffstat.File, p string) bool {
+	return file.Path == p && file.Status != diffstat.Added && file.Status != diffstat.Renamed && !file.Binary &&
+		(len(file.Hunks) > 0 || file.LinesAdded+file.LinesRemoved == 0)
+}
