@@ -143,35 +143,52 @@ func extentEnd(lines []string, i, indent int, lang string) int {
 	return -1
 }
 
-// extentChange tells whether file's change (lines after it, old before
-// it) added or removed lines inside function ident. known is false when
-// neither version defines the function; line is the first such added line
-// (or the hunk's start, for a removal).
-func extentChange(lines, old []string, file *diffstat.File, ident, lang string, near, oldNear int) (changed, known bool, line int, hunk int) {
-	lo, hi := funcExtent(lines, ident, lang, near)
+// extentChange tells what file's change (lines after it, old before it)
+// did to function ident: whether it added or removed lines inside it, and
+// where the function lies after it. known is false when neither version
+// defines the function.
+func extentChange(lines, old []string, file *diffstat.File, ident, lang string, near, oldNear int) extentVerdict {
+	var v extentVerdict
+	v.lo, v.hi = funcExtent(lines, ident, lang, near)
 	olo, ohi := funcExtent(old, ident, lang, oldNear)
-	if lo == 0 && olo == 0 {
-		return false, false, 0, -1
+	if v.lo == 0 && olo == 0 {
+		return extentVerdict{}
 	}
-	for hi2 := range file.Hunks {
-		h := &file.Hunks[hi2]
-		if lo > 0 {
+	v.known = true
+	for hi := range file.Hunks {
+		h := &file.Hunks[hi]
+		if v.lo > 0 {
 			for _, a := range h.Added {
-				if a.N >= lo && a.N <= hi {
-					return true, true, a.N, hi2
+				if v.inside(a.N) {
+					v.changed, v.line, v.hunk = true, a.N, hi
+					return v
 				}
 			}
 		}
 		if olo > 0 {
 			for _, r := range h.Removed {
 				if r.N >= olo && r.N <= ohi {
-					return true, true, h.NewStart, hi2
+					v.changed, v.line, v.hunk = true, h.NewStart, hi
+					return v
 				}
 			}
 		}
 	}
-	return false, true, 0, -1
+	return v
 }
+
+// extentVerdict is what the frame's function's extent says of one commit:
+// whether it changed lines inside the function (when known), the first
+// such line and its hunk, and the function's lines after the commit (lo is
+// 0 when the commit removed it).
+type extentVerdict struct {
+	known, changed bool
+	line, hunk     int
+	lo, hi         int
+}
+
+// inside reports whether new-side line n lies in the function.
+func (v extentVerdict) inside(n int) bool { return v.lo > 0 && n >= v.lo && n <= v.hi }
 
 // linesAt returns the lines of path at version v, from its contents at
 // version tip (a descendant of v on the first-parent chain) in files,

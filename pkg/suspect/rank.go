@@ -484,7 +484,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 				old, ok = unapply(lines, file)
 			}
 			if ok {
-				ext.changed, ext.known, ext.line, ext.hunk = extentChange(lines, old, file, ident, lang, line, st.parent)
+				ext = extentChange(lines, old, file, ident, lang, line, st.parent)
 			}
 			lines = old
 		} else {
@@ -538,10 +538,13 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 	hunks:
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
-			if ident != "" && h.Section != "" && hunkFunction(h.Section) != ident {
+			if !ext.known && ident != "" && h.Section != "" && hunkFunction(h.Section) != ident {
 				continue
 			}
 			for _, a := range h.Added {
+				if ext.known && !ext.inside(a.N) {
+					continue
+				}
 				for _, callee := range callees {
 					if callsFunc(a.Text, callee) {
 						ft.call = true
@@ -587,14 +590,6 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 		ft.file = fv
 		ft.ev = appendReplacing(ft.ev, scoredEvidence{kind: KindFile, weight: w.File * fv * ci.damp, frame: f, path: path, n: newer})
 	}
-}
-
-// extentVerdict is what the frame's function's extent says of one commit:
-// whether it changed lines inside the function (when known), and the
-// first such line and its hunk.
-type extentVerdict struct {
-	known, changed bool
-	line, hunk     int
 }
 
 // calleesOf names the functions frame i of frames calls, as far as the
