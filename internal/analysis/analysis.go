@@ -299,10 +299,10 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		hist = append(hist, h)
 	}
 	idx := suspect.NewIndex(hist, suspect.Options{Top: p.Top, At: p.At, Mappings: p.Mappings, Weights: p.Weights})
-	files := map[string]source.Files{}
+	files := map[string]source.FileReader{}
 	kept := map[string]*Repo{}
 	for _, r := range repos {
-		if fs, ok := r.Source.(source.Files); ok && r.Err == nil {
+		if fs, ok := r.Source.(source.FileReader); ok && r.Err == nil {
 			files[r.Source.Repo()] = fs
 			kept[r.Source.Repo()] = r
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -296,6 +297,37 @@ func (c *Client) Diff(ctx context.Context, workspace, slug, hash string) (*RawDi
 		return nil, fmt.Errorf("getting the diff of %s in %s/%s: %w", hash, workspace, slug, err)
 	}
 	return &RawDiff{Body: r.body, Framed: r.framed}, nil
+}
+
+// MaxFileBytes caps a file read with FileContents: a source file larger
+// than this is of no use to ranking (and is not read).
+const MaxFileBytes = 4 << 20
+
+// ErrFileTooLarge is returned by FileContents for a file over MaxFileBytes.
+var ErrFileTooLarge = errors.New("bitbucket: the file is too large to read")
+
+// FileContents returns the raw contents of the file at path in commit hash
+// (GET /repositories/{ws}/{slug}/src/{hash}/{path}). A path missing at that
+// commit fails with an error matching ErrNotFound. What a commit holds
+// never changes, so callers should cache the answer by hash and path.
+func (c *Client) FileContents(ctx context.Context, workspace, slug, hash, path string) ([]byte, error) {
+	if err := needAll("reading a file", "workspace", workspace, "repository slug", slug, "commit", hash, "path", path); err != nil {
+		return nil, err
+	}
+	segs := []string{"repositories", workspace, slug, "src", hash}
+	for _, p := range strings.Split(strings.Trim(path, "/"), "/") {
+		if p == "" || p == "." || p == ".." {
+			return nil, fmt.Errorf("reading %q at %s in %s/%s: not a file path", path, hash, workspace, slug)
+		}
+		segs = append(segs, p)
+	}
+	u := c.endpoint(segs)
+	tooLarge := fmt.Errorf("%s is larger than %d bytes: %w", path, MaxFileBytes, ErrFileTooLarge)
+	r, err := c.get(ctx, u, "*/*", MaxFileBytes, tooLarge, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s at %s in %s/%s: %w", path, hash, workspace, slug, err)
+	}
+	return r.body, nil
 }
 
 // checkDiff refuses a 200 answer to /diff that is not a diff.

@@ -510,3 +510,34 @@ func TestEmptyArgumentsRejected(t *testing.T) {
 		t.Errorf("got %d requests, want 0", n)
 	}
 }
+
+// TestFileContents: a file's raw bytes, its path escaped segment by
+// segment; a 404 matches ErrNotFound; a path climbing out is refused
+// without a request.
+func TestFileContents(t *testing.T) {
+	var got []string
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.EscapedPath())
+		if strings.HasSuffix(r.URL.Path, "/missing.c") {
+			writeBBError(w, http.StatusNotFound, "No such file or directory: missing.c")
+			return
+		}
+		w.Header().Set("Content-Type", "text/x-python")
+		_, _ = w.Write([]byte("caf\xe9 = 1\n"))
+	}), nil)
+	ctx := context.Background()
+	body, err := c.FileContents(ctx, "acme", "app", "abc123", "dir with space/b ü.py")
+	if err != nil || string(body) != "caf\xe9 = 1\n" {
+		t.Fatalf("got %q, %v", body, err)
+	}
+	if want := "/repositories/acme/app/src/abc123/dir%20with%20space/b%20%C3%BC.py"; len(got) != 1 || !strings.HasSuffix(got[0], want) {
+		t.Errorf("requested %v, want a path ending %s", got, want)
+	}
+	if _, err := c.FileContents(ctx, "acme", "app", "abc123", "src/missing.c"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing file: got %v, want ErrNotFound", err)
+	}
+	n := len(got)
+	if _, err := c.FileContents(ctx, "acme", "app", "abc123", "src/../../secret"); err == nil || len(got) != n {
+		t.Errorf("a path with ..: got %v after %d requests, want an error and none", err, len(got)-n)
+	}
+}

@@ -114,10 +114,7 @@ func (b *Bitbucket) History(ctx context.Context, ref string, w history.Window, o
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	conc := b.Concurrency
-	if conc <= 0 {
-		conc = bitbucket.DefaultMaxInFlight
-	}
+	conc := b.concurrency()
 	var (
 		mu         sync.Mutex
 		lst        = history.NewListing(w.Since)
@@ -534,4 +531,65 @@ func (q *queue) pop(ctx context.Context) (int, bool) {
 			return 0, false
 		}
 	}
+}
+
+// ReadFiles returns the contents of paths at commit rev (a full hash), one
+// request per file not yet cached, a few at a time. A path missing at rev,
+// or over bitbucket.MaxFileBytes, is left out of the map; another failure
+// leaves that file out too, and is returned when no file could be read.
+func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(paths))
+	var (
+		mu    sync.Mutex
+		first error
+		wg    sync.WaitGroup
+	)
+	sem := make(chan struct{}, max(1, min(b.concurrency(), len(paths))))
+	for _, p := range paths {
+		if b.cache != nil {
+			if data, ok := b.cache.GetFile(rev, p); ok {
+				out[p] = data
+				continue
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			data, err := b.client.FileContents(ctx, b.workspace, b.slug, rev, p)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				out[p] = data
+				if b.cache != nil {
+					b.cache.PutFile(rev, p, data)
+				}
+			case errors.Is(err, bitbucket.ErrNotFound), errors.Is(err, bitbucket.ErrFileTooLarge):
+			case first == nil:
+				first = err
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 && first != nil {
+		return nil, first
+	}
+	return out, nil
+}
+
+// concurrency is how many requests b keeps in flight.
+func (b *Bitbucket) concurrency() int {
+	if b.Concurrency > 0 {
+		return b.Concurrency
+	}
+	return bitbucket.DefaultMaxInFlight
 }

@@ -347,3 +347,56 @@ func TestBitbucketUnverifiedDiffs(t *testing.T) {
 		})
 	}
 }
+
+// TestBitbucketReadFiles: files at a commit come from /src, the same bytes
+// as git holds; a missing path is left out; a second read is served from
+// the cache without a request.
+func TestBitbucketReadFiles(t *testing.T) {
+	r := newGitRepo(t)
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	r.write("src/a.c", "int a(void)\n{\n\treturn 1;\n}\n")
+	r.write("dir with space/b ü.py", "def b():\n    return 2\n")
+	first := r.commit(at, "first")
+	r.write("src/a.c", "int a(void)\n{\n\treturn 3;\n}\n")
+	r.commit(at.Add(time.Minute), "second")
+	srv, client := fakeBitbucket(t, r)
+	b := NewBitbucket(client, "acme", "app", "main", NewCache(t.TempDir(), "bitbucket", "acme/app"))
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	paths := []string{"src/a.c", "dir with space/b ü.py", "src/missing.c"}
+	want, err := l.ReadFiles(ctx, first, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.ReadFiles(ctx, first, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || len(want) != 2 {
+		t.Fatalf("got %d files from Bitbucket and %d from git, want 2 (the missing one left out)", len(got), len(want))
+	}
+	for p, w := range want {
+		if string(got[p]) != string(w) {
+			t.Errorf("%s: got %q, want %q", p, got[p], w)
+		}
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != 3 {
+		t.Errorf("got %d /src requests, want 3 (one per file)", n)
+	}
+	srv.ResetRequests()
+	again, err := b.ReadFiles(ctx, first, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again["src/a.c"]) != string(want["src/a.c"]) {
+		t.Errorf("cached: got %q", again["src/a.c"])
+	}
+	// The missing file is asked again (a 404 is not cached); the others
+	// are not.
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != 1 {
+		t.Errorf("second read: got %d /src requests, want 1", n)
+	}
+}

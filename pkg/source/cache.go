@@ -114,17 +114,80 @@ func (c *Cache) Put(ch *history.Change) {
 	c.writes.Add(1)
 }
 
+// fileEntry is a cached file: its contents at one commit.
+type fileEntry struct {
+	Rev  string `json:"rev"`
+	Path string `json:"path"`
+	Data []byte `json:"data"`
+}
+
+// GetFile returns the cached contents of path at commit rev (a full hash:
+// what a commit holds never changes). A damaged entry is deleted and
+// counts as a miss.
+func (c *Cache) GetFile(rev, path string) ([]byte, bool) {
+	at, ok := c.filePath(rev, path)
+	if !ok {
+		return nil, false
+	}
+	data, err := readFileEntry(at)
+	var e fileEntry
+	if err == nil {
+		if err = decodePayload(data, &e); err == nil && (e.Rev != rev || e.Path != path) {
+			err = fmt.Errorf("%w: entry is for %s at %s", errDamaged, e.Path, e.Rev)
+		}
+	}
+	if err == nil {
+		c.hits.Add(1)
+		return e.Data, true
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		c.damaged.Add(1)
+		_ = os.Remove(at)
+	}
+	c.misses.Add(1)
+	return nil, false
+}
+
+// PutFile stores the contents of path at commit rev. A failure to write is
+// counted in Stats and otherwise ignored.
+func (c *Cache) PutFile(rev, path string, data []byte) {
+	at, ok := c.filePath(rev, path)
+	if !ok {
+		return
+	}
+	if err := writePayload(at, fileEntry{Rev: rev, Path: path, Data: data}); err != nil {
+		c.writeErrs.Add(1)
+		return
+	}
+	c.writes.Add(1)
+}
+
+// filePath is where the entry of path at commit rev lives, named by a hash
+// of both; ok is false when rev is not a full hexadecimal object name.
+func (c *Cache) filePath(rev, path string) (string, bool) {
+	if len(rev) != 40 && len(rev) != 64 || !isHexName(rev) {
+		return "", false
+	}
+	sum := sha256.Sum256([]byte(rev + "\x00" + path))
+	name := hex.EncodeToString(sum[:16])
+	return filepath.Join(c.dir, "files", safeName(c.kind), RepoKey(c.repo), name[:2], name+".json.gz"), true
+}
+
+// isHexName reports whether s is lower-case hexadecimal.
+func isHexName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; !('0' <= b && b <= '9' || 'a' <= b && b <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // path is where commit hash's entry lives; ok is false when hash is not a
 // plain hexadecimal object name (it is then not cached).
 func (c *Cache) path(hash string) (string, bool) {
-	if len(hash) < 7 || len(hash) > 64 {
+	if len(hash) < 7 || len(hash) > 64 || !isHexName(hash) {
 		return "", false
-	}
-	for i := 0; i < len(hash); i++ {
-		b := hash[i]
-		if !('0' <= b && b <= '9' || 'a' <= b && b <= 'f') {
-			return "", false
-		}
 	}
 	return filepath.Join(c.dir, "changes", safeName(c.kind), RepoKey(c.repo), hash[:2], hash+".json.gz"), true
 }
@@ -162,6 +225,16 @@ var errDamaged = errors.New("damaged cache entry")
 // regular file is read (never a symbolic link, a device or a FIFO), and no
 // more of it than its size.
 func readEntry(path, hash string) (*history.Change, error) {
+	data, err := readFileEntry(path)
+	if err != nil {
+		return nil, err
+	}
+	return decodeEntry(data, hash)
+}
+
+// readFileEntry reads the bytes of one entry, bounded and checked as
+// readEntry says.
+func readFileEntry(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -193,36 +266,14 @@ func readEntry(path, hash string) (*history.Change, error) {
 	if int64(len(data)) != fi.Size() {
 		return nil, fmt.Errorf("%w: changed while being read", errDamaged)
 	}
-	return decodeEntry(data, hash)
+	return data, nil
 }
 
 // decodeEntry verifies and decodes the bytes of one entry.
 func decodeEntry(data []byte, hash string) (*history.Change, error) {
-	nl := bytes.IndexByte(data, '\n')
-	if nl < 0 || nl > 256 {
-		return nil, fmt.Errorf("%w: no header", errDamaged)
-	}
-	fields := strings.Fields(string(data[:nl]))
-	if len(fields) != 4 || fields[0] != cacheMagic || fields[1] != strconv.Itoa(CacheVersion) {
-		return nil, fmt.Errorf("%w: bad header or other version", errDamaged)
-	}
-	payload := data[nl+1:]
-	if n, err := strconv.Atoi(fields[3]); err != nil || n != len(payload) {
-		return nil, fmt.Errorf("%w: payload of %d bytes, header says %s", errDamaged, len(payload), fields[3])
-	}
-	sum := sha256.Sum256(payload)
-	if hex.EncodeToString(sum[:]) != fields[2] {
-		return nil, fmt.Errorf("%w: checksum mismatch", errDamaged)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(payload))
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", errDamaged, err)
-	}
 	var ch history.Change
-	// The checksum matched, so this is what sigsentry wrote; still bound
-	// what a forged entry could inflate to.
-	if err := json.NewDecoder(io.LimitReader(zr, 16*maxCacheEntry)).Decode(&ch); err != nil {
-		return nil, fmt.Errorf("%w: %w", errDamaged, err)
+	if err := decodePayload(data, &ch); err != nil {
+		return nil, err
 	}
 	if ch.Hash != hash || ch.Fallback != "" {
 		return nil, fmt.Errorf("%w: entry is for %q", errDamaged, ch.Hash)
@@ -230,11 +281,46 @@ func decodeEntry(data []byte, hash string) (*history.Change, error) {
 	return &ch, nil
 }
 
+// decodePayload verifies an entry's header and checksum and decodes its
+// gzipped JSON into v.
+func decodePayload(data []byte, v any) error {
+	nl := bytes.IndexByte(data, '\n')
+	if nl < 0 || nl > 256 {
+		return fmt.Errorf("%w: no header", errDamaged)
+	}
+	fields := strings.Fields(string(data[:nl]))
+	if len(fields) != 4 || fields[0] != cacheMagic || fields[1] != strconv.Itoa(CacheVersion) {
+		return fmt.Errorf("%w: bad header or other version", errDamaged)
+	}
+	payload := data[nl+1:]
+	if n, err := strconv.Atoi(fields[3]); err != nil || n != len(payload) {
+		return fmt.Errorf("%w: payload of %d bytes, header says %s", errDamaged, len(payload), fields[3])
+	}
+	sum := sha256.Sum256(payload)
+	if hex.EncodeToString(sum[:]) != fields[2] {
+		return fmt.Errorf("%w: checksum mismatch", errDamaged)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(payload))
+	if err != nil {
+		return fmt.Errorf("%w: %w", errDamaged, err)
+	}
+	// The checksum matched, so this is what sigsentry wrote; still bound
+	// what a forged entry could inflate to.
+	if err := json.NewDecoder(io.LimitReader(zr, 16*maxCacheEntry)).Decode(v); err != nil {
+		return fmt.Errorf("%w: %w", errDamaged, err)
+	}
+	return nil
+}
+
 // writeEntry stores ch at path atomically.
-func writeEntry(path string, ch *history.Change) (err error) {
+func writeEntry(path string, ch *history.Change) error { return writePayload(path, ch) }
+
+// writePayload stores v, as gzipped JSON under a checked header, at path
+// atomically.
+func writePayload(path string, v any) (err error) {
 	var payload bytes.Buffer
 	zw := gzip.NewWriter(&payload)
-	if err := json.NewEncoder(zw).Encode(ch); err != nil {
+	if err := json.NewEncoder(zw).Encode(v); err != nil {
 		return fmt.Errorf("encoding cache entry: %w", err)
 	}
 	if err := zw.Close(); err != nil {

@@ -214,3 +214,43 @@ func TestCheckEntry(t *testing.T) {
 		t.Errorf("entry under another hash's name: got nil, want an error")
 	}
 }
+
+// TestCacheFiles: a file's contents at a commit round-trip; an entry
+// damaged on disk is a miss and is deleted; only full hashes are cached.
+func TestCacheFiles(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCache(dir, "bitbucket", "acme/app")
+	rev := strings.Repeat("ab", 20)
+	c.PutFile(rev, "src/a.c", []byte("int a;\n"))
+	if got, ok := c.GetFile(rev, "src/a.c"); !ok || string(got) != "int a;\n" {
+		t.Fatalf("got %q %v, want the contents", got, ok)
+	}
+	if _, ok := c.GetFile(rev, "src/b.c"); ok {
+		t.Error("another path hit the cache")
+	}
+	if _, ok := c.GetFile(strings.Repeat("cd", 20), "src/a.c"); ok {
+		t.Error("another commit hit the cache")
+	}
+	c.PutFile("abcdef1", "src/a.c", []byte("x"))
+	if _, ok := c.GetFile("abcdef1", "src/a.c"); ok {
+		t.Error("a short hash was cached")
+	}
+	at, _ := c.filePath(rev, "src/a.c")
+	data, err := os.ReadFile(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)-1] ^= 0xff
+	if err := os.WriteFile(at, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.GetFile(rev, "src/a.c"); ok {
+		t.Error("a damaged entry hit the cache")
+	}
+	if _, err := os.Stat(at); !os.IsNotExist(err) {
+		t.Errorf("the damaged entry was not deleted: %v", err)
+	}
+	if s := c.Stats(); s.Damaged != 1 || s.Hits != 1 {
+		t.Errorf("stats %+v, want 1 hit and 1 damaged", s)
+	}
+}

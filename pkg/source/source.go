@@ -68,14 +68,20 @@ type Summary struct {
 	Fetched, Cached, Wasted int
 }
 
-// Files is implemented by sources that can read a repository's tree and
-// files at a commit cheaply (a local checkout).
-type Files interface {
-	// Tree lists every file path at rev.
-	Tree(ctx context.Context, rev string) ([]string, error)
+// FileReader is implemented by sources that can read files at a commit:
+// a local checkout, and Bitbucket (one request per file, cached).
+type FileReader interface {
 	// ReadFiles returns the contents of paths at rev; a path missing at rev
 	// is left out of the map.
 	ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error)
+}
+
+// Files is implemented by sources that can also list a repository's tree
+// at a commit cheaply (a local checkout).
+type Files interface {
+	FileReader
+	// Tree lists every file path at rev.
+	Tree(ctx context.Context, rev string) ([]string, error)
 }
 
 // Definer is implemented by sources that can find where functions are

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -55,6 +57,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET "+repo+"/diff/{spec...}", s.handleDiff)
 	mux.HandleFunc("GET "+repo+"/diffstat/{spec...}", s.handleDiffstat)
 	mux.HandleFunc("GET "+repo+"/patch/{spec...}", s.handlePatch)
+	mux.HandleFunc("GET "+repo+"/src/{commit}/{path...}", s.handleSrc)
 	mux.HandleFunc("GET /site/oauth2/authorize", s.handleAuthorize)
 	mux.HandleFunc("POST /site/oauth2/authorize/decision", s.handleDecision)
 	mux.HandleFunc("/site/oauth2/access_token", s.handleAccessToken)
@@ -867,6 +870,43 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 	s.serveRaw(w, r, func(gitDir, base, head string) ([]byte, error) {
 		return s.git.diff(gitDir, base, head, diffOpts(r))
 	})
+}
+
+// handleSrc answers /src/{commit}/{path} for a file: its raw contents,
+// typed by the name's extension as Bitbucket does. Directory listings and
+// ?format=meta are not served (404).
+func (s *Server) handleSrc(w http.ResponseWriter, r *http.Request) {
+	repo, _, ok := s.repoFor(w, r)
+	if !ok {
+		return
+	}
+	hs, err := s.git.resolve(repo.gitDir, []string{r.PathValue("commit")})
+	if err != nil {
+		writeGitError(w, err, msgCommitMissing)
+		return
+	}
+	p := strings.Trim(r.PathValue("path"), "/")
+	if r.Form.Get("format") != "" || p == "" {
+		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
+		return
+	}
+	typ, err := runGit(repo.gitDir, nil, "cat-file", "-t", hs[0]+":"+p)
+	if err != nil || strings.TrimSpace(string(typ)) != "blob" {
+		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
+		return
+	}
+	body, err := runGit(repo.gitDir, nil, "cat-file", "blob", hs[0]+":"+p)
+	if err != nil {
+		writeGitError(w, err, msgCommitMissing)
+		return
+	}
+	ct := mime.TypeByExtension(path.Ext(p))
+	if ct == "" {
+		ct = "text/plain"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", "attachment")
+	_, _ = w.Write(body)
 }
 
 func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request) {
