@@ -415,6 +415,9 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 		if f.Function == "<unknown>" {
 			f.Function = ""
 		}
+		if sentryFormat(p) == "native" {
+			f.Function = kernelSymbol(f.Function)
+		}
 		if f.File == "" && f.Function == "" && f.Module == "" {
 			continue
 		}
@@ -446,6 +449,21 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 		out = append(out, f)
 	}
 	return out
+}
+
+// kernelSymbol drops what a kernel trace appends to a function, should the
+// event's converter have left it in ("mt7921_irq_tasklet+0x54/0x1d8
+// [mt7921e]"), so the frame reads as the pasted report's does.
+func kernelSymbol(fn string) string {
+	loc := kernelOffRE.FindStringIndex(fn)
+	if loc == nil || loc[0] == 0 {
+		return fn
+	}
+	rest := strings.TrimSpace(fn[loc[1]:])
+	if rest != "" && !(strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, "]")) {
+		return fn
+	}
+	return fn[:loc[0]]
 }
 
 // sentryPath picks the most specific path of a frame: abs_path (without a

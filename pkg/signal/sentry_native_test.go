@@ -29,6 +29,12 @@ func TestSentryNativeEventReadsLikeItsReport(t *testing.T) {
 			[]string{"interrupt"},
 		},
 		{
+			"kernel offsets and modules left in the functions",
+			`{"platform":"native","exception":{"values":[{"type":"Kernel panic","value":"Kernel panic - not syncing: Fatal exception in interrupt","stacktrace":{"frames":[{"function":"tasklet_action+0x24/0x2c","in_app":false},{"function":"mt7921_irq_tasklet+0x54/0x1d8 [mt7921e]","module":"mt7921e","in_app":false},{"function":"mt76_mmio_rr+0x28/0xf0 [mt76]","in_app":true}]}}]}}`,
+			"[ 1.1] Call trace:\n[ 1.2]  mt76_mmio_rr+0x28/0xf0 [mt76]\n[ 1.3]  mt7921_irq_tasklet+0x54/0x1d8 [mt7921e]\n[ 1.4]  tasklet_action+0x24/0x2c\n[ 1.5] ---[ end trace a24b8e26ffbda3c5 ]---\n[ 1.6] Kernel panic - not syncing: Fatal exception in interrupt\n",
+			[]string{"interrupt"},
+		},
+		{
 			"Xen banner and call trace",
 			`{"platform":"native","exception":{"values":[{"type":"kernel crash","value":"----[ Xen-4.20.0-1-d  x86_64  debug=y  Tainted:     H  ]----","stacktrace":{"frames":[{"function":"do_page_fault","in_app":true},{"function":"_spin_lock","in_app":true}]}}]}}`,
 			"(XEN) Xen call trace:\n(XEN)    [<ffff82d08022d6ae>] R _spin_lock+0x34/0x5e\n(XEN)    [<ffff82d080356332>] F do_page_fault+0x420/0x780\n",

@@ -148,7 +148,7 @@ func funcIdent(fn string) string { return FunctionName(fn) }
 // FunctionName is the identifier that names a frame's function, as hunk
 // headers and definitions spell it (see funcIdent's examples).
 func FunctionName(fn string) string {
-	fn = stripCloneSuffix(strings.TrimSpace(fn))
+	fn = stripCloneSuffix(stripKernelOffset(strings.TrimSpace(fn)))
 	if i := strings.Index(fn, "@"); i > 0 && symbolVersion.MatchString(fn[i:]) {
 		fn = fn[:i] // an ELF symbol version: xsk_umem__create@@LIBBPF_0.0.4
 	}
@@ -181,6 +181,19 @@ func FunctionName(fn string) string {
 		return p
 	}
 	return ""
+}
+
+// stripKernelOffset drops what a kernel trace appends to a function, should
+// a converter leave it in: "mt7921_irq_tasklet+0x30/0x90 [mt7921e]" ->
+// "mt7921_irq_tasklet", "dump_stack_lvl+0x48" -> "dump_stack_lvl".
+func stripKernelOffset(fn string) string {
+	if i := strings.LastIndex(fn, " ["); i > 0 && strings.HasSuffix(fn, "]") {
+		fn = strings.TrimSpace(fn[:i])
+	}
+	if i := strings.Index(fn, "+0x"); i > 0 {
+		fn = fn[:i]
+	}
+	return fn
 }
 
 // symbolVersion is the version an ELF symbol carries after @ or @@.

@@ -69,6 +69,9 @@ func TestFuncIdent(t *testing.T) {
 		{"myapp::parse::h1a2b3c4d5e6f7a8b", "parse"},
 		{"do_thing.constprop.3.cold", "do_thing"},
 		{"main.main.func1.1", "main"},
+		{"mt7921_irq_tasklet+0x30/0x90 [mt7921e]", "mt7921_irq_tasklet"},
+		{"dump_stack_lvl+0x48/0x70", "dump_stack_lvl"},
+		{"nft_do_chain.isra.0+0x1c [nf_tables]", "nft_do_chain"},
 		{"", ""},
 	}
 	for _, tt := range tests {
