@@ -9,7 +9,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -265,10 +267,22 @@ func count(it source.Item, keep Keep) Commit {
 func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 	// Frames that name only a function (kernel call traces) are mapped
 	// through where the function is defined.
+	// So are frames whose file name several files of the trees share
+	// (Valgrind gives base names): among equally good matches, the file
+	// defining the function wins.
+	bases := map[string]int{}
+	for _, r := range repos {
+		for _, t := range r.tree {
+			bases[path.Base(t)]++
+		}
+	}
 	var idents []string
 	for _, s := range p.Signals {
 		for _, f := range s.Frames {
-			if f.InApp && f.File == "" {
+			if !f.InApp {
+				continue
+			}
+			if f.File == "" || bases[path.Base(strings.ReplaceAll(f.File, "\\", "/"))] > 1 {
 				if id := suspect.FunctionName(f.Function); id != "" {
 					idents = append(idents, id)
 				}

@@ -88,6 +88,14 @@ func repoPathInApp(comps []string) bool {
 // targets (more than one only when equally good matches exist in several
 // repositories) and a note on ambiguity or the mapping used.
 func (pi *pathIndex) mapFrame(f signal.Frame) ([]fileTarget, string) {
+	return pi.mapFrameDefs(f, nil)
+}
+
+// mapFrameDefs is mapFrame where, among equally good matches, the files in
+// defs (those defining the frame's function) come first: "output.c" of a
+// Valgrind frame in output_get_identifier is sway/config/output.c, not
+// sway/tree/output.c.
+func (pi *pathIndex) mapFrameDefs(f signal.Frame, defs []fileTarget) ([]fileTarget, string) {
 	comps := frameComponents(f)
 	if len(comps) == 0 {
 		return nil, ""
@@ -139,6 +147,28 @@ func (pi *pathIndex) mapFrame(f signal.Frame) ([]fileTarget, string) {
 		}
 		return a.repo < b.repo
 	})
+	chose := ""
+	if len(best) > 1 && len(defs) > 0 {
+		defines := func(kf *knownFile) bool {
+			for _, d := range defs {
+				if d.repo == kf.repo && d.path == kf.path {
+					return true
+				}
+			}
+			return false
+		}
+		n := 0
+		for _, m := range best {
+			if defines(m.kf) {
+				n++
+			}
+		}
+		if n > 0 && n < len(best) {
+			sort.SliceStable(best, func(i, j int) bool { return defines(best[i].kf) && !defines(best[j].kf) })
+			best = best[:n]
+			chose = "the file defining " + FunctionName(f.Function)
+		}
+	}
 	first := best[0].kf
 	targets := []fileTarget{{first.repo, first.path}}
 	var others []string
@@ -167,6 +197,9 @@ func (pi *pathIndex) mapFrame(f signal.Frame) ([]fileTarget, string) {
 			others = append(others[:3], "...")
 		}
 		note = "ambiguous: also matches " + strings.Join(others, ", ")
+	}
+	if chose != "" {
+		note = strings.TrimPrefix(note+"; ", "; ") + chose
 	}
 	return targets, note
 }

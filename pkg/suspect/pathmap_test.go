@@ -1,6 +1,7 @@
 package suspect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sigsentry/sigsentry/pkg/signal"
@@ -88,5 +89,31 @@ func TestNormalizePath(t *testing.T) {
 	}
 	if got, want := splitComponents("./a/../b//c.py"), []string{"b", "c.py"}; len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("splitComponents = %q, want %q", got, want)
+	}
+}
+
+// TestMapFrameByDefinition: a base name that several files share (as
+// Valgrind prints it) maps to the one defining the frame's function; a
+// function defined nowhere among them keeps the usual order.
+func TestMapFrameByDefinition(t *testing.T) {
+	tree := []string{"sway/commands/output.c", "sway/config/output.c", "sway/tree/output.c"}
+	defs := map[string][]string{"output_get_identifier": {"sway/config/output.c"}, "cmd_output": {"sway/commands/output.c"}}
+	for _, tt := range []struct {
+		fn, want string
+		chose    bool
+	}{
+		{"output_get_identifier", "sway/config/output.c", true},
+		{"cmd_output", "sway/commands/output.c", true},
+		{"elsewhere", "sway/tree/output.c", false},
+	} {
+		idx := NewIndex([]RepoHistory{{Repo: "r", Tree: tree, Definitions: defs}}, Options{})
+		res := idx.Rank(signal.Signal{Frames: []signal.Frame{{File: "output.c", Line: 33, Function: tt.fn, InApp: true}}})
+		mf := res.Frames[0]
+		if mf.Path != tt.want {
+			t.Errorf("%s: mapped to %q, want %q", tt.fn, mf.Path, tt.want)
+		}
+		if got := strings.Contains(mf.Note, "the file defining "+tt.fn); got != tt.chose {
+			t.Errorf("%s: note %q, want it to say the definition chose: %v", tt.fn, mf.Note, tt.chose)
+		}
 	}
 }

@@ -317,7 +317,11 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 	byName := make([]bool, len(sig.Frames))
 	hows := make([]string, len(sig.Frames))
 	for i, f := range sig.Frames {
-		t, note := idx.paths.mapFrame(f)
+		var defs []fileTarget
+		if f.File != "" {
+			defs = idx.defs[funcIdent(f.Function)]
+		}
+		t, note := idx.paths.mapFrameDefs(f, defs)
 		hows[i] = note
 		if len(t) == 0 && f.InApp && f.File == "" {
 			t, hows[i] = idx.defined(f)
