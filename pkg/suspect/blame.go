@@ -148,7 +148,11 @@ func funcIdent(fn string) string { return FunctionName(fn) }
 // FunctionName is the identifier that names a frame's function, as hunk
 // headers and definitions spell it (see funcIdent's examples).
 func FunctionName(fn string) string {
-	fn = stripCloneSuffix(stripKernelOffset(strings.TrimSpace(fn)))
+	fn = strings.TrimSpace(fn)
+	if name, args, ok := strings.Cut(fn, " ("); ok && name != "" && !strings.ContainsAny(name, " \t(") && strings.HasSuffix(args, ")") {
+		fn = name // gdb's "fill (p=0x0)": the arguments' values
+	}
+	fn = stripCloneSuffix(stripKernelOffset(fn))
 	if i := strings.Index(fn, "@"); i > 0 && symbolVersion.MatchString(fn[i:]) {
 		fn = fn[:i] // an ELF symbol version: xsk_umem__create@@LIBBPF_0.0.4
 	}

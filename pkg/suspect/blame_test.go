@@ -72,6 +72,8 @@ func TestFuncIdent(t *testing.T) {
 		{"mt7921_irq_tasklet+0x30/0x90 [mt7921e]", "mt7921_irq_tasklet"},
 		{"dump_stack_lvl+0x48/0x70", "dump_stack_lvl"},
 		{"nft_do_chain.isra.0+0x1c [nf_tables]", "nft_do_chain"},
+		{"xsk_umem__create@@LIBBPF_0.0.4 (umem_ptr=0x0, size=4096)", "xsk_umem__create"},
+		{"fill (p=0x0)", "fill"},
 		{"", ""},
 	}
 	for _, tt := range tests {
