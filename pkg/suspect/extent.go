@@ -26,21 +26,89 @@ const maxExtentFrames = 8
 const maxExtent = 4000
 
 // extentLang is the family of languages whose function extents funcExtent
-// finds, by file extension: those of langOf, and "asm" for assembly.
+// finds, by file extension: those of langOf, "asm" for assembly, and
+// "brace" for languages whose methods sit indented in a class and whose
+// bodies are braces (Java, Kotlin, JavaScript, TypeScript, C#, Rust, Swift,
+// Scala, PHP, Dart; C++ and Objective-C outside the first column).
 func extentLang(file string) string {
 	if l := langOf(file); l != "" {
 		return l
 	}
-	if strings.EqualFold(path.Ext(strings.ReplaceAll(file, "\\", "/")), ".s") {
+	switch strings.ToLower(path.Ext(strings.ReplaceAll(file, "\\", "/"))) {
+	case ".s":
 		return "asm"
+	case ".java", ".kt", ".kts", ".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts", ".cs", ".rs", ".swift", ".scala", ".php", ".dart", ".groovy":
+		return "brace"
 	}
 	return ""
 }
 
+// braceKeywords start statements whose parentheses are not a definition's.
+var braceKeywords = map[string]bool{
+	"if": true, "for": true, "foreach": true, "while": true, "switch": true, "catch": true, "return": true,
+	"new": true, "throw": true, "await": true, "yield": true, "case": true, "else": true, "do": true,
+	"synchronized": true, "using": true, "lock": true, "match": true, "when": true, "typeof": true,
+	"sizeof": true, "delete": true, "assert": true, "println": true, "print": true,
+}
+
+// definesBrace reports whether line starts the definition of ident in a
+// brace language: the name followed by its parameters ("public int
+// total(List<Item> items) {", "fun total(items: List<Item>): Int {", "fn
+// total(&self) -> u32 {", "async total(items) {", "total = (items) => {"),
+// not a call ("return total(x);", "x.total(y)", "int n = total(x);").
+func definesBrace(line, ident string) bool {
+	t := strings.TrimSpace(line)
+	if t == "" || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "#") || strings.HasSuffix(t, ";") {
+		return false
+	}
+	for from := 0; ; {
+		i := strings.Index(t[from:], ident)
+		if i < 0 {
+			return false
+		}
+		i += from
+		from = i + len(ident)
+		if i > 0 && (isIdentByte(t[i-1]) || t[i-1] == '.' || t[i-1] == '$') || from < len(t) && isIdentByte(t[from]) {
+			continue
+		}
+		rest := strings.TrimLeft(t[from:], " \t")
+		if strings.HasPrefix(rest, "<") { // generic parameters: total<T>(...)
+			if e := strings.IndexByte(rest, '>'); e > 0 {
+				rest = strings.TrimLeft(rest[e+1:], " \t")
+			}
+		}
+		before := strings.TrimSpace(t[:i])
+		arrow := false
+		if strings.HasPrefix(rest, "=") && !strings.HasPrefix(rest, "==") || strings.HasPrefix(rest, ":") && (strings.Contains(rest, "function") || strings.Contains(rest, "=>")) {
+			// total = (items) => {, total = function (items) {, total: function(items) {
+			arrow = strings.Contains(rest, "=>") || strings.Contains(rest, "function")
+			if !arrow {
+				return false
+			}
+		} else if !strings.HasPrefix(rest, "(") {
+			continue
+		}
+		if strings.ContainsAny(before, "=(,") && !arrow {
+			return false // an assignment or an argument: a call
+		}
+		first := before
+		if j := strings.IndexAny(first, " \t"); j >= 0 {
+			first = first[:j]
+		}
+		return !braceKeywords[first] && !braceKeywords[before]
+	}
+}
+
 // defines returns the name a source line starts the definition of, in a
-// language of extentLang, and its indentation (for Python).
-func defines(line, lang string) (string, int, bool) {
+// language of extentLang, and its indentation (for Python). For "brace"
+// it says only whether the line defines ident.
+func defines(line, lang, ident string) (string, int, bool) {
 	switch lang {
+	case "brace":
+		if definesBrace(line, ident) {
+			return ident, 0, true
+		}
+		return "", 0, false
 	case "asm":
 		name, ok := diffstat.AsmDefinition(line)
 		return name, 0, ok
@@ -63,7 +131,7 @@ func funcExtent(lines []string, ident, lang string, near int) (lo, hi int) {
 		if !strings.Contains(l, ident) {
 			continue
 		}
-		name, indent, ok := defines(l, lang)
+		name, indent, ok := defines(l, lang, ident)
 		if !ok || name != ident {
 			continue
 		}
@@ -120,6 +188,9 @@ func extentEnd(lines []string, i, indent int, lang string) int {
 			}
 		}
 		return last
+	}
+	if lang == "brace" {
+		return braceEnd(lines, i, last)
 	}
 	// C and Go: the body opens within a few lines and closes with a brace
 	// in the first column.
@@ -229,4 +300,54 @@ func (rc *rankCtx) linesAt(rx *repoIndex, p string, v int32) []string {
 func undoable(file *diffstat.File, p string) bool {
 	return file.Path == p && file.Status != diffstat.Added && file.Status != diffstat.Renamed && !file.Binary &&
 		(len(file.Hunks) > 0 || file.LinesAdded+file.LinesRemoved == 0)
+}
+
+// braceEnd returns the index of the line closing the body that opens at or
+// a few lines after lines[i] (braces counted outside strings and line
+// comments), or -1 when no body opens.
+func braceEnd(lines []string, i, last int) int {
+	depth, open := 0, false
+	for j := i; j <= last; j++ {
+		l := lines[j]
+		if !open && j > i {
+			// The body opens on the signature's last lines, not in a
+			// statement after a call that had no semicolon.
+			t := strings.TrimSpace(l)
+			first := t
+			if k := strings.IndexAny(first, " \t("); k >= 0 {
+				first = first[:k]
+			}
+			if braceKeywords[first] {
+				return -1
+			}
+		}
+		var quote byte
+		for k := 0; k < len(l); k++ {
+			c := l[k]
+			switch {
+			case quote != 0:
+				if c == '\\' {
+					k++
+				} else if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'' || c == '`':
+				quote = c
+			case c == '/' && k+1 < len(l) && l[k+1] == '/':
+				k = len(l)
+			case c == '{':
+				depth++
+				open = true
+			case c == '}':
+				depth--
+				if open && depth == 0 {
+					return j
+				}
+			}
+		}
+		if !open && (j > i+10 || j > i && strings.HasSuffix(strings.TrimSpace(l), ";")) {
+			return -1
+		}
+	}
+	return -1
 }

@@ -28,6 +28,13 @@ func TestFuncExtent(t *testing.T) {
 		{"asm", "asm", "FUNC(a)\n        ret\nEND(a)\n\nFUNC_LOCAL(b)\n        pop %rax\n        iretq\nEND(b)\n", "b", 0, 5, 8},
 		{"asm without END", "asm", "ENTRY(a)\n        ret\nENTRY(b)\n        nop\n", "a", 0, 1, 2},
 		{"absent", "c", "int a(void)\n{\n}\n", "b", 0, 0, 0},
+		{"java method", "brace", "public class Cart {\n    int count;\n\n    public int total(List<Item> items) {\n        int n = total(items.sub());\n        if (n > 0) {\n            return n;\n        }\n        return \"}\".length();\n    }\n\n    void other() {}\n}\n", "total", 0, 4, 10},
+		{"kotlin fun", "brace", "class Cart {\n    fun total(items: List<Item>): Int {\n        return items.sumOf { it.price }\n    }\n}\n", "total", 0, 2, 4},
+		{"rust method with the brace below", "brace", "impl Cart {\n    pub fn total<T>(&self, x: T) -> u32\n    where T: Copy\n    {\n        self.n\n    }\n}\n", "total", 0, 2, 6},
+		{"javascript arrow", "brace", "export class Cart {\n  total = (items) => {\n    return items.length;\n  };\n}\n", "total", 0, 2, 4},
+		{"a call is not a definition", "brace", "class A {\n    void f() {\n        total(x);\n        int y = total(z);\n        return total(y);\n    }\n}\n", "total", 0, 0, 0},
+		{"a call without a semicolon is not a definition", "brace", "function f() {\n  total(items)\n  if (x) {\n    y()\n  }\n}\n", "total", 0, 0, 0},
+		{"an abstract method is not a definition", "brace", "interface A {\n    int total(List<Item> items);\n}\n", "total", 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lo, hi := funcExtent(splitFile([]byte(tc.src)), tc.ident, tc.lang, tc.near)
@@ -127,6 +134,7 @@ func FuzzFuncExtent(f *testing.F) {
 	f.Add("class C:\n    def b(self):\n        pass\n", "b", "python", 2)
 	f.Add("FUNC_LOCAL(b)\n  ret\nEND(b)\n", "b", "asm", 1)
 	f.Add("func b() {}\nfunc b() {\n", "b", "go", -3)
+	f.Add("class A {\n  int b(String s) {\n    return \"}\";\n  }\n}\n", "b", "brace", 0)
 	f.Fuzz(func(t *testing.T, src, ident, lang string, near int) {
 		lines := splitFile([]byte(src))
 		lo, hi := funcExtent(lines, ident, lang, near)
@@ -139,8 +147,70 @@ func FuzzFuncExtent(f *testing.F) {
 		if lo < 1 || hi < lo || hi > len(lines) {
 			t.Fatalf("extent %d-%d outside 1-%d", lo, hi, len(lines))
 		}
-		if name, _, ok := defines(lines[lo-1], lang); !ok || name != ident {
+		if name, _, ok := defines(lines[lo-1], lang, ident); !ok || name != ident {
 			t.Fatalf("extent starts at %q, not a definition of %q", lines[lo-1], ident)
 		}
 	})
+}
+
+// TestFunctionByExtentJava: a Java method's hunks are headed by its class,
+// so without the file no commit is known to have changed the method; with
+// it, the commit that changed total() has function evidence and the one
+// that added a method below it has none.
+func TestFunctionByExtentJava(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	method := func(name, first string) string {
+		return "    public int " + name + "(List<Item> items) {\n        " + first + "\n        int a = 1;\n        int b = 2;\n        int c = 3;\n        int d = 4;\n        int e = 5;\n        return n / items.size();\n    }\n\n"
+	}
+	write := func(body string) {
+		repo.WriteFile("src/main/java/com/acme/Cart.java", "package com.acme;\n\npublic class Cart {\n"+body+"}\n")
+	}
+	write(method("total", "int n = 0;"))
+	repo.Commit("cart: first")
+	write(method("total", "int n = items.get(0).price;"))
+	inside := repo.Commit("cart: start from the first price")
+	write(method("total", "int n = items.get(0).price;") + method("tax", "int n = 1;"))
+	below := repo.Commit("cart: add tax")
+
+	sig := sigAt(frame("Cart.java", 11, "com.acme.Cart.total"))
+	now := time.Now()
+	sig.Timestamp = &now
+	var window []Candidate
+	for _, c := range loadRealHistory(t, repo.Dir) {
+		if c.Commit.Summary() != "cart: first" {
+			window = append(window, c)
+		}
+	}
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: window}}, Options{})
+	needs := idx.Needs(sig)
+	if len(needs) != 1 {
+		t.Fatalf("got needs %+v, want Cart.java", needs)
+	}
+	data, err := os.ReadFile(filepath.Join(repo.Dir, needs[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	function := func(r Result, hash string) bool {
+		for _, s := range r.Suspects {
+			if s.Hash == hash {
+				for _, e := range s.Evidence {
+					if e.Kind == KindFunction {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	if !function(with, inside) || function(with, below) {
+		t.Errorf("with the file: function evidence for the change inside total %v (want true), for the method below %v (want false)",
+			function(with, inside), function(with, below))
+	}
+	if got := hashes(with); len(got) == 0 || got[0] != inside {
+		t.Errorf("with the file: got %v, want %s first", got, inside)
+	}
+	if without := idx.Rank(sig); function(without, inside) {
+		t.Error("without the file: the class-headed hunk was taken for total's")
+	}
 }
