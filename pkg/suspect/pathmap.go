@@ -86,16 +86,11 @@ func repoPathInApp(comps []string) bool {
 
 // mapFrame maps one frame to repository paths. It returns the chosen
 // targets (more than one only when equally good matches exist in several
-// repositories) and a note on ambiguity or the mapping used.
-func (pi *pathIndex) mapFrame(f signal.Frame) ([]fileTarget, string) {
-	return pi.mapFrameDefs(f, nil)
-}
-
-// mapFrameDefs is mapFrame where, among equally good matches, the files in
-// defs (those defining the frame's function) come first: "output.c" of a
-// Valgrind frame in output_get_identifier is sway/config/output.c, not
-// sway/tree/output.c.
-func (pi *pathIndex) mapFrameDefs(f signal.Frame, defs []fileTarget) ([]fileTarget, string) {
+// repositories) and a note on ambiguity or the mapping used. Among equally
+// good matches the files in defs (those defining the frame's function)
+// come first: "output.c" of a Valgrind frame in output_get_identifier is
+// sway/config/output.c, not sway/tree/output.c.
+func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, string) {
 	comps := frameComponents(f)
 	if len(comps) == 0 {
 		return nil, ""

@@ -321,7 +321,7 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 		if f.File != "" {
 			defs = idx.defs[funcIdent(f.Function)]
 		}
-		t, note := idx.paths.mapFrameDefs(f, defs)
+		t, note := idx.paths.mapFrame(f, defs)
 		hows[i] = note
 		if len(t) == 0 && f.InApp && f.File == "" {
 			t, hows[i] = idx.defined(f)
