@@ -212,14 +212,7 @@ func TestBuildInferenceNeedsASuspect(t *testing.T) {
 	now := time.Now()
 	sig.Timestamp = &now
 
-	all := loadRealHistory(t, repo.Dir)
-	var window []Candidate
-	for _, c := range all {
-		if c.Commit.Summary() != "calc: sum" {
-			window = append(window, c)
-		}
-	}
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: window}}, Options{})
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "calc: sum")}}, Options{})
 	needs := idx.Needs(sig)
 	if len(needs) != 1 {
 		t.Fatalf("got needs %+v, want src/calc.c", needs)

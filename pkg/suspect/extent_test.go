@@ -72,14 +72,7 @@ func TestFunctionByExtent(t *testing.T) {
 	sig := sigAt(f)
 	now := time.Now()
 	sig.Timestamp = &now
-	all := loadRealHistory(t, repo.Dir)
-	var window []Candidate
-	for _, c := range all {
-		if c.Commit.Summary() != "parse: first" {
-			window = append(window, c)
-		}
-	}
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: window}}, Options{})
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "parse: first")}}, Options{})
 	needs := idx.Needs(sig)
 	if len(needs) != 1 || needs[0].Path != "src/parse.c" || needs[0].Rev != below {
 		t.Fatalf("got needs %+v, want src/parse.c at %s", needs, below)
@@ -175,13 +168,7 @@ func TestFunctionByExtentJava(t *testing.T) {
 	sig := sigAt(frame("Cart.java", 11, "com.acme.Cart.total"))
 	now := time.Now()
 	sig.Timestamp = &now
-	var window []Candidate
-	for _, c := range loadRealHistory(t, repo.Dir) {
-		if c.Commit.Summary() != "cart: first" {
-			window = append(window, c)
-		}
-	}
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: window}}, Options{})
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "cart: first")}}, Options{})
 	needs := idx.Needs(sig)
 	if len(needs) != 1 {
 		t.Fatalf("got needs %+v, want Cart.java", needs)
@@ -213,4 +200,17 @@ func TestFunctionByExtentJava(t *testing.T) {
 	if without := idx.Rank(sig); function(without, inside) {
 		t.Error("without the file: the class-headed hunk was taken for total's")
 	}
+}
+
+// historyWithout is the real history of the repository in dir without the
+// commit whose summary is before (it landed before the window).
+func historyWithout(t *testing.T, dir, before string) []Candidate {
+	t.Helper()
+	var window []Candidate
+	for _, c := range loadRealHistory(t, dir) {
+		if c.Commit.Summary() != before {
+			window = append(window, c)
+		}
+	}
+	return window
 }
