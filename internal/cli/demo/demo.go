@@ -182,6 +182,7 @@ func Run(ctx context.Context, o *Options) error {
 	}
 
 	diffs := srv.CountRequests("/2.0/repositories/" + repo + "/diff/")
+	reads := srv.CountRequests("/2.0/repositories/" + repo + "/src/")
 	short := built.Culprit[:12]
 	switch {
 	case rank == 1:
@@ -193,7 +194,8 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	say("sigsentry looked at %d commits, fetched each diff once (%d diff requests; a second run reads them from the cache),",
 		commits, diffs)
-	say("counted files and lines locally, mapped the panic's frames to repository files, and followed the crashing")
+	say("counted files and lines locally, mapped the panic's frames to repository files, read %d of them at the", reads)
+	say("failing version (to know where each frame's function lies), and followed the crashing")
 	left := "nothing was left on disk"
 	if o.Keep {
 		left = "the files are kept (see below)"
