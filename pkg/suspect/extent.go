@@ -58,7 +58,7 @@ var braceKeywords = map[string]bool{
 // not a call ("return total(x);", "x.total(y)", "int n = total(x);").
 func definesBrace(line, ident string) bool {
 	t := strings.TrimSpace(line)
-	if t == "" || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "#") || strings.HasSuffix(t, ";") {
+	if ident == "" || t == "" || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "#") || strings.HasSuffix(t, ";") {
 		return false
 	}
 	for from := 0; ; {
@@ -127,6 +127,9 @@ func defines(line, lang, ident string) (string, int, bool) {
 // several, else the last one above it, else the first. lo is 0 when lines
 // define no such function.
 func funcExtent(lines []string, ident, lang string, near int) (lo, hi int) {
+	if ident == "" {
+		return 0, 0
+	}
 	for i, l := range lines {
 		if !strings.Contains(l, ident) {
 			continue

@@ -43,6 +43,9 @@ func TestFuncExtent(t *testing.T) {
 			}
 		})
 	}
+	if definesBrace("b(x) {", "") {
+		t.Error("a line defines the empty name")
+	}
 }
 
 // TestFunctionByExtent: hunk headers misname the function a change is in.
@@ -128,6 +131,7 @@ func FuzzFuncExtent(f *testing.F) {
 	f.Add("FUNC_LOCAL(b)\n  ret\nEND(b)\n", "b", "asm", 1)
 	f.Add("func b() {}\nfunc b() {\n", "b", "go", -3)
 	f.Add("class A {\n  int b(String s) {\n    return \"}\";\n  }\n}\n", "b", "brace", 0)
+	f.Add("b(x) {\n}\n", "", "brace", 0)
 	f.Fuzz(func(t *testing.T, src, ident, lang string, near int) {
 		lines := splitFile([]byte(src))
 		lo, hi := funcExtent(lines, ident, lang, near)
