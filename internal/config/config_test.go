@@ -89,9 +89,16 @@ func TestLoadEnvironment(t *testing.T) {
 	}
 }
 
+// TestUpdateRoundTrip stores repositories added at a pinned time and at
+// the real one (today's date, to the second, as repos add stamps it).
 func TestUpdateRoundTrip(t *testing.T) {
+	for _, at := range []time.Time{time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC), time.Now().UTC().Truncate(time.Second)} {
+		t.Run(at.Format(time.RFC3339), func(t *testing.T) { testUpdateRoundTrip(t, at) })
+	}
+}
+
+func testUpdateRoundTrip(t *testing.T, at time.Time) {
 	s := newStore(t, nil)
-	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
 	want := []Repo{
 		{Name: "acme/api", MainBranch: "main", LookbackDays: 30, AddedAt: at},
 		{Name: "Acme/Web", LookbackDays: 365, AddedAt: at.Add(time.Hour)},

@@ -69,6 +69,11 @@ func TestBuildSignal(t *testing.T) {
 	if sig.Timestamp == nil || !sig.Timestamp.Equal(at) {
 		t.Errorf("got timestamp %v, want %v", sig.Timestamp, at)
 	}
+	// On the real clock the signal is stamped as given too.
+	today := time.Now()
+	if got := BuildSignal(ch, today).Timestamp; got == nil || !got.Equal(today) {
+		t.Errorf("real clock: got timestamp %v, want %v", got, today)
+	}
 }
 
 func TestMetrics(t *testing.T) {

@@ -169,21 +169,25 @@ func boolInt(b bool) int {
 	return 0
 }
 
+// TestListCommitsFields reads a commit dated at a pinned time and at the
+// real one (an hour ago), both in a +02:00 zone.
 func TestListCommitsFields(t *testing.T) {
-	d := time.Date(2026, 11, 1, 9, 30, 0, 0, time.FixedZone("", 2*3600))
-	cp := &commitPages{pages: [][]map[string]any{{commitJSONValue("abc", d, "p1")}}}
-	c, _, _ := testServer(t, cp, nil)
-	got, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
-	if err != nil {
-		t.Fatalf("ListCommits: %v", err)
-	}
-	want := []Commit{{Hash: "abc", Date: d, Message: "msg abc\n\nbody", Author: "Dev <dev@example.com>", Parents: []string{"p1"}}}
-	if len(got) != 1 || !got[0].Date.Equal(d) {
-		t.Fatalf("got %+v, want %+v", got, want)
-	}
-	got[0].Date = d
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got %+v, want %+v", got, want)
+	zone := time.FixedZone("", 2*3600)
+	for _, d := range []time.Time{time.Date(2026, 11, 1, 9, 30, 0, 0, zone), time.Now().Add(-time.Hour).Truncate(time.Second).In(zone)} {
+		cp := &commitPages{pages: [][]map[string]any{{commitJSONValue("abc", d, "p1")}}}
+		c, _, _ := testServer(t, cp, nil)
+		got, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
+		if err != nil {
+			t.Fatalf("ListCommits: %v", err)
+		}
+		want := []Commit{{Hash: "abc", Date: d, Message: "msg abc\n\nbody", Author: "Dev <dev@example.com>", Parents: []string{"p1"}}}
+		if len(got) != 1 || !got[0].Date.Equal(d) {
+			t.Fatalf("got %+v, want %+v", got, want)
+		}
+		got[0].Date = d
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("got %+v, want %+v", got, want)
+		}
 	}
 }
 

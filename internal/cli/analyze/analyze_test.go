@@ -42,6 +42,11 @@ func TestFlags(t *testing.T) {
 					t.Errorf("got %+v", o)
 				}
 			}},
+		{"at on the real clock", []string{"--at", now.Add(-90 * time.Minute).Format(time.RFC3339)}, 0, func(t *testing.T, o *Options) {
+			if !o.At.Equal(now.Add(-90 * time.Minute)) {
+				t.Errorf("got at %v, want %v", o.At, now.Add(-90*time.Minute))
+			}
+		}},
 		{"local with repo", []string{"--local", ".", "--repo", "acme/a"}, cmdutil.ExitUsage, nil},
 		{"bad repo", []string{"--repo", "acme"}, cmdutil.ExitUsage, nil},
 		{"lookback 0", []string{"--lookback-days", "0"}, cmdutil.ExitUsage, nil},

@@ -90,6 +90,10 @@ func TestToEventOrder(t *testing.T) {
 	if ev.Timestamp != "2024-03-01T12:00:00Z" || ev.Platform != "native" || len(ev.EventID) != 32 {
 		t.Errorf("event head %+v", ev)
 	}
+	today := time.Now().Truncate(time.Second)
+	if got, want := ToEvent(r, today, nil).Timestamp, today.UTC().Format(time.RFC3339); got != want {
+		t.Errorf("real clock: timestamp %q, want %q", got, want)
+	}
 	vs := ev.Exception.Values
 	if len(vs) != 3 {
 		t.Fatalf("values %d, want 3", len(vs))
