@@ -81,6 +81,21 @@ func (r *runner) report(tb testing.TB, args ...string) *analyze.Report {
 	return &rep
 }
 
+// fakeRepo serves the git repository in dir as acme/SLUG from a Bitbucket
+// double, stopped when the test ends, and returns it with a runner that
+// uses it.
+func fakeRepo(tb testing.TB, slug, dir string, o bitbuckettest.Options) (*bitbuckettest.Server, *runner) {
+	tb.Helper()
+	srv := bitbuckettest.NewServer(o)
+	tb.Cleanup(srv.Close)
+	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: slug, GitDir: dir}); err != nil {
+		tb.Fatal(err)
+	}
+	r := newRunner(tb)
+	r.useFake(srv)
+	return srv, r
+}
+
 func git(tb testing.TB, dir string, date time.Time, args ...string) string {
 	tb.Helper()
 	return testenv.Git(tb, dir, date, args...)
@@ -140,13 +155,7 @@ func TestColdAndWarmRequests(t *testing.T) {
 	end := time.Now().UTC().Truncate(time.Second)
 	const n = 250
 	dir := synthetic(t, n, end)
-	srv := bitbuckettest.NewServer(bitbuckettest.Options{})
-	defer srv.Close()
-	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	r := newRunner(t)
-	r.useFake(srv)
+	srv, r := fakeRepo(t, "svc", dir, bitbuckettest.Options{})
 	r.now = end
 
 	rep := r.report(t, "--repo", "acme/svc", "--lookback-days", "30")
@@ -185,13 +194,7 @@ func benchCold(b *testing.B, latency time.Duration, extra ...string) {
 	const n = 300
 	end := time.Now().UTC().Truncate(time.Second)
 	dir := synthetic(b, n, end)
-	srv := bitbuckettest.NewServer(bitbuckettest.Options{Latency: latency})
-	defer srv.Close()
-	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
-		b.Fatal(err)
-	}
-	r := newRunner(b)
-	r.useFake(srv)
+	srv, r := fakeRepo(b, "svc", dir, bitbuckettest.Options{Latency: latency})
 	r.now = end
 	// The main branch is stored, as `repos add` does, so no lookup is made.
 	cfg := "bitbucket:\n  repositories:\n    - name: acme/svc\n      main_branch: main\n"
@@ -236,13 +239,7 @@ func BenchmarkColdVsPlainClient(b *testing.B) {
 	const n = 321
 	end := time.Now().UTC().Truncate(time.Second)
 	dir := synthetic(b, n, end)
-	srv := bitbuckettest.NewServer(bitbuckettest.Options{Latency: 40 * time.Millisecond})
-	defer srv.Close()
-	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
-		b.Fatal(err)
-	}
-	r := newRunner(b)
-	r.useFake(srv)
+	srv, r := fakeRepo(b, "svc", dir, bitbuckettest.Options{Latency: 40 * time.Millisecond})
 	r.now = end
 	cfg := "bitbucket:\n  repositories:\n    - name: acme/svc\n      main_branch: main\n"
 	if err := os.WriteFile(filepath.Join(r.env["SIGSENTRY_CONFIG_DIR"], "config.yaml"), []byte(cfg), 0o600); err != nil {
@@ -343,13 +340,7 @@ func plainClient(tb testing.TB, api, repo, ref string, inFlight int) int {
 func TestRepoBudget(t *testing.T) {
 	end := time.Now().Truncate(time.Second)
 	dir := synthetic(t, 20, end)
-	srv := bitbuckettest.NewServer(bitbuckettest.Options{})
-	defer srv.Close()
-	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "svc", GitDir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	r := newRunner(t)
-	r.useFake(srv)
+	srv, r := fakeRepo(t, "svc", dir, bitbuckettest.Options{})
 	r.env["SIGSENTRY_BITBUCKET_REPO_BUDGET"] = "2s"
 	srv.TrickleNext("/diff/", bitbuckettest.Forever, 50*time.Millisecond)
 	start := time.Now()

@@ -62,13 +62,7 @@ func TestBitbucketReadsFramesFilesLikeLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv := bitbuckettest.NewServer(bitbuckettest.Options{})
-	defer srv.Close()
-	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "shop", GitDir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	r := newRunner(t)
-	r.useFake(srv)
+	srv, r := fakeRepo(t, "shop", dir, bitbuckettest.Options{})
 	r.now = now
 
 	top := func(rep *analyze.Report) (string, []string) {

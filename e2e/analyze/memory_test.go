@@ -135,13 +135,7 @@ func TestBigDiffsPeakMemory(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("git fast-import: %v", err)
 	}
-	srv := bitbuckettest.NewServer(bitbuckettest.Options{})
-	defer srv.Close()
-	if err := srv.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: "big", GitDir: dir}); err != nil {
-		t.Fatal(err)
-	}
-	r := newRunner(t)
-	r.useFake(srv)
+	_, r := fakeRepo(t, "big", dir, bitbuckettest.Options{})
 	child := exec.Command(os.Args[0], "-test.run=^TestBigDiffsChild$")
 	child.Env = os.Environ()
 	for k, v := range r.env {
