@@ -117,7 +117,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 				continue
 			}
 			file := &ci.Change.Files[fi]
-			if file.Path != pth || file.Status == diffstat.Added || file.Binary || len(file.Hunks) == 0 && file.LinesAdded+file.LinesRemoved > 0 {
+			if !undoable(file, pth) || file.Status == diffstat.Added {
 				break
 			}
 			steps++
@@ -158,6 +158,13 @@ func splitFile(data []byte) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// undoable reports whether file, a commit's entry listed under path p,
+// holds its whole change to p as hunks that unapply can undo: a text
+// change whose hunks were kept (a birth undoes to nothing).
+func undoable(file *diffstat.File, p string) bool {
+	return file.Path == p && !file.Binary && (len(file.Hunks) > 0 || file.LinesAdded+file.LinesRemoved == 0)
 }
 
 // unapply turns lines (a file after file's change) into the file before

@@ -288,7 +288,7 @@ func (rc *rankCtx) linesAt(rx *repoIndex, p string, v int32) []string {
 			continue
 		}
 		file := &ci.Change.Files[fi]
-		if !undoable(file, p) {
+		if !undoable(file, p) || file.Status == diffstat.Added || file.Status == diffstat.Renamed {
 			return nil
 		}
 		if lines, ok = unapply(lines, file); !ok {
@@ -296,13 +296,6 @@ func (rc *rankCtx) linesAt(rx *repoIndex, p string, v int32) []string {
 		}
 	}
 	return lines
-}
-
-// undoable reports whether unapply can undo file's change and leave the
-// same path: a text change with its hunks, not a birth or a rename.
-func undoable(file *diffstat.File, p string) bool {
-	return file.Path == p && file.Status != diffstat.Added && file.Status != diffstat.Renamed && !file.Binary &&
-		(len(file.Hunks) > 0 || file.LinesAdded+file.LinesRemoved == 0)
 }
 
 // braceEnd returns the index of the line closing the body that opens at or

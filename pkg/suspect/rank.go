@@ -483,7 +483,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		var ext extentVerdict
 		if lines != nil && near {
 			var old []string
-			ok := file.Path == path && !file.Binary && (len(file.Hunks) > 0 || file.LinesAdded+file.LinesRemoved == 0)
+			ok := undoable(file, path)
 			if ok && file.Status != diffstat.Added {
 				old, ok = unapply(lines, file)
 			}
