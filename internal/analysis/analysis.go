@@ -270,11 +270,17 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 	// So are frames whose file name several files of the trees share
 	// (Valgrind gives base names): among equally good matches, the file
 	// defining the function wins.
-	bases := map[string]int{}
-	for _, r := range repos {
-		for _, t := range r.tree {
-			bases[path.Base(t)]++
+	var bases map[string]int // counted once, when a frame names a file
+	shared := func(file string) bool {
+		if bases == nil {
+			bases = map[string]int{}
+			for _, r := range repos {
+				for _, t := range r.tree {
+					bases[path.Base(t)]++
+				}
+			}
 		}
+		return bases[path.Base(strings.ReplaceAll(file, "\\", "/"))] > 1
 	}
 	var idents []string
 	for _, s := range p.Signals {
@@ -282,7 +288,7 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 			if !f.InApp {
 				continue
 			}
-			if f.File == "" || bases[path.Base(strings.ReplaceAll(f.File, "\\", "/"))] > 1 {
+			if f.File == "" || shared(f.File) {
 				if id := suspect.FunctionName(f.Function); id != "" {
 					idents = append(idents, id)
 				}
