@@ -890,14 +890,10 @@ func (s *Server) handleSrc(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
 		return
 	}
-	typ, err := runGit(repo.gitDir, nil, "cat-file", "-t", hs[0]+":"+p)
-	if err != nil || strings.TrimSpace(string(typ)) != "blob" {
-		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
-		return
-	}
+	// One git call: it fails for a missing path and for a folder alike.
 	body, err := runGit(repo.gitDir, nil, "cat-file", "blob", hs[0]+":"+p)
 	if err != nil {
-		writeGitError(w, err, msgCommitMissing)
+		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
 		return
 	}
 	ct := mime.TypeByExtension(path.Ext(p))
