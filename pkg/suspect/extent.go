@@ -217,14 +217,12 @@ func extentEnd(lines []string, i, indent int, lang string) int {
 	return -1
 }
 
-// extentChange tells what file's change (lines after it, old before it)
-// did to function ident: whether it added or removed lines inside it, and
-// where the function lies after it. known is false when neither version
-// defines the function.
-func extentChange(lines, old []string, file *diffstat.File, ident, lang string, near, oldNear int) extentVerdict {
-	var v extentVerdict
-	v.lo, v.hi = funcExtent(lines, ident, lang, near)
-	olo, ohi := funcExtent(old, ident, lang, oldNear)
+// extentChange tells what file's change did to a function that spans
+// lines lo-hi after it and olo-ohi before it (funcExtent of each version):
+// whether it added or removed lines inside it. known is false when neither
+// version defines the function.
+func extentChange(file *diffstat.File, lo, hi, olo, ohi int) extentVerdict {
+	v := extentVerdict{lo: lo, hi: hi}
 	if v.lo == 0 && olo == 0 {
 		return extentVerdict{}
 	}

@@ -414,6 +414,8 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 	// lines is the file at c (after c's change), while known: it tells
 	// where the frame's function lies.
 	var lines []string
+	var lo, hi int // the function's extent in lines, once haveExtent
+	haveExtent := false
 	lang := extentLang(path)
 	if ident != "" && lang != "" {
 		lines = rc.linesAt(rx, path, v)
@@ -488,7 +490,14 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 				old, ok = unapply(lines, file)
 			}
 			if ok {
-				ext = extentChange(lines, old, file, ident, lang, line, st.parent)
+				// The function's extent before this change is its extent
+				// after the next older one: each version is read once.
+				if !haveExtent {
+					lo, hi = funcExtent(lines, ident, lang, line)
+				}
+				olo, ohi := funcExtent(old, ident, lang, st.parent)
+				ext = extentChange(file, lo, hi, olo, ohi)
+				lo, hi, haveExtent = olo, ohi, true
 			}
 			lines = old
 		} else {
