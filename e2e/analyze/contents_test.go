@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,7 +80,7 @@ func TestBitbucketReadsFramesFilesLikeLocal(t *testing.T) {
 	}
 	local := r.report(t, "--local", dir, "--signal", trace, "--lookback-days", "30")
 	lh, lk := top(local)
-	if lh != inside || !contains(lk, "function") {
+	if lh != inside || !slices.Contains(lk, "function") {
 		t.Fatalf("--local: got %.12s with %v, want %.12s with function evidence", lh, lk, inside)
 	}
 	srv.ResetRequests()
@@ -99,13 +100,4 @@ func TestBitbucketReadsFramesFilesLikeLocal(t *testing.T) {
 	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 0 {
 		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -168,15 +168,7 @@ func TestBuildInference(t *testing.T) {
 
 	h := RepoHistory{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}
 	idx := NewIndex([]RepoHistory{h}, Options{})
-	needs := idx.Needs(sig)
-	if len(needs) != 1 || needs[0].Path != "src/calc.c" || needs[0].Rev != newer {
-		t.Fatalf("got needs %+v, want src/calc.c at %s", needs, newer)
-	}
-	data, err := os.ReadFile(filepath.Join(repo.Dir, "src/calc.c"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", newer))
 	without := idx.Rank(sig)
 	if got := hashes(with); len(got) == 0 || got[0] != bug {
 		t.Errorf("with the file: got %v, want the bug %s first", got, bug)
@@ -213,15 +205,7 @@ func TestBuildInferenceNeedsASuspect(t *testing.T) {
 	sig.Timestamp = &now
 
 	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "calc: sum")}}, Options{})
-	needs := idx.Needs(sig)
-	if len(needs) != 1 {
-		t.Fatalf("got needs %+v, want src/calc.c", needs)
-	}
-	data, err := os.ReadFile(filepath.Join(repo.Dir, "src/calc.c"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", ""))
 	if with.Versions["r"] != change || len(with.Notes) != 0 {
 		t.Errorf("got version %s notes %q, want the tip %s and no note", with.Versions["r"], with.Notes, change)
 	}

@@ -3,11 +3,13 @@ package suspect
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/testenv"
+	"github.com/sigsentry/sigsentry/pkg/signal"
 )
 
 func TestFuncExtent(t *testing.T) {
@@ -76,48 +78,20 @@ func TestFunctionByExtent(t *testing.T) {
 	now := time.Now()
 	sig.Timestamp = &now
 	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "parse: first")}}, Options{})
-	needs := idx.Needs(sig)
-	if len(needs) != 1 || needs[0].Path != "src/parse.c" || needs[0].Rev != below {
-		t.Fatalf("got needs %+v, want src/parse.c at %s", needs, below)
-	}
-	data, err := os.ReadFile(filepath.Join(repo.Dir, "src/parse.c"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds := func(r Result, hash string) []string {
-		for _, s := range r.Suspects {
-			if s.Hash == hash {
-				var out []string
-				for _, e := range s.Evidence {
-					out = append(out, e.Kind)
-				}
-				return out
-			}
-		}
-		return nil
-	}
-	has := func(list []string, k string) bool {
-		for _, x := range list {
-			if x == k {
-				return true
-			}
-		}
-		return false
-	}
-	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/parse.c", below))
 	if got := hashes(with); len(got) == 0 || got[0] != inside {
 		t.Errorf("with the file: got %v, want %s (it changed parse) first", got, inside)
 	}
-	if k := kinds(with, inside); !has(k, KindFunction) {
+	if k := evidenceKinds(with, inside); !slices.Contains(k, KindFunction) {
 		t.Errorf("with the file: the commit changing parse has evidence %v, want function evidence", k)
 	}
-	if k := kinds(with, below); has(k, KindFunction) {
+	if k := evidenceKinds(with, below); slices.Contains(k, KindFunction) {
 		t.Errorf("with the file: the commit adding after() has evidence %v, want no function evidence", k)
 	}
 	// The hunks' headers alone get both wrong, which is why the contents
 	// are asked for.
 	without := idx.Rank(sig)
-	if k := kinds(without, below); !has(k, KindFunction) {
+	if k := evidenceKinds(without, below); !slices.Contains(k, KindFunction) {
 		t.Errorf("without the file: the commit adding after() has evidence %v; the header names parse, expected function evidence", k)
 	}
 }
@@ -173,27 +147,8 @@ func TestFunctionByExtentJava(t *testing.T) {
 	now := time.Now()
 	sig.Timestamp = &now
 	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "cart: first")}}, Options{})
-	needs := idx.Needs(sig)
-	if len(needs) != 1 {
-		t.Fatalf("got needs %+v, want Cart.java", needs)
-	}
-	data, err := os.ReadFile(filepath.Join(repo.Dir, needs[0].Path))
-	if err != nil {
-		t.Fatal(err)
-	}
-	function := func(r Result, hash string) bool {
-		for _, s := range r.Suspects {
-			if s.Hash == hash {
-				for _, e := range s.Evidence {
-					if e.Kind == KindFunction {
-						return true
-					}
-				}
-			}
-		}
-		return false
-	}
-	with := idx.RankWith(sig, map[FileRef][]byte{needs[0]: data})
+	function := func(r Result, hash string) bool { return slices.Contains(evidenceKinds(r, hash), KindFunction) }
+	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "", ""))
 	if !function(with, inside) || function(with, below) {
 		t.Errorf("with the file: function evidence for the change inside total %v (want true), for the method below %v (want false)",
 			function(with, inside), function(with, below))
@@ -217,4 +172,33 @@ func historyWithout(t *testing.T, dir, before string) []Candidate {
 		}
 	}
 	return window
+}
+
+// neededFile checks that ranking sig needs exactly one file (at path and
+// rev, when given) and returns it with its contents in dir, for RankWith.
+func neededFile(t *testing.T, idx *Index, sig signal.Signal, dir, path, rev string) map[FileRef][]byte {
+	t.Helper()
+	needs := idx.Needs(sig)
+	if len(needs) != 1 || path != "" && needs[0].Path != path || rev != "" && needs[0].Rev != rev {
+		t.Fatalf("got needs %+v, want one file %s at %s", needs, path, rev)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, needs[0].Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[FileRef][]byte{needs[0]: data}
+}
+
+// evidenceKinds lists the kinds of the evidence against the suspect hash.
+func evidenceKinds(r Result, hash string) []string {
+	for _, s := range r.Suspects {
+		if s.Hash == hash {
+			var out []string
+			for _, e := range s.Evidence {
+				out = append(out, e.Kind)
+			}
+			return out
+		}
+	}
+	return nil
 }
