@@ -241,8 +241,18 @@ func firstUnmapped(s SignalReport) string {
 	for _, f := range s.Frames {
 		if f.InApp && f.Path == "" {
 			loc := f.File
-			if f.Line > 0 {
+			if f.Line > 0 && loc != "" {
 				loc += ":" + strconv.Itoa(f.Line)
+			}
+			if f.Function != "" {
+				if loc == "" {
+					loc = f.Function
+				} else {
+					loc += " in " + f.Function
+				}
+			}
+			if loc == "" {
+				return ""
 			}
 			return " (first: " + oneLine(loc, 100) + ")"
 		}

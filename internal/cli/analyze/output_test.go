@@ -502,3 +502,22 @@ func TestMarkdownHint(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstUnmapped names the first in-app frame that matched no file by
+// what the frame gives: a kernel frame has only its function.
+func TestFirstUnmapped(t *testing.T) {
+	for _, tc := range []struct {
+		frame FrameReport
+		want  string
+	}{
+		{FrameReport{File: "src/a.c", Line: 3, InApp: true}, " (first: src/a.c:3)"},
+		{FrameReport{File: "src/a.c", Line: 3, Function: "fill", InApp: true}, " (first: src/a.c:3 in fill)"},
+		{FrameReport{Function: "mt7996_register_device", InApp: true}, " (first: mt7996_register_device)"},
+		{FrameReport{Line: 7, InApp: true}, ""},
+	} {
+		s := SignalReport{Frames: []FrameReport{{File: "lib.c", Path: "lib.c", InApp: true}, {File: "vendor.c"}, tc.frame}}
+		if got := firstUnmapped(s); got != tc.want {
+			t.Errorf("firstUnmapped(%+v) = %q, want %q", tc.frame, got, tc.want)
+		}
+	}
+}
