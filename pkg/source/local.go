@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -444,7 +445,31 @@ func (l *Local) Definitions(ctx context.Context, rev string, idents []string) (m
 		}
 		return nil, fmt.Errorf("finding definitions at %s: %w", rev, err)
 	}
+	for id, paths := range out {
+		out[id] = dropHeaders(paths)
+	}
 	return out, nil
+}
+
+// dropHeaders leaves out the C and C++ headers of paths when a source file
+// is among them: a line in a header that looks like a definition is most
+// often the first line of a prototype that goes on below ("int
+// mt76_register_device(struct mt76_dev *dev, bool vht," in mt76.h), and a
+// header that truly defines a function (static inline) does not share its
+// name with a source file's function. A name defined only in headers keeps
+// them.
+func dropHeaders(paths []string) []string {
+	isHeader := func(p string) bool {
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".h", ".hh", ".hpp", ".hxx":
+			return true
+		}
+		return false
+	}
+	if !slices.ContainsFunc(paths, func(p string) bool { return !isHeader(p) }) {
+		return paths
+	}
+	return slices.DeleteFunc(paths, isHeader)
 }
 
 // definedIdent returns which of want the line text of file path defines

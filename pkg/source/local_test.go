@@ -435,7 +435,8 @@ func TestLocalMessageWithoutNewline(t *testing.T) {
 }
 
 // TestLocalDefinitions: a function-only frame maps to the files that define
-// the function, in C (not a header's prototype), Go, Python and assembly
+// the function, in C (not a header's prototype, even one whose first line
+// looks like a definition), Go, Python and assembly
 // (a label, or a macro such as ENTRY(fn)), never to a file that only calls
 // it.
 func TestLocalDefinitions(t *testing.T) {
@@ -445,12 +446,15 @@ func TestLocalDefinitions(t *testing.T) {
 	r.write("xen/arch/x86/hvm/vmx/intr.c", "void vmx_intr_assist(void)\n{\n    vmx_asm_do_vmentry();\n}\n")
 	r.write("tools/run.py", "def vmx_intr_assist():\n    pass\n")
 	r.write("cmd/main.go", "package main\n\nfunc handle_exception_saved() {}\n")
+	// A prototype over two lines, and a function only a header defines.
+	r.write("mt76.h", "int mt76_register_device(struct mt76_dev *dev, bool vht,\n\t\t\t struct ieee80211_rate *rates);\nstatic inline int mt76_rx_ok(void)\n{\n\treturn 1;\n}\n")
+	r.write("mac80211.c", "int mt76_register_device(struct mt76_dev *dev, bool vht,\n\t\t\t struct ieee80211_rate *rates)\n{\n\treturn mt76_rx_ok();\n}\n")
 	r.commit(time.Now(), "initial")
 	l, err := NewLocal(r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := l.Definitions(context.Background(), "HEAD", []string{"vmx_asm_do_vmentry", "vmx_intr_assist", "handle_exception_saved", "missing_fn"})
+	got, err := l.Definitions(context.Background(), "HEAD", []string{"vmx_asm_do_vmentry", "vmx_intr_assist", "handle_exception_saved", "missing_fn", "mt76_register_device", "mt76_rx_ok"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -461,6 +465,8 @@ func TestLocalDefinitions(t *testing.T) {
 		"vmx_asm_do_vmentry":     {"xen/arch/x86/hvm/vmx/entry.S"},
 		"vmx_intr_assist":        {"tools/run.py", "xen/arch/x86/hvm/vmx/intr.c"},
 		"handle_exception_saved": {"cmd/main.go", "xen/arch/x86/hvm/vmx/entry.S"},
+		"mt76_register_device":   {"mac80211.c"},
+		"mt76_rx_ok":             {"mt76.h"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Definitions = %v, want %v", got, want)
