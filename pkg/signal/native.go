@@ -519,8 +519,22 @@ var (
 	rustCrateRE   = regexp.MustCompile(`\[[0-9a-f]{8,16}\]`)
 )
 
+// systemSymbolVersion reports an ELF symbol version of the C and compiler
+// runtime libraries ("GLIBC_2.34", "GCC_3.0"), which says nothing of the
+// project. Another library's version ("xsk_umem__create@@LIBBPF_0.0.4")
+// says which of its functions ran, and is kept for the ranking to read.
+func systemSymbolVersion(v string) bool {
+	for _, p := range []string{"GLIBC_", "GCC_", "GLIBCXX_", "CXXABI_", "LIBC", "GLIBC_PRIVATE"} {
+		if strings.HasPrefix(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // cleanFunction turns a printed symbol into a frame's function name: no
-// parameter list, no const qualifier, no "@@GLIBC_2.34" version, no
+// parameter list, no const qualifier, no "@@GLIBC_2.34" version (another
+// library's version, "@@LIBBPF_0.0.4", stays), no
 // "+0x1b" offset, no compiler clone suffix (.isra.0, .constprop.0, .cold),
 // no [abi:cxx11] tag, no Rust symbol hash or crate disambiguator; "??" and
 // "<null>" (unknown) become empty.
@@ -536,12 +550,10 @@ func cleanFunction(s string) string {
 	if name == "" {
 		name = s
 	}
-	if i := strings.Index(name, "@@"); i > 0 {
-		name = name[:i]
-	} else if i := strings.Index(name, "@GLIBC"); i > 0 {
+	if i := strings.LastIndex(name, "+0x"); i > 0 {
 		name = name[:i]
 	}
-	if i := strings.LastIndex(name, "+0x"); i > 0 {
+	if i := strings.IndexByte(name, '@'); i > 0 && systemSymbolVersion(strings.TrimLeft(name[i:], "@")) {
 		name = name[:i]
 	}
 	if strings.Contains(name, "[abi:") {

@@ -98,7 +98,8 @@ func TestFunctionByExtent(t *testing.T) {
 
 // FuzzFuncExtent feeds file contents as a repository holds them through
 // the extent reader and checks that an extent found lies in the file and
-// starts at a definition of the function.
+// starts at a definition of the function; and through symverTarget, whose
+// answer must be a function the file defines.
 func FuzzFuncExtent(f *testing.F) {
 	f.Add("static int b(int x)\n{\n\treturn x;\n}\n", "b", "c", 0)
 	f.Add("class C:\n    def b(self):\n        pass\n", "b", "python", 2)
@@ -106,8 +107,12 @@ func FuzzFuncExtent(f *testing.F) {
 	f.Add("func b() {}\nfunc b() {\n", "b", "go", -3)
 	f.Add("class A {\n  int b(String s) {\n    return \"}\";\n  }\n}\n", "b", "brace", 0)
 	f.Add("b(x) {\n}\n", "", "brace", 0)
+	f.Add("int b_v2(void)\n{\n}\nDEFAULT_VERSION(b_v2, b, V_2)\n", "b@@V_2", "c", 0)
 	f.Fuzz(func(t *testing.T, src, ident, lang string, near int) {
 		lines := splitFile([]byte(src))
+		if fn := symverTarget(lines, ident); fn != "" && !definesC(lines, fn) {
+			t.Fatalf("symverTarget(%q) = %q, which the file does not define", ident, fn)
+		}
 		lo, hi := funcExtent(lines, ident, lang, near)
 		if lo == 0 {
 			if hi != 0 {

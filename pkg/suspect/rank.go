@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -156,6 +157,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		return abstain(res, ReasonNoMapping)
 	}
 
+	sig.Frames = rc.bindSymbols(sig.Frames, targets)
 	for _, rx := range idx.repos {
 		v, ok := rc.versions[rx]
 		if !ok {
@@ -953,4 +955,35 @@ func definesFunc(line, ident, lang string) bool {
 	}
 	id, ok := startsDefinition(line, lang)
 	return ok && id == ident
+}
+
+// bindSymbols returns frames with each versioned symbol's function
+// ("xsk_umem__create@@LIBBPF_0.0.4") replaced by the function its file
+// binds the symbol to at the failing version (symverTarget), so that the
+// frame's function is looked for under the name the file defines. frames
+// itself is left as it is: the report shows the frames as the signal gave
+// them.
+func (rc *rankCtx) bindSymbols(frames []signal.Frame, targets [][]fileTarget) []signal.Frame {
+	out := frames
+	for i, f := range frames {
+		if !f.InApp || !strings.Contains(f.Function, "@") || len(targets[i]) == 0 {
+			continue
+		}
+		t := targets[i][0]
+		v, ok := rc.versions[rc.idx.byName[t.repo]]
+		if !ok {
+			continue
+		}
+		data, ok := rc.files[FileRef{Repo: t.repo, Rev: rc.idx.cands[v].Commit.Hash, Path: t.path}]
+		if !ok {
+			continue
+		}
+		if fn := symverTarget(splitFile(data), f.Function); fn != "" {
+			if &out[0] == &frames[0] {
+				out = slices.Clone(frames)
+			}
+			out[i].Function = fn
+		}
+	}
+	return out
 }
