@@ -436,7 +436,7 @@ func TestLocalMessageWithoutNewline(t *testing.T) {
 
 // TestLocalDefinitions: a function-only frame maps to the files that define
 // the function, in C (not a header's prototype, even one whose first line
-// looks like a definition), Go, Python and assembly
+// looks like a definition; a macro such as FRRouting's DEFUN), Go, Python and assembly
 // (a label, or a macro such as ENTRY(fn)), never to a file that only calls
 // it.
 func TestLocalDefinitions(t *testing.T) {
@@ -449,12 +449,14 @@ func TestLocalDefinitions(t *testing.T) {
 	// A prototype over two lines, and a function only a header defines.
 	r.write("mt76.h", "int mt76_register_device(struct mt76_dev *dev, bool vht,\n\t\t\t struct ieee80211_rate *rates);\nstatic inline int mt76_rx_ok(void)\n{\n\treturn 1;\n}\n")
 	r.write("mac80211.c", "int mt76_register_device(struct mt76_dev *dev, bool vht,\n\t\t\t struct ieee80211_rate *rates)\n{\n\treturn mt76_rx_ok();\n}\n")
+	// A function a macro defines, and a macro's use inside a function.
+	r.write("bgpd/bgp_vty.c", "DEFUN (show_bgp, show_bgp_cmd,\n       \"show bgp\")\n{\n\tLIST_ADD(show_bgp_list, 1);\n\treturn 0;\n}\n")
 	r.commit(time.Now(), "initial")
 	l, err := NewLocal(r.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := l.Definitions(context.Background(), "HEAD", []string{"vmx_asm_do_vmentry", "vmx_intr_assist", "handle_exception_saved", "missing_fn", "mt76_register_device", "mt76_rx_ok"})
+	got, err := l.Definitions(context.Background(), "HEAD", []string{"vmx_asm_do_vmentry", "vmx_intr_assist", "handle_exception_saved", "missing_fn", "mt76_register_device", "mt76_rx_ok", "show_bgp", "show_bgp_list"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,6 +469,7 @@ func TestLocalDefinitions(t *testing.T) {
 		"handle_exception_saved": {"cmd/main.go", "xen/arch/x86/hvm/vmx/entry.S"},
 		"mt76_register_device":   {"mac80211.c"},
 		"mt76_rx_ok":             {"mt76.h"},
+		"show_bgp":               {"bgpd/bgp_vty.c"},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Definitions = %v, want %v", got, want)

@@ -100,6 +100,12 @@ func TestSectionIdent(t *testing.T) {
 		{"SYM_INNER_LABEL(entry_SYSCALL_64_after_hwframe, SYM_L_GLOBAL)", "entry_SYSCALL_64_after_hwframe"},
 		{"handle_exception_saved:", "handle_exception_saved"},
 		{"void vmx_asm_do_vmentry(void);", "vmx_asm_do_vmentry"},
+		{"DEFUN (show_ip_bgp, show_ip_bgp_cmd,", "show_ip_bgp"},
+		{"DEFPY(clear_ip_route, clear_ip_route_cmd, \"clear ip route\")", "clear_ip_route"},
+		{"LATEST_SYMVER_FUNC(ibv_create_cq, 1_1, \"IBVERBS_1.1\",", "ibv_create_cq"},
+		{"MODULE_LICENSE(\"GPL\");", "MODULE_LICENSE"},
+		{"static int FOO(int a)", "FOO"},
+		{"DEFINE_X(CONST_NAME, 1)", "DEFINE_X"},
 		{"", ""},
 	}
 	for _, tt := range tests {

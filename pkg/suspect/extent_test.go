@@ -30,6 +30,7 @@ func TestFuncExtent(t *testing.T) {
 		{"asm", "asm", "FUNC(a)\n        ret\nEND(a)\n\nFUNC_LOCAL(b)\n        pop %rax\n        iretq\nEND(b)\n", "b", 0, 5, 8},
 		{"asm without END", "asm", "ENTRY(a)\n        ret\nENTRY(b)\n        nop\n", "a", 0, 1, 2},
 		{"absent", "c", "int a(void)\n{\n}\n", "b", 0, 0, 0},
+		{"c defined by a macro", "c", "DEFUN (show_bgp, show_bgp_cmd,\n       \"show bgp\",\n       SHOW_STR)\n{\n\treturn bgp_show(vty);\n}\n", "show_bgp", 0, 1, 6},
 		{"java method", "brace", "public class Cart {\n    int count;\n\n    public int total(List<Item> items) {\n        int n = total(items.sub());\n        if (n > 0) {\n            return n;\n        }\n        return \"}\".length();\n    }\n\n    void other() {}\n}\n", "total", 0, 4, 10},
 		{"kotlin fun", "brace", "class Cart {\n    fun total(items: List<Item>): Int {\n        return items.sumOf { it.price }\n    }\n}\n", "total", 0, 2, 4},
 		{"rust method with the brace below", "brace", "impl Cart {\n    pub fn total<T>(&self, x: T) -> u32\n    where T: Copy\n    {\n        self.n\n    }\n}\n", "total", 0, 2, 6},
