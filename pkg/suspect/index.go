@@ -12,16 +12,19 @@ import (
 )
 
 // Formula is the scoring formula, quoted by the documentation.
-const Formula = `raw(c) = P(c) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c), for commits with S > 0
+const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c), for commits with S > 0
   w(f)   = 1/(1 + 0.5*k), k = the frame's position among the mapped in-app frames of its stack (0 = nearest the crash);
            * 0.5 for the further stacks of a report (where memory was freed or allocated, the other thread of a race)
-  S(c,f) = 1.0*line + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
+  S(c,f) = 1.0*line + 0.8*call + 0.5*function + D(c) * (0.3*proximity + 0.15*file/(1+n))
     line      = 1 if c added the frame's line (windowed blame from the failing version, through merges into side branches)
-    function  = 1 if a hunk of c in the frame's file names the frame's function in its header
+    call      = 1 if c added, inside the frame's function, a call to the function the trace shows it calling (without a line hit)
+    function  = 1 if c added or removed lines inside the frame's function (its extent in the file at c, or without the
+                file a hunk header naming it), or wrote its definition (without a call)
     proximity = 1/(1 + d/10), d = lines from the frame's line to c's nearest changed line
                 (only for commits at or newer than the line's blamed commit)
     file      = 1 if c touched the frame's file; n = newer candidates that touched it since
     (function, proximity and file count for the 64 newest commits touching the file; line blame walks up to 2000)
+  fixed  = 1 if a commit of the failing version names c in a "Fixes: <hash>" trailer
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
   P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
   T(c)   = 0.15 * sum of idf(t) over symptom words t found in c's message or changed lines / sum of idf(t) over all symptom words,
@@ -47,6 +50,7 @@ const (
 	KindProximity = "proximity"
 	KindFile      = "file"
 	KindText      = "text"
+	KindFixed     = "fixed"
 	KindRecency   = "recency"
 )
 
@@ -100,6 +104,9 @@ type Index struct {
 	// defs and hunkDefs map a function name to where it is defined: from
 	// the sources' definitions, and from the window's hunk headers.
 	defs, hunkDefs map[string][]fileTarget
+	// fixedBy maps a commit to the window's commits whose "Fixes:"
+	// trailers name it.
+	fixedBy map[int32][]int32
 
 	textOnce sync.Once
 	text     textIndex
@@ -157,6 +164,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 			}
 		}
 	}
+	idx.fixedBy = fixesOf(idx)
 	// Touches in topological order within each repository.
 	for _, rx := range idx.repos {
 		for _, ci := range rx.cands {

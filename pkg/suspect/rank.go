@@ -48,6 +48,9 @@ type acc struct {
 	feats      []*feat // per frame, evidence weighted by w
 	text       float64
 	words      []string // symptom words matched
+	// fixed is what a later commit's Fixes: trailer (fixedBy) adds.
+	fixed   float64
+	fixedBy int32
 }
 
 // rankCtx is the state of one Rank call.
@@ -246,6 +249,13 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	for ci, a := range accs {
 		c := &idx.cands[ci]
 		raw := c.penalty*a.structural + a.text
+		if idx.w.Fixed > 0 && a.structural > 0 {
+			if x := rc.fixedIn(ci); x >= 0 {
+				a.fixed = idx.w.Fixed * c.penalty * a.structural
+				a.fixedBy = x
+				raw += a.fixed
+			}
+		}
 		raw += idx.w.recency(max(time.Duration(ref-c.unix)*time.Second, 0))
 		list = append(list, scored{ci, raw})
 	}
@@ -283,6 +293,11 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 				ws = append(ws[:5:5], "...")
 			}
 			ev = append(ev, scoredEvidence{kind: KindText, weight: a.text, detail: "symptom words in the message or changed lines: " + strings.Join(ws, ", ")})
+		}
+		if a.fixed > 0 {
+			x := &idx.cands[a.fixedBy]
+			ev = append(ev, scoredEvidence{kind: KindFixed, weight: a.fixed,
+				detail: fmt.Sprintf("%.12s (%s), of the failing version, names it in a Fixes: trailer: already found buggy once, its area still crashes", x.Commit.Hash, x.Commit.Summary())})
 		}
 		ev = append(ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(age, !at.IsZero())})
 		sort.SliceStable(ev, func(i, j int) bool {
@@ -376,10 +391,12 @@ func kindOrder(k string) int {
 		return 3
 	case KindText:
 		return 4
-	case KindRecency:
+	case KindFixed:
 		return 5
+	case KindRecency:
+		return 6
 	}
-	return 6
+	return 7
 }
 
 // walk blames frame f's line in file t from the failing version back along

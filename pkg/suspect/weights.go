@@ -13,6 +13,10 @@ type Weights struct {
 	// features (Call: the commit added, in the frame's function, a call to
 	// the function the trace shows it calling).
 	Line, Call, Function, Proximity, File float64
+	// Fixed raises the structural score of a commit that a later commit
+	// of the failing version names in a "Fixes:" trailer: a commit already
+	// found buggy once, whose area crashes still.
+	Fixed float64
 	// FrameSlope sets how fast frames away from the crash lose weight:
 	// w(k) = 1/(1 + FrameSlope*k) for the k-th in-app frame of a stack.
 	FrameSlope float64
@@ -40,6 +44,7 @@ type Weights struct {
 // DefaultWeights are the weights sigsentry ranks with.
 var DefaultWeights = Weights{
 	Line: 1.0, Call: 0.8, Function: 0.5, Proximity: 0.3, File: 0.15,
+	Fixed:      0.5,
 	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10,
 	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
 	Merge: 0.5, Whitespace: 0.2, Rename: 0.1,
