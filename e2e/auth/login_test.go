@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
 // follow acts as a browser without JavaScript: it follows the authorize
@@ -184,9 +185,15 @@ func TestBasicAndTokenCommands(t *testing.T) {
 	if noRepo.code != cmdutil.ExitUsage {
 		t.Errorf("auth token without --repo or registered repos: exit %d, want 2", noRepo.code)
 	}
+	// What analyze cached from Bitbucket goes too: it may be private code.
+	cache := source.NewCache(e.cache, "bitbucket", "acme/api")
+	cache.PutFile(strings.Repeat("b", 40), "src/secret.c", []byte("int key = 42;\n"))
 	rv := e.run(nil, "", "revoke")
 	if rv.code != 0 || !strings.Contains(rv.stderr, "Access tokens") {
 		t.Errorf("revoke: exit %d, stderr %q; want the access-token revoke page named", rv.code, rv.stderr)
+	}
+	if _, ok := cache.GetFile(strings.Repeat("b", 40), "src/secret.c"); ok || !strings.Contains(rv.stderr, "Removed 1 cached diff or file fetched from Bitbucket") {
+		t.Errorf("revoke left the file cached from Bitbucket (still there: %v), stderr %q", ok, rv.stderr)
 	}
 	again := e.run(nil, "", "revoke")
 	if again.code != 0 || !strings.Contains(again.stderr, "Nothing stored") {

@@ -363,3 +363,29 @@ func CheckEntry(path string) error {
 	_, err := readEntry(path, hash)
 	return err
 }
+
+// RemoveCaches deletes the entries of source kind ("bitbucket") from dir,
+// the sigsentry cache folder: the diffs and files fetched from that kind
+// of source, which may hold a private repository's code. It returns how
+// many entries it removed; a folder that does not exist holds none. A
+// symbolic link inside is removed, never followed.
+func RemoveCaches(dir, kind string) (int, error) {
+	n := 0
+	var errs []error
+	for _, part := range []string{"changes", "files"} {
+		root := filepath.Join(dir, part, safeName(kind))
+		if _, err := os.Lstat(root); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		_ = filepath.WalkDir(root, func(_ string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		if err := os.RemoveAll(root); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}

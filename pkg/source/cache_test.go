@@ -254,3 +254,44 @@ func TestCacheFiles(t *testing.T) {
 		t.Errorf("stats %+v, want 1 hit and 1 damaged", s)
 	}
 }
+
+// TestRemoveCaches removes what a Bitbucket cache holds, diffs and files,
+// and nothing else: not another kind's entries, not a file outside, not
+// what a symbolic link inside points to.
+func TestRemoveCaches(t *testing.T) {
+	dir := t.TempDir()
+	c := NewCache(dir, "bitbucket", "acme/api")
+	c.Put(&history.Change{Hash: strings.Repeat("a", 40)})
+	c.PutFile(strings.Repeat("b", 40), "src/x.c", []byte("int x;\n"))
+	other := NewCache(dir, "local", "/src/repo")
+	other.Put(&history.Change{Hash: strings.Repeat("c", 40)})
+	outside := filepath.Join(t.TempDir(), "keep.txt")
+	if err := os.WriteFile(outside, []byte("keep"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Dir(outside), filepath.Join(dir, "changes", "bitbucket", "link")); err != nil {
+		t.Fatal(err)
+	}
+	n, err := RemoveCaches(dir, "bitbucket")
+	if err != nil || n != 3 {
+		t.Fatalf("RemoveCaches = %d, %v; want 3 entries (a diff, a file, the link)", n, err)
+	}
+	if _, ok := c.Get(strings.Repeat("a", 40)); ok {
+		t.Error("the diff is still cached")
+	}
+	if _, ok := c.GetFile(strings.Repeat("b", 40), "src/x.c"); ok {
+		t.Error("the file is still cached")
+	}
+	if _, ok := other.Get(strings.Repeat("c", 40)); !ok {
+		t.Error("another kind's entry was removed")
+	}
+	if _, err := os.Stat(outside); err != nil {
+		t.Errorf("the symbolic link was followed: %v", err)
+	}
+	if n, err := RemoveCaches(dir, "bitbucket"); n != 0 || err != nil {
+		t.Errorf("again: %d, %v; want nothing to remove", n, err)
+	}
+	if n, err := RemoveCaches(filepath.Join(dir, "missing"), "bitbucket"); n != 0 || err != nil {
+		t.Errorf("missing folder: %d, %v", n, err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/spf13/cobra"
 )
 
@@ -25,12 +26,13 @@ func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *Options) error
 	opts := &Options{F: f}
 	return &cobra.Command{
 		Use:   "revoke",
-		Short: "Remove every stored Bitbucket credential and Sentry token from this machine",
+		Short: "Remove every stored Bitbucket credential, Sentry token and cached Bitbucket data from this machine",
 		Long: `Remove every stored Bitbucket credential and Sentry auth token from this
-machine (the OS keychain and the encrypted credential files) and the
+machine (the OS keychain and the encrypted credential files), the
 detected account data in the config (bitbucket.account,
-bitbucket.workspace). Registered repositories and the sentry section are
-kept. Running it again does nothing.
+bitbucket.workspace), and the diffs and files cached from Bitbucket (they
+may hold a private repository's code). Registered repositories and the
+sentry section are kept. Running it again does nothing.
 
 Bitbucket offers no documented way to revoke a token from the API, so
 sigsentry does not pretend to: it prints, for each kind of credential it
@@ -109,7 +111,17 @@ func revokeRun(_ context.Context, opts *Options) error {
 	if hadAccount {
 		fmt.Fprintln(f.IO.ErrOut, "Removed the detected account and workspace from the config.")
 	}
-	if len(methods) == 0 && !hadAccount && len(failed) == 0 {
+	cached := 0
+	if dir, err := f.CacheDir(); err == nil {
+		n, err := source.RemoveCaches(dir, "bitbucket")
+		if err != nil {
+			failed = append(failed, fmt.Errorf("the cache of what was fetched from Bitbucket (%s): %w", dir, err))
+		}
+		if cached = n; n > 0 {
+			fmt.Fprintf(f.IO.ErrOut, "Removed %d cached %s fetched from Bitbucket from %s.\n", n, plural(n, "diff or file", "diffs and files"), dir)
+		}
+	}
+	if len(methods) == 0 && !hadAccount && cached == 0 && len(failed) == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "Nothing stored for Bitbucket: no credential or account data to remove.")
 		return revokeSentry(f)
 	}
@@ -126,6 +138,13 @@ func revokeRun(_ context.Context, opts *Options) error {
 		return errors.Join(fmt.Errorf("removing stored credentials: %w", errors.Join(failed...)), sentryErr)
 	}
 	return sentryErr
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func sourceName(s credstore.Source) string {
