@@ -74,12 +74,7 @@ func TestFunctionByExtent(t *testing.T) {
 	below := repo.Commit("parse: add after()")
 
 	// The frame names parse() without a line, as a kernel trace does.
-	f := frame("src/parse.c", 0, "parse")
-	sig := sigAt(f)
-	now := time.Now()
-	sig.Timestamp = &now
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "parse: first")}}, Options{})
-	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/parse.c", below))
+	with, idx, sig := rankNow(t, repo.Dir, "parse: first", frame("src/parse.c", 0, "parse"), "src/parse.c", below)
 	if got := hashes(with); len(got) == 0 || got[0] != inside {
 		t.Errorf("with the file: got %v, want %s (it changed parse) first", got, inside)
 	}
@@ -149,12 +144,8 @@ func TestFunctionByExtentJava(t *testing.T) {
 	write(method("total", "int n = items.get(0).price;") + method("tax", "int n = 1;"))
 	below := repo.Commit("cart: add tax")
 
-	sig := sigAt(frame("Cart.java", 11, "com.acme.Cart.total"))
-	now := time.Now()
-	sig.Timestamp = &now
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "cart: first")}}, Options{})
+	with, idx, sig := rankNow(t, repo.Dir, "cart: first", frame("Cart.java", 11, "com.acme.Cart.total"), "", "")
 	function := func(r Result, hash string) bool { return slices.Contains(evidenceKinds(r, hash), KindFunction) }
-	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "", ""))
 	if !function(with, inside) || function(with, below) {
 		t.Errorf("with the file: function evidence for the change inside total %v (want true), for the method below %v (want false)",
 			function(with, inside), function(with, below))
@@ -178,6 +169,18 @@ func historyWithout(t *testing.T, dir, before string) []Candidate {
 		}
 	}
 	return window
+}
+
+// rankNow ranks a signal of frame f, stamped now, over the history of the
+// repository in dir without its commit before (older than the window),
+// with the one file Needs asks for (path at rev) read from dir.
+func rankNow(t *testing.T, dir, before string, f signal.Frame, path, rev string) (Result, *Index, signal.Signal) {
+	t.Helper()
+	sig := sigAt(f)
+	now := time.Now()
+	sig.Timestamp = &now
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, dir, before)}}, Options{})
+	return idx.RankWith(sig, neededFile(t, idx, sig, dir, path, rev)), idx, sig
 }
 
 // neededFile checks that ranking sig needs exactly one file (at path and

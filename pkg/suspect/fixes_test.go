@@ -61,11 +61,7 @@ func TestFixedRanking(t *testing.T) {
 		repo.WriteFile("src/smp.c", fn("\tp->a = in_irq() ? 0 : 1;", "\tp->b = shorthand(p);"))
 		newer := repo.Commit(msg)
 
-		sig := sigAt(frame("src/smp.c", 0, "send"))
-		now := time.Now()
-		sig.Timestamp = &now
-		idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "smp: first")}}, Options{})
-		res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/smp.c", newer))
+		res, _, _ := rankNow(t, repo.Dir, "smp: first", frame("src/smp.c", 0, "send"), "src/smp.c", newer)
 		got := hashes(res)
 		want := newer
 		if trailer {

@@ -72,12 +72,7 @@ func TestVersionedSymbolFrame(t *testing.T) {
 
 	// The setsockopt call is line 11 after the culprit, inside
 	// lib_create_v0_0_4; before it line 11 is still inside lib_create.
-	f := frame("src/lib.c", 11, "lib_create@@LIB_0.0.4")
-	sig := sigAt(f)
-	now := time.Now()
-	sig.Timestamp = &now
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "lib: first")}}, Options{})
-	res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/lib.c", culprit))
+	res, _, _ := rankNow(t, repo.Dir, "lib: first", frame("src/lib.c", 11, "lib_create@@LIB_0.0.4"), "src/lib.c", culprit)
 	if got := hashes(res); len(got) == 0 || got[0] != culprit {
 		t.Errorf("got %v (notes %q), want %s (it changed the bound function) first", got, res.Notes, culprit)
 	}
