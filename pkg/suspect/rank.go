@@ -981,7 +981,7 @@ func definesFunc(line, ident, lang string) bool {
 // itself is left as it is: the report shows the frames as the signal gave
 // them.
 func (rc *rankCtx) bindSymbols(frames []signal.Frame, targets [][]fileTarget) []signal.Frame {
-	out := frames
+	out, cloned := frames, false
 	for i, f := range frames {
 		if !f.InApp || !strings.Contains(f.Function, "@") || len(targets[i]) == 0 {
 			continue
@@ -996,8 +996,8 @@ func (rc *rankCtx) bindSymbols(frames []signal.Frame, targets [][]fileTarget) []
 			continue
 		}
 		if fn := symverTarget(splitFile(data), f.Function); fn != "" {
-			if &out[0] == &frames[0] {
-				out = slices.Clone(frames)
+			if !cloned {
+				out, cloned = slices.Clone(frames), true
 			}
 			out[i].Function = fn
 		}

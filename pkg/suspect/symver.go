@@ -1,6 +1,9 @@
 package suspect
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // symverTarget returns the function that implements a versioned ELF
 // symbol, as a frame names it ("xsk_umem__create@@LIBBPF_0.0.4"), in a C
@@ -28,14 +31,7 @@ func symverTarget(lines []string, fn string) string {
 			continue
 		}
 		words := identWords(l)
-		has := false
-		for _, w := range words {
-			if w == name {
-				has = true
-				break
-			}
-		}
-		if !has {
+		if !slices.Contains(words, name) {
 			continue
 		}
 		for _, w := range words {
