@@ -101,3 +101,53 @@ func TestBitbucketReadsFramesFilesLikeLocal(t *testing.T) {
 		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
 	}
 }
+
+// TestFixesTrailerOverBitbucketLikeLocal: two commits of the window change
+// the crashing function, and the newer names the older in a Fixes:
+// trailer. Both paths rank the older first with the trailer as evidence:
+// Bitbucket's commit listing carries the whole message, as git log does.
+func TestFixesTrailerOverBitbucketLikeLocal(t *testing.T) {
+	requireGit(t)
+	dir := t.TempDir()
+	now := time.Now().UTC().Truncate(time.Second)
+	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
+	write := func(first, second string) {
+		src := "package smp\n\nfunc Send(p *P) int {\n\t" + first + "\n\t" + second + "\n\treturn p.a / p.b\n}\n"
+		if err := os.WriteFile(filepath.Join(dir, "smp.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(at time.Time, msg string) string {
+		git(t, dir, at, "add", "-A")
+		git(t, dir, at, "commit", "-q", "-m", msg)
+		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
+	}
+	write("p.a = 1", "p.b = 2")
+	commit(now.Add(-60*24*time.Hour), "smp: first")
+	write("p.a = 1", "p.b = shorthand(p)")
+	older := commit(now.Add(-9*24*time.Hour), "smp: use a shorthand")
+	write("p.a = inIRQ(p)", "p.b = shorthand(p)")
+	commit(now.Add(-2*24*time.Hour), "smp: not in interrupt context\n\nFixes: "+older[:12]+" (\"smp: use a shorthand\")")
+
+	trace := filepath.Join(t.TempDir(), "panic.txt")
+	if err := os.WriteFile(trace, []byte("panic: runtime error: integer divide by zero\n\ngoroutine 1 [running]:\n"+
+		"example.com/smp.Send(0xc000010000)\n\t/build/smp/smp.go:6 +0x1d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, r := fakeRepo(t, "smp", dir, bitbuckettest.Options{})
+	r.now = now
+	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/smp"}} {
+		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
+		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) < 2 {
+			t.Fatalf("%v: got %+v, want two suspects", args, rep.Signals)
+		}
+		s := rep.Signals[0].Suspects[0]
+		var kinds []string
+		for _, e := range s.Evidence {
+			kinds = append(kinds, e.Kind)
+		}
+		if s.Hash != older || !slices.Contains(kinds, "fixed") {
+			t.Errorf("%v: got %.12s with %v first, want %.12s with fixed evidence", args, s.Hash, kinds, older)
+		}
+	}
+}
