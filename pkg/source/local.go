@@ -511,6 +511,9 @@ func definedIdent(path, text string, want map[string]bool) string {
 			return ""
 		}
 	}
+	if name, ok := diffstat.MacroDefinition(t); ok && want[name] {
+		return name // DEFUN (show_ip_bgp, show_ip_bgp_cmd,
+	}
 	// The identifier must be followed by its argument list.
 	for id := range want {
 		i := strings.Index(t, id)
@@ -520,9 +523,6 @@ func definedIdent(path, text string, want map[string]bool) string {
 			if before && (strings.HasPrefix(rest, "(") || ext == ".rs" && strings.HasPrefix(rest, "<")) {
 				return id
 			}
-			if before && (strings.HasPrefix(rest, ",") || strings.HasPrefix(rest, ")")) && definitionMacro(t[:i]) {
-				return id // DEFUN (show_ip_bgp, show_ip_bgp_cmd,
-			}
 			j := strings.Index(t[i+1:], id)
 			if j < 0 {
 				break
@@ -531,24 +531,6 @@ func definedIdent(path, text string, want map[string]bool) string {
 		}
 	}
 	return ""
-}
-
-// definitionMacro reports whether text, the start of a C line up to an
-// identifier, is a macro named in capitals opening its arguments
-// ("DEFUN (", "LATEST_SYMVER_FUNC("): the identifier is its first
-// argument, the function the macro defines.
-func definitionMacro(text string) bool {
-	name, ok := strings.CutSuffix(strings.TrimRight(text, " \t"), "(")
-	name = strings.TrimRight(name, " \t")
-	if !ok || len(name) < 2 || strings.ToUpper(name) != name || strings.ToLower(name) == name {
-		return false
-	}
-	for i := 0; i < len(name); i++ {
-		if !isIdentChar(name[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 func isIdent(s string) bool {

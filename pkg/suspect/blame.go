@@ -187,31 +187,6 @@ func FunctionName(fn string) string {
 	return ""
 }
 
-// macroDefined returns the function a definition macro defines, from the
-// macro's name and what follows its "(": its first argument when the macro
-// is named in capitals and the argument is a lower-case identifier, as in
-// FRRouting's "DEFUN (show_ip_bgp, show_ip_bgp_cmd, ..." or rdma-core's
-// "LATEST_SYMVER_FUNC(ibv_create_cq, 1_1, ...", which define show_ip_bgp
-// and ibv_create_cq. "" otherwise.
-func macroDefined(macro, rest string) string {
-	if len(macro) < 2 || strings.ToUpper(macro) != macro || strings.ToLower(macro) == macro {
-		return ""
-	}
-	rest = strings.TrimLeft(rest, " \t")
-	n := 0
-	for n < len(rest) && isIdentByte(rest[n]) {
-		n++
-	}
-	arg := rest[:n]
-	if arg == "" || arg[0] >= '0' && arg[0] <= '9' || strings.ToUpper(arg) == arg {
-		return ""
-	}
-	if after := strings.TrimLeft(rest[n:], " \t"); after == "" || after[0] == ',' || after[0] == ')' {
-		return arg
-	}
-	return ""
-}
-
 // stripKernelOffset drops what a kernel trace appends to a function, should
 // a converter leave it in: "mt7921_irq_tasklet+0x30/0x90 [mt7921e]" ->
 // "mt7921_irq_tasklet", "dump_stack_lvl+0x48" -> "dump_stack_lvl".
@@ -351,6 +326,9 @@ func sectionIdent(s string) string {
 	if name, ok := diffstat.AsmDefinition(s); ok {
 		return name
 	}
+	if name, ok := diffstat.MacroDefinition(s); ok {
+		return name
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] != '(' {
 			continue
@@ -370,9 +348,6 @@ func sectionIdent(s string) string {
 		}
 		if id[0] >= '0' && id[0] <= '9' {
 			continue
-		}
-		if arg := macroDefined(id, s[i+1:]); arg != "" {
-			return arg
 		}
 		return id
 	}
