@@ -175,3 +175,11 @@ func MarkdownTable(w io.Writer, header []string, rows [][]string) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// Plural picks one or many by n, for messages: "1 commit", "3 commits".
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

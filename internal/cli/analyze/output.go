@@ -126,7 +126,7 @@ var repoHeader = []string{"REPO", "SOURCE", "REF", "COMMITS", "FILES", "+LINES",
 
 func windowLine(w WindowReport) string {
 	return fmt.Sprintf("Commits from %s to %s (%d %s)",
-		w.Since.Format(time.RFC3339), w.Until.Format(time.RFC3339), w.LookbackDays, plural(w.LookbackDays, "day", "days"))
+		w.Since.Format(time.RFC3339), w.Until.Format(time.RFC3339), w.LookbackDays, render.Plural(w.LookbackDays, "day", "days"))
 }
 
 // Widths, in terminal columns, of the texts a table line holds.
@@ -178,7 +178,7 @@ func writeTable(ios *iostreams.IOStreams, rep *Report, top int) error {
 		}
 		if s.Unmapped > 0 {
 			p("  %d in-app %s matched no repository file%s\n", s.Unmapped,
-				plural(s.Unmapped, "frame", "frames"), firstUnmapped(s))
+				render.Plural(s.Unmapped, "frame", "frames"), firstUnmapped(s))
 		}
 	}
 	return w.Flush()
@@ -444,7 +444,7 @@ func writeMarkdown(w io.Writer, rep *Report, top int) error {
 		}
 		if s.Unmapped > 0 {
 			p("\n%d in-app %s matched no repository file%s.\n", s.Unmapped,
-				plural(s.Unmapped, "frame", "frames"), mdText(firstUnmapped(s)))
+				render.Plural(s.Unmapped, "frame", "frames"), mdText(firstUnmapped(s)))
 		}
 	}
 	return bw.Flush()
@@ -503,11 +503,4 @@ func authorName(a string) string {
 		return a[:i]
 	}
 	return a
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/analysis"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
@@ -204,15 +205,15 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 	}
 	if n := fallbacks - cut; n > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
-			plural(n, "commit", "commits")))
+			render.Plural(n, "commit", "commits")))
 	}
 	if cut > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("the diffs of %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
-			plural(cut, "commit", "commits")))
+			render.Plural(cut, "commit", "commits")))
 	}
 	if uncounted > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
-			plural(uncounted, "commit", "commits")))
+			render.Plural(uncounted, "commit", "commits")))
 	}
 	for i, s := range plan.Signals {
 		sr := signalReport(s, out.Rankings[i])

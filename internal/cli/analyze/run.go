@@ -301,7 +301,7 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 	case failed == 0 && uncounted == 0 && sfailed == 0:
 		return nil
 	case failed == 0 && sfailed == 0:
-		return cmdutil.PartialError(fmt.Errorf("%s could not be counted: Bitbucket produced neither the diff nor the diffstat", plural(uncounted, "commit", "commits")))
+		return cmdutil.PartialError(fmt.Errorf("%s could not be counted: Bitbucket produced neither the diff nor the diffstat", render.Plural(uncounted, "commit", "commits")))
 	case failed == 0 && sfailed == len(issues) && fileSignals == 0:
 		// Every signal came from Sentry and none could be read: the run
 		// answered nothing it was asked; exit as that failure says.

@@ -9,6 +9,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/spf13/cobra"
 )
@@ -118,7 +119,7 @@ func revokeRun(_ context.Context, opts *Options) error {
 			failed = append(failed, fmt.Errorf("the cache of what was fetched from Bitbucket (%s): %w", dir, err))
 		}
 		if cached = n; n > 0 {
-			fmt.Fprintf(f.IO.ErrOut, "Removed %d cached %s fetched from Bitbucket from %s.\n", n, plural(n, "diff or file", "diffs and files"), dir)
+			fmt.Fprintf(f.IO.ErrOut, "Removed %d cached %s fetched from Bitbucket from %s.\n", n, render.Plural(n, "diff or file", "diffs and files"), dir)
 		}
 	}
 	if len(methods) == 0 && !hadAccount && cached == 0 && len(failed) == 0 {
@@ -138,13 +139,6 @@ func revokeRun(_ context.Context, opts *Options) error {
 		return errors.Join(fmt.Errorf("removing stored credentials: %w", errors.Join(failed...)), sentryErr)
 	}
 	return sentryErr
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func sourceName(s credstore.Source) string {
