@@ -524,7 +524,7 @@ var (
 // project. Another library's version ("xsk_umem__create@@LIBBPF_0.0.4")
 // says which of its functions ran, and is kept for the ranking to read.
 func systemSymbolVersion(v string) bool {
-	for _, p := range []string{"GLIBC_", "GCC_", "GLIBCXX_", "CXXABI_", "LIBC", "GLIBC_PRIVATE"} {
+	for _, p := range []string{"GLIBC_", "GCC_", "GLIBCXX_", "CXXABI_", "LIBC"} {
 		if strings.HasPrefix(v, p) {
 			return true
 		}

@@ -23,6 +23,13 @@ import (
 // counts): entries of another version are ignored and replaced.
 const CacheVersion = 2
 
+// The cache folder's parts: each commit's change, and files read at a
+// commit, under <part>/<kind>/<repo key>.
+const (
+	changesPart = "changes"
+	filesPart   = "files"
+)
+
 // cacheMagic starts every cache entry.
 const cacheMagic = "sigsentry-change"
 
@@ -170,7 +177,7 @@ func (c *Cache) filePath(rev, path string) (string, bool) {
 	}
 	sum := sha256.Sum256([]byte(rev + "\x00" + path))
 	name := hex.EncodeToString(sum[:16])
-	return filepath.Join(c.dir, "files", safeName(c.kind), RepoKey(c.repo), name[:2], name+".json.gz"), true
+	return filepath.Join(c.dir, filesPart, safeName(c.kind), RepoKey(c.repo), name[:2], name+".json.gz"), true
 }
 
 // isHexName reports whether s is lower-case hexadecimal.
@@ -189,7 +196,7 @@ func (c *Cache) path(hash string) (string, bool) {
 	if len(hash) < 7 || len(hash) > 64 || !isHexName(hash) {
 		return "", false
 	}
-	return filepath.Join(c.dir, "changes", safeName(c.kind), RepoKey(c.repo), hash[:2], hash+".json.gz"), true
+	return filepath.Join(c.dir, changesPart, safeName(c.kind), RepoKey(c.repo), hash[:2], hash+".json.gz"), true
 }
 
 // RepoKey turns a repository name (workspace/slug or a path) into one safe
@@ -372,7 +379,7 @@ func CheckEntry(path string) error {
 func RemoveCaches(dir, kind string) (int, error) {
 	n := 0
 	var errs []error
-	for _, part := range []string{"changes", "files"} {
+	for _, part := range []string{changesPart, filesPart} {
 		root := filepath.Join(dir, part, safeName(kind))
 		if _, err := os.Lstat(root); errors.Is(err, os.ErrNotExist) {
 			continue
