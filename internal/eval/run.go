@@ -125,6 +125,9 @@ type logCommit struct {
 	parents []string
 	ct      int64
 	msg     string
+	// landed is when the commit reached the history: the newest committer
+	// time among itself and its ancestors (the contract's window).
+	landed int64
 }
 
 // Run evaluates one repository.
@@ -238,7 +241,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			rep.Skipped["fix diff missing"]++
 			continue
 		}
-		at := time.Unix(parent.ct, 0).UTC()
+		// The signal comes from the fix's parent while it was the tip:
+		// once it had landed, which a skewed clock can put after its own
+		// committer time.
+		at := time.Unix(parent.landed, 0).UTC()
 		sig := BuildSignal(fixCh, at)
 		if len(sig.Frames) == 0 {
 			rep.Skipped["fix changes no existing text file"]++
@@ -327,7 +333,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // committer time and message.
 func readLog(ctx context.Context, git *gitrun.Runner, ref string) ([]*logCommit, error) {
 	var out []*logCommit
-	args := []string{"log", "-z", "--format=format:%H%x1f%P%x1f%ct%x1f%B", ref, "--"}
+	args := []string{"log", "--topo-order", "-z", "--format=format:%H%x1f%P%x1f%ct%x1f%B", ref, "--"}
 	err := git.Stream(ctx, nil, args, func(r *bufio.Reader) error {
 		for {
 			rec, err := r.ReadBytes(0)
@@ -353,6 +359,21 @@ func readLog(ctx context.Context, git *gitrun.Runner, ref string) ([]*logCommit,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading the history of %s: %w", ref, err)
+	}
+	// Topological order lists children before parents: oldest first, a
+	// commit's parents are done before it.
+	byHash := make(map[string]*logCommit, len(out))
+	for _, c := range out {
+		byHash[c.hash] = c
+	}
+	for i := len(out) - 1; i >= 0; i-- {
+		c := out[i]
+		c.landed = c.ct
+		for _, p := range c.parents {
+			if pc := byHash[p]; pc != nil && pc.landed > c.landed {
+				c.landed = pc.landed
+			}
+		}
 	}
 	return out, nil
 }

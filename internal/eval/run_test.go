@@ -54,3 +54,40 @@ func TestRunOnTinyHistory(t *testing.T) {
 		t.Errorf("got markdown:\n%s\nwant a perfect sigsentry row", out.String())
 	}
 }
+
+// TestRunSignalsWhenTheParentLanded: the fix's parent was committed by a
+// clock behind its own parent's, so it landed (the contract's window) when
+// that parent had, not at its own committer time. The signal comes from
+// the parent as the tip: the planted commit is in the window and ranks 1.
+func TestRunSignalsWhenTheParentLanded(t *testing.T) {
+	start := time.Now().Add(-10 * 24 * time.Hour).Truncate(time.Second)
+	repo := testenv.NewGitRepo(t, start, 24*time.Hour)
+	lines := make([]string, 30)
+	for i := range lines {
+		lines[i] = fmt.Sprintf("int v%d = %d;", i, i)
+	}
+	write := func() { repo.WriteFile("a.c", strings.Join(lines, "\n")+"\n") }
+	write()
+	repo.Commit("add a.c")
+	lines[10] = "int v10 = 1/0;"
+	write()
+	b := repo.Commit("plant")
+	// Committed half a day before "plant" was.
+	repo.When = repo.When.Add(-36 * time.Hour)
+	lines[25] = "int v25 = 0;"
+	write()
+	repo.Commit("touch")
+	repo.When = repo.When.Add(72 * time.Hour)
+	lines[10] = "int v10 = 10;"
+	write()
+	repo.Commit("fix\n\nFixes: " + b[:12])
+
+	rep, err := Run(context.Background(), Config{Dir: repo.Dir, Windows: []int{30}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := rep.Windows[0].Methods["sigsentry"]
+	if got.Cases != 1 || got.Top1 != 1 {
+		t.Errorf("got %d cases with the culprit in the window, top-1 %d; want 1 and 1 (skipped: %v)", got.Cases, got.Top1, rep.Skipped)
+	}
+}
