@@ -463,11 +463,14 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		if line > 0 {
 			st = stepLine(file, line)
 		}
-		if !lineDone && st.hit && ci.Commit.IsMerge() {
+		if ci.Commit.IsMerge() {
 			if p2 := idx.secondParent(c); p2 >= 0 && !idx.mainSideTouched(rx, c, t.repo, path) {
 				// Only the merged branch changed the file: the merge's
 				// version of it is the branch's, line for line, so the
-				// walk goes on along the branch.
+				// walk goes on along the branch, whose commits made the
+				// changes the merge's diff shows (the line, the lines
+				// near it, the function), and the merge is no suspect.
+				visited[c] = true
 				next, onSide = p2, true
 				continue
 			}

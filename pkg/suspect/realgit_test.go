@@ -151,3 +151,67 @@ func TestBlameThroughMerges(t *testing.T) {
 		})
 	}
 }
+
+// TestMergedBranchEvidence: on a main line of merges (every change a merged
+// pull request), the lines near a frame's line and its function were
+// changed by a commit of a merged branch. The merge's diff shows that
+// change too, but the evidence is the branch commit's, as git blame would
+// say, and a merge that only brought the branch in is no suspect.
+func TestMergedBranchEvidence(t *testing.T) {
+	start := time.Now().Add(-20 * 24 * time.Hour).Truncate(time.Second)
+	repo := testenv.NewGitRepo(t, start, time.Hour)
+	lines := []string{"int work(int n)", "{"}
+	for i := 0; i < 20; i++ {
+		lines = append(lines, fmt.Sprintf("\tn += %d;", i))
+	}
+	lines = append(lines, "\treturn n;", "}")
+	write := func() { repo.WriteFile("f.c", strings.Join(lines, "\n")+"\n") }
+	write()
+	repo.Commit("add work")
+	// The window opens after the function was written.
+	repo.When = time.Now().Add(-5 * 24 * time.Hour).Truncate(time.Second)
+	since := repo.When.Add(-time.Minute)
+	repo.Git("checkout", "-q", "-b", "feature")
+	lines[5] = "\tn += n / (n - 3); /* the bug */"
+	write()
+	side := repo.Commit("work: divide")
+	repo.Git("checkout", "-q", "main")
+	repo.WriteFile("g.c", "int g;\n")
+	repo.Commit("other work")
+	repo.Git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from feature", "feature")
+	merge := repo.Git("rev-parse", "HEAD")
+	repo.When = repo.When.Add(time.Hour)
+
+	src, err := source.NewLocal(repo.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := suspect.RepoHistory{Repo: "r"}
+	sum, err := src.History(context.Background(), "HEAD", history.Window{Since: since}, source.Options{Merges: true}, func(it source.Item) error {
+		h.Commits = append(h.Commits, suspect.Candidate{Repo: "r", Commit: it.Commit, Change: it.Change})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.Head = sum.Head
+	at := repo.When
+	// The crash is two lines below the changed one, in work.
+	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "f.c", Line: 8, Function: "work", InApp: true}}}
+	res := suspect.NewIndex([]suspect.RepoHistory{h}, suspect.Options{}).Rank(sig)
+	if len(res.Suspects) == 0 || res.Suspects[0].Hash != side {
+		t.Fatalf("got suspects %+v, want the branch's commit %.12s first", res.Suspects, side)
+	}
+	kinds := map[string]bool{}
+	for _, ev := range res.Suspects[0].Evidence {
+		kinds[ev.Kind] = true
+	}
+	if !kinds[suspect.KindProximity] {
+		t.Errorf("got evidence %+v, want proximity", res.Suspects[0].Evidence)
+	}
+	for _, s := range res.Suspects {
+		if s.Hash == merge {
+			t.Errorf("the merge %.12s is a suspect (%+v); it only brought the branch in", merge, s.Evidence)
+		}
+	}
+}

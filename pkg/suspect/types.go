@@ -25,7 +25,9 @@
 // the old path), until a commit's added lines hold it: that commit gets a
 // line hit. A merge's diff is taken against its first parent, so a line the
 // merge adds came from the merged side branch: the walk then goes into the
-// side branch and names the side commit that added that line (the newest
+// side branch (line for line when the main line left the file alone, so the
+// branch's commits, not the merge, get the evidence near the line and in
+// its function) and names the side commit that added that line (the newest
 // one whose added lines in the file hold its text); only when none does
 // (an evil merge, or a side branch older than the window) is the merge
 // itself named. Commits that had not reached the failing version (newer
