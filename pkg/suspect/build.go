@@ -17,7 +17,10 @@ import (
 // at the failing version, Rank reconstructs older versions of each file
 // from the window's diffs (reversing their hunks) and, when more frames
 // fit an older version than the failing one, blames from that version:
-// commits after it were not in the build that crashed.
+// commits after it were not in the build that crashed. A frame fits every
+// version whose file holds its line inside its function, so frames whose
+// files did not change count for the older version too; a line between
+// functions at the failing version counts for none.
 
 // FileRef names one file at one commit of a repository.
 type FileRef struct {
@@ -98,29 +101,54 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 	if len(probes) == 0 {
 		return v
 	}
-	// fits[c] counts the probes whose function holds their line at
-	// version c (a commit of the first-parent chain, or v).
-	fits := map[int32]int{}
+	// The versions the crash can come from are those of v's first-parent
+	// chain; chain[0] is v. A file's contents, and so whether a probe's
+	// function holds its line, change only at the commits touching it:
+	// each probe fits over runs of the chain, and fits[i] counts the
+	// probes fitting at chain[i] (a frame whose file no commit touched
+	// fits everywhere it fits at v).
 	idx := rc.idx
+	var chain []int32
+	for c := v; c >= 0 && len(chain) <= len(idx.cands); c = idx.firstParent(c) {
+		chain = append(chain, c)
+	}
+	diff := make([]int, len(chain)+1)
+	add := func(from, to int) {
+		if from <= to {
+			diff[from]++
+			diff[to+1]--
+		}
+	}
 	for _, p := range probes {
 		lines, pth := p.lines, p.path
-		at := v
-		if enclosing(lines, p.line, p.lang) == p.ident {
-			fits[v]++
-			continue // fits where it failed: no older version needed
+		var fit bool
+		switch enclosing(lines, p.line, p.lang) {
+		case p.ident:
+			fit = true
+		case "":
+			// Between functions where it failed (a synthesized frame
+			// named after the function above, a label): no sign of
+			// another build either way.
+			continue
 		}
-		steps := 0
-		for c := v; c >= 0 && steps < maxBuildSteps; c = idx.firstParent(c) {
+		from, steps := 0, 0 // lines hold at chain[from] and older, up to the next change
+		for i, c := range chain {
 			ci := &idx.cands[c]
 			fi, ok := ci.files[pth]
 			if !ok {
 				continue
 			}
+			if fit {
+				add(from, i)
+			}
+			from = -1
 			file := &ci.Change.Files[fi]
 			if !undoable(file, pth) || file.Status == diffstat.Added {
 				break
 			}
-			steps++
+			if steps++; steps > maxBuildSteps {
+				break
+			}
 			old, ok := unapply(lines, file)
 			if !ok {
 				break
@@ -129,25 +157,23 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 			if file.Status == diffstat.Renamed && file.OldPath != "" {
 				pth = file.OldPath
 			}
-			at = idx.firstParent(c)
-			if at < 0 {
-				break
-			}
-			if enclosing(lines, p.line, p.lang) == p.ident {
-				fits[at]++
-				break
-			}
+			from = i + 1
+			fit = enclosing(lines, p.line, p.lang) == p.ident
+		}
+		if from >= 0 && fit {
+			add(from, len(chain)-1)
 		}
 	}
-	best, bestN := v, fits[v]
-	for c, n := range fits {
-		// More frames fit; at equal counts the newer version (nearer v)
-		// wins, so v is kept unless an older version explains more.
-		if n > bestN || n == bestN && c != best && idx.cands[c].unix > idx.cands[best].unix {
-			best, bestN = c, n
+	// More frames fit; at equal counts the newer version (nearer v) wins,
+	// so v is kept unless an older version explains more.
+	best, bestN, n := 0, 0, 0
+	for i := range chain {
+		n += diff[i]
+		if i == 0 || n > bestN {
+			best, bestN = i, n
 		}
 	}
-	return best
+	return chain[best]
 }
 
 // splitFile splits file contents into lines (without their endings).

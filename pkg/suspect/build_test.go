@@ -181,6 +181,102 @@ func TestBuildInference(t *testing.T) {
 	}
 }
 
+// TestBuildInferenceCountsEveryFrame: the crashing frame's line comes from
+// the build before avg() was added above sum(); the caller's frame, in a
+// file no commit changed, fits that build as well as the tip. Counting it
+// for both, the older build explains both frames and the tip only one.
+func TestBuildInferenceCountsEveryFrame(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body := func(name string, n int, bug bool) []string {
+		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
+		for i := 0; i < n; i++ {
+			l := fmt.Sprintf("\tv += p->f%d;", i)
+			if bug && i == 10 {
+				l = "\tv += p->next->f10; /* the bug */"
+			}
+			out = append(out, l)
+		}
+		return append(out, "\treturn v;", "}", "")
+	}
+	write := func(parts ...[]string) {
+		var all []string
+		for _, p := range parts {
+			all = append(all, p...)
+		}
+		repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
+	}
+	repo.WriteFile("src/main.c", "int main(void)\n{\n\treturn sum(0);\n}\n")
+	write(body("sum", 20, false))
+	repo.Commit("calc: sum")
+	write(body("sum", 20, true))
+	bug := repo.Commit("calc: follow next")
+	write(body("avg", 30, false), body("sum", 20, true))
+	newer := repo.Commit("calc: avg")
+	sig := sigAt(frame("/build/proj/src/calc.c", 14, "sum"), frame("/build/proj/src/main.c", 3, "main"))
+	now := time.Now()
+	sig.Timestamp = &now
+
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
+	files := map[FileRef][]byte{}
+	for _, ref := range idx.Needs(sig) {
+		if ref.Rev != newer {
+			t.Fatalf("needs %+v, want files at the tip %s", ref, newer)
+		}
+		data, err := os.ReadFile(filepath.Join(repo.Dir, ref.Path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[ref] = data
+	}
+	if len(files) != 2 {
+		t.Fatalf("got %d needed files, want calc.c and main.c", len(files))
+	}
+	res := idx.RankWith(sig, files)
+	if res.Versions["r"] != bug || len(res.Notes) != 1 {
+		t.Errorf("got version %s notes %q, want %s and a note", res.Versions["r"], res.Notes, bug)
+	}
+	if got := hashes(res); len(got) == 0 || got[0] != bug {
+		t.Errorf("got %v, want the bug %s first", got, bug)
+	}
+}
+
+// TestBuildInferenceIgnoresLinesBetweenFunctions: at the tip the frame's
+// line lies between two functions (a blank line), inside the named one
+// only before a commit shortened it. That is no sign of another build (a
+// synthesized frame named after the function above it looks the same),
+// so the ranking blames from the tip.
+func TestBuildInferenceIgnoresLinesBetweenFunctions(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body := func(name string, n int) []string {
+		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
+		for i := 0; i < n; i++ {
+			out = append(out, fmt.Sprintf("\tv += p->f%d;", i))
+		}
+		return append(out, "\treturn v;", "}", "")
+	}
+	write := func(parts ...[]string) {
+		var all []string
+		for _, p := range parts {
+			all = append(all, p...)
+		}
+		repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
+	}
+	write(body("sum", 20), body("avg", 10))
+	repo.Commit("calc: sum and avg")
+	write(body("sum", 15), body("avg", 10))
+	tip := repo.Commit("calc: shorter sum")
+	// sum spans lines 1-20 at the tip; line 21 is the blank line after it.
+	sig := sigAt(frame("/build/proj/src/calc.c", 21, "sum"))
+	now := time.Now()
+	sig.Timestamp = &now
+
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
+	res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", tip))
+	if res.Versions["r"] != tip || len(res.Notes) != 0 {
+		t.Errorf("got version %s notes %q, want the tip %s and no note", res.Versions["r"], res.Notes, tip)
+	}
+}
+
 // TestBuildInferenceNeedsASuspect: the trace's line fits only a build from
 // before the window's one change of the file (a trace from another tree:
 // a mirror's lines are offset). Blaming from that build would leave no
