@@ -136,24 +136,8 @@ var x = 1`, "\n")
 // them it names the newer commit whose code now sits at that line number.
 func TestBuildInference(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := func(name string, n int, bug bool) []string {
-		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
-		for i := 0; i < n; i++ {
-			l := fmt.Sprintf("\tv += p->f%d;", i)
-			if bug && i == 10 {
-				l = "\tv += p->next->f10; /* the bug */"
-			}
-			out = append(out, l)
-		}
-		return append(out, "\treturn v;", "}", "")
-	}
-	write := func(parts ...[]string) {
-		var all []string
-		for _, p := range parts {
-			all = append(all, p...)
-		}
-		repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
-	}
+	body := calcFunc
+	write := func(parts ...[]string) { writeCalc(repo, parts...) }
 	write(body("sum", 20, false))
 	repo.Commit("calc: sum")
 	write(body("sum", 20, true))
@@ -187,24 +171,8 @@ func TestBuildInference(t *testing.T) {
 // for both, the older build explains both frames and the tip only one.
 func TestBuildInferenceCountsEveryFrame(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := func(name string, n int, bug bool) []string {
-		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
-		for i := 0; i < n; i++ {
-			l := fmt.Sprintf("\tv += p->f%d;", i)
-			if bug && i == 10 {
-				l = "\tv += p->next->f10; /* the bug */"
-			}
-			out = append(out, l)
-		}
-		return append(out, "\treturn v;", "}", "")
-	}
-	write := func(parts ...[]string) {
-		var all []string
-		for _, p := range parts {
-			all = append(all, p...)
-		}
-		repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
-	}
+	body := calcFunc
+	write := func(parts ...[]string) { writeCalc(repo, parts...) }
 	repo.WriteFile("src/main.c", "int main(void)\n{\n\treturn sum(0);\n}\n")
 	write(body("sum", 20, false))
 	repo.Commit("calc: sum")
@@ -247,20 +215,8 @@ func TestBuildInferenceCountsEveryFrame(t *testing.T) {
 // so the ranking blames from the tip.
 func TestBuildInferenceIgnoresLinesBetweenFunctions(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := func(name string, n int) []string {
-		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
-		for i := 0; i < n; i++ {
-			out = append(out, fmt.Sprintf("\tv += p->f%d;", i))
-		}
-		return append(out, "\treturn v;", "}", "")
-	}
-	write := func(parts ...[]string) {
-		var all []string
-		for _, p := range parts {
-			all = append(all, p...)
-		}
-		repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
-	}
+	body := func(name string, n int) []string { return calcFunc(name, n, false) }
+	write := func(parts ...[]string) { writeCalc(repo, parts...) }
 	write(body("sum", 20), body("avg", 10))
 	repo.Commit("calc: sum and avg")
 	write(body("sum", 15), body("avg", 10))
@@ -283,13 +239,7 @@ func TestBuildInferenceIgnoresLinesBetweenFunctions(t *testing.T) {
 // suspect at all, so the ranking blames from the tip.
 func TestBuildInferenceNeedsASuspect(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	lines := func(name string, n int) []string {
-		out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
-		for i := 0; i < n; i++ {
-			out = append(out, fmt.Sprintf("\tv += p->f%d;", i))
-		}
-		return append(out, "\treturn v;", "}", "")
-	}
+	lines := func(name string, n int) []string { return calcFunc(name, n, false) }
 	repo.WriteFile("src/calc.c", strings.Join(lines("sum", 20), "\n"))
 	repo.Commit("calc: sum") // before the window
 	repo.WriteFile("README", "calc\n")
@@ -308,6 +258,29 @@ func TestBuildInferenceNeedsASuspect(t *testing.T) {
 	if got := hashes(with); len(got) == 0 || got[0] != change {
 		t.Errorf("got %v (abstained: %q), want %s first", got, with.Reason, change)
 	}
+}
+
+// calcFunc is a C function name(p) summing n fields of p; with bug, its
+// eleventh line follows p->next.
+func calcFunc(name string, n int, bug bool) []string {
+	out := []string{"static int " + name + "(struct s *p)", "{", "\tint v = 0;"}
+	for i := 0; i < n; i++ {
+		l := fmt.Sprintf("\tv += p->f%d;", i)
+		if bug && i == 10 {
+			l = "\tv += p->next->f10; /* the bug */"
+		}
+		out = append(out, l)
+	}
+	return append(out, "\treturn v;", "}", "")
+}
+
+// writeCalc writes src/calc.c of repo from functions' lines, in order.
+func writeCalc(repo *testenv.GitRepo, funcs ...[]string) {
+	var all []string
+	for _, f := range funcs {
+		all = append(all, f...)
+	}
+	repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
 }
 
 // execGit is git in dir, isolated from the user's configuration.
