@@ -23,6 +23,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/analysis"
 	"github.com/sigsentry/sigsentry/pkg/gitrun"
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
@@ -360,20 +361,13 @@ func readLog(ctx context.Context, git *gitrun.Runner, ref string) ([]*logCommit,
 	if err != nil {
 		return nil, fmt.Errorf("reading the history of %s: %w", ref, err)
 	}
-	// Topological order lists children before parents: oldest first, a
-	// commit's parents are done before it.
-	byHash := make(map[string]*logCommit, len(out))
+	// When each commit landed, as the sources work it out.
+	l := history.NewListing(time.Time{})
 	for _, c := range out {
-		byHash[c.hash] = c
+		l.Add(history.Commit{Hash: c.hash, Parents: c.parents, Date: time.Unix(c.ct, 0)})
 	}
-	for i := len(out) - 1; i >= 0; i-- {
-		c := out[i]
-		c.landed = c.ct
-		for _, p := range c.parents {
-			if pc := byHash[p]; pc != nil && pc.landed > c.landed {
-				c.landed = pc.landed
-			}
-		}
+	for i, c := range l.Commits() {
+		out[i].landed = c.Landed.Unix()
 	}
 	return out, nil
 }
