@@ -20,7 +20,8 @@ import (
 // commits after it were not in the build that crashed. A frame fits every
 // version whose file holds its line inside its function, so frames whose
 // files did not change count for the older version too; a line between
-// functions at the failing version counts for none.
+// functions at the failing version counts for none, nor does one in the
+// first lines of the function after the named one (namedAbove).
 
 // FileRef names one file at one commit of a repository.
 type FileRef struct {
@@ -122,13 +123,18 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 	for _, p := range probes {
 		lines, pth := p.lines, p.path
 		var fit bool
-		switch enclosing(lines, p.line, p.lang) {
-		case p.ident:
+		switch name, def := enclosingDef(lines, p.line, p.lang); {
+		case name == p.ident:
 			fit = true
-		case "":
+		case name == "":
 			// Between functions where it failed (a synthesized frame
 			// named after the function above, a label): no sign of
 			// another build either way.
+			continue
+		case namedAbove(lines, p.line, def, p.ident, p.lang):
+			// In the first lines of the function after the named one:
+			// the name a hunk header gives a change there, no sign of
+			// another build either.
 			continue
 		}
 		from, steps := 0, 0 // lines hold at chain[from] and older, up to the next change
@@ -267,8 +273,15 @@ var (
 // (1-based) of lines, or "" when it cannot tell (the line lies between
 // functions, or beyond the file).
 func enclosing(lines []string, n int, lang string) string {
+	name, _ := enclosingDef(lines, n, lang)
+	return name
+}
+
+// enclosingDef is enclosing, with the 1-based line where the function's
+// definition starts (0 when name is "").
+func enclosingDef(lines []string, n int, lang string) (name string, def int) {
 	if n < 1 || n > len(lines) {
-		return ""
+		return "", 0
 	}
 	switch lang {
 	case "python":
@@ -282,7 +295,7 @@ func enclosing(lines []string, n int, lang string) string {
 			if indent < 0 {
 				indent = w
 				if m := pyDef.FindStringSubmatch(l); m != nil && i == n-1 {
-					return m[2] // the def line itself
+					return m[2], i + 1 // the def line itself
 				}
 				continue
 			}
@@ -290,14 +303,14 @@ func enclosing(lines []string, n int, lang string) string {
 				continue
 			}
 			if m := pyDef.FindStringSubmatch(l); m != nil {
-				return m[2]
+				return m[2], i + 1
 			}
 			indent = w
 			if w == 0 {
-				return ""
+				return "", 0
 			}
 		}
-		return ""
+		return "", 0
 	case "go", "c":
 		for i := n - 1; i >= 0 && i >= n-4000; i-- {
 			l := lines[i]
@@ -306,17 +319,40 @@ func enclosing(lines []string, n int, lang string) string {
 			}
 			c := l[0]
 			if c == '}' && i != n-1 {
-				return "" // a function ended above the line
+				return "", 0 // a function ended above the line
 			}
 			if lang == "c" && strings.HasSuffix(strings.TrimSpace(l), ":") {
 				continue // a label, "default:", "public:"
 			}
 			if id, ok := startsDefinition(l, lang); ok {
-				return id
+				return id, i + 1
 			}
 		}
 	}
-	return ""
+	return "", 0
+}
+
+// hunkContext is how many unchanged lines git shows around a change, and
+// so how far below a function's first line a change can lie while its
+// hunk header still names the function above.
+const hunkContext = 3
+
+// namedAbove reports whether line n of lines lies in the first lines of a
+// function whose definition (at line def) directly follows that of ident:
+// where a hunk header names ident for a change at n (git names the
+// definition above the hunk's first line, which starts hunkContext lines
+// earlier), so a frame built from hunk headers, not another build, would
+// put ident with line n.
+func namedAbove(lines []string, n, def int, ident, lang string) bool {
+	if def <= 0 || n-def > hunkContext {
+		return false
+	}
+	for i := def - 2; i >= 0 && i >= def-4000; i-- {
+		if id, ok := startsDefinition(lines[i], lang); ok {
+			return id == ident
+		}
+	}
+	return false
 }
 
 // startsDefinition reports whether line, a whole source line, has the

@@ -233,6 +233,39 @@ func TestBuildInferenceIgnoresLinesBetweenFunctions(t *testing.T) {
 	}
 }
 
+// TestBuildInferenceIgnoresHunkHeaderNames: a frame naming sum whose line
+// lies in the first lines of avg, the function after sum at the tip, is
+// what a hunk header gives a change there (git names the function above
+// the hunk's context), not a sign of an older build where sum was longer.
+// Deeper into avg, the line says the build is older.
+func TestBuildInferenceIgnoresHunkHeaderNames(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body := func(name string, n int) []string { return calcFunc(name, n, false) }
+	write := func(parts ...[]string) { writeCalc(repo, parts...) }
+	write(body("sum", 25), body("avg", 10))
+	old := repo.Commit("calc: sum and avg")
+	write(body("sum", 15), body("avg", 10))
+	tip := repo.Commit("calc: shorter sum")
+	// At the tip sum spans lines 1-20 and avg starts at line 22; in the
+	// older build sum spans lines 1-30.
+	for _, tt := range []struct {
+		line int
+		want string
+	}{
+		{24, tip}, // avg's third line: a hunk header there names sum
+		{27, old}, // avg's sixth line: inside sum only in the older build
+	} {
+		sig := sigAt(frame("/build/proj/src/calc.c", tt.line, "sum"))
+		now := time.Now()
+		sig.Timestamp = &now
+		idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
+		res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", tip))
+		if res.Versions["r"] != tt.want {
+			t.Errorf("line %d: got version %s (notes %q), want %s", tt.line, res.Versions["r"], res.Notes, tt.want)
+		}
+	}
+}
+
 // TestBuildInferenceNeedsASuspect: the trace's line fits only a build from
 // before the window's one change of the file (a trace from another tree:
 // a mirror's lines are offset). Blaming from that build would leave no
