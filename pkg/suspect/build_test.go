@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -263,6 +264,41 @@ func TestBuildInferenceIgnoresHunkHeaderNames(t *testing.T) {
 		if res.Versions["r"] != tt.want {
 			t.Errorf("line %d: got version %s (notes %q), want %s", tt.line, res.Versions["r"], res.Notes, tt.want)
 		}
+	}
+}
+
+// TestHunkHeaderNameMeansTheNextFunction: a frame naming sum whose line
+// opens avg, the function after sum, names the function a hunk header
+// would (TestBuildInferenceIgnoresHunkHeaderNames); the function that
+// holds the line is avg, so the commit that changed avg elsewhere has the
+// function evidence, and the one that changed only sum has none.
+func TestHunkHeaderNameMeansTheNextFunction(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	write := func(parts ...[]string) { writeCalc(repo, parts...) }
+	write(calcFunc("sum", 15, false), calcFunc("avg", 15, false))
+	repo.Commit("calc: sum and avg")
+	write(calcFunc("sum", 15, false), calcFunc("avg", 15, true))
+	inAvg := repo.Commit("calc: avg follows next")
+	write(calcFunc("sum", 15, true), calcFunc("avg", 15, true))
+	inSum := repo.Commit("calc: sum follows next")
+	// sum spans lines 1-20, avg starts at line 22; its bug at line 35.
+	sig := sigAt(frame("/build/proj/src/calc.c", 24, "sum"))
+	now := time.Now()
+	sig.Timestamp = &now
+
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
+	res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", inSum))
+	kinds := map[string][]string{}
+	for _, s := range res.Suspects {
+		for _, e := range s.Evidence {
+			kinds[s.Hash] = append(kinds[s.Hash], e.Kind)
+		}
+	}
+	if !slices.Contains(kinds[inAvg], KindFunction) || slices.Contains(kinds[inSum], KindFunction) {
+		t.Errorf("got evidence %v, want function evidence for %s (avg) and none for %s (sum)", kinds, inAvg, inSum)
+	}
+	if got := hashes(res); slices.Index(got, inAvg) < 0 || slices.Index(got, inSum) >= 0 && slices.Index(got, inSum) < slices.Index(got, inAvg) {
+		t.Errorf("got %v (evidence %v), want %s before %s", got, kinds, inAvg, inSum)
 	}
 }
 

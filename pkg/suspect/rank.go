@@ -439,6 +439,14 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 	if ident != "" && lang != "" {
 		lines = rc.linesAt(rx, path, v)
 	}
+	if l := langOf(path); lines != nil && line > 0 && l != "" {
+		if name, def := enclosingDef(lines, line, l); name != "" && name != ident && namedAbove(lines, line, def, ident, l) {
+			// The line opens the function after the named one: the name
+			// is a hunk header's for a change there (see namedAbove), and
+			// the function that changed is the one holding the line.
+			ident = name
+		}
+	}
 	for c, steps, next := v, 0, int32(-1); c >= 0 && steps < maxWalk; c, steps = next, steps+1 {
 		next = idx.firstParent(c)
 		ci := &idx.cands[c]
