@@ -223,12 +223,7 @@ func TestBuildInferenceIgnoresLinesBetweenFunctions(t *testing.T) {
 	write(body("sum", 15), body("avg", 10))
 	tip := repo.Commit("calc: shorter sum")
 	// sum spans lines 1-20 at the tip; line 21 is the blank line after it.
-	sig := sigAt(frame("/build/proj/src/calc.c", 21, "sum"))
-	now := time.Now()
-	sig.Timestamp = &now
-
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
-	res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", tip))
+	res := rankCalc(t, repo, 21, "sum", tip)
 	if res.Versions["r"] != tip || len(res.Notes) != 0 {
 		t.Errorf("got version %s notes %q, want the tip %s and no note", res.Versions["r"], res.Notes, tip)
 	}
@@ -256,12 +251,7 @@ func TestBuildInferenceIgnoresHunkHeaderNames(t *testing.T) {
 		{24, tip}, // avg's third line: a hunk header there names sum
 		{27, old}, // avg's sixth line: inside sum only in the older build
 	} {
-		sig := sigAt(frame("/build/proj/src/calc.c", tt.line, "sum"))
-		now := time.Now()
-		sig.Timestamp = &now
-		idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
-		res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", tip))
-		if res.Versions["r"] != tt.want {
+		if res := rankCalc(t, repo, tt.line, "sum", tip); res.Versions["r"] != tt.want {
 			t.Errorf("line %d: got version %s (notes %q), want %s", tt.line, res.Versions["r"], res.Notes, tt.want)
 		}
 	}
@@ -282,12 +272,7 @@ func TestHunkHeaderNameMeansTheNextFunction(t *testing.T) {
 	write(calcFunc("sum", 15, true), calcFunc("avg", 15, true))
 	inSum := repo.Commit("calc: sum follows next")
 	// sum spans lines 1-20, avg starts at line 22; its bug at line 35.
-	sig := sigAt(frame("/build/proj/src/calc.c", 24, "sum"))
-	now := time.Now()
-	sig.Timestamp = &now
-
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
-	res := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", inSum))
+	res := rankCalc(t, repo, 24, "sum", inSum)
 	kinds := map[string][]string{}
 	for _, s := range res.Suspects {
 		for _, e := range s.Evidence {
@@ -350,6 +335,18 @@ func writeCalc(repo *testenv.GitRepo, funcs ...[]string) {
 		all = append(all, f...)
 	}
 	repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
+}
+
+// rankCalc ranks, on repo's whole history, a signal of now with one frame
+// of src/calc.c at line naming fn, with the file at rev as the failing
+// version's.
+func rankCalc(t *testing.T, repo *testenv.GitRepo, line int, fn, rev string) Result {
+	t.Helper()
+	sig := sigAt(frame("/build/proj/src/calc.c", line, fn))
+	now := time.Now()
+	sig.Timestamp = &now
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
+	return idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", rev))
 }
 
 // execGit is git in dir, isolated from the user's configuration.
