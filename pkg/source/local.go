@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -107,6 +108,10 @@ func (l *Local) History(ctx context.Context, ref string, w history.Window, o Opt
 	if len(sel) == 0 {
 		return sum, nil
 	}
+	sel, seqs, err = l.shallowEdges(ctx, sel, seqs, fn)
+	if err != nil || len(sel) == 0 {
+		return sum, err
+	}
 	i := 0
 	err = l.patches(ctx, sel, diffstat.Options{NoLines: o.CountOnly}, func(msg string, ch *history.Change) error {
 		for i < len(sel) && sel[i].Hash != ch.Hash {
@@ -127,6 +132,67 @@ func (l *Local) History(ctx context.Context, ref string, w history.Window, o Opt
 		return nil, err
 	}
 	return sum, nil
+}
+
+// FallbackShallow is Change.Fallback for a commit at the edge of a shallow
+// clone: its parents are not in the clone, so its change is unknown (git
+// would diff it against the empty tree, as if it added every file).
+const FallbackShallow = "none: at the edge of a shallow clone (its parents are not in the clone)"
+
+// shallowEdges yields, with no files and FallbackShallow, the commits of
+// sel that are the edge of a shallow clone (git lists them without
+// parents), and returns the others with their listing positions.
+func (l *Local) shallowEdges(ctx context.Context, sel []history.Commit, seqs []int, fn func(Item) error) ([]history.Commit, []int, error) {
+	if !slices.ContainsFunc(sel, func(c history.Commit) bool { return len(c.Parents) == 0 }) {
+		return sel, seqs, nil
+	}
+	edges, err := l.shallowCommits(ctx)
+	if err != nil || len(edges) == 0 {
+		return sel, seqs, err
+	}
+	keep, kseqs := sel[:0:0], seqs[:0:0]
+	for i, c := range sel {
+		if len(c.Parents) > 0 || !edges[c.Hash] {
+			keep, kseqs = append(keep, c), append(kseqs, seqs[i])
+			continue
+		}
+		msg, err := l.git.Output(ctx, "log", "-1", "--format=%B", c.Hash, "--")
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading the message of %s: %w", c.Hash, err)
+		}
+		c.Message = strings.TrimRight(string(msg), "\n")
+		ch := &history.Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: FallbackShallow}
+		if err := fn(Item{Seq: seqs[i], Commit: c, Change: ch}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return keep, kseqs, nil
+}
+
+// shallowCommits returns the commits at the edge of a shallow clone (none
+// for a complete one), as git records them.
+func (l *Local) shallowCommits(ctx context.Context) (map[string]bool, error) {
+	out, err := l.git.Output(ctx, "rev-parse", "--is-shallow-repository")
+	if err != nil || strings.TrimSpace(string(out)) != "true" {
+		return nil, nil // an older git knows no shallow clones worth reading
+	}
+	out, err = l.git.Output(ctx, "rev-parse", "--git-path", "shallow")
+	if err != nil {
+		return nil, fmt.Errorf("finding the shallow clone's edge: %w", err)
+	}
+	p := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(l.git.Dir, p) // relative to where git ran
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("reading the shallow clone's edge: %w", err)
+	}
+	edges := map[string]bool{}
+	for _, h := range strings.Fields(string(data)) {
+		edges[h] = true
+	}
+	return edges, nil
 }
 
 // listFormat is one listing record: hash, parents, committer and author

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -398,6 +399,77 @@ func TestLocalBare(t *testing.T) {
 	}
 	if len(files) != len(tree) || string(files["main.txt"]) != "main\nmore\nafter\n" {
 		t.Errorf("got %d files of %d (main.txt %q)", len(files), len(tree), files["main.txt"])
+	}
+}
+
+// TestLocalShallowClone: git lists a shallow clone's edge commits without
+// parents, and diffing one against the empty tree would count every file
+// it holds as added. They are yielded uncounted (FallbackShallow) with
+// their messages; the other commits count as in the complete repository.
+func TestLocalShallowClone(t *testing.T) {
+	r := newGitRepo(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	for i := 8; i > 0; i-- {
+		r.write("a.txt", lines("a", 10-i))
+		r.write(fmt.Sprintf("f%d.txt", i), lines("f", i))
+		r.commit(now.AddDate(0, 0, -i), fmt.Sprintf("change %d\n\nbody %d", i, i))
+	}
+	w := history.Window{Since: now.AddDate(0, 0, -30), Until: now}
+	full, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fullItems, _ := collect(t, full, "HEAD", w, Options{})
+	want := map[string]Item{}
+	for _, it := range fullItems {
+		want[it.Commit.Hash] = it
+	}
+	for _, bare := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bare=%v", bare), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "shallow")
+			args := []string{"clone", "-q", "--depth", "4"}
+			if bare {
+				args = append(args, "--bare")
+			}
+			r.git(time.Time{}, append(args, "file://"+r.dir, dir)...)
+			gitDir := filepath.Join(dir, ".git")
+			if bare {
+				gitDir = dir
+			}
+			data, err := os.ReadFile(filepath.Join(gitDir, "shallow"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			edges := strings.Fields(string(data))
+			l, err := NewLocal(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			items, _ := collect(t, l, "HEAD", w, Options{})
+			seen := 0
+			for _, it := range items {
+				wit, ok := want[it.Commit.Hash]
+				if !ok {
+					t.Errorf("commit %s is not in the complete repository's window", it.Commit.Hash)
+					continue
+				}
+				if slices.Contains(edges, it.Commit.Hash) {
+					seen++
+					if it.Change.Fallback != FallbackShallow || len(it.Change.Files) != 0 || it.Commit.Message != wit.Commit.Message {
+						t.Errorf("edge %s: got fallback %q, %d files, message %q; want %q, none, %q",
+							it.Commit.Hash, it.Change.Fallback, len(it.Change.Files), it.Commit.Message, FallbackShallow, wit.Commit.Message)
+					}
+					continue
+				}
+				if it.Change.Fallback != "" || !reflect.DeepEqual(it.Change.Files, wit.Change.Files) {
+					t.Errorf("commit %s: got fallback %q and files %+v, want those of the complete repository %+v",
+						it.Commit.Hash, it.Change.Fallback, it.Change.Files, wit.Change.Files)
+				}
+			}
+			if seen != 1 || len(items) != 4 {
+				t.Errorf("got %d commits with %d edges of %v: the test needs an edge inside the window", len(items), seen, edges)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -214,6 +215,35 @@ func TestLocalNotARepository(t *testing.T) {
 	}
 }
 
+// TestLocalShallowClone: in a clone cut two commits deep, the commit at
+// the edge has no parents in the clone. It is reported uncounted, not as
+// adding every file it holds, the others count as git counts them, and the
+// run says the window may lack history and exits 3.
+func TestLocalShallowClone(t *testing.T) {
+	r, want := history(t)
+	dir := filepath.Join(t.TempDir(), "shallow")
+	r.git(time.Time{}, "clone", "-q", "--depth", "2", "file://"+r.dir, dir)
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", dir, "-o", "json"); code != cmdutil.ExitPartial {
+		t.Fatalf("got exit %d, want %d; stderr: %s", code, cmdutil.ExitPartial, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Commits) != 2 || rep.Commits[0].Hash != want[0] || rep.Commits[1].Hash != want[1] {
+		t.Fatalf("got %d commits, want the newest two of %v", len(rep.Commits), want)
+	}
+	if f, a, d := numstatTotals(t, r.dir, want[0]); rep.Commits[0].FilesChanged != f || rep.Commits[0].LinesAdded != a || rep.Commits[0].LinesRemoved != d {
+		t.Errorf("newest commit: got %d files +%d -%d, want %d +%d -%d as git counts", rep.Commits[0].FilesChanged, rep.Commits[0].LinesAdded, rep.Commits[0].LinesRemoved, f, a, d)
+	}
+	if c := rep.Commits[1]; c.FilesChanged != 0 || c.Fallback != source.FallbackShallow || rep.Repos[0].ShallowEdge != 1 {
+		t.Errorf("edge commit: got %d files, fallback %q, %d shallow-edge commits; want 0, %q, 1",
+			c.FilesChanged, c.Fallback, rep.Repos[0].ShallowEdge, source.FallbackShallow)
+	}
+	if !slices.ContainsFunc(rep.Notes, func(n string) bool { return strings.Contains(n, "1 commit at the edge of a shallow clone") }) ||
+		!strings.Contains(e.err.String(), "git fetch --shallow-since=") {
+		t.Errorf("got notes %q and stderr %q, want the shallow-clone note with its remedy", rep.Notes, e.err.String())
+	}
+}
+
 // fake serves r as acme/app with a user whose API token reads it.
 func fake(t *testing.T, r *repo, opts bitbuckettest.Options) (*bitbuckettest.Server, bitbucket.Authenticator) {
 	t.Helper()
@@ -362,7 +392,7 @@ func TestBitbucketDiffTooLarge(t *testing.T) {
 	if rep.Repos[0].DiffstatFallbacks == 0 || len(rep.Notes) == 0 {
 		t.Fatalf("got %d fallbacks and notes %v, want some", rep.Repos[0].DiffstatFallbacks, rep.Notes)
 	}
-	if !strings.Contains(e.err.String(), "came from Bitbucket's diffstat") {
+	if !strings.Contains(e.err.String(), fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat", rep.Repos[0].DiffstatFallbacks, render.Plural(rep.Repos[0].DiffstatFallbacks, "commit", "commits"))) {
 		t.Errorf("stderr: got %q, want the diffstat note", e.err.String())
 	}
 	// Fallbacks are not cached: the rerun asks for those diffs again.

@@ -103,10 +103,20 @@ func repoStatus(r RepoReport) string {
 		}
 		return "failed: " + oneLine(r.Error.Message, 80)
 	}
+	var parts []string
 	if r.DiffstatFallbacks > 0 {
-		return fmt.Sprintf("ok (%d via diffstat)", r.DiffstatFallbacks)
+		parts = append(parts, fmt.Sprintf("%d via diffstat", r.DiffstatFallbacks))
 	}
-	return "ok"
+	if r.Uncounted > 0 {
+		parts = append(parts, fmt.Sprintf("%d uncounted", r.Uncounted))
+	}
+	if r.ShallowEdge > 0 {
+		parts = append(parts, "shallow clone")
+	}
+	if len(parts) == 0 {
+		return "ok"
+	}
+	return "ok (" + strings.Join(parts, ", ") + ")"
 }
 
 func repoCells(r RepoReport) []string {

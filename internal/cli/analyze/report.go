@@ -53,6 +53,10 @@ type RepoReport struct {
 	// Uncounted counts commits Bitbucket could produce neither the diff
 	// nor the diffstat of (they show 0 files; the run exits 3).
 	Uncounted int `json:"uncounted_commits"`
+	// ShallowEdge counts commits at the edge of a shallow clone: their
+	// parents are not in the clone, so they show 0 files, and the window
+	// may lack older commits (the run exits 3).
+	ShallowEdge int `json:"shallow_edge_commits"`
 	// Head is the commit that was the ref's tip at the window's end.
 	Head string `json:"head,omitempty"`
 	// Signal names the --sentry-issue this repository was analyzed for at
@@ -166,7 +170,7 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		Signals: []SignalReport{},
 		Notes:   []string{},
 	}
-	fallbacks, uncounted, cut := 0, 0, 0
+	fallbacks, uncounted, cut, shallow := 0, 0, 0, 0
 	for _, r := range out.Repos {
 		rr := repoReport(r)
 		if rep.Window.Since.IsZero() || r.Window.Since.Before(rep.Window.Since) {
@@ -192,6 +196,9 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 			case cr.Fallback == source.FallbackNone:
 				uncounted++
 				rr.Uncounted++
+			case cr.Fallback == source.FallbackShallow:
+				shallow++
+				rr.ShallowEdge++
 			case strings.HasPrefix(cr.Fallback, source.FallbackCut):
 				cut++
 				rr.DiffstatFallbacks++
@@ -204,16 +211,20 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		rep.Repos = append(rep.Repos, rr)
 	}
 	if n := fallbacks - cut; n > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
-			render.Plural(n, "commit", "commits")))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
+			n, render.Plural(n, "commit", "commits")))
 	}
 	if cut > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("the diffs of %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
-			render.Plural(cut, "commit", "commits")))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
+			cut, render.Plural(cut, "commit", "commits")))
+	}
+	if shallow > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
+			shallow, render.Plural(shallow, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
 	}
 	if uncounted > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
-			render.Plural(uncounted, "commit", "commits")))
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
+			uncounted, render.Plural(uncounted, "commit", "commits")))
 	}
 	for i, s := range plan.Signals {
 		sr := signalReport(s, out.Rankings[i])

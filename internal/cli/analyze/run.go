@@ -279,9 +279,10 @@ func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.
 func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, fileSignals int) error {
 	failed, auth := 0, 0
 	var first error
-	uncounted := 0
+	uncounted, shallow := 0, 0
 	for _, rr := range rep.Repos {
 		uncounted += rr.Uncounted
+		shallow += rr.ShallowEdge
 	}
 	for _, r := range repos {
 		if r.Err == nil {
@@ -298,10 +299,12 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 	}
 	sfailed, sfirst := sentryErr(issues)
 	switch {
-	case failed == 0 && uncounted == 0 && sfailed == 0:
+	case failed == 0 && uncounted == 0 && shallow == 0 && sfailed == 0:
 		return nil
+	case failed == 0 && sfailed == 0 && uncounted == 0:
+		return cmdutil.PartialError(fmt.Errorf("the clone is shallow: %d %s at its edge could not be counted, and older commits of the window may be missing", shallow, render.Plural(shallow, "commit", "commits")))
 	case failed == 0 && sfailed == 0:
-		return cmdutil.PartialError(fmt.Errorf("%s could not be counted: Bitbucket produced neither the diff nor the diffstat", render.Plural(uncounted, "commit", "commits")))
+		return cmdutil.PartialError(fmt.Errorf("%d %s could not be counted: Bitbucket produced neither the diff nor the diffstat", uncounted, render.Plural(uncounted, "commit", "commits")))
 	case failed == 0 && sfailed == len(issues) && fileSignals == 0:
 		// Every signal came from Sentry and none could be read: the run
 		// answered nothing it was asked; exit as that failure says.
