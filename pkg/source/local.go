@@ -113,7 +113,7 @@ func (l *Local) History(ctx context.Context, ref string, w history.Window, o Opt
 		return sum, err
 	}
 	i := 0
-	err = l.patches(ctx, sel, diffstat.Options{NoLines: o.CountOnly}, func(msg string, ch *history.Change) error {
+	yield := func(msg string, ch *history.Change) error {
 		for i < len(sel) && sel[i].Hash != ch.Hash {
 			i++ // git printed nothing for this commit; keep the pairing honest
 		}
@@ -127,11 +127,44 @@ func (l *Local) History(ctx context.Context, ref string, w history.Window, o Opt
 		it := Item{Seq: seqs[i], Commit: c, Change: ch}
 		i++
 		return fn(it)
-	})
+	}
+	for rest := sel; len(rest) > 0; {
+		err = l.patches(ctx, rest, diffstat.Options{NoLines: o.CountOnly}, yield)
+		var ue *unreadableError
+		if !errors.As(err, &ue) {
+			break
+		}
+		// One commit's patch needs an object the clone lacks: it shows no
+		// files, and git goes on with the commits after it.
+		k := slices.IndexFunc(rest, func(c history.Commit) bool { return c.Hash == ue.hash })
+		if k < 0 {
+			return nil, ue
+		}
+		fb := FallbackUnreadable + " (" + oneLineErr(ue.err) + ")"
+		if err = yield(ue.msg, &history.Change{Hash: ue.hash, Files: []diffstat.File{}, Fallback: fb}); err != nil {
+			break
+		}
+		rest = rest[k+1:]
+	}
 	if err != nil {
 		return nil, err
 	}
 	return sum, nil
+}
+
+// FallbackUnreadable starts Change.Fallback for a commit whose change could
+// not be read from the clone: git could not produce its patch (an object
+// is missing: a damaged or partial clone), or the patch did not parse. It
+// shows no files; the reason follows in parentheses.
+const FallbackUnreadable = "none: the commit's change could not be read from the clone"
+
+// oneLineErr is err's message on one line, at most 200 bytes.
+func oneLineErr(err error) string {
+	s := strings.Join(strings.Fields(err.Error()), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
 }
 
 // FallbackShallow is Change.Fallback for a commit at the edge of a shallow
@@ -296,7 +329,11 @@ const commitMarker = "\x00sigsentry-commit "
 
 // patches streams the messages and first-parent patches of commits (in
 // that order) from one `git log -p --no-walk` process and calls fn with
-// each parsed change.
+// each parsed change. A change is passed on only once git has gone on to
+// the next commit or exited cleanly, so a commit whose patch git could not
+// finish (a missing object) is never passed on in part: patches returns an
+// *unreadableError naming it, and fn has seen exactly the commits before
+// it.
 func (l *Local) patches(ctx context.Context, commits []history.Commit, popts diffstat.Options, fn func(msg string, ch *history.Change) error) error {
 	args := append([]string{"log"}, diffArgs...)
 	args = append(args, "--no-walk=unsorted", "--stdin", "--format=format:%x00sigsentry-commit %H%n%B%x00")
@@ -306,19 +343,20 @@ func (l *Local) patches(ctx context.Context, commits []history.Commit, popts dif
 		in.WriteByte('\n')
 	}
 	var (
-		buf    bytes.Buffer
-		msg    strings.Builder
-		inMsg  bool
-		hash   string
-		parsed int
+		buf   bytes.Buffer
+		msg   strings.Builder
+		inMsg bool
+		hash  string
+		fnErr error
 	)
+	// flush parses the patch of commit hash, now complete, and passes it on.
 	flush := func() error {
 		if hash == "" {
 			return nil
 		}
 		files, err := diffstat.ParseOptions(buf.Bytes(), popts)
 		if err != nil {
-			return fmt.Errorf("parsing the diff of commit %s: %w", hash, err)
+			return &unreadableError{hash: hash, msg: strings.TrimRight(msg.String(), "\n"), err: fmt.Errorf("parsing its diff: %w", err)}
 		}
 		if buf.Cap() > 4<<20 {
 			buf = bytes.Buffer{} // do not keep one huge commit's buffer
@@ -330,8 +368,11 @@ func (l *Local) patches(ctx context.Context, commits []history.Commit, popts dif
 		h, m := hash, strings.TrimRight(msg.String(), "\n")
 		hash = ""
 		msg.Reset()
-		parsed++
-		return fn(m, &history.Change{Hash: h, Files: files})
+		if err := fn(m, &history.Change{Hash: h, Files: files}); err != nil {
+			fnErr = err
+			return err
+		}
+		return nil
 	}
 	err := l.git.Stream(ctx, strings.NewReader(in.String()), args, func(r *bufio.Reader) error {
 		for {
@@ -359,20 +400,40 @@ func (l *Local) patches(ctx context.Context, commits []history.Commit, popts dif
 			}
 			if err != nil {
 				if errors.Is(err, io.EOF) {
-					return flush()
+					return nil // the last patch is complete once git exits cleanly
 				}
 				return fmt.Errorf("reading git log: %w", err)
 			}
 		}
 	})
-	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return fmt.Errorf("diffing commits: %w", err)
+	var ue *unreadableError
+	switch {
+	case err == nil:
+		return flush()
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case fnErr != nil:
+		return fnErr
+	case errors.As(err, &ue):
+		return ue
+	case hash != "" && !inMsg:
+		// git printed this commit's message, then failed on its patch.
+		return &unreadableError{hash: hash, msg: strings.TrimRight(msg.String(), "\n"), err: err}
 	}
-	return nil
+	return fmt.Errorf("diffing commits: %w", err)
 }
+
+// unreadableError is a commit whose patch git could not produce.
+type unreadableError struct {
+	hash, msg string
+	err       error
+}
+
+func (e *unreadableError) Error() string {
+	return fmt.Sprintf("diffing commit %s: %v", e.hash, e.err)
+}
+
+func (e *unreadableError) Unwrap() error { return e.err }
 
 // Tree lists every file path at rev (`git ls-tree -r`).
 func (l *Local) Tree(ctx context.Context, rev string) ([]string, error) {

@@ -473,6 +473,63 @@ func TestLocalShallowClone(t *testing.T) {
 	}
 }
 
+// TestLocalMissingObject: a clone that lacks an object (damaged, or a
+// partial clone cut off from its remote) cannot give the change of the
+// commits that need it. Each of them is yielded with no files and
+// FallbackUnreadable, never in part, and the commits after it are diffed
+// as before.
+func TestLocalMissingObject(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		missing int // the commit, newest first, whose new file goes missing
+	}{
+		{"newest commit", 0},
+		{"middle commit", 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newGitRepo(t)
+			now := time.Now().UTC().Truncate(time.Second)
+			var hashes []string
+			for i := 5; i > 0; i-- {
+				r.write("a.txt", lines("a", 10-i))
+				r.write(fmt.Sprintf("only%d.txt", i), lines(fmt.Sprintf("only %d", i), 3))
+				hashes = append([]string{r.commit(now.AddDate(0, 0, -i), fmt.Sprintf("change %d", i))}, hashes...)
+			}
+			w := history.Window{Since: now.AddDate(0, 0, -30), Until: now}
+			l, err := NewLocal(r.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := collect(t, l, "HEAD", w, Options{})
+			if len(want) != 5 {
+				t.Fatalf("got %d commits, want 5", len(want))
+			}
+			// The new file of that commit is a blob no other commit has.
+			blob := r.git(time.Time{}, "rev-parse", hashes[tt.missing]+":"+fmt.Sprintf("only%d.txt", tt.missing+1))
+			if err := os.Remove(filepath.Join(r.dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := collect(t, l, "HEAD", w, Options{})
+			if len(got) != len(want) {
+				t.Fatalf("got %d commits, want %d", len(got), len(want))
+			}
+			for i, it := range got {
+				if i == tt.missing {
+					if !strings.HasPrefix(it.Change.Fallback, FallbackUnreadable) || !strings.Contains(it.Change.Fallback, blob) ||
+						len(it.Change.Files) != 0 || it.Commit.Message != want[i].Commit.Message {
+						t.Errorf("commit %d: got fallback %q, %d files, message %q; want %q naming %s, none, %q",
+							i, it.Change.Fallback, len(it.Change.Files), it.Commit.Message, FallbackUnreadable, blob, want[i].Commit.Message)
+					}
+					continue
+				}
+				if it.Change.Fallback != "" || !reflect.DeepEqual(it.Change.Files, want[i].Change.Files) {
+					t.Errorf("commit %d: got fallback %q and files %+v, want %+v", i, it.Change.Fallback, it.Change.Files, want[i].Change.Files)
+				}
+			}
+		})
+	}
+}
+
 // TestLocalMessageWithoutNewline: commits made through hosting APIs (bots)
 // may end their message without a newline; the patch that follows must
 // not be read as message text.

@@ -244,6 +244,40 @@ func TestLocalShallowClone(t *testing.T) {
 	}
 }
 
+// TestLocalMissingObject: when the clone lacks a blob that one commit's
+// change needs, that commit is reported uncounted and the others are
+// counted as git counts them; the run says how to repair the clone and
+// exits 3.
+func TestLocalMissingObject(t *testing.T) {
+	r, want := history(t)
+	blob := r.git(time.Time{}, "rev-parse", want[2]+":app/main.go") // "edit main" wrote it
+	if err := os.Remove(filepath.Join(r.dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "-o", "json"); code != cmdutil.ExitPartial {
+		t.Fatalf("got exit %d, want %d; stderr: %s", code, cmdutil.ExitPartial, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Commits) != len(want) || rep.Repos[0].Uncounted != 1 {
+		t.Fatalf("got %d commits, %d uncounted; want %d, 1", len(rep.Commits), rep.Repos[0].Uncounted, len(want))
+	}
+	for i, c := range rep.Commits {
+		if i == 2 {
+			if c.FilesChanged != 0 || !strings.HasPrefix(c.Fallback, source.FallbackUnreadable) || c.Summary != "edit main" {
+				t.Errorf("edit main: got %d files, fallback %q, summary %q", c.FilesChanged, c.Fallback, c.Summary)
+			}
+			continue
+		}
+		if f, a, d := numstatTotals(t, r.dir, c.Hash); c.FilesChanged != f || c.LinesAdded != a || c.LinesRemoved != d {
+			t.Errorf("commit %s: got %d files +%d -%d, want %d +%d -%d as git counts", c.Hash[:7], c.FilesChanged, c.LinesAdded, c.LinesRemoved, f, a, d)
+		}
+	}
+	if !strings.Contains(e.err.String(), "1 commit could not be read from the local clone") || !strings.Contains(e.err.String(), "git fsck") {
+		t.Errorf("stderr %q: want the note on the missing object", e.err.String())
+	}
+}
+
 // fake serves r as acme/app with a user whose API token reads it.
 func fake(t *testing.T, r *repo, opts bitbuckettest.Options) (*bitbuckettest.Server, bitbucket.Authenticator) {
 	t.Helper()

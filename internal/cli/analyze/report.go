@@ -51,7 +51,8 @@ type RepoReport struct {
 	// diffstat because the diff was too large.
 	DiffstatFallbacks int `json:"diffstat_fallbacks"`
 	// Uncounted counts commits Bitbucket could produce neither the diff
-	// nor the diffstat of (they show 0 files; the run exits 3).
+	// nor the diffstat of, or whose change a local clone could not give
+	// (an object is missing); they show 0 files, and the run exits 3.
 	Uncounted int `json:"uncounted_commits"`
 	// ShallowEdge counts commits at the edge of a shallow clone: their
 	// parents are not in the clone, so they show 0 files, and the window
@@ -170,7 +171,7 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		Signals: []SignalReport{},
 		Notes:   []string{},
 	}
-	fallbacks, uncounted, cut, shallow := 0, 0, 0, 0
+	fallbacks, uncounted, cut, shallow, unreadable := 0, 0, 0, 0, 0
 	for _, r := range out.Repos {
 		rr := repoReport(r)
 		if rep.Window.Since.IsZero() || r.Window.Since.Before(rep.Window.Since) {
@@ -195,6 +196,9 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 			case cr.Fallback == "":
 			case cr.Fallback == source.FallbackNone:
 				uncounted++
+				rr.Uncounted++
+			case strings.HasPrefix(cr.Fallback, source.FallbackUnreadable):
+				unreadable++
 				rr.Uncounted++
 			case cr.Fallback == source.FallbackShallow:
 				shallow++
@@ -221,6 +225,10 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 	if shallow > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
 			shallow, render.Plural(shallow, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
+	}
+	if unreadable > 0 {
+		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it",
+			unreadable, render.Plural(unreadable, "commit", "commits")))
 	}
 	if uncounted > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",

@@ -304,7 +304,14 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 	case failed == 0 && sfailed == 0 && uncounted == 0:
 		return cmdutil.PartialError(fmt.Errorf("the clone is shallow: %d %s at its edge could not be counted, and older commits of the window may be missing", shallow, render.Plural(shallow, "commit", "commits")))
 	case failed == 0 && sfailed == 0:
-		return cmdutil.PartialError(fmt.Errorf("%d %s could not be counted: Bitbucket produced neither the diff nor the diffstat", uncounted, render.Plural(uncounted, "commit", "commits")))
+		why := "Bitbucket produced neither the diff nor the diffstat, or the local clone lacks an object"
+		switch unreadable := countUnreadable(rep); unreadable {
+		case 0:
+			why = "Bitbucket produced neither the diff nor the diffstat"
+		case uncounted:
+			why = "the local clone lacks an object their change needs"
+		}
+		return cmdutil.PartialError(fmt.Errorf("%d %s could not be counted: %s", uncounted, render.Plural(uncounted, "commit", "commits"), why))
 	case failed == 0 && sfailed == len(issues) && fileSignals == 0:
 		// Every signal came from Sentry and none could be read: the run
 		// answered nothing it was asked; exit as that failure says.
@@ -326,4 +333,16 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 		return cmdutil.PartialError(fmt.Errorf("analyzing %s: %w", repos[0].Source.Repo(), first))
 	}
 	return cmdutil.PartialError(fmt.Errorf("%d of %d repositories failed; the others were analyzed", failed, len(repos)))
+}
+
+// countUnreadable counts the commits of rep whose change the local clone
+// could not give.
+func countUnreadable(rep *Report) int {
+	n := 0
+	for _, c := range rep.Commits {
+		if strings.HasPrefix(c.Fallback, source.FallbackUnreadable) {
+			n++
+		}
+	}
+	return n
 }
