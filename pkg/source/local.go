@@ -128,26 +128,53 @@ func (l *Local) History(ctx context.Context, ref string, w history.Window, o Opt
 		i++
 		return fn(it)
 	}
+	popts := diffstat.Options{NoLines: o.CountOnly}
 	for rest := sel; len(rest) > 0; {
-		err = l.patches(ctx, rest, diffstat.Options{NoLines: o.CountOnly}, yield)
-		var ue *unreadableError
-		if !errors.As(err, &ue) {
+		if err = l.patches(ctx, rest, popts, yield); err == nil {
 			break
 		}
-		// One commit's patch needs an object the clone lacks: it shows no
-		// files, and git goes on with the commits after it.
-		k := slices.IndexFunc(rest, func(c history.Commit) bool { return c.Hash == ue.hash })
+		var (
+			ue *unreadableError
+			se *stoppedError
+		)
+		k := 0 // rest[k] is the commit that cannot be read
+		switch {
+		case errors.As(err, &ue):
+			k = slices.IndexFunc(rest, func(c history.Commit) bool { return c.Hash == ue.hash })
+		case errors.As(err, &se) && se.last != "":
+			// git stopped on that commit's patch or on the next one's:
+			// alone, it tells which.
+			k = slices.IndexFunc(rest, func(c history.Commit) bool { return c.Hash == se.last })
+			if k < 0 {
+				return nil, err
+			}
+			err = l.patches(ctx, rest[k:k+1], popts, yield)
+			if err == nil {
+				rest = rest[k+1:]
+				continue
+			}
+			if !errors.As(err, &se) && !errors.As(err, &ue) {
+				return nil, err
+			}
+		case errors.As(err, &se):
+		default:
+			return nil, err // a failure of fn or of the context
+		}
 		if k < 0 {
-			return nil, ue
+			return nil, err
 		}
-		fb := FallbackUnreadable + " (" + oneLineErr(ue.err) + ")"
-		if err = yield(ue.msg, &history.Change{Hash: ue.hash, Files: []diffstat.File{}, Fallback: fb}); err != nil {
-			break
+		// Its change needs an object the clone lacks (or did not parse):
+		// it shows no files, and git goes on with the commits after it.
+		c := rest[k]
+		m, merr := l.message(ctx, c.Hash)
+		if merr != nil {
+			return nil, merr
+		}
+		fb := FallbackUnreadable + " (" + oneLineErr(err) + ")"
+		if err = yield(m, &history.Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: fb}); err != nil {
+			return nil, err
 		}
 		rest = rest[k+1:]
-	}
-	if err != nil {
-		return nil, err
 	}
 	return sum, nil
 }
@@ -189,17 +216,26 @@ func (l *Local) shallowEdges(ctx context.Context, sel []history.Commit, seqs []i
 			keep, kseqs = append(keep, c), append(kseqs, seqs[i])
 			continue
 		}
-		msg, err := l.git.Output(ctx, "log", "-1", "--format=%B", c.Hash, "--")
+		msg, err := l.message(ctx, c.Hash)
 		if err != nil {
-			return nil, nil, fmt.Errorf("reading the message of %s: %w", c.Hash, err)
+			return nil, nil, err
 		}
-		c.Message = strings.TrimRight(string(msg), "\n")
+		c.Message = msg
 		ch := &history.Change{Hash: c.Hash, Files: []diffstat.File{}, Fallback: FallbackShallow}
 		if err := fn(Item{Seq: seqs[i], Commit: c, Change: ch}); err != nil {
 			return nil, nil, err
 		}
 	}
 	return keep, kseqs, nil
+}
+
+// message returns the message of commit hash.
+func (l *Local) message(ctx context.Context, hash string) (string, error) {
+	out, err := l.git.Output(ctx, "log", "-1", "--format=%B", hash, "--")
+	if err != nil {
+		return "", fmt.Errorf("reading the message of %s: %w", hash, err)
+	}
+	return strings.TrimRight(string(out), "\n"), nil
 }
 
 // shallowCommits returns the commits at the edge of a shallow clone (none
@@ -331,9 +367,10 @@ const commitMarker = "\x00sigsentry-commit "
 // that order) from one `git log -p --no-walk` process and calls fn with
 // each parsed change. A change is passed on only once git has gone on to
 // the next commit or exited cleanly, so a commit whose patch git could not
-// finish (a missing object) is never passed on in part: patches returns an
-// *unreadableError naming it, and fn has seen exactly the commits before
-// it.
+// finish (a missing object) is never passed on in part: patches returns a
+// *stoppedError, and fn has seen exactly the commits before the last one
+// git announced. A patch that does not parse ends it with an
+// *unreadableError naming its commit.
 func (l *Local) patches(ctx context.Context, commits []history.Commit, popts diffstat.Options, fn func(msg string, ch *history.Change) error) error {
 	args := append([]string{"log"}, diffArgs...)
 	args = append(args, "--no-walk=unsorted", "--stdin", "--format=format:%x00sigsentry-commit %H%n%B%x00")
@@ -416,12 +453,24 @@ func (l *Local) patches(ctx context.Context, commits []history.Commit, popts dif
 		return fnErr
 	case errors.As(err, &ue):
 		return ue
-	case hash != "" && !inMsg:
-		// git printed this commit's message, then failed on its patch.
-		return &unreadableError{hash: hash, msg: strings.TrimRight(msg.String(), "\n"), err: err}
 	}
-	return fmt.Errorf("diffing commits: %w", err)
+	// git stopped: on the patch of the last commit it announced (hash), or
+	// before announcing the next one (rename detection reads the files
+	// first), or before any ("" : on commits[0]).
+	return &stoppedError{last: hash, err: fmt.Errorf("diffing commits: %w", err)}
 }
+
+// stoppedError is git failing part way through patches' commits: last is
+// the last commit it announced, whose patch may or may not be complete
+// ("" when it announced none since the last complete one).
+type stoppedError struct {
+	last string
+	err  error
+}
+
+func (e *stoppedError) Error() string { return e.err.Error() }
+
+func (e *stoppedError) Unwrap() error { return e.err }
 
 // unreadableError is a commit whose patch git could not produce.
 type unreadableError struct {

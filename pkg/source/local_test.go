@@ -530,6 +530,45 @@ func TestLocalMissingObject(t *testing.T) {
 	}
 }
 
+// TestLocalMissingObjectBeforeRename: git reads both sides of a rename
+// with edits before it announces the commit, so a missing object stops it
+// after the newer commit's complete patch, not inside the commit that needs
+// it. That newer commit is counted; the rename and the commit that added
+// the file are left uncounted.
+func TestLocalMissingObjectBeforeRename(t *testing.T) {
+	r := newGitRepo(t)
+	now := time.Now().UTC().Truncate(time.Second)
+	r.write("big.txt", lines("big", 50))
+	r.write("other.txt", "o\n")
+	added := r.commit(now.AddDate(0, 0, -3), "add big")
+	r.git(time.Time{}, "mv", "big.txt", "moved.txt")
+	r.write("moved.txt", lines("big", 51))
+	renamed := r.commit(now.AddDate(0, 0, -2), "move big")
+	r.write("other.txt", "o\np\n")
+	newest := r.commit(now.AddDate(0, 0, -1), "edit other")
+	blob := r.git(time.Time{}, "rev-parse", added+":big.txt")
+	if err := os.Remove(filepath.Join(r.dir, ".git", "objects", blob[:2], blob[2:])); err != nil {
+		t.Fatal(err)
+	}
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, _ := collect(t, l, "HEAD", history.Window{Since: now.AddDate(0, 0, -30), Until: now}, Options{})
+	if got := hashesOf(items); !slices.Equal(got, []string{newest, renamed, added}) {
+		t.Fatalf("got commits %v, want %v", got, []string{newest, renamed, added})
+	}
+	if ch := items[0].Change; ch.Fallback != "" || len(ch.Files) != 1 || ch.Files[0].Path != "other.txt" || ch.Files[0].LinesAdded != 1 {
+		t.Errorf("edit other: got fallback %q, files %+v; want other.txt +1", ch.Fallback, ch.Files)
+	}
+	for _, it := range items[1:] {
+		if !strings.HasPrefix(it.Change.Fallback, FallbackUnreadable) || len(it.Change.Files) != 0 || it.Commit.Message == "" {
+			t.Errorf("%s: got fallback %q, %d files, message %q; want %q, none, its message",
+				it.Commit.Hash, it.Change.Fallback, len(it.Change.Files), it.Commit.Message, FallbackUnreadable)
+		}
+	}
+}
+
 // TestLocalMessageWithoutNewline: commits made through hosting APIs (bots)
 // may end their message without a newline; the patch that follows must
 // not be read as message text.
