@@ -108,7 +108,10 @@ func (l *Local) History(ctx context.Context, ref string, w history.Window, o Opt
 	if len(sel) == 0 {
 		return sum, nil
 	}
-	sel, seqs, err = l.shallowEdges(ctx, sel, seqs, fn)
+	sel, seqs, err = l.shallowEdges(ctx, sel, seqs, func(it Item) error {
+		sum.Yielded++
+		return fn(it)
+	})
 	if err != nil || len(sel) == 0 {
 		return sum, err
 	}

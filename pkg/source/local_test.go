@@ -445,7 +445,10 @@ func TestLocalShallowClone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			items, _ := collect(t, l, "HEAD", w, Options{})
+			items, sum := collect(t, l, "HEAD", w, Options{})
+			if sum.Yielded != len(items) {
+				t.Errorf("got %d yielded, want %d", sum.Yielded, len(items))
+			}
 			seen := 0
 			for _, it := range items {
 				wit, ok := want[it.Commit.Hash]
