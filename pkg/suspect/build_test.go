@@ -137,14 +137,7 @@ var x = 1`, "\n")
 // them it names the newer commit whose code now sits at that line number.
 func TestBuildInference(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := calcFunc
-	write := func(parts ...[]string) { writeCalc(repo, parts...) }
-	write(body("sum", 20, false))
-	repo.Commit("calc: sum")
-	write(body("sum", 20, true))
-	bug := repo.Commit("calc: follow next")
-	write(body("avg", 30, false), body("sum", 20, true))
-	newer := repo.Commit("calc: avg")
+	bug, newer := avgAboveSum(repo)
 	// The crash: sum() at line 14, in the build before avg() was added.
 	frame := frame("/build/proj/src/calc.c", 14, "sum")
 	sig := sigAt(frame)
@@ -155,12 +148,7 @@ func TestBuildInference(t *testing.T) {
 	idx := NewIndex([]RepoHistory{h}, Options{})
 	with := idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", newer))
 	without := idx.Rank(sig)
-	if got := hashes(with); len(got) == 0 || got[0] != bug {
-		t.Errorf("with the file: got %v, want the bug %s first", got, bug)
-	}
-	if with.Versions["r"] != bug || len(with.Notes) != 1 {
-		t.Errorf("with the file: got version %s notes %q, want %s and a note", with.Versions["r"], with.Notes, bug)
-	}
+	wantBlamedFrom(t, "with the file", with, bug)
 	if got := hashes(without); len(got) == 0 || got[0] != newer {
 		t.Errorf("without the file: got %v, want the newer commit %s first (line 14 is in avg at the tip)", got, newer)
 	}
@@ -172,15 +160,8 @@ func TestBuildInference(t *testing.T) {
 // for both, the older build explains both frames and the tip only one.
 func TestBuildInferenceCountsEveryFrame(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := calcFunc
-	write := func(parts ...[]string) { writeCalc(repo, parts...) }
 	repo.WriteFile("src/main.c", "int main(void)\n{\n\treturn sum(0);\n}\n")
-	write(body("sum", 20, false))
-	repo.Commit("calc: sum")
-	write(body("sum", 20, true))
-	bug := repo.Commit("calc: follow next")
-	write(body("avg", 30, false), body("sum", 20, true))
-	newer := repo.Commit("calc: avg")
+	bug, newer := avgAboveSum(repo)
 	sig := sigAt(frame("/build/proj/src/calc.c", 14, "sum"), frame("/build/proj/src/main.c", 3, "main"))
 	now := time.Now()
 	sig.Timestamp = &now
@@ -200,13 +181,7 @@ func TestBuildInferenceCountsEveryFrame(t *testing.T) {
 	if len(files) != 2 {
 		t.Fatalf("got %d needed files, want calc.c and main.c", len(files))
 	}
-	res := idx.RankWith(sig, files)
-	if res.Versions["r"] != bug || len(res.Notes) != 1 {
-		t.Errorf("got version %s notes %q, want %s and a note", res.Versions["r"], res.Notes, bug)
-	}
-	if got := hashes(res); len(got) == 0 || got[0] != bug {
-		t.Errorf("got %v, want the bug %s first", got, bug)
-	}
+	wantBlamedFrom(t, "both frames", idx.RankWith(sig, files), bug)
 }
 
 // TestBuildInferenceIgnoresLinesBetweenFunctions: at the tip the frame's
@@ -335,6 +310,29 @@ func writeCalc(repo *testenv.GitRepo, funcs ...[]string) {
 		all = append(all, f...)
 	}
 	repo.WriteFile("src/calc.c", strings.Join(all, "\n"))
+}
+
+// avgAboveSum commits sum(), then bug (sum's line 14 follows p->next),
+// then newer: avg() added above sum, which moves sum's lines down.
+func avgAboveSum(repo *testenv.GitRepo) (bug, newer string) {
+	writeCalc(repo, calcFunc("sum", 20, false))
+	repo.Commit("calc: sum")
+	writeCalc(repo, calcFunc("sum", 20, true))
+	bug = repo.Commit("calc: follow next")
+	writeCalc(repo, calcFunc("avg", 30, false), calcFunc("sum", 20, true))
+	return bug, repo.Commit("calc: avg")
+}
+
+// wantBlamedFrom checks that res blamed from the older build bug, with a
+// note saying so, and ranks bug first.
+func wantBlamedFrom(t *testing.T, what string, res Result, bug string) {
+	t.Helper()
+	if got := hashes(res); len(got) == 0 || got[0] != bug {
+		t.Errorf("%s: got %v, want the bug %s first", what, got, bug)
+	}
+	if res.Versions["r"] != bug || len(res.Notes) != 1 {
+		t.Errorf("%s: got version %s notes %q, want %s and a note", what, res.Versions["r"], res.Notes, bug)
+	}
 }
 
 // rankCalc ranks, on repo's whole history, a signal of now with one frame
