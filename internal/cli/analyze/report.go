@@ -25,6 +25,9 @@ type Report struct {
 	// Notes are caveats also printed on stderr (e.g. counts that came from
 	// Bitbucket's diffstat because a diff was too large).
 	Notes []string `json:"notes"`
+	// unreadable counts the uncounted commits whose change a local clone
+	// could not give (the others Bitbucket could not produce).
+	unreadable int
 }
 
 // WindowReport is the time window. With per-repository lookbacks it spans
@@ -226,6 +229,7 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
 			shallow, render.Plural(shallow, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
 	}
+	rep.unreadable = unreadable
 	if unreadable > 0 {
 		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it",
 			unreadable, render.Plural(unreadable, "commit", "commits")))

@@ -305,7 +305,7 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 		return cmdutil.PartialError(fmt.Errorf("the clone is shallow: %d %s at its edge could not be counted, and older commits of the window may be missing", shallow, render.Plural(shallow, "commit", "commits")))
 	case failed == 0 && sfailed == 0:
 		why := "Bitbucket produced neither the diff nor the diffstat, or the local clone lacks an object"
-		switch unreadable := countUnreadable(rep); unreadable {
+		switch rep.unreadable {
 		case 0:
 			why = "Bitbucket produced neither the diff nor the diffstat"
 		case uncounted:
@@ -333,16 +333,4 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 		return cmdutil.PartialError(fmt.Errorf("analyzing %s: %w", repos[0].Source.Repo(), first))
 	}
 	return cmdutil.PartialError(fmt.Errorf("%d of %d repositories failed; the others were analyzed", failed, len(repos)))
-}
-
-// countUnreadable counts the commits of rep whose change the local clone
-// could not give.
-func countUnreadable(rep *Report) int {
-	n := 0
-	for _, c := range rep.Commits {
-		if strings.HasPrefix(c.Fallback, source.FallbackUnreadable) {
-			n++
-		}
-	}
-	return n
 }
