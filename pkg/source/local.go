@@ -396,7 +396,7 @@ func (l *Local) patches(ctx context.Context, commits []history.Commit, popts dif
 		}
 		files, err := diffstat.ParseOptions(buf.Bytes(), popts)
 		if err != nil {
-			return &unreadableError{hash: hash, msg: strings.TrimRight(msg.String(), "\n"), err: fmt.Errorf("parsing its diff: %w", err)}
+			return &unreadableError{hash: hash, err: fmt.Errorf("parsing its diff: %w", err)}
 		}
 		if buf.Cap() > 4<<20 {
 			buf = bytes.Buffer{} // do not keep one huge commit's buffer
@@ -475,10 +475,10 @@ func (e *stoppedError) Error() string { return e.err.Error() }
 
 func (e *stoppedError) Unwrap() error { return e.err }
 
-// unreadableError is a commit whose patch git could not produce.
+// unreadableError is a commit whose patch did not parse.
 type unreadableError struct {
-	hash, msg string
-	err       error
+	hash string
+	err  error
 }
 
 func (e *unreadableError) Error() string {
