@@ -3,7 +3,9 @@ package suspect
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
 )
@@ -22,6 +24,10 @@ type lineStep struct {
 	dist     int
 	nearHunk int
 	nearLine int
+	// ws is, for a hit, the old-side line that the added line replaced
+	// with only whitespace changed (re-indented, re-wrapped blanks), as
+	// `git blame -w` pairs them; 0 when the line's text is new.
+	ws int
 }
 
 // stepLine translates line l (new side of f) through f's hunks.
@@ -62,6 +68,7 @@ func stepLine(f *diffstat.File, l int) lineStep {
 			if a.N == l {
 				st.hit = true
 				st.hitHunk = i
+				st.ws = wsMatch(h, l)
 			}
 			if a.N < l {
 				addedBefore++
@@ -95,6 +102,129 @@ func stepLine(f *diffstat.File, l int) lineStep {
 	}
 	return st
 }
+
+// wsMatch returns the old-side line of hunk h that its added line n
+// replaced with only whitespace changed, or 0. Removed and added lines are
+// paired as a diff ignoring all whitespace pairs them (their longest
+// common subsequence, like `git blame -w`); lines whose text was cut
+// (diffstat.MaxLineText) pair with nothing.
+func wsMatch(h *diffstat.Hunk, n int) int {
+	ra, aa := h.Removed, h.Added
+	if len(ra) == 0 || len(ra)*len(aa) > maxWSPairs {
+		return 0
+	}
+	norm := func(ls []diffstat.Line) []string {
+		out := make([]string, len(ls))
+		for i, x := range ls {
+			if len(x.Text) >= diffstat.MaxLineText {
+				out[i] = "\x00" + strconv.Itoa(i) // unique: pairs with nothing
+				continue
+			}
+			out[i] = strings.Join(strings.Fields(x.Text), "")
+		}
+		return out
+	}
+	r, a := norm(ra), norm(aa)
+	target := -1
+	for j, x := range aa {
+		if x.N == n {
+			target = j
+		}
+	}
+	if target < 0 {
+		return 0
+	}
+	// lcs[i][j]: the longest common subsequence of r[i:] and a[j:].
+	lcs := make([][]int, len(r)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(a)+1)
+	}
+	for i := len(r) - 1; i >= 0; i-- {
+		for j := len(a) - 1; j >= 0; j-- {
+			switch {
+			case r[i] == a[j]:
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			case lcs[i+1][j] >= lcs[i][j+1]:
+				lcs[i][j] = lcs[i+1][j]
+			default:
+				lcs[i][j] = lcs[i][j+1]
+			}
+		}
+	}
+	for i, j := 0, 0; i < len(r) && j < len(a); {
+		switch {
+		case r[i] == a[j]:
+			if j == target {
+				return ra[i].N
+			}
+			i++
+			j++
+		case lcs[i+1][j] >= lcs[i][j+1]:
+			i++
+		default:
+			if j == target {
+				return 0
+			}
+			j++
+		}
+	}
+	return 0
+}
+
+// movedFrom finds where a commit moved its added line n of files[fi] from
+// (`git blame -M -C`): the one line the commit removed, in that file or
+// another, whose text is the same but for whitespace and long enough to
+// say so (minMovedAlnum letters and digits). It returns that line's path
+// before the commit and its old-side number.
+func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
+	var text string
+	for _, h := range files[fi].Hunks {
+		for _, a := range h.Added {
+			if a.N == n {
+				text = a.Text
+			}
+		}
+	}
+	if text == "" || len(text) >= diffstat.MaxLineText {
+		return "", 0, false
+	}
+	want := strings.Join(strings.Fields(text), "")
+	alnum := 0
+	for _, r := range want {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			alnum++
+		}
+	}
+	if alnum < minMovedAlnum {
+		return "", 0, false
+	}
+	path, line, found := "", 0, 0
+	for i := range files {
+		f := &files[i]
+		for _, h := range f.Hunks {
+			for _, r := range h.Removed {
+				if len(r.Text) < diffstat.MaxLineText && strings.Join(strings.Fields(r.Text), "") == want {
+					found++
+					path, line = f.Path, r.N
+					if f.OldPath != "" {
+						path = f.OldPath
+					}
+				}
+			}
+		}
+	}
+	if found != 1 {
+		return "", 0, false
+	}
+	return path, line, true
+}
+
+// minMovedAlnum is how many letters and digits a line needs for movedFrom
+// to take it as moved (git blame -M and -C ask as much of a moved block).
+const minMovedAlnum = 20
+
+// maxWSPairs bounds the work wsMatch does on one hunk.
+const maxWSPairs = 1 << 16
 
 // nearest updates st with the distance from new-side line l to hunk h's
 // changed lines. Removed lines are placed on the new side at their

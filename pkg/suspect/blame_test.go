@@ -1,6 +1,7 @@
 package suspect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
@@ -135,5 +136,30 @@ func TestHunkHeader(t *testing.T) {
 	h.Section = ""
 	if got, want := hunkHeader(&h), "@@ -3,4 +5,6 @@"; got != want {
 		t.Errorf("hunkHeader = %q, want %q", got, want)
+	}
+}
+
+func TestWSMatch(t *testing.T) {
+	long := strings.Repeat("x", diffstat.MaxLineText)
+	h := diffstat.Hunk{OldStart: 10, OldLines: 4, NewStart: 10, NewLines: 6,
+		Removed: []diffstat.Line{{N: 10, Text: "a = 1;"}, {N: 11, Text: "b = 2;"}, {N: 12, Text: long}, {N: 13, Text: "c = 3;"}},
+		Added: []diffstat.Line{{N: 10, Text: "if (p) {"}, {N: 11, Text: "\ta = 1;"}, {N: 12, Text: "\tb  =  2;"}, {N: 13, Text: "\t" + long},
+			{N: 14, Text: "\tc = 4;"}, {N: 15, Text: "}"}},
+	}
+	for _, c := range []struct{ n, want int }{
+		{10, 0},  // new text
+		{11, 10}, // re-indented
+		{12, 11}, // blanks changed inside
+		{13, 0},  // cut text pairs with nothing
+		{14, 0},  // text changed
+		{15, 0},
+		{99, 0}, // not an added line
+	} {
+		if got := wsMatch(&h, c.n); got != c.want {
+			t.Errorf("wsMatch(%d) = %d, want %d", c.n, got, c.want)
+		}
+	}
+	if got := stepLine(&diffstat.File{Hunks: []diffstat.Hunk{h}}, 12); !got.hit || got.ws != 11 {
+		t.Errorf("stepLine(12) = %+v, want a hit with ws 11", got)
 	}
 }

@@ -66,6 +66,13 @@ type rankCtx struct {
 	// contents (see RankWith).
 	tips  map[*repoIndex]int32
 	files map[FileRef][]byte
+	// seeWS walks a line on past a commit that changed only its
+	// whitespace (Weights.SeeWhitespace); Blame leaves it off, to name
+	// what `git blame` names.
+	seeWS bool
+	// seeMoves walks it on past a commit that moved it
+	// (Weights.SeeMoves).
+	seeMoves bool
 }
 
 // Rank ranks the candidates for one signal, blaming from the failing
@@ -83,7 +90,7 @@ func (idx *Index) newRankCtx(sig signal.Signal) *rankCtx {
 	if !at.IsZero() {
 		limit = at.Unix()
 	}
-	rc := &rankCtx{idx: idx, limit: limit, at: at, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}}
+	rc := &rankCtx{idx: idx, limit: limit, at: at, versions: map[*repoIndex]int32{}, reach: map[*repoIndex][]bool{}, seeWS: idx.w.SeeWhitespace, seeMoves: idx.w.SeeMoves}
 	for _, rx := range idx.repos {
 		if v := idx.version(rx, limit); v >= 0 {
 			rc.versions[rx] = v
@@ -471,6 +478,22 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		if line > 0 {
 			st = stepLine(file, line)
 		}
+		// A commit that only re-indented the line did not write it: the
+		// walk goes on from the line it replaced, and the commit counts
+		// as one that changed lines near the frame's.
+		moved := ""
+		if st.hit && rc.seeWS && !ci.Commit.IsMerge() {
+			if st.ws > 0 {
+				st.hit, st.parent = false, st.ws
+			} else if mp, ml, ok := rc.moved(ci.Change.Files, int(fi), line); ok {
+				// Nor did a commit that moved it, here or from another
+				// file: the walk goes on where it was.
+				st.hit, st.parent = false, ml
+				if mp != path {
+					moved = mp
+				}
+			}
+		}
 		if ci.Commit.IsMerge() {
 			if p2 := idx.secondParent(c); p2 >= 0 && !idx.mainSideTouched(rx, c, t.repo, path) {
 				// Only the merged branch changed the file: the merge's
@@ -513,7 +536,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 			}
 		}
 		var ext extentVerdict
-		if lines != nil && near {
+		if lines != nil && near && moved == "" {
 			var old []string
 			ok := undoable(file, path)
 			if ok && file.Status != diffstat.Added {
@@ -539,6 +562,12 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		newer++
 		if line > 0 {
 			line = st.parent
+		}
+		if moved != "" {
+			// The line came from another file: its function's extent
+			// there is unknown.
+			path, lines, haveExtent = moved, nil, false
+			continue
 		}
 		if file.Status == diffstat.Added {
 			break // the file was born here
@@ -568,6 +597,14 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		}
 		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c), extentVerdict{})
 	}
+}
+
+// moved is movedFrom when the walk sees through moves.
+func (rc *rankCtx) moved(files []diffstat.File, fi, n int) (string, int, bool) {
+	if !rc.seeMoves {
+		return "", 0, false
+	}
+	return movedFrom(files, fi, n)
 }
 
 // nearEvidence records function and file evidence of commit c, whose entry

@@ -215,3 +215,166 @@ func TestMergedBranchEvidence(t *testing.T) {
 		}
 	}
 }
+
+// TestRankSeesThroughReindentation: A plants the bug, B wraps it in a new
+// block, re-indenting it. git blame names B, git blame -w names A; the
+// ranking gives A the line hit and B the proximity of a change near the
+// frame, while Index.Blame still names what git blame names.
+func TestRankSeesThroughReindentation(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	lines := []string{"#include <stddef.h>", "", "int total(const int *p, size_t n)", "{", "\tint sum = 0;"}
+	for i := 0; i < 12; i++ {
+		lines = append(lines, fmt.Sprintf("\tsum += p[%d];", i))
+	}
+	lines = append(lines, "\treturn sum;", "}")
+	write := func() { repo.WriteFile("total.c", strings.Join(lines, "\n")+"\n") }
+	write()
+	repo.Commit("add total")
+
+	const bugAt = 11 // "\tsum += p[5];", 1-based
+	lines[bugAt-1] = "\tsum += p[n];"
+	write()
+	a := repo.Commit("total: use n")
+
+	// B wraps lines 9..13 in "if (p) {", re-indenting them.
+	wrapped := append([]string{}, lines[:8]...)
+	wrapped = append(wrapped, "\tif (p) {")
+	for _, l := range lines[8:13] {
+		wrapped = append(wrapped, "\t"+l)
+	}
+	wrapped = append(wrapped, "\t}")
+	wrapped = append(wrapped, lines[13:]...)
+	lines = wrapped
+	write()
+	b := repo.Commit("total: check p")
+	const frameLine = bugAt + 1
+
+	if got := strings.Fields(repo.Git("blame", "-l", "-s", "-L", fmt.Sprintf("%d,%d", frameLine, frameLine), "HEAD", "--", "total.c"))[0]; got != b {
+		t.Fatalf("git blame names %s, want B %s", got, b)
+	}
+	if got := strings.Fields(repo.Git("blame", "-w", "-l", "-s", "-L", fmt.Sprintf("%d,%d", frameLine, frameLine), "HEAD", "--", "total.c"))[0]; got != a {
+		t.Fatalf("git blame -w names %s, want A %s", got, a)
+	}
+
+	src, err := source.NewLocal(repo.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []suspect.Candidate
+	if _, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
+		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	at := repo.When
+	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "total.c", Line: frameLine, Function: "total", InApp: true}}}
+	res := suspect.Rank(sig, cands, suspect.Options{})
+	if len(res.Suspects) < 2 || res.Suspects[0].Hash != a || res.Suspects[1].Hash != b {
+		t.Fatalf("got ranking %+v, want A %s then B %s", res.Suspects, a, b)
+	}
+	kinds := func(s suspect.Suspect) (out []string) {
+		for _, e := range s.Evidence {
+			out = append(out, e.Kind)
+		}
+		return out
+	}
+	if k := kinds(res.Suspects[0]); k[0] != suspect.KindLine {
+		t.Errorf("A's evidence %v, want a line hit first", k)
+	}
+	for _, k := range kinds(res.Suspects[1]) {
+		if k == suspect.KindLine {
+			t.Errorf("B's evidence %v holds a line hit, want proximity", kinds(res.Suspects[1]))
+		}
+	}
+
+	w := suspect.DefaultWeights
+	w.SeeWhitespace = false
+	plain := suspect.Rank(sig, cands, suspect.Options{Weights: &w})
+	if len(plain.Suspects) == 0 || plain.Suspects[0].Hash != b {
+		t.Errorf("without SeeWhitespace, got top %+v, want B %s", plain.Suspects, b)
+	}
+	idx := suspect.NewIndex([]suspect.RepoHistory{{Repo: "acme/shop", Commits: cands}}, suspect.Options{})
+	if got := idx.Blame("acme/shop", "total.c", frameLine, time.Time{}); got != b {
+		t.Errorf("Index.Blame names %s, want B %s (what git blame names)", got, b)
+	}
+}
+
+// TestRankSeesThroughMoves: A plants the bug, B moves its function below
+// another in the same file, C moves it to a new file. git blame names C;
+// at B, git blame -M names A. The ranking's line hit goes to A, and B and C
+// get the proximity of changes at the frame's line.
+func TestRankSeesThroughMoves(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	total := []string{"int total_of_values(const int *values, int count)", "{", "\tint result_total = 0;",
+		"\tfor (int i = 0; i < count; i++) result_total += values[i];"}
+	other := []string{"int other_function(const int *values, int count)", "{", "\tint other = 0;"}
+	for i := 1; i <= 8; i++ {
+		total = append(total, fmt.Sprintf("\tresult_total += compute_adjustment_%d(values, count);", i))
+		other = append(other, fmt.Sprintf("\tother = other * %d + values[count - %d];", i, i))
+	}
+	total = append(total, "\treturn result_total;", "}", "")
+	other = append(other, "\treturn other;", "}", "")
+	write := func(path string, parts ...[]string) {
+		var all []string
+		for _, p := range parts {
+			all = append(all, p...)
+		}
+		repo.WriteFile(path, strings.Join(all, "\n")+"\n")
+	}
+	write("math.c", total, other)
+	repo.Commit("add math.c")
+	total[3] = "\tfor (int i = 0; i <= count; i++) result_total += values[i];"
+	write("math.c", total, other)
+	a := repo.Commit("math: sum to count")
+	write("math.c", other, total)
+	b := repo.Commit("math: reorder")
+	write("math.c", other)
+	write("total.c", total)
+	c := repo.Commit("math: split total out")
+
+	const frameLine = 4
+	blame := func(rev, path string, line int, args ...string) string {
+		args = append(append([]string{"blame", "-l", "-s"}, args...), "-L", fmt.Sprintf("%d,%d", line, line), rev, "--", path)
+		return strings.Fields(repo.Git(args...))[0]
+	}
+	if got := blame("HEAD", "total.c", frameLine); got != c {
+		t.Fatalf("git blame names %s, want C %s", got, c)
+	}
+	if got := blame(b, "math.c", len(other)+frameLine, "-M"); got != a {
+		t.Fatalf("at B, git blame -M names %s, want A %s", got, a)
+	}
+
+	src, err := source.NewLocal(repo.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []suspect.Candidate
+	if _, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
+		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	at := repo.When
+	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "total.c", Line: frameLine, Function: "total_of_values", InApp: true}}}
+	res := suspect.Rank(sig, cands, suspect.Options{})
+	if len(res.Suspects) == 0 || res.Suspects[0].Hash != a {
+		t.Fatalf("got ranking %+v, want A %s first", res.Suspects, a)
+	}
+	if ev := res.Suspects[0].Evidence[0]; ev.Kind != suspect.KindLine || ev.File != "math.c" || ev.Line != frameLine {
+		t.Errorf("A's first evidence %+v, want a line hit on math.c:%d", ev, frameLine)
+	}
+	for _, s := range res.Suspects {
+		for _, e := range s.Evidence {
+			if e.Kind == suspect.KindLine && s.Hash != a {
+				t.Errorf("%s (B %s, C %s) has a line hit %+v", s.Hash, b, c, e)
+			}
+		}
+	}
+	w := suspect.DefaultWeights
+	w.SeeMoves = false
+	if plain := suspect.Rank(sig, cands, suspect.Options{Weights: &w}); len(plain.Suspects) == 0 || plain.Suspects[0].Hash != c {
+		t.Errorf("without SeeMoves, got top %+v, want C %s", plain.Suspects, c)
+	}
+}
