@@ -290,7 +290,13 @@ func nearestDefinitions(list []fileTarget, frames []signal.Frame, targets [][]fi
 			anchors = append(anchors, targets[j][0])
 		}
 	}
-	if len(anchors) == 0 {
+	return nearestTo(list, anchors)
+}
+
+// nearestTo narrows list to the files nearest, in the folder tree, to any
+// of anchors (list itself when all are as near).
+func nearestTo(list, anchors []fileTarget) []fileTarget {
+	if len(list) < 2 || len(anchors) == 0 {
 		return list
 	}
 	best, worst := -1, math.MaxInt

@@ -91,9 +91,17 @@ func repoPathInApp(comps []string) bool {
 // come first: "output.c" of a Valgrind frame in output_get_identifier is
 // sway/config/output.c, not sway/tree/output.c.
 func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, string) {
+	t, note, _ := pi.mapFrameTies(f, defs)
+	return t, note
+}
+
+// mapFrameTies is mapFrame that also returns the files of the chosen
+// target's repository that match as well as it (ties), for the caller to
+// choose among by the stack's other frames.
+func (pi *pathIndex) mapFrameTies(f signal.Frame, defs []fileTarget) ([]fileTarget, string, []fileTarget) {
 	comps := frameComponents(f)
 	if len(comps) == 0 {
-		return nil, ""
+		return nil, "", nil
 	}
 	for _, m := range pi.maps {
 		if len(m.stackRoot) == 0 || !hasPrefix(comps, m.stackRoot) {
@@ -101,11 +109,11 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 		}
 		rest := comps[len(m.stackRoot):]
 		p := strings.Join(append(append([]string(nil), m.sourceRoot...), rest...), "/")
-		return []fileTarget{{m.repo, p}}, "code mapping " + strings.Join(m.stackRoot, "/") + " -> " + strings.Join(m.sourceRoot, "/")
+		return []fileTarget{{m.repo, p}}, "code mapping " + strings.Join(m.stackRoot, "/") + " -> " + strings.Join(m.sourceRoot, "/"), nil
 	}
 	ids := pi.byBase[comps[len(comps)-1]]
 	if len(ids) == 0 {
-		return nil, ""
+		return nil, "", nil
 	}
 	type match struct {
 		kf *knownFile
@@ -167,6 +175,7 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 	first := best[0].kf
 	targets := []fileTarget{{first.repo, first.path}}
 	var others []string
+	var ties []fileTarget
 	for _, m := range best[1:] {
 		kf := m.kf
 		if kf.inApp != first.inApp || len(kf.comps) != len(first.comps) {
@@ -183,6 +192,8 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 			if !dup {
 				targets = append(targets, fileTarget{kf.repo, kf.path})
 			}
+		} else {
+			ties = append(ties, fileTarget{kf.repo, kf.path})
 		}
 		others = append(others, kf.repo+":"+kf.path)
 	}
@@ -196,7 +207,7 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 	if chose != "" {
 		note = strings.TrimPrefix(note+"; ", "; ") + chose
 	}
-	return targets, note
+	return targets, note, ties
 }
 
 func hasPrefix(comps, prefix []string) bool {

@@ -340,13 +340,14 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 	targets := make([][]fileTarget, len(sig.Frames))
 	byName := make([]bool, len(sig.Frames))
 	hows := make([]string, len(sig.Frames))
+	ties := make([][]fileTarget, len(sig.Frames))
 	for i, f := range sig.Frames {
 		var defs []fileTarget
 		if f.File != "" {
 			defs = idx.defs[funcIdent(f.Function)]
 		}
-		t, note := idx.paths.mapFrame(f, defs)
-		hows[i] = note
+		t, note, tie := idx.paths.mapFrameTies(f, defs)
+		hows[i], ties[i] = note, tie
 		if len(t) == 0 && f.InApp && f.File == "" {
 			t, hows[i] = idx.defined(f)
 			byName[i] = true
@@ -370,7 +371,44 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 		}
 		out[i] = t
 	}
+	// A path that matches several files equally well ("vpci.c" of a
+	// Valgrind or assertion frame) is the one nearest to the files the
+	// stack's other frames map to.
+	for i, f := range sig.Frames {
+		if len(ties[i]) == 0 || len(out[i]) == 0 || !f.InApp {
+			continue
+		}
+		list := append([]fileTarget{out[i][0]}, ties[i]...)
+		near := nearestTo(list, stackAnchors(sig.Frames, out, i))
+		if len(near) == 1 && near[0] != out[i][0] {
+			out[i] = append([]fileTarget{near[0]}, out[i][1:]...)
+			notes[i] = "ambiguous: nearest to the stack's other files of " + strings.Join(targetPaths(list), ", ")
+		}
+	}
 	return out, notes
+}
+
+// stackAnchors are the files that the other in-app frames of frame i's
+// stack map to without doubt (one file each).
+func stackAnchors(frames []signal.Frame, out [][]fileTarget, i int) []fileTarget {
+	var anchors []fileTarget
+	for j, f := range frames {
+		if j != i && f.InApp && f.Stack == frames[i].Stack && len(out[j]) == 1 {
+			anchors = append(anchors, out[j][0])
+		}
+	}
+	return anchors
+}
+
+func targetPaths(list []fileTarget) []string {
+	out := make([]string, 0, len(list))
+	for _, t := range list {
+		out = append(out, t.path)
+	}
+	if len(out) > 4 {
+		out = append(out[:4], "...")
+	}
+	return out
 }
 
 func abstain(res Result, reason string) Result {

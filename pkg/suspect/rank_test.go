@@ -447,3 +447,28 @@ func TestWrittenFunctionIsFunctionEvidence(t *testing.T) {
 		}
 	}
 }
+
+// A path that matches several files equally well (a bare "vpci.c") maps to
+// the one nearest the stack's other files, a function-only frame's
+// definition included (xen-project/xen@635dd1120a01 with file names cut to
+// their base, as Valgrind prints them).
+func TestAmbiguousPathTakesTheNearestFile(t *testing.T) {
+	drv := cand("drv", 10, modified("xen/drivers/vpci/vpci.c", hunk(45, 3, 45, 4, "void vpci_remove_device(struct pci_dev *pdev)", []int{47}, nil)))
+	arm := cand("arm", 20, modified("xen/arch/arm/vpci.c", hunk(45, 3, 45, 4, "static int vpci_mmio_read(struct vcpu *v)", []int{47}, nil)))
+	h := RepoHistory{Repo: "acme/shop", Commits: linked([]Candidate{drv, arm}),
+		Tree:        []string{"xen/drivers/vpci/vpci.c", "xen/arch/arm/vpci.c", "xen/drivers/passthrough/pci.c"},
+		Definitions: map[string][]string{"pci_remove_device": {"xen/drivers/passthrough/pci.c"}}}
+	sig := sigAt(frame("", 0, "pci_remove_device"), frame("vpci.c", 47, ""))
+	res := NewIndex([]RepoHistory{h}, Options{}).Rank(sig)
+	if got := res.Frames[1].Path; got != "xen/drivers/vpci/vpci.c" {
+		t.Errorf("vpci.c mapped to %q (%s), want xen/drivers/vpci/vpci.c", got, res.Frames[1].Note)
+	}
+	if len(res.Suspects) == 0 || res.Suspects[0].Hash != "drv" {
+		t.Errorf("got suspects %v, want drv first", hashes(res))
+	}
+	// Alone, the bare name keeps the shortest path, and says it is ambiguous.
+	res = NewIndex([]RepoHistory{h}, Options{}).Rank(sigAt(frame("vpci.c", 47, "")))
+	if got := res.Frames[0].Path; got != "xen/arch/arm/vpci.c" || !strings.Contains(res.Frames[0].Note, "ambiguous") {
+		t.Errorf("alone, vpci.c mapped to %q (%s), want xen/arch/arm/vpci.c, ambiguous", got, res.Frames[0].Note)
+	}
+}
