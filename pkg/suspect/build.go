@@ -39,7 +39,7 @@ const maxBuildSteps = 200
 // the failing version and knows functions by the hunks' headers.
 func (idx *Index) Needs(sig signal.Signal) []FileRef {
 	rc := idx.newRankCtx(sig)
-	targets, _ := idx.mapFrames(sig)
+	sig, targets, _, _ := idx.mapSignal(sig)
 	var out []FileRef
 	seen := map[FileRef]bool{}
 	n := 0

@@ -123,6 +123,40 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 	return false
 }
 
+// mapSignal maps sig's frames (mapFrames). When no frame that names a file
+// is in-app (a Sentry project without stack trace rules marks none, or only
+// the bare function names a native event's converter leaves), the frames
+// whose file maps to a repository file are taken as in-app: it returns sig
+// with those frames marked (a copy of its frames; the caller's signal is
+// left as it is) and how many it marked.
+func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, []string, int) {
+	targets, notes := idx.mapFrames(sig)
+	n := 0
+	for i, f := range sig.Frames {
+		if f.File == "" {
+			continue
+		}
+		if f.InApp {
+			return sig, targets, notes, 0
+		}
+		if len(targets[i]) > 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		return sig, targets, notes, 0
+	}
+	frames := slices.Clone(sig.Frames)
+	for i := range frames {
+		if frames[i].File != "" && len(targets[i]) > 0 {
+			frames[i].InApp = true
+		}
+	}
+	sig.Frames = frames
+	targets, notes = idx.mapFrames(sig)
+	return sig, targets, notes, n
+}
+
 // RankWith ranks the candidates for one signal. files, when not nil, holds
 // the contents of the files Needs names at the failing version: when the
 // frames' functions and lines fit an older version of them better, the
@@ -139,7 +173,12 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			anyCand = true
 		}
 	}
-	targets, notes := idx.mapFrames(sig)
+	sig, targets, notes, taken := idx.mapSignal(sig)
+	if taken > 0 {
+		res.Signal = sig
+		res.Notes = append(res.Notes, fmt.Sprintf("no frame with a file was marked in-app: taken as in-app instead, %s with a repository file (mark frames in the event, or add stack trace rules to the Sentry project)",
+			plural(taken, "frame", "frames")))
+	}
 	inApp, mapped := 0, 0
 	for i, f := range sig.Frames {
 		mf := MappedFrame{Frame: f, Note: notes[i]}

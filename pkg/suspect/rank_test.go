@@ -255,7 +255,7 @@ func TestAbstain(t *testing.T) {
 	f := "pkg/a.go"
 	cands := []Candidate{cand("aa", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))}
 	cands[0].Commit.Message = "teach checkout about stock"
-	notInApp := frame(f, 11, "")
+	notInApp := frame("/usr/lib/libc.so.6", 0, "abort")
 	notInApp.InApp = false
 	late := sigAt(frame(f, 11, ""))
 	early := t0.Add(-time.Hour)
@@ -470,5 +470,34 @@ func TestAmbiguousPathTakesTheNearestFile(t *testing.T) {
 	res = NewIndex([]RepoHistory{h}, Options{}).Rank(sigAt(frame("vpci.c", 47, "")))
 	if got := res.Frames[0].Path; got != "xen/arch/arm/vpci.c" || !strings.Contains(res.Frames[0].Note, "ambiguous") {
 		t.Errorf("alone, vpci.c mapped to %q (%s), want xen/arch/arm/vpci.c, ambiguous", got, res.Frames[0].Note)
+	}
+}
+
+// A signal whose frames with files are all marked not in-app (a Sentry
+// project without stack trace rules) is ranked by those whose files are
+// the repository's, and a note says so; a frame marked in-app keeps the
+// marks as they are.
+func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
+	f := "pkg/a.go"
+	cands := []Candidate{cand("aa", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))}
+	h := []RepoHistory{{Repo: "acme/shop", Commits: linked(cands), Tree: []string{"pkg/z.go", "pkg/a.go"}}}
+	mark := func(fr signal.Frame, inApp bool) signal.Frame { fr.InApp = inApp; return fr }
+	sig := sigAt(mark(frame("/usr/lib/libc.so.6", 0, "abort"), false), mark(frame("/src/pkg/a.go", 11, "handle"), false),
+		mark(frame("", 0, "main"), true))
+	res := NewIndex(h, Options{}).Rank(sig)
+	if res.Abstained || len(res.Suspects) == 0 || res.Suspects[0].Hash != "aa" {
+		t.Fatalf("got %v (abstained %v: %s), want aa", hashes(res), res.Abstained, res.Reason)
+	}
+	if !res.Frames[1].InApp || res.Frames[0].InApp || !strings.Contains(strings.Join(res.Notes, "\n"), "taken as in-app instead, 1 frame with a repository file") {
+		t.Errorf("frames %+v, notes %q: want frame 1 taken as in-app, said in a note", res.Frames, res.Notes)
+	}
+	if sig.Frames[1].InApp {
+		t.Error("the caller's signal was changed")
+	}
+	// With a frame with a file marked in-app, the marks stand.
+	sig.Frames[0] = mark(frame("/src/pkg/z.go", 3, "other"), true)
+	res = NewIndex(h, Options{}).Rank(sig)
+	if res.Frames[1].InApp || len(res.Notes) > 0 {
+		t.Errorf("frames %+v, notes %q: want the marks as given", res.Frames, res.Notes)
 	}
 }
