@@ -2,6 +2,7 @@ package suspect
 
 import (
 	"fmt"
+	"path"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,7 +69,7 @@ func stepLine(f *diffstat.File, l int) lineStep {
 			if a.N == l {
 				st.hit = true
 				st.hitHunk = i
-				st.ws = wsMatch(h, l)
+				st.ws = wsMatch(h, l, indentMatters(f.Path))
 			}
 			if a.N < l {
 				addedBefore++
@@ -108,7 +109,7 @@ func stepLine(f *diffstat.File, l int) lineStep {
 // paired as a diff ignoring all whitespace pairs them (their longest
 // common subsequence, like `git blame -w`); lines whose text was cut
 // (diffstat.MaxLineText) pair with nothing.
-func wsMatch(h *diffstat.Hunk, n int) int {
+func wsMatch(h *diffstat.Hunk, n int, indent bool) int {
 	ra, aa := h.Removed, h.Added
 	if len(ra) == 0 || len(ra)*len(aa) > maxWSPairs {
 		return 0
@@ -120,7 +121,7 @@ func wsMatch(h *diffstat.Hunk, n int) int {
 				out[i] = "\x00" + strconv.Itoa(i) // unique: pairs with nothing
 				continue
 			}
-			out[i] = strings.Join(strings.Fields(x.Text), "")
+			out[i] = normWS(x.Text, indent)
 		}
 		return out
 	}
@@ -171,24 +172,47 @@ func wsMatch(h *diffstat.Hunk, n int) int {
 	return 0
 }
 
+// normWS is text without its whitespace, but for the indentation when
+// indent is set (see indentMatters).
+func normWS(text string, indent bool) string {
+	lead := ""
+	if indent {
+		lead = text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+	}
+	return lead + strings.Join(strings.Fields(text), "")
+}
+
+// indentMatters reports whether a file's language gives indentation a
+// meaning (Python, YAML, Makefiles, ...): re-indenting a line there
+// changes what it does, so it is no change of whitespace only.
+func indentMatters(file string) bool {
+	base := strings.ToLower(path.Base(strings.ReplaceAll(file, "\\", "/")))
+	switch path.Ext(base) {
+	case ".py", ".pyi", ".pyx", ".yaml", ".yml", ".coffee", ".nim", ".hs", ".fs", ".fsx", ".sass", ".haml", ".slim", ".pug", ".mk", ".mak":
+		return true
+	}
+	return base == "makefile" || base == "gnumakefile"
+}
+
 // movedFrom finds where a commit moved its added line n of files[fi] from
 // (`git blame -M -C`): the one line the commit removed, in that file or
 // another, whose text is the same but for whitespace and long enough to
 // say so (minMovedAlnum letters and digits). It returns that line's path
 // before the commit and its old-side number.
 func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
-	var text string
+	indent := indentMatters(files[fi].Path)
+	added := map[int]string{} // the file's added lines, normalized
 	for _, h := range files[fi].Hunks {
 		for _, a := range h.Added {
-			if a.N == n {
-				text = a.Text
+			if len(a.Text) < diffstat.MaxLineText {
+				added[a.N] = normWS(a.Text, indent)
 			}
 		}
 	}
-	if text == "" || len(text) >= diffstat.MaxLineText {
+	want, ok := added[n]
+	if !ok {
 		return "", 0, false
 	}
-	want := strings.Join(strings.Fields(text), "")
 	alnum := 0
 	for _, r := range want {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -198,17 +222,18 @@ func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
 	if alnum < minMovedAlnum {
 		return "", 0, false
 	}
-	path, line, found := "", 0, 0
+	var from *diffstat.File
+	line, found := 0, 0
 	for i := range files {
 		f := &files[i]
+		if indentMatters(f.Path) != indent {
+			continue
+		}
 		for _, h := range f.Hunks {
 			for _, r := range h.Removed {
-				if len(r.Text) < diffstat.MaxLineText && strings.Join(strings.Fields(r.Text), "") == want {
+				if len(r.Text) < diffstat.MaxLineText && normWS(r.Text, indent) == want {
 					found++
-					path, line = f.Path, r.N
-					if f.OldPath != "" {
-						path = f.OldPath
-					}
+					from, line = f, r.N
 				}
 			}
 		}
@@ -216,8 +241,41 @@ func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
 	if found != 1 {
 		return "", 0, false
 	}
+	// A line moves with its neighbours (a function, a block): one line
+	// of a rewrite that happens to equal a line removed elsewhere is no
+	// move.
+	removed := map[int]string{}
+	for _, h := range from.Hunks {
+		for _, r := range h.Removed {
+			if len(r.Text) < diffstat.MaxLineText {
+				removed[r.N] = normWS(r.Text, indent)
+			}
+		}
+	}
+	run := 1
+	for _, dir := range []int{-1, 1} {
+		for k := 1; ; k++ {
+			a, okA := added[n+dir*k]
+			r, okR := removed[line+dir*k]
+			if !okA || !okR || a != r {
+				break
+			}
+			run++
+		}
+	}
+	if run < minMovedRun {
+		return "", 0, false
+	}
+	path := from.Path
+	if from.OldPath != "" {
+		path = from.OldPath
+	}
 	return path, line, true
 }
+
+// minMovedRun is how many lines, the moved one and its neighbours, must
+// have moved together.
+const minMovedRun = 3
 
 // minMovedAlnum is how many letters and digits a line needs for movedFrom
 // to take it as moved (git blame -M and -C ask as much of a moved block).

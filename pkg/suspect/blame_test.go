@@ -155,11 +155,54 @@ func TestWSMatch(t *testing.T) {
 		{15, 0},
 		{99, 0}, // not an added line
 	} {
-		if got := wsMatch(&h, c.n); got != c.want {
+		if got := wsMatch(&h, c.n, false); got != c.want {
 			t.Errorf("wsMatch(%d) = %d, want %d", c.n, got, c.want)
 		}
 	}
 	if got := stepLine(&diffstat.File{Hunks: []diffstat.Hunk{h}}, 12); !got.hit || got.ws != 11 {
 		t.Errorf("stepLine(12) = %+v, want a hit with ws 11", got)
+	}
+}
+
+func TestWSMatchKeepsMeaningfulIndentation(t *testing.T) {
+	h := diffstat.Hunk{OldStart: 5, OldLines: 2, NewStart: 5, NewLines: 3,
+		Removed: []diffstat.Line{{N: 5, Text: "    x = f(a,b)"}, {N: 6, Text: "    return x"}},
+		Added:   []diffstat.Line{{N: 5, Text: "    x = f(a, b)"}, {N: 6, Text: "    if x:"}, {N: 7, Text: "        return x"}},
+	}
+	if got := wsMatch(&h, 5, true); got != 5 {
+		t.Errorf("blanks inside the line: wsMatch = %d, want 5", got)
+	}
+	if got := wsMatch(&h, 7, true); got != 0 {
+		t.Errorf("re-indented Python line: wsMatch = %d, want 0 (its meaning changed)", got)
+	}
+	if got := wsMatch(&h, 7, false); got != 6 {
+		t.Errorf("re-indented line of a brace language: wsMatch = %d, want 6", got)
+	}
+	for file, want := range map[string]bool{"a/b.py": true, "ci.yml": true, "Makefile": true, "x.c": false, "x.go": false} {
+		if got := indentMatters(file); got != want {
+			t.Errorf("indentMatters(%q) = %v, want %v", file, got, want)
+		}
+	}
+}
+
+func TestMovedFromNeedsABlock(t *testing.T) {
+	line := func(n int, text string) diffstat.Line { return diffstat.Line{N: n, Text: text} }
+	block := []string{"static int parse_options(int argc, char **argv)", "{", "\tint option_index = 0;", "\treturn option_index;"}
+	var rem, add []diffstat.Line
+	for i, b := range block {
+		rem = append(rem, line(40+i, b))
+		add = append(add, line(10+i, b))
+	}
+	files := []diffstat.File{
+		{Path: "main.c", Hunks: []diffstat.Hunk{{NewStart: 10, NewLines: 4, Added: add}}},
+		{Path: "opts.c", Hunks: []diffstat.Hunk{{OldStart: 40, OldLines: 4, Removed: rem}}},
+	}
+	if p, l, ok := movedFrom(files, 0, 10); !ok || p != "opts.c" || l != 40 {
+		t.Errorf("moved block: got %q %d %v, want opts.c 40", p, l, ok)
+	}
+	// The same first line, its body rewritten: no move.
+	files[1].Hunks[0].Removed = []diffstat.Line{line(40, block[0]), line(41, "{"), line(42, "\treturn parse(argv);"), line(43, "}")}
+	if p, l, ok := movedFrom(files, 0, 10); ok {
+		t.Errorf("one line alike: got a move from %s:%d", p, l)
 	}
 }
