@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -264,6 +265,25 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		last := values[len(values)-1]
 		outer = exception{typ: last.Type, msg: nativeValue(platform, last.Value)}
 	}
+	native := sentryFormat(platform) == "native" && len(chain) > 1 && len(chain) == len(values)
+	if native {
+		// A native report's values are its stacks, not a chain of
+		// exceptions: the crash stack (the last value, unless that one
+		// says it is where memory was freed or allocated, a thread
+		// created, ...) comes first, as in the pasted report, and the
+		// others follow as further stacks.
+		crash := len(chain) - 1
+		for crash > 0 && auxStack(chain[crash]) {
+			crash--
+		}
+		if auxStack(chain[crash]) {
+			crash = len(chain) - 1
+		}
+		c := chain[crash]
+		outer = exception{typ: c.typ, msg: c.msg}
+		ordered := append([]exception{c}, chain[:crash]...)
+		chain = append(ordered, chain[crash+1:]...)
+	}
 	if ev.Metadata != nil && outer.typ == "" && outer.msg == "" {
 		outer = exception{typ: ev.Metadata.Type, msg: ev.Metadata.Value}
 	}
@@ -281,6 +301,18 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		return Signal{}, false
 	}
 	s := assemble(FormatSentry, chain, outer)
+	if native {
+		k := 0
+		for i, e := range chain {
+			s.Stacks = append(s.Stacks, e.title())
+			for range e.frames {
+				if k < len(s.Frames) {
+					s.Frames[k].Stack = i
+					k++
+				}
+			}
+		}
+	}
 	if sentryFormat(platform) == "native" {
 		s.Symptoms = dropNoise(s.Symptoms, reportNoise)
 	}
@@ -293,6 +325,19 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		s.Timestamp = sentryTime(ev.DateCreated)
 	}
 	return s, true
+}
+
+// auxRE matches the names native reports give the stacks that are not the
+// crash's: where the memory was freed or allocated (AddressSanitizer,
+// Valgrind), the other access of a race and where its threads were
+// created (ThreadSanitizer), where an uninitialized value came from
+// (MemorySanitizer, Valgrind).
+var auxRE = regexp.MustCompile(`(?i)\b(?:freed by|free'd|(?:previously )?allocated by|alloc'd|created by|created at|previous (?:read|write|atomic)|location is|value was (?:created|stored)|originat)`)
+
+// auxStack reports whether a native event's value names a stack other than
+// the crash's.
+func auxStack(e exception) bool {
+	return auxRE.MatchString(e.typ + " " + e.msg)
 }
 
 // reportNoise are the words a native crash report carries whatever
