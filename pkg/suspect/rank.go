@@ -418,7 +418,7 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 			continue
 		}
 		list := append([]fileTarget{out[i][0]}, ties[i]...)
-		near := nearestTo(list, stackAnchors(sig.Frames, out, i))
+		near := nearestTo(list, stackAnchors(sig.Frames, out, ties, i))
 		if len(near) == 1 && near[0] != out[i][0] {
 			out[i] = append([]fileTarget{near[0]}, out[i][1:]...)
 			notes[i] = "ambiguous: nearest to the stack's other files of " + strings.Join(targetPaths(list), ", ")
@@ -428,11 +428,11 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 }
 
 // stackAnchors are the files that the other in-app frames of frame i's
-// stack map to without doubt (one file each).
-func stackAnchors(frames []signal.Frame, out [][]fileTarget, i int) []fileTarget {
+// stack map to without doubt (one file each, no ties).
+func stackAnchors(frames []signal.Frame, out, ties [][]fileTarget, i int) []fileTarget {
 	var anchors []fileTarget
 	for j, f := range frames {
-		if j != i && f.InApp && f.Stack == frames[i].Stack && len(out[j]) == 1 {
+		if j != i && f.InApp && f.Stack == frames[i].Stack && len(out[j]) == 1 && len(ties[j]) == 0 {
 			anchors = append(anchors, out[j][0])
 		}
 	}
