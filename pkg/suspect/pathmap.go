@@ -89,16 +89,10 @@ func repoPathInApp(comps []string) bool {
 // repositories) and a note on ambiguity or the mapping used. Among equally
 // good matches the files in defs (those defining the frame's function)
 // come first: "output.c" of a Valgrind frame in output_get_identifier is
-// sway/config/output.c, not sway/tree/output.c.
-func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, string) {
-	t, note, _ := pi.mapFrameTies(f, defs)
-	return t, note
-}
-
-// mapFrameTies is mapFrame that also returns the files of the chosen
-// target's repository that match as well as it (ties), for the caller to
-// choose among by the stack's other frames.
-func (pi *pathIndex) mapFrameTies(f signal.Frame, defs []fileTarget) ([]fileTarget, string, []fileTarget) {
+// sway/config/output.c, not sway/tree/output.c. It also returns the files
+// of the chosen target's repository that match as well as it (ties), for
+// the caller to choose among by the stack's other frames.
+func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, string, []fileTarget) {
 	comps := frameComponents(f)
 	if len(comps) == 0 {
 		return nil, "", nil

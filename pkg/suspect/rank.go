@@ -385,7 +385,7 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 		if f.File != "" {
 			defs = idx.defs[funcIdent(f.Function)]
 		}
-		t, note, tie := idx.paths.mapFrameTies(f, defs)
+		t, note, tie := idx.paths.mapFrame(f, defs)
 		hows[i], ties[i] = note, tie
 		if len(t) == 0 && f.InApp && f.File == "" {
 			t, hows[i] = idx.defined(f)
