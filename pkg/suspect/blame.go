@@ -156,6 +156,11 @@ func wsMatch(h *diffstat.Hunk, n int, indent bool) int {
 		switch {
 		case r[i] == a[j]:
 			if j == target {
+				if ra[i].Text == aa[j].Text {
+					// The same text, which git's diff left unpaired:
+					// moved, not re-indented (see movedFrom).
+					return 0
+				}
 				return ra[i].N
 			}
 			i++

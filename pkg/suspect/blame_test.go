@@ -206,3 +206,15 @@ func TestMovedFromNeedsABlock(t *testing.T) {
 		t.Errorf("one line alike: got a move from %s:%d", p, l)
 	}
 }
+
+// A line git's diff removed and added with the same text was moved within
+// its hunk (a rewrite that reordered functions): no whitespace changed.
+func TestWSMatchNeedsAChangeOfWhitespace(t *testing.T) {
+	h := diffstat.Hunk{OldStart: 1, OldLines: 3, NewStart: 1, NewLines: 3,
+		Removed: []diffstat.Line{{N: 1, Text: "old body"}, {N: 2, Text: "}"}, {N: 3, Text: "int add(void)"}},
+		Added:   []diffstat.Line{{N: 1, Text: "int add(void)"}, {N: 2, Text: "new body"}, {N: 3, Text: "}"}},
+	}
+	if got := wsMatch(&h, 1, false); got != 0 {
+		t.Errorf("wsMatch = %d, want 0", got)
+	}
+}
