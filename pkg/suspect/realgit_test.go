@@ -217,9 +217,10 @@ func TestMergedBranchEvidence(t *testing.T) {
 }
 
 // TestRankSeesThroughReindentation: A plants the bug, B wraps it in a new
-// block, re-indenting it. git blame names B, git blame -w names A; the
-// ranking gives A the line hit and B the proximity of a change near the
-// frame, while Index.Blame still names what git blame names.
+// block, re-indenting it. git blame names B, git blame -w names A; with
+// SeeWhitespace the ranking gives A the line hit and B the proximity of a
+// change near the frame, while Index.Blame still names what git blame
+// names.
 func TestRankSeesThroughReindentation(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
 	lines := []string{"#include <stddef.h>", "", "int total(const int *p, size_t n)", "{", "\tint sum = 0;"}
@@ -269,7 +270,9 @@ func TestRankSeesThroughReindentation(t *testing.T) {
 	}
 	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "total.c", Line: frameLine, Function: "total", InApp: true}}}
-	res := suspect.Rank(sig, cands, suspect.Options{})
+	see := suspect.DefaultWeights
+	see.SeeWhitespace, see.SeeMoves = true, true
+	res := suspect.Rank(sig, cands, suspect.Options{Weights: &see})
 	if len(res.Suspects) < 2 || res.Suspects[0].Hash != a || res.Suspects[1].Hash != b {
 		t.Fatalf("got ranking %+v, want A %s then B %s", res.Suspects, a, b)
 	}
@@ -288,11 +291,9 @@ func TestRankSeesThroughReindentation(t *testing.T) {
 		}
 	}
 
-	w := suspect.DefaultWeights
-	w.SeeWhitespace = false
-	plain := suspect.Rank(sig, cands, suspect.Options{Weights: &w})
+	plain := suspect.Rank(sig, cands, suspect.Options{})
 	if len(plain.Suspects) == 0 || plain.Suspects[0].Hash != b {
-		t.Errorf("without SeeWhitespace, got top %+v, want B %s", plain.Suspects, b)
+		t.Errorf("with the default weights (no SeeWhitespace), got top %+v, want B %s", plain.Suspects, b)
 	}
 	idx := suspect.NewIndex([]suspect.RepoHistory{{Repo: "acme/shop", Commits: cands}}, suspect.Options{})
 	if got := idx.Blame("acme/shop", "total.c", frameLine, time.Time{}); got != b {
@@ -302,8 +303,8 @@ func TestRankSeesThroughReindentation(t *testing.T) {
 
 // TestRankSeesThroughMoves: A plants the bug, B moves its function below
 // another in the same file, C moves it to a new file. git blame names C;
-// at B, git blame -M names A. The ranking's line hit goes to A, and B and C
-// get the proximity of changes at the frame's line.
+// at B, git blame -M names A. With SeeMoves the ranking's line hit goes to
+// A, and B and C get the proximity of changes at the frame's line.
 func TestRankSeesThroughMoves(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
 	total := []string{"int total_of_values(const int *values, int count)", "{", "\tint result_total = 0;",
@@ -358,7 +359,9 @@ func TestRankSeesThroughMoves(t *testing.T) {
 	}
 	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "total.c", Line: frameLine, Function: "total_of_values", InApp: true}}}
-	res := suspect.Rank(sig, cands, suspect.Options{})
+	see := suspect.DefaultWeights
+	see.SeeWhitespace, see.SeeMoves = true, true
+	res := suspect.Rank(sig, cands, suspect.Options{Weights: &see})
 	if len(res.Suspects) == 0 || res.Suspects[0].Hash != a {
 		t.Fatalf("got ranking %+v, want A %s first", res.Suspects, a)
 	}
@@ -372,9 +375,7 @@ func TestRankSeesThroughMoves(t *testing.T) {
 			}
 		}
 	}
-	w := suspect.DefaultWeights
-	w.SeeMoves = false
-	if plain := suspect.Rank(sig, cands, suspect.Options{Weights: &w}); len(plain.Suspects) == 0 || plain.Suspects[0].Hash != c {
-		t.Errorf("without SeeMoves, got top %+v, want C %s", plain.Suspects, c)
+	if plain := suspect.Rank(sig, cands, suspect.Options{}); len(plain.Suspects) == 0 || plain.Suspects[0].Hash != c {
+		t.Errorf("with the default weights (no SeeMoves), got top %+v, want C %s", plain.Suspects, c)
 	}
 }
