@@ -28,6 +28,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	noText := fs.Bool("no-text", false, "skip the runs with the raw text trace")
 	shared := fs.Bool("shared-cache", false, "one diff cache for every run (default: each run starts cold, as a first run by a user)")
 	timeout := fs.Duration("timeout", 10*time.Minute, "limit per analyze run")
+	variant := fs.String("variant", "", "rewrite each event as another converter might: "+strings.Join(harness.VariantNames(), ", "))
 	keep := fs.Bool("keep", false, "keep the signal files (event.json, trace.txt) under -out/signals")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -53,6 +54,9 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if st, err := os.Stat(absBin); err != nil || st.IsDir() {
 		return fmt.Errorf("run: the binary %s is not a file", absBin)
 	}
+	if _, ok := harness.Variants[*variant]; *variant != "" && !ok {
+		return fmt.Errorf("run: -variant %q: want one of %s", *variant, strings.Join(harness.VariantNames(), ", "))
+	}
 	cases, err := readManifest(*manifest)
 	if err != nil {
 		return err
@@ -73,7 +77,7 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	res, err := harness.Evaluate(ctx, harness.Options{
 		Clones: *clones, Bin: absBin, Cases: cases, Half: *half, Windows: wins,
 		Select: func(c harness.Case) bool { return matchCase(c, *sel) },
-		NoText: *noText, SharedCache: *shared, Timeout: *timeout, Scratch: scratch, Log: stderr,
+		NoText: *noText, SharedCache: *shared, Timeout: *timeout, Scratch: scratch, Log: stderr, Variant: *variant,
 	})
 	if err != nil {
 		return err

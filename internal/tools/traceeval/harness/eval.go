@@ -26,6 +26,9 @@ type Options struct {
 	Timeout     time.Duration
 	Scratch     string // folder for signal files, config and caches
 	Log         io.Writer
+	// Variant rewrites each event as another converter might (see
+	// Variants); "" keeps this converter's.
+	Variant string
 }
 
 // BaselineResult is a baseline's ranking for one case and window.
@@ -66,6 +69,7 @@ type Results struct {
 	Half      string        `json:"half"`
 	Windows   []int         `json:"windows"`
 	Command   string        `json:"command"`
+	Variant   string        `json:"variant,omitempty"`
 	Cases     []*CaseResult `json:"cases"`
 }
 
@@ -80,7 +84,7 @@ func Evaluate(ctx context.Context, opt Options) (*Results, error) {
 	res := &Results{
 		Binary: opt.Bin, Half: opt.Half, Windows: opt.Windows,
 		Generated: time.Now().UTC().Format(time.RFC3339), Command: CommandTemplate,
-		Version: binaryVersion(ctx, opt.Bin),
+		Version: binaryVersion(ctx, opt.Bin), Variant: opt.Variant,
 	}
 	runner := &Runner{Bin: opt.Bin, Timeout: opt.Timeout, Scratch: opt.Scratch, SharedCache: opt.SharedCache}
 	logf := func(f string, a ...any) {
@@ -130,6 +134,9 @@ func Evaluate(ctx context.Context, opt Options) (*Results, error) {
 		eventFile := filepath.Join(dir, "event.json")
 		textFile := filepath.Join(dir, "trace.txt")
 		eb, _ := json.MarshalIndent(l.Event, "", "  ")
+		if eb, err = applyVariant(eb, opt.Variant); err != nil {
+			return res, fmt.Errorf("the event of %s: %w", c.ID(), err)
+		}
 		if err := os.WriteFile(eventFile, eb, 0o600); err != nil {
 			return res, fmt.Errorf("writing the event of %s: %w", c.ID(), err)
 		}

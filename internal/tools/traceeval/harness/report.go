@@ -103,6 +103,9 @@ func (r *Results) WriteMarkdown(w io.Writer) {
 	fmt.Fprintf(w, "# Real-trace evaluation\n\n")
 	fmt.Fprintf(w, "- binary: `%s` (%s)\n- generated: %s\n- half: %s\n- command, per case and window W (only cases whose inducer landed within W days before the signal time count for W):\n\n  `%s`\n\n",
 		r.Binary, orDash(r.Version), r.Generated, orDash(r.Half), r.Command)
+	if r.Variant != "" {
+		fmt.Fprintf(w, "- event variant: `%s` (%s)\n\n", r.Variant, Variants[r.Variant])
+	}
 	fmt.Fprintf(w, "top-1 / top-5 / MRR: rank of the first inducing commit among the suspects (0 when absent). ")
 	fmt.Fprintf(w, "abst.: no suspect, abstained or failed. prec.: top-1 among the cases answered. ")
 	fmt.Fprintf(w, "B1: commits touching the innermost in-app frame's file at FIX^, newest first, in the window. ")
