@@ -257,22 +257,10 @@ func TestRankSeesThroughReindentation(t *testing.T) {
 		t.Fatalf("git blame -w names %s, want A %s", got, a)
 	}
 
-	src, err := source.NewLocal(repo.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cands []suspect.Candidate
-	if _, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
-		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	cands := localHistory(t, repo.Dir)
 	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "total.c", Line: frameLine, Function: "total", InApp: true}}}
-	see := suspect.DefaultWeights
-	see.SeeWhitespace, see.SeeMoves = true, true
-	res := suspect.Rank(sig, cands, suspect.Options{Weights: &see})
+	res := suspect.Rank(sig, cands, suspect.Options{Weights: seeThrough()})
 	if len(res.Suspects) < 2 || res.Suspects[0].Hash != a || res.Suspects[1].Hash != b {
 		t.Fatalf("got ranking %+v, want A %s then B %s", res.Suspects, a, b)
 	}
@@ -346,22 +334,10 @@ func TestRankSeesThroughMoves(t *testing.T) {
 		t.Fatalf("at B, git blame -M names %s, want A %s", got, a)
 	}
 
-	src, err := source.NewLocal(repo.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cands []suspect.Candidate
-	if _, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
-		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	cands := localHistory(t, repo.Dir)
 	at := repo.When
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "total.c", Line: frameLine, Function: "total_of_values", InApp: true}}}
-	see := suspect.DefaultWeights
-	see.SeeWhitespace, see.SeeMoves = true, true
-	res := suspect.Rank(sig, cands, suspect.Options{Weights: &see})
+	res := suspect.Rank(sig, cands, suspect.Options{Weights: seeThrough()})
 	if len(res.Suspects) == 0 || res.Suspects[0].Hash != a {
 		t.Fatalf("got ranking %+v, want A %s first", res.Suspects, a)
 	}
@@ -378,4 +354,30 @@ func TestRankSeesThroughMoves(t *testing.T) {
 	if plain := suspect.Rank(sig, cands, suspect.Options{}); len(plain.Suspects) == 0 || plain.Suspects[0].Hash != c {
 		t.Errorf("with the default weights (no SeeMoves), got top %+v, want C %s", plain.Suspects, c)
 	}
+}
+
+// localHistory reads every commit of dir's HEAD with the local source, as
+// candidates of acme/shop.
+func localHistory(t *testing.T, dir string) []suspect.Candidate {
+	t.Helper()
+	src, err := source.NewLocal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cands []suspect.Candidate
+	if _, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
+		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return cands
+}
+
+// seeThrough are the default weights with the whitespace and move
+// pass-throughs on.
+func seeThrough() *suspect.Weights {
+	w := suspect.DefaultWeights
+	w.SeeWhitespace, w.SeeMoves = true, true
+	return &w
 }
