@@ -25,10 +25,6 @@ type lineStep struct {
 	dist     int
 	nearHunk int
 	nearLine int
-	// ws is, for a hit, the old-side line that the added line replaced
-	// with only whitespace changed (re-indented, re-wrapped blanks), as
-	// `git blame -w` pairs them; 0 when the line's text is new.
-	ws int
 }
 
 // stepLine translates line l (new side of f) through f's hunks.
@@ -69,7 +65,6 @@ func stepLine(f *diffstat.File, l int) lineStep {
 			if a.N == l {
 				st.hit = true
 				st.hitHunk = i
-				st.ws = wsMatch(h, l, indentMatters(f.Path))
 			}
 			if a.N < l {
 				addedBefore++
@@ -117,11 +112,10 @@ func wsMatch(h *diffstat.Hunk, n int, indent bool) int {
 	norm := func(ls []diffstat.Line) []string {
 		out := make([]string, len(ls))
 		for i, x := range ls {
-			if len(x.Text) >= diffstat.MaxLineText {
+			var ok bool
+			if out[i], ok = normLine(x, indent); !ok {
 				out[i] = "\x00" + strconv.Itoa(i) // unique: pairs with nothing
-				continue
 			}
-			out[i] = normWS(x.Text, indent)
 		}
 		return out
 	}
@@ -177,14 +171,18 @@ func wsMatch(h *diffstat.Hunk, n int, indent bool) int {
 	return 0
 }
 
-// normWS is text without its whitespace, but for the indentation when
-// indent is set (see indentMatters).
-func normWS(text string, indent bool) string {
+// normLine is a line's text without its whitespace, but for the
+// indentation when indent is set (see indentMatters); false when the text
+// was cut (diffstat.MaxLineText), so it compares with nothing.
+func normLine(l diffstat.Line, indent bool) (string, bool) {
+	if len(l.Text) >= diffstat.MaxLineText {
+		return "", false
+	}
 	lead := ""
 	if indent {
-		lead = text[:len(text)-len(strings.TrimLeft(text, " \t"))]
+		lead = l.Text[:len(l.Text)-len(strings.TrimLeft(l.Text, " \t"))]
 	}
-	return lead + strings.Join(strings.Fields(text), "")
+	return lead + strings.Join(strings.Fields(l.Text), ""), true
 }
 
 // indentMatters reports whether a file's language gives indentation a
@@ -209,8 +207,8 @@ func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
 	added := map[int]string{} // the file's added lines, normalized
 	for _, h := range files[fi].Hunks {
 		for _, a := range h.Added {
-			if len(a.Text) < diffstat.MaxLineText {
-				added[a.N] = normWS(a.Text, indent)
+			if t, ok := normLine(a, indent); ok {
+				added[a.N] = t
 			}
 		}
 	}
@@ -236,7 +234,7 @@ func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
 		}
 		for _, h := range f.Hunks {
 			for _, r := range h.Removed {
-				if len(r.Text) < diffstat.MaxLineText && normWS(r.Text, indent) == want {
+				if t, ok := normLine(r, indent); ok && t == want {
 					found++
 					from, line = f, r.N
 				}
@@ -252,8 +250,8 @@ func movedFrom(files []diffstat.File, fi, n int) (string, int, bool) {
 	removed := map[int]string{}
 	for _, h := range from.Hunks {
 		for _, r := range h.Removed {
-			if len(r.Text) < diffstat.MaxLineText {
-				removed[r.N] = normWS(r.Text, indent)
+			if t, ok := normLine(r, indent); ok {
+				removed[r.N] = t
 			}
 		}
 	}

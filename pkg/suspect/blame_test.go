@@ -159,8 +159,8 @@ func TestWSMatch(t *testing.T) {
 			t.Errorf("wsMatch(%d) = %d, want %d", c.n, got, c.want)
 		}
 	}
-	if got := stepLine(&diffstat.File{Hunks: []diffstat.Hunk{h}}, 12); !got.hit || got.ws != 11 {
-		t.Errorf("stepLine(12) = %+v, want a hit with ws 11", got)
+	if got := stepLine(&diffstat.File{Hunks: []diffstat.Hunk{h}}, 12); !got.hit || wsMatch(&h, 12, false) != 11 {
+		t.Errorf("stepLine(12) = %+v, want a hit that wsMatch pairs with 11", got)
 	}
 }
 

@@ -559,9 +559,9 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		// walk goes on from the line it replaced, and the commit counts
 		// as one that changed lines near the frame's.
 		moved := ""
-		if st.hit && rc.seeWS && !ci.Commit.IsMerge() {
-			if st.ws > 0 {
-				st.hit, st.parent = false, st.ws
+		if st.hit && !ci.Commit.IsMerge() {
+			if ws := rc.reindented(file, st.hitHunk, line); ws > 0 {
+				st.hit, st.parent = false, ws
 			} else if mp, ml, ok := rc.moved(ci.Change.Files, int(fi), line); ok {
 				// Nor did a commit that moved it, here or from another
 				// file: the walk goes on where it was.
@@ -674,6 +674,15 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		}
 		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c), extentVerdict{})
 	}
+}
+
+// reindented is wsMatch for line of file's hunk when the walk sees through
+// whitespace changes, 0 otherwise.
+func (rc *rankCtx) reindented(file *diffstat.File, hunk, line int) int {
+	if !rc.seeWS {
+		return 0
+	}
+	return wsMatch(&file.Hunks[hunk], line, indentMatters(file.Path))
 }
 
 // moved is movedFrom when the walk sees through moves.

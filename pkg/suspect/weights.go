@@ -43,8 +43,7 @@ type Weights struct {
 	// out of reach), so it was not adopted.
 	SeeWhitespace bool
 	// SeeMoves walks it on past commits that moved it, within its file or
-	// from another, as `git blame -M -C` does (with SeeWhitespace). Off,
-	// for the same reason.
+	// from another, as `git blame -M -C` does. Off, for the same reason.
 	SeeMoves bool
 	// Build infers the crashing build from the frames' functions and lines
 	// when the files' contents are given (see RankWith).
