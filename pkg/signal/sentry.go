@@ -283,6 +283,11 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		outer = exception{typ: c.typ, msg: c.msg}
 		ordered := append([]exception{c}, chain[:crash]...)
 		chain = append(ordered, chain[crash+1:]...)
+		for i := range chain {
+			for j := range chain[i].frames {
+				chain[i].frames[j].Stack = i
+			}
+		}
 	}
 	if ev.Metadata != nil && outer.typ == "" && outer.msg == "" {
 		outer = exception{typ: ev.Metadata.Type, msg: ev.Metadata.Value}
@@ -302,15 +307,8 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 	}
 	s := assemble(FormatSentry, chain, outer)
 	if native {
-		k := 0
-		for i, e := range chain {
+		for _, e := range chain {
 			s.Stacks = append(s.Stacks, e.title())
-			for range e.frames {
-				if k < len(s.Frames) {
-					s.Frames[k].Stack = i
-					k++
-				}
-			}
 		}
 	}
 	if sentryFormat(platform) == "native" {
