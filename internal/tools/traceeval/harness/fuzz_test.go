@@ -24,7 +24,8 @@ func FuzzFixesTargets(f *testing.F) {
 // FuzzReadManifest: a manifest either reads, and writes back to the same
 // cases, or fails with a message; it never panics.
 func FuzzReadManifest(f *testing.F) {
-	f.Add(manifestHeader + "\nacme/w\t" + strings.Repeat("a", 40) + "\t" + strings.Repeat("b", 40) + "\tasan\t0\tnote\n")
+	f.Add(manifestHeader + "\nacme/w\t" + strings.Repeat("a", 40) + "\t" + strings.Repeat("b", 40) + "\tasan\t0\ttune\tnote\n")
+	f.Add(oldHeader + "\nacme/w\t" + strings.Repeat("a", 40) + "\t" + strings.Repeat("b", 40) + "\tasan\t0\tnote\twith a tab\n")
 	f.Add("# c\n" + manifestHeader + "\n")
 	f.Fuzz(func(t *testing.T, text string) {
 		cases, err := ReadManifest(strings.NewReader(text))

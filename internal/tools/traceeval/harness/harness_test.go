@@ -13,7 +13,7 @@ func sha(n int) string { return fmt.Sprintf("%040x", n) }
 
 func TestManifestRoundTrip(t *testing.T) {
 	in := []Case{
-		{Repo: "acme/widget", Fix: sha(1), Inducers: []string{sha(2)}, Format: "asan", Block: 0, Note: "age 3d"},
+		{Repo: "acme/widget", Fix: sha(1), Inducers: []string{sha(2)}, Format: "asan", Block: 0, Half: Held, Note: "age 3d"},
 		{Repo: "acme/gadget", Fix: sha(3), Inducers: []string{sha(4), sha(5)}, Format: "gdb", Block: 1, Note: "two\ttabs\nand a newline"},
 	}
 	var b strings.Builder
@@ -28,6 +28,12 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(in, out) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", out, in)
 	}
+	// A manifest written before halves were recorded still reads: no half,
+	// every field after the block is the note.
+	old, err := ReadManifest(strings.NewReader(oldHeader + "\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\ttune\tage 3d\n"))
+	if err != nil || len(old) != 1 || old[0].Half != "" || old[0].Note != "tune age 3d" {
+		t.Errorf("old manifest: %+v, %v", old, err)
+	}
 }
 
 func TestManifestErrors(t *testing.T) {
@@ -38,6 +44,7 @@ func TestManifestErrors(t *testing.T) {
 		"bad repo":   manifestHeader + "\nwidget\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\n",
 		"bad block":  manifestHeader + "\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\tx\t\n",
 		"few fields": manifestHeader + "\nacme/w\t" + sha(1) + "\n",
+		"bad half":   manifestHeader + "\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\tlater\t\n",
 		"twice":      manifestHeader + "\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\nacme/w\t" + sha(1) + "\t" + sha(2) + "\tasan\t0\t\n",
 	} {
 		if _, err := ReadManifest(strings.NewReader(text)); err == nil {
@@ -46,6 +53,59 @@ func TestManifestErrors(t *testing.T) {
 			t.Errorf("%s: message %q", name, err)
 		}
 	}
+}
+
+func TestSplitKeepsRecordedHalves(t *testing.T) {
+	var cases []Case
+	for i := 0; i < 5; i++ {
+		cases = append(cases, Case{Repo: "acme/big", Fix: sha(100 + i)})
+	}
+	for i := 0; i < 3; i++ {
+		cases = append(cases, Case{Repo: fmt.Sprintf("acme/one%d", i), Fix: sha(200 + i)})
+	}
+	before := Split(cases)
+	recorded := append([]Case(nil), cases...)
+	for i := range recorded {
+		recorded[i].Half = before[recorded[i].Key()]
+	}
+	// The old split itself: recording the halves changes nothing.
+	if again := Split(recorded); !reflect.DeepEqual(before, again) {
+		t.Fatalf("recorded halves changed the split: %v, then %v", before, again)
+	}
+	// One more single-case repository and two more cases of acme/big: with
+	// the halves recorded, no earlier case moves; without, some do (which
+	// is why they are recorded).
+	more := []Case{{Repo: "acme/zzz", Fix: sha(300)}, {Repo: "acme/big", Fix: sha(301)}, {Repo: "acme/big", Fix: sha(302)}}
+	after := Split(append(recorded, more...))
+	for _, c := range cases {
+		if after[c.Key()] != before[c.Key()] {
+			t.Errorf("%s moved from %s to %s", c.ID(), before[c.Key()], after[c.Key()])
+		}
+	}
+	n := map[string]int{}
+	for _, h := range after {
+		n[h]++
+	}
+	if d := n[Tune] - n[Held]; d < -1 || d > 1 {
+		t.Errorf("halves %d and %d", n[Tune], n[Held])
+	}
+	// acme/big had 3 tune and 2 held (or the reverse): its two new cases
+	// split one each way.
+	big := map[string]int{}
+	for _, c := range more[1:] {
+		big[after[c.Key()]]++
+	}
+	if big[Tune] != 1 || big[Held] != 1 {
+		t.Errorf("acme/big's new cases went %v", big)
+	}
+	moved := 0
+	unrecorded := Split(append(append([]Case(nil), cases...), more...))
+	for _, c := range cases {
+		if unrecorded[c.Key()] != before[c.Key()] {
+			moved++
+		}
+	}
+	t.Logf("without recorded halves, %d of %d earlier cases move", moved, len(cases))
 }
 
 func TestSplit(t *testing.T) {

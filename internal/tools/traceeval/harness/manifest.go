@@ -16,7 +16,10 @@ type Case struct {
 	Inducers []string // full hashes named by its Fixes: trailers
 	Format   string   // the trace's format
 	Block    int      // which trace of the message (0-based, in order)
-	Note     string
+	// Half is the half the case was put in when it was added (Tune or
+	// Held); empty for a case not yet placed (see Split).
+	Half string
+	Note string
 }
 
 // ID names a case in reports: owner/name@short-fix.
@@ -39,8 +42,12 @@ var (
 	shaRE  = regexp.MustCompile(`^[0-9a-f]{40}$`)
 )
 
-// manifestHeader is the first line of the manifest.
-const manifestHeader = "repo\tfix\tinducers\tformat\tblock\tnote"
+// manifestHeader is the first line of the manifest; oldHeader, that of a
+// manifest written before halves were recorded, is still read.
+const (
+	manifestHeader = "repo\tfix\tinducers\tformat\tblock\thalf\tnote"
+	oldHeader      = "repo\tfix\tinducers\tformat\tblock\tnote"
+)
 
 // ReadManifest reads a tab-separated manifest: a header line, then one case
 // a line. Lines starting with "#" and blank lines are skipped.
@@ -50,7 +57,7 @@ func ReadManifest(r io.Reader) ([]Case, error) {
 	var cases []Case
 	seen := map[string]bool{}
 	n := 0
-	header := false
+	header, withHalf := false, false
 	for sc.Scan() {
 		n++
 		line := strings.TrimRight(sc.Text(), "\r")
@@ -58,10 +65,10 @@ func ReadManifest(r io.Reader) ([]Case, error) {
 			continue
 		}
 		if !header {
-			if line != manifestHeader {
+			if line != manifestHeader && line != oldHeader {
 				return nil, fmt.Errorf("reading the manifest: line %d: want the header %q", n, manifestHeader)
 			}
-			header = true
+			header, withHalf = true, line == manifestHeader
 			continue
 		}
 		f := strings.Split(line, "\t")
@@ -69,9 +76,14 @@ func ReadManifest(r io.Reader) ([]Case, error) {
 			return nil, fmt.Errorf("reading the manifest: line %d: want at least 5 tab-separated fields, got %d", n, len(f))
 		}
 		c := Case{Repo: f[0], Fix: f[1], Format: f[3]}
-		if len(f) > 5 {
-			c.Note = strings.Join(f[5:], " ")
+		notes := f[5:]
+		if withHalf && len(f) > 5 {
+			c.Half, notes = f[5], f[6:]
+			if c.Half != "" && c.Half != Tune && c.Half != Held {
+				return nil, fmt.Errorf("reading the manifest: line %d: half %q is neither %s nor %s", n, c.Half, Tune, Held)
+			}
 		}
+		c.Note = strings.Join(notes, " ")
 		if !repoRE.MatchString(c.Repo) {
 			return nil, fmt.Errorf("reading the manifest: line %d: repository %q is not owner/name", n, c.Repo)
 		}
@@ -112,7 +124,7 @@ func WriteManifest(w io.Writer, cases []Case) error {
 	fmt.Fprintln(bw, manifestHeader)
 	for _, c := range cases {
 		note := strings.NewReplacer("\t", " ", "\n", " ").Replace(c.Note)
-		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%d\t%s\n", c.Repo, c.Fix, strings.Join(c.Inducers, ","), c.Format, c.Block, note)
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\n", c.Repo, c.Fix, strings.Join(c.Inducers, ","), c.Format, c.Block, c.Half, note)
 	}
 	return bw.Flush()
 }
