@@ -24,6 +24,9 @@ const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames
                 (only for commits at or newer than the line's blamed commit)
     file      = 1 if c touched the frame's file; n = newer candidates that touched it since
     (function, proximity and file count for the 64 newest commits touching the file; line blame walks up to 2000)
+  when no commit touched a frame's file (every S would be 0), the frames' folders stand in, for the frames that name a file:
+    S(c,f) = 0.15 * D(c) * dir,  dir = (c's changed files in f's folder / c's changed files) / (1 + m)
+    for commits that changed files beside f's file and none of the frames' files; m = newer candidates that changed the folder since
   fixed  = 1 if a commit of the failing version names c in a "Fixes: <hash>" trailer
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
   P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
@@ -49,6 +52,7 @@ const (
 	KindFunction  = "function"
 	KindProximity = "proximity"
 	KindFile      = "file"
+	KindDir       = "directory" // changed files beside a frame's file, when none touched it
 	KindText      = "text"
 	KindFixed     = "fixed"
 	KindRecency   = "recency"
@@ -61,8 +65,8 @@ const (
 	ReasonEmptyWindow  = "the window holds no commits"
 	ReasonNoCandidates = "no commit of the window had landed by the signal's time"
 	ReasonNoMapping    = "no frame maps to a repository file"
-	ReasonNoTouch      = "no commit of the window touched a frame's file"
-	ReasonTextOnly     = "the best evidence is only text or recency (no commit of the window touched a frame's file)"
+	ReasonNoTouch      = "no commit of the window touched a frame's file or a file beside it"
+	ReasonTextOnly     = "the best evidence is only text or recency (no commit of the window touched a frame's file or a file beside it)"
 )
 
 // candInfo is one candidate with what the index precomputes about it.

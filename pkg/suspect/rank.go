@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -272,6 +273,11 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			a.feats = append(a.feats, ft)
 		}
 	}
+	if idx.w.Dir > 0 && len(accs) == 0 {
+		// No commit of the window touched a frame's file: the frames'
+		// folders are the next best place to look.
+		rc.dirEvidence(sig.Frames, targets, accs)
+	}
 	if len(accs) == 0 {
 		if rc.textMatches(sig.Symptoms) {
 			return abstain(res, ReasonTextOnly)
@@ -471,7 +477,7 @@ func kindOrder(k string) int {
 		return 1
 	case KindProximity:
 		return 2
-	case KindFile:
+	case KindFile, KindDir:
 		return 3
 	case KindText:
 		return 4
@@ -758,6 +764,92 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 	}
 }
 
+// dirEvidence scores the commits that changed files beside the frames'
+// files, in the same folder, and none of the frames' files there: a change
+// to the crashing code's neighbours (a helper it relies on, the code that
+// sets up its state) that no frame names. A commit weighs the share of its
+// changed files that lie in the folder, so a change made there counts more
+// than a sweep across the tree, divided by 1 + the commits that changed the
+// folder since, as file evidence is; a folder counts once, at the weight of
+// its frame nearest the crash. Only frames that name their file count.
+func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, accs map[int32]*acc) {
+	idx := rc.idx
+	type folder struct{ repo, dir string }
+	framed := map[fileTarget]bool{}
+	weight := map[folder]float64{}
+	first := map[folder]int{}
+	var order []folder
+	k := map[int]int{}
+	for i, f := range frames {
+		if !f.InApp || len(targets[i]) == 0 {
+			continue
+		}
+		w := idx.w.frameWeight(k[f.Stack], f.Stack > 0)
+		k[f.Stack]++
+		if f.File == "" {
+			continue // mapped by where its function is defined: no folder of its own
+		}
+		for _, t := range targets[i] {
+			framed[t] = true
+		}
+		d := folder{targets[i][0].repo, path.Dir(targets[i][0].path)}
+		if _, ok := weight[d]; !ok {
+			order = append(order, d)
+		}
+		if w > weight[d] {
+			weight[d], first[d] = w, i
+		}
+	}
+	for _, d := range order {
+		rx := idx.byName[d.repo]
+		if rx == nil || rc.reach[rx] == nil {
+			continue
+		}
+		reach := rc.reach[rx]
+		fi := first[d]
+		newer := 0 // commits that changed the folder since, newest first
+		for _, ci := range rx.cands {
+			if !reach[ci] {
+				continue
+			}
+			c := &idx.cands[ci]
+			if c.Change == nil {
+				continue
+			}
+			in, beside, own := 0, "", false
+			for _, f := range c.Change.Files {
+				if path.Dir(f.Path) != d.dir {
+					continue
+				}
+				if framed[fileTarget{d.repo, f.Path}] {
+					own = true
+				} else if in++; beside == "" {
+					beside = f.Path
+				}
+			}
+			if in == 0 && !own {
+				continue
+			}
+			newer++
+			if own {
+				continue
+			}
+			share := float64(in) / float64(len(c.Change.Files))
+			s := idx.w.Dir * share * c.damp / float64(newer)
+			a := accs[ci]
+			if a == nil {
+				a = &acc{}
+				accs[ci] = a
+			}
+			a.structural += weight[d] * s
+			a.feats = append(a.feats, &feat{s: s, w: weight[d], ev: []scoredEvidence{{
+				kind: KindDir, weight: s, frame: &frames[fi], path: beside, mapped: targets[fi][0].path, n: in,
+				detail: fmt.Sprintf("%d of its %d changed files there; %s changed the folder since", in, len(c.Change.Files), plural(newer-1, "newer commit", "newer commits")),
+			}}})
+		}
+	}
+}
+
 // calleesOf names the functions frame i of frames calls, as far as the
 // trace shows: the next two frames inward of its stack.
 func calleesOf(frames []signal.Frame, i int) []string {
@@ -931,6 +1023,8 @@ func (e *scoredEvidence) evidence() Evidence {
 	case KindFunction:
 		out.Line = e.line
 		out.Detail = fmt.Sprintf("changed %s%s", e.ident, where)
+	case KindDir:
+		out.Detail = fmt.Sprintf("changed %s beside %s%s (%s)", e.path, e.mapped, where, e.detail)
 	case KindFile:
 		out.Detail = fmt.Sprintf("touched the file%s", where)
 		if e.n > 0 {

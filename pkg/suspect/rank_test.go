@@ -260,7 +260,9 @@ func TestAbstain(t *testing.T) {
 	late := sigAt(frame(f, 11, ""))
 	early := t0.Add(-time.Hour)
 	late.Timestamp = &early
-	textOnly := sigAt(frame("pkg/z.go", 11, ""))
+	// cmd/z.go: no commit touched it, nor a file beside it (pkg/a.go is
+	// in another folder).
+	textOnly := sigAt(frame("cmd/z.go", 11, ""))
 	textOnly.Symptoms = []string{"checkout failed: out of stock"}
 	tests := []struct {
 		name string
@@ -272,12 +274,12 @@ func TestAbstain(t *testing.T) {
 		{"no in-app frames", sigAt(notInApp), Options{}, ReasonNoInApp},
 		{"nothing maps", sigAt(frame("/usr/lib/go/src/runtime/panic.go", 11, "")), Options{}, ReasonNoMapping},
 		{"no candidate before the signal", late, Options{}, ReasonNoCandidates},
-		{"no candidate touched the file", sigAt(frame("pkg/z.go", 11, "")), Options{}, ReasonNoTouch},
+		{"no candidate touched the file", sigAt(frame("cmd/z.go", 11, "")), Options{}, ReasonNoTouch},
 		{"text only", textOnly, Options{}, ReasonTextOnly},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := NewIndex([]RepoHistory{{Repo: "acme/shop", Commits: linked(cands), Tree: []string{"pkg/z.go", "pkg/a.go"}}}, tt.opts).Rank(tt.sig)
+			res := NewIndex([]RepoHistory{{Repo: "acme/shop", Commits: linked(cands), Tree: []string{"cmd/z.go", "pkg/a.go"}}}, tt.opts).Rank(tt.sig)
 			if !res.Abstained || res.Reason != tt.want {
 				t.Errorf("got abstained %v reason %q, want abstained with %q", res.Abstained, res.Reason, tt.want)
 			}
@@ -499,5 +501,56 @@ func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 	res = NewIndex(h, Options{}).Rank(sig)
 	if res.Frames[1].InApp || len(res.Notes) > 0 {
 		t.Errorf("frames %+v, notes %q: want the marks as given", res.Frames, res.Notes)
+	}
+}
+
+// When no commit touched a frame's file, a commit that changed files beside
+// one is a suspect by its folder, weighed by the share of its changes made
+// there; a frame mapped only by its function's definition names no folder.
+func TestDirEvidence(t *testing.T) {
+	w := DefaultWeights
+	w.Dir = 0.05
+	helper := cand("helper", 10, modified("src/fib/fib_path.c", hunk(40, 3, 40, 4, "", []int{41}, nil)))
+	sweep := cand("sweep", 20, modified("src/fib/fib_path.c", hunk(90, 3, 90, 4, "", []int{91}, nil)),
+		modified("src/iface.c", hunk(5, 3, 5, 4, "", []int{6}, nil)), modified("src/iface_format.c", hunk(5, 3, 5, 4, "", []int{6}, nil)))
+	far := cand("far", 30, modified("src/ip/ip_api.c", hunk(5, 3, 5, 4, "", []int{6}, nil)))
+	h := RepoHistory{Repo: "acme/shop", Commits: linked([]Candidate{helper, sweep, far}),
+		Tree:        []string{"src/fib/fib_table.c", "src/fib/fib_path.c", "src/iface.c", "src/iface_format.c", "src/ip/ip_api.c"},
+		Definitions: map[string][]string{"fib_table_get": {"src/fib/fib_table.c"}}}
+	sig := sigAt(frame("/build/src/fib/fib_table.c", 35, "fib_table_get"))
+	res := NewIndex([]RepoHistory{h}, Options{Weights: &w}).Rank(sig)
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"helper", "sweep"}) {
+		t.Fatalf("got %v (abstained %v: %s), want helper, then sweep", got, res.Abstained, res.Reason)
+	}
+	ev := res.Suspects[0].Evidence[0]
+	if ev.Kind != KindDir || ev.File != "src/fib/fib_path.c" || !strings.Contains(ev.Detail, "beside src/fib/fib_table.c") || !strings.Contains(ev.Detail, "1 of its 1 changed files there; 1 newer commit changed the folder since") {
+		t.Errorf("evidence %+v", ev)
+	}
+	if a, b := res.Suspects[0].Score, res.Suspects[1].Score; a <= b {
+		t.Errorf("helper %.4f, sweep %.4f: the focused change should weigh more", a, b)
+	}
+	// Off, as at weight 0, nothing touched a frame's file.
+	if res := NewIndex([]RepoHistory{h}, Options{}).Rank(sig); DefaultWeights.Dir == 0 && !res.Abstained {
+		t.Errorf("with Dir 0: got %v, want an abstention", hashes(res))
+	}
+	// Once a commit touched a frame's file, the folders are not looked at:
+	// the neighbours' changes are no suspects beside it.
+	own := cand("own", 40, modified("src/fib/fib_table.c", hunk(200, 3, 200, 4, "", []int{201}, nil)),
+		modified("src/fib/fib_path.c", hunk(10, 3, 10, 4, "", []int{11}, nil)))
+	h2 := h
+	h2.Commits = linked([]Candidate{helper, sweep, far, own})
+	res = NewIndex([]RepoHistory{h2}, Options{Weights: &w}).Rank(sig)
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"own"}) {
+		t.Errorf("with a commit touching the frame's file: got %v, want own alone", got)
+	}
+	for _, e := range res.Suspects[0].Evidence {
+		if e.Kind == KindDir {
+			t.Errorf("own: folder evidence %+v", e)
+		}
+	}
+	// A function-only frame maps by definition: no folder of its own.
+	res = NewIndex([]RepoHistory{h}, Options{Weights: &w}).Rank(sigAt(frame("", 0, "fib_table_get")))
+	if !res.Abstained {
+		t.Errorf("function-only frame: got %v, want an abstention", hashes(res))
 	}
 }

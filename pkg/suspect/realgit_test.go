@@ -381,3 +381,55 @@ func seeThrough() *suspect.Weights {
 	w.SeeWhitespace, w.SeeMoves = true, true
 	return &w
 }
+
+// TestFolderStandsInOnRealHistory: on real git history in which no commit
+// of the window touched the crashing frame's file, the commit that changed
+// the file beside it is the suspect, with directory evidence, ahead of a
+// newer commit in another folder; with the folder weight at 0 sigsentry
+// abstains.
+func TestFolderStandsInOnRealHistory(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body := func(fn string) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "int %s(int index)\n{\n", fn)
+		for i := 0; i < 10; i++ {
+			fmt.Fprintf(&b, "\tindex += %d;\n", i)
+		}
+		b.WriteString("\treturn index;\n}\n")
+		return b.String()
+	}
+	repo.WriteFile("src/fib/fib_table.c", body("fib_table_get"))
+	repo.WriteFile("src/fib/fib_path.c", body("fib_path_create"))
+	repo.WriteFile("src/ip/ip_api.c", body("ip_route_add"))
+	base := repo.Commit("fib: tables, paths and the API")
+	repo.WriteFile("src/fib/fib_path.c", strings.Replace(body("fib_path_create"), "index += 3;", "index += 3; /* drop paths are special */", 1))
+	helper := repo.Commit("fib: fix fib_path_create() with drop targets")
+	repo.WriteFile("src/ip/ip_api.c", strings.Replace(body("ip_route_add"), "index += 5;", "index += 6;", 1))
+	repo.Commit("ip: route add counts one more")
+
+	var window []suspect.Candidate
+	for _, c := range localHistory(t, repo.Dir) {
+		if c.Commit.Hash != base {
+			window = append(window, c)
+		}
+	}
+	h := []suspect.RepoHistory{{Repo: "acme/shop", Commits: window, Tree: []string{"src/fib/fib_table.c", "src/fib/fib_path.c", "src/ip/ip_api.c"}}}
+	at := repo.When
+	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "/build/src/fib/fib_table.c", Line: 7, Function: "fib_table_get", InApp: true}}}
+	on := suspect.DefaultWeights
+	if on.Dir == 0 {
+		on.Dir = 0.15
+	}
+	res := suspect.NewIndex(h, suspect.Options{Weights: &on}).Rank(sig)
+	if res.Abstained || len(res.Suspects) != 1 || res.Suspects[0].Hash != helper {
+		t.Fatalf("got %+v (abstained %v: %s), want %s alone (the ip change is in another folder)", res.Suspects, res.Abstained, res.Reason, helper)
+	}
+	if ev := res.Suspects[0].Evidence[0]; ev.Kind != suspect.KindDir || ev.File != "src/fib/fib_path.c" || !strings.Contains(ev.Detail, "beside src/fib/fib_table.c") {
+		t.Errorf("evidence %+v, want directory evidence on src/fib/fib_path.c beside src/fib/fib_table.c", ev)
+	}
+	off := on
+	off.Dir = 0
+	if res := suspect.NewIndex(h, suspect.Options{Weights: &off}).Rank(sig); !res.Abstained || res.Reason != suspect.ReasonNoTouch {
+		t.Errorf("with Dir 0: got %+v (abstained %v: %s), want the no-touch abstention", res.Suspects, res.Abstained, res.Reason)
+	}
+}

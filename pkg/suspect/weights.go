@@ -13,6 +13,10 @@ type Weights struct {
 	// features (Call: the commit added, in the frame's function, a call to
 	// the function the trace shows it calling).
 	Line, Call, Function, Proximity, File float64
+	// Dir weighs, when no commit of the window touched a frame's file, a
+	// commit that changed files beside one (in its folder), by the share
+	// of its changed files that lie there (see dirEvidence).
+	Dir float64
 	// Fixed raises the structural score of a commit that a later commit
 	// of the failing version names in a "Fixes:" trailer: a commit already
 	// found buggy once, whose area crashes still.
@@ -52,7 +56,7 @@ type Weights struct {
 
 // DefaultWeights are the weights sigsentry ranks with.
 var DefaultWeights = Weights{
-	Line: 1.0, Call: 0.8, Function: 0.5, Proximity: 0.3, File: 0.15,
+	Line: 1.0, Call: 0.8, Function: 0.5, Proximity: 0.3, File: 0.15, Dir: 0.15,
 	Fixed:      0.5,
 	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10,
 	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
