@@ -35,7 +35,9 @@ type scoredEvidence struct {
 	line   int            // line (of the hit, of the nearest change)
 	cur    int            // the frame's line translated to this commit
 	hunk   *diffstat.Hunk // the hunk the evidence points at
-	n      int            // distance (proximity) or newer commits (file)
+	n      int            // distance (proximity), newer commits (file), files changed beside (directory)
+	of     int            // files the commit changed (directory)
+	since  int            // newer commits that changed the folder (directory)
 	ident  string         // function name (function)
 	mapped string         // the frame's repository path at signal time
 	side   bool           // found in a merged side branch
@@ -843,8 +845,8 @@ func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, ac
 			}
 			a.structural += weight[d] * s
 			a.feats = append(a.feats, &feat{s: s, w: weight[d], ev: []scoredEvidence{{
-				kind: KindDir, weight: s, frame: &frames[fi], path: beside, mapped: targets[fi][0].path, n: in,
-				detail: fmt.Sprintf("%d of its %d changed files there; %s changed the folder since", in, len(c.Change.Files), plural(newer-1, "newer commit", "newer commits")),
+				kind: KindDir, weight: s, frame: &frames[fi], path: beside, mapped: targets[fi][0].path,
+				n: in, of: len(c.Change.Files), since: newer - 1,
 			}}})
 		}
 	}
@@ -1024,7 +1026,8 @@ func (e *scoredEvidence) evidence() Evidence {
 		out.Line = e.line
 		out.Detail = fmt.Sprintf("changed %s%s", e.ident, where)
 	case KindDir:
-		out.Detail = fmt.Sprintf("changed %s beside %s%s (%s)", e.path, e.mapped, where, e.detail)
+		out.Detail = fmt.Sprintf("changed %s, beside %s%s: %d of its %d files; %s in the folder since",
+			path.Base(e.path), e.mapped, where, e.n, e.of, plural(e.since, "newer commit", "newer commits"))
 	case KindFile:
 		out.Detail = fmt.Sprintf("touched the file%s", where)
 		if e.n > 0 {

@@ -523,7 +523,7 @@ func TestDirEvidence(t *testing.T) {
 		t.Fatalf("got %v (abstained %v: %s), want helper, then sweep", got, res.Abstained, res.Reason)
 	}
 	ev := res.Suspects[0].Evidence[0]
-	if ev.Kind != KindDir || ev.File != "src/fib/fib_path.c" || !strings.Contains(ev.Detail, "beside src/fib/fib_table.c") || !strings.Contains(ev.Detail, "1 of its 1 changed files there; 1 newer commit changed the folder since") {
+	if ev.Kind != KindDir || ev.File != "src/fib/fib_path.c" || !strings.Contains(ev.Detail, "changed fib_path.c, beside src/fib/fib_table.c") || !strings.Contains(ev.Detail, "1 of its 1 files; 1 newer commit in the folder since") {
 		t.Errorf("evidence %+v", ev)
 	}
 	if a, b := res.Suspects[0].Score, res.Suspects[1].Score; a <= b {
