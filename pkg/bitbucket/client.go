@@ -364,6 +364,10 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 		deadline    time.Time
 		rctx        = ctx
 		stop        = func() {}
+		// prev is the failure of the last attempt that ran to its end:
+		// when the budget cuts the next one short, it says more than "the
+		// budget ran out" does.
+		prev error
 	)
 	defer func() { stop() }()
 	for try := 1; ; try++ {
@@ -403,6 +407,9 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 			return resp, nil
 		}
 		if err != nil && ctx.Err() == nil && context.Cause(rctx) == errBudget {
+			if prev != nil {
+				err = prev
+			}
 			return nil, c.giveUp(rawURL, attempts, time.Since(start), true, err)
 		}
 		if err == nil && resp.status == http.StatusUnauthorized && !invalidated {
@@ -439,6 +446,7 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 		if last == nil {
 			last = c.apiError(rawURL, resp, attempts, waited)
 		}
+		prev = last
 		if !deadline.IsZero() && time.Now().Add(wait).After(deadline) {
 			// The wait alone would outlast the budget: stop now.
 			return nil, c.giveUp(rawURL, attempts, time.Since(start), true, last)

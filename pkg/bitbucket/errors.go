@@ -338,7 +338,9 @@ func (e *StallError) Is(target error) bool { return target == ErrSlow }
 // GiveUpError is a request abandoned after Attempts attempts in Elapsed:
 // its retries ran out on a transient fault (a transport error, a stall, an
 // answer that failed its check), or, when Budget is set, its request budget
-// ran out. Err is the last attempt's failure.
+// ran out. Err is the last attempt's failure, or, when the budget cut an
+// attempt short, the failure of the attempt before it (the last answer the
+// server gave).
 type GiveUpError struct {
 	Method, URL string
 	Attempts    int
@@ -365,7 +367,7 @@ func (e *GiveUpError) Error() string {
 		e.Elapsed.Round(time.Millisecond), why, last)
 }
 
-// Unwrap returns the last attempt's failure.
+// Unwrap returns Err.
 func (e *GiveUpError) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrSlow) true when the budget ran out.

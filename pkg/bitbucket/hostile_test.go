@@ -559,3 +559,32 @@ func FuzzCheckDiff(f *testing.F) {
 		}
 	})
 }
+
+// When the budget cuts an attempt short, the error gives the last answer
+// the server did send (here, a page that is not a diff), not only that
+// the budget ran out while waiting.
+func TestRequestBudgetKeepsTheLastAnswer(t *testing.T) {
+	var n atomic.Int32
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if n.Add(1) == 1 {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html>maintenance</html>"))
+			return
+		}
+		stall(w, r)
+	}), func(o *Options) {
+		o.IdleTimeout = time.Minute
+		o.RequestBudget = 200 * time.Millisecond
+		o.Retry = &RetryPolicy{WaitMin: time.Millisecond, WaitMax: time.Millisecond}
+	})
+	_, err := c.Diff(context.Background(), "acme", "api", "abc")
+	var ge *GiveUpError
+	if !errors.As(err, &ge) || ge.Budget == 0 || ge.Attempts != 2 || !errors.Is(err, ErrNotDiff) {
+		t.Fatalf("got %v, want a *GiveUpError for the budget after 2 attempts, around the not-a-diff answer", err)
+	}
+	for _, want := range []string{"gave up after 2 attempts", "the request budget of 200ms ran out", "not a diff"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("got %q, want it to say %q", err, want)
+		}
+	}
+}
