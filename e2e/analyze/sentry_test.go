@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -193,4 +194,41 @@ func fetchEvent(t *testing.T, sc *sentryCase, issueID string) []byte {
 		t.Fatal(err)
 	}
 	return ev.Raw
+}
+
+// TestSentryReleaseReportsUnreadableCommits: a commit that only the
+// release's window holds, and that the clone cannot read (a blob is
+// missing), is reported as it is for the checkout's own window: counted as
+// uncounted, a note on repairing the clone, and exit 3.
+func TestSentryReleaseReportsUnreadableCommits(t *testing.T) {
+	sc := newSentryCase(t)
+	is := sc.issue("shop@1.4.2+" + sentry.ShortHash(sc.bug))
+	blob, err := exec.Command("git", "-C", sc.dir, "rev-parse", sc.bug+"~1:shop/util.py").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := strings.TrimSpace(string(blob))
+	if err := os.Remove(filepath.Join(sc.dir, ".git", "objects", b[:2], b[2:])); err != nil {
+		t.Fatal(err)
+	}
+	// Ten days back from now holds none of the commits (they are 17 to 20
+	// days old); ten days back from the crash holds them all.
+	code, out, errOut := sc.r.run("analyze", "-o", "json", "--local", sc.dir, "--sentry-issue", is.ShortID, "--lookback-days", "10", "--top", "10")
+	if code != 3 {
+		t.Fatalf("got exit %d, want 3 (partial); stderr: %s", code, errOut)
+	}
+	var rep analyze.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	uncounted := 0
+	for _, r := range rep.Repos {
+		uncounted += r.Uncounted
+	}
+	if uncounted != 1 || !strings.Contains(errOut, "1 commit could not be read from the local clone") {
+		t.Errorf("got %d uncounted in %+v, stderr %q: want the release's unreadable commit reported", uncounted, rep.Repos, errOut)
+	}
+	if s := rep.Signals[0]; len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug {
+		t.Errorf("got suspects %v, want the bug %s first all the same", suspectsOf(&rep, 0), sc.bug)
+	}
 }

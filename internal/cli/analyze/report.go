@@ -25,9 +25,11 @@ type Report struct {
 	// Notes are caveats also printed on stderr (e.g. counts that came from
 	// Bitbucket's diffstat because a diff was too large).
 	Notes []string `json:"notes"`
-	// unreadable counts the uncounted commits whose change a local clone
-	// could not give (the others Bitbucket could not produce).
-	unreadable int
+	// uncounted, unreadable and shallow count the report's commits (each
+	// once, at the releases of Sentry issues too) that could not be
+	// counted, those of them whose change a local clone could not read,
+	// and those at the edge of a shallow clone, for the exit status.
+	uncounted, unreadable, shallow int
 }
 
 // WindowReport is the time window. With per-repository lookbacks it spans
@@ -174,7 +176,6 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		Signals: []SignalReport{},
 		Notes:   []string{},
 	}
-	fallbacks, uncounted, cut, shallow, unreadable := 0, 0, 0, 0, 0
 	for _, r := range out.Repos {
 		rr := repoReport(r)
 		if rep.Window.Since.IsZero() || r.Window.Since.Before(rep.Window.Since) {
@@ -191,52 +192,10 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		for i, c := range r.Commits {
 			cr := commitReport(c)
 			r.Commits[i] = analysis.Commit{} // reported: drop it
-			rr.Commits++
-			rr.FilesChanged += cr.FilesChanged
-			rr.LinesAdded += cr.LinesAdded
-			rr.LinesRemoved += cr.LinesRemoved
-			switch {
-			case cr.Fallback == "":
-			case cr.Fallback == source.FallbackNone:
-				uncounted++
-				rr.Uncounted++
-			case strings.HasPrefix(cr.Fallback, source.FallbackUnreadable):
-				unreadable++
-				rr.Uncounted++
-			case cr.Fallback == source.FallbackShallow:
-				shallow++
-				rr.ShallowEdge++
-			case strings.HasPrefix(cr.Fallback, source.FallbackCut):
-				cut++
-				rr.DiffstatFallbacks++
-			default:
-				rr.DiffstatFallbacks++
-			}
+			rr.count(cr)
 			rep.Commits = append(rep.Commits, cr)
 		}
-		fallbacks += rr.DiffstatFallbacks
 		rep.Repos = append(rep.Repos, rr)
-	}
-	if n := fallbacks - cut; n > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
-			n, render.Plural(n, "commit", "commits")))
-	}
-	if cut > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
-			cut, render.Plural(cut, "commit", "commits")))
-	}
-	if shallow > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
-			shallow, render.Plural(shallow, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
-	}
-	rep.unreadable = unreadable
-	if unreadable > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it",
-			unreadable, render.Plural(unreadable, "commit", "commits")))
-	}
-	if uncounted > 0 {
-		rep.Notes = append(rep.Notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
-			uncounted, render.Plural(uncounted, "commit", "commits")))
 	}
 	for i, s := range plan.Signals {
 		sr := signalReport(s, out.Rankings[i])
@@ -246,6 +205,71 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		}
 	}
 	return rep
+}
+
+// count counts commit cr into rr's summary.
+func (rr *RepoReport) count(cr CommitReport) {
+	rr.Commits++
+	rr.FilesChanged += cr.FilesChanged
+	rr.LinesAdded += cr.LinesAdded
+	rr.LinesRemoved += cr.LinesRemoved
+	switch {
+	case cr.Fallback == "":
+	case cr.Fallback == source.FallbackNone, strings.HasPrefix(cr.Fallback, source.FallbackUnreadable):
+		rr.Uncounted++
+	case cr.Fallback == source.FallbackShallow:
+		rr.ShallowEdge++
+	default:
+		rr.DiffstatFallbacks++
+	}
+}
+
+// addCountNotes puts, ahead of the other notes, what the report's commits
+// (each once, those read at a Sentry issue's release too) say of how they
+// were counted: from the diffstat, cut short, at a shallow clone's edge,
+// unreadable in the local clone, or not at all.
+func addCountNotes(rep *Report) {
+	fallbacks, bitbucketNone, cut := 0, 0, 0
+	rep.uncounted, rep.unreadable, rep.shallow = 0, 0, 0
+	for _, cr := range rep.Commits {
+		switch {
+		case cr.Fallback == "":
+		case cr.Fallback == source.FallbackNone:
+			bitbucketNone++
+		case strings.HasPrefix(cr.Fallback, source.FallbackUnreadable):
+			rep.unreadable++
+		case cr.Fallback == source.FallbackShallow:
+			rep.shallow++
+		case strings.HasPrefix(cr.Fallback, source.FallbackCut):
+			cut++
+			fallbacks++
+		default:
+			fallbacks++
+		}
+	}
+	rep.uncounted = bitbucketNone + rep.unreadable
+	var notes []string
+	if n := fallbacks - cut; n > 0 {
+		notes = append(notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
+			n, render.Plural(n, "commit", "commits")))
+	}
+	if cut > 0 {
+		notes = append(notes, fmt.Sprintf("the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
+			cut, render.Plural(cut, "commit", "commits")))
+	}
+	if rep.shallow > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
+			rep.shallow, render.Plural(rep.shallow, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
+	}
+	if rep.unreadable > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it",
+			rep.unreadable, render.Plural(rep.unreadable, "commit", "commits")))
+	}
+	if bitbucketNone > 0 {
+		notes = append(notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
+			bitbucketNone, render.Plural(bitbucketNone, "commit", "commits")))
+	}
+	rep.Notes = append(notes, rep.Notes...)
 }
 
 // repoReport is the summary line of one repository, before its commits

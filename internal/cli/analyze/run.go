@@ -56,6 +56,7 @@ func Run(ctx context.Context, o *Options) error {
 			progress.Done()
 			rep := buildReport(o, plan, out)
 			addSentry(rep, len(sigs), issues, groups)
+			addCountNotes(rep)
 			for _, n := range rep.Notes {
 				f.IO.Infof("note: %s\n", n)
 			}
@@ -84,12 +85,10 @@ func addSentry(rep *Report, fileSignals int, issues []*sentryIssue, groups []*se
 				seen[c.Repo+"\x00"+c.Hash] = true
 			}
 			for _, c := range r.Commits {
-				rr.Commits++
-				rr.FilesChanged += c.Files
-				rr.LinesAdded += c.Added
-				rr.LinesRemoved += c.Removed
+				cr := commitReport(c)
+				rr.count(cr)
 				if !seen[c.Commit.Repo+"\x00"+c.Commit.Hash] {
-					rep.Commits = append(rep.Commits, commitReport(c))
+					rep.Commits = append(rep.Commits, cr)
 				}
 			}
 			rep.Repos = append(rep.Repos, rr)
@@ -279,11 +278,7 @@ func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.
 func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, fileSignals int) error {
 	failed, auth := 0, 0
 	var first error
-	uncounted, shallow := 0, 0
-	for _, rr := range rep.Repos {
-		uncounted += rr.Uncounted
-		shallow += rr.ShallowEdge
-	}
+	uncounted, shallow := rep.uncounted, rep.shallow
 	for _, r := range repos {
 		if r.Err == nil {
 			continue
