@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -170,8 +171,16 @@ func analyze(ctx context.Context, bin, scratch, sentryURL, token string, args ..
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	partial := false
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
+		// Exit 3 is a partial result (a commit that could not be counted,
+		// say): the report is whole for the rest, and both paths must
+		// agree on it, exit status included.
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() != 3 {
+			return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
+		}
+		partial = true
 	}
 	var rep struct {
 		Signals []struct {
@@ -192,6 +201,9 @@ func analyze(ctx context.Context, bin, scratch, sentryURL, token string, args ..
 	}
 	if len(out) == 0 {
 		out = append(out, "abstained: "+s.Reason)
+	}
+	if partial {
+		out = append(out, "exit 3")
 	}
 	return out, nil
 }
