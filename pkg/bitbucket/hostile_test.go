@@ -281,14 +281,21 @@ func TestListingPageWithoutValues(t *testing.T) {
 	}
 }
 
-func TestListingPageHTMLThenJSON(t *testing.T) {
+// maintenanceOnce answers a maintenance web page first, then as then does.
+func maintenanceOnce(then http.HandlerFunc) http.HandlerFunc {
 	var n atomic.Int32
-	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		if n.Add(1) == 1 {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html><title>Maintenance</title></html>"))
 			return
 		}
+		then(w, r)
+	}
+}
+
+func TestListingPageHTMLThenJSON(t *testing.T) {
+	c, _, _ := testServer(t, maintenanceOnce(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, map[string]any{"values": []any{commitJSONValue("a1", time.Now())}})
 	}), nil)
 	got, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
@@ -564,15 +571,7 @@ func FuzzCheckDiff(f *testing.F) {
 // the server did send (here, a page that is not a diff), not only that
 // the budget ran out while waiting.
 func TestRequestBudgetKeepsTheLastAnswer(t *testing.T) {
-	var n atomic.Int32
-	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if n.Add(1) == 1 {
-			w.Header().Set("Content-Type", "text/html")
-			_, _ = w.Write([]byte("<html>maintenance</html>"))
-			return
-		}
-		stall(w, r)
-	}), func(o *Options) {
+	c, _, _ := testServer(t, maintenanceOnce(stall), func(o *Options) {
 		o.IdleTimeout = time.Minute
 		o.RequestBudget = 200 * time.Millisecond
 		o.Retry = &RetryPolicy{WaitMin: time.Millisecond, WaitMax: time.Millisecond}
