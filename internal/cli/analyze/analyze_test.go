@@ -147,6 +147,9 @@ func TestLocalJSON(t *testing.T) {
 	if rep.Signals == nil || len(rep.Signals) != 0 {
 		t.Errorf("got signals %v, want an empty list", rep.Signals)
 	}
+	if rep.Notes == nil || len(rep.Notes) != 0 {
+		t.Errorf("got notes %#v, want an empty list (not null)", rep.Notes)
+	}
 	// The rename carries its old path; the binary file counts no lines.
 	for _, f := range rep.Commits[1].Files {
 		switch f.Path {

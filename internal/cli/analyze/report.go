@@ -269,7 +269,9 @@ func addCountNotes(rep *Report) {
 		notes = append(notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
 			bitbucketNone, render.Plural(bitbucketNone, "commit", "commits")))
 	}
-	rep.Notes = append(notes, rep.Notes...)
+	if len(notes) > 0 {
+		rep.Notes = append(notes, rep.Notes...)
+	}
 }
 
 // repoReport is the summary line of one repository, before its commits
