@@ -23,7 +23,7 @@ func TestRealGitHistory(t *testing.T) {
 	dir := repo.Dir
 	write := func(lines []string) {
 		t.Helper()
-		repo.WriteFile("pkg/cart/total.go", strings.Join(lines, "\n")+"\n")
+		repo.WriteFile("pkg/cart/total.go", text(lines))
 	}
 	commit := repo.Commit
 
@@ -96,7 +96,7 @@ func TestBlameThroughMerges(t *testing.T) {
 			for i := range lines {
 				lines[i] = fmt.Sprintf("int v%d = %d;", i, i)
 			}
-			write := func() { repo.WriteFile("f.c", strings.Join(lines, "\n")+"\n") }
+			write := func() { repo.WriteFile("f.c", text(lines)) }
 			write()
 			repo.Commit("add f.c")
 			repo.Git("checkout", "-q", "-b", "side")
@@ -160,12 +160,8 @@ func TestBlameThroughMerges(t *testing.T) {
 func TestMergedBranchEvidence(t *testing.T) {
 	start := time.Now().Add(-20 * 24 * time.Hour).Truncate(time.Second)
 	repo := testenv.NewGitRepo(t, start, time.Hour)
-	lines := []string{"int work(int n)", "{"}
-	for i := 0; i < 20; i++ {
-		lines = append(lines, fmt.Sprintf("\tn += %d;", i))
-	}
-	lines = append(lines, "\treturn n;", "}")
-	write := func() { repo.WriteFile("f.c", strings.Join(lines, "\n")+"\n") }
+	lines := cFunc([]string{"int work(int n)", "{"}, "\tn += %d;", 20, "\treturn n;", "}")
+	write := func() { repo.WriteFile("f.c", text(lines)) }
 	write()
 	repo.Commit("add work")
 	// The window opens after the function was written.
@@ -223,12 +219,8 @@ func TestMergedBranchEvidence(t *testing.T) {
 // names.
 func TestRankSeesThroughReindentation(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	lines := []string{"#include <stddef.h>", "", "int total(const int *p, size_t n)", "{", "\tint sum = 0;"}
-	for i := 0; i < 12; i++ {
-		lines = append(lines, fmt.Sprintf("\tsum += p[%d];", i))
-	}
-	lines = append(lines, "\treturn sum;", "}")
-	write := func() { repo.WriteFile("total.c", strings.Join(lines, "\n")+"\n") }
+	lines := cFunc([]string{"#include <stddef.h>", "", "int total(const int *p, size_t n)", "{", "\tint sum = 0;"}, "\tsum += p[%d];", 12, "\treturn sum;", "}")
+	write := func() { repo.WriteFile("total.c", text(lines)) }
 	write()
 	repo.Commit("add total")
 
@@ -356,6 +348,19 @@ func TestRankSeesThroughMoves(t *testing.T) {
 	}
 }
 
+// cFunc is the lines of a C function: head, then n statements made of
+// stmt (a format of the statement's number), then tail.
+func cFunc(head []string, stmt string, n int, tail ...string) []string {
+	lines := append([]string(nil), head...)
+	for i := 0; i < n; i++ {
+		lines = append(lines, fmt.Sprintf(stmt, i))
+	}
+	return append(lines, tail...)
+}
+
+// text is lines as a file's content.
+func text(lines []string) string { return strings.Join(lines, "\n") + "\n" }
+
 // localHistory reads every commit of dir's HEAD with the local source, as
 // candidates of acme/shop.
 func localHistory(t *testing.T, dir string) []suspect.Candidate {
@@ -390,13 +395,7 @@ func seeThrough() *suspect.Weights {
 func TestFolderStandsInOnRealHistory(t *testing.T) {
 	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
 	body := func(fn string) string {
-		var b strings.Builder
-		fmt.Fprintf(&b, "int %s(int index)\n{\n", fn)
-		for i := 0; i < 10; i++ {
-			fmt.Fprintf(&b, "\tindex += %d;\n", i)
-		}
-		b.WriteString("\treturn index;\n}\n")
-		return b.String()
+		return text(cFunc([]string{"int " + fn + "(int index)", "{"}, "\tindex += %d;", 10, "\treturn index;", "}"))
 	}
 	repo.WriteFile("src/fib/fib_table.c", body("fib_table_get"))
 	repo.WriteFile("src/fib/fib_path.c", body("fib_path_create"))
