@@ -25,11 +25,10 @@ type Report struct {
 	// Notes are caveats also printed on stderr (e.g. counts that came from
 	// Bitbucket's diffstat because a diff was too large).
 	Notes []string `json:"notes"`
-	// uncounted, unreadable and shallow count the report's commits (each
-	// once, at the releases of Sentry issues too) that could not be
-	// counted, those of them whose change a local clone could not read,
-	// and those at the edge of a shallow clone, for the exit status.
-	uncounted, unreadable, shallow int
+	// fallbacks counts the report's commits (each once, those read at a
+	// Sentry issue's release too) by how they were counted, for the notes
+	// and the exit status.
+	fallbacks [nFallbacks]int
 }
 
 // WindowReport is the time window. With per-repository lookbacks it spans
@@ -207,19 +206,49 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 	return rep
 }
 
+// How a commit was counted (see CommitReport.Fallback).
+const (
+	countedFully   = iota
+	diffstatCounts // Bitbucket's diffstat (diff too large)
+	cutDiff        // the diff came back cut short twice: the diffstat
+	shallowEdge    // at a shallow clone's edge: not counted
+	unreadable     // the local clone lacks an object: not counted
+	bitbucketNone  // Bitbucket gave neither diff nor diffstat: not counted
+	nFallbacks
+)
+
+func fallbackOf(cr CommitReport) int {
+	switch f := cr.Fallback; {
+	case f == "":
+		return countedFully
+	case f == source.FallbackNone:
+		return bitbucketNone
+	case strings.HasPrefix(f, source.FallbackUnreadable):
+		return unreadable
+	case f == source.FallbackShallow:
+		return shallowEdge
+	case strings.HasPrefix(f, source.FallbackCut):
+		return cutDiff
+	default:
+		return diffstatCounts
+	}
+}
+
+// uncounted is how many of the report's commits could not be counted.
+func (rep *Report) uncounted() int { return rep.fallbacks[unreadable] + rep.fallbacks[bitbucketNone] }
+
 // count counts commit cr into rr's summary.
 func (rr *RepoReport) count(cr CommitReport) {
 	rr.Commits++
 	rr.FilesChanged += cr.FilesChanged
 	rr.LinesAdded += cr.LinesAdded
 	rr.LinesRemoved += cr.LinesRemoved
-	switch {
-	case cr.Fallback == "":
-	case cr.Fallback == source.FallbackNone, strings.HasPrefix(cr.Fallback, source.FallbackUnreadable):
+	switch fallbackOf(cr) {
+	case unreadable, bitbucketNone:
 		rr.Uncounted++
-	case cr.Fallback == source.FallbackShallow:
+	case shallowEdge:
 		rr.ShallowEdge++
-	default:
+	case diffstatCounts, cutDiff:
 		rr.DiffstatFallbacks++
 	}
 }
@@ -229,45 +258,30 @@ func (rr *RepoReport) count(cr CommitReport) {
 // were counted: from the diffstat, cut short, at a shallow clone's edge,
 // unreadable in the local clone, or not at all.
 func addCountNotes(rep *Report) {
-	fallbacks, bitbucketNone, cut := 0, 0, 0
-	rep.uncounted, rep.unreadable, rep.shallow = 0, 0, 0
+	rep.fallbacks = [nFallbacks]int{}
 	for _, cr := range rep.Commits {
-		switch {
-		case cr.Fallback == "":
-		case cr.Fallback == source.FallbackNone:
-			bitbucketNone++
-		case strings.HasPrefix(cr.Fallback, source.FallbackUnreadable):
-			rep.unreadable++
-		case cr.Fallback == source.FallbackShallow:
-			rep.shallow++
-		case strings.HasPrefix(cr.Fallback, source.FallbackCut):
-			cut++
-			fallbacks++
-		default:
-			fallbacks++
-		}
+		rep.fallbacks[fallbackOf(cr)]++
 	}
-	rep.uncounted = bitbucketNone + rep.unreadable
 	var notes []string
-	if n := fallbacks - cut; n > 0 {
+	if n := rep.fallbacks[diffstatCounts]; n > 0 {
 		notes = append(notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
 			n, render.Plural(n, "commit", "commits")))
 	}
-	if cut > 0 {
+	if n := rep.fallbacks[cutDiff]; n > 0 {
 		notes = append(notes, fmt.Sprintf("the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
-			cut, render.Plural(cut, "commit", "commits")))
+			n, render.Plural(n, "commit", "commits")))
 	}
-	if rep.shallow > 0 {
+	if n := rep.fallbacks[shallowEdge]; n > 0 {
 		notes = append(notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
-			rep.shallow, render.Plural(rep.shallow, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
+			n, render.Plural(n, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
 	}
-	if rep.unreadable > 0 {
+	if n := rep.fallbacks[unreadable]; n > 0 {
 		notes = append(notes, fmt.Sprintf("%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it",
-			rep.unreadable, render.Plural(rep.unreadable, "commit", "commits")))
+			n, render.Plural(n, "commit", "commits")))
 	}
-	if bitbucketNone > 0 {
+	if n := rep.fallbacks[bitbucketNone]; n > 0 {
 		notes = append(notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
-			bitbucketNone, render.Plural(bitbucketNone, "commit", "commits")))
+			n, render.Plural(n, "commit", "commits")))
 	}
 	if len(notes) > 0 {
 		rep.Notes = append(notes, rep.Notes...)

@@ -278,7 +278,7 @@ func buildPlan(o *Options, cfg *config.Config, sigs []signal.Signal) (*analysis.
 func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, fileSignals int) error {
 	failed, auth := 0, 0
 	var first error
-	uncounted, shallow := rep.uncounted, rep.shallow
+	uncounted, shallow := rep.uncounted(), rep.fallbacks[shallowEdge]
 	for _, r := range repos {
 		if r.Err == nil {
 			continue
@@ -300,7 +300,7 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 		return cmdutil.PartialError(fmt.Errorf("the clone is shallow: %d %s at its edge could not be counted, and older commits of the window may be missing", shallow, render.Plural(shallow, "commit", "commits")))
 	case failed == 0 && sfailed == 0:
 		why := "Bitbucket produced neither the diff nor the diffstat, or the local clone lacks an object"
-		switch rep.unreadable {
+		switch rep.fallbacks[unreadable] {
 		case 0:
 			why = "Bitbucket produced neither the diff nor the diffstat"
 		case uncounted:
