@@ -262,26 +262,21 @@ func addCountNotes(rep *Report) {
 	for _, cr := range rep.Commits {
 		rep.fallbacks[fallbackOf(cr)]++
 	}
+	since := rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")
 	var notes []string
-	if n := rep.fallbacks[diffstatCounts]; n > 0 {
-		notes = append(notes, fmt.Sprintf("counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file",
-			n, render.Plural(n, "commit", "commits")))
-	}
-	if n := rep.fallbacks[cutDiff]; n > 0 {
-		notes = append(notes, fmt.Sprintf("the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again",
-			n, render.Plural(n, "commit", "commits")))
-	}
-	if n := rep.fallbacks[shallowEdge]; n > 0 {
-		notes = append(notes, fmt.Sprintf("%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=%s` (or `git fetch --unshallow`) and run again",
-			n, render.Plural(n, "commit", "commits"), rep.Window.Since.AddDate(0, 0, -7).Format("2006-01-02")))
-	}
-	if n := rep.fallbacks[unreadable]; n > 0 {
-		notes = append(notes, fmt.Sprintf("%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it",
-			n, render.Plural(n, "commit", "commits")))
-	}
-	if n := rep.fallbacks[bitbucketNone]; n > 0 {
-		notes = append(notes, fmt.Sprintf("%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files",
-			n, render.Plural(n, "commit", "commits")))
+	for _, m := range []struct {
+		kind   int
+		format string // of the count and "commit(s)"
+	}{
+		{diffstatCounts, "counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file"},
+		{cutDiff, "the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again"},
+		{shallowEdge, "%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=" + since + "` (or `git fetch --unshallow`) and run again"},
+		{unreadable, "%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it"},
+		{bitbucketNone, "%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files"},
+	} {
+		if n := rep.fallbacks[m.kind]; n > 0 {
+			notes = append(notes, fmt.Sprintf(m.format, n, render.Plural(n, "commit", "commits")))
+		}
 	}
 	if len(notes) > 0 {
 		rep.Notes = append(notes, rep.Notes...)
