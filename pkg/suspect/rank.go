@@ -236,15 +236,12 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		line int
 	}
 	seen := map[seenKey]bool{}
-	k := map[int]int{} // mapped in-app frames seen so far, per stack
+	weights := idx.w.frameWeights(sig.Frames, targets)
 	for i, f := range sig.Frames {
 		if !f.InApp || len(targets[i]) == 0 {
 			continue
 		}
-		// Frames of code outside the repositories (libraries, the kernel
-		// core under a driver) take no place in the weighting.
-		w := idx.w.frameWeight(k[f.Stack], f.Stack > 0)
-		k[f.Stack]++
+		w := weights[i]
 		ident := funcIdent(f.Function)
 		feats := map[int32]*feat{}
 		callees := calleesOf(sig.Frames, i)
@@ -781,16 +778,12 @@ func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, ac
 	weight := map[folder]float64{}
 	first := map[folder]int{}
 	var order []folder
-	k := map[int]int{}
+	weights := idx.w.frameWeights(frames, targets)
 	for i, f := range frames {
-		if !f.InApp || len(targets[i]) == 0 {
-			continue
+		if !f.InApp || len(targets[i]) == 0 || f.File == "" {
+			continue // unmapped, or mapped by where its function is defined: no folder of its own
 		}
-		w := idx.w.frameWeight(k[f.Stack], f.Stack > 0)
-		k[f.Stack]++
-		if f.File == "" {
-			continue // mapped by where its function is defined: no folder of its own
-		}
+		w := weights[i]
 		for _, t := range targets[i] {
 			framed[t] = true
 		}

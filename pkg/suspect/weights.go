@@ -3,6 +3,8 @@ package suspect
 import (
 	"math"
 	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/signal"
 )
 
 // Weights are the tunable constants of the formula (see Formula). They are
@@ -62,6 +64,23 @@ var DefaultWeights = Weights{
 	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
 	Merge: 0.5, Whitespace: 0.2, Rename: 0.1,
 	Build: true,
+}
+
+// frameWeights weighs each frame of a signal: the k-th mapped in-app frame
+// of its stack weighs frameWeight(k); the others, 0. Frames of code outside
+// the repositories (libraries, the kernel core under a driver) take no
+// place in the weighting.
+func (w *Weights) frameWeights(frames []signal.Frame, targets [][]fileTarget) []float64 {
+	out := make([]float64, len(frames))
+	k := map[int]int{} // mapped in-app frames seen so far, per stack
+	for i, f := range frames {
+		if !f.InApp || len(targets[i]) == 0 {
+			continue
+		}
+		out[i] = w.frameWeight(k[f.Stack], f.Stack > 0)
+		k[f.Stack]++
+	}
+	return out
 }
 
 // frameWeight is the weight of the k-th in-app frame of a stack.
