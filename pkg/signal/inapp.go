@@ -41,7 +41,8 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     /goroot/src/), -trimpath standard-library paths, modules versioned with
 //     @v, and functions whose package's first element has no dot and is a
 //     standard-library root (runtime, net, sync, ...) are not in-app;
-//   - python: /lib/python3.x/, <frozen ...>, <string> and similar are not;
+//   - python: /lib/python3.x/ and /lib64/python3.x/ (Fedora's standard
+//     library), <frozen ...>, <string> and similar are not;
 //   - java: class names starting with java., javax., jdk., sun., kotlin.,
 //     org.springframework. and other well-known libraries are not;
 //   - javascript: node: and internal/ files, <anonymous>, native are not;
@@ -76,7 +77,7 @@ func IsInApp(format, file, function, module string) bool {
 	case FormatGo:
 		return goInApp(f, function, module)
 	case FormatPython:
-		return !(strings.Contains(f, "/lib/python") || strings.HasPrefix(f, "<") ||
+		return !(strings.Contains(f, "/lib/python") || strings.Contains(f, "/lib64/python") || strings.HasPrefix(f, "<") ||
 			strings.Contains(f, "\\lib\\"))
 	case FormatJava, "kotlin", "scala", "android":
 		name := module

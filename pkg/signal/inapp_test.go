@@ -20,6 +20,7 @@ func TestIsInApp(t *testing.T) {
 		{FormatGo, "/build/internal/x.go", "myapp/internal.F", "", true},
 		{FormatPython, "/srv/app/models.py", "f", "", true},
 		{FormatPython, "/usr/lib/python3.11/json/decoder.py", "decode", "", false},
+		{FormatPython, "/usr/lib64/python3.11/pathlib.py", "rmdir", "", false},
 		{FormatPython, "/venv/lib/python3.12/site-packages/django/core.py", "f", "", false},
 		{FormatPython, "/usr/lib/python3/dist-packages/yaml/x.py", "f", "", false},
 		{FormatPython, "<frozen importlib._bootstrap>", "_call", "", false},
