@@ -112,7 +112,7 @@ var textParsers = []struct {
 }{
 	{"native", "", parseNative},
 	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
-	{FormatPython, "Traceback", linesOnly(parsePythonLines)},
+	{FormatPython, "File \"", linesOnly(parsePythonLines)},
 	{FormatJava, "", linesOnly(parseJavaLines)},
 	{FormatDotNet, "", linesOnly(parseDotNetLines)},
 	{FormatJavaScript, "", linesOnly(parseJSLines)},

@@ -8,7 +8,7 @@ import (
 // TestPastedReports covers report shapes seen when developers paste a
 // crash into a commit message: a call trace without its header, the Xen
 // hypervisor's console, gdb frames wrapped over lines or starting past #0,
-// and a UBSan error followed by the AddressSanitizer stack of the same
+// Python frames without their Traceback line, and a UBSan error followed by the AddressSanitizer stack of the same
 // crash. The samples are written for these tests (fictional code).
 func TestPastedReports(t *testing.T) {
 	type want struct {
@@ -50,6 +50,14 @@ AddressSanitizer:DEADLYSIGNAL
     #1 0x63da855865c3 in store_output ../acme/config/output.c:220
     #2 0x63da8548f3fc in main ../acme/main.c:351`,
 			[]want{{"output_name", "../acme/config/output.c", 33}, {"store_output", "../acme/config/output.c", 220}}, FormatASan},
+		{"python frames without their Traceback line", `While debugging the tests hang:
+  File "/home/dev/acme/test/framework.py", line 459, in setUpClass
+    cls.quit()
+  File "/home/dev/acme/test/framework.py", line 475, in quit
+    six.input("press ENTER")
+AttributeError: 'module' object has no attribute 'input'`,
+			// Innermost first, as with the Traceback line.
+			[]want{{"quit", "/home/dev/acme/test/framework.py", 475}, {"setUpClass", "/home/dev/acme/test/framework.py", 459}}, FormatPython},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

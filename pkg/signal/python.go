@@ -212,7 +212,13 @@ func pyUnits(n *pyNode, member bool) []pyUnit {
 		case t == pyCauseSep || t == pyContextSep:
 			end()
 			linked = true
-		case blk != nil && strings.Contains(l, "File \"") && pyFrameRE.MatchString(l) && strings.HasPrefix(l, " "):
+		case strings.Contains(l, "File \"") && pyFrameRE.MatchString(l) && strings.HasPrefix(l, " ") && (blk != nil || !member):
+			if blk == nil {
+				// Frames pasted without their "Traceback" line: the
+				// block starts at its first frame.
+				blk = &pyUnit{linked: linked, start: i}
+				linked = false
+			}
 			if len(frames) >= MaxFrames {
 				continue
 			}
