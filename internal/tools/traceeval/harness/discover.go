@@ -19,13 +19,24 @@ var fixesRE = regexp.MustCompile(`(?im)^[ \t]*Fixes:[ \t]*(?:commit[ \t]+)?([0-9
 // Fixes: 123456789abc ("subject"), which may wrap onto the next line.
 var fixesSubjectRE = regexp.MustCompile(`(?is)^[ \t]*Fixes:[ \t]*(?:commit[ \t]+)?[0-9a-f]{7,40}[ \t]*\(\s*"(.+?)"\s*\)`)
 
+// causeRE finds a commit that prose names as the cause: "introduced in
+// commit 0123abcd", "Regression from: <sha>", "Regressed-in: <sha>",
+// "This patch fixes up commit <sha>", "This reverts commit <sha>" (a revert
+// whose message holds the crash its target caused). The verb and the hash
+// are in one sentence: a period ends it unless a non-space follows it (a
+// version, 2.2-dev3); 8 hex digits at least, so a short word is no hash.
+// Such projects write no Fixes: trailer, and the hash must still resolve to
+// a commit; every kept case is read by hand.
+var causeRE = regexp.MustCompile(`(?i)\b(?:introduced|caused|broke|broken|regress\w*|reverts|fixes)\b(?:[^.]|\.\S){0,80}?\b([0-9a-f]{8,40})\b`)
+
 // Target is one commit a Fixes: trailer names.
 type Target struct {
 	Hash    string // abbreviated hash as written
 	Subject string // quoted subject, "" when the trailer has none
 }
 
-// FixesTargets returns the commits a message's Fixes: trailers name.
+// FixesTargets returns the commits a message's Fixes: trailers name, then
+// those its prose names as the cause (causeRE).
 func FixesTargets(msg string) []Target {
 	var out []Target
 	seen := map[string]bool{}
@@ -40,6 +51,13 @@ func FixesTargets(msg string) []Target {
 			t.Subject = strings.Join(strings.Fields(m[1]), " ")
 		}
 		out = append(out, t)
+	}
+	for _, m := range causeRE.FindAllStringSubmatch(msg, -1) {
+		h := strings.ToLower(m[1])
+		if !seen[h] {
+			seen[h] = true
+			out = append(out, Target{Hash: h})
+		}
 	}
 	return out
 }
@@ -87,6 +105,7 @@ func Discover(ctx context.Context, g Git, opt DiscoverOptions) ([]Candidate, err
 		opt.MaxAge = 90 * 24 * time.Hour
 	}
 	out, err := g.Run(ctx, "log", "--no-merges", "-E", "-i", `--grep=^[[:space:]]*Fixes:[[:space:]]*(commit[[:space:]]+)?[0-9a-f]{7,40}`,
+		`--grep=(introduced|caused|broke|regress|reverts|fixes)`, // causeRE's verbs; git ORs the patterns
 		"--format=%x1e%H%x1f%at%x1f%ct%x1f%B", opt.Ref, "--")
 	if err != nil {
 		return nil, fmt.Errorf("scanning the history of %s: %w", opt.Repo, err)

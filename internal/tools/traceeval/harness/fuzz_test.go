@@ -10,6 +10,7 @@ import (
 func FuzzFixesTargets(f *testing.F) {
 	f.Add("x\n\nFixes: 0123456789ab (\"a: b\")\nFixes: commit abcdef1\n")
 	f.Add("Fixes: 0123456 (\"unterminated\n")
+	f.Add("This bug was introduced in 2.2-dev3 by commit 9e1758efbd68.\nThis reverts commit DA37CBD24FC0.")
 	f.Fuzz(func(t *testing.T, msg string) {
 		seen := map[string]bool{}
 		for _, tg := range FixesTargets(msg) {

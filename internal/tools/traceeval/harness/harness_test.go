@@ -214,6 +214,26 @@ func TestFixesTargets(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %+v\nwant %+v", got, want)
 	}
+	// Prose that names the cause, as projects without trailers write it.
+	for _, tc := range []struct{ msg, want string }{
+		{"This bug was introduced in commit 0123456789abcdef0123456789abcdef01234567,\nwhich must be backported.", "0123456789abcdef0123456789abcdef01234567"},
+		{"The bug was introduced in 2.2-dev3 with commit 9e1758ef (\"MINOR: x\").", "9e1758ef"},
+		{"Regression from: 9fb08310b51b46736f3ca8dbc04efdf502420403", "9fb08310b51b46736f3ca8dbc04efdf502420403"},
+		{"Regressed-in: 8f1edf4bd3a1f050ce9eeb5eac45dd1a8f7a6d5e", "8f1edf4bd3a1f050ce9eeb5eac45dd1a8f7a6d5e"},
+		{"This partially reverts commit da37cbd24fc0073f3f00a3b7aac7807d2185b829.", "da37cbd24fc0073f3f00a3b7aac7807d2185b829"},
+		{"This patch fixes up commit 9E1758EFBD68 which added it", "9e1758efbd68"},
+		{"This fixes issue #681. Seen at deadbeef in the log.", ""},
+		{"introduced by 1234567 (seven digits is too short in prose)", ""},
+		{"Fixed a crash. See 0123456789abcdef for details.", ""},
+	} {
+		got := FixesTargets(tc.msg)
+		switch {
+		case tc.want == "" && len(got) != 0:
+			t.Errorf("%q: got %+v, want none", tc.msg, got)
+		case tc.want != "" && (len(got) != 1 || got[0].Hash != tc.want):
+			t.Errorf("%q: got %+v, want %s", tc.msg, got, tc.want)
+		}
+	}
 }
 
 func TestRankAndWindow(t *testing.T) {
