@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -282,10 +283,15 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		}
 		return bases[path.Base(strings.ReplaceAll(file, "\\", "/"))] > 1
 	}
+	// A signal none of whose frames with a file is in-app (a Sentry
+	// project without stack trace rules) has those frames stand in for
+	// its in-app ones when ranking (suspect's mapSignal); their functions
+	// are looked up too.
 	var idents []string
 	for _, s := range p.Signals {
+		standIn := !slices.ContainsFunc(s.Frames, func(f signal.Frame) bool { return f.InApp && f.File != "" })
 		for _, f := range s.Frames {
-			if !f.InApp {
+			if !f.InApp && !(standIn && f.File != "") {
 				continue
 			}
 			if f.File == "" || shared(f.File) {

@@ -596,3 +596,50 @@ func TestCancel(t *testing.T) {
 		t.Fatalf("rerun: got exit %d; stderr %s", code, e.err.String())
 	}
 }
+
+// A Sentry project without stack trace rules marks no frame in-app, and
+// Valgrind gives base names: the frames whose files are the repository's
+// stand in, and a base name two folders share is still resolved to the file
+// defining the frame's function (tuning case profanity-im/profanity@07900e961748
+// with every frame marked not in-app took the other omemo.c).
+func TestSignalNotInAppSharedBaseName(t *testing.T) {
+	for _, inApp := range []bool{true, false} {
+		t.Run(fmt.Sprintf("in_app=%t", inApp), func(t *testing.T) {
+			r := newRepo(t)
+			now := time.Now().UTC()
+			body := func(name, stmt string) string {
+				return "#include <stdio.h>\n\nint " + name + "(int n)\n{\n" + numbered("\t/* step", 6) + "\t" + stmt + "\n" + numbered("\t/* more", 6) + "\treturn n;\n}\n"
+			}
+			r.commit(now.Add(-20*24*time.Hour), "add both", map[string]string{
+				"src/omemo/omemo.c": body("omemo_identity_key", "n += 1;"),
+				"src/xmpp/omemo.c":  body("omemo_bundle_publish", "n += 2;"),
+			})
+			culprit := r.commit(now.Add(-10*24*time.Hour), "serialize the key", map[string]string{
+				"src/omemo/omemo.c": body("omemo_identity_key", "n = serialize(n);"),
+			})
+			r.commit(now.Add(-2*24*time.Hour), "publish changes", map[string]string{
+				"src/xmpp/omemo.c": body("omemo_bundle_publish", "n = publish(n);"),
+			})
+			event := fmt.Sprintf(`{"event_id":"0123456789abcdef0123456789abcdef","platform":"native","timestamp":%q,
+"exception":{"values":[{"type":"Invalid read","value":"Invalid read of size 16","stacktrace":{"frames":[
+{"function":"main","filename":"main.c","lineno":3,"in_app":%t},
+{"function":"omemo_identity_key","filename":"omemo.c","lineno":11,"in_app":%t}]}}]}}`,
+				now.Add(-time.Hour).Format(time.RFC3339), inApp, inApp)
+			sig := filepath.Join(t.TempDir(), "event.json")
+			if err := os.WriteFile(sig, []byte(event), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			e := newEnv(t, "", nil, nil)
+			if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "json"); code != 0 {
+				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+			}
+			s := e.report(t).Signals[0]
+			if f := s.Frames[0]; f.Path != "src/omemo/omemo.c" {
+				t.Errorf("got the crashing frame mapped to %q, want src/omemo/omemo.c (it defines omemo_identity_key)", f.Path)
+			}
+			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+				t.Errorf("got suspects %+v, want %s first", s.Suspects, culprit)
+			}
+		})
+	}
+}
