@@ -142,7 +142,7 @@ func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, [
 		if f.InApp {
 			return sig, targets, notes, 0
 		}
-		if len(targets[i]) > 0 {
+		if len(targets[i]) > 0 && standsIn(f, targets[i][0]) {
 			n++
 		}
 	}
@@ -151,13 +151,47 @@ func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, [
 	}
 	frames := slices.Clone(sig.Frames)
 	for i := range frames {
-		if frames[i].File != "" && len(targets[i]) > 0 {
+		if frames[i].File != "" && len(targets[i]) > 0 && standsIn(frames[i], targets[i][0]) {
 			frames[i].InApp = true
 		}
 	}
 	sig.Frames = frames
 	targets, notes = idx.mapFrames(sig)
 	return sig, targets, notes, n
+}
+
+// standsIn reports whether frame f, marked not in-app, may stand in for an
+// in-app frame on the strength of its mapping to t. A file under a package
+// installation folder (site-packages, node_modules, a Go module cache, ...)
+// belongs to the package that the folder's next component names: it is the
+// repository's only when the match reaches that package's folder too
+// (site-packages/mkosi/config.py is mkosi/config.py), not by its base name
+// alone (site-packages/other/__init__.py is no __init__.py of the
+// repository).
+func standsIn(f signal.Frame, t fileTarget) bool {
+	comps := frameComponents(f)
+	for i := len(comps) - 2; i >= 0; i-- {
+		if installDir(comps, i) {
+			need := min(len(comps)-i-1, 2)
+			return commonSuffix(comps, splitComponents(t.path)) >= need
+		}
+	}
+	return true
+}
+
+// installDir reports whether comps[i] is a folder packages are installed
+// under: Python's site-packages and dist-packages, node_modules, Ruby's
+// gems, Go's pkg/mod, Cargo's .cargo/registry.
+func installDir(comps []string, i int) bool {
+	switch comps[i] {
+	case "site-packages", "dist-packages", "node_modules", "gems":
+		return true
+	case "mod":
+		return i > 0 && comps[i-1] == "pkg"
+	case "registry":
+		return i > 0 && comps[i-1] == ".cargo"
+	}
+	return false
 }
 
 // RankWith ranks the candidates for one signal. files, when not nil, holds

@@ -504,6 +504,38 @@ func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 	}
 }
 
+// A file under a package installation folder stands in for the
+// repository's only when the match reaches the package's folder: the
+// repository installed as a package (site-packages/mkosi/config.py) does,
+// another package whose file shares a base name with one of the
+// repository's (site-packages/sphinx_x/__init__.py, fish-shell@aab22a453b89)
+// does not, and a bare base name (Valgrind) still does.
+func TestInstalledPackageStandsInByItsFolder(t *testing.T) {
+	cands := []Candidate{cand("aa", 0, modified("mkosi/config.py", hunk(10, 2, 10, 3, "", []int{11}, nil)),
+		modified("doc/theme/__init__.py", hunk(5, 2, 5, 3, "", []int{6}, nil)))}
+	h := []RepoHistory{{Repo: "acme/mkosi", Commits: linked(cands), Tree: []string{"mkosi/config.py", "doc/theme/__init__.py"}}}
+	notInApp := func(fr signal.Frame) signal.Frame { fr.InApp = false; return fr }
+	for _, tc := range []struct {
+		file  string
+		line  int
+		stand bool
+	}{
+		{"/usr/lib/python3.11/site-packages/mkosi/config.py", 11, true},
+		{"/home/u/.local/lib/python3.12/site-packages/sphinx_x/__init__.py", 6, false},
+		{"/usr/lib/node_modules/other/__init__.py", 6, false},
+		{"__init__.py", 6, true},
+		{"/build/doc/theme/__init__.py", 6, true},
+	} {
+		res := NewIndex(h, Options{}).Rank(sigAt(notInApp(frame(tc.file, tc.line, "f"))))
+		if got := res.Frames[0].InApp; got != tc.stand {
+			t.Errorf("%s: stands in %v, want %v (mapped to %q)", tc.file, got, tc.stand, res.Frames[0].Path)
+		}
+		if !tc.stand && (!res.Abstained || len(res.Suspects) > 0) {
+			t.Errorf("%s: got suspects %v, want an abstention", tc.file, hashes(res))
+		}
+	}
+}
+
 // When no commit touched a frame's file, a commit that changed files beside
 // one is a suspect by its folder, weighed by the share of its changes made
 // there; a frame mapped only by its function's definition names no folder.
