@@ -8,8 +8,9 @@ import (
 // TestPastedReports covers report shapes seen when developers paste a
 // crash into a commit message: a call trace without its header, the Xen
 // hypervisor's console, gdb frames wrapped over lines or starting past #0,
-// Python frames without their Traceback line, and a UBSan error followed by the AddressSanitizer stack of the same
-// crash. The samples are written for these tests (fictional code).
+// Python frames without their Traceback line, and a UBSan error followed
+// by the AddressSanitizer stack of the same crash. The samples are written
+// for these tests (fictional code).
 func TestPastedReports(t *testing.T) {
 	type want struct {
 		function, file string
