@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -283,13 +282,12 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		}
 		return bases[path.Base(strings.ReplaceAll(file, "\\", "/"))] > 1
 	}
-	// A signal none of whose frames with a file is in-app (a Sentry
-	// project without stack trace rules) has those frames stand in for
-	// its in-app ones when ranking (suspect's mapSignal); their functions
-	// are looked up too.
+	// A signal none of whose frames with a file is in-app has those frames
+	// stand in for its in-app ones when ranking; their functions are
+	// looked up too.
 	var idents []string
 	for _, s := range p.Signals {
-		standIn := !slices.ContainsFunc(s.Frames, func(f signal.Frame) bool { return f.InApp && f.File != "" })
+		standIn := suspect.NoFileFrameInApp(s.Frames)
 		for _, f := range s.Frames {
 			if !f.InApp && !(standIn && f.File != "") {
 				continue

@@ -127,37 +127,41 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 }
 
 // mapSignal maps sig's frames (mapFrames). When no frame that names a file
-// is in-app (a Sentry project without stack trace rules marks none, or only
-// the bare function names a native event's converter leaves), the frames
-// whose file maps to a repository file are taken as in-app: it returns sig
-// with those frames marked (a copy of its frames; the caller's signal is
-// left as it is) and how many it marked.
+// is in-app (NoFileFrameInApp), the frames whose file maps to a repository
+// file are taken as in-app (standsIn): it returns sig with those frames
+// marked (a copy of its frames; the caller's signal is left as it is) and
+// how many it marked.
 func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, []string, int) {
 	targets, notes := idx.mapFrames(sig)
+	if !NoFileFrameInApp(sig.Frames) {
+		return sig, targets, notes, 0
+	}
+	var frames []signal.Frame
 	n := 0
 	for i, f := range sig.Frames {
-		if f.File == "" {
+		if f.File == "" || len(targets[i]) == 0 || !standsIn(f, targets[i][0]) {
 			continue
 		}
-		if f.InApp {
-			return sig, targets, notes, 0
+		if frames == nil {
+			frames = slices.Clone(sig.Frames)
 		}
-		if len(targets[i]) > 0 && standsIn(f, targets[i][0]) {
-			n++
-		}
+		frames[i].InApp = true
+		n++
 	}
 	if n == 0 {
 		return sig, targets, notes, 0
 	}
-	frames := slices.Clone(sig.Frames)
-	for i := range frames {
-		if frames[i].File != "" && len(targets[i]) > 0 && standsIn(frames[i], targets[i][0]) {
-			frames[i].InApp = true
-		}
-	}
 	sig.Frames = frames
 	targets, notes = idx.mapFrames(sig)
 	return sig, targets, notes, n
+}
+
+// NoFileFrameInApp reports whether no frame that names a file is marked
+// in-app: a Sentry project without stack trace rules marks none, or marks
+// only the bare function names a native event's converter leaves. Such a
+// signal's frames with repository files stand in for its in-app ones.
+func NoFileFrameInApp(frames []signal.Frame) bool {
+	return !slices.ContainsFunc(frames, func(f signal.Frame) bool { return f.InApp && f.File != "" })
 }
 
 // standsIn reports whether frame f, marked not in-app, may stand in for an
