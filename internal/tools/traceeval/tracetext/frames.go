@@ -130,7 +130,7 @@ var (
 		`(?:Direct|Indirect) leak of \d+`,
 		`(?:Previous |Atomic )?(?:[Rr]ead|[Ww]rite) of size \d+ at`,
 		`(?:Mutex|Location|Thread) .* (?:created|is)`,
-		`Uninitialized value was (?:created|stored)`,
+		`Uninitiali[sz]ed value was (?:created|stored)`,
 		`SUMMARY: `,
 		`Program (?:received|terminated with) signal`,
 		`Thread \d+ .*\(.*\):$`,

@@ -196,6 +196,18 @@ func TestValgrindAndGDB(t *testing.T) {
 		t.Errorf("valgrind library frame %+v", f)
 	}
 
+	// Valgrind spells "Uninitialised" the British way; the origin of the
+	// value is a stack of its own, not the crash stack's outermost frame.
+	uninit := "==31275== Conditional jump or move depends on uninitialised value(s)\n" +
+		"==31275==    at 0x43C63F: prepare_to_commit (commit.c:1058)\n" +
+		"==31275==    by 0x510839: main (common-main.c:56)\n" +
+		"==31275==  Uninitialised value was created by a stack allocation\n" +
+		"==31275==    at 0x43B344: prepare_to_commit (commit.c:719)\n"
+	r = Parse(Extract(uninit)[0].Text)
+	if len(r.Stacks) != 2 || len(r.Stacks[0].Frames) != 2 || r.Stacks[1].Frames[0].Line != 719 {
+		t.Errorf("valgrind origin stack %+v", r.Stacks)
+	}
+
 	gdb := "Program received signal SIGSEGV, Segmentation fault.\n" +
 		"#0  0x000055555555a1b2 in parse_opt (p=0x0,\n" +
 		"    flags=3) at ../src/opts.c:77\n" +
