@@ -111,6 +111,9 @@ func FuzzCleanFunction(f *testing.F) {
 
 func FuzzParse(f *testing.F) {
 	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet"}, nativeKinds...)...)
+	for _, s := range libraryAssertions {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sigs, err := Parse("fuzz", data)
 		if err != nil {

@@ -6,16 +6,22 @@ import (
 )
 
 var (
-	btSymbolsRE    = regexp.MustCompile(`(?:^|\s)(\S+?)\(([^()\s]*)\)\s*\[(0x[0-9a-fA-F]+)\]\s*$`)
-	btNoSymbolRE   = regexp.MustCompile(`(?:^|\s)(\.?/\S+?)\s*\[(0x[0-9a-fA-F]+)\]\s*$`)
-	assertRE       = regexp.MustCompile(`(?:^|\s)(\S+):(\d+): (.+?): Assertion [` + "`" + `'](.*)' failed\.?\s*$`)
-	muslAssertRE   = regexp.MustCompile(`Assertion failed: (.+) \((\S+): (.+): (\d+)\)\s*$`)
-	fortifyRE      = regexp.MustCompile(`\*\*\* ((?:stack smashing|buffer overflow) detected|longjmp causes uninitialized stack frame) \*\*\*`)
-	glibcErrorRE   = regexp.MustCompile("\\*\\*\\* Error in `[^']*': (.+?)(?:: 0x[0-9a-f]+)? \\*\\*\\*")
-	mallocCheckRE  = regexp.MustCompile(`^((?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free|_int_realloc|tcache_thread_shutdown)\(\): .+|double free or corruption \(.+\)|corrupted size vs\. prev_size.*|corrupted double-linked list.*)$`)
-	terminateRE    = regexp.MustCompile(`terminate called after throwing an instance of '(.+)'\s*$`)
-	whatRE         = regexp.MustCompile(`^\s*what\(\):\s+(.*)$`)
-	terminateOther = regexp.MustCompile(`(terminate called (?:without an active exception|recursively)|pure virtual method called)\s*$`)
+	btSymbolsRE  = regexp.MustCompile(`(?:^|\s)(\S+?)\(([^()\s]*)\)\s*\[(0x[0-9a-fA-F]+)\]\s*$`)
+	btNoSymbolRE = regexp.MustCompile(`(?:^|\s)(\.?/\S+?)\s*\[(0x[0-9a-fA-F]+)\]\s*$`)
+	assertRE     = regexp.MustCompile(`(?:^|\s)(\S+):(\d+): (.+?): Assertion [` + "`" + `'](.*)' failed\.?\s*$`)
+	muslAssertRE = regexp.MustCompile(`Assertion failed: (.+) \((\S+): (.+): (\d+)\)\s*$`)
+	// GLib's g_assert family: "[domain:]ERROR:file.c:12:func: assertion
+	// failed: (x)", "... code should not be reached".
+	glibAssertRE = regexp.MustCompile(`(?:^|\s)(?:[\w.-]+:)?ERROR:(\S+?):(\d+):(?:(.+?):)? ((?:assertion failed|code should not be reached).*?)\s*$`)
+	// Dovecot's i_assert and i_unreached, and GLib's before 2.16: "Panic:
+	// file x.c: line 12 (func): assertion failed: (x)".
+	fileLineAssertRE = regexp.MustCompile(`(?:^|Panic: |\*\*: )file (\S+): line (\d+)(?: \(([^()]*)\))?: ((?:assertion|unreached).*?)\s*$`)
+	fortifyRE        = regexp.MustCompile(`\*\*\* ((?:stack smashing|buffer overflow) detected|longjmp causes uninitialized stack frame) \*\*\*`)
+	glibcErrorRE     = regexp.MustCompile("\\*\\*\\* Error in `[^']*': (.+?)(?:: 0x[0-9a-f]+)? \\*\\*\\*")
+	mallocCheckRE    = regexp.MustCompile(`^((?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free|_int_realloc|tcache_thread_shutdown)\(\): .+|double free or corruption \(.+\)|corrupted size vs\. prev_size.*|corrupted double-linked list.*)$`)
+	terminateRE      = regexp.MustCompile(`terminate called after throwing an instance of '(.+)'\s*$`)
+	whatRE           = regexp.MustCompile(`^\s*what\(\):\s+(.*)$`)
+	terminateOther   = regexp.MustCompile(`(terminate called (?:without an active exception|recursively)|pure virtual method called)\s*$`)
 )
 
 // glibcMessage is an abort message of the C or C++ runtime.
@@ -41,12 +47,45 @@ func assertion(l string) (glibcMessage, bool) {
 		f := nativeFrame(FormatGlibc, m[2], atoi(m[4]), 0, fn, "")
 		return glibcMessage{title: "Assertion failed: " + m[1], texts: []string{m[1]}, frame: &f}, true
 	}
+	for _, re := range []*regexp.Regexp{glibAssertRE, fileLineAssertRE} {
+		if m := re.FindStringSubmatch(l); m != nil {
+			fn := cleanFunction(m[3])
+			f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
+			title := m[1] + ":" + m[2] + ": " + m[4]
+			if fn != "" {
+				title = m[1] + ":" + m[2] + ": " + fn + ": " + m[4]
+			}
+			return glibcMessage{title: title, texts: assertionTexts(m[4]), frame: &f}, true
+		}
+	}
 	return glibcMessage{}, false
+}
+
+// assertionTexts is the expression of a GLib or Dovecot assertion's
+// message ("assertion failed: (x != NULL)", "assertion failed (a == b):
+// (1 == 2)"), for the symptoms.
+func assertionTexts(msg string) []string {
+	i := strings.IndexByte(msg, '(')
+	if i < 0 {
+		return nil
+	}
+	depth := 0
+	for j := i; j < len(msg); j++ {
+		switch msg[j] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return []string{msg[i+1 : j]}
+			}
+		}
+	}
+	return nil
 }
 
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
-var glibcMarkers = []string{"Assertion", "***", "(): ", "corrupt", "minate called", "virtual method called"}
+var glibcMarkers = []string{"Assertion", "assertion", "reached", "***", "(): ", "corrupt", "minate called", "virtual method called"}
 
 // glibcMessages finds the abort messages of the C library and the C++
 // runtime: failed assertions ("file.c:12: fn: Assertion `x' failed."),
@@ -78,6 +117,10 @@ func glibcMessages(text string, lines []string) []glibcMessage {
 		}
 		if msg, ok := assertion(l); ok {
 			msg.line = i
+			// GLib's test harness repeats the message after "Bail out! ".
+			if n := len(out); n > 0 && out[n-1].title == msg.title && i-out[n-1].line <= 2 {
+				continue
+			}
 			out = append(out, msg)
 			continue
 		}

@@ -3,6 +3,7 @@ package signal
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,8 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"kernel", "BUG: kernel NULL pointer dereference, address: 0000000000000008\nRIP: 0010:f+0x1/0x2\nCall Trace:\n g+0x1/0x2\n", FormatKernel},
 		{"backtrace_symbols", "./app(f+0x1)[0x1]\n./app(main+0x2)[0x2]\n", FormatGlibc},
 		{"assertion", "app: a.c:3: f: Assertion `x' failed.\n", FormatGlibc},
+		{"glib assertion", "**\nGLib-GIO:ERROR:../gio/gdbus.c:120:g_dbus_foo: assertion failed: (x != NULL)\nBail out! GLib-GIO:ERROR:../gio/gdbus.c:120:g_dbus_foo: assertion failed: (x != NULL)\n", FormatGlibc},
+		{"dovecot panic", "Jun 01 12:00:00 imap(u)<1>: Panic: file array.c: line 10 (array_idx_modifiable_i): assertion failed: (idx < count)\n", FormatGlibc},
 		{"rust", "thread 'main' panicked at src/main.rs:2:5:\nboom\n", FormatRust},
 		{"native frames alone", "Crash in worker:\n    #0 0x4f5e2a in ledger_post src/ledger.c:214:17\n    #1 0x4f1234 in main src/main.c:88\n", FormatNative},
 		{"valgrind without prefixes", "Invalid read of size 4\n   at 0x109145: get (segv.c:3)\n   by 0x109178: main (segv.c:4)\n Address 0x0 is not stack'd, malloc'd or (recently) free'd\n", FormatValgrind},
@@ -184,5 +187,67 @@ func TestSymptoms(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("Symptoms(%q): got %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// libraryAssertions are messages of GLib's g_assert family (the format of
+// g_assertion_message in glib/gtestutils.c: "[domain:]ERROR:file:line:func:
+// message", repeated after "Bail out! " under the test harness) and of
+// Dovecot's i_assert and i_unreached (src/lib/macros.h, failures.c), also
+// seeds of FuzzParse.
+var libraryAssertions = []string{
+	"**\nGLib-GIO:ERROR:../gio/gdbus.c:120:g_dbus_foo: assertion failed: (conn != NULL)\nBail out! GLib-GIO:ERROR:../gio/gdbus.c:120:g_dbus_foo: assertion failed: (conn != NULL)\n",
+	"ERROR:tests/queue.c:7:test_pop: assertion failed (len == 2): (1 == 2)\n",
+	"ERROR:src/state.c:44:state_next: code should not be reached\n",
+	"Jun 01 12:00:00 imap(u)<1>: Panic: file array.c: line 10 (array_idx_modifiable_i): assertion failed: (idx < array->buffer->used)\n",
+	"Panic: file index-sync.c: line 88: unreached\n",
+}
+
+// GLib's g_assert and Dovecot's i_assert print the assertion's location in
+// forms of their own; each gives one signal whose one frame is that
+// location, and whose symptoms hold the expression's words.
+func TestLibraryAssertions(t *testing.T) {
+	tests := []struct {
+		name, input    string
+		file, function string
+		line           int
+		title, symptom string
+	}{
+		{"glib, repeated by the test harness",
+			libraryAssertions[0],
+			"../gio/gdbus.c", "g_dbus_foo", 120, "../gio/gdbus.c:120: g_dbus_foo: assertion failed: (conn != NULL)", "conn"},
+		{"glib comparison",
+			libraryAssertions[1],
+			"tests/queue.c", "test_pop", 7, "tests/queue.c:7: test_pop: assertion failed (len == 2): (1 == 2)", "len"},
+		{"glib unreachable",
+			libraryAssertions[2],
+			"src/state.c", "state_next", 44, "src/state.c:44: state_next: code should not be reached", ""},
+		{"dovecot panic in a log line",
+			libraryAssertions[3],
+			"array.c", "array_idx_modifiable_i", 10, "array.c:10: array_idx_modifiable_i: assertion failed: (idx < array->buffer->used)", "buffer"},
+		{"dovecot unreached",
+			libraryAssertions[4],
+			"index-sync.c", "", 88, "index-sync.c:88: unreached", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("in", []byte(tt.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sigs) != 1 {
+				t.Fatalf("got %d signals, want 1: %+v", len(sigs), sigs)
+			}
+			s := sigs[0]
+			if s.Title != tt.title {
+				t.Errorf("title %q, want %q", s.Title, tt.title)
+			}
+			if len(s.Frames) != 1 || s.Frames[0].File != tt.file || s.Frames[0].Line != tt.line || s.Frames[0].Function != tt.function {
+				t.Errorf("frames %+v, want %s:%d in %q", s.Frames, tt.file, tt.line, tt.function)
+			}
+			if tt.symptom != "" && !slices.Contains(s.Symptoms, tt.symptom) {
+				t.Errorf("symptoms %q lack %q", s.Symptoms, tt.symptom)
+			}
+		})
 	}
 }

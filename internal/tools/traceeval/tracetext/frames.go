@@ -118,6 +118,11 @@ var (
 	ubsanRE = regexp.MustCompile(`^(\S+?):(\d+):(\d+): runtime error: (.*)$`)
 	// glibc assert: prog: file.c:12: func: Assertion `x' failed.
 	assertRE = regexp.MustCompile("^(?:\\S+: )?(\\S+?):(\\d+): (\\S.*?): Assertion [`'](.*)' failed\\.?$")
+	// GLib g_assert: [domain:]ERROR:file.c:12:func: assertion failed: (x)
+	glibAssertRE = regexp.MustCompile(`^(?:Bail out! )?(?:[\w.-]+:)?ERROR:(\S+?):(\d+):(?:(.+?):)? (?:assertion failed|code should not be reached)`)
+	// Dovecot i_assert (and GLib before 2.16): file x.c: line 12 (func): assertion failed: (x)
+	// after "Panic: " (or "**: ") anywhere in a log line
+	fileLineAssertRE = regexp.MustCompile(`(?:^|Panic: |\*\*: )file (\S+): line (\d+)(?: \(([^()]*)\))?: (?:assertion|unreached)`)
 	// glibc backtrace_symbols: ./prog(func+0x1a)[0x4005d0]
 	glibcBtRE = regexp.MustCompile(`^(\S+?)\(([\w.$@]*)\+0x[0-9a-f]+\)\s*\[0x[0-9a-f]+\]$`)
 
@@ -281,9 +286,11 @@ func classify(s string) classified {
 		c, _ := strconv.Atoi(m[3])
 		return classified{kind: kindFrame, format: UBSan, frame: Frame{File: m[1], Line: l, Column: c}}
 	}
-	if m := assertRE.FindStringSubmatch(s); m != nil {
-		l, _ := strconv.Atoi(m[2])
-		return classified{kind: kindFrame, format: Assert, frame: Frame{File: m[1], Line: l, Function: m[3]}}
+	for _, re := range []*regexp.Regexp{assertRE, glibAssertRE, fileLineAssertRE} {
+		if m := re.FindStringSubmatch(s); m != nil {
+			l, _ := strconv.Atoi(m[2])
+			return classified{kind: kindFrame, format: Assert, frame: Frame{File: m[1], Line: l, Function: m[3]}}
+		}
 	}
 	if strings.HasPrefix(s, "#") {
 		s = buildIDRE.ReplaceAllString(s, "")

@@ -15,6 +15,7 @@ func FuzzExtract(f *testing.F) {
 	f.Add("#0  f (a=1,\n    b=2) at x.c:3\n#1  0x1 in g () from /lib/libc.so.6\n")
 	f.Add("(XEN) Xen call trace:\n(XEN)    [<ffff>] R a.c#f+0x1/0x2\n")
 	f.Add("RIP: 0010:f+0x1/0x2 [m]\nCall Trace:\n <TASK>\n ? g+0x1/0x2\n h+0x3/0x4 [m]\n</TASK>\n---[ end trace 0 ]---\n")
+	f.Add("Panic: file a.c: line 3 (f): assertion failed: (x)\nERROR:b.c:4:g: code should not be reached\n")
 	f.Add("==1== Invalid read of size 4\n==1==    at 0x1: f (a.c:1)\n==1==  Address 0x2 is 0 bytes inside\n==1==    by 0x3: g (in /lib/x.so)\n")
 	f.Add("panic: x\n\ngoroutine 1 [running]:\nmain.f(...)\n\t/a/b.go:3 +0x1\n")
 	f.Add("thread 'main' panicked at src/a.rs:1:2:\nx\n   0: a::b\n             at ./src/a.rs:1:2\n")

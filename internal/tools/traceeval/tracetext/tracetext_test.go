@@ -270,6 +270,10 @@ func TestSmallFormats(t *testing.T) {
 	}{
 		{"src/a.c:12:5: runtime error: signed integer overflow\n", UBSan, "src/a.c", 12},
 		{"prog: util.c:99: check: Assertion `n > 0' failed.\n", Assert, "util.c", 99},
+		{"**\nGLib-GIO:ERROR:../gio/gdbus.c:120:g_dbus_foo: assertion failed: (x != NULL)\n", Assert, "../gio/gdbus.c", 120},
+		{"Bail out! ERROR:tests/t.c:7:test_main: code should not be reached\n", Assert, "tests/t.c", 7},
+		{"Panic: file array.c: line 10 (array_idx_modifiable_i): assertion failed: (idx < count)\n", Assert, "array.c", 10},
+		{"Jun 01 12:00:00 imap(u)<1>: Panic: file index.c: line 3: unreached\n", Assert, "index.c", 3},
 		{"thread 'main' panicked at src/lib.rs:4:9:\nboom\nstack backtrace:\n   0: app::run\n             at ./src/lib.rs:4:9\n   1: app::main\n             at ./src/main.rs:2:5\n", Rust, "./src/lib.rs", 4},
 		{"Exception in thread \"main\" java.lang.IllegalStateException: bad\n\tat org.acme.Shop.pay(Shop.java:42)\n\tat org.acme.Main.main(Main.java:7)\n", Java, "Shop.java", 42},
 		{"* frame #0: 0x0000000100003f64 app`divide(a=1, b=0) at calc.c:5:12\n  frame #1: 0x0000000100003f9c app`main at calc.c:10:3\n", LLDB, "calc.c", 5},
