@@ -8,8 +8,9 @@ import (
 // TestPastedReports covers report shapes seen when developers paste a
 // crash into a commit message: a call trace without its header, the Xen
 // hypervisor's console, gdb frames wrapped over lines or starting past #0,
-// Python frames without their Traceback line, and a UBSan error followed
-// by the AddressSanitizer stack of the same crash. The samples are written
+// Python frames without their Traceback line, a UBSan error followed by
+// the AddressSanitizer stack of the same crash, and a Valgrind error whose
+// headline was cut off. The samples are written
 // for these tests (fictional code).
 func TestPastedReports(t *testing.T) {
 	type want struct {
@@ -59,6 +60,15 @@ AddressSanitizer:DEADLYSIGNAL
 AttributeError: 'module' object has no attribute 'input'`,
 			// Innermost first, as with the Traceback line.
 			[]want{{"quit", "/home/dev/acme/test/framework.py", 475}, {"setUpClass", "/home/dev/acme/test/framework.py", 459}}, FormatPython},
+		{"valgrind stack without its headline", `==104== by 0x0: ignored (before any stack: not a frame of the error)
+==104==    at 0x4C309D: acme_timeout (dns.c:2179)
+==104==    by 0x49EA95: acme_loop (event.c:1576)
+==104==  Address 0x6176ef8 is 40 bytes inside a block of size 342 free'd
+==104==    at 0x4C29E90: free (vg_replace_malloc.c:473)
+==104==    by 0x4BE8C5: acme_finish (dns.c:702)
+==104==    by 0x4C3098: acme_timeout (dns.c:2178)`,
+			// The access stack first, then where the block was freed.
+			[]want{{"acme_timeout", "dns.c", 2179}, {"acme_loop", "event.c", 1576}, {"free", "vg_replace_malloc.c", 473}, {"acme_finish", "dns.c", 702}}, FormatValgrind},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -63,7 +63,8 @@ func (r *vgRun) close() {
 // ...", "Uninitialised value was created by a heap allocation"). Helgrind's
 // thread announcements are appended to the errors naming their threads.
 // Leak records of a process form one signal, definite leaks first. Errors
-// pasted without the "==PID==" prefixes are read too.
+// pasted without the "==PID==" prefixes are read too, and so is a stack
+// pasted without its error's headline: it is the error's crash stack.
 func parseValgrindReports(text string, lines []string) []nativeReport {
 	runs := map[string]*vgRun{}
 	var order []string
@@ -156,10 +157,17 @@ func (r *vgRun) line(i int, body string) {
 		r.sepMode, r.afterSep, r.prevBlank = true, true, false
 		return
 	case strings.HasPrefix(t, "at 0x") || strings.HasPrefix(t, "by 0x"):
+		f, ok := valgrindFrame(t[3:])
 		if r.cur == nil {
-			return
+			if !ok || !strings.HasPrefix(t, "at 0x") {
+				return
+			}
+			// A stack pasted without its error's headline (cut off, or
+			// behind a test runner's output on the same line): the
+			// crash stack all the same, the error's first.
+			r.cur = &vgBlock{start: i, end: i}
 		}
-		if f, ok := valgrindFrame(t[3:]); ok && len(r.cur.frames) < MaxFrames {
+		if ok && len(r.cur.frames) < MaxFrames {
 			r.cur.frames = append(r.cur.frames, f)
 			r.cur.end = i
 		}
@@ -190,7 +198,10 @@ func (r *vgRun) reports() []nativeReport {
 		if len(b.stacks) == 0 {
 			continue
 		}
-		head := b.texts[0]
+		head := "Valgrind error" // a stack whose headline was not pasted
+		if len(b.texts) > 0 {
+			head = b.texts[0]
+		}
 		if m := vgThreadRE.FindStringSubmatch(head); m != nil {
 			announced[m[1]] = nativeStack{name: head, frames: b.stacks[0].frames}
 			continue
