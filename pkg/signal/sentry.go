@@ -260,6 +260,16 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 			chain = append(chain, exception{frames: fr})
 		}
 	}
+	if sentryFormat(platform) == "native" && framesIn(chain) == 0 {
+		// An abort message without a stack (an event made from a log
+		// line): the assertion's location is its one frame, as in a
+		// pasted report.
+		for i, v := range values {
+			if m, ok := assertion(strings.TrimSpace(v.Value)); ok && m.frame != nil {
+				chain[i].frames = []Frame{*m.frame}
+			}
+		}
+	}
 	var outer exception
 	if len(values) > 0 {
 		last := values[len(values)-1]
@@ -323,6 +333,14 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		s.Timestamp = sentryTime(ev.DateCreated)
 	}
 	return s, true
+}
+
+func framesIn(chain []exception) int {
+	n := 0
+	for _, e := range chain {
+		n += len(e.frames)
+	}
+	return n
 }
 
 // auxRE matches the names native reports give the stacks that are not the

@@ -26,6 +26,20 @@ func TestSentryNativeEventReadsLikeItsReport(t *testing.T) {
 			[]string{"socket", "_nl_socket_used_ports_release_all"},
 		},
 		{
+			// An event made from a log line: no stack, the assertion's
+			// location is the one frame, as in the text.
+			"glibc assertion without a stack",
+			`{"platform":"native","exception":{"values":[{"type":"assertion failed","value":"app: socket.c:147: _nl_socket_used_ports_release_all: Assertion ` + "`0'" + ` failed."}]}}`,
+			"app: socket.c:147: _nl_socket_used_ports_release_all: Assertion `0' failed.\n",
+			[]string{"socket", "_nl_socket_used_ports_release_all"},
+		},
+		{
+			"dovecot panic without a stack",
+			`{"platform":"c","exception":{"values":[{"type":"Panic","value":"Panic: file array.c: line 10 (array_idx_modifiable_i): assertion failed: (idx < count)"}]}}`,
+			"Panic: file array.c: line 10 (array_idx_modifiable_i): assertion failed: (idx < count)\n",
+			[]string{"array", "array_idx_modifiable_i", "idx", "count"},
+		},
+		{
 			"kernel panic after an oops",
 			`{"platform":"native","exception":{"values":[{"type":"Kernel panic","value":"Kernel panic - not syncing: Fatal exception in interrupt","stacktrace":{"frames":[{"function":"tasklet_action","in_app":false},{"function":"mt7921_irq_tasklet","module":"mt7921e","in_app":false},{"function":"mt76_mmio_rr","in_app":true}]}}]}}`,
 			"[ 1.1] Call trace:\n[ 1.2]  mt76_mmio_rr+0x28/0xf0 [mt76]\n[ 1.3]  mt7921_irq_tasklet+0x54/0x1d8 [mt7921e]\n[ 1.4]  tasklet_action+0x24/0x2c\n[ 1.5] ---[ end trace a24b8e26ffbda3c5 ]---\n[ 1.6] Kernel panic - not syncing: Fatal exception in interrupt\n",
