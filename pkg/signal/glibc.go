@@ -69,16 +69,8 @@ func assertionTexts(msg string) []string {
 	if i < 0 {
 		return nil
 	}
-	depth := 0
-	for j := i; j < len(msg); j++ {
-		switch msg[j] {
-		case '(':
-			depth++
-		case ')':
-			if depth--; depth == 0 {
-				return []string{msg[i+1 : j]}
-			}
-		}
+	if j := matchParen(msg, i); j > 0 {
+		return []string{msg[i+1 : j-1]}
 	}
 	return nil
 }

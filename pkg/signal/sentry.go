@@ -233,11 +233,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		note(st)
 		chain = append(chain, exception{typ: v.Type, msg: nativeValue(platform, v.Value), frames: sentryFrames(st, platform)})
 	}
-	n := 0
-	for _, e := range chain {
-		n += len(e.frames)
-	}
-	if n == 0 {
+	if framesIn(chain) == 0 {
 		var st *sentryTrace
 		for _, want := range []func(sentryThread) bool{
 			func(t sentryThread) bool { return t.Crashed },
