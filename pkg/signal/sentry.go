@@ -24,7 +24,9 @@ type sentryEvent struct {
 	DateCreated json.RawMessage `json:"dateCreated"`
 	Title       string          `json:"title"`
 	Message     json.RawMessage `json:"message"`
-	Metadata    *struct {
+	// Logentry is an SDK payload's log message (message events).
+	Logentry json.RawMessage `json:"logentry"`
+	Metadata *struct {
 		Type  string `json:"type"`
 		Value string `json:"value"`
 	} `json:"metadata"`
@@ -161,6 +163,8 @@ func parseSentry(data []byte) ([]Signal, error) {
 		}
 		if s, ok := sentrySignal(&ev); ok {
 			sigs = append(sigs, s)
+		} else {
+			sigs = append(sigs, messageSignals(&ev)...)
 		}
 	}
 	if len(sigs) == 0 {
@@ -329,6 +333,43 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		s.Timestamp = sentryTime(ev.DateCreated)
 	}
 	return s, true
+}
+
+// messageSignals reads the signals in the log message of an event that has
+// no exception or stack of its own: a logging integration sends a pasted
+// traceback or a failed assertion's line as the event's message, which
+// reads as the same text pasted into a file would (the event's time kept).
+func messageSignals(ev *sentryEvent) []Signal {
+	var texts []string
+	add := func(raw json.RawMessage) {
+		if t := sentryMessage(raw); strings.TrimSpace(t) != "" {
+			texts = append(texts, t)
+		}
+	}
+	add(ev.Logentry)
+	for _, e := range ev.Entries {
+		if e.Type == "message" {
+			add(e.Data)
+		}
+	}
+	add(ev.Message)
+	for _, t := range texts {
+		sigs := parseText([]byte(t))
+		if len(sigs) == 0 {
+			continue
+		}
+		ts := sentryTime(ev.Timestamp)
+		if ts == nil {
+			ts = sentryTime(ev.DateCreated)
+		}
+		for i := range sigs {
+			if sigs[i].Timestamp == nil {
+				sigs[i].Timestamp = ts
+			}
+		}
+		return sigs
+	}
+	return nil
 }
 
 func framesIn(chain []exception) int {
