@@ -76,6 +76,15 @@ var nativeKinds = []string{"asan", "lsan", "msan", "tsan", "ubsan", "valgrind", 
 // (sanitizers, Valgrind, gdb, lldb, kernel, glibc, Rust) on any text.
 func FuzzParseNative(f *testing.F) {
 	seedFuzz(f, nativeKinds...)
+	// Backtraces of function names: glibc 2.40's backtrace_symbols_fd and
+	// Dovecot's one-line "Raw backtrace" in both of its forms.
+	for _, s := range []string{
+		"./acme(crash_handler+0x2d) [0x55d0c1a5b1d6]\n./acme(main+0x3d) [0x55d0c1a5b295]\n",
+		"Panic: file a.c: line 5 (f): assertion failed: (x)\nError: Raw backtrace: libdovecot.so.0(i_panic+0x8e) [0x7f3e6c00f4f2] -> libx.so.0(f+0x1) [0x1] -> imap(main+0x3a1) [0x55b1a0e0f511]\n",
+		"Error: Raw backtrace: #0 i_panic[0x7f9c2a21d9e0] -> #1 f[0x7f9c29f4a100] -> #2 [unw_get_proc_name() failed: -10] -> 0x7f00\n",
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		text := string(data)
 		sigs := parseNative(text, splitLines(text))

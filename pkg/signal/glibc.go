@@ -169,6 +169,18 @@ func mergeGlibcMessages(text string, lines []string, reports []nativeReport) []n
 				r.titled = true
 			}
 			r.texts = append(r.texts, m.texts...)
+			if r.sited && m.frame != nil && len(r.stacks) > 0 {
+				// The backtrace names functions only: the assertion's
+				// location is its innermost frame, in place of the
+				// asserting function's bare name.
+				st := &r.stacks[0]
+				rest := st.frames
+				if len(rest) > 0 && rest[0].Function == m.frame.Function {
+					rest = rest[1:]
+				}
+				st.frames = append([]Frame{*m.frame}, rest...)
+				r.sited = false
+			}
 			if m.line < r.start {
 				r.start = m.line
 			}
@@ -195,7 +207,7 @@ func parseBacktraceSymbols(_ string, lines []string) []nativeReport {
 	start := -1
 	flush := func(end int) {
 		if len(frames) >= 2 {
-			rep := nativeReport{format: FormatGlibc, title: "backtrace", start: start, end: end, noise: debuggerNoise}
+			rep := nativeReport{format: FormatGlibc, title: "backtrace", start: start, end: end, noise: debuggerNoise, sited: true}
 			for i := start - 1; i >= 0 && i >= start-3; i-- {
 				t := strings.TrimSpace(lines[i])
 				if t == "" {

@@ -28,6 +28,10 @@ type nativeReport struct {
 	// headless is set when the report was pasted without its headline
 	// and is titled after its first stack ("Call trace").
 	headless bool
+	// sited is set when the report's frames have no file and line (a
+	// backtrace of function names): an assertion message merged into it
+	// gives its first frame, the assertion's location.
+	sited bool
 }
 
 // A nativeStack is one named stack of a report, innermost frame first.
@@ -89,7 +93,8 @@ var nativeParsers = []struct {
 	{[]string{"#0 ", "#1 ", "#2 ", "#3 ", "#4 ", "#5 ", "#6 ", "#7 ", "#8 ", "#9 "}, parseGDBReports},
 	{[]string{"frame #"}, parseLLDBReports},
 	{[]string{"Call Trace", "Call trace", "call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : ", "Assertion '", "Xen BUG", "Xen WARN"}, parseKernelReports},
-	{[]string{")[0x", "] [0x"}, parseBacktraceSymbols},
+	{[]string{")[0x", ") [0x", "] [0x"}, parseBacktraceSymbols},
+	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
 	{[]string{"panicked at"}, parseRustReports},
 }
 

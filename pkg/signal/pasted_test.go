@@ -69,6 +69,35 @@ AttributeError: 'module' object has no attribute 'input'`,
 ==104==    by 0x4C3098: acme_timeout (dns.c:2178)`,
 			// The access stack first, then where the block was freed.
 			[]want{{"acme_timeout", "dns.c", 2179}, {"acme_loop", "event.c", 1576}, {"free", "vg_replace_malloc.c", 473}, {"acme_finish", "dns.c", 702}}, FormatValgrind},
+		// glibc 2.40 and later write "(sym+0x1d) [0x...]" with a space from
+		// backtrace_symbols_fd too (glibc ec6ed525f1, bug 31730), as
+		// backtrace_symbols always has.
+		{"backtrace_symbols, glibc 2.40", `Received signal 11, backtrace:
+./acme(crash_handler+0x2d) [0x55d0c1a5b1d6]
+/lib/x86_64-linux-gnu/libc.so.6(+0x3c050) [0x7f4e1a6f4050]
+./acme(store_record+0x12) [0x55d0c1a5b210]
+./acme(main+0x3d) [0x55d0c1a5b295]`,
+			[]want{{"crash_handler", "", 0}, {"", "", 0}, {"store_record", "", 0}, {"main", "", 0}}, FormatGlibc},
+		{"glibc assertion, then backtrace_symbols", `acme: src/store.c:42: store_record: Assertion ` + "`rec != NULL'" + ` failed.
+Aborted, backtrace:
+./acme(abort_handler+0x2d) [0x55d0c1a5b1d6]
+/lib/x86_64-linux-gnu/libc.so.6(+0x3c050) [0x7f4e1a6f4050]
+/lib/x86_64-linux-gnu/libc.so.6(abort+0xd7) [0x7f4e1a6de4b2]
+./acme(store_record+0x12) [0x55d0c1a5b210]
+./acme(main+0x3d) [0x55d0c1a5b295]`,
+			// The backtrace has no lines: the assertion's location is
+			// its first frame.
+			[]want{{"store_record", "src/store.c", 42}, {"abort_handler", "", 0}}, FormatGlibc},
+		// Dovecot logs its backtrace on one line after the panic (the
+		// formats of src/lib/backtrace-string.c and failures.c): the
+		// failure handling's frames are left out, and the assertion's
+		// location takes the place of the asserting function's name.
+		{"dovecot panic and raw backtrace (backtrace_symbols)", `Nov 28 07:42:11 mail dovecot: imap(alice)<18233><vO9r3x0Z4tJ/AAAB>: Panic: file mail-index-map.c: line 548 (mail_index_map_lookup_seq_range): assertion failed: (first_uid > 0)
+Nov 28 07:42:11 mail dovecot: imap(alice)<18233><vO9r3x0Z4tJ/AAAB>: Error: Raw backtrace: libdovecot.so.0(backtrace_append+0x42) [0x7f3e6c0b1a52] -> libdovecot.so.0(backtrace_get+0x1e) [0x7f3e6c0b1b6e] -> libdovecot.so.0(+0xf3cde) [0x7f3e6c0bccde] -> libdovecot.so.0(+0xf3d81) [0x7f3e6c0bcd81] -> libdovecot.so.0(i_panic+0x8e) [0x7f3e6c00f4f2] -> libdovecot-storage.so.0(mail_index_map_lookup_seq_range+0x1a7) [0x7f3e6c3a5c17] -> libdovecot-storage.so.0(mail_index_lookup_seq_range+0x4b) [0x7f3e6c3aa46b] -> libdovecot-storage.so.0(mailbox_get_seq_range+0x22) [0x7f3e6c2f8e02] -> dovecot/imap(imap_fetch_begin+0x5e) [0x55b1a0e1c0de] -> dovecot/imap(main+0x3a1) [0x55b1a0e0f511]`,
+			[]want{{"mail_index_map_lookup_seq_range", "mail-index-map.c", 548}, {"mail_index_lookup_seq_range", "", 0}, {"mailbox_get_seq_range", "", 0}, {"imap_fetch_begin", "", 0}}, FormatGlibc},
+		{"dovecot panic and raw backtrace (libunwind)", `Panic: file mdbox-sync.c: line 212 (mdbox_sync_index): unreached
+Error: Raw backtrace: #0 test_assert_failed_idx[0x7f9c2a21b3c0] -> #1 backtrace_append[0x7f9c2a20f1a0] -> #2 backtrace_get[0x7f9c2a20f2e0] -> #3 default_fatal_finish[0x7f9c2a21d000] -> #4 fatal_handler_real[0x7f9c2a21d0a0] -> #5 i_panic[0x7f9c2a21d9e0] -> #6 mdbox_sync_index[0x7f9c29f4a100] -> #7 mdbox_sync_begin[0x7f9c29f4a800] -> #8 [unw_get_proc_name() failed: -10]`,
+			[]want{{"mdbox_sync_index", "mdbox-sync.c", 212}, {"mdbox_sync_begin", "", 0}}, FormatGlibc},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
