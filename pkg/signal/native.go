@@ -204,14 +204,14 @@ func timeStamped(lines []string) bool {
 }
 
 // stripTimePrefix removes a leading date and time ("2024-05-14T09:31:07Z",
-// "2024-05-14 09:31:07,412", optionally in brackets) and the space after
-// it.
+// "2024-05-14 09:31:07,412", "2024/05/14 09:31:07", optionally in
+// brackets) and the space after it.
 func stripTimePrefix(l string) string {
 	i := 0
 	if i < len(l) && l[i] == '[' {
 		i++
 	}
-	if len(l) < i+19 || !allDigits(l[i:i+4]) || l[i+4] != '-' || !allDigits(l[i+5:i+7]) || l[i+7] != '-' ||
+	if len(l) < i+19 || !allDigits(l[i:i+4]) || (l[i+4] != '-' && l[i+4] != '/') || !allDigits(l[i+5:i+7]) || l[i+7] != l[i+4] ||
 		!allDigits(l[i+8:i+10]) || (l[i+10] != 'T' && l[i+10] != ' ') || !allDigits(l[i+11:i+13]) || l[i+13] != ':' {
 		return l
 	}
