@@ -1,6 +1,7 @@
 package suspect
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -210,4 +211,62 @@ func evidenceKinds(r Result, hash string) []string {
 		}
 	}
 	return nil
+}
+
+// TestFunctionEvidenceByDistance: a change far from the frame's line in a
+// long function says less than one beside the line. The crashing
+// function's change 60 lines up (a newer commit) used to outrank a change
+// two lines from the caller's frame (an older one): function evidence on
+// the crash frame weighed the same wherever the change was. With the
+// distance it ranks second, and both keep their function evidence.
+func TestFunctionEvidenceByDistance(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-20*24*time.Hour).Truncate(time.Second), 24*time.Hour)
+	var body []string
+	for i := 0; i < 60; i++ {
+		body = append(body, fmt.Sprintf("\tp->f%d = %d;", i, i))
+	}
+	// A function between them keeps the caller's change away from the
+	// crashing line.
+	spacer := "static void spacer(struct s *p)\n{\n" + strings.Repeat("\tp->pad++;\n", 40) + "}\n\n"
+	write := func(first, before string) {
+		repo.WriteFile("src/run.c", "static int crash(struct s *p)\n{\n"+first+"\n"+strings.Join(body, "\n")+
+			"\n\treturn p->q->n;\n}\n\n"+spacer+"int caller(struct s *p)\n{\n"+before+"\n\tint r = 0;\n\tr = crash(p);\n\treturn r;\n}\n")
+	}
+	write("\tint k = 0;", "\tp->q = p->r;")
+	repo.Commit("run: first") // before the window
+	write("\tint k = 0;", "\tp->q = NULL;")
+	near := repo.Commit("caller: reset q before the crash") // two lines above the caller's frame
+	write("\tint k = p->len;", "\tp->q = NULL;")
+	far := repo.Commit("crash: start from the length") // 60 lines above the crash frame
+
+	lineOf := func(text string) int {
+		data, err := os.ReadFile(filepath.Join(repo.Dir, "src/run.c"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Index(strings.Split(string(data), "\n"), text) + 1
+	}
+	crashLine, callLine := lineOf("\treturn p->q->n;"), lineOf("\tr = crash(p);")
+	sig := sigAt(frame("src/run.c", crashLine, "crash"), frame("src/run.c", callLine, "caller"))
+	now := time.Now()
+	sig.Timestamp = &now
+	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "run: first")}}, Options{})
+	files := neededFile(t, idx, sig, repo.Dir, "src/run.c", "")
+	got := hashes(idx.RankWith(sig, files))
+	if len(got) < 2 || got[0] != near || got[1] != far {
+		t.Errorf("got %v, want %s (beside the caller's line) then %s (far up the crashing function)", got, near, far)
+	}
+	for _, h := range []string{near, far} {
+		if k := evidenceKinds(idx.RankWith(sig, files), h); !slices.Contains(k, KindFunction) {
+			t.Errorf("%s has evidence %v, want function evidence", h, k)
+		}
+	}
+	// Without the distance (FnFloor 1), the far change wins: the case
+	// the weighting is for.
+	w := DefaultWeights
+	w.FnFloor = 1
+	flat := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "run: first")}}, Options{Weights: &w})
+	if got := hashes(flat.RankWith(sig, files)); len(got) == 0 || got[0] != far {
+		t.Errorf("without the distance: got %v, want %s first", got, far)
+	}
 }

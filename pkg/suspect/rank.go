@@ -18,6 +18,7 @@ import (
 type feat struct {
 	line, function, call bool
 	lineSpec             float64 // how specific the line hit is (see Weights.Spread)
+	fnVal                float64 // what the function evidence is worth (see Weights.FnFloor)
 	prox                 float64
 	file                 float64
 	s                    float64
@@ -295,7 +296,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			c := &idx.cands[ci]
 			// An added call in the frame's function is a change of that
 			// function: it counts once, as the call.
-			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*b2f(ft.function && !ft.call) +
+			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*ft.fnVal*b2f(ft.function && !ft.call) +
 				c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
 			if ft.s <= 0 {
 				continue
@@ -677,7 +678,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 			lines = nil
 		}
 		if near {
-			rc.nearEvidence(c, file, path, f, ident, callees, newer, get(c), ext)
+			rc.nearEvidence(c, file, path, f, ident, callees, newer, get(c), ext, line)
 		}
 		newer++
 		if line > 0 {
@@ -715,7 +716,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		if file.Path != t.path {
 			continue
 		}
-		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c), extentVerdict{})
+		rc.nearEvidence(c, file, t.path, f, ident, callees, n-1, get(c), extentVerdict{}, 0)
 	}
 }
 
@@ -738,7 +739,7 @@ func (rc *rankCtx) moved(files []diffstat.File, fi, n int) (string, int, bool) {
 
 // nearEvidence records function and file evidence of commit c, whose entry
 // for path is file, with newer commits touching the file since.
-func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, callees []string, newer int, ft *feat, ext extentVerdict) {
+func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *signal.Frame, ident string, callees []string, newer int, ft *feat, ext extentVerdict, cur int) {
 	w := &rc.idx.w
 	ci := &rc.idx.cands[c]
 	if len(callees) > 0 && !ft.call {
@@ -766,13 +767,15 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 	}
 	if ext.known && ext.changed && !ft.function {
 		ft.function = true
-		ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: ext.line, hunk: &file.Hunks[ext.hunk], ident: ident})
+		ft.fnVal = w.fnValue(file, cur, ext)
+		ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function * ft.fnVal, frame: f, path: path, line: ext.line, hunk: &file.Hunks[ext.hunk], ident: ident})
 	}
 	if ident != "" && !ft.function && !ext.known {
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
 			if strings.Contains(h.Section, ident) && hunkFunction(h.Section) == ident {
 				ft.function = true
+				ft.fnVal = 1
 				ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: h.NewStart, hunk: h, ident: ident})
 				break
 			}
@@ -788,6 +791,7 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 			for _, a := range h.Added {
 				if definesFunc(a.Text, ident, lang) {
 					ft.function = true
+					ft.fnVal = 1
 					ft.ev = append(ft.ev, scoredEvidence{kind: KindFunction, weight: w.Function, frame: f, path: path, line: a.N, hunk: h, ident: ident})
 					break defs
 				}

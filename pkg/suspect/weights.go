@@ -1,6 +1,7 @@
 package suspect
 
 import (
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"math"
 	"time"
 
@@ -35,6 +36,17 @@ type Weights struct {
 	// Spread lowers a line hit by how many lines its hunk added at once:
 	// it is worth 1/(1 + Spread*ln(1 + n/10)) for n added lines (0: always 1).
 	Spread float64
+	// FnFloor and FnScale weigh function evidence by how far the change
+	// lies from the frame's line inside the function: it is worth
+	// FnFloor + (1-FnFloor)/(1 + d/FnScale) for the changed line nearest
+	// the frame's, d lines away (FnFloor 1: distance does not matter). A
+	// change far up a long function says less than one beside the line
+	// that crashed. Chosen on the tune halves: FnFloor from 1 to .25 moved
+	// the real-trace tune half's MRR from .723 to .729 (lvm2@7cfe5ab9bc27
+	// at 90 days, 2 -> 1; no case worse; .1 and 0 gave the same) and the
+	// synthesized tune halves of 12 repositories 3 case-windows up (drgn
+	// 3 -> 2 twice, LXC 3 -> 2) and 1 down (Tetragon 2 -> 3).
+	FnFloor, FnScale float64
 	// Text and Recency weigh the non-structural features.
 	Text, Recency float64
 	// HalfLife is recency's half-life.
@@ -60,7 +72,7 @@ type Weights struct {
 var DefaultWeights = Weights{
 	Line: 1.0, Call: 0.8, Function: 0.5, Proximity: 0.3, File: 0.15, Dir: 0.15,
 	Fixed:      0.5,
-	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10,
+	FrameSlope: 0.5, OtherStack: 0.5, ProxScale: 10, FnFloor: 0.25, FnScale: 20,
 	Text: 0.15, Recency: 0.05, HalfLife: 7 * 24 * time.Hour,
 	Merge: 0.5, Whitespace: 0.2, Rename: 0.1,
 	Build: true,
@@ -108,4 +120,40 @@ func (w *Weights) proximity(d int) float64 {
 // recency is R(c) for a commit age old.
 func (w *Weights) recency(age time.Duration) float64 {
 	return w.Recency * math.Exp2(-float64(age)/float64(w.HalfLife))
+}
+
+// fnValue is what function evidence of a change to file is worth, for the
+// frame's line cur (0: unknown) and the function's extent ext.
+func (w *Weights) fnValue(file *diffstat.File, cur int, ext extentVerdict) float64 {
+	if w.FnFloor >= 1 || cur <= 0 || w.FnScale <= 0 {
+		return 1
+	}
+	d := -1
+	near := func(n int) {
+		if n <= 0 {
+			return
+		}
+		x := n - cur
+		if x < 0 {
+			x = -x
+		}
+		if d < 0 || x < d {
+			d = x
+		}
+	}
+	for hi := range file.Hunks {
+		h := &file.Hunks[hi]
+		for _, a := range h.Added {
+			if ext.inside(a.N) {
+				near(a.N)
+			}
+		}
+		if len(h.Removed) > 0 && ext.inside(h.NewStart) {
+			near(h.NewStart)
+		}
+	}
+	if d < 0 {
+		return 1
+	}
+	return w.FnFloor + (1-w.FnFloor)/(1+float64(d)/w.FnScale)
 }

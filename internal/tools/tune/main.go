@@ -278,5 +278,7 @@ var params = func() []param {
 		f("Recency", func(w *suspect.Weights) *float64 { return &w.Recency }, 0, 0.02, 0.05, 0.1, 0.2),
 		f("Merge", func(w *suspect.Weights) *float64 { return &w.Merge }, 0.25, 0.5, 1),
 		f("Spread", func(w *suspect.Weights) *float64 { return &w.Spread }, 0, 0.25, 0.5, 1, 2),
+		f("FnFloor", func(w *suspect.Weights) *float64 { return &w.FnFloor }, 0, 0.25, 0.5, 1),
+		f("FnScale", func(w *suspect.Weights) *float64 { return &w.FnScale }, 5, 20, 100),
 	}
 }()
