@@ -1,10 +1,10 @@
 package suspect
 
 import (
-	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"math"
 	"time"
 
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 )
 
