@@ -384,8 +384,10 @@ func framesIn(chain []exception) int {
 // crash's: where the memory was freed or allocated (AddressSanitizer,
 // Valgrind), the other access of a race and where its threads were
 // created (ThreadSanitizer), where an uninitialized value came from
-// (MemorySanitizer, Valgrind).
-var auxRE = regexp.MustCompile(`(?i)\b(?:freed by|free'd|(?:previously )?allocated by|alloc'd|created by|created at|previous (?:read|write|atomic)|location is|value was (?:created|stored)|originat)`)
+// (MemorySanitizer, Valgrind), the frame whose stack variable was
+// overflowed (AddressSanitizer: "located in stack of thread T0 at offset
+// 40 in frame").
+var auxRE = regexp.MustCompile(`(?i)\b(?:freed by|free'd|(?:previously )?allocated by|alloc'd|created by|created at|previous (?:read|write|atomic)|location is|located in stack|value was (?:created|stored)|originat)`)
 
 // auxStack reports whether a native event's value names a stack other than
 // the crash's.

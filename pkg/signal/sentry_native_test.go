@@ -3,6 +3,7 @@ package signal
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -117,65 +118,81 @@ func sameSet(a, b []string) bool {
 // A native report's stacks reach Sentry as exception values, the crash
 // stack last by Sentry's convention, or first as some converters write
 // them: either way the event reads like the pasted report, the crash stack
-// first and the stacks where memory was freed and allocated after it.
+// first and the others after it (where memory was freed and allocated,
+// the frame whose stack variable overflowed, the race's other access and
+// where its threads were created, where an uninitialized value came from).
 func TestSentryNativeStacksReadLikeTheReport(t *testing.T) {
-	text, err := os.ReadFile("testdata/asan/double_free_gcc.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tx, err := Parse("trace.txt", text)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := tx[0]
-	if len(want.Stacks) != 3 {
-		t.Fatalf("the report has stacks %q, want 3", want.Stacks)
-	}
-	type value struct {
-		Type       string `json:"type"`
-		Value      string `json:"value"`
-		Stacktrace struct {
-			Frames []map[string]any `json:"frames"`
-		} `json:"stacktrace"`
-	}
-	values := make([]value, len(want.Stacks))
-	for i, name := range want.Stacks {
-		values[i].Type = name
-	}
-	values[0].Type, values[0].Value = "AddressSanitizer", "attempting double-free on 0x602000000010 in thread T0"
-	for _, f := range want.Frames {
-		fr := map[string]any{"filename": f.File, "function": f.Function, "lineno": f.Line, "in_app": f.InApp}
-		v := &values[f.Stack]
-		v.Stacktrace.Frames = append([]map[string]any{fr}, v.Stacktrace.Frames...) // oldest first
-	}
-	type fr struct {
-		fn    string
-		line  int
-		stack int
-	}
-	frames := func(s Signal) (out []fr) {
-		for _, f := range s.Frames {
-			out = append(out, fr{f.Function, f.Line, f.Stack})
-		}
-		return out
-	}
-	for name, order := range map[string][]value{
-		"crash last":  {values[1], values[2], values[0]},
-		"crash first": values,
+	for _, tc := range []struct {
+		file, typ, value, title string
+	}{
+		{"asan/double_free_gcc.txt", "AddressSanitizer", "attempting double-free on 0x602000000010 in thread T0", "double-free"},
+		// The second stack is one frame: "Address 0x.. is located in
+		// stack of thread T0 at offset 40 in frame".
+		{"asan/stack_overflow_gcc.txt", "stack-buffer-overflow", "AddressSanitizer: stack-buffer-overflow on address 0x7ffef4b1c608", "stack-buffer-overflow"},
+		{"asan/use_after_return_clang.txt", "stack-use-after-return", "AddressSanitizer: stack-use-after-return on address 0x7f598e100020", "stack-use-after-return"},
+		{"tsan/race_clang.txt", "data race", "ThreadSanitizer: data race", "data race"},
+		{"msan/uninit_clang.txt", "use-of-uninitialized-value", "MemorySanitizer: use-of-uninitialized-value", "use-of-uninitialized-value"},
 	} {
-		ev, err := json.Marshal(map[string]any{"platform": "native", "exception": map[string]any{"values": order}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := Parse("event.json", ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := frames(got[0]), frames(want); !reflect.DeepEqual(g, w) {
-			t.Errorf("%s: event frames %v, text frames %v", name, g, w)
-		}
-		if len(got[0].Stacks) != 3 || !strings.Contains(got[0].Title, "double-free") {
-			t.Errorf("%s: title %q, stacks %q; want the crash's title and 3 stacks", name, got[0].Title, got[0].Stacks)
-		}
+		t.Run(tc.file, func(t *testing.T) {
+			text, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tx, err := Parse("trace.txt", text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tx[0]
+			if len(want.Stacks) < 2 {
+				t.Fatalf("the report has stacks %q, want 2 or more", want.Stacks)
+			}
+			type value struct {
+				Type       string `json:"type"`
+				Value      string `json:"value"`
+				Stacktrace struct {
+					Frames []map[string]any `json:"frames"`
+				} `json:"stacktrace"`
+			}
+			values := make([]value, len(want.Stacks))
+			for i, name := range want.Stacks {
+				values[i].Type = name
+			}
+			values[0].Type, values[0].Value = tc.typ, tc.value
+			for _, f := range want.Frames {
+				fr := map[string]any{"filename": f.File, "function": f.Function, "lineno": f.Line, "in_app": f.InApp}
+				v := &values[f.Stack]
+				v.Stacktrace.Frames = append([]map[string]any{fr}, v.Stacktrace.Frames...) // oldest first
+			}
+			type fr struct {
+				fn    string
+				line  int
+				stack int
+			}
+			frames := func(s Signal) (out []fr) {
+				for _, f := range s.Frames {
+					out = append(out, fr{f.Function, f.Line, f.Stack})
+				}
+				return out
+			}
+			for name, order := range map[string][]value{
+				"crash last":  append(append([]value{}, values[1:]...), values[0]),
+				"crash first": values,
+			} {
+				ev, err := json.Marshal(map[string]any{"platform": "native", "exception": map[string]any{"values": order}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := Parse("event.json", ev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if g, w := frames(got[0]), frames(want); !reflect.DeepEqual(g, w) {
+					t.Errorf("%s: event frames %v, text frames %v", name, g, w)
+				}
+				if len(got[0].Stacks) != len(want.Stacks) || !strings.Contains(got[0].Title, tc.title) {
+					t.Errorf("%s: title %q, stacks %q; want the crash's title and %d stacks", name, got[0].Title, got[0].Stacks, len(want.Stacks))
+				}
+			}
+		})
 	}
 }
