@@ -386,8 +386,12 @@ func framesIn(chain []exception) int {
 // created (ThreadSanitizer), where an uninitialized value came from
 // (MemorySanitizer, Valgrind), the frame whose stack variable was
 // overflowed (AddressSanitizer: "located in stack of thread T0 at offset
-// 40 in frame").
-var auxRE = regexp.MustCompile(`(?i)\b(?:freed by|free'd|(?:previously )?allocated by|alloc'd|created by|created at|previous (?:read|write|atomic)|location is|located in stack|value was (?:created|stored)|originat)`)
+// 40 in frame"), the threads and locks of a race or a lock order
+// inversion (Helgrind: "Thread #3 was created", "followed by a later
+// acquisition of lock at", "Required order was established by", "Lock at
+// 0x.. was first observed"; ThreadSanitizer: "Mutex M0 acquired here while
+// holding mutex M1").
+var auxRE = regexp.MustCompile(`(?i)\b(?:freed by|free'd|(?:previously )?allocated by|alloc'd|created by|created at|was created|previous (?:read|write|atomic)|location is|located in stack|value was stored|originat|later acquisition|order was established|first observed|acquired here while holding)`)
 
 // auxStack reports whether a native event's value names a stack other than
 // the crash's.
