@@ -35,21 +35,21 @@ func parseDovecotBacktraces(_ string, lines []string) []nativeReport {
 		var frames []Frame
 		for _, part := range strings.Split(strings.TrimSpace(rest), " -> ") {
 			part = strings.TrimSpace(part)
-			module, fn := "", ""
+			var f Frame
 			if m := unwindFrameRE.FindStringSubmatch(part); m != nil {
-				fn = m[1]
-			} else if m := btSymbolsRE.FindStringSubmatch(part); m != nil {
-				module, fn = m[1], m[2]
-				if k := strings.Index(fn, "+0x"); k >= 0 {
-					fn = fn[:k]
+				fn := m[1]
+				if strings.HasPrefix(fn, "[") {
+					fn = "" // "[unw_get_proc_name() failed: -10]"
 				}
-			} else if _, ok := cutHexPrefix(part); !ok {
+				f = nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(fn), "")
+			} else if bf, ok := backtraceSymbolsFrame(part); ok {
+				f = bf
+			} else if _, ok := cutHexPrefix(part); ok {
+				f = nativeFrame(FormatGlibc, "", 0, 0, "", "") // an address alone
+			} else {
 				continue // not a frame: the line was cut or is something else
 			}
-			if strings.HasPrefix(fn, "[") {
-				fn = "" // "[unw_get_proc_name() failed: -10]"
-			}
-			frames = append(frames, nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(fn), module))
+			frames = append(frames, f)
 			if len(frames) >= MaxFrames {
 				break
 			}

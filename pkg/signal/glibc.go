@@ -235,30 +235,40 @@ func parseBacktraceSymbols(_ string, lines []string) []nativeReport {
 			}
 			continue
 		}
-		module, sym := "", ""
-		if m := btSymbolsRE.FindStringSubmatch(l); m != nil {
-			module, sym = m[1], m[2]
-		} else if m := btNoSymbolRE.FindStringSubmatch(l); m != nil {
-			module = m[1]
-		} else {
+		f, ok := backtraceSymbolsFrame(l)
+		if !ok {
 			if start >= 0 {
 				flush(i - 1)
 			}
 			continue
 		}
-		fn := sym
-		if k := strings.Index(fn, "+0x"); k >= 0 {
-			fn = fn[:k]
-		}
 		if start < 0 {
 			start = i
 		}
 		if len(frames) < MaxFrames {
-			frames = append(frames, nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(fn), module))
+			frames = append(frames, f)
 		}
 	}
 	if start >= 0 {
 		flush(len(lines) - 1)
 	}
 	return out
+}
+
+// backtraceSymbolsFrame reads one frame as backtrace_symbols writes it
+// ("./app(handler+0x1d) [0x55..]", "/lib/libc.so.6(+0x3c050)[0x7f..]",
+// "./app [0x55..]"): the function without its offset, and the module.
+func backtraceSymbolsFrame(s string) (Frame, bool) {
+	module, sym := "", ""
+	if m := btSymbolsRE.FindStringSubmatch(s); m != nil {
+		module, sym = m[1], m[2]
+	} else if m := btNoSymbolRE.FindStringSubmatch(s); m != nil {
+		module = m[1]
+	} else {
+		return Frame{}, false
+	}
+	if k := strings.Index(sym, "+0x"); k >= 0 {
+		sym = sym[:k]
+	}
+	return nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(sym), module), true
 }

@@ -328,10 +328,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 	if ev.Title != "" {
 		s.Title = ev.Title
 	}
-	s.Timestamp = sentryTime(ev.Timestamp)
-	if s.Timestamp == nil {
-		s.Timestamp = sentryTime(ev.DateCreated)
-	}
+	s.Timestamp = ev.time()
 	return s, true
 }
 
@@ -358,10 +355,7 @@ func messageSignals(ev *sentryEvent) []Signal {
 		if len(sigs) == 0 {
 			continue
 		}
-		ts := sentryTime(ev.Timestamp)
-		if ts == nil {
-			ts = sentryTime(ev.DateCreated)
-		}
+		ts := ev.time()
 		for i := range sigs {
 			if sigs[i].Timestamp == nil {
 				sigs[i].Timestamp = ts
@@ -454,6 +448,14 @@ func sentryMessage(raw json.RawMessage) string {
 		return m.Message
 	}
 	return ""
+}
+
+// time is the event's timestamp, else its creation date (REST shape).
+func (ev *sentryEvent) time() *time.Time {
+	if t := sentryTime(ev.Timestamp); t != nil {
+		return t
+	}
+	return sentryTime(ev.DateCreated)
 }
 
 // sentryTime reads an RFC 3339 string or a unix time in seconds (a float).

@@ -250,14 +250,15 @@ func TestFunctionEvidenceByDistance(t *testing.T) {
 	sig := sigAt(frame("src/run.c", crashLine, "crash"), frame("src/run.c", callLine, "caller"))
 	now := time.Now()
 	sig.Timestamp = &now
-	idx := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "run: first")}}, Options{})
+	history := []RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "run: first")}}
+	idx := NewIndex(history, Options{})
 	files := neededFile(t, idx, sig, repo.Dir, "src/run.c", "")
-	got := hashes(idx.RankWith(sig, files))
-	if len(got) < 2 || got[0] != near || got[1] != far {
+	res := idx.RankWith(sig, files)
+	if got := hashes(res); len(got) < 2 || got[0] != near || got[1] != far {
 		t.Errorf("got %v, want %s (beside the caller's line) then %s (far up the crashing function)", got, near, far)
 	}
 	for _, h := range []string{near, far} {
-		if k := evidenceKinds(idx.RankWith(sig, files), h); !slices.Contains(k, KindFunction) {
+		if k := evidenceKinds(res, h); !slices.Contains(k, KindFunction) {
 			t.Errorf("%s has evidence %v, want function evidence", h, k)
 		}
 	}
@@ -265,7 +266,7 @@ func TestFunctionEvidenceByDistance(t *testing.T) {
 	// the weighting is for.
 	w := DefaultWeights
 	w.FnFloor = 1
-	flat := NewIndex([]RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "run: first")}}, Options{Weights: &w})
+	flat := NewIndex(history, Options{Weights: &w})
 	if got := hashes(flat.RankWith(sig, files)); len(got) == 0 || got[0] != far {
 		t.Errorf("without the distance: got %v, want %s first", got, far)
 	}
