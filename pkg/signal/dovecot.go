@@ -54,15 +54,7 @@ func parseDovecotBacktraces(_ string, lines []string) []nativeReport {
 				break
 			}
 		}
-		// Leave out the failure handling: every frame up to the last of
-		// its functions among the first ones.
-		skip := 0
-		for k := 0; k < len(frames) && k < 12; k++ {
-			if dovecotMachinery[frames[k].Function] {
-				skip = k + 1
-			}
-		}
-		frames = frames[skip:]
+		frames = dropHandlerFrames(frames, dovecotMachinery, 12)
 		if len(frames) == 0 {
 			continue
 		}

@@ -217,12 +217,15 @@ func parseBacktraceSymbols(_ string, lines []string) []nativeReport {
 					rep.title, rep.titled = m[1], true
 				} else if !strings.HasPrefix(t, "=") && len(t) < 200 {
 					rep.title = strings.TrimSuffix(t, ":")
+					if backtraceHeaderRE.MatchString(frrUIDRE.ReplaceAllString(t, "")) {
+						rep.title, _ = backtraceTitle(lines, start)
+					}
 				}
 				if !strings.HasPrefix(t, "=") {
 					break
 				}
 			}
-			rep.addStack("backtrace", frames)
+			rep.addStack("backtrace", dropHandlerFrames(frames, unwindMachinery, 8))
 			rep.notes = append(rep.notes, "backtrace_symbols gives no file and line: resolve the addresses with addr2line -f -e PROGRAM to get them")
 			out = append(out, rep)
 		}

@@ -95,6 +95,7 @@ var nativeParsers = []struct {
 	{[]string{"Call Trace", "Call trace", "call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : ", "Assertion '", "Xen BUG", "Xen WARN"}, parseKernelReports},
 	{[]string{")[0x", ") [0x", "] [0x"}, parseBacktraceSymbols},
 	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
+	{[]string{"+0x"}, parseUnwindBacktraces},
 	{[]string{"panicked at"}, parseRustReports},
 }
 
@@ -227,9 +228,18 @@ func stripTimePrefix(l string) string {
 	}
 	if j < len(l) && l[j] == ' ' {
 		j++
+	} else if j < len(l) && l[j] == '|' {
+		// Open vSwitch's log: "2023-08-10T12:00:00.123Z|00011|backtrace(monitor)|WARN|".
+		if m := vlogFieldsRE.FindString(l[j:]); m != "" {
+			j += len(m)
+		}
 	}
 	return l[j:]
 }
+
+// vlogFieldsRE matches the fields Open vSwitch's log writes between the
+// time and the message: sequence number, module (and thread), level.
+var vlogFieldsRE = regexp.MustCompile(`^\|\d+\|[^|]*\|(?:EMER|ERR|WARN|INFO|DBG)\|`)
 
 var ansiRE = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
 
@@ -637,6 +647,7 @@ var libcFunctions = map[string]bool{
 	"pthread_cond_wait": true, "pthread_kill": true, "posix_memalign": true, "aligned_alloc": true,
 	"operator new": true, "operator delete": true, "operator new[]": true, "operator delete[]": true,
 	"(below main)": true, "create_thread": true, "__libc_start_main": true,
+	"killpg": true, "poll": true, "__poll": true,
 }
 
 // runtimePrefixes start the names of C library internals, sanitizer and
@@ -679,6 +690,19 @@ func nativeInApp(file, function, module string) bool {
 		}
 	}
 	return function != ""
+}
+
+// InstalledFunctionFrame reports whether f names a function, without a
+// file, in a program or library installed on the system
+// ("/usr/lib/frr/bgpd", "/usr/sbin/ovs-vswitchd"): not in-app by its path,
+// yet the code of the project that installed it, unless the module is a
+// library of the system or the function the C library's or a runtime's.
+func InstalledFunctionFrame(f Frame) bool {
+	if f.File != "" || f.Function == "" || !strings.ContainsAny(f.Module, `/\`) {
+		return false
+	}
+	m := strings.ReplaceAll(f.Module, `\`, "/")
+	return !hasAnyPrefix(path.Base(m), systemLibs) && nativeInApp("", f.Function, "")
 }
 
 // nativeFileInApp applies the path rules of nativeInApp.

@@ -98,6 +98,75 @@ Nov 28 07:42:11 mail dovecot: imap(alice)<18233><vO9r3x0Z4tJ/AAAB>: Error: Raw b
 		{"dovecot panic and raw backtrace (libunwind)", `Panic: file mdbox-sync.c: line 212 (mdbox_sync_index): unreached
 Error: Raw backtrace: #0 test_assert_failed_idx[0x7f9c2a21b3c0] -> #1 backtrace_append[0x7f9c2a20f1a0] -> #2 backtrace_get[0x7f9c2a20f2e0] -> #3 default_fatal_finish[0x7f9c2a21d000] -> #4 fatal_handler_real[0x7f9c2a21d0a0] -> #5 i_panic[0x7f9c2a21d9e0] -> #6 mdbox_sync_index[0x7f9c29f4a100] -> #7 mdbox_sync_begin[0x7f9c29f4a800] -> #8 [unw_get_proc_name() failed: -10]`,
 			[]want{{"mdbox_sync_index", "mdbox-sync.c", 212}, {"mdbox_sync_begin", "", 0}}, FormatGlibc},
+		// Open vSwitch's monitor logs the libunwind backtrace a daemon sent
+		// it before dying of SIGSEGV, a frame a log message ("0x%016"PRIxPTR"
+		// <%s+0x%"PRIxPTR">\n" in lib/backtrace.c, so a blank line follows
+		// each): the log fields are read past, the signal handler and the
+		// signal return are left out.
+		{"ovs monitor backtrace", `2023-08-10T12:00:00.123Z|00010|backtrace(monitor)|WARN|SIGSEGV detected, backtrace:
+2023-08-10T12:00:00.123Z|00011|backtrace(monitor)|WARN|0x0000000000482752 <fatal_signal_handler+0x52>
+
+2023-08-10T12:00:00.123Z|00012|backtrace(monitor)|WARN|0x00007fb4900734b0 <killpg+0x40>
+
+2023-08-10T12:00:00.123Z|00013|backtrace(monitor)|WARN|0x000000000052b348 <xlate_group_action+0x108>
+
+2023-08-10T12:00:00.123Z|00014|backtrace(monitor)|WARN|0x00000000005153ec <do_xlate_actions+0x8c>
+
+2023-08-10T12:00:00.124Z|00015|backtrace(monitor)|WARN|0x000000000040a9f5 <main+0x1b5>
+2023-08-10T12:00:00.124Z|00016|daemon_unix(monitor)|ERR|1 crashes: pid 3127 died, killed (Segmentation fault), core dumped, restarting`,
+			[]want{{"killpg", "", 0}, {"xlate_group_action", "", 0}, {"do_xlate_actions", "", 0}, {"main", "", 0}}, FormatGlibc},
+		// ... and the daemon writes it itself when no monitor runs
+		// (lib/fatal-signal.c): no log fields, the address padded.
+		{"ovs direct backtrace", `SIGSEGV detected, backtrace:
+0x    7f5e1c2a3b4c<fatal_signal_handler+0x9c>
+0x    7f5e1bf8a520<__restore_rt+0x0>
+0x          4c8a2e<ovsdb_idl_txn_commit+0x3e>
+0x          41b7f0<main+0x2b0>`,
+			[]want{{"__restore_rt", "", 0}, {"ovsdb_idl_txn_commit", "", 0}, {"main", "", 0}}, FormatGlibc},
+		// FRRouting's crash log with libunwind (zlog_backtrace_sigsafe in
+		// lib/log.c: "%-30s %16lx %16lx" and " %s (mapped at %p)"): the
+		// frames above "---- signal ----" are the handler's.
+		{"frr libunwind backtrace", `2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] Received signal 11 at 1705314093 (si_addr 0x0, PC 0x55d4b3a2c1f4); aborting...
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] zlog_signal+0x18c                  7f2d5b4d5f5c     7ffc6a3b8e10 /usr/lib/frr/libfrr.so.0 (mapped at 0x7f2d5b41d000)
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] core_handler+0xe3                  7f2d5b4fa0b3     7ffc6a3b8f50 /usr/lib/frr/libfrr.so.0 (mapped at 0x7f2d5b41d000)
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF]     ---- signal ----
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] ?                                  7f2d5b1c8520     7ffc6a3b9500 /lib/x86_64-linux-gnu/libc.so.6 (mapped at 0x7f2d5b186000)
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] bgp_evpn_path_info_free+0x24      55d4b3a2c1f4     7ffc6a3b9ad0 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] bgp_path_info_free+0x5a           55d4b39d5e3a     7ffc6a3b9af0 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)
+2024/01/15 10:21:33 BGP: [HSYZM-HV7HF] main+0x38c                         55d4b39a1b4c     7ffc6a3b9d10 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)`,
+			[]want{{"", "", 0}, {"bgp_evpn_path_info_free", "", 0}, {"bgp_path_info_free", "", 0}, {"main", "", 0}}, FormatGlibc},
+		// ... and with glibc's backtrace_symbols ("[bt %d] %s"): titled by
+		// the signal line, not by the "Backtrace for N stack frames:"
+		// header, and without the handler's frames.
+		{"frr backtrace_symbols", `2019/03/01 10:21:33 BGP: Received signal 11 at 1551435693 (si_addr 0x0, PC 0x55d4b3a2c1f4); aborting...
+2019/03/01 10:21:33 BGP: Backtrace for 5 stack frames:
+2019/03/01 10:21:33 BGP: [bt 0] /usr/lib/frr/libfrr.so.0(zlog_backtrace_sigsafe+0x67) [0x7f2d5b4d5f5c]
+2019/03/01 10:21:33 BGP: [bt 1] /usr/lib/frr/libfrr.so.0(zlog_signal+0x113) [0x7f2d5b4d6a13]
+2019/03/01 10:21:33 BGP: [bt 2] /lib/x86_64-linux-gnu/libpthread.so.0(+0x12730) [0x7f2d5b1c8730]
+2019/03/01 10:21:33 BGP: [bt 3] /usr/lib/frr/bgpd(bgp_evpn_path_info_free+0x24) [0x55d4b3a2c1f4]
+2019/03/01 10:21:33 BGP: [bt 4] /usr/lib/frr/bgpd(main+0x38c) [0x55d4b39a1b4c]`,
+			[]want{{"", "", 0}, {"bgp_evpn_path_info_free", "", 0}, {"main", "", 0}}, FormatGlibc},
+		// DPDK's rte_dump_stack after a panic (lib/eal/unix/eal_debug.c),
+		// written without malloc in newer releases, and before that glibc's
+		// lines in brackets numbered from the outermost frame down: the
+		// innermost first, without the panic's own frames.
+		{"dpdk rte_dump_stack", `EAL: PANIC in rte_mempool_populate_default():
+EAL: Cannot allocate memory
+0: ./build/app/dpdk-testpmd (rte_dump_stack+0x2b) [55d0c1a5b1d6]
+1: ./build/app/dpdk-testpmd (__rte_panic+0xc1) [55d0c1a53a41]
+2: ./build/app/dpdk-testpmd (rte_mempool_populate_default+0x1b1) [55d0c1a6c711]
+3: ./build/app/dpdk-testpmd (main+0x3d) [55d0c1a5b295]
+4: /lib/x86_64-linux-gnu/libc.so.6 (7f4e1a6ac000+0x29d90) [7f4e1a6d5d90]
+5: ?? [7ffd1a2b3c4d]`,
+			[]want{{"rte_mempool_populate_default", "", 0}, {"main", "", 0}, {"", "", 0}, {"", "", 0}}, FormatGlibc},
+		{"dpdk rte_dump_stack, older releases", `EAL: PANIC in rte_mempool_populate_default():
+EAL: Cannot allocate memory
+5: [./build/app/testpmd(_start+0x29) [0x55d0c1a5a0a9]]
+4: [./build/app/testpmd(main+0x3d) [0x55d0c1a5b295]]
+3: [./build/app/testpmd(rte_mempool_populate_default+0x1b1) [0x55d0c1a6c711]]
+2: [./build/app/testpmd(__rte_panic+0xc1) [0x55d0c1a53a41]]
+1: [./build/app/testpmd(rte_dump_stack+0x2b) [0x55d0c1a5b1d6]]`,
+			[]want{{"rte_mempool_populate_default", "", 0}, {"main", "", 0}, {"_start", "", 0}}, FormatGlibc},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,6 +189,9 @@ Error: Raw backtrace: #0 test_assert_failed_idx[0x7f9c2a21b3c0] -> #1 backtrace_
 				if f.Function != w.function || f.File != w.file || f.Line != w.line {
 					t.Errorf("frame %d: got %s %s:%d, want %s %s:%d", i, f.Function, f.File, f.Line, w.function, w.file, w.line)
 				}
+			}
+			if strings.Contains(tt.name, "frr") && !strings.HasPrefix(s.Title, "BGP: Received signal 11") {
+				t.Errorf("got title %q, want the signal line", s.Title)
 			}
 			if tt.format == FormatASan && !strings.Contains(strings.Join(s.Symptoms, " "), "null") {
 				t.Errorf("got symptoms %q, want the UBSan message's words too", s.Symptoms)
