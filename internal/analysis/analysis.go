@@ -283,13 +283,15 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		return bases[path.Base(strings.ReplaceAll(file, "\\", "/"))] > 1
 	}
 	// A signal none of whose frames with a file is in-app has those frames
-	// stand in for its in-app ones when ranking; their functions are
-	// looked up too.
+	// stand in for its in-app ones when ranking, and one with no in-app
+	// frame at all its frames of an installed program; their functions
+	// are looked up too.
 	var idents []string
 	for _, s := range p.Signals {
 		standIn := suspect.NoFileFrameInApp(s.Frames)
+		installed := suspect.NoFrameInApp(s.Frames)
 		for _, f := range s.Frames {
-			if !f.InApp && !(standIn && f.File != "") {
+			if !f.InApp && !(standIn && f.File != "") && !(installed && signal.InstalledFunctionFrame(f)) {
 				continue
 			}
 			if f.File == "" || shared(f.File) {

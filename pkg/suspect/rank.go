@@ -131,7 +131,10 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 // is in-app (NoFileFrameInApp), the frames whose file maps to a repository
 // file are taken as in-app (standsIn): it returns sig with those frames
 // marked (a copy of its frames; the caller's signal is left as it is) and
-// how many it marked.
+// how many it marked. When no frame at all is in-app, frames that name a
+// function of an installed program ("/usr/lib/frr/bgpd(bgp_path_info_free+0x5a)",
+// signal.InstalledFunctionFrame) are taken as in-app when a repository
+// file defines the function.
 func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, []string, int) {
 	targets, notes := idx.mapFrames(sig)
 	if !NoFileFrameInApp(sig.Frames) {
@@ -150,11 +153,47 @@ func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, [
 		n++
 	}
 	if n == 0 {
-		return sig, targets, notes, 0
+		return idx.mapInstalled(sig, targets, notes)
 	}
 	sig.Frames = frames
 	targets, notes = idx.mapFrames(sig)
 	return sig, targets, notes, n
+}
+
+// mapInstalled takes as in-app, in a signal with no in-app frame, the
+// frames that name a function of an installed program which a repository
+// file defines (see mapSignal).
+func (idx *Index) mapInstalled(sig signal.Signal, targets [][]fileTarget, notes []string) (signal.Signal, [][]fileTarget, []string, int) {
+	if !NoFrameInApp(sig.Frames) || !slices.ContainsFunc(sig.Frames, signal.InstalledFunctionFrame) {
+		return sig, targets, notes, 0
+	}
+	frames := slices.Clone(sig.Frames)
+	for i, f := range frames {
+		frames[i].InApp = signal.InstalledFunctionFrame(f)
+	}
+	trial := sig
+	trial.Frames = frames
+	t2, n2 := idx.mapFrames(trial)
+	n := 0
+	for i := range frames {
+		if frames[i].InApp && len(t2[i]) == 0 {
+			frames[i].InApp = false // no repository file defines it
+		} else if frames[i].InApp {
+			n++
+		}
+	}
+	if n == 0 {
+		return sig, targets, notes, 0
+	}
+	return trial, t2, n2, n
+}
+
+// NoFrameInApp reports whether no frame is marked in-app: a backtrace of a
+// program installed on the system names its functions in modules under
+// /usr, where the frames of the project's own code are not told from the
+// system's by their paths.
+func NoFrameInApp(frames []signal.Frame) bool {
+	return !slices.ContainsFunc(frames, func(f signal.Frame) bool { return f.InApp })
 }
 
 // NoFileFrameInApp reports whether no frame that names a file is marked
@@ -216,7 +255,12 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		}
 	}
 	sig, targets, notes, taken := idx.mapSignal(sig)
-	if taken > 0 {
+	switch {
+	case taken > 0 && !slices.ContainsFunc(sig.Frames, func(f signal.Frame) bool { return f.InApp && f.File != "" }):
+		res.Signal = sig
+		res.Notes = append(res.Notes, fmt.Sprintf("no frame was in-app (the program ran installed on the system): taken as in-app instead, %s naming a function a repository file defines",
+			plural(taken, "frame", "frames")))
+	case taken > 0:
 		res.Signal = sig
 		res.Notes = append(res.Notes, fmt.Sprintf("no frame with a file was marked in-app: taken as in-app instead, %s with a repository file (mark frames in the event, or add stack trace rules to the Sentry project)",
 			plural(taken, "frame", "frames")))

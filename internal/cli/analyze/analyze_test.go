@@ -643,3 +643,64 @@ func TestSignalNotInAppSharedBaseName(t *testing.T) {
 		})
 	}
 }
+
+// A program installed on the system logs a backtrace of function names in
+// modules under /usr (FRRouting's bgpd, from a distribution package): no
+// frame is in-app by its path, so the frames whose functions a repository
+// file defines stand in, and the commit that changed the crashing function
+// is named, not "no in-app frames".
+func TestSignalInstalledProgramBacktrace(t *testing.T) {
+	r := newRepo(t)
+	now := time.Now().UTC()
+	body := func(stmt string) string {
+		return "#include <stdlib.h>\n\nvoid bgp_evpn_path_info_free(int *p)\n{\n" + numbered("\t/* step", 6) + "\t" + stmt + "\n}\n\n" +
+			"void bgp_path_info_free(int *p)\n{\n\tbgp_evpn_path_info_free(p);\n}\n"
+	}
+	r.commit(now.Add(-200*24*time.Hour), "add bgpd", map[string]string{
+		"bgpd/bgp_route.c": body("free(p);"),
+		"bgpd/bgp_main.c":  "int main(void)\n{\n\treturn 0;\n}\n",
+	})
+	culprit := r.commit(now.Add(-10*24*time.Hour), "bgpd: free the evpn extra", map[string]string{
+		"bgpd/bgp_route.c": body("free(p + 1);"),
+	})
+	r.commit(now.Add(-2*24*time.Hour), "bgpd: main", map[string]string{
+		"bgpd/bgp_main.c": "int main(void)\n{\n\treturn 1;\n}\n",
+	})
+	for name, text := range map[string]string{
+		"backtrace_symbols": `BGP: Received signal 11 at 1705314093 (si_addr 0x0, PC 0x55d4b3a2c1f4); aborting...
+BGP: Backtrace for 5 stack frames:
+BGP: [bt 0] /usr/lib/frr/libfrr.so.0(zlog_backtrace_sigsafe+0x67) [0x7f2d5b4d5f5c]
+BGP: [bt 1] /usr/lib/frr/libfrr.so.0(zlog_signal+0x113) [0x7f2d5b4d6a13]
+BGP: [bt 2] /lib/x86_64-linux-gnu/libpthread.so.0(+0x12730) [0x7f2d5b1c8730]
+BGP: [bt 3] /usr/lib/frr/bgpd(bgp_evpn_path_info_free+0x24) [0x55d4b3a2c1f4]
+BGP: [bt 4] /usr/lib/frr/bgpd(bgp_path_info_free+0x1a) [0x55d4b3a2c2a0]
+BGP: [bt 5] /usr/lib/frr/bgpd(main+0x38c) [0x55d4b39a1b4c]
+`,
+		"libunwind": `BGP: [HSYZM-HV7HF] Received signal 11 at 1705314093 (si_addr 0x0, PC 0x55d4b3a2c1f4); aborting...
+BGP: [HSYZM-HV7HF] zlog_signal+0x18c                  7f2d5b4d5f5c     7ffc6a3b8e10 /usr/lib/frr/libfrr.so.0 (mapped at 0x7f2d5b41d000)
+BGP: [HSYZM-HV7HF]     ---- signal ----
+BGP: [HSYZM-HV7HF] ?                                  7f2d5b1c8520     7ffc6a3b9500 /lib/x86_64-linux-gnu/libc.so.6 (mapped at 0x7f2d5b186000)
+BGP: [HSYZM-HV7HF] bgp_evpn_path_info_free+0x24      55d4b3a2c1f4     7ffc6a3b9ad0 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)
+BGP: [HSYZM-HV7HF] bgp_path_info_free+0x1a           55d4b3a2c2a0     7ffc6a3b9af0 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)
+BGP: [HSYZM-HV7HF] main+0x38c                         55d4b39a1b4c     7ffc6a3b9d10 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			sig := filepath.Join(t.TempDir(), "bgpd.log")
+			if err := os.WriteFile(sig, []byte(text), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			e := newEnv(t, "", nil, nil)
+			if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "json"); code != 0 {
+				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+			}
+			s := e.report(t).Signals[0]
+			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+			}
+			if !strings.Contains(strings.Join(s.Notes, "\n"), "installed on the system") {
+				t.Errorf("got notes %q, want one saying frames of an installed program were taken as in-app", s.Notes)
+			}
+		})
+	}
+}
