@@ -52,6 +52,7 @@ func fuzzLines(f *testing.F, parse func([]string) []Signal, kinds ...string) {
 }
 
 func FuzzParseGo(f *testing.F)     { fuzzLines(f, parseGoLines, "go") }
+func FuzzParseGoRace(f *testing.F) { fuzzLines(f, parseGoRaceLines, "go") }
 func FuzzParsePython(f *testing.F) { fuzzLines(f, parsePythonLines, "python") }
 func FuzzParseJava(f *testing.F)   { fuzzLines(f, parseJavaLines, "java", "kotlin") }
 func FuzzParseJS(f *testing.F)     { fuzzLines(f, parseJSLines, "javascript") }

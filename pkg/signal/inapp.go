@@ -114,6 +114,9 @@ func goInApp(file, function, module string) bool {
 			return false
 		}
 	}
+	if file == "_testmain.go" || strings.HasSuffix(file, "/_testmain.go") {
+		return false // the main package go test generates
+	}
 	pkg := module
 	if pkg == "" {
 		pkg = goPackage(function)

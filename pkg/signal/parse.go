@@ -97,7 +97,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 // than MaxInputBytes.
 var ErrTooLarge = errors.New("input too large")
 
-const lookedFor = "looked for Sentry event JSON, Go panics, Python tracebacks, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
+const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel and glibc crash reports and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
@@ -112,6 +112,7 @@ var textParsers = []struct {
 }{
 	{"native", "", parseNative},
 	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
+	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines)},
 	{FormatPython, "File \"", linesOnly(parsePythonLines)},
 	{FormatJava, "", linesOnly(parseJavaLines)},
 	{FormatDotNet, "", linesOnly(parseDotNetLines)},
