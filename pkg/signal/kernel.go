@@ -12,7 +12,7 @@ var (
 	kernelIPRE     = regexp.MustCompile(`^(?:RIP|EIP|IP|pc|PC is at|NIP)\s*:?\s*(?:[0-9a-fA-F]{4}:)?(?:\[<?[0-9a-fA-F]+>?\]\s*)*([A-Za-z_.$][\w.$]*)\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+(?: \[([\w-]+)\])?(?: ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+))?`)
 	kernelOffRE    = regexp.MustCompile(`\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+`)
 	kernelWarnRE   = regexp.MustCompile(`^WARNING: (?:CPU: \d+ PID: \d+ )?at ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+) ([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+)?(?: \[([\w-]+)\])?`)
-	kernelBugAtRE  = regexp.MustCompile(`(?:kernel BUG at|Xen BUG at|Xen WARN at|' failed at) ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)`)
+	kernelBugAtRE  = regexp.MustCompile(`(?:kernel BUG at|Xen BUG at|Xen WARN at|' failed at|assertion failed: .*, in) ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)`)
 	kernelUBSanRE  = regexp.MustCompile(`^UBSAN: .+ in ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::(\d+))?`)
 	kernelTailRE   = regexp.MustCompile(`(?::\s*[0-9a-f]{4,16})?\s*\[#\d+\].*$`)
 	kernelAddrRE   = regexp.MustCompile(`\s+(?:to|at addr|at) (?:0x)?[0-9a-f]{8,16}\b`)
@@ -33,7 +33,7 @@ var kernelHeaders = []string{
 	"BUG: ", "WARNING: ", "Oops", "general protection fault", "kernel BUG at", "UBSAN: ", "Unable to handle kernel",
 	"INFO: task ", "Kernel panic", "watchdog: BUG", "INFO: rcu_", "Internal error: ", "list_add corruption",
 	"list_del corruption", "refcount_t: ", "divide error", "stack segment",
-	"Assertion '", "Xen BUG at ", "Xen WARN at ", "FATAL TRAP", "FATAL PAGE FAULT",
+	"Assertion '", "Xen BUG at ", "Xen WARN at ", "FATAL TRAP", "FATAL PAGE FAULT", "BTRFS critical ",
 }
 
 // kernelMachinery are functions of the kernel's error reporting, sanitizer,
@@ -54,6 +54,7 @@ var kernelMachinery = []string{
 	"__do_kernel_fault", "die_kernel_fault", "do_translation_fault", "do_error_trap", "do_trap",
 	"invoke_syscall", "__invoke_syscall", "__arm64_sys_", "__x64_sys_", "__se_sys_", "__do_sys_",
 	"__alloc_skb", "alloc_skb", "__netdev_alloc_skb", "kmalloc_reserve", "__kmem_cache_alloc",
+	"btrfs_assertfail", "assertfail",
 }
 
 // kernelMachineryFiles are source files and folders of that code.
@@ -254,6 +255,9 @@ func isKernelHeader(l string) bool {
 		if strings.HasPrefix(l, h) {
 			if h == "WARNING: " && !strings.Contains(l, " at ") && !strings.Contains(l, "possible") && !strings.Contains(l, "suspicious") {
 				return false
+			}
+			if h == "BTRFS critical " && !strings.Contains(l, "assertion failed: ") {
+				return false // btrfs's ASSERT() opens a report; its other messages do not
 			}
 			return true
 		}

@@ -167,6 +167,28 @@ EAL: Cannot allocate memory
 2: [./build/app/testpmd(__rte_panic+0xc1) [0x55d0c1a53a41]]
 1: [./build/app/testpmd(rte_dump_stack+0x2b) [0x55d0c1a5b1d6]]`,
 			[]want{{"rte_mempool_populate_default", "", 0}, {"main", "", 0}, {"_start", "", 0}}, FormatGlibc},
+		// btrfs-progs' ASSERT and BUG_ON (kerncompat.h) print the site,
+		// then backtrace_symbols_fd: the site is the first frame.
+		{"btrfs-progs assertion", "kernel-shared/extent-tree.c:1234: btrfs_free_extent: Assertion `ret == 0` failed, value 0\n" +
+			"btrfs(+0x1a2b3)[0x55d0c1a5b1d6]\nbtrfs(btrfs_free_extent+0x1c4)[0x55d0c1a6c711]\nbtrfs(btrfs_del_csums+0x8e)[0x55d0c1a61f2c]\n" +
+			"btrfs(main+0x3d)[0x55d0c1a5b295]\n/lib/x86_64-linux-gnu/libc.so.6(__libc_start_main+0xf3)[0x7f4e1a6d60b3]",
+			[]want{{"btrfs_free_extent", "kernel-shared/extent-tree.c", 1234}, {"", "", 0}, {"btrfs_free_extent", "", 0}, {"btrfs_del_csums", "", 0}}, FormatGlibc},
+		{"btrfs-progs BUG_ON", "check/main.c:5678: check_chunks_and_extents: BUG_ON `ret` triggered, value -2\n" +
+			"./btrfs(+0x8f9e2)[0x5622c0a1a9e2]\n./btrfs(check_chunks_and_extents+0x2b1)[0x5622c0a1d121]\n./btrfs(cmd_check+0x11c3)[0x5622c0a26d53]\n./btrfs(main+0x8d)[0x5622c0a0b2ad]",
+			[]want{{"check_chunks_and_extents", "check/main.c", 5678}, {"", "", 0}, {"check_chunks_and_extents", "", 0}, {"cmd_check", "", 0}}, FormatGlibc},
+		// The kernel's btrfs ASSERT() logs the assertion's site before
+		// the BUG() in its helper: the site is the crash's place, not
+		// messages.c.
+		{"btrfs kernel assertion", `[  123.456789] BTRFS critical (device sda1): assertion failed: refcount_read(&eb->refs) == 1, in fs/btrfs/extent_io.c:4567
+[  123.456800] ------------[ cut here ]------------
+[  123.456801] kernel BUG at fs/btrfs/messages.c:259!
+[  123.456900] RIP: 0010:btrfs_assertfail+0x19/0x1b [btrfs]
+[  123.457000] Call Trace:
+[  123.457001]  <TASK>
+[  123.457002]  free_extent_buffer_stale+0x1a2/0x1b0 [btrfs]
+[  123.457003]  btrfs_clean_tree_block+0x3c/0x60 [btrfs]
+[  123.457004]  </TASK>`,
+			[]want{{"", "fs/btrfs/extent_io.c", 4567}, {"btrfs_assertfail", "", 0}, {"free_extent_buffer_stale", "", 0}}, FormatKernel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

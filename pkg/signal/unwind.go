@@ -25,14 +25,15 @@ var frrFrameRE = regexp.MustCompile(`(?:^|\s)(\?|[A-Za-z_.$][\w.$:~]*\+0x[0-9a-f
 // numbered from the outermost frame down).
 var dpdkFrameRE = regexp.MustCompile(`^(\d+): (?:(\S+) \(([^()\s]*)\) \[[0-9a-fA-F]+\]|\?\? \[[0-9a-fA-F]+\]|\[(.*\) ?\[0x[0-9a-fA-F]+\])\])$`)
 
-// unwindMachinery are the functions of the crash handlers of Open vSwitch
-// and FRRouting, which open the backtraces they log: none of them is
-// where it failed.
+// unwindMachinery are the functions of the crash handlers of Open vSwitch,
+// FRRouting, DPDK and btrfs-progs, which open the backtraces they print:
+// none of them is where it failed.
 var unwindMachinery = map[string]bool{
 	"fatal_signal_handler": true, "send_backtrace_to_monitor": true, "backtrace_capture": true,
 	"log_backtrace_at": true, "zlog_signal": true, "core_handler": true, "zlog_backtrace_sigsafe": true,
 	"zlog_backtrace": true, "_zlog_assert_failed": true, "_zlog_abort_mt": true,
-	"rte_dump_stack": true, "__rte_panic": true,
+	"rte_dump_stack": true, "__rte_panic": true, "print_trace": true, "assert_trace": true,
+	"bugon_trace": true, "warning_trace": true,
 }
 
 // parseUnwindBacktraces reads the backtraces that programs print with
