@@ -12,6 +12,9 @@ var (
 	muslAssertRE = regexp.MustCompile(`Assertion failed: (.+) \((\S+): (.+): (\d+)\)\s*$`)
 	// btrfs-progs' ASSERT, WARN_ON and BUG_ON (kerncompat.h): "file.c:12:
 	// fn: Assertion `x` failed, value 0", "... BUG_ON `x` triggered, value 1".
+	// CRIU's BUG_ON ("Error (criu/mem.c:12): BUG at criu/mem.c:12", and
+	// "BUG at criu/pie/restorer.c: 12" from its code without a C library).
+	bugAtRE       = regexp.MustCompile(`(?:^|\s)BUG at (\S+\.(?:c|h|cc|cpp)): ?(\d+)\s*$`)
 	progsAssertRE = regexp.MustCompile("(?:^|\\s)(\\S+):(\\d+): (\\S+): (Assertion|Warning: assertion|BUG_ON) `(.*)` (failed|triggered), value -?\\d+\\s*$")
 	// GLib's g_assert family: "[domain:]ERROR:file.c:12:func: assertion
 	// failed: (x)", "... code should not be reached".
@@ -37,7 +40,7 @@ type glibcMessage struct {
 
 // assertion reads a failed assertion of glibc ("prog: file.c:12: fn:
 // Assertion `x' failed."), musl ("Assertion failed: x (file.c: fn: 12)"),
-// btrfs-progs, GLib or Dovecot. The title leaves out the program's name and the function's
+// btrfs-progs, GLib or Dovecot, or CRIU's BUG_ON ("BUG at criu/mem.c:12"). The title leaves out the program's name and the function's
 // signature: they are words of the build, not of the failure.
 func assertion(l string) (glibcMessage, bool) {
 	if m := assertRE.FindStringSubmatch(l); m != nil {
@@ -49,6 +52,10 @@ func assertion(l string) (glibcMessage, bool) {
 		fn := cleanFunction(m[3])
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
 		return glibcMessage{title: m[1] + ":" + m[2] + ": " + fn + ": " + m[4] + " `" + m[5] + "` " + m[6], texts: []string{m[5]}, frame: &f}, true
+	}
+	if m := bugAtRE.FindStringSubmatch(l); m != nil {
+		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, "", "")
+		return glibcMessage{title: "BUG at " + m[1] + ":" + m[2], frame: &f}, true
 	}
 	if m := muslAssertRE.FindStringSubmatch(l); m != nil {
 		fn := cleanFunction(m[3])
@@ -85,7 +92,7 @@ func assertionTexts(msg string) []string {
 
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
-var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "reached", "***", "(): ", "corrupt", "minate called", "virtual method called"}
+var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "corrupt", "minate called", "virtual method called"}
 
 // glibcMessages finds the abort messages of the C library and the C++
 // runtime: failed assertions ("file.c:12: fn: Assertion `x' failed."),

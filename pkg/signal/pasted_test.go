@@ -189,6 +189,13 @@ EAL: Cannot allocate memory
 [  123.457003]  btrfs_clean_tree_block+0x3c/0x60 [btrfs]
 [  123.457004]  </TASK>`,
 			[]want{{"", "fs/btrfs/extent_io.c", 4567}, {"btrfs_assertfail", "", 0}, {"free_extent_buffer_stale", "", 0}}, FormatKernel},
+		// CRIU's BUG_ON logs its site (criu/include/common/bug.h), in its
+		// log or, from code without a C library, as "file.c: 12".
+		{"criu BUG_ON", `(00.034567) 1234: Restoring memory
+(00.035012) 1234: Error (criu/mem.c:1012): BUG at criu/mem.c:1012`,
+			[]want{{"", "criu/mem.c", 1012}}, FormatGlibc},
+		{"criu BUG_ON without libc", `pie: 1234: BUG at criu/pie/restorer.c: 1875`,
+			[]want{{"", "criu/pie/restorer.c", 1875}}, FormatGlibc},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
