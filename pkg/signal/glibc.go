@@ -53,7 +53,7 @@ func assertion(l string) (glibcMessage, bool) {
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
 		return glibcMessage{title: m[1] + ":" + m[2] + ": " + fn + ": " + m[4] + " `" + m[5] + "` " + m[6], texts: []string{m[5]}, frame: &f}, true
 	}
-	if m := bugAtRE.FindStringSubmatch(l); m != nil {
+	if m := bugAtRE.FindStringSubmatch(l); m != nil && !strings.Contains(l, "Xen BUG at") && !strings.Contains(l, "kernel BUG at") {
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, "", "")
 		return glibcMessage{title: "BUG at " + m[1] + ":" + m[2], frame: &f}, true
 	}

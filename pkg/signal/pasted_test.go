@@ -196,6 +196,13 @@ EAL: Cannot allocate memory
 			[]want{{"", "criu/mem.c", 1012}}, FormatGlibc},
 		{"criu BUG_ON without libc", `pie: 1234: BUG at criu/pie/restorer.c: 1875`,
 			[]want{{"", "criu/pie/restorer.c", 1875}}, FormatGlibc},
+		// Xen's own BUG line is a kernel report's, not an abort message.
+		{"xen BUG", `(XEN) Xen BUG at page_alloc.c:1234
+(XEN) ----[ Xen-4.17.0  x86_64  debug=y  Not tainted ]----
+(XEN) Xen call trace:
+(XEN)    [<ffff82d04022a4b1>] R free_heap_pages+0x2b1/0x5f0
+(XEN)    [<ffff82d04022b1c2>] F free_domheap_pages+0x1c2/0x3a0`,
+			[]want{{"", "page_alloc.c", 1234}, {"free_heap_pages", "", 0}, {"free_domheap_pages", "", 0}}, FormatKernel},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
