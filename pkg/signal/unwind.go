@@ -71,7 +71,7 @@ func parseUnwindBacktraces(_ string, lines []string) []nativeReport {
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		var f Frame
-		if m := dpdkFrameRE.FindStringSubmatch(t); m != nil {
+		if m := dpdkFrame(t); m != nil {
 			switch {
 			case m[4] != "":
 				f, _ = backtraceSymbolsFrame(m[4])
@@ -94,10 +94,10 @@ func parseUnwindBacktraces(_ string, lines []string) []nativeReport {
 			}
 			continue
 		}
-		switch m := ovsFrameRE.FindStringSubmatch(t); {
+		switch m := ovsFrame(t); {
 		case m != nil:
 			f = nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(m[1]), "")
-		case strings.Contains(t, "+0x") || strings.HasPrefix(t, "?") || strings.Contains(t, " ? "):
+		case mayBeFRRFrame(t):
 			m := frrFrameRE.FindStringSubmatch(t)
 			if m == nil {
 				if start >= 0 {
@@ -208,4 +208,47 @@ func hexOffsetFunction(sym string) string {
 		return ""
 	}
 	return fn
+}
+
+// dpdkFrame matches dpdkFrameRE on a line that starts with a number and
+// ": " (most lines do not: the regular expression is not run on them).
+func dpdkFrame(t string) []string {
+	i := 0
+	for i < len(t) && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 0 || !strings.HasPrefix(t[i:], ": ") {
+		return nil
+	}
+	return dpdkFrameRE.FindStringSubmatch(t)
+}
+
+// ovsFrame matches ovsFrameRE on a line that starts with "0x".
+func ovsFrame(t string) []string {
+	if !strings.HasPrefix(t, "0x") || !strings.HasSuffix(t, ">") {
+		return nil
+	}
+	return ovsFrameRE.FindStringSubmatch(t)
+}
+
+// mayBeFRRFrame is a quick test for frrFrameRE: an offset ("+0x1a")
+// followed by a space, or a "?" padded by spaces. A kernel frame
+// ("fn+0x1a/0x40", " ? fn+0x..") or a sanitizer's ("(libc.so.6+0x29d8f)")
+// fails it.
+func mayBeFRRFrame(t string) bool {
+	for rest := t; ; {
+		i := strings.Index(rest, "+0x")
+		if i < 0 {
+			break
+		}
+		j := i + 3
+		for j < len(rest) && isHexDigit(rest[j]) {
+			j++
+		}
+		if j > i+3 && j < len(rest) && rest[j] == ' ' {
+			return true
+		}
+		rest = rest[j:]
+	}
+	return strings.Contains(t, "?  ")
 }
