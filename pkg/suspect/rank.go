@@ -17,6 +17,7 @@ import (
 // feat is what one frame says about one commit.
 type feat struct {
 	line, function, call bool
+	callee               bool // changed a function the frame's function calls (see calleeEvidence)
 	lineSpec             float64 // how specific the line hit is (see Weights.Spread)
 	fnVal                float64 // what the function evidence is worth (see Weights.FnFloor)
 	prox                 float64
@@ -320,6 +321,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	}
 	seen := map[seenKey]bool{}
 	weights := idx.w.frameWeights(sig.Frames, targets)
+	var stackFns map[string]bool // the functions of the trace's frames
 	for i, f := range sig.Frames {
 		if !f.InApp || len(targets[i]) == 0 {
 			continue
@@ -336,11 +338,19 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			seen[sk] = true
 			rc.walk(t, &sig.Frames[i], ident, callees, feats)
 		}
+		if stackFns == nil {
+			stackFns = map[string]bool{}
+			for _, g := range sig.Frames {
+				stackFns[funcIdent(g.Function)] = true
+			}
+		}
+		rc.calleeEvidence(targets[i][0], &sig.Frames[i], ident, stackFns, feats)
 		for ci, ft := range feats {
 			c := &idx.cands[ci]
 			// An added call in the frame's function is a change of that
 			// function: it counts once, as the call.
 			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*ft.fnVal*b2f(ft.function && !ft.call) +
+				idx.w.Callee*b2f(ft.callee && !ft.line && !ft.function && !ft.call) +
 				c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
 			if ft.s <= 0 {
 				continue
@@ -557,7 +567,7 @@ func kindOrder(k string) int {
 		return 0
 	case KindFunction:
 		return 1
-	case KindProximity:
+	case KindProximity, KindCallee:
 		return 2
 	case KindFile, KindDir:
 		return 3
@@ -1104,6 +1114,9 @@ func (e *scoredEvidence) evidence() Evidence {
 	case KindFunction:
 		out.Line = e.line
 		out.Detail = fmt.Sprintf("changed %s%s", e.ident, where)
+	case KindCallee:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("changed %s, which the frame's function calls at or above its line%s", e.ident, where)
 	case KindDir:
 		out.Detail = fmt.Sprintf("changed %s, beside %s%s: %d of its %d files; %s in the folder since",
 			path.Base(e.path), e.mapped, where, e.n, e.of, plural(e.since, "newer commit", "newer commits"))

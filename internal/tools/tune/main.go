@@ -276,6 +276,7 @@ var params = func() []param {
 		f("ProxScale", func(w *suspect.Weights) *float64 { return &w.ProxScale }, 3, 5, 10, 20, 40),
 		f("Text", func(w *suspect.Weights) *float64 { return &w.Text }, 0, 0.05, 0.15, 0.3, 0.6),
 		f("Recency", func(w *suspect.Weights) *float64 { return &w.Recency }, 0, 0.02, 0.05, 0.1, 0.2),
+		f("Callee", func(w *suspect.Weights) *float64 { return &w.Callee }, 0, 0.1, 0.2, 0.3, 0.5),
 		f("Merge", func(w *suspect.Weights) *float64 { return &w.Merge }, 0.25, 0.5, 1),
 		f("Spread", func(w *suspect.Weights) *float64 { return &w.Spread }, 0, 0.25, 0.5, 1, 2),
 		f("FnFloor", func(w *suspect.Weights) *float64 { return &w.FnFloor }, 0, 0.25, 0.5, 1),

@@ -1,0 +1,84 @@
+package suspect
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/internal/testenv"
+)
+
+// TestCalleeEvidence: a test asserts on what a library function it calls
+// returned (GNOME/glib@0ca660315a90: "assertion failed (err == NULL)"
+// after g_unix_connection_receive_fd, whose error handling a commit had
+// changed). No frame runs the changed function any more, so the commit
+// that changed it has no line, function or file evidence: the callee
+// evidence names it, ahead of a commit that changed another test of the
+// file, 60 lines up. Functions of the trace's own frames, and calls below the
+// frame's line, give none. (A change in a function's first lines is
+// headed by the function above it, and is taken for that one's: the
+// diff's section is all there is to go by.)
+func TestCalleeEvidence(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-20*24*time.Hour).Truncate(time.Second), 24*time.Hour)
+	lib := func(ret string) string {
+		return "int receive_fd(int s, char **err)\n{\n\tif (s < 0)\n\t\t*err = \"bad\";\n\treturn " + ret + ";\n}\n\n" +
+			"int send_fd(int s)\n{\n\tint a = 1;\n\tint b = 2;\n\tint c = 3;\n\tint d = 4;\n\treturn s;\n}\n"
+	}
+	test := func(other string) string {
+		return "static void test_other(void)\n{\n\t" + other + "\n" + strings.Repeat("\tx++;\n", 60) + "}\n\n" +
+			"static void test_ancillary(void)\n{\n\tchar *err = 0;\n\tint fd = receive_fd(3, &err);\n\tassert(err == 0);\n\tsend_fd(fd);\n}\n"
+	}
+	repo.WriteFile("lib/conn.c", lib("s"))
+	repo.WriteFile("tests/socket.c", test("int x = 1;"))
+	repo.Commit("first") // before the window
+	repo.WriteFile("lib/conn.c", lib("s - 1"))
+	culprit := repo.Commit("conn: return the fd's predecessor")
+	repo.WriteFile("tests/socket.c", test("int x = 2;"))
+	other := repo.Commit("tests: another value")
+	repo.WriteFile("lib/conn.c", strings.Replace(lib("s - 1"), "return s;\n}", "return s + 0;\n}", 1))
+	below := repo.Commit("conn: send_fd returns s + 0") // called below the frame's line
+
+	data, err := os.ReadFile(filepath.Join(repo.Dir, "tests/socket.c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := slices.Index(strings.Split(string(data), "\n"), "\tassert(err == 0);") + 1
+	sig := sigAt(frame("tests/socket.c", line, "test_ancillary"))
+	now := time.Now()
+	sig.Timestamp = &now
+	history := []RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "first")}}
+	idx := NewIndex(history, Options{})
+	files := neededFile(t, idx, sig, repo.Dir, "tests/socket.c", "")
+	res := idx.RankWith(sig, files)
+	got := hashes(res)
+	if len(got) == 0 || got[0] != culprit {
+		t.Fatalf("got %v, want %s (changed receive_fd, called above the assertion) first, then %s", got, culprit, other)
+	}
+	if k := evidenceKinds(res, culprit); !slices.Equal(k, []string{KindCallee, KindRecency}) {
+		t.Errorf("got evidence %v for the culprit, want callee", k)
+	}
+	if slices.Contains(got, below) {
+		t.Errorf("got %v: %s changed send_fd, called only below the frame's line", got, below)
+	}
+	// Without callee evidence the culprit is no suspect at all.
+	w := DefaultWeights
+	w.Callee = 0
+	if got := hashes(NewIndex(history, Options{Weights: &w}).RankWith(sig, files)); slices.Contains(got, culprit) {
+		t.Errorf("without callee evidence: got %v, want no %s", got, culprit)
+	}
+	// A frame of the trace running the changed function speaks for it.
+	sig2 := sigAt(frame("lib/conn.c", 4, "receive_fd"), frame("tests/socket.c", line, "test_ancillary"))
+	sig2.Timestamp = &now
+	idx2 := NewIndex(history, Options{})
+	res2 := idx2.RankWith(sig2, nil)
+	for _, s := range res2.Suspects {
+		for _, e := range s.Evidence {
+			if e.Kind == KindCallee {
+				t.Errorf("got callee evidence %+v on %s, want none when the function has a frame", e, s.Hash)
+			}
+		}
+	}
+}
