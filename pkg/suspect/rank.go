@@ -17,7 +17,7 @@ import (
 // feat is what one frame says about one commit.
 type feat struct {
 	line, function, call bool
-	callee               bool // changed a function the frame's function calls (see calleeEvidence)
+	callee               bool    // changed a function the frame's function calls (see calleeEvidence)
 	lineSpec             float64 // how specific the line hit is (see Weights.Spread)
 	fnVal                float64 // what the function evidence is worth (see Weights.FnFloor)
 	prox                 float64
