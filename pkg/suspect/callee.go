@@ -1,7 +1,9 @@
 package suspect
 
 import (
+	"maps"
 	"regexp"
+	"slices"
 
 	"github.com/sigsentry/sigsentry/pkg/signal"
 )
@@ -106,45 +108,38 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 		return
 	}
 	reach := rc.reach[rx]
-	for _, c := range rx.cands {
-		if int(c) >= len(reach) || !reach[c] {
-			continue
-		}
-		ci := &idx.cands[c]
-		if ci.Change == nil || ci.Commit.IsMerge() {
-			continue
-		}
-		if ft := feats[c]; ft != nil && (ft.line || ft.function || ft.call || ft.callee) {
-			continue
-		}
-	files:
-		for fi := range ci.Change.Files {
-			file := &ci.Change.Files[fi]
-			if extentLang(file.Path) != lang {
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		for _, r := range idx.hunksOf[name] {
+			c := r.cand
+			ci := &idx.cands[c]
+			if ci.repo != rx || int(c) >= len(reach) || !reach[c] || ci.Commit.IsMerge() {
+				continue
+			}
+			if ft := feats[c]; ft != nil && (ft.line || ft.function || ft.call || ft.callee) {
+				continue // one piece of callee evidence per commit and frame
+			}
+			file := &ci.Change.Files[r.file]
+			h := &file.Hunks[r.hunk]
+			if extentLang(file.Path) != lang || len(h.Added) == 0 && len(h.Removed) == 0 || !idx.calleeFile(rx.name, name, file.Path, t.path) {
 				continue // a translation's or a document's section is no function
 			}
-			for hi := range file.Hunks {
-				h := &file.Hunks[hi]
-				name := hunkFunction(h.Section)
-				if !names[name] || len(h.Added) == 0 && len(h.Removed) == 0 || !idx.calleeFile(rx.name, name, file.Path, t.path) {
-					continue
-				}
-				ft := feats[c]
-				if ft == nil {
-					ft = &feat{}
-					feats[c] = ft
-				}
-				ft.callee = true
-				line := h.NewStart
-				if len(h.Added) > 0 {
-					line = h.Added[0].N
-				}
-				ft.ev = append(ft.ev, scoredEvidence{kind: KindCallee, weight: idx.w.Callee, frame: f, path: file.Path, line: line, hunk: h, ident: name})
-				break files
+			ft := feats[c]
+			if ft == nil {
+				ft = &feat{}
+				feats[c] = ft
 			}
+			ft.callee = true
+			line := h.NewStart
+			if len(h.Added) > 0 {
+				line = h.Added[0].N
+			}
+			ft.ev = append(ft.ev, scoredEvidence{kind: KindCallee, weight: idx.w.Callee, frame: f, path: file.Path, line: line, hunk: h, ident: name})
 		}
 	}
 }
+
+// A hunkRef is one hunk of a candidate's change.
+type hunkRef struct{ cand, file, hunk int32 }
 
 // calleeFile reports whether a hunk of path headed by function name is a
 // change to the function a frame in file from calls: the window's hunks

@@ -112,6 +112,9 @@ type Index struct {
 	// defs and hunkDefs map a function name to where it is defined: from
 	// the sources' definitions, and from the window's hunk headers.
 	defs, hunkDefs map[string][]fileTarget
+	// hunksOf maps a function name to the window's hunks whose headers
+	// name it, per repository in topological order (see calleeEvidence).
+	hunksOf map[string][]hunkRef
 	// fixedBy maps a commit to the window's commits whose "Fixes:"
 	// trailers name it.
 	fixedBy map[int32][]int32
@@ -131,7 +134,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 		byName:  map[string]*repoIndex{},
 		touches: map[fileTarget][]int32{},
 		paths:   newPathIndex(opts.Mappings),
-		defs:    map[string][]fileTarget{}, hunkDefs: map[string][]fileTarget{},
+		defs:    map[string][]fileTarget{}, hunkDefs: map[string][]fileTarget{}, hunksOf: map[string][]hunkRef{},
 	}
 	if opts.Weights != nil {
 		idx.w = *opts.Weights
@@ -189,6 +192,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 				for hi := range f.Hunks {
 					if id := hunkFunction(f.Hunks[hi].Section); id != "" && f.Path != "" {
 						idx.hunkDefs[id] = appendTarget(idx.hunkDefs[id], fileTarget{rx.name, f.Path})
+						idx.hunksOf[id] = append(idx.hunksOf[id], hunkRef{ci, int32(fi), int32(hi)})
 					}
 				}
 			}
