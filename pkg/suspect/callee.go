@@ -4,6 +4,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/sigsentry/sigsentry/pkg/signal"
 )
@@ -32,11 +33,14 @@ var notCalls = map[string]bool{
 }
 
 // calls returns the functions called on lines from..to (1-based) of
-// lines, outside comments, except skip's.
-func calls(lines []string, from, to int, skip map[string]bool) map[string]bool {
+// lines, outside comments and definitions, except skip's.
+func calls(lines []string, from, to int, lang string, skip map[string]bool) map[string]bool {
 	out := map[string]bool{}
 	for n := max(from, 1); n <= to && n <= len(lines); n++ {
 		l := lines[n-1]
+		if _, ok := startsDefinition(l, lang); ok || typeSection(l) {
+			continue // a definition's parameters, a class's bases: no calls
+		}
 		for _, m := range callRE.FindAllStringSubmatch(stripLineComment(l), -1) {
 			name := m[1]
 			if len(name) < 4 || notCalls[name] || skip[name] {
@@ -102,7 +106,7 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 	if lo <= 0 || f.Line < lo {
 		return
 	}
-	names := calls(lines, max(lo, f.Line-calleeSpan), f.Line, skip)
+	names := calls(lines, max(lo, f.Line-calleeSpan), f.Line, lang, skip)
 	delete(names, ident)
 	if len(names) == 0 {
 		return
@@ -120,8 +124,9 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 			}
 			file := &ci.Change.Files[r.file]
 			h := &file.Hunks[r.hunk]
-			if extentLang(file.Path) != lang || len(h.Added) == 0 && len(h.Removed) == 0 || !idx.calleeFile(rx.name, name, file.Path, t.path) {
-				continue // a translation's or a document's section is no function
+			if extentLang(file.Path) != lang || len(h.Added) == 0 && len(h.Removed) == 0 || typeSection(h.Section) ||
+				!idx.calleeFile(rx.name, name, file.Path, t.path) {
+				continue // a translation's, a document's or a class's section is no function
 			}
 			ft := feats[c]
 			if ft == nil {
@@ -156,4 +161,21 @@ func (idx *Index) calleeFile(repo, name, path, from string) bool {
 		own = own || t.path == from
 	}
 	return n <= 1 || own && path == from
+}
+
+// typeSection reports whether a hunk header's section (or a source line)
+// opens a type rather than a function: "class TestSlab(LinuxKernelTestCase):",
+// "public class Cart {", "struct foo {". A change under it may be in any of
+// its methods.
+func typeSection(section string) bool {
+	t := strings.TrimSpace(section)
+	for _, kw := range []string{"class ", "struct ", "interface ", "enum ", "impl ", "module ", "namespace ", "union ", "trait ", "object "} {
+		// "class X(Base):" opens a type; "static struct foo *make(void)"
+		// a function returning one.
+		if strings.HasPrefix(t, kw) && (kw == "class " || !strings.Contains(t, "(")) ||
+			strings.Contains(t, " "+kw) && !strings.Contains(t, "(") {
+			return true
+		}
+	}
+	return false
 }

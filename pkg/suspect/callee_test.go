@@ -82,3 +82,21 @@ func TestCalleeEvidence(t *testing.T) {
 		}
 	}
 }
+
+func TestTypeSection(t *testing.T) {
+	for s, want := range map[string]bool{
+		"class TestSlab(LinuxKernelTestCase):": true,
+		"public class Cart {":                  true,
+		"struct foo {":                         true,
+		"impl Cart {":                          true,
+		"static struct foo *make_foo(void)":    false,
+		"int receive_fd(int s, char **err)":    false,
+		"def fallback_slab_cache_names(prog):": false,
+		"func (c *Cart) Total() int {":         false,
+		"enum state next_state(enum state s)":  false,
+	} {
+		if got := typeSection(s); got != want {
+			t.Errorf("typeSection(%q) = %t, want %t", s, got, want)
+		}
+	}
+}
