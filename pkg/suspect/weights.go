@@ -53,7 +53,9 @@ type Weights struct {
 	// halves: 0 -> .2 moved the real-trace tune half's MRR from .729 to
 	// .753 (GNOME/glib@0ca660315a90, a test asserting on what a changed
 	// library call returned: not ranked -> 1 at both windows; no case
-	// worse; .1 and .3 the same, .5 moved a case 1 -> 2).
+	// worse; .1 and .3 the same, .5 moved a case 1 -> 2), and the
+	// synthesized tune halves of 12 repositories 2 case-windows up, none
+	// down (MRR .946 -> .949 at 30 days, .923 -> .924 at 90).
 	Callee float64
 	// Text and Recency weigh the non-structural features.
 	Text, Recency float64
