@@ -89,11 +89,7 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 	if idx.w.Callee <= 0 || f.Line <= 0 || ident == "" {
 		return
 	}
-	rx := idx.byName[t.repo]
-	if rx == nil {
-		return
-	}
-	v, ok := rc.versions[rx]
+	rx, v, ok := rc.repoVersion(t)
 	if !ok {
 		return
 	}

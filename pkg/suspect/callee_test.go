@@ -100,3 +100,21 @@ func TestTypeSection(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCalls: the calls read from a file's lines are names the lines hold,
+// followed by "(", never a keyword or a skipped name, whatever the text.
+func FuzzCalls(f *testing.F) {
+	f.Add("\tchar *err = 0;\n\tint fd = receive_fd(3, &err); // close(fd)\n\tassert(err == 0);\n", "c", 1, 3)
+	f.Add("class TestSlab(LinuxKernelTestCase):\n    def test(self):\n        x = helper_fn(\"a(\\\"b\")\n", "python", 0, 9)
+	f.Add("func (c *Cart) Total() int {\n\treturn c.sumItems()\n}\n", "go", 1, 2)
+	f.Fuzz(func(t *testing.T, src, lang string, from, to int) {
+		lines := splitFile([]byte(src))
+		skip := map[string]bool{"skipped": true}
+		for name := range calls(lines, from, to, lang, skip) {
+			if notCalls[name] || skip[name] || len(name) < 4 || !strings.Contains(src, name) {
+				t.Fatalf("calls gave %q", name)
+			}
+		}
+		typeSection(src)
+	})
+}

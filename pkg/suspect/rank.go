@@ -581,6 +581,16 @@ func kindOrder(k string) int {
 	return 7
 }
 
+// repoVersion returns the repository of t and its failing version.
+func (rc *rankCtx) repoVersion(t fileTarget) (*repoIndex, int32, bool) {
+	rx := rc.idx.byName[t.repo]
+	if rx == nil {
+		return nil, 0, false
+	}
+	v, ok := rc.versions[rx]
+	return rx, v, ok
+}
+
 // walk blames frame f's line in file t from the failing version back along
 // the first-parent chain (into side branches where a merge added the
 // line), and records features in feats: a line hit for the commit that
@@ -588,11 +598,7 @@ func kindOrder(k string) int {
 // it, function and file evidence for the newest commits touching the file.
 func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []string, feats map[int32]*feat) {
 	idx := rc.idx
-	rx := idx.byName[t.repo]
-	if rx == nil {
-		return
-	}
-	v, ok := rc.versions[rx]
+	rx, v, ok := rc.repoVersion(t)
 	if !ok {
 		return
 	}
