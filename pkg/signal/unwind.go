@@ -2,6 +2,7 @@ package signal
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,14 +48,13 @@ var unwindMachinery = map[string]bool{
 func parseUnwindBacktraces(_ string, lines []string) []nativeReport {
 	var out []nativeReport
 	var frames []Frame
-	var numbers []int // DPDK's frame numbers
+	dpdk := false           // the frames are a DPDK stack
+	first, second := -1, -1 // a DPDK stack's first two frame numbers
 	start, last := -1, -1
 	flush := func() {
-		if len(numbers) == len(frames) && len(numbers) > 1 && numbers[0] > numbers[1] {
+		if dpdk && second >= 0 && first > second {
 			// Older DPDK releases printed the outermost frame first.
-			for i, j := 0, len(frames)-1; i < j; i, j = i+1, j-1 {
-				frames[i], frames[j] = frames[j], frames[i]
-			}
+			slices.Reverse(frames)
 		}
 		frames = dropHandlerFrames(frames, unwindMachinery, 8)
 		if len(frames) >= 2 {
@@ -66,50 +66,13 @@ func parseUnwindBacktraces(_ string, lines []string) []nativeReport {
 			rep.notes = append(rep.notes, "the backtrace names functions, not files and lines: resolve them with gdb's \"info line *(FUNCTION+OFFSET)\" on the binary of that build to get them")
 			out = append(out, rep)
 		}
-		frames, numbers, start, last = nil, nil, -1, -1
+		frames, dpdk, first, second, start, last = nil, false, -1, -1, -1, -1
 	}
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		var f Frame
-		if m := dpdkFrame(t); m != nil {
-			switch {
-			case m[4] != "":
-				f, _ = backtraceSymbolsFrame(m[4])
-			case m[2] != "":
-				f = nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(hexOffsetFunction(m[3])), m[2])
-			default:
-				f = nativeFrame(FormatGlibc, "", 0, 0, "", "")
-			}
-			if start >= 0 && len(numbers) != len(frames) {
-				flush() // a DPDK stack right after another backtrace
-			}
-			n, _ := strconv.Atoi(m[1])
-			numbers = append(numbers, n)
-			if start < 0 {
-				start = i
-			}
-			last = i
-			if len(frames) < MaxFrames {
-				frames = append(frames, f)
-			}
-			continue
-		}
-		switch m := ovsFrame(t); {
-		case m != nil:
-			f = nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(m[1]), "")
-		case mayBeFRRFrame(t):
-			m := frrFrameRE.FindStringSubmatch(t)
-			if m == nil {
-				if start >= 0 {
-					flush()
-				}
-				continue
-			}
-			fn := m[1]
-			if fn == "?" {
-				fn = ""
-			}
-			f = nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(fn), m[2])
+		f, num, ok := unwindFrame(t)
+		switch {
+		case ok:
 		case start >= 0 && strings.HasSuffix(t, "---- signal ----"):
 			frames = frames[:0] // the frames above are the signal handler's
 			last = i
@@ -122,11 +85,16 @@ func parseUnwindBacktraces(_ string, lines []string) []nativeReport {
 			}
 			continue
 		}
-		if start >= 0 && len(numbers) > 0 {
-			flush() // another backtrace right after a DPDK stack
+		if start >= 0 && dpdk != (num >= 0) {
+			flush() // a DPDK stack right after another backtrace, or the other way round
 		}
 		if start < 0 {
-			start = i
+			start, dpdk = i, num >= 0
+		}
+		if first < 0 {
+			first = num
+		} else if second < 0 {
+			second = num
 		}
 		last = i
 		if len(frames) < MaxFrames {
@@ -137,6 +105,37 @@ func parseUnwindBacktraces(_ string, lines []string) []nativeReport {
 		flush()
 	}
 	return out
+}
+
+// unwindFrame reads one frame line of the backtraces parseUnwindBacktraces
+// reads, and its DPDK frame number (-1 for the others).
+func unwindFrame(t string) (Frame, int, bool) {
+	if m := dpdkFrame(t); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		switch {
+		case m[4] != "":
+			f, _ := backtraceSymbolsFrame(m[4])
+			return f, n, true
+		case m[2] != "":
+			return nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(hexOffsetFunction(m[3])), m[2]), n, true
+		}
+		return nativeFrame(FormatGlibc, "", 0, 0, "", ""), n, true // "?? [addr]"
+	}
+	if m := ovsFrame(t); m != nil {
+		return nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(m[1]), ""), -1, true
+	}
+	if !mayBeFRRFrame(t) {
+		return Frame{}, -1, false
+	}
+	m := frrFrameRE.FindStringSubmatch(t)
+	if m == nil {
+		return Frame{}, -1, false
+	}
+	fn := m[1]
+	if fn == "?" {
+		fn = ""
+	}
+	return nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(fn), m[2]), -1, true
 }
 
 // backtraceHeaderRE matches the line a program prints just before a
