@@ -625,15 +625,7 @@ func TestSignalNotInAppSharedBaseName(t *testing.T) {
 {"function":"main","filename":"main.c","lineno":3,"in_app":%t},
 {"function":"omemo_identity_key","filename":"omemo.c","lineno":11,"in_app":%t}]}}]}}`,
 				now.Add(-time.Hour).Format(time.RFC3339), inApp, inApp)
-			sig := filepath.Join(t.TempDir(), "event.json")
-			if err := os.WriteFile(sig, []byte(event), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			e := newEnv(t, "", nil, nil)
-			if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "json"); code != 0 {
-				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-			}
-			s := e.report(t).Signals[0]
+			s := localSignal(t, r.dir, "event.json", event)
 			if f := s.Frames[0]; f.Path != "src/omemo/omemo.c" {
 				t.Errorf("got the crashing frame mapped to %q, want src/omemo/omemo.c (it defines omemo_identity_key)", f.Path)
 			}
@@ -686,15 +678,7 @@ BGP: [HSYZM-HV7HF] main+0x38c                         55d4b39a1b4c     7ffc6a3b9
 `,
 	} {
 		t.Run(name, func(t *testing.T) {
-			sig := filepath.Join(t.TempDir(), "bgpd.log")
-			if err := os.WriteFile(sig, []byte(text), 0o600); err != nil {
-				t.Fatal(err)
-			}
-			e := newEnv(t, "", nil, nil)
-			if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "json"); code != 0 {
-				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-			}
-			s := e.report(t).Signals[0]
+			s := localSignal(t, r.dir, "bgpd.log", text)
 			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
 				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
 			}

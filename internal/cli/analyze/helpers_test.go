@@ -202,3 +202,22 @@ func numstatTotals(t *testing.T, dir, hash string) (files, added, removed int) {
 	}
 	return files, added, removed
 }
+
+// localSignal writes text to a signal file named name, runs analyze --local
+// dir on it with -o json, and returns the report's first signal.
+func localSignal(t *testing.T, dir, name, text string) SignalReport {
+	t.Helper()
+	sig := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(sig, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", dir, "--signal", sig, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	if len(rep.Signals) == 0 {
+		t.Fatal("got no signal in the report")
+	}
+	return rep.Signals[0]
+}
