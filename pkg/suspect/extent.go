@@ -266,6 +266,27 @@ func (v extentVerdict) inside(n int) bool { return v.lo > 0 && n >= v.lo && n <=
 // version tip (a descendant of v on the first-parent chain) in files,
 // undoing the changes between them; nil when not known.
 func (rc *rankCtx) linesAt(rx *repoIndex, p string, v int32) []string {
+	key := linesKey{rx, p, v}
+	if lines, ok := rc.lines[key]; ok {
+		return lines // the blame walk and callee evidence ask for the same
+	}
+	lines := rc.readLinesAt(rx, p, v)
+	if rc.lines == nil {
+		rc.lines = map[linesKey][]string{}
+	}
+	rc.lines[key] = lines
+	return lines
+}
+
+// linesKey names a file at a version, for rankCtx.lines.
+type linesKey struct {
+	rx *repoIndex
+	p  string
+	v  int32
+}
+
+// readLinesAt is linesAt without its memory.
+func (rc *rankCtx) readLinesAt(rx *repoIndex, p string, v int32) []string {
 	tip, ok := rc.tips[rx]
 	if !ok || rc.files == nil {
 		return nil

@@ -71,6 +71,9 @@ type rankCtx struct {
 	// contents (see RankWith).
 	tips  map[*repoIndex]int32
 	files map[FileRef][]byte
+	// lines holds what linesAt read: the lines of a file at a version
+	// (read-only; nil when not known).
+	lines map[linesKey][]string
 	// seeWS walks a line on past a commit that changed only its
 	// whitespace (Weights.SeeWhitespace); Blame leaves it off, to name
 	// what `git blame` names.
