@@ -108,6 +108,7 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 		return
 	}
 	reach := rc.reach[rx]
+	ownCode := repoPathInApp(splitComponents(t.path))
 	for _, name := range slices.Sorted(maps.Keys(names)) {
 		for _, r := range idx.hunksOf[name] {
 			c := r.cand
@@ -123,6 +124,9 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 			if extentLang(file.Path) != lang || len(h.Added) == 0 && len(h.Removed) == 0 || typeSection(h.Section) ||
 				!idx.calleeFile(rx.name, name, file.Path, t.path) {
 				continue // a translation's, a document's or a class's section is no function
+			}
+			if ownCode && !repoPathInApp(splitComponents(file.Path)) {
+				continue // a dependency's copy (vendor/...) is not what the frame's code calls by that name
 			}
 			ft := feats[c]
 			if ft == nil {

@@ -17,8 +17,8 @@ import (
 // changed). No frame runs the changed function any more, so the commit
 // that changed it has no line, function or file evidence: the callee
 // evidence names it, ahead of a commit that changed another test of the
-// file, 60 lines up. Functions of the trace's own frames, and calls below the
-// frame's line, give none. (A change in a function's first lines is
+// file, 60 lines up. Functions of the trace's own frames, calls below the
+// frame's line, and a dependency's copy under vendor/ give none. (A change in a function's first lines is
 // headed by the function above it, and is taken for that one's: the
 // diff's section is all there is to go by.)
 func TestCalleeEvidence(t *testing.T) {
@@ -29,11 +29,17 @@ func TestCalleeEvidence(t *testing.T) {
 	}
 	test := func(other string) string {
 		return "static void test_other(void)\n{\n\t" + other + "\n" + strings.Repeat("\tx++;\n", 60) + "}\n\n" +
-			"static void test_ancillary(void)\n{\n\tchar *err = 0;\n\tint fd = receive_fd(3, &err);\n\tassert(err == 0);\n\tsend_fd(fd);\n}\n"
+			"static void test_ancillary(void)\n{\n\tchar *err = 0;\n\tvendored_init();\n\tint fd = receive_fd(3, &err);\n\tassert(err == 0);\n\tsend_fd(fd);\n}\n"
 	}
 	repo.WriteFile("lib/conn.c", lib("s"))
 	repo.WriteFile("tests/socket.c", test("int x = 1;"))
+	vendored := func(v string) string {
+		return "void vendored_init(void)\n{\n\tint a = 1;\n\tint b = 2;\n\tint c = 3;\n\tinit(" + v + ");\n}\n"
+	}
+	repo.WriteFile("vendor/dep/dep.c", vendored("1"))
 	repo.Commit("first") // before the window
+	repo.WriteFile("vendor/dep/dep.c", vendored("2"))
+	dep := repo.Commit("vendor: update dep") // a dependency's copy: not the frame's code
 	repo.WriteFile("lib/conn.c", lib("s - 1"))
 	culprit := repo.Commit("conn: return the fd's predecessor")
 	repo.WriteFile("tests/socket.c", test("int x = 2;"))
@@ -59,6 +65,9 @@ func TestCalleeEvidence(t *testing.T) {
 	}
 	if k := evidenceKinds(res, culprit); !slices.Equal(k, []string{KindCallee, KindRecency}) {
 		t.Errorf("got evidence %v for the culprit, want callee", k)
+	}
+	if slices.Contains(got, dep) {
+		t.Errorf("got %v: %s changed vendored_init only in a dependency's copy under vendor/", got, dep)
 	}
 	if slices.Contains(got, below) {
 		t.Errorf("got %v: %s changed send_fd, called only below the frame's line", got, below)

@@ -217,14 +217,34 @@ func NoFileFrameInApp(frames []signal.Frame) bool {
 // alone (site-packages/other/__init__.py is no __init__.py of the
 // repository).
 func standsIn(f signal.Frame, t fileTarget) bool {
+	tc := splitComponents(t.path)
+	if !repoPathInApp(tc) {
+		return false // a dependency's copy kept in the tree (vendor/, third_party/, ...)
+	}
 	comps := frameComponents(f)
 	for i := len(comps) - 2; i >= 0; i-- {
+		if goModuleRoot(comps[i]) {
+			// "github.com/moby/buildkit@v0.27.1/solver/x.go": the module's
+			// files follow its root, so the repository file is the whole
+			// rest (in a module at the repository's root or in one of its
+			// folders), not a file of the same name elsewhere.
+			rest := len(comps) - i - 1
+			return commonSuffix(comps, tc) >= rest && (rest > 1 || len(tc) == 1)
+		}
 		if installDir(comps, i) {
 			need := min(len(comps)-i-1, 2)
 			return commonSuffix(comps, splitComponents(t.path)) >= need
 		}
 	}
 	return true
+}
+
+// goModuleRoot reports whether a path component is a Go module's root
+// folder as -trimpath builds and the module cache name it: "grpc@v1.78.0",
+// "buildkit@v0.0.0-20240101120000-0123456789ab".
+func goModuleRoot(c string) bool {
+	i := strings.Index(c, "@v")
+	return i > 0 && i+2 < len(c) && c[i+2] >= '0' && c[i+2] <= '9'
 }
 
 // installDir reports whether comps[i] is a folder packages are installed

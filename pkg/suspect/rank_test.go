@@ -509,11 +509,18 @@ func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 // repository installed as a package (site-packages/mkosi/config.py) does,
 // another package whose file shares a base name with one of the
 // repository's (site-packages/sphinx_x/__init__.py, fish-shell@aab22a453b89)
-// does not, and a bare base name (Valgrind) still does.
+// does not, and a bare base name (Valgrind) still does. A Go module's files
+// follow its root folder ("buildkit@v0.27.1/"): the whole rest must match,
+// and a dependency's copy kept under vendor/ never stands in
+// (moby/buildkit@9239fc407, whose grpc frames took vendor updates first).
 func TestInstalledPackageStandsInByItsFolder(t *testing.T) {
 	cands := []Candidate{cand("aa", 0, modified("mkosi/config.py", hunk(10, 2, 10, 3, "", []int{11}, nil)),
-		modified("doc/theme/__init__.py", hunk(5, 2, 5, 3, "", []int{6}, nil)))}
-	h := []RepoHistory{{Repo: "acme/mkosi", Commits: linked(cands), Tree: []string{"mkosi/config.py", "doc/theme/__init__.py"}}}
+		modified("doc/theme/__init__.py", hunk(5, 2, 5, 3, "", []int{6}, nil)),
+		modified("solver/history.go", hunk(5, 2, 5, 3, "", []int{6}, nil)),
+		modified("frontend/server.go", hunk(5, 2, 5, 3, "", []int{6}, nil)),
+		modified("vendor/google.golang.org/grpc/stream.go", hunk(5, 2, 5, 3, "", []int{6}, nil)))}
+	h := []RepoHistory{{Repo: "acme/mkosi", Commits: linked(cands), Tree: []string{"mkosi/config.py", "doc/theme/__init__.py",
+		"solver/history.go", "frontend/server.go", "vendor/google.golang.org/grpc/stream.go"}}}
 	notInApp := func(fr signal.Frame) signal.Frame { fr.InApp = false; return fr }
 	for _, tc := range []struct {
 		file  string
@@ -525,6 +532,11 @@ func TestInstalledPackageStandsInByItsFolder(t *testing.T) {
 		{"/usr/lib/node_modules/other/__init__.py", 6, false},
 		{"__init__.py", 6, true},
 		{"/build/doc/theme/__init__.py", 6, true},
+		{"github.com/moby/buildkit@v0.27.1/solver/history.go", 6, true},
+		{"/root/go/pkg/mod/github.com/moby/buildkit@v0.0.0-20240101120000-0123456789ab/solver/history.go", 6, true},
+		{"google.golang.org/grpc@v1.78.0/server.go", 6, false},
+		{"google.golang.org/grpc@v1.78.0/stream.go", 6, false},
+		{"/go/src/github.com/docker/docker/vendor/google.golang.org/grpc/stream.go", 6, false},
 	} {
 		res := NewIndex(h, Options{}).Rank(sigAt(notInApp(frame(tc.file, tc.line, "f"))))
 		if got := res.Frames[0].InApp; got != tc.stand {
