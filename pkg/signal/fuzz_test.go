@@ -88,6 +88,8 @@ func FuzzParseNative(f *testing.F) {
 		"a.c:12: f: Assertion `x` failed, value 0\nbtrfs(+0x1)[0x2]\nbtrfs(f+0x1)[0x2]\nb.c:3: g: BUG_ON `y` triggered, value -2\n",
 		"[    1.0] BTRFS critical (device sda1): assertion failed: x == 1, in fs/btrfs/a.c:45\n[    1.1] kernel BUG at fs/btrfs/messages.c:259!\nCall Trace:\n f+0x1a2/0x1b0 [btrfs]\n",
 		"(00.035012) 1234: Error (criu/mem.c:1012): BUG at criu/mem.c:1012\nBUG at criu/pie/restorer.c: 1875\n",
+		"EAL: PANIC in f():\nline 783\tassert \"x <= y\" failed\n0: ./app (rte_dump_stack+0x2b) [55d0c1a5b1d6]\n1: ./app (f+0x1b1) [55d0c1a6c711]\nPANIC in g():\n",
+		"2023-05-10T12:00:01.123Z|00042|util(handler1)|EMER|lib/a.h:608: assertion x <= f(b) failed in g()\novs-vswitchd: ../lib/b.c:89: assertion y failed in h()\n",
 		"EAL: PANIC in f():\n0: ./app (rte_dump_stack+0x2b) [55d0c1a5b1d6]\n1: ./app (f+0x1b1) [55d0c1a6c711]\n2: /lib/libc.so.6 (7f4e1a6ac000+0x29d90) [7f4e1a6d5d90]\n3: ?? [7ffd1a2b3c4d]\n2: [./app(main+0x3d) [0x55d0c1a5b295]]\n1: [./app(f+0x1b1) [0x55d0c1a6c711]]\n",
 		"BGP: Received signal 11 at 1 (si_addr 0x0, PC 0x5); aborting...\nBGP: [AAAAA-BBBBB] core_handler+0xe3   7f2d5b4fa0b3     7ffc6a3b8f50 /usr/lib/frr/libfrr.so.0 (mapped at 0x7f2d5b41d000)\n    ---- signal ----\n?    7f2d5b1c8520     7ffc6a3b9500\nf+0x24  55d4b3a2c1f4  7ffc6a3b9ad0 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)\nBGP: Backtrace for 2 stack frames:\nBGP: [bt 0] /usr/lib/frr/bgpd(f+0x24) [0x55d4b3a2c1f4]\nBGP: [bt 1] /usr/lib/frr/bgpd(main+0x38c) [0x55d4b39a1b4c]\n",
 	} {

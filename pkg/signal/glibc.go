@@ -19,6 +19,13 @@ var (
 	// GLib's g_assert family: "[domain:]ERROR:file.c:12:func: assertion
 	// failed: (x)", "... code should not be reached".
 	glibAssertRE = regexp.MustCompile(`(?:^|\s)(?:[\w.-]+:)?ERROR:(\S+?):(\d+):(?:(.+?):)? ((?:assertion failed|code should not be reached).*?)\s*$`)
+	// Open vSwitch's (and OVN's) ovs_assert, logged or on stderr: "lib/x.c:12:
+	// assertion b->size <= n failed in ofpbuf_use__()".
+	ovsAssertRE = regexp.MustCompile(`(?:^|\s)(\S+\.(?:c|h)):(\d+): assertion (.+) failed in (\w+)\(\)\s*$`)
+	// DPDK's rte_panic ("PANIC in rte_eal_init():" then its message) and
+	// RTE_VERIFY, whose message is "line 783\tassert "x" failed".
+	dpdkPanicRE  = regexp.MustCompile(`(?:^|\s)PANIC in (\w+)\(\):\s*$`)
+	dpdkVerifyRE = regexp.MustCompile(`^\s*line (\d+)\s+assert "(.*)" failed\s*$`)
 	// Dovecot's i_assert and i_unreached, and GLib's before 2.16: "Panic:
 	// file x.c: line 12 (func): assertion failed: (x)".
 	fileLineAssertRE = regexp.MustCompile(`(?:^|Panic: |\*\*: )file (\S+): line (\d+)(?: \(([^()]*)\))?: ((?:assertion|unreached).*?)\s*$`)
@@ -52,6 +59,10 @@ func assertion(l string) (glibcMessage, bool) {
 		fn := cleanFunction(m[3])
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
 		return glibcMessage{title: m[1] + ":" + m[2] + ": " + fn + ": " + m[4] + " `" + m[5] + "` " + m[6], texts: []string{m[5]}, frame: &f}, true
+	}
+	if m := ovsAssertRE.FindStringSubmatch(l); m != nil {
+		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, m[4], "")
+		return glibcMessage{title: m[1] + ":" + m[2] + ": assertion " + m[3] + " failed in " + m[4] + "()", texts: []string{m[3]}, frame: &f}, true
 	}
 	if m := bugAtRE.FindStringSubmatch(l); m != nil && !strings.Contains(l, "Xen BUG at") && !strings.Contains(l, "kernel BUG at") {
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, "", "")
@@ -92,7 +103,38 @@ func assertionTexts(msg string) []string {
 
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
-var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "corrupt", "minate called", "virtual method called"}
+var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called"}
+
+// dpdkPanic reads DPDK's rte_panic at lines[i] ("PANIC in fn():") and the
+// message on the line after it: the panicking function is the site, with
+// the line an RTE_VERIFY message names. It reports how many lines it read.
+func dpdkPanic(lines []string, i int) (glibcMessage, int, bool) {
+	m := dpdkPanicRE.FindStringSubmatch(lines[i])
+	if m == nil {
+		return glibcMessage{}, 0, false
+	}
+	fn := m[1]
+	msg := glibcMessage{line: i, title: "PANIC in " + fn + "()"}
+	next := ""
+	if i+1 < len(lines) {
+		next = strings.TrimSpace(lines[i+1])
+	}
+	line := 0
+	read := 1
+	if v := dpdkVerifyRE.FindStringSubmatch(next); v != nil {
+		line = atoi(v[1])
+		msg.title += ": assert \"" + v[2] + "\" failed"
+		msg.texts = []string{v[2]}
+		read = 2
+	} else if next = strings.TrimSpace(strings.TrimPrefix(next, "EAL:")); next != "" && !btSymbolsRE.MatchString(next) && dpdkFrame(next) == nil {
+		msg.title += ": " + next
+		msg.texts = []string{next}
+		read = 2
+	}
+	f := nativeFrame(FormatGlibc, "", line, 0, fn, "")
+	msg.frame = &f
+	return msg, read, true
+}
 
 // glibcMessages finds the abort messages of the C library and the C++
 // runtime: failed assertions ("file.c:12: fn: Assertion `x' failed."),
@@ -111,7 +153,11 @@ func glibcMessages(text string, lines []string) []glibcMessage {
 		return nil
 	}
 	var out []glibcMessage
+	skip := -1
 	for i, l := range lines {
+		if i <= skip {
+			continue // the message of a panic read with it
+		}
 		found := false
 		for _, m := range markers {
 			if strings.Contains(l, m) {
@@ -120,6 +166,11 @@ func glibcMessages(text string, lines []string) []glibcMessage {
 			}
 		}
 		if !found {
+			continue
+		}
+		if msg, n, ok := dpdkPanic(lines, i); ok {
+			out = append(out, msg)
+			skip = i + n - 1
 			continue
 		}
 		if msg, ok := assertion(l); ok {

@@ -167,6 +167,22 @@ EAL: Cannot allocate memory
 2: [./build/app/testpmd(__rte_panic+0xc1) [0x55d0c1a53a41]]
 1: [./build/app/testpmd(rte_dump_stack+0x2b) [0x55d0c1a5b1d6]]`,
 			[]want{{"rte_mempool_populate_default", "", 0}, {"main", "", 0}, {"_start", "", 0}}, FormatGlibc},
+		// DPDK's RTE_VERIFY panics with the line of its assertion: the
+		// panicking function at that line is the first frame.
+		{"dpdk RTE_VERIFY", `EAL: PANIC in rte_mempool_create_empty():
+line 783	assert "mp->size <= RTE_MEMPOOL_MAX" failed
+0: ./build/app/dpdk-testpmd (rte_dump_stack+0x2b) [55d0c1a5b1d6]
+1: ./build/app/dpdk-testpmd (__rte_panic+0xc1) [55d0c1a53a41]
+2: ./build/app/dpdk-testpmd (rte_mempool_create_empty+0x1b1) [55d0c1a6c711]
+3: ./build/app/dpdk-testpmd (rte_pktmbuf_pool_create+0x5d) [55d0c1a6d001]`,
+			[]want{{"rte_mempool_create_empty", "", 783}, {"rte_pktmbuf_pool_create", "", 0}}, FormatGlibc},
+		{"dpdk RTE_VERIFY without a stack", "PANIC in rte_mempool_create_empty():\nline 783\tassert \"mp->size <= RTE_MEMPOOL_MAX\" failed",
+			[]want{{"rte_mempool_create_empty", "", 783}}, FormatGlibc},
+		// Open vSwitch's ovs_assert (lib/util.c), in its log and on stderr.
+		{"ovs assertion logged", "2023-05-10T12:00:01.123Z|00042|util(handler1)|EMER|lib/dp-packet.h:608: assertion pad_size <= dp_packet_size(b) failed in dp_packet_set_l2_pad_size()",
+			[]want{{"dp_packet_set_l2_pad_size", "lib/dp-packet.h", 608}}, FormatGlibc},
+		{"ovs assertion on stderr", "ovs-vswitchd: ../lib/ofpbuf.c:89: assertion b->size <= b->allocated failed in ofpbuf_use__()",
+			[]want{{"ofpbuf_use__", "../lib/ofpbuf.c", 89}}, FormatGlibc},
 		// btrfs-progs' ASSERT and BUG_ON (kerncompat.h) print the site,
 		// then backtrace_symbols_fd: the site is the first frame.
 		{"btrfs-progs assertion", "kernel-shared/extent-tree.c:1234: btrfs_free_extent: Assertion `ret == 0` failed, value 0\n" +
@@ -225,6 +241,9 @@ EAL: Cannot allocate memory
 				if f.Function != w.function || f.File != w.file || f.Line != w.line {
 					t.Errorf("frame %d: got %s %s:%d, want %s %s:%d", i, f.Function, f.File, f.Line, w.function, w.file, w.line)
 				}
+			}
+			if strings.Contains(tt.name, "RTE_VERIFY") && s.Title != `PANIC in rte_mempool_create_empty(): assert "mp->size <= RTE_MEMPOOL_MAX" failed` {
+				t.Errorf("got title %q, want the panic and its assertion", s.Title)
 			}
 			if strings.Contains(tt.name, "frr") && !strings.HasPrefix(s.Title, "BGP: Received signal 11") {
 				t.Errorf("got title %q, want the signal line", s.Title)
