@@ -333,6 +333,43 @@ func nearestTo(list, anchors []fileTarget) []fileTarget {
 	return out
 }
 
+// notTestDefinitions leaves out of the files defining a function-only
+// frame's function the tests' own stand-ins for it (SPDK's unit tests
+// define spdk_bdev_io_complete in five of them) when the code under test
+// defines it too. A stack nearest to a test's file kept only that one
+// (nearestDefinitions).
+func notTestDefinitions(list []fileTarget) []fileTarget {
+	if len(list) < 2 {
+		return list
+	}
+	var out []fileTarget
+	for _, t := range list {
+		if !testPath(t.path) {
+			out = append(out, t)
+		}
+	}
+	if len(out) == 0 {
+		return list
+	}
+	return out
+}
+
+// testPath reports whether a repository path is a test's: under a test
+// folder (test/, tests/, testing/, unittest/, testdata/) or named as one
+// (x_test.go, test_x.py, x_ut.c, x_unittest.cc, x.test.js).
+func testPath(p string) bool {
+	dir, base := path.Split(p)
+	for _, c := range strings.Split(strings.TrimSuffix(dir, "/"), "/") {
+		switch strings.ToLower(c) {
+		case "test", "tests", "testing", "unittest", "unittests", "unit-tests", "testdata", "__tests__", "selftests":
+			return true
+		}
+	}
+	stem := strings.ToLower(strings.TrimSuffix(base, path.Ext(base)))
+	return strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || strings.HasSuffix(stem, "_ut") ||
+		strings.HasSuffix(stem, "_unittest") || strings.HasSuffix(stem, ".test") || strings.HasSuffix(stem, "_tests")
+}
+
 // sharedFolders counts the leading folders two slash paths share.
 func sharedFolders(a, b string) int {
 	da, db := strings.Split(path.Dir(a), "/"), strings.Split(path.Dir(b), "/")

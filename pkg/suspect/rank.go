@@ -523,6 +523,7 @@ func (idx *Index) mapFrames(sig signal.Signal) ([][]fileTarget, []string) {
 			continue
 		}
 		t = nearestDefinitions(t, sig.Frames, targets, byName, i)
+		t = notTestDefinitions(t)
 		if len(t) > maxDefinitions {
 			t = nil
 		}

@@ -598,3 +598,29 @@ func TestDirEvidence(t *testing.T) {
 		t.Errorf("function-only frame: got %v, want an abstention", hashes(res))
 	}
 }
+
+// A function-only frame (DPDK's "PANIC in f():") maps to the code that
+// defines its function, not to the unit tests' stand-ins for it: SPDK's
+// tests define spdk_bdev_io_complete in five files, which were too many
+// files to blame in before.
+func TestFunctionOnlyFrameSkipsTestDefinitions(t *testing.T) {
+	fix := cand("fix", 10, modified("lib/bdev/bdev.c", hunk(8118, 3, 8118, 4, "", []int{8120}, nil)))
+	mock := cand("mock", 20, modified("test/unit/lib/bdev/raid/bdev_raid_ut.c", hunk(340, 3, 340, 4, "", []int{345}, nil)))
+	defs := []string{"lib/bdev/bdev.c", "test/unit/lib/bdev/crypto.c/crypto_ut.c", "test/unit/lib/bdev/raid/bdev_raid_ut.c",
+		"test/unit/lib/bdev/nvme/bdev_nvme_ut.c"}
+	h := RepoHistory{Repo: "spdk/spdk", Commits: linked([]Candidate{fix, mock}), Tree: defs,
+		Definitions: map[string][]string{"spdk_bdev_io_complete": defs}}
+	res := NewIndex([]RepoHistory{h}, Options{}).Rank(sigAt(frame("", 8120, "spdk_bdev_io_complete")))
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"fix"}) {
+		t.Fatalf("got %v (abstained %v: %s), want fix alone", got, res.Abstained, res.Reason)
+	}
+	if res.Frames[0].Path != "lib/bdev/bdev.c" {
+		t.Errorf("frame mapped to %q, want lib/bdev/bdev.c", res.Frames[0].Path)
+	}
+	for p, want := range map[string]bool{"test/unit/lib/bdev/raid/bdev_raid_ut.c": true, "tests/test_config.py": true,
+		"pkg/x/x_test.go": true, "src/testament.c": false, "lib/bdev/bdev.c": false, "selftests/net/a.c": true} {
+		if got := testPath(p); got != want {
+			t.Errorf("testPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+}
