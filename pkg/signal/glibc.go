@@ -2,6 +2,7 @@ package signal
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -235,16 +236,10 @@ func mergeGlibcMessages(text string, lines []string, reports []nativeReport) []n
 				r.titled = true
 			}
 			r.texts = append(r.texts, m.texts...)
-			if r.sited && m.frame != nil && len(r.stacks) > 0 {
+			if m.frame != nil && len(r.stacks) > 0 && (r.sited || !slices.ContainsFunc(r.stacks[0].frames, func(f Frame) bool { return f.File != "" })) {
 				// The backtrace names functions only: the assertion's
-				// location is its innermost frame, in place of the
-				// asserting function's bare name.
-				st := &r.stacks[0]
-				rest := st.frames
-				if len(rest) > 0 && rest[0].Function == m.frame.Function {
-					rest = rest[1:]
-				}
-				st.frames = append([]Frame{*m.frame}, rest...)
+				// location is its innermost frame.
+				r.stacks[0].frames = siteFrames(r.stacks[0].frames, *m.frame)
 				r.sited = false
 			}
 			if m.line < r.start {
@@ -261,6 +256,26 @@ func mergeGlibcMessages(text string, lines []string, reports []nativeReport) []n
 		reports = append(reports, rep)
 	}
 	return reports
+}
+
+// siteFrames puts an abort message's site into a stack that names
+// functions only: in place of the asserting function's frame when that is
+// the stack's first frame, or its first in-app one below named frames of
+// the C library (systemd-coredump and gdb keep abort's frames above it),
+// else as a new innermost frame.
+func siteFrames(frames []Frame, site Frame) []Frame {
+	if len(frames) > 0 && frames[0].Function == site.Function {
+		return append([]Frame{site}, frames[1:]...)
+	}
+	k := slices.IndexFunc(frames, func(f Frame) bool { return f.InApp })
+	if k > 0 && site.Function != "" && frames[k].Function == site.Function &&
+		!slices.ContainsFunc(frames[:k], func(f Frame) bool { return f.Function == "" }) {
+		out := slices.Clone(frames)
+		site.Depth = frames[k].Depth
+		out[k] = site
+		return out
+	}
+	return append([]Frame{site}, frames...)
 }
 
 // parseBacktraceSymbols reads the output of glibc's backtrace_symbols and

@@ -167,6 +167,30 @@ EAL: Cannot allocate memory
 2: [./build/app/testpmd(__rte_panic+0xc1) [0x55d0c1a53a41]]
 1: [./build/app/testpmd(rte_dump_stack+0x2b) [0x55d0c1a5b1d6]]`,
 			[]want{{"rte_mempool_populate_default", "", 0}, {"main", "", 0}, {"_start", "", 0}}, FormatGlibc},
+		// systemd-coredump (coredumpctl info) names modules as
+		// "(libc.so.6 + 0x3ea76)" and unknown functions "n/a"; the
+		// journal's assertion line gives the asserting function its site.
+		{"systemd-coredump", `Mar 06 10:12:13 host NetworkManager[1234]: NetworkManager: src/core/devices/nm-device.c:5123: _nm_device_update_state: Assertion ` + "`priv->ready'" + ` failed.
+           PID: 1234 (NetworkManager)
+        Signal: 6 (ABRT)
+
+                Stack trace of thread 1234:
+                #0  0x00007f2c3a0a8e5c __pthread_kill_implementation (libc.so.6 + 0x8ee5c)
+                #1  0x00007f2c3a058a76 raise (libc.so.6 + 0x3ea76)
+                #2  0x00007f2c3a0427fc abort (libc.so.6 + 0x287fc)
+                #3  0x00007f2c3a051656 __assert_fail (libc.so.6 + 0x37656)
+                #4  0x000055d0c1a6c711 _nm_device_update_state (NetworkManager + 0x1b1711)
+                #5  0x000055d0c1a6d001 n/a (NetworkManager + 0x1b2001)
+                #6  0x000055d0c1a5b295 main (NetworkManager + 0x4b295)`,
+			[]want{{"__pthread_kill_implementation", "", 0}, {"raise", "", 0}, {"abort", "", 0}, {"__assert_fail", "", 0},
+				{"_nm_device_update_state", "src/core/devices/nm-device.c", 5123}, {"", "", 0}, {"main", "", 0}}, FormatNative},
+		{"systemd-coredump alone", `           PID: 1234 (bluetoothd)
+        Signal: 11 (SEGV)
+
+                Stack trace of thread 1234:
+                #0  0x000055d0c1a6c711 btd_device_get_service (bluetoothd + 0x1b1711)
+                #1  0x000055d0c1a5b295 main (bluetoothd + 0x4b295)`,
+			[]want{{"btd_device_get_service", "", 0}, {"main", "", 0}}, FormatNative},
 		// DPDK's RTE_VERIFY panics with the line of its assertion: the
 		// panicking function at that line is the first frame.
 		{"dpdk RTE_VERIFY", `EAL: PANIC in rte_mempool_create_empty():
@@ -241,6 +265,12 @@ line 783	assert "mp->size <= RTE_MEMPOOL_MAX" failed
 				if f.Function != w.function || f.File != w.file || f.Line != w.line {
 					t.Errorf("frame %d: got %s %s:%d, want %s %s:%d", i, f.Function, f.File, f.Line, w.function, w.file, w.line)
 				}
+			}
+			if tt.name == "systemd-coredump alone" && s.Title != "Signal 11 (SEGV)" {
+				t.Errorf("got title %q, want coredumpctl's signal", s.Title)
+			}
+			if strings.HasPrefix(tt.name, "systemd-coredump") && (s.Frames[0].Module == "" || s.Frames[0].Module[0] == '(' || s.Frames[0].InApp == strings.Contains(s.Frames[0].Module, "libc")) {
+				t.Errorf("got first frame %+v, want its module read and in-app unless the C library's", s.Frames[0])
 			}
 			if strings.Contains(tt.name, "RTE_VERIFY") && s.Title != `PANIC in rte_mempool_create_empty(): assert "mp->size <= RTE_MEMPOOL_MAX" failed` {
 				t.Errorf("got title %q, want the panic and its assertion", s.Title)

@@ -98,7 +98,10 @@ func parseSanitizerReports(text string, lines []string) []nativeReport {
 
 // anonymousNoise are the words of the default title of a stack without a
 // headline.
-var anonymousNoise = map[string]bool{"stack": true, "trace": true}
+var anonymousNoise = map[string]bool{"stack": true, "trace": true, "thread": true, "signal": true}
+
+// coredumpSignalRE is the "Signal:" line of coredumpctl info.
+var coredumpSignalRE = regexp.MustCompile(`^\s*Signal: (\d+) \((\w+)\)\s*$`)
 
 // newAnonymousState starts a stack of sanitizer-style frames ("#0 0x... in
 // fn file.c:12") that no tool's headline introduced, as when only the
@@ -125,6 +128,16 @@ func newAnonymousState(lines []string, i int) *sanState {
 			title = strings.TrimSuffix(t, ":")
 		}
 		break
+	}
+	if strings.HasPrefix(title, "Stack trace of thread ") {
+		// systemd-coredump (coredumpctl info): its "Signal: 6 (ABRT)"
+		// above says more than the thread's number.
+		for k := i - 1; k >= 0 && k >= i-30; k-- {
+			if m := coredumpSignalRE.FindStringSubmatch(lines[k]); m != nil {
+				title = "Signal " + m[1] + " (" + m[2] + ")"
+				break
+			}
+		}
 	}
 	st := &sanState{ubsan: true, kind: "stack"}
 	st.rep = nativeReport{format: FormatNative, title: title, start: i, end: i, noise: anonymousNoise}
@@ -319,6 +332,8 @@ func stripPIDPrefix(s string) string {
 //	work /tmp/race.c:4:50 (race+0xd01b4)                (ThreadSanitizer)
 //	pthread_create <null> (race+0x513ad)
 //	0x10e5f2f3b in main+0x1b (a.out:x86_64+0x100000f3b)  (macOS)
+//	0x00007f2c3a058a76 raise (libc.so.6 + 0x3ea76)     (systemd-coredump)
+//	0x000055d0c1a6c711 n/a (NetworkManager + 0x1b1711)
 func sanitizerFrame(format, s string) (Frame, bool) {
 	s = strings.TrimSpace(s)
 	if i := strings.Index(s, " (BuildId: "); i >= 0 {
@@ -332,6 +347,9 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 	if strings.HasSuffix(s, ")") {
 		if k := strings.LastIndexByte(s, '('); k >= 0 && (k == 0 || s[k-1] == ' ') {
 			group := s[k+1 : len(s)-1]
+			if j := strings.Index(group, " + 0x"); j > 0 {
+				group = group[:j] + "+" + group[j+3:] // systemd-coredump's "(libc.so.6 + 0x3ea76)"
+			}
 			if j := strings.Index(group, "+0x"); j > 0 {
 				module = group[:j]
 				if c := strings.LastIndexByte(module, ':'); c > 0 && !strings.ContainsAny(module[c:], `/\`) {
@@ -352,6 +370,9 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 		}
 	} else if f, ln, c, ok := splitLocation(s); ok && strings.ContainsAny(f, "/.") {
 		file, line, col, fn = f, ln, c, ""
+	}
+	if fn == "n/a" {
+		fn = "" // systemd-coredump's unknown function
 	}
 	fn = cleanFunction(fn)
 	if fn == "" && file == "" && module == "" {
