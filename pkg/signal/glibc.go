@@ -23,6 +23,11 @@ var (
 	// Open vSwitch's (and OVN's) ovs_assert, logged or on stderr: "lib/x.c:12:
 	// assertion b->size <= n failed in ofpbuf_use__()".
 	ovsAssertRE = regexp.MustCompile(`(?:^|\s)(\S+\.(?:c|h)):(\d+): assertion (.+) failed in (\w+)\(\)\s*$`)
+	// FRRouting's assert (lib/zlog.c, "bgpd/x.c:12: fn(): assertion (x)
+	// failed[, extra info: ...]"), and Quagga's and FRR's before it
+	// ("Assertion `x' failed in file x.c, line 12, function fn").
+	frrAssertRE    = regexp.MustCompile(`(?:^|\s)(\S+\.(?:c|h|cc|cpp)):(\d+): (\w+)\(\): [Aa]ssertion \((.*)\) failed(?:,? extra info: .*|\.)?\s*$`)
+	quaggaAssertRE = regexp.MustCompile("(?:^|\\s)Assertion `(.*)' failed in file (\\S+), line (\\d+), function (\\S+)\\s*$")
 	// DPDK's rte_panic ("PANIC in rte_eal_init():" then its message) and
 	// RTE_VERIFY, whose message is "line 783\tassert "x" failed".
 	dpdkPanicRE  = regexp.MustCompile(`(?:^|\s)PANIC in (\w+)\(\):\s*$`)
@@ -64,6 +69,18 @@ func assertion(l string) (glibcMessage, bool) {
 	if m := ovsAssertRE.FindStringSubmatch(l); m != nil {
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, m[4], "")
 		return glibcMessage{title: m[1] + ":" + m[2] + ": assertion " + m[3] + " failed in " + m[4] + "()", texts: []string{m[3]}, frame: &f}, true
+	}
+	if m := frrAssertRE.FindStringSubmatch(l); m != nil {
+		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, m[3], "")
+		return glibcMessage{title: m[1] + ":" + m[2] + ": " + m[3] + "(): assertion (" + m[4] + ") failed", texts: []string{m[4]}, frame: &f}, true
+	}
+	if m := quaggaAssertRE.FindStringSubmatch(l); m != nil {
+		fn := m[4]
+		if fn == "?" {
+			fn = ""
+		}
+		f := nativeFrame(FormatGlibc, m[2], atoi(m[3]), 0, fn, "")
+		return glibcMessage{title: m[2] + ":" + m[3] + ": Assertion `" + m[1] + "' failed", texts: []string{m[1]}, frame: &f}, true
 	}
 	if m := bugAtRE.FindStringSubmatch(l); m != nil && !strings.Contains(l, "Xen BUG at") && !strings.Contains(l, "kernel BUG at") {
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, "", "")

@@ -191,6 +191,20 @@ EAL: Cannot allocate memory
                 #0  0x000055d0c1a6c711 btd_device_get_service (bluetoothd + 0x1b1711)
                 #1  0x000055d0c1a5b295 main (bluetoothd + 0x4b295)`,
 			[]want{{"btd_device_get_service", "", 0}, {"main", "", 0}}, FormatNative},
+		// FRRouting's assert logs its site, then the backtrace (whose
+		// frames of the assertion handling are left out); Quagga's older
+		// message names file, line and function in words.
+		{"FRRouting assertion", `2023/05/10 12:00:01 BGP: [V5EYK-T2WBP] bgpd/bgp_route.c:3456: bgp_process_main_one(): assertion (pi->attr) failed
+2023/05/10 12:00:01 BGP: Backtrace for 3 stack frames:
+2023/05/10 12:00:01 BGP: [bt 0] /usr/lib/frr/libfrr.so.0(zlog_backtrace+0x3a) [0x7f2d5b4d5f5c]
+2023/05/10 12:00:01 BGP: [bt 1] /usr/lib/frr/libfrr.so.0(_zlog_assert_failed+0xe9) [0x7f2d5b4d6a13]
+2023/05/10 12:00:01 BGP: [bt 2] /usr/lib/frr/bgpd(bgp_process_main_one+0x24) [0x55d4b3a2c1f4]
+2023/05/10 12:00:01 BGP: [bt 3] /usr/lib/frr/bgpd(main+0x38c) [0x55d4b39a1b4c]`,
+			[]want{{"bgp_process_main_one", "bgpd/bgp_route.c", 3456}, {"main", "", 0}}, FormatGlibc},
+		{"FRRouting assertion with extra info", "zebra/zebra_rib.c:789: rib_process(): assertion (re->nexthop_active_num > 0) failed, extra info: vrf 0",
+			[]want{{"rib_process", "zebra/zebra_rib.c", 789}}, FormatGlibc},
+		{"quagga assertion", "2017/03/01 10:21:33 BGP: Assertion `peer->status == Established' failed in file bgp_packet.c, line 1234, function bgp_update_receive",
+			[]want{{"bgp_update_receive", "bgp_packet.c", 1234}}, FormatGlibc},
 		// DPDK's RTE_VERIFY panics with the line of its assertion: the
 		// panicking function at that line is the first frame.
 		{"dpdk RTE_VERIFY", `EAL: PANIC in rte_mempool_create_empty():
