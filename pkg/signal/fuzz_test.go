@@ -51,13 +51,14 @@ func fuzzLines(f *testing.F, parse func([]string) []Signal, kinds ...string) {
 	})
 }
 
-func FuzzParseGo(f *testing.F)     { fuzzLines(f, parseGoLines, "go") }
-func FuzzParseGoRace(f *testing.F) { fuzzLines(f, parseGoRaceLines, "go") }
-func FuzzParsePython(f *testing.F) { fuzzLines(f, parsePythonLines, "python") }
-func FuzzParseJava(f *testing.F)   { fuzzLines(f, parseJavaLines, "java", "kotlin") }
-func FuzzParseJS(f *testing.F)     { fuzzLines(f, parseJSLines, "javascript") }
-func FuzzParseRuby(f *testing.F)   { fuzzLines(f, parseRubyLines, "ruby") }
-func FuzzParseDotNet(f *testing.F) { fuzzLines(f, parseDotNetLines, "dotnet") }
+func FuzzParseGo(f *testing.F)          { fuzzLines(f, parseGoLines, "go") }
+func FuzzParseGoRace(f *testing.F)      { fuzzLines(f, parseGoRaceLines, "go") }
+func FuzzParsePython(f *testing.F)      { fuzzLines(f, parsePythonLines, "python") }
+func FuzzParsePythonFault(f *testing.F) { fuzzLines(f, parsePythonFaultLines, "python") }
+func FuzzParseJava(f *testing.F)        { fuzzLines(f, parseJavaLines, "java", "kotlin") }
+func FuzzParseJS(f *testing.F)          { fuzzLines(f, parseJSLines, "javascript") }
+func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }
+func FuzzParseDotNet(f *testing.F)      { fuzzLines(f, parseDotNetLines, "dotnet") }
 
 func FuzzParseSentry(f *testing.F) {
 	seedFuzz(f, "sentry")

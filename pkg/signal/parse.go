@@ -97,7 +97,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 // than MaxInputBytes.
 var ErrTooLarge = errors.New("input too large")
 
-const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
+const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks and faulthandler dumps, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel and glibc crash reports and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
@@ -114,6 +114,7 @@ var textParsers = []struct {
 	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
 	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines)},
 	{FormatPython, "File \"", linesOnly(parsePythonLines)},
+	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines)},
 	{FormatJava, "", linesOnly(parseJavaLines)},
 	{FormatDotNet, "", linesOnly(parseDotNetLines)},
 	{FormatJavaScript, "", linesOnly(parseJSLines)},
