@@ -132,8 +132,11 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 }
 
 // mapSignal maps sig's frames (mapFrames). When no frame that names a file
-// is in-app (NoFileFrameInApp), the frames whose file maps to a repository
-// file are taken as in-app (standsIn): it returns sig with those frames
+// is in-app (NoFileFrameInApp), or none of those that are maps to a
+// repository file (a script outside the repository ran the repository's
+// code installed as a package: /usr/lib/python3/dist-packages/drgn/x.py),
+// the frames whose file maps to a repository file are taken as in-app
+// (standsIn): it returns sig with those frames
 // marked (a copy of its frames; the caller's signal is left as it is) and
 // how many it marked. When no frame at all is in-app, frames that name a
 // function of an installed program ("/usr/lib/frr/bgpd(bgp_path_info_free+0x5a)",
@@ -141,7 +144,7 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 // file defines the function.
 func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, []string, int) {
 	targets, notes := idx.mapFrames(sig)
-	if !NoFileFrameInApp(sig.Frames) {
+	if !NoFileFrameInApp(sig.Frames) && inAppFileMapped(sig.Frames, targets) {
 		return sig, targets, notes, 0
 	}
 	var frames []signal.Frame
@@ -162,6 +165,17 @@ func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, [
 	sig.Frames = frames
 	targets, notes = idx.mapFrames(sig)
 	return sig, targets, notes, n
+}
+
+// inAppFileMapped reports whether an in-app frame that names a file maps to
+// a repository file.
+func inAppFileMapped(frames []signal.Frame, targets [][]fileTarget) bool {
+	for i, f := range frames {
+		if f.InApp && f.File != "" && len(targets[i]) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // mapInstalled takes as in-app, in a signal with no in-app frame, the
@@ -278,8 +292,13 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			anyCand = true
 		}
 	}
+	marked := !NoFileFrameInApp(sig.Frames) // some frame with a file was in-app, yet none mapped
 	sig, targets, notes, taken := idx.mapSignal(sig)
 	switch {
+	case taken > 0 && marked:
+		res.Signal = sig
+		res.Notes = append(res.Notes, fmt.Sprintf("no in-app frame's file is in the repository (its code ran installed, as a package): taken as in-app instead, %s with a repository file",
+			plural(taken, "frame", "frames")))
 	case taken > 0 && !slices.ContainsFunc(sig.Frames, func(f signal.Frame) bool { return f.InApp && f.File != "" }):
 		res.Signal = sig
 		res.Notes = append(res.Notes, fmt.Sprintf("no frame was in-app (the program ran installed on the system): taken as in-app instead, %s naming a function a repository file defines",

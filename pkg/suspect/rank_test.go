@@ -478,7 +478,7 @@ func TestAmbiguousPathTakesTheNearestFile(t *testing.T) {
 // A signal whose frames with files are all marked not in-app (a Sentry
 // project without stack trace rules) is ranked by those whose files are
 // the repository's, and a note says so; a frame marked in-app keeps the
-// marks as they are.
+// marks as they are, unless none of those maps to a repository file.
 func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 	f := "pkg/a.go"
 	cands := []Candidate{cand("aa", 0, modified(f, hunk(10, 2, 10, 3, "", []int{11}, nil)))}
@@ -501,6 +501,15 @@ func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 	res = NewIndex(h, Options{}).Rank(sig)
 	if res.Frames[1].InApp || len(res.Notes) > 0 {
 		t.Errorf("frames %+v, notes %q: want the marks as given", res.Frames, res.Notes)
+	}
+	// A frame marked in-app whose file is no repository file (a script
+	// outside it, running the repository's code installed as a package)
+	// leaves the stand-ins their place, and the note says why.
+	sig.Frames[0] = mark(frame("/usr/bin/shop-script.go", 3, "main"), true)
+	res = NewIndex(h, Options{}).Rank(sig)
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"aa"}) || !res.Frames[1].InApp || !res.Frames[0].InApp ||
+		!strings.Contains(strings.Join(res.Notes, "\n"), "no in-app frame's file is in the repository") {
+		t.Errorf("got %v, frames %+v, notes %q: want frame 1 taken as in-app too, said in a note", got, res.Frames, res.Notes)
 	}
 }
 
