@@ -2,6 +2,7 @@ package signal
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,6 +45,13 @@ func parseGoLines(lines []string) []Signal {
 	}
 	if start < 0 {
 		start = gStart
+	}
+	if len(panics) > 0 && strings.HasPrefix(panics[len(panics)-1], "panic: test timed out") {
+		// The running goroutine is the test binary's alarm: the stack
+		// that matters is the timed-out test's own.
+		if g := goTimedOutTest(lines, start); g >= 0 {
+			gStart = g
+		}
 	}
 	var frames []Frame
 	pendingFn := ""
@@ -112,6 +120,52 @@ func parseGoLines(lines []string) []Signal {
 	s := assemble(FormatGo, chain, outer)
 	s.Timestamp = textTimestamp(lines, start)
 	return []Signal{s}
+}
+
+// goTimedOutTest returns the line of the goroutine header whose stack runs
+// a test that "panic: test timed out" (at lines[start]) names under
+// "running tests:", or -1.
+func goTimedOutTest(lines []string, start int) int {
+	var tests []string
+	i := start + 1
+	for ; i < len(lines) && goGoroutineMatch(lines[i]) == nil; i++ {
+		f := strings.Fields(lines[i])
+		if len(f) == 0 || !strings.HasPrefix(lines[i], "\t") && !strings.HasPrefix(lines[i], " ") {
+			continue
+		}
+		name, _, _ := strings.Cut(f[0], "/") // a subtest runs in its test's function
+		for _, p := range []string{"Test", "Benchmark", "Example", "Fuzz"} {
+			if strings.HasPrefix(name, p) {
+				tests = append(tests, name)
+				break
+			}
+		}
+	}
+	if len(tests) == 0 {
+		return -1
+	}
+	header := -1
+	for ; i < len(lines); i++ {
+		if goGoroutineMatch(lines[i]) != nil {
+			header = i
+			continue
+		}
+		t := strings.TrimSpace(lines[i])
+		if header < 0 || strings.HasPrefix(lines[i], "\t") || strings.HasPrefix(t, "created by ") {
+			continue
+		}
+		fn, ok := goFuncName(t)
+		if !ok {
+			continue
+		}
+		parts := strings.Split(fn[strings.LastIndexByte(fn, '/')+1:], ".")
+		for _, name := range tests {
+			if slices.Contains(parts, name) {
+				return header
+			}
+		}
+	}
+	return -1
 }
 
 // goPanicMatch matches a "panic:" line, testing a substring first because
