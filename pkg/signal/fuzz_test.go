@@ -55,6 +55,7 @@ func FuzzParseGo(f *testing.F)          { fuzzLines(f, parseGoLines, "go") }
 func FuzzParseGoRace(f *testing.F)      { fuzzLines(f, parseGoRaceLines, "go") }
 func FuzzParsePython(f *testing.F)      { fuzzLines(f, parsePythonLines, "python") }
 func FuzzParsePythonFault(f *testing.F) { fuzzLines(f, parsePythonFaultLines, "python") }
+func FuzzParsePytest(f *testing.F)      { fuzzLines(f, parsePytestLines, "python") }
 func FuzzParseJava(f *testing.F)        { fuzzLines(f, parseJavaLines, "java", "kotlin") }
 func FuzzParseJS(f *testing.F)          { fuzzLines(f, parseJSLines, "javascript") }
 func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }

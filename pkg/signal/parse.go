@@ -97,7 +97,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 // than MaxInputBytes.
 var ErrTooLarge = errors.New("input too large")
 
-const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks and faulthandler dumps, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
+const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel and glibc crash reports and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
@@ -115,6 +115,7 @@ var textParsers = []struct {
 	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines)},
 	{FormatPython, "File \"", linesOnly(parsePythonLines)},
 	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines)},
+	{FormatPython, ".py:", linesOnly(parsePytestLines)},
 	{FormatJava, "", linesOnly(parseJavaLines)},
 	{FormatDotNet, "", linesOnly(parseDotNetLines)},
 	{FormatJavaScript, "", linesOnly(parseJSLines)},
