@@ -136,7 +136,8 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 // repository file (a script outside the repository ran the repository's
 // code installed as a package: /usr/lib/python3/dist-packages/drgn/x.py),
 // the frames whose file maps to a repository file are taken as in-app
-// (standsIn): it returns sig with those frames
+// (standsIn; in the second case only files under a package folder): it
+// returns sig with those frames
 // marked (a copy of its frames; the caller's signal is left as it is) and
 // how many it marked. When no frame at all is in-app, frames that name a
 // function of an installed program ("/usr/lib/frr/bgpd(bgp_path_info_free+0x5a)",
@@ -144,13 +145,14 @@ func (idx *Index) touchedBefore(rx *repoIndex, b int32, sig *signal.Signal, targ
 // file defines the function.
 func (idx *Index) mapSignal(sig signal.Signal) (signal.Signal, [][]fileTarget, []string, int) {
 	targets, notes := idx.mapFrames(sig)
-	if !NoFileFrameInApp(sig.Frames) && inAppFileMapped(sig.Frames, targets) {
+	installedOnly := !NoFileFrameInApp(sig.Frames)
+	if installedOnly && inAppFileMapped(sig.Frames, targets) {
 		return sig, targets, notes, 0
 	}
 	var frames []signal.Frame
 	n := 0
 	for i, f := range sig.Frames {
-		if f.File == "" || len(targets[i]) == 0 || !standsIn(f, targets[i][0]) {
+		if f.File == "" || len(targets[i]) == 0 || !standsIn(f, targets[i][0], installedOnly) {
 			continue
 		}
 		if frames == nil {
@@ -229,8 +231,11 @@ func NoFileFrameInApp(frames []signal.Frame) bool {
 // repository's only when the match reaches that package's folder too
 // (site-packages/mkosi/config.py is mkosi/config.py), not by its base name
 // alone (site-packages/other/__init__.py is no __init__.py of the
-// repository).
-func standsIn(f signal.Frame, t fileTarget) bool {
+// repository). With installedOnly (frames were marked in-app, but none
+// maps), only a file under such a folder may: a standard library's file
+// that shares a name with a repository file is no more the repository's
+// than it was.
+func standsIn(f signal.Frame, t fileTarget, installedOnly bool) bool {
 	tc := splitComponents(t.path)
 	if !repoPathInApp(tc) {
 		return false // a dependency's copy kept in the tree (vendor/, third_party/, ...)
@@ -250,7 +255,7 @@ func standsIn(f signal.Frame, t fileTarget) bool {
 			return commonSuffix(comps, splitComponents(t.path)) >= need
 		}
 	}
-	return true
+	return !installedOnly
 }
 
 // goModuleRoot reports whether a path component is a Go module's root

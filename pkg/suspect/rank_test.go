@@ -505,7 +505,14 @@ func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 	// A frame marked in-app whose file is no repository file (a script
 	// outside it, running the repository's code installed as a package)
 	// leaves the stand-ins their place, and the note says why.
+	// Only a file under a package folder does: /src/pkg/a.go is no more
+	// the repository's than it was.
 	sig.Frames[0] = mark(frame("/usr/bin/shop-script.go", 3, "main"), true)
+	res = NewIndex(h, Options{}).Rank(sig)
+	if res.Frames[1].InApp || len(res.Suspects) > 0 {
+		t.Errorf("got %v, frames %+v: want /src/pkg/a.go left as marked", hashes(res), res.Frames)
+	}
+	sig.Frames[1] = mark(frame("/root/go/pkg/mod/example.com/shop@v1.2.0/pkg/a.go", 11, "handle"), false)
 	res = NewIndex(h, Options{}).Rank(sig)
 	if got := hashes(res); !reflect.DeepEqual(got, []string{"aa"}) || !res.Frames[1].InApp || !res.Frames[0].InApp ||
 		!strings.Contains(strings.Join(res.Notes, "\n"), "no in-app frame's file is in the repository") {
