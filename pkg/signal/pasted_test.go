@@ -205,6 +205,17 @@ EAL: Cannot allocate memory
 			[]want{{"rib_process", "zebra/zebra_rib.c", 789}}, FormatGlibc},
 		{"quagga assertion", "2017/03/01 10:21:33 BGP: Assertion `peer->status == Established' failed in file bgp_packet.c, line 1234, function bgp_update_receive",
 			[]want{{"bgp_update_receive", "bgp_packet.c", 1234}}, FormatGlibc},
+		// eu-stack -s (elfutils) writes each frame's source on the line
+		// under it.
+		{"eu-stack", `PID 1234 - process
+TID 1234:
+#0  0x00007f2c3a058a76 raise
+#1  0x00007f2c3a0427fc abort
+#2  0x000055d0c1a6c711 nl_cache_refill
+    /src/libnl/lib/cache.c:842:5
+#3  0x000055d0c1a5b295 main
+    /src/libnl/src/nl-route-list.c:98:2`,
+			[]want{{"raise", "", 0}, {"abort", "", 0}, {"nl_cache_refill", "/src/libnl/lib/cache.c", 842}, {"main", "/src/libnl/src/nl-route-list.c", 98}}, FormatNative},
 		// DPDK's RTE_VERIFY panics with the line of its assertion: the
 		// panicking function at that line is the first frame.
 		{"dpdk RTE_VERIFY", `EAL: PANIC in rte_mempool_create_empty():
@@ -279,6 +290,9 @@ line 783	assert "mp->size <= RTE_MEMPOOL_MAX" failed
 				if f.Function != w.function || f.File != w.file || f.Line != w.line {
 					t.Errorf("frame %d: got %s %s:%d, want %s %s:%d", i, f.Function, f.File, f.Line, w.function, w.file, w.line)
 				}
+			}
+			if tt.name == "eu-stack" && s.Title != "Stack trace of thread 1234" {
+				t.Errorf("got title %q, want the thread's", s.Title)
 			}
 			if tt.name == "systemd-coredump alone" && s.Title != "Signal 11 (SEGV)" {
 				t.Errorf("got title %q, want coredumpctl's signal", s.Title)

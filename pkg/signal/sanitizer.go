@@ -129,6 +129,9 @@ func newAnonymousState(lines []string, i int) *sanState {
 		}
 		break
 	}
+	if tid, ok := strings.CutPrefix(title, "TID "); ok && allDigits(tid) {
+		title = "Stack trace of thread " + tid // eu-stack's "TID 1234:"
+	}
 	if strings.HasPrefix(title, "Stack trace of thread ") {
 		// systemd-coredump (coredumpctl info): its "Signal: 6 (ABRT)"
 		// above says more than the thread's number.
@@ -211,6 +214,16 @@ func (st *sanState) line(l string, i int) (done bool) {
 		}
 	}
 	t := strings.TrimSpace(stripPIDPrefix(strings.TrimSpace(l)))
+	if st.rep.format == FormatNative && st.idle == 0 && len(st.frames) > 0 && !strings.ContainsAny(t, " \t") {
+		// eu-stack -s writes a frame's source on the line under it:
+		// "#2  0x000055d0c1a6c711 nl_cache_refill" then "    lib/cache.c:842:5".
+		last := &st.frames[len(st.frames)-1]
+		if file, ln, col, ok := splitLocation(t); ok && last.File == "" && strings.ContainsAny(file, "/.") && strings.HasPrefix(l, " ") {
+			*last = nativeFrame(FormatNative, file, ln, col, last.Function, last.Module)
+			st.rep.end = i
+			return false
+		}
+	}
 	if m := sanSummaryRE.FindStringSubmatch(t); m != nil {
 		st.rep.end = i
 		st.summaryLocation(m[2])
