@@ -103,10 +103,7 @@ func parsePythonFaultLines(lines []string) []Signal {
 		}
 		if len(s.Frames) > 0 {
 			if len(s.Stacks) == 1 {
-				s.Stacks = nil
-				for k := range s.Frames {
-					s.Frames[k].Stack = 0
-				}
+				s.Stacks = nil // one stack needs no name; its frames are stack 0 already
 			}
 			s.Symptoms = Symptoms(outer.typ, outer.msg)
 			s.Timestamp = textTimestamp(lines, start)
