@@ -252,7 +252,7 @@ func standsIn(f signal.Frame, t fileTarget, installedOnly bool) bool {
 		}
 		if installDir(comps, i) {
 			need := min(len(comps)-i-1, 2)
-			return commonSuffix(comps, splitComponents(t.path)) >= need
+			return commonSuffix(comps, tc) >= need
 		}
 	}
 	return !installedOnly
