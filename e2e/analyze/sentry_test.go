@@ -123,9 +123,23 @@ func TestSentryIssueAtRelease(t *testing.T) {
 	if g, w := suspectsOf(got, 0), suspectsOf(want, 0); !reflect.DeepEqual(g, w) {
 		t.Errorf("--sentry-issue ranked\n%v\n--signal at the release ranked\n%v", g, w)
 	}
+	// The saved event alone, without --ref, is analyzed at its release too.
+	saved := sc.r.report(t, "--local", sc.dir, "--signal", ev, "--top", "10")
+	if s := saved.Signals[0]; s.Sentry == nil || s.Sentry.Ref != sc.bug || s.Sentry.Input != ev || s.Sentry.CommitSource != "version-hash" ||
+		len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug || s.Suspects[0].Evidence[0].Kind != "line" {
+		t.Errorf("the saved event: got sentry %+v and suspects %v, want it analyzed at %s with the bug first by line", s.Sentry, suspectsOf(saved, 0), sc.bug)
+	}
 	// Without the release, the checkout's HEAD numbers the line otherwise:
-	// the same event saved as JSON but analyzed at HEAD misses the bug.
-	head := sc.r.report(t, "--local", sc.dir, "--signal", ev, "--top", "10")
+	// the same event with its release removed, analyzed at HEAD, misses the
+	// bug's line.
+	bare := filepath.Join(t.TempDir(), "bare.json")
+	if err := os.WriteFile(bare, withoutRelease(t, raw), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	head := sc.r.report(t, "--local", sc.dir, "--signal", bare, "--top", "10")
+	if head.Signals[0].Sentry != nil {
+		t.Errorf("an event without a release: got sentry %+v, want none", head.Signals[0].Sentry)
+	}
 	if len(head.Signals[0].Suspects) > 0 && head.Signals[0].Suspects[0].Hash == sc.bug && head.Signals[0].Suspects[0].Evidence[0].Kind == "line" {
 		t.Errorf("at HEAD the crash line should not blame the bug by line; the release made the difference")
 	}
@@ -230,5 +244,110 @@ func TestSentryReleaseReportsUnreadableCommits(t *testing.T) {
 	}
 	if s := rep.Signals[0]; len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug {
 		t.Errorf("got suspects %v, want the bug %s first all the same", suspectsOf(&rep, 0), sc.bug)
+	}
+}
+
+// withoutRelease is a REST-shape event with its release object and tag
+// removed.
+func withoutRelease(t *testing.T, raw []byte) []byte {
+	t.Helper()
+	var ev map[string]any
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ev["release"]; !ok {
+		t.Fatalf("the event names no release: %.300s", raw)
+	}
+	delete(ev, "release")
+	if tags, ok := ev["tags"].([]any); ok {
+		var kept []any
+		for _, tag := range tags {
+			if m, ok := tag.(map[string]any); ok && m["key"] == "release" {
+				continue
+			}
+			kept = append(kept, tag)
+		}
+		ev["tags"] = kept
+	}
+	out, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestSavedEventAtRelease: a Sentry event saved to a file (here as an SDK
+// sends it, the release a plain string) is analyzed at the commit its
+// release names, as a pulled issue is, without asking Sentry; when the
+// release cannot be used the run says why and ranks at HEAD, and none of
+// this fails the run.
+func TestSavedEventAtRelease(t *testing.T) {
+	sc := newSentryCase(t)
+	dir := t.TempDir()
+	event := func(name, release string) string {
+		ev := map[string]any{
+			"event_id": "0123456789abcdef0123456789abcdef", "platform": "python",
+			"timestamp": sc.crashed.UTC().Format(time.RFC3339), "release": release,
+			"exception": map[string]any{"values": []any{map[string]any{
+				"type": "ZeroDivisionError", "value": "division by zero",
+				"stacktrace": map[string]any{"frames": []any{
+					map[string]any{"filename": "app.py", "abs_path": "/srv/shop/app.py", "function": "checkout", "lineno": 3, "in_app": true},
+					map[string]any{"filename": "shop/cart.py", "abs_path": "/srv/shop/shop/cart.py", "function": "total", "lineno": sc.buggyLine, "in_app": true},
+				}},
+			}}},
+		}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := event("good.json", "shop@1.4.2+"+sentry.ShortHash(sc.bug))
+	noHash := event("nohash.json", "shop@1.4.2")
+	gone := event("gone.json", "shop@1.4.3+deadbeef1234")
+	trace := filepath.Join(dir, "trace.txt")
+	if err := os.WriteFile(trace, []byte(fmt.Sprintf("Traceback (most recent call last):\n  File \"/srv/shop/shop/cart.py\", line %d, in total\nZeroDivisionError: division by zero\n", sc.buggyLine)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := sc.r.run("analyze", "-o", "json", "--local", sc.dir, "--top", "10",
+		"--signal", trace, "--signal", noHash, "--signal", good, "--signal", gone)
+	if code != 0 {
+		t.Fatalf("got exit %d, want 0\n%s", code, errOut)
+	}
+	var rep analyze.Report
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Signals) != 4 {
+		t.Fatalf("got %d signals, want 4, in the order given", len(rep.Signals))
+	}
+	if rep.Signals[0].Sentry != nil || rep.Signals[0].Source != trace {
+		t.Errorf("signal 0: got source %q and sentry %+v, want the text trace as it was", rep.Signals[0].Source, rep.Signals[0].Sentry)
+	}
+	if s := rep.Signals[2]; s.Source != good || s.Sentry == nil || s.Sentry.Ref != sc.bug || len(s.Suspects) == 0 ||
+		s.Suspects[0].Hash != sc.bug || s.Suspects[0].Evidence[0].Kind != "line" {
+		t.Errorf("signal 2: got source %q, sentry %+v, suspects %v: want it analyzed at %s, the bug first by line", s.Source, s.Sentry, suspectsOf(&rep, 2), sc.bug)
+	}
+	for i, want := range map[int]string{1: "holds no commit hash", 3: "does not have"} {
+		s := rep.Signals[i]
+		if s.Sentry == nil || s.Sentry.Ref != "" || !strings.Contains(s.Sentry.Note, want) || !strings.Contains(errOut, want) {
+			t.Errorf("signal %d: got sentry %+v, want no ref and a note with %q on stderr too\n%s", i, s.Sentry, want, errOut)
+		}
+	}
+	// At HEAD, the text trace's line is another one: it is not the bug's
+	// line hit that the release gave signal 2.
+	if s := rep.Signals[0]; len(s.Suspects) > 0 && s.Suspects[0].Hash == sc.bug && s.Suspects[0].Evidence[0].Kind == "line" {
+		t.Errorf("the text trace at HEAD blamed the bug by line; the test no longer tells the release apart")
+	}
+
+	// The table says where the event was analyzed.
+	code, out, errOut = sc.r.run("analyze", "--local", sc.dir, "--signal", good)
+	if code != 0 || !strings.Contains(out, "Sentry event in "+good) || !strings.Contains(out, sc.bug[:12]) {
+		t.Errorf("table: exit %d, want a line naming the event and the release's commit\n%s\n%s", code, out, errOut)
 	}
 }

@@ -279,5 +279,40 @@ func FuzzParseEvent(f *testing.F) {
 		if ev.Release == "" && ev.Tag("release") != "" {
 			t.Fatalf("release tag %q ignored", ev.Tag("release"))
 		}
+		p, err := FromEvent(data)
+		if err != nil {
+			t.Fatalf("FromEvent failed where parseEvent did not: %v", err)
+		}
+		if p.Release != ev.Release || (p.Commit == "") != (p.CommitSource == SourceNone) || (p.CommitSource == SourceNone) == (p.CommitNote == "") {
+			t.Fatalf("FromEvent: release %q commit %q source %s note %q", p.Release, p.Commit, p.CommitSource, p.CommitNote)
+		}
 	})
+}
+
+func TestFromEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name, event, release, commit string
+		source                       CommitSource
+		note                         string
+	}{
+		{"SDK payload", `{"event_id":"e1","release":"shop@1.4.2+9f3c2a1b","exception":{"values":[]}}`, "shop@1.4.2+9f3c2a1b", "9f3c2a1b", SourceVersionHash, ""},
+		{"REST, last commit", `{"eventID":"e2","release":{"version":"shop@1.4.2","lastCommit":{"id":"0123456789abcdef0123456789abcdef01234567","repository":{"name":"acme/shop"}}}}`,
+			"shop@1.4.2", "0123456789abcdef0123456789abcdef01234567", SourceLastCommit, ""},
+		{"REST, hash beats last commit", `{"release":{"version":"abcdef1234","lastCommit":{"id":"0123456789abcdef0123456789abcdef01234567"}}}`, "abcdef1234", "abcdef1234", SourceVersionHash, ""},
+		{"release tag only", `{"tags":[["release","shop@2.0"]]}`, "shop@2.0", "", SourceNone, "no commit hash"},
+		{"no release", `{"exception":{"values":[]}}`, "", "", SourceNone, "names no release"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := FromEvent([]byte(tc.event))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Release != tc.release || p.Commit != tc.commit || p.CommitSource != tc.source || !strings.Contains(p.CommitNote, tc.note) {
+				t.Errorf("got release %q commit %q source %s note %q", p.Release, p.Commit, p.CommitSource, p.CommitNote)
+			}
+		})
+	}
+	if _, err := FromEvent([]byte(`[{"release":"a"}]`)); err == nil {
+		t.Error("an array: want an error")
+	}
 }

@@ -19,6 +19,9 @@ const (
 	// SourceReleaseCommits: Sentry's commits of the release; Commit is the
 	// newest one listed.
 	SourceReleaseCommits CommitSource = "release-commits"
+	// SourceLastCommit: the release object of an event read from a file
+	// names its last commit (release.lastCommit).
+	SourceLastCommit CommitSource = "release-last-commit"
 	// SourceNone: no commit is known; CommitNote says why.
 	SourceNone CommitSource = "none"
 )
@@ -183,4 +186,31 @@ func resolveCommit(ctx context.Context, c *Client, p *Pulled) {
 	}
 	p.Commits, p.CommitsTruncated = commits, more
 	p.Commit, p.CommitRepository, p.CommitSource = commits[0].ID, commits[0].Repository, SourceReleaseCommits
+}
+
+// FromEvent reads what an event saved to a file (Sentry's REST shape, an
+// SDK's payload or the JSON Sentry's web page shows) says of the build that
+// sent it, without asking Sentry: the release, and its commit when the
+// version holds a hash or the release object names its last commit. A
+// release without either keeps its version, with a CommitNote saying why
+// no commit is known. Only JSON that is not an object fails.
+func FromEvent(raw []byte) (*Pulled, error) {
+	e, err := parseEvent(raw)
+	if err != nil {
+		return nil, err
+	}
+	p := &Pulled{EventID: e.ID, Event: raw, EventTime: e.DateCreated, Platform: e.Platform, Release: e.Release,
+		ProjectSlug: e.ProjectSlug, ProjectID: e.ProjectID, IssueID: e.GroupID, Title: e.Title, CommitSource: SourceNone}
+	switch {
+	case p.Release == "":
+		p.CommitNote = "the event names no release"
+	case CommitFromVersion(p.Release) != "":
+		p.Commit, p.CommitSource = CommitFromVersion(p.Release), SourceVersionHash
+	case e.LastCommit != nil:
+		p.Commit, p.CommitRepository, p.CommitSource = e.LastCommit.ID, e.LastCommit.Repository, SourceLastCommit
+	default:
+		p.CommitNote = "its version holds no commit hash, and a saved event does not say which commits it holds " +
+			"(analyze the issue with --sentry-issue, or put the hash in the version, e.g. app@1.2.3+SHA)"
+	}
+	return p, nil
 }

@@ -221,6 +221,9 @@ func sentryLine(s SignalReport) string {
 		id = x.Input
 	}
 	line := "Sentry issue " + id
+	if x.file {
+		line = "Sentry event in " + x.Input
+	}
 	if x.Event != "" {
 		line += ", event " + shortHash(x.Event)
 	}

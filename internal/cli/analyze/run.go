@@ -23,7 +23,7 @@ import (
 // report out.
 func Run(ctx context.Context, o *Options) error {
 	f := o.Factory
-	sigs, err := loadSignals(o)
+	sigs, events, err := loadSignals(o)
 	if err != nil {
 		return err
 	}
@@ -31,16 +31,18 @@ func Run(ctx context.Context, o *Options) error {
 	if err != nil {
 		return fmt.Errorf("loading the configuration: %w", err)
 	}
-	issues := pullSentry(ctx, o)
+	pulled := pullSentry(ctx, o)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	// Sentry signals are ranked in the default analysis too, so that an
 	// issue whose release cannot be analyzed still gets suspects.
 	all := append([]signal.Signal(nil), sigs...)
-	for _, si := range issues {
+	for _, si := range pulled {
+		si.index = len(all)
 		all = append(all, si.signals...)
 	}
+	issues := append(events, pulled...)
 	plan, err := buildPlan(o, cfg, all)
 	if err != nil {
 		return err
@@ -55,7 +57,7 @@ func Run(ctx context.Context, o *Options) error {
 		if err == nil {
 			progress.Done()
 			rep := buildReport(o, plan, out)
-			addSentry(rep, len(sigs), issues, groups)
+			addSentry(rep, issues, groups)
 			addCountNotes(rep)
 			for _, n := range rep.Notes {
 				f.IO.Infof("note: %s\n", n)
@@ -73,7 +75,7 @@ func Run(ctx context.Context, o *Options) error {
 // addSentry puts what is known of each Sentry issue into the report: the
 // ranking at the release when it was analyzed there, where it came from,
 // and the issues that could not be read.
-func addSentry(rep *Report, fileSignals int, issues []*sentryIssue, groups []*sentryGroup) {
+func addSentry(rep *Report, issues []*sentryIssue, groups []*sentryGroup) {
 	byIssue := map[*sentryIssue]*sentryGroup{}
 	for _, g := range groups {
 		byIssue[g.issue] = g
@@ -94,7 +96,6 @@ func addSentry(rep *Report, fileSignals int, issues []*sentryIssue, groups []*se
 			rep.Repos = append(rep.Repos, rr)
 		}
 	}
-	next := fileSignals
 	var failed []SignalReport
 	for _, si := range issues {
 		sr := sentryReport(si)
@@ -106,25 +107,27 @@ func addSentry(rep *Report, fileSignals int, issues []*sentryIssue, groups []*se
 		}
 		g := byIssue[si]
 		for k := range si.signals {
-			if next+k >= len(rep.Signals) {
+			if si.index+k >= len(rep.Signals) {
 				break
 			}
 			if g != nil {
-				rep.Signals[next+k] = signalReport(g.plan.Signals[k], g.out.Rankings[k])
+				rep.Signals[si.index+k] = signalReport(g.plan.Signals[k], g.out.Rankings[k])
 			}
-			rep.Signals[next+k].Sentry = sr
+			rep.Signals[si.index+k].Sentry = sr
 		}
 		if si.note != "" {
 			rep.Notes = append(rep.Notes, si.arg+": "+si.note)
 		}
-		next += len(si.signals)
 	}
 	rep.Signals = append(rep.Signals, failed...)
 }
 
-// loadSignals reads and parses every --signal file.
-func loadSignals(o *Options) ([]signal.Signal, error) {
+// loadSignals reads and parses every --signal file. A Sentry event that
+// names a release also comes back as a sentryIssue, so that it is analyzed
+// at the release's commit as a pulled issue is (see eventRelease).
+func loadSignals(o *Options) ([]signal.Signal, []*sentryIssue, error) {
 	var out []signal.Signal
+	var events []*sentryIssue
 	for _, name := range o.Signals {
 		display := name
 		if name == "-" {
@@ -132,18 +135,22 @@ func loadSignals(o *Options) ([]signal.Signal, error) {
 		}
 		data, err := readSignal(name, o.Factory.IO.In)
 		if err != nil {
-			return nil, fmt.Errorf("reading signal %s: %w", display, err)
+			return nil, nil, fmt.Errorf("reading signal %s: %w", display, err)
 		}
 		if len(data) > signal.MaxInputBytes {
-			return nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB, the most a signal may be", display, signal.MaxInputBytes>>20)
+			return nil, nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB, the most a signal may be", display, signal.MaxInputBytes>>20)
 		}
 		sigs, err := signal.Parse(display, data)
 		if err != nil {
-			return nil, cmdutil.UsageErrorf("reading signal %s: %v", display, err)
+			return nil, nil, cmdutil.UsageErrorf("reading signal %s: %v", display, err)
+		}
+		if si := eventRelease(display, data, sigs); si != nil {
+			si.index = len(out)
+			events = append(events, si)
 		}
 		out = append(out, sigs...)
 	}
-	return out, nil
+	return out, events, nil
 }
 
 // readSignal reads a signal file, or standard input for "-", up to one

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,30 @@ type sentryIssue struct {
 	// note says which release and ref were used, or why not.
 	note string
 	err  error
+	// index is where the issue's signals start among the report's.
+	index int
+	// file is set for a Sentry event read from a --signal file: it is
+	// analyzed at its release when the release names a commit, and never
+	// fails the run.
+	file bool
+	// same is set when the release's commit is the one the main analysis
+	// read, at the same time: its ranking there stands.
+	same bool
+}
+
+// eventRelease is a --signal file that holds a Sentry event naming a
+// release, as a sentryIssue to analyze at the release's commit; nil for
+// every other signal file.
+func eventRelease(name string, data []byte, sigs []signal.Signal) *sentryIssue {
+	trimmed := bytes.TrimSpace(data)
+	if len(sigs) == 0 || len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil
+	}
+	p, err := sentry.FromEvent(trimmed)
+	if err != nil || p.Release == "" {
+		return nil
+	}
+	return &sentryIssue{arg: name, pulled: p, signals: sigs, file: true}
 }
 
 // pullSentry reads every --sentry-issue. A failing issue is kept with its
@@ -103,6 +128,13 @@ func placeSentry(ctx context.Context, o *Options, cfg *config.Config, plan *anal
 		p := si.pulled
 		t, err := sentryTarget(o, cfg, plan, p.ProjectSlug)
 		if err != nil {
+			if si.file {
+				// A saved event is analyzed in every repository, as any
+				// signal file is; only its release cannot be placed.
+				si.note = fmt.Sprintf("release %s: the event's project maps to none of the %d repositories analyzed, so each was analyzed at its default ref (map it under sentry.projects in config.yaml, or name one with --repo)",
+					p.Release, len(plan.Targets))
+				continue
+			}
 			si.err = err
 			continue
 		}
@@ -123,6 +155,15 @@ func placeSentry(ctx context.Context, o *Options, cfg *config.Config, plan *anal
 				continue
 			}
 			commit = full
+			if si.file {
+				main := t.Ref
+				if main == "" {
+					main = "HEAD"
+				}
+				if at, err := l.Resolve(ctx, main); err == nil && at == full {
+					si.same = true
+				}
+			}
 		}
 		si.target.Ref = commit
 		si.release = true
@@ -212,11 +253,13 @@ type sentryGroup struct {
 func runReleases(ctx context.Context, o *Options, plan *analysis.Plan, issues []*sentryIssue) ([]*sentryGroup, error) {
 	var groups []*sentryGroup
 	for _, si := range issues {
-		if si.err != nil || !si.release {
+		if si.err != nil || !si.release || si.same {
 			continue
 		}
 		at := plan.At
-		if si.pulled != nil && !si.pulled.EventTime.IsZero() {
+		if si.pulled != nil && !si.pulled.EventTime.IsZero() && !si.file {
+			// A pulled issue's window ends at its event; a saved event's
+			// at --at (or now), as every signal file's does.
 			at = si.pulled.EventTime
 		}
 		gp := &analysis.Plan{
@@ -244,7 +287,7 @@ func runReleases(ctx context.Context, o *Options, plan *analysis.Plan, issues []
 
 // sentryReport is what a Sentry signal's report says of where it came from.
 func sentryReport(si *sentryIssue) *SentryReport {
-	r := &SentryReport{Input: si.arg, Note: si.note}
+	r := &SentryReport{Input: si.arg, Note: si.note, file: si.file}
 	if p := si.pulled; p != nil {
 		r.Org, r.Issue, r.ShortID, r.Project = p.Org, p.IssueID, p.ShortID, p.ProjectSlug
 		r.Event, r.Release, r.CommitSource = p.EventID, p.Release, string(p.CommitSource)
@@ -265,6 +308,8 @@ func sentryReport(si *sentryIssue) *SentryReport {
 // SentryReport says where a signal pulled from Sentry came from and at
 // which commit it was analyzed.
 type SentryReport struct {
+	// Input is the --sentry-issue argument, or the --signal file of a
+	// saved event.
 	Input     string     `json:"input"`
 	Org       string     `json:"org,omitempty"`
 	Issue     string     `json:"issue,omitempty"`
@@ -274,13 +319,16 @@ type SentryReport struct {
 	EventTime *time.Time `json:"event_time,omitempty"`
 	Release   string     `json:"release,omitempty"`
 	// CommitSource is how the release's commit was found: version-hash,
-	// release-commits or none.
+	// release-commits, release-last-commit (a saved event's release
+	// object) or none.
 	CommitSource string `json:"commit_source,omitempty"`
 	// Repo and Ref are the repository and commit analyzed; Ref is empty
 	// when the release's commit was not used (Note says why).
 	Repo string `json:"repo,omitempty"`
 	Ref  string `json:"ref,omitempty"`
 	Note string `json:"note,omitempty"`
+	// file is set for an event read from a --signal file.
+	file bool
 }
 
 // sentryErr classifies the errors of failed issues for the exit code.
