@@ -58,10 +58,14 @@ repository (or of the repositories given with --repo), fetches each commit's
 full diff and counts the files and lines it changed exactly as
 "git diff --numstat" counts them against the first parent.
 
-Given error signals (--signal: Sentry events as JSON, or stack traces from Go,
-Python, Java/Kotlin, JavaScript, Ruby or .NET), it ranks the commits most
-likely to have caused each one and shows the evidence, or says that there is
-no confident suspect.
+Given error signals, it ranks the commits most likely to have caused each one
+and shows the evidence, or says that there is no confident suspect. A signal
+(--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
+JavaScript, Ruby, Rust, .NET), a native crash report (sanitizers, Valgrind,
+gdb, lldb, kernel oopses, assertions, core dumps) or a pytest failure.
+--sentry-issue reads the event from Sentry instead. A Sentry event that names
+a release whose commit is known (a hash in the version) is analyzed at that
+commit, so the frames' lines are those of the build that crashed.
 
 With --local PATH, it reads a local git checkout instead of Bitbucket and needs
 no credential; only that checkout is analyzed.
