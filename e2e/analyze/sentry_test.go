@@ -14,6 +14,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cli/analyze"
 	"github.com/sigsentry/sigsentry/internal/testenv"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/sigsentry/sigsentry/pkg/sentry/sentrytest"
 )
@@ -349,5 +350,46 @@ func TestSavedEventAtRelease(t *testing.T) {
 	code, out, errOut = sc.r.run("analyze", "--local", sc.dir, "--signal", good)
 	if code != 0 || !strings.Contains(out, "Sentry event in "+good) || !strings.Contains(out, sc.bug[:12]) {
 		t.Errorf("table: exit %d, want a line naming the event and the release's commit\n%s\n%s", code, out, errOut)
+	}
+}
+
+// TestSavedEventLastCommitOnBitbucket: a saved event from Sentry's API,
+// whose release object names its last commit, is analyzed on Bitbucket at
+// that commit when the commit is of the repository analyzed; a last
+// commit of another repository of the release is not used there.
+func TestSavedEventLastCommitOnBitbucket(t *testing.T) {
+	sc := newSentryCase(t)
+	srv, r := fakeRepo(t, "shop", sc.dir, bitbuckettest.Options{})
+	raw := fetchEvent(t, sc, sc.issue("shop@1.4.2").ID)
+	dir := t.TempDir()
+	save := func(name, repo string) string {
+		var ev map[string]any
+		if err := json.Unmarshal(raw, &ev); err != nil {
+			t.Fatal(err)
+		}
+		ev["release"] = map[string]any{"version": "shop@1.4.2",
+			"lastCommit": map[string]any{"id": sc.bug, "repository": map[string]any{"name": repo}}}
+		b, err := json.Marshal(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	own, other := save("own.json", "acme/shop"), save("other.json", "acme/billing")
+
+	rep := r.report(t, "--repo", "acme/shop", "--signal", own, "--signal", other, "--top", "10")
+	if s := rep.Signals[0]; s.Sentry == nil || s.Sentry.Ref != sc.bug || s.Sentry.CommitSource != "release-last-commit" ||
+		len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug || s.Suspects[0].Evidence[0].Kind != "line" {
+		t.Errorf("own repository: got sentry %+v and suspects %v, want it analyzed at %s with the bug first by line", s.Sentry, suspectsOf(rep, 0), sc.bug)
+	}
+	if s := rep.Signals[1]; s.Sentry == nil || s.Sentry.Ref != "" || !strings.Contains(s.Sentry.Note, "acme/billing") {
+		t.Errorf("another repository's commit: got sentry %+v, want no ref and a note naming acme/billing", s.Sentry)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/shop/commits/" + sc.bug); n == 0 {
+		t.Errorf("the release's commit was never listed from Bitbucket: requests %v", srv.Requests())
 	}
 }

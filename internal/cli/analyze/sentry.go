@@ -140,6 +140,12 @@ func placeSentry(ctx context.Context, o *Options, cfg *config.Config, plan *anal
 		}
 		si.target, si.hasTarget = t, true
 		commit, why := releaseCommit(p, t.Source.Repo())
+		if si.file && p.CommitSource == sentry.SourceLastCommit && p.CommitRepository != "" &&
+			t.Source.Kind() != "local" && !strings.EqualFold(p.CommitRepository, t.Source.Repo()) {
+			// A release of several repositories: its last commit may be
+			// another one's (a clone is checked by resolving the commit).
+			commit, why = "", fmt.Sprintf("its last commit %s is of %s", short(p.Commit), p.CommitRepository)
+		}
 		switch {
 		case p.Release == "":
 			si.note = "the event names no release: analyzed " + refName(o.Ref, t) + " instead"
