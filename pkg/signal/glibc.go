@@ -20,6 +20,14 @@ var (
 	// GLib's g_assert family: "[domain:]ERROR:file.c:12:func: assertion
 	// failed: (x)", "... code should not be reached".
 	glibAssertRE = regexp.MustCompile(`(?:^|\s)(?:[\w.-]+:)?ERROR:(\S+?):(\d+):(?:(.+?):)? ((?:assertion failed|code should not be reached).*?)\s*$`)
+	// GLib's g_warn_if_fail and g_warn_if_reached (g_warn_message), logged
+	// as warnings: "(../src/x.c:12):func: runtime check failed: (x)",
+	// "(x.c:12):func: code should not be reached".
+	glibWarnRE = regexp.MustCompile(`(?:^|\s)\((\S+?):(\d+)\):(?:([\w:~<>]+):)? (runtime check failed: \(.*\)|code should not be reached)\s*$`)
+	// GLib's g_return_if_fail and g_return_val_if_fail criticals: "func:
+	// assertion 'x' failed" (before GLib 2.40 "assertion `x' failed"), after
+	// the log domain's "CRITICAL **: time: ".
+	glibCriticalRE = regexp.MustCompile("(?:^|\\s)([A-Za-z_][\\w:~<>]*): assertion ['`](.*)' failed\\s*$")
 	// Open vSwitch's (and OVN's) ovs_assert, logged or on stderr: "lib/x.c:12:
 	// assertion b->size <= n failed in ofpbuf_use__()".
 	ovsAssertRE = regexp.MustCompile(`(?:^|\s)(\S+\.(?:c|h)):(\d+): assertion (.+) failed in (\w+)\(\)\s*$`)
@@ -49,6 +57,7 @@ type glibcMessage struct {
 	title string
 	texts []string
 	frame *Frame // an assertion's location
+	notes []string
 }
 
 // assertion reads a failed assertion of glibc ("prog: file.c:12: fn:
@@ -91,6 +100,19 @@ func assertion(l string) (glibcMessage, bool) {
 		f := nativeFrame(FormatGlibc, m[2], atoi(m[4]), 0, fn, "")
 		return glibcMessage{title: "Assertion failed: " + m[1], texts: []string{m[1]}, frame: &f}, true
 	}
+	if m := glibWarnRE.FindStringSubmatch(l); m != nil {
+		fn := cleanFunction(m[3])
+		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
+		title := "(" + m[1] + ":" + m[2] + "):" + fn + ": " + m[4]
+		return glibcMessage{title: title, texts: assertionTexts(m[4]), frame: &f}, true
+	}
+	if m := glibCriticalRE.FindStringSubmatch(l); m != nil {
+		fn := cleanFunction(m[1])
+		f := nativeFrame(FormatGlibc, "", 0, 0, fn, "")
+		return glibcMessage{title: fn + ": assertion '" + m[2] + "' failed", texts: []string{m[2]}, frame: &f,
+			notes: []string{"a GLib critical names the function that refused its arguments, not the caller that passed them, which is often the one to blame: " +
+				"run the program with G_DEBUG=fatal-criticals under gdb (bt) to get the whole stack"}}, true
+	}
 	for _, re := range []*regexp.Regexp{glibAssertRE, fileLineAssertRE} {
 		if m := re.FindStringSubmatch(l); m != nil {
 			fn := cleanFunction(m[3])
@@ -121,7 +143,7 @@ func assertionTexts(msg string) []string {
 
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
-var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called"}
+var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called", "check failed"}
 
 // dpdkPanic reads DPDK's rte_panic at lines[i] ("PANIC in fn():") and the
 // message on the line after it: the panicking function is the site, with
@@ -265,6 +287,7 @@ func mergeGlibcMessages(text string, lines []string, reports []nativeReport) []n
 			continue
 		}
 		rep := nativeReport{format: FormatGlibc, title: m.title, start: m.line, end: m.line, texts: m.texts, titled: true}
+		rep.notes = append(rep.notes, m.notes...)
 		if m.frame != nil {
 			rep.addStack("assertion", []Frame{*m.frame})
 		} else {

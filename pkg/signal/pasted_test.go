@@ -205,6 +205,27 @@ EAL: Cannot allocate memory
 			[]want{{"rib_process", "zebra/zebra_rib.c", 789}}, FormatGlibc},
 		{"quagga assertion", "2017/03/01 10:21:33 BGP: Assertion `peer->status == Established' failed in file bgp_packet.c, line 1234, function bgp_update_receive",
 			[]want{{"bgp_update_receive", "bgp_packet.c", 1234}}, FormatGlibc},
+		// GLib's g_warn_if_fail names its site; a g_return_if_fail
+		// critical names only the function that refused its arguments
+		// (before GLib 2.40 with a backquote), and titles a gdb stack of
+		// G_DEBUG=fatal-criticals without replacing its frames (GLib's
+		// logging frames are left out).
+		{"glib runtime check", "(NetworkManager:1234): GLib-WARNING **: 12:34:56.789: (../src/core/nm-device.c:1234):nm_device_set_mtu: runtime check failed: (priv->mtu > 0)",
+			[]want{{"nm_device_set_mtu", "../src/core/nm-device.c", 1234}}, FormatGlibc},
+		{"glib unreached warning", "** (acme:99): WARNING **: (src/acme-widget.c:56):acme_widget_draw: code should not be reached",
+			[]want{{"acme_widget_draw", "src/acme-widget.c", 56}}, FormatGlibc},
+		{"glib critical", "(NetworkManager:1234): NetworkManager-CRITICAL **: 12:34:56.789: nm_device_get_iface: assertion 'NM_IS_DEVICE (self)' failed",
+			[]want{{"nm_device_get_iface", "", 0}}, FormatGlibc},
+		{"glib critical before 2.40", "(acme:99): Acme-CRITICAL **: acme_widget_get_name: assertion `ACME_IS_WIDGET (self)' failed",
+			[]want{{"acme_widget_get_name", "", 0}}, FormatGlibc},
+		{"glib critical, then gdb", `(acme:99): Acme-CRITICAL **: 12:00:00.000: acme_widget_get_name: assertion 'ACME_IS_WIDGET (self)' failed
+
+Thread 1 "acme" received signal SIGTRAP, Trace/breakpoint trap.
+#0  0x00007ffff7e1a6a5 in g_logv () at /lib/x86_64-linux-gnu/libglib-2.0.so.0
+#1  0x00007ffff7e1a8c3 in g_log () at /lib/x86_64-linux-gnu/libglib-2.0.so.0
+#2  0x0000555555555189 in acme_widget_get_name (self=0x0) at src/acme-widget.c:88
+#3  0x00005555555551d0 in acme_window_update (win=0x5555555592a0) at src/acme-window.c:140`,
+			[]want{{"acme_widget_get_name", "src/acme-widget.c", 88}, {"acme_window_update", "src/acme-window.c", 140}}, FormatGDB},
 		// eu-stack -s (elfutils) writes each frame's source on the line
 		// under it.
 		{"eu-stack", `PID 1234 - process
