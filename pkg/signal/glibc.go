@@ -27,7 +27,11 @@ var (
 	// GLib's g_return_if_fail and g_return_val_if_fail criticals: "func:
 	// assertion 'x' failed" (before GLib 2.40 "assertion `x' failed"), after
 	// the log domain's "CRITICAL **: time: ".
-	glibCriticalRE = regexp.MustCompile("(?:^|\\s)([A-Za-z_][\\w:~<>]*): assertion ['`](.*)' failed\\s*$")
+	//
+	// NetworkManager's release builds put "((file.c:12))" in place of the
+	// function, and "<dropped>" in place of the expression.
+	glibCriticalRE = regexp.MustCompile("(?:^|\\s)([A-Za-z_][\\w:~<>]*|\\(\\(\\S+?:\\d+\\)\\)): assertion ['`](.*)' failed\\s*$")
+	nmSiteRE       = regexp.MustCompile(`^\(\((\S+?):(\d+)\)\)$`)
 	// Open vSwitch's (and OVN's) ovs_assert, logged or on stderr: "lib/x.c:12:
 	// assertion b->size <= n failed in ofpbuf_use__()".
 	ovsAssertRE = regexp.MustCompile(`(?:^|\s)(\S+\.(?:c|h)):(\d+): assertion (.+) failed in (\w+)\(\)\s*$`)
@@ -41,8 +45,9 @@ var (
 	dpdkPanicRE  = regexp.MustCompile(`(?:^|\s)PANIC in (\w+)\(\):\s*$`)
 	dpdkVerifyRE = regexp.MustCompile(`^\s*line (\d+)\s+assert "(.*)" failed\s*$`)
 	// Dovecot's i_assert and i_unreached, and GLib's before 2.16: "Panic:
-	// file x.c: line 12 (func): assertion failed: (x)".
-	fileLineAssertRE = regexp.MustCompile(`(?:^|Panic: |\*\*: )file (\S+): line (\d+)(?: \(([^()]*)\))?: ((?:assertion|unreached).*?)\s*$`)
+	// file x.c: line 12 (func): assertion failed: (x)"; GLib's
+	// g_return_if_reached: "file x.c: line 12 (func): should not be reached".
+	fileLineAssertRE = regexp.MustCompile(`(?:^|Panic: |\*\*: (?:[\d:.]+: )?)file (\S+): line (\d+)(?: \(([^()]*)\))?: ((?:assertion|unreached|should not be reached).*?)\s*$`)
 	fortifyRE        = regexp.MustCompile(`\*\*\* ((?:stack smashing|buffer overflow) detected|longjmp causes uninitialized stack frame) \*\*\*`)
 	glibcErrorRE     = regexp.MustCompile("\\*\\*\\* Error in `[^']*': (.+?)(?:: 0x[0-9a-f]+)? \\*\\*\\*")
 	mallocCheckRE    = regexp.MustCompile(`^((?:free|malloc|realloc|calloc|munmap_chunk|malloc_consolidate|_int_malloc|_int_free|_int_realloc|tcache_thread_shutdown)\(\): .+|double free or corruption \(.+\)|corrupted size vs\. prev_size.*|corrupted double-linked list.*)$`)
@@ -107,10 +112,22 @@ func assertion(l string) (glibcMessage, bool) {
 		return glibcMessage{title: title, texts: assertionTexts(m[4]), frame: &f}, true
 	}
 	if m := glibCriticalRE.FindStringSubmatch(l); m != nil {
-		fn := cleanFunction(m[1])
-		f := nativeFrame(FormatGlibc, "", 0, 0, fn, "")
-		return glibcMessage{title: fn + ": assertion '" + m[2] + "' failed", texts: []string{m[2]}, frame: &f,
-			notes: []string{"a GLib critical names the function that refused its arguments, not the caller that passed them, which is often the one to blame: " +
+		var f Frame
+		var texts []string
+		if m[2] != "<dropped>" {
+			texts = []string{m[2]}
+		}
+		if site := nmSiteRE.FindStringSubmatch(m[1]); site != nil {
+			f = nativeFrame(FormatGlibc, site[1], atoi(site[2]), 0, "", "")
+		} else {
+			f = nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(m[1]), "")
+		}
+		title := m[1] + ": assertion '" + m[2] + "' failed"
+		if texts == nil {
+			title = m[1] + ": assertion failed"
+		}
+		return glibcMessage{title: title, texts: texts, frame: &f,
+			notes: []string{"a GLib critical names where a function refused its arguments, not the caller that passed them, which is often the one to blame: " +
 				"run the program with G_DEBUG=fatal-criticals under gdb (bt) to get the whole stack"}}, true
 	}
 	for _, re := range []*regexp.Regexp{glibAssertRE, fileLineAssertRE} {
@@ -135,7 +152,7 @@ func assertionTexts(msg string) []string {
 	if i < 0 {
 		return nil
 	}
-	if j := matchParen(msg, i); j > 0 {
+	if j := matchParen(msg, i); j > 0 && msg[i+1:j-1] != "<dropped>" {
 		return []string{msg[i+1 : j-1]}
 	}
 	return nil

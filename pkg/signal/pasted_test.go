@@ -218,6 +218,14 @@ EAL: Cannot allocate memory
 			[]want{{"nm_device_get_iface", "", 0}}, FormatGlibc},
 		{"glib critical before 2.40", "(acme:99): Acme-CRITICAL **: acme_widget_get_name: assertion `ACME_IS_WIDGET (self)' failed",
 			[]want{{"acme_widget_get_name", "", 0}}, FormatGlibc},
+		// NetworkManager's release builds name the site instead of the
+		// function, and drop the expression.
+		{"NetworkManager critical", "NetworkManager[812]: ((src/core/devices/nm-device.c:5432)): assertion '<dropped>' failed",
+			[]want{{"", "src/core/devices/nm-device.c", 5432}}, FormatGlibc},
+		{"glib return if reached", "(NetworkManager:812): NetworkManager-CRITICAL **: 12:34:56.789: file src/core/nm-manager.c: line 321 (<dropped>): should not be reached",
+			[]want{{"", "src/core/nm-manager.c", 321}}, FormatGlibc},
+		{"NetworkManager g_assert", "NetworkManager:ERROR:src/core/nm-manager.c:77:<unknown-fcn>: assertion failed: (<dropped>)",
+			[]want{{"", "src/core/nm-manager.c", 77}}, FormatGlibc},
 		{"glib critical, then gdb", `(acme:99): Acme-CRITICAL **: 12:00:00.000: acme_widget_get_name: assertion 'ACME_IS_WIDGET (self)' failed
 
 Thread 1 "acme" received signal SIGTRAP, Trace/breakpoint trap.
