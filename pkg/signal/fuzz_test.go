@@ -93,6 +93,7 @@ func FuzzParseNative(f *testing.F) {
 		"EAL: PANIC in f():\nline 783\tassert \"x <= y\" failed\n0: ./app (rte_dump_stack+0x2b) [55d0c1a5b1d6]\n1: ./app (f+0x1b1) [55d0c1a6c711]\nPANIC in g():\n",
 		"BGP: [V5EYK-T2WBP] bgpd/a.c:3456: f(): assertion (p->x) failed, extra info: y\nBGP: Assertion `x' failed in file b.c, line 12, function ?\n",
 		"(a:1): GLib-WARNING **: 1:2:3.4: (../a.c:12):f: runtime check failed: (x)\n(b:2): B-CRITICAL **: g: assertion 'B_IS (y)' failed\nh: assertion `z' failed\n(c.c:3): code should not be reached\n((d.c:4)): assertion '<dropped>' failed\nA-CRITICAL **: 1:2:3.4: file e.c: line 5 (<dropped>): should not be reached\n",
+		"Assertion 'x' failed at a.c:1, function f(). Aborting.\nCode should not be reached 'y' at b.c:2, function g(). Aborting.\n'z' failed at c.c:3 h()\n",
 		"TID 1:\n#0  0x00007f2c3a058a76 raise\n#1  0x000055d0c1a6c711 f\n    /src/a.c:842:5\n    b.c:1\n#2  0x1 g\n",
 		"   Signal: 6 (ABRT)\n  Stack trace of thread 1:\n  #0  0x00007f2c3a058a76 raise (libc.so.6 + 0x3ea76)\n  #1  0x000055d0c1a6c711 n/a (app + 0x1b1711)\n  #2  0x000055d0c1a6c711 f (app + 0x1)\n",
 		"2023-05-10T12:00:01.123Z|00042|util(handler1)|EMER|lib/a.h:608: assertion x <= f(b) failed in g()\novs-vswitchd: ../lib/b.c:89: assertion y failed in h()\n",

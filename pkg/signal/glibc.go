@@ -20,6 +20,15 @@ var (
 	// GLib's g_assert family: "[domain:]ERROR:file.c:12:func: assertion
 	// failed: (x)", "... code should not be reached".
 	glibAssertRE = regexp.MustCompile(`(?:^|\s)(?:[\w.-]+:)?ERROR:(\S+?):(\d+):(?:(.+?):)? ((?:assertion failed|code should not be reached).*?)\s*$`)
+	// systemd's assert and assert_not_reached (also in PulseAudio's
+	// pa_assert and the systemd code other projects carry): "Assertion 'x'
+	// failed at src/x.c:12, function f(). Aborting.", "Code should not be
+	// reached 'x' at src/x.c:12, function f(). Aborting." (without 'x' in
+	// newer systemd), and assert_return's "... Ignoring.".
+	systemdAssertRE = regexp.MustCompile(`(?:^|\s)(Assertion '(.*)' failed|Code should not be reached(?: '(.*)')?) at (\S+?):(\d+), function ([^\s()]+)\(\)`)
+	// PipeWire's spa_assert and PulseAudio's client library checks: "'x'
+	// failed at ../spa/x.c:12 f()".
+	spaAssertRE = regexp.MustCompile(`(?:^|\s)'(.*)' failed at (\S+?):(\d+) ([A-Za-z_]\w*)\(\)\s*$`)
 	// GLib's g_warn_if_fail and g_warn_if_reached (g_warn_message), logged
 	// as warnings: "(../src/x.c:12):func: runtime check failed: (x)",
 	// "(x.c:12):func: code should not be reached".
@@ -105,6 +114,19 @@ func assertion(l string) (glibcMessage, bool) {
 		f := nativeFrame(FormatGlibc, m[2], atoi(m[4]), 0, fn, "")
 		return glibcMessage{title: "Assertion failed: " + m[1], texts: []string{m[1]}, frame: &f}, true
 	}
+	if m := systemdAssertRE.FindStringSubmatch(l); m != nil {
+		fn := cleanFunction(m[6])
+		f := nativeFrame(FormatGlibc, m[4], atoi(m[5]), 0, fn, "")
+		var texts []string
+		if x := m[2] + m[3]; x != "" {
+			texts = []string{x}
+		}
+		return glibcMessage{title: m[1] + " at " + m[4] + ":" + m[5] + ", function " + fn + "()", texts: texts, frame: &f}, true
+	}
+	if m := spaAssertRE.FindStringSubmatch(l); m != nil {
+		f := nativeFrame(FormatGlibc, m[2], atoi(m[3]), 0, m[4], "")
+		return glibcMessage{title: "'" + m[1] + "' failed at " + m[2] + ":" + m[3] + " " + m[4] + "()", texts: []string{m[1]}, frame: &f}, true
+	}
 	if m := glibWarnRE.FindStringSubmatch(l); m != nil {
 		fn := cleanFunction(m[3])
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, fn, "")
@@ -160,7 +182,7 @@ func assertionTexts(msg string) []string {
 
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
-var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called", "check failed"}
+var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called", "check failed", "failed at "}
 
 // dpdkPanic reads DPDK's rte_panic at lines[i] ("PANIC in fn():") and the
 // message on the line after it: the panicking function is the site, with

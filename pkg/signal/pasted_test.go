@@ -226,6 +226,16 @@ EAL: Cannot allocate memory
 			[]want{{"", "src/core/nm-manager.c", 321}}, FormatGlibc},
 		{"NetworkManager g_assert", "NetworkManager:ERROR:src/core/nm-manager.c:77:<unknown-fcn>: assertion failed: (<dropped>)",
 			[]want{{"", "src/core/nm-manager.c", 77}}, FormatGlibc},
+		// systemd's assertions, in the journal and on stderr, also as
+		// PulseAudio's pa_assert prints them; PipeWire's spa_assert.
+		{"systemd assertion", "Dec 04 10:00:00 host systemd-networkd[321]: Assertion 'link->state == LINK_STATE_CONFIGURED' failed at src/network/networkd-link.c:1234, function link_check_ready(). Aborting.",
+			[]want{{"link_check_ready", "src/network/networkd-link.c", 1234}}, FormatGlibc},
+		{"systemd unreachable", "Code should not be reached at ../src/core/unit.c:77, function unit_start(). Aborting. 💥",
+			[]want{{"unit_start", "../src/core/unit.c", 77}}, FormatGlibc},
+		{"systemd assert_return", "Assertion 'name' failed at src/libsystemd/sd-bus/bus-message.c:450, function sd_bus_message_new(). Ignoring.",
+			[]want{{"sd_bus_message_new", "src/libsystemd/sd-bus/bus-message.c", 450}}, FormatGlibc},
+		{"pipewire spa_assert", "'port->n_buffers > 0' failed at ../spa/plugins/audioconvert/audioconvert.c:2345 impl_node_process()",
+			[]want{{"impl_node_process", "../spa/plugins/audioconvert/audioconvert.c", 2345}}, FormatGlibc},
 		{"glib critical, then gdb", `(acme:99): Acme-CRITICAL **: 12:00:00.000: acme_widget_get_name: assertion 'ACME_IS_WIDGET (self)' failed
 
 Thread 1 "acme" received signal SIGTRAP, Trace/breakpoint trap.
