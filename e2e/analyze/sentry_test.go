@@ -297,15 +297,7 @@ func TestSavedEventAtRelease(t *testing.T) {
 				}},
 			}}},
 		}
-		b, err := json.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return writeJSON(t, filepath.Join(dir, name), ev)
 	}
 	good := event("good.json", "shop@1.4.2+"+sentry.ShortHash(sc.bug))
 	noHash := event("nohash.json", "shop@1.4.2")
@@ -369,15 +361,7 @@ func TestSavedEventLastCommitOnBitbucket(t *testing.T) {
 		}
 		ev["release"] = map[string]any{"version": "shop@1.4.2",
 			"lastCommit": map[string]any{"id": sc.bug, "repository": map[string]any{"name": repo}}}
-		b, err := json.Marshal(ev)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, b, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return writeJSON(t, filepath.Join(dir, name), ev)
 	}
 	own, other := save("own.json", "acme/shop"), save("other.json", "acme/billing")
 
@@ -392,4 +376,17 @@ func TestSavedEventLastCommitOnBitbucket(t *testing.T) {
 	if n := srv.CountRequests("/2.0/repositories/acme/shop/commits/" + sc.bug); n == 0 {
 		t.Errorf("the release's commit was never listed from Bitbucket: requests %v", srv.Requests())
 	}
+}
+
+// writeJSON writes v as JSON to path and returns path.
+func writeJSON(t *testing.T, path string, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
