@@ -55,6 +55,7 @@ const (
 	KindFunction  = "function"
 	KindProximity = "proximity"
 	KindCallee    = "callee" // changed a function the frame's function calls just before
+	KindCaller    = "caller" // added a call to the function of a report's only frame
 	KindFile      = "file"
 	KindDir       = "directory" // changed files beside a frame's file, when none touched it
 	KindText      = "text"

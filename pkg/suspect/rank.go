@@ -18,6 +18,7 @@ import (
 type feat struct {
 	line, function, call bool
 	callee               bool    // changed a function the frame's function calls (see calleeEvidence)
+	caller               bool    // added a call to the function of the only frame (see callerEvidence)
 	lineSpec             float64 // how specific the line hit is (see Weights.Spread)
 	fnVal                float64 // what the function evidence is worth (see Weights.FnFloor)
 	prox                 float64
@@ -368,6 +369,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	}
 	seen := map[seenKey]bool{}
 	weights := idx.w.frameWeights(sig.Frames, targets)
+	onlyFrame := onlyMappedFrame(sig.Frames, targets)
 	var stackFns map[string]bool // the functions of the trace's frames
 	for i, f := range sig.Frames {
 		if !f.InApp || len(targets[i]) == 0 {
@@ -392,12 +394,16 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			}
 		}
 		rc.calleeEvidence(targets[i][0], &sig.Frames[i], ident, stackFns, feats)
+		if onlyFrame == i {
+			rc.callerEvidence(targets[i][0], &sig.Frames[i], ident, feats)
+		}
 		for ci, ft := range feats {
 			c := &idx.cands[ci]
 			// An added call in the frame's function is a change of that
 			// function: it counts once, as the call.
 			ft.s = idx.w.Line*ft.lineSpec*b2f(ft.line) + idx.w.Call*b2f(ft.call && !ft.line) + idx.w.Function*ft.fnVal*b2f(ft.function && !ft.call) +
 				idx.w.Callee*b2f(ft.callee && !ft.line && !ft.function && !ft.call) +
+				b2f(ft.caller && !ft.line && !ft.function && !ft.call && !ft.callee)*idx.w.Caller*c.damp +
 				c.damp*(idx.w.Proximity*ft.prox+idx.w.File*ft.file)
 			if ft.s <= 0 {
 				continue
@@ -615,7 +621,7 @@ func kindOrder(k string) int {
 		return 0
 	case KindFunction:
 		return 1
-	case KindProximity, KindCallee:
+	case KindProximity, KindCallee, KindCaller:
 		return 2
 	case KindFile, KindDir:
 		return 3
@@ -1171,6 +1177,9 @@ func (e *scoredEvidence) evidence() Evidence {
 	case KindCallee:
 		out.Line = e.line
 		out.Detail = fmt.Sprintf("changed %s, which the frame's function calls at or above its line%s", e.ident, where)
+	case KindCaller:
+		out.Line = e.line
+		out.Detail = fmt.Sprintf("added line %d, a call to %s, the only frame's function%s: the report shows no caller", e.line, e.ident, where)
 	case KindDir:
 		out.Detail = fmt.Sprintf("changed %s, beside %s%s: %d of its %d files; %s in the folder since",
 			path.Base(e.path), e.mapped, where, e.n, e.of, plural(e.since, "newer commit", "newer commits"))
