@@ -15,7 +15,7 @@ import (
 const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames f of w(f) * S(c,f) + T(c) + R(c), for commits with S > 0
   w(f)   = 1/(1 + 0.5*k), k = the frame's position among the mapped in-app frames of its stack (0 = nearest the crash);
            * 0.5 for the further stacks of a report (where memory was freed or allocated, the other thread of a race)
-  S(c,f) = 1.0*line + 0.8*call + 0.5*function + 0.2*callee + D(c) * (0.3*proximity + 0.15*file/(1+n))
+  S(c,f) = 1.0*line + 0.8*call + 0.5*function + 0.2*callee + D(c) * (0.1*caller + 0.3*proximity + 0.15*file/(1+n))
     line      = 1 if c added the frame's line (windowed blame from the failing version, through merges into side branches)
     call      = 1 if c added, inside the frame's function, a call to the function the trace shows it calling (without a line hit)
     function  = 0.25 + 0.75/(1 + d/20) if c added or removed lines inside the frame's function (its extent in the file at c,
@@ -23,6 +23,8 @@ const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames
                 unknown), or wrote its definition (without a call)
     callee    = 1 if c changed a function (by its hunk header) that the frame's function calls on the 30 lines up to the
                 frame's line and that no frame of the trace runs (without line, call or function)
+    caller    = 1 if f is the only in-app frame of the crash stack that maps to a file, and c added a call to f's function
+                (an indented line, no definition, in a file of the same language; without line, call, function or callee)
     proximity = 1/(1 + d/10), d = lines from the frame's line to c's nearest changed line
                 (only for commits at or newer than the line's blamed commit)
     file      = 1 if c touched the frame's file; n = newer candidates that touched it since
