@@ -89,12 +89,8 @@ func (rc *rankCtx) calleeEvidence(t fileTarget, f *signal.Frame, ident string, s
 	if idx.w.Callee <= 0 || f.Line <= 0 || ident == "" {
 		return
 	}
-	rx, v, ok := rc.repoVersion(t)
+	rx, v, lang, ok := rc.codeTarget(t)
 	if !ok {
-		return
-	}
-	lang := extentLang(t.path)
-	if lang == "" {
 		return
 	}
 	lines := rc.linesAt(rx, t.path, v)

@@ -20,12 +20,8 @@ func (rc *rankCtx) callerEvidence(t fileTarget, f *signal.Frame, ident string, f
 	if idx.w.Caller <= 0 || len(ident) < 4 || notCalls[ident] {
 		return
 	}
-	rx, _, ok := rc.repoVersion(t)
+	rx, _, lang, ok := rc.codeTarget(t)
 	if !ok {
-		return
-	}
-	lang := extentLang(t.path)
-	if lang == "" {
 		return
 	}
 	reach := rc.reach[rx]

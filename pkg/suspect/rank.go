@@ -635,6 +635,15 @@ func kindOrder(k string) int {
 	return 7
 }
 
+// codeTarget returns the repository of t, its failing version and the
+// language of t's file, when sigsentry knows where its functions lie
+// (extentLang): what callee and caller evidence read calls in.
+func (rc *rankCtx) codeTarget(t fileTarget) (*repoIndex, int32, string, bool) {
+	rx, v, ok := rc.repoVersion(t)
+	lang := extentLang(t.path)
+	return rx, v, lang, ok && lang != ""
+}
+
 // repoVersion returns the repository of t and its failing version.
 func (rc *rankCtx) repoVersion(t fileTarget) (*repoIndex, int32, bool) {
 	rx := rc.idx.byName[t.repo]
