@@ -22,6 +22,12 @@ func TestFixesOf(t *testing.T) {
 		{"d" + strings.Repeat("0", 39), "fix b\n\n    fixes: commit B1C2D3E40000\n"},
 		{"e" + strings.Repeat("0", 39), "mentions Fixes: aaaaaaa in a sentence, and names none: 1234567"},
 		{"f" + strings.Repeat("0", 39), "Fixes: 9999999 (a commit outside the window)"},
+		{"1" + strings.Repeat("0", 39), "mi: Build fix\n\nRegression-from: aaaaaaaaaaaa\nFound-by: Tinderbox"},
+		{"2" + strings.Repeat("0", 39), "fix b again\n\nBroken-by: b1c2d3e40000\nRegressed-in: b1c2d3e400"},
+		{"3" + strings.Repeat("0", 39), "Regression: a crash since 2.4\nBroken-by: none\n"},
+		{"4" + strings.Repeat("0", 39), "fix a crash on reload\n\nThe crash was introduced in commit\naaaaaaaaaaaa (\"first\"), which freed it early."},
+		{"5" + strings.Repeat("0", 39), "Revert \"first\"\n\nThis reverts commit aaaaaaaaaaaa.\nIt broke the build."},
+		{"6" + strings.Repeat("0", 39), "a regression since bug 12345678. Introduced by accident. aaaaaaaa is a string"},
 	}
 	var cands []Candidate
 	for _, m := range msgs {
@@ -34,9 +40,9 @@ func TestFixesOf(t *testing.T) {
 			got[idx.cands[ci].Commit.Hash[:1]] = append(got[idx.cands[ci].Commit.Hash[:1]], idx.cands[x].Commit.Hash[:1])
 		}
 	}
-	want := map[string][]string{"a": {"c"}, "b": {"d"}}
+	want := map[string][]string{"a": {"c", "1", "4"}, "b": {"d", "2"}}
 	if len(got) != len(want) || !slices.Equal(got["a"], want["a"]) || !slices.Equal(got["b"], want["b"]) {
-		t.Errorf("fixedBy = %v, want %v (a 12-digit prefix, a case-blind prefix that is b's and not bb's, no sentence)", got, want)
+		t.Errorf("fixedBy = %v, want %v (a 12-digit prefix, a case-blind prefix that is b's and not bb's, other trailers naming the cause once each, a sentence naming the cause; no revert, no other sentence)", got, want)
 	}
 }
 

@@ -2,6 +2,7 @@ package suspect
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
@@ -48,6 +49,36 @@ func FuzzRank(f *testing.F) {
 			}
 			if len(s.Evidence) == 0 || s.Evidence[0].Detail == "" {
 				t.Fatalf("suspect %d has no evidence detail: %+v", i, s.Evidence)
+			}
+		}
+	})
+}
+
+// FuzzFixesOf feeds a commit message (outside input) to the reading of
+// the causes it names: each named commit is another commit of the window
+// whose hash the message holds, named once.
+func FuzzFixesOf(f *testing.F) {
+	f.Add("Fixes: aaaaaaaaaaaa (\"first\")\nRegression-from: bbbbbbbb")
+	f.Add("introduced in commit aaaaaaaa. broken by\nbbbbbbbbbbbb, caused by 12345678")
+	f.Add("This reverts commit aaaaaaaaaaaa.\nRegressed-in: AAAAAAA")
+	f.Fuzz(func(t *testing.T, msg string) {
+		hashes := []string{strings.Repeat("a", 40), strings.Repeat("b", 40), "c" + strings.Repeat("0", 39)}
+		var cands []Candidate
+		for i, h := range hashes {
+			c := cand(h, i)
+			if i == 2 {
+				c.Commit.Message = msg
+			}
+			cands = append(cands, c)
+		}
+		idx := NewIndex([]RepoHistory{{Repo: "r", Commits: cands}}, Options{})
+		for ci, xs := range idx.fixedBy {
+			h := idx.cands[ci].Commit.Hash
+			if len(xs) != 1 || idx.cands[xs[0]].Commit.Hash != hashes[2] || h == hashes[2] {
+				t.Fatalf("%.8s named by %v", h, xs)
+			}
+			if !strings.Contains(strings.ToLower(msg), h[:7]) {
+				t.Fatalf("%.8s named by a message without its hash: %q", h, msg)
 			}
 		}
 	})

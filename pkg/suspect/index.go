@@ -32,7 +32,8 @@ const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames
   when no commit touched a frame's file (every S would be 0), the frames' folders stand in, for the frames that name a file:
     S(c,f) = 0.15 * D(c) * dir,  dir = (c's changed files in f's folder / c's changed files) / (1 + m)
     for commits that changed files beside f's file and none of the frames' files; m = newer candidates that changed the folder since
-  fixed  = 1 if a commit of the failing version names c in a "Fixes: <hash>" trailer
+  fixed  = 1 if a commit of the failing version names c as a cause: a "Fixes: <hash>" trailer (or Regression-from:, Broken-by:,
+           Introduced-by:, ...), or a sentence ("introduced in commit <hash>", "a regression from <hash>"; not a revert)
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
   P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
   T(c)   = 0.15 * sum of idf(t) over symptom words t found in c's message or changed lines / sum of idf(t) over all symptom words,
@@ -118,8 +119,8 @@ type Index struct {
 	// hunksOf maps a function name to the window's hunks whose headers
 	// name it, per repository in topological order (see calleeEvidence).
 	hunksOf map[string][]hunkRef
-	// fixedBy maps a commit to the window's commits whose "Fixes:"
-	// trailers name it.
+	// fixedBy maps a commit to the window's commits naming it as a cause
+	// (see fixesOf).
 	fixedBy map[int32][]int32
 
 	textOnce sync.Once

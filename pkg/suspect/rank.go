@@ -54,7 +54,7 @@ type acc struct {
 	feats      []*feat // per frame, evidence weighted by w
 	text       float64
 	words      []string // symptom words matched
-	// fixed is what a later commit's Fixes: trailer (fixedBy) adds.
+	// fixed is what a later commit naming it as a cause (fixedBy) adds.
 	fixed   float64
 	fixedBy int32
 }
@@ -494,7 +494,7 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 		if a.fixed > 0 {
 			x := &idx.cands[a.fixedBy]
 			ev = append(ev, scoredEvidence{kind: KindFixed, weight: a.fixed,
-				detail: fmt.Sprintf("%.12s (%s), of the failing version, names it in a Fixes: trailer: already found buggy once, its area still crashes", x.Commit.Hash, x.Commit.Summary())})
+				detail: fmt.Sprintf("%.12s (%s), of the failing version, names it as the cause of a bug it fixed: already found buggy once, its area still crashes", x.Commit.Hash, x.Commit.Summary())})
 		}
 		ev = append(ev, scoredEvidence{kind: KindRecency, detail: recencyDetail(age, !at.IsZero())})
 		sort.SliceStable(ev, func(i, j int) bool {

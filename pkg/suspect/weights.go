@@ -21,7 +21,7 @@ type Weights struct {
 	// of its changed files that lie there (see dirEvidence).
 	Dir float64
 	// Fixed raises the structural score of a commit that a later commit
-	// of the failing version names in a "Fixes:" trailer: a commit already
+	// of the failing version names as a cause (see fixesOf): a commit already
 	// found buggy once, whose area crashes still.
 	Fixed float64
 	// FrameSlope sets how fast frames away from the crash lose weight:
