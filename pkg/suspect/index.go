@@ -32,6 +32,7 @@ const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames
   when no commit touched a frame's file (every S would be 0), the frames' folders stand in, for the frames that name a file:
     S(c,f) = 0.15 * D(c) * dir,  dir = (c's changed files in f's folder / c's changed files) / (1 + m)
     for commits that changed files beside f's file and none of the frames' files; m = newer candidates that changed the folder since
+  when some commit did touch a frame's file, the same at 0.02 instead of 0.15
   fixed  = 1 if a commit of the failing version names c as a cause: a "Fixes: <hash>" trailer (or Regression-from:, Broken-by:,
            Introduced-by:, ...), or a sentence ("introduced in commit <hash>", "a regression from <hash>"; not a revert)
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
@@ -60,7 +61,7 @@ const (
 	KindCallee    = "callee" // changed a function the frame's function calls just before
 	KindCaller    = "caller" // added a call to the function of a report's only frame
 	KindFile      = "file"
-	KindDir       = "directory" // changed files beside a frame's file, when none touched it
+	KindDir       = "directory" // changed files beside a frame's file (weaker when others touched it)
 	KindText      = "text"
 	KindFixed     = "fixed"
 	KindRecency   = "recency"

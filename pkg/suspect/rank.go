@@ -421,7 +421,9 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	if idx.w.Dir > 0 && len(accs) == 0 {
 		// No commit of the window touched a frame's file: the frames'
 		// folders are the next best place to look.
-		rc.dirEvidence(sig.Frames, targets, accs)
+		rc.dirEvidence(sig.Frames, targets, accs, idx.w.Dir)
+	} else if idx.w.DirWith > 0 && len(accs) > 0 {
+		rc.dirEvidence(sig.Frames, targets, accs, idx.w.DirWith)
 	}
 	if len(accs) == 0 {
 		if rc.textMatches(sig.Symptoms) {
@@ -936,7 +938,8 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 // than a sweep across the tree, divided by 1 + the commits that changed the
 // folder since, as file evidence is; a folder counts once, at the weight of
 // its frame nearest the crash. Only frames that name their file count.
-func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, accs map[int32]*acc) {
+// weightDir is Dir when no commit touched a frame's file, else DirWith.
+func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, accs map[int32]*acc, weightDir float64) {
 	idx := rc.idx
 	type folder struct{ repo, dir string }
 	framed := map[fileTarget]bool{}
@@ -995,7 +998,7 @@ func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, ac
 				continue
 			}
 			share := float64(in) / float64(len(c.Change.Files))
-			s := idx.w.Dir * share * c.damp / float64(newer)
+			s := weightDir * share * c.damp / float64(newer)
 			a := accs[ci]
 			if a == nil {
 				a = &acc{}

@@ -593,19 +593,36 @@ func TestDirEvidence(t *testing.T) {
 	if res := NewIndex([]RepoHistory{h}, Options{}).Rank(sig); DefaultWeights.Dir == 0 && !res.Abstained {
 		t.Errorf("with Dir 0: got %v, want an abstention", hashes(res))
 	}
-	// Once a commit touched a frame's file, the folders are not looked at:
-	// the neighbours' changes are no suspects beside it.
+	// Once a commit touched a frame's file, the neighbours' changes weigh
+	// DirWith, far below it (and at 0 are no suspects beside it).
 	own := cand("own", 40, modified("src/fib/fib_table.c", hunk(200, 3, 200, 4, "", []int{201}, nil)),
 		modified("src/fib/fib_path.c", hunk(10, 3, 10, 4, "", []int{11}, nil)))
 	h2 := h
 	h2.Commits = linked([]Candidate{helper, sweep, far, own})
-	res = NewIndex([]RepoHistory{h2}, Options{Weights: &w}).Rank(sig)
-	if got := hashes(res); !reflect.DeepEqual(got, []string{"own"}) {
-		t.Errorf("with a commit touching the frame's file: got %v, want own alone", got)
-	}
-	for _, e := range res.Suspects[0].Evidence {
-		if e.Kind == KindDir {
-			t.Errorf("own: folder evidence %+v", e)
+	for _, with := range []float64{0, DefaultWeights.DirWith} {
+		w2 := w
+		w2.DirWith = with
+		res = NewIndex([]RepoHistory{h2}, Options{Weights: &w2}).Rank(sig)
+		want := []string{"own"}
+		if with > 0 {
+			want = []string{"own", "helper", "sweep"}
+		}
+		if got := hashes(res); !reflect.DeepEqual(got, want) {
+			t.Errorf("DirWith %v, a commit touching the frame's file: got %v, want %v", with, got, want)
+			continue
+		}
+		for _, e := range res.Suspects[0].Evidence {
+			if e.Kind == KindDir {
+				t.Errorf("own: folder evidence %+v", e)
+			}
+		}
+		if with > 0 {
+			if ev := res.Suspects[1].Evidence[0]; ev.Kind != KindDir || !strings.Contains(ev.Detail, "2 newer commits in the folder since") {
+				t.Errorf("helper beside a touched file: evidence %+v", ev)
+			}
+			if a, b := res.Suspects[0].Score, res.Suspects[1].Score; a < 3*b {
+				t.Errorf("own %.4f, helper %.4f: the change to the frame's file should weigh far more", a, b)
+			}
 		}
 	}
 	// A function-only frame maps by definition: no folder of its own.
