@@ -34,7 +34,7 @@ func fixesOf(idx *Index) map[int32][]int32 {
 		var byPrefix map[string][]int32
 		for _, ci := range rx.cands {
 			msg := idx.cands[ci].Commit.Message
-			if !containsAny(msg, fixesMarkers) {
+			if !slices.ContainsFunc(fixesMarkers, func(w string) bool { return strings.Contains(msg, w) }) {
 				continue
 			}
 			ms := fixesTrailer.FindAllStringSubmatch(msg, -1)
@@ -75,13 +75,4 @@ func (rc *rankCtx) fixedIn(ci int32) int32 {
 		}
 	}
 	return -1
-}
-
-func containsAny(s string, subs []string) bool {
-	for _, x := range subs {
-		if strings.Contains(s, x) {
-			return true
-		}
-	}
-	return false
 }
