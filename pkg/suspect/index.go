@@ -36,7 +36,8 @@ const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames
   fixed  = 1 if a commit of the failing version names c as a cause: a "Fixes: <hash>" trailer (or Regression-from:, Broken-by:,
            Introduced-by:, ...), or a sentence ("introduced in commit <hash>", "a regression from <hash>"; not a revert)
   D(c)   = ln 3 / ln(2 + files changed by c)      (size damping; 1 for a one-file commit)
-  P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only
+  P(c)   = 0.5 if merge, * 0.2 if whitespace-only, * 0.1 if rename-only; a merge whose change to a frame's file its merged
+           branch's commits made, line for line, gets no line, proximity, function or file evidence from it (they do)
   T(c)   = 0.15 * sum of idf(t) over symptom words t found in c's message or changed lines / sum of idf(t) over all symptom words,
            idf(t) = ln(1 + N/df(t)) over the N candidates
   R(c)   = 0.05 * 2^(-age/7 days), age = signal time - landing time of c
@@ -577,6 +578,58 @@ func (idx *Index) mainSideTouched(rx *repoIndex, m int32, repo, path string) boo
 		}
 	}
 	return false
+}
+
+// carried reports whether merge m's change to path (file, its diff against
+// the first parent) is all its merged branch's: every line it adds or
+// removes, blank ones aside, some commit of the window that only its other
+// parents reach added or removed in path too. A merge that resolved a
+// conflict its own way, or whose branch began before the window, is no
+// carrier.
+func (idx *Index) carried(rx *repoIndex, m int32, repo, path string, file *diffstat.File) bool {
+	if len(file.Hunks) == 0 {
+		return false
+	}
+	side := idx.side(rx, m)
+	added, removed := map[string]bool{}, map[string]bool{}
+	for _, c := range idx.touches[fileTarget{repo, path}] {
+		if !side[c] {
+			continue
+		}
+		sc := &idx.cands[c]
+		fi, ok := sc.files[path]
+		if !ok || sc.Change == nil {
+			continue
+		}
+		sf := &sc.Change.Files[fi]
+		if sf.Path != path {
+			continue
+		}
+		for _, h := range sf.Hunks {
+			for _, l := range h.Added {
+				added[strings.TrimSpace(l.Text)] = true
+			}
+			for _, l := range h.Removed {
+				removed[strings.TrimSpace(l.Text)] = true
+			}
+		}
+	}
+	if len(added) == 0 && len(removed) == 0 {
+		return false
+	}
+	for _, h := range file.Hunks {
+		for _, l := range h.Added {
+			if t := strings.TrimSpace(l.Text); t != "" && !added[t] {
+				return false
+			}
+		}
+		for _, l := range h.Removed {
+			if t := strings.TrimSpace(l.Text); t != "" && !removed[t] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // version returns the commit of rx's first-parent chain that was the tip at

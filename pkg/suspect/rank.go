@@ -753,6 +753,10 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 			}
 		}
 		visited[c] = true
+		// A merge whose change to the file its merged branch's commits
+		// made, line for line, wrote none of it: those commits get the
+		// evidence (below), as `git blame` names them.
+		carrier := ci.Commit.IsMerge() && idx.carried(rx, c, t.repo, path, file)
 		if !lineDone && st.hit {
 			lineDone = true
 			h := &file.Hunks[st.hitHunk]
@@ -772,7 +776,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 				ft.lineSpec = w.specificity(len(ohunk.Added))
 				ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: w.Line * ft.lineSpec, frame: f, path: opath, line: oline, hunk: ohunk, mapped: t.path, side: side})
 			}
-		} else if near && line > 0 && st.dist >= 0 && !lineDone {
+		} else if near && line > 0 && st.dist >= 0 && !lineDone && !carrier {
 			p := w.proximity(st.dist)
 			ft := get(c)
 			if p > ft.prox {
@@ -802,7 +806,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		} else {
 			lines = nil
 		}
-		if near {
+		if near && !carrier {
 			rc.nearEvidence(c, file, path, f, ident, callees, newer, get(c), ext, line)
 		}
 		newer++
@@ -980,9 +984,13 @@ func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, ac
 				continue
 			}
 			in, beside, own := 0, "", false
-			for _, f := range c.Change.Files {
+			for i := range c.Change.Files {
+				f := &c.Change.Files[i]
 				if path.Dir(f.Path) != d.dir {
 					continue
+				}
+				if c.Commit.IsMerge() && idx.carried(rx, ci, d.repo, f.Path, f) {
+					continue // its branch's commits changed it, and count here themselves
 				}
 				if framed[fileTarget{d.repo, f.Path}] {
 					own = true

@@ -156,25 +156,57 @@ func TestBlameThroughMerges(t *testing.T) {
 // pull request), the lines near a frame's line and its function were
 // changed by a commit of a merged branch. The merge's diff shows that
 // change too, but the evidence is the branch commit's, as git blame would
-// say, and a merge that only brought the branch in is no suspect.
+// say, and a merge that only brought the branch in is no suspect: whether
+// the main line changed other files meanwhile, or the same file elsewhere
+// (then the merge's diff against its first parent holds the branch's
+// change, line for line, and the walk passes through the merge). A merge
+// that wrote a line of its own there (a conflict resolved its own way)
+// keeps its evidence.
 func TestMergedBranchEvidence(t *testing.T) {
+	for _, tt := range []struct{ name, mainFile, resolution string }{
+		{"main line changed g.c", "g.c", ""},
+		{"main line changed f.c", "f.c", ""},
+		{"merge wrote its own line", "f.c", "\tn += n / (n - 4); /* resolved */"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			testMergedBranchEvidence(t, tt.mainFile, tt.resolution)
+		})
+	}
+}
+
+func testMergedBranchEvidence(t *testing.T, mainFile, resolution string) {
 	start := time.Now().Add(-20 * 24 * time.Hour).Truncate(time.Second)
 	repo := testenv.NewGitRepo(t, start, time.Hour)
 	lines := cFunc([]string{"int work(int n)", "{"}, "\tn += %d;", 20, "\treturn n;", "}")
-	write := func() { repo.WriteFile("f.c", text(lines)) }
+	tail := cFunc([]string{"int other(int n)", "{"}, "\tn -= %d;", 20, "\treturn n;", "}")
+	write := func() { repo.WriteFile("f.c", text(lines)+text(tail)) }
 	write()
 	repo.Commit("add work")
 	// The window opens after the function was written.
 	repo.When = time.Now().Add(-5 * 24 * time.Hour).Truncate(time.Second)
 	since := repo.When.Add(-time.Minute)
 	repo.Git("checkout", "-q", "-b", "feature")
+	was := lines[5]
 	lines[5] = "\tn += n / (n - 3); /* the bug */"
 	write()
 	side := repo.Commit("work: divide")
 	repo.Git("checkout", "-q", "main")
-	repo.WriteFile("g.c", "int g;\n")
+	lines[5] = was
+	if mainFile == "f.c" {
+		tail[10] = "\tn -= 1000;"
+		write()
+	} else {
+		repo.WriteFile("g.c", "int g;\n")
+	}
 	repo.Commit("other work")
-	repo.Git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from feature", "feature")
+	if resolution == "" {
+		repo.Git("merge", "-q", "--no-ff", "-m", "Merge pull request #7 from feature", "feature")
+	} else {
+		repo.Git("merge", "-q", "--no-ff", "--no-commit", "-s", "ours", "feature")
+		lines[5] = resolution
+		write()
+		repo.Git("commit", "-q", "-a", "-m", "Merge pull request #7 from feature")
+	}
 	merge := repo.Git("rev-parse", "HEAD")
 	repo.When = repo.When.Add(time.Hour)
 
@@ -195,6 +227,16 @@ func TestMergedBranchEvidence(t *testing.T) {
 	// The crash is two lines below the changed one, in work.
 	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "f.c", Line: 8, Function: "work", InApp: true}}}
 	res := suspect.NewIndex([]suspect.RepoHistory{h}, suspect.Options{}).Rank(sig)
+	if resolution != "" {
+		for _, s := range res.Suspects {
+			for _, ev := range s.Evidence {
+				if s.Hash == merge && (ev.Kind == suspect.KindProximity || ev.Kind == suspect.KindFunction) {
+					return
+				}
+			}
+		}
+		t.Fatalf("got suspects %+v, want the merge %.12s with proximity or function evidence: it wrote line 6", res.Suspects, merge)
+	}
 	if len(res.Suspects) == 0 || res.Suspects[0].Hash != side {
 		t.Fatalf("got suspects %+v, want the branch's commit %.12s first", res.Suspects, side)
 	}
@@ -202,8 +244,8 @@ func TestMergedBranchEvidence(t *testing.T) {
 	for _, ev := range res.Suspects[0].Evidence {
 		kinds[ev.Kind] = true
 	}
-	if !kinds[suspect.KindProximity] {
-		t.Errorf("got evidence %+v, want proximity", res.Suspects[0].Evidence)
+	if !kinds[suspect.KindProximity] && !kinds[suspect.KindFunction] {
+		t.Errorf("got evidence %+v, want proximity or function", res.Suspects[0].Evidence)
 	}
 	for _, s := range res.Suspects {
 		if s.Hash == merge {
@@ -365,12 +407,18 @@ func text(lines []string) string { return strings.Join(lines, "\n") + "\n" }
 // candidates of acme/shop.
 func localHistory(t *testing.T, dir string) []suspect.Candidate {
 	t.Helper()
+	return localHistoryWith(t, dir, source.Options{})
+}
+
+// localHistoryWith is localHistory with the source's options (merges).
+func localHistoryWith(t *testing.T, dir string, opts source.Options) []suspect.Candidate {
+	t.Helper()
 	src, err := source.NewLocal(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var cands []suspect.Candidate
-	if _, err := src.History(context.Background(), "HEAD", history.Window{}, source.Options{}, func(it source.Item) error {
+	if _, err := src.History(context.Background(), "HEAD", history.Window{}, opts, func(it source.Item) error {
 		cands = append(cands, suspect.Candidate{Repo: "acme/shop", Commit: it.Commit, Change: it.Change})
 		return nil
 	}); err != nil {
@@ -430,5 +478,46 @@ func TestFolderStandsInOnRealHistory(t *testing.T) {
 	off.Dir = 0
 	if res := suspect.NewIndex(h, suspect.Options{Weights: &off}).Rank(sig); !res.Abstained || res.Reason != suspect.ReasonNoTouch {
 		t.Errorf("with Dir 0: got %+v (abstained %v: %s), want the no-touch abstention", res.Suspects, res.Abstained, res.Reason)
+	}
+}
+
+// TestFolderEvidenceOfMergedBranches: the change beside the crashing
+// frame's file came in by a merged pull request while the main line
+// changed another folder. The branch's commit gets the directory
+// evidence; the merge, whose diff shows the same change, is no suspect.
+func TestFolderEvidenceOfMergedBranches(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body := func(fn string) string {
+		return text(cFunc([]string{"int " + fn + "(int index)", "{"}, "\tindex += %d;", 10, "\treturn index;", "}"))
+	}
+	repo.WriteFile("src/fib/fib_table.c", body("fib_table_get"))
+	repo.WriteFile("src/fib/fib_path.c", body("fib_path_create"))
+	repo.WriteFile("src/ip/ip_api.c", body("ip_route_add"))
+	base := repo.Commit("fib: tables, paths and the API")
+	repo.Git("checkout", "-q", "-b", "feature")
+	repo.WriteFile("src/fib/fib_path.c", strings.Replace(body("fib_path_create"), "index += 3;", "index += 3; /* drop paths are special */", 1))
+	helper := repo.Commit("fib: fix fib_path_create() with drop targets")
+	repo.Git("checkout", "-q", "main")
+	repo.WriteFile("src/ip/ip_api.c", strings.Replace(body("ip_route_add"), "index += 5;", "index += 6;", 1))
+	repo.Commit("ip: route add counts one more")
+	repo.Git("merge", "-q", "--no-ff", "-m", "Merge pull request #9 from feature", "feature")
+	merge := repo.Git("rev-parse", "HEAD")
+	repo.When = repo.When.Add(time.Hour)
+
+	var window []suspect.Candidate
+	for _, c := range localHistoryWith(t, repo.Dir, source.Options{Merges: true}) {
+		if c.Commit.Hash != base {
+			window = append(window, c)
+		}
+	}
+	h := []suspect.RepoHistory{{Repo: "acme/shop", Commits: window, Tree: []string{"src/fib/fib_table.c", "src/fib/fib_path.c", "src/ip/ip_api.c"}}}
+	at := repo.When
+	sig := signal.Signal{Timestamp: &at, Frames: []signal.Frame{{File: "/build/src/fib/fib_table.c", Line: 7, Function: "fib_table_get", InApp: true}}}
+	res := suspect.NewIndex(h, suspect.Options{}).Rank(sig)
+	if res.Abstained || len(res.Suspects) != 1 || res.Suspects[0].Hash != helper {
+		t.Fatalf("got %+v (abstained %v: %s), want %.12s alone (not the merge %.12s that brought it in)", res.Suspects, res.Abstained, res.Reason, helper, merge)
+	}
+	if ev := res.Suspects[0].Evidence[0]; ev.Kind != suspect.KindDir || ev.File != "src/fib/fib_path.c" {
+		t.Errorf("evidence %+v, want directory evidence on src/fib/fib_path.c", ev)
 	}
 }
