@@ -224,6 +224,15 @@ func commonSuffix(a, b []string) int {
 	return n
 }
 
+// outsideMatch reports whether a frame that is not in-app names repository
+// file t by more than its base name: a vendored copy
+// (vendor/github.com/x/y/z.go) is the repository's, the standard library's
+// /usr/local/go/src/net/http/server.go is no daemon/server/server.go.
+func outsideMatch(f signal.Frame, t fileTarget) bool {
+	comps := frameComponents(f)
+	return commonSuffix(comps, splitComponents(t.path)) >= min(2, len(comps))
+}
+
 // frameComponents returns the path components of a frame's file, with Java
 // style frames (a bare File.java plus a dotted package in Module or
 // Function) expanded to their package directory.

@@ -74,6 +74,26 @@ func TestMapFrame(t *testing.T) {
 	}
 }
 
+// TestOutsideFramePath: a frame that is not in-app reports the repository
+// path it matches only when more than the base name matches: the standard
+// library's server.go is not the repository's daemon/server/server.go, a
+// vendored copy's path is the repository's.
+func TestOutsideFramePath(t *testing.T) {
+	tree := []string{"daemon/server/server.go", "vendor/github.com/x/y/z.go", "daemon/start.go"}
+	idx := NewIndex([]RepoHistory{{Repo: "r", Tree: tree}}, Options{})
+	res := idx.Rank(signal.Signal{Frames: []signal.Frame{
+		{File: "/go/src/github.com/moby/moby/daemon/start.go", Line: 3, Function: "containerStart", InApp: true},
+		{File: "/usr/local/go/src/net/http/server.go", Line: 2294, Function: "net/http.HandlerFunc.ServeHTTP"},
+		{File: "/build/vendor/github.com/x/y/z.go", Line: 9, Function: "y.Z"},
+		{File: "server.go", Line: 9, Function: "serve"},
+	}})
+	for i, want := range []string{"daemon/start.go", "", "vendor/github.com/x/y/z.go", "daemon/server/server.go"} {
+		if got := res.Frames[i].Path; got != want {
+			t.Errorf("frame %d (%s): path %q, want %q", i, res.Frames[i].File, got, want)
+		}
+	}
+}
+
 func TestNormalizePath(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{`C:\a\b.go`, "/a/b.go"},

@@ -317,8 +317,10 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 	inApp, mapped := 0, 0
 	for i, f := range sig.Frames {
 		mf := MappedFrame{Frame: f, Note: notes[i]}
-		if t := targets[i]; len(t) > 0 {
+		if t := targets[i]; len(t) > 0 && (f.InApp || outsideMatch(f, t[0])) {
 			mf.Repo, mf.Path = t[0].repo, t[0].path
+		} else if len(t) > 0 {
+			mf.Note = ""
 		}
 		res.Frames[i] = mf
 		if f.InApp {
