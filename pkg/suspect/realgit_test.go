@@ -441,14 +441,7 @@ func seeThrough() *suspect.Weights {
 // newer commit in another folder; with the folder weight at 0 sigsentry
 // abstains.
 func TestFolderStandsInOnRealHistory(t *testing.T) {
-	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := func(fn string) string {
-		return text(cFunc([]string{"int " + fn + "(int index)", "{"}, "\tindex += %d;", 10, "\treturn index;", "}"))
-	}
-	repo.WriteFile("src/fib/fib_table.c", body("fib_table_get"))
-	repo.WriteFile("src/fib/fib_path.c", body("fib_path_create"))
-	repo.WriteFile("src/ip/ip_api.c", body("ip_route_add"))
-	base := repo.Commit("fib: tables, paths and the API")
+	repo, body, base := fibRepo(t)
 	repo.WriteFile("src/fib/fib_path.c", strings.Replace(body("fib_path_create"), "index += 3;", "index += 3; /* drop paths are special */", 1))
 	helper := repo.Commit("fib: fix fib_path_create() with drop targets")
 	repo.WriteFile("src/ip/ip_api.c", strings.Replace(body("ip_route_add"), "index += 5;", "index += 6;", 1))
@@ -486,14 +479,7 @@ func TestFolderStandsInOnRealHistory(t *testing.T) {
 // changed another folder. The branch's commit gets the directory
 // evidence; the merge, whose diff shows the same change, is no suspect.
 func TestFolderEvidenceOfMergedBranches(t *testing.T) {
-	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
-	body := func(fn string) string {
-		return text(cFunc([]string{"int " + fn + "(int index)", "{"}, "\tindex += %d;", 10, "\treturn index;", "}"))
-	}
-	repo.WriteFile("src/fib/fib_table.c", body("fib_table_get"))
-	repo.WriteFile("src/fib/fib_path.c", body("fib_path_create"))
-	repo.WriteFile("src/ip/ip_api.c", body("ip_route_add"))
-	base := repo.Commit("fib: tables, paths and the API")
+	repo, body, base := fibRepo(t)
 	repo.Git("checkout", "-q", "-b", "feature")
 	repo.WriteFile("src/fib/fib_path.c", strings.Replace(body("fib_path_create"), "index += 3;", "index += 3; /* drop paths are special */", 1))
 	helper := repo.Commit("fib: fix fib_path_create() with drop targets")
@@ -520,4 +506,19 @@ func TestFolderEvidenceOfMergedBranches(t *testing.T) {
 	if ev := res.Suspects[0].Evidence[0]; ev.Kind != suspect.KindDir || ev.File != "src/fib/fib_path.c" {
 		t.Errorf("evidence %+v, want directory evidence on src/fib/fib_path.c", ev)
 	}
+}
+
+// fibRepo starts a repository ten days back with three files of one
+// function each, two in src/fib and one in src/ip, committed as base; body
+// gives such a file's text for a function.
+func fibRepo(t *testing.T) (repo *testenv.GitRepo, body func(fn string) string, base string) {
+	t.Helper()
+	repo = testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	body = func(fn string) string {
+		return text(cFunc([]string{"int " + fn + "(int index)", "{"}, "\tindex += %d;", 10, "\treturn index;", "}"))
+	}
+	repo.WriteFile("src/fib/fib_table.c", body("fib_table_get"))
+	repo.WriteFile("src/fib/fib_path.c", body("fib_path_create"))
+	repo.WriteFile("src/ip/ip_api.c", body("ip_route_add"))
+	return repo, body, repo.Commit("fib: tables, paths and the API")
 }
