@@ -10,7 +10,15 @@
 //
 // (developers only). Both run the given binary as a user would.
 //
-//	go run ./internal/tools/sentrycheck -clones /work/.mirror -bin /tmp/sigsentry [-half all] [-v]
+// With -via bitbucket it serves each case's clone from the Bitbucket double
+// instead and checks that
+//
+//	sigsentry analyze --repo acme/SLUG --ref PARENT --at SIGNAL_TIME --lookback-days W --signal EVENT.json --top 10 -o json
+//
+// ranks exactly as the local run does: the same window, diffs, file
+// contents and blame walk, read through the API.
+//
+//	go run ./internal/tools/sentrycheck -clones /work/.mirror -bin /tmp/sigsentry [-via sentry|bitbucket] [-half all] [-v]
 package main
 
 import (
@@ -29,6 +37,7 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/tools/traceeval/harness"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/sigsentry/sigsentry/pkg/sentry/sentrytest"
 )
 
@@ -46,6 +55,7 @@ func run() error {
 		manifest = flag.String("manifest", "internal/tools/traceeval/cases.tsv", "case list")
 		half     = flag.String("half", "all", "tune, held or all")
 		verbose  = flag.Bool("v", false, "print each case")
+		via      = flag.String("via", "sentry", "the path to compare with the local run: sentry (an issue) or bitbucket (the repository)")
 	)
 	flag.Parse()
 	if *clones == "" || *bin == "" {
@@ -69,10 +79,20 @@ func run() error {
 	}
 	defer os.RemoveAll(scratch)
 
+	if *via != "sentry" && *via != "bitbucket" {
+		return fmt.Errorf("-via %q: want sentry or bitbucket", *via)
+	}
 	srv := sentrytest.NewServer(sentrytest.Options{})
 	defer srv.Close()
 	const token = "sntryu_sentrycheck"
 	srv.AddToken(token, sentrytest.Token{Scopes: []string{"event:read", "project:read", "org:read"}})
+	bb := bitbuckettest.NewServer(bitbuckettest.Options{})
+	defer bb.Close()
+	const email, bbToken = "check@example.com", "sentrycheck-token"
+	bb.AddUser(bitbuckettest.User{Email: email, Workspaces: []string{"acme"}})
+	bb.AddAPIToken(email, bbToken, "read:repository:bitbucket")
+	bbEnv := []string{"SIGSENTRY_BITBUCKET_API_URL=" + bb.APIURL(), "SIGSENTRY_BITBUCKET_EMAIL=" + email, "SIGSENTRY_BITBUCKET_API_TOKEN=" + bbToken}
+	served := map[string]string{} // clone -> slug
 
 	same, differ, runs, requests := 0, 0, 0, 0
 	for _, c := range cases {
@@ -88,8 +108,17 @@ func run() error {
 		if err != nil {
 			return fmt.Errorf("%s: resolving the fix's parent: %w", c.ID(), err)
 		}
-		release := "app@1.0.0+" + strings.TrimSpace(string(parent))
+		parentHash := strings.TrimSpace(string(parent))
+		release := "app@1.0.0+" + parentHash
 		issue, _ := srv.AddIssue(sentrytest.Issue{Org: "acme", Project: "app"}, toSentry(l, release))
+		slug, ok := served[l.Dir]
+		if *via == "bitbucket" && !ok {
+			slug = fmt.Sprintf("repo-%d", len(served)+1)
+			if err := bb.AddRepo(bitbuckettest.Repo{Workspace: "acme", Slug: slug, GitDir: l.Dir}); err != nil {
+				return fmt.Errorf("%s: serving the clone: %w", c.ID(), err)
+			}
+			served[l.Dir] = slug
+		}
 		ev := filepath.Join(scratch, "event.json")
 		data, _ := json.Marshal(l.Event)
 		if err := os.WriteFile(ev, data, 0o600); err != nil {
@@ -100,31 +129,39 @@ func run() error {
 				continue
 			}
 			srv.ResetRequests()
-			viaSentry, err := analyze(ctx, *bin, scratch, srv.URL(), token, "--local", l.Dir, "--sentry-issue", issue.ShortID,
-				"--lookback-days", fmt.Sprint(days), "--top", "10", "-o", "json")
-			if err != nil {
-				return fmt.Errorf("%s %dd via Sentry: %w", c.ID(), days, err)
+			bb.ResetRequests()
+			window := []string{"--at", l.Signal.Format(time.RFC3339), "--lookback-days", fmt.Sprint(days), "--signal", ev, "--top", "10", "-o", "json"}
+			var other []string
+			if *via == "sentry" {
+				other, err = analyze(ctx, *bin, scratch, sentryEnv(srv.URL(), token), "--local", l.Dir, "--sentry-issue", issue.ShortID,
+					"--lookback-days", fmt.Sprint(days), "--top", "10", "-o", "json")
+				requests += len(srv.Requests())
+			} else {
+				other, err = analyze(ctx, *bin, scratch, bbEnv, append([]string{"--repo", "acme/" + slug, "--ref", parentHash}, window...)...)
+				requests += len(bb.Requests())
 			}
-			requests += len(srv.Requests())
-			local, err := analyze(ctx, *bin, scratch, "", "", "--local", l.Dir, "--ref", c.Fix+"^", "--at", l.Signal.Format(time.RFC3339),
-				"--lookback-days", fmt.Sprint(days), "--signal", ev, "--top", "10", "-o", "json")
+			if err != nil {
+				return fmt.Errorf("%s %dd via %s: %w", c.ID(), days, *via, err)
+			}
+			local, err := analyze(ctx, *bin, scratch, nil, append([]string{"--local", l.Dir, "--ref", c.Fix + "^"}, window...)...)
 			if err != nil {
 				return fmt.Errorf("%s %dd locally: %w", c.ID(), days, err)
 			}
 			runs++
-			if reflect.DeepEqual(viaSentry, local) {
+			if reflect.DeepEqual(other, local) {
 				same++
 			} else {
 				differ++
-				fmt.Printf("DIFFER %s %dd:\n  via Sentry %v\n  locally    %v\n", c.ID(), days, viaSentry, local)
+				fmt.Printf("DIFFER %s %dd:\n  via %s %v\n  locally    %v\n", c.ID(), days, *via, other, local)
 			}
 			if *verbose {
 				fmt.Printf("%s %dd: %d suspects\n", c.ID(), days, len(local))
 			}
 		}
 	}
-	fmt.Printf("%d of %d case-windows rank identically through the Sentry double (%d differ); %.1f Sentry requests per run\n",
-		same, runs, differ, float64(requests)/float64(max(runs, 1)))
+	double := map[string]string{"sentry": "Sentry", "bitbucket": "Bitbucket"}[*via]
+	fmt.Printf("%d of %d case-windows rank identically through the %s double (%d differ); %.1f %s requests per run\n",
+		same, runs, double, differ, float64(requests)/float64(max(runs, 1)), double)
 	if differ > 0 {
 		os.Exit(1)
 	}
@@ -146,6 +183,11 @@ func toSentry(l *harness.Loaded, release string) sentrytest.Event {
 	return e
 }
 
+// sentryEnv points a run at the Sentry double.
+func sentryEnv(url, token string) []string {
+	return []string{"SENTRY_URL=" + url, "SENTRY_AUTH_TOKEN=" + token, "SENTRY_ORG=acme"}
+}
+
 func within(l *harness.Loaded, days int) bool {
 	for _, t := range l.InducerAt {
 		if age := l.Signal.Sub(t); age >= 0 && age <= time.Duration(days)*24*time.Hour {
@@ -157,7 +199,7 @@ func within(l *harness.Loaded, days int) bool {
 
 // analyze runs the binary with a private config and cache and returns the
 // first signal's suspects ("hash score") or its abstention reason.
-func analyze(ctx context.Context, bin, scratch, sentryURL, token string, args ...string) ([]string, error) {
+func analyze(ctx context.Context, bin, scratch string, env []string, args ...string) ([]string, error) {
 	dir, err := os.MkdirTemp(scratch, "run-")
 	if err != nil {
 		return nil, err
@@ -166,9 +208,7 @@ func analyze(ctx context.Context, bin, scratch, sentryURL, token string, args ..
 	cmd := exec.CommandContext(ctx, bin, append([]string{"analyze"}, args...)...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "SIGSENTRY_CONFIG_DIR=" + filepath.Join(dir, "config"),
 		"SIGSENTRY_CACHE_DIR=" + filepath.Join(dir, "cache"), "NO_COLOR=1"}
-	if sentryURL != "" {
-		cmd.Env = append(cmd.Env, "SENTRY_URL="+sentryURL, "SENTRY_AUTH_TOKEN="+token, "SENTRY_ORG=acme")
-	}
+	cmd.Env = append(cmd.Env, env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	partial := false
