@@ -15,7 +15,8 @@ import (
 
 // TestBitbucketReadsFramesFilesLikeLocal: ranking reads the frames' files
 // at the failing version on both paths (git locally, /src on Bitbucket, one
-// request per file and none once cached), so both name the same suspect
+// request per file and one per 100 entries of the tree's listing, none once
+// cached), so both name the same suspect
 // with the same evidence. Here the crash is in Cart.total, a Python method:
 // the hunk headers of both recent commits name only the class, and only
 // the method's extent in the file tells that the older commit changed
@@ -89,8 +90,8 @@ func TestBitbucketReadsFramesFilesLikeLocal(t *testing.T) {
 	if rh != lh || strings.Join(rk, ",") != strings.Join(lk, ",") {
 		t.Errorf("Bitbucket: got %.12s with %v, want %.12s with %v as --local", rh, rk, lh, lk)
 	}
-	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 1 {
-		t.Errorf("cold: got %d /src requests, want 1 (the frame's one file)", n)
+	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 2 {
+		t.Errorf("cold: got %d /src requests, want 2 (the tree's listing, one page, and the frame's one file)", n)
 	}
 	srv.ResetRequests()
 	again := r.report(t, "--repo", "acme/shop", "--signal", trace, "--lookback-days", "30")

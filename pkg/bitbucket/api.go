@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -436,4 +437,84 @@ func inferStatus(e DiffstatEntry) string {
 		return "renamed"
 	}
 	return "modified"
+}
+
+// TreeMaxDepth is how deep Tree asks Bitbucket to recurse into folders.
+// Bitbucket walks breadth first and answers 555 when a listing takes too
+// long; a tree deeper than this is listed down to this depth.
+const TreeMaxDepth = 32
+
+// treePageLen is the page size of directory listings, Bitbucket's largest.
+const treePageLen = 100
+
+// ErrTreeTooLarge is returned by Tree for a tree of more entries than the
+// caller allows.
+var ErrTreeTooLarge = errors.New("bitbucket: the repository's tree has more entries than allowed")
+
+// treeEntry is one entry of a directory listing.
+type treeEntry struct {
+	Type string `json:"type"`
+	Path string `json:"path"`
+}
+
+// Tree lists the paths of the files at commit hash, folders left out (GET
+// /repositories/{ws}/{slug}/src/{hash}/?max_depth=TreeMaxDepth, every page
+// of 100 entries). A tree of more than maxEntries entries, files and
+// folders (0: no cap), fails with ErrTreeTooLarge, after the first page
+// when it gives the listing's size. What a commit holds never changes, so
+// callers should cache the answer by hash.
+func (c *Client) Tree(ctx context.Context, workspace, slug, hash string, maxEntries int) ([]string, error) {
+	if err := needAll("listing the tree", "workspace", workspace, "repository slug", slug, "commit", hash); err != nil {
+		return nil, err
+	}
+	fail := func(err error) ([]string, error) {
+		return nil, fmt.Errorf("listing the files at %s in %s/%s: %w", hash, workspace, slug, err)
+	}
+	tooLarge := func(n int) error {
+		return fmt.Errorf("%d entries or more, over the %d allowed: %w", n, maxEntries, ErrTreeTooLarge)
+	}
+	var out []string
+	seen := 0
+	add := func(vs []treeEntry) (bool, error) {
+		seen += len(vs)
+		if maxEntries > 0 && seen > maxEntries {
+			return false, tooLarge(seen)
+		}
+		for _, e := range vs {
+			if e.Type == "commit_file" && e.Path != "" {
+				out = append(out, e.Path)
+			}
+		}
+		return true, nil
+	}
+	first := c.endpoint([]string{"repositories", workspace, slug, "src", hash, ""},
+		"max_depth", strconv.Itoa(TreeMaxDepth), "pagelen", strconv.Itoa(treePageLen))
+	var p struct {
+		page[treeEntry]
+		Size int `json:"size"`
+	}
+	if _, err := c.getJSON(ctx, first, &p, func() error {
+		if p.Values == nil {
+			return fmt.Errorf("reading the page GET %s: it has no values array: %w", redactURLString(first), ErrBadPaging)
+		}
+		return nil
+	}); err != nil {
+		return fail(err)
+	}
+	if maxEntries > 0 && p.Size > maxEntries {
+		return fail(tooLarge(p.Size))
+	}
+	if _, err := add(*p.Values); err != nil {
+		return fail(err)
+	}
+	if p.Next != "" {
+		next, err := c.checkNext(first, p.Next)
+		if err != nil {
+			return fail(err)
+		}
+		if err := walk(ctx, c, next, add); err != nil {
+			return fail(err)
+		}
+	}
+	return out, nil
 }

@@ -545,3 +545,35 @@ func TestFileContents(t *testing.T) {
 		t.Errorf("a path with ..: got %v after %d requests, want an error and none", err, len(got)-n)
 	}
 }
+
+// TestTree: the tree's files over every page (folders left out), asked for
+// at the root with a trailing slash, recursively and 100 entries a page; a
+// tree whose first page's size is over the cap fails with ErrTreeTooLarge
+// after that one request.
+func TestTree(t *testing.T) {
+	var got []string
+	size := 3
+	var c *Client
+	c, _, _ = testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.RequestURI())
+		w.Header().Set("Content-Type", "application/json")
+		if r.URL.Query().Get("page") == "2" {
+			_, _ = w.Write([]byte(`{"page": 2, "size": 3, "values": [{"type": "commit_file", "path": "src/x/y.c"}]}`))
+			return
+		}
+		next := "http://" + r.Host + r.URL.Path + "?" + r.URL.RawQuery + "&page=2"
+		fmt.Fprintf(w, `{"page": 1, "size": %d, "next": %q, "values": [{"type": "commit_directory", "path": "src"}, {"type": "commit_file", "path": "README"}]}`, size, next)
+	}), nil)
+	ctx := context.Background()
+	files, err := c.Tree(ctx, "acme", "app", "abc123", 10)
+	if err != nil || strings.Join(files, " ") != "README src/x/y.c" {
+		t.Fatalf("got %q, %v; want README and src/x/y.c", files, err)
+	}
+	if len(got) != 2 || !strings.HasSuffix(got[0], "/repositories/acme/app/src/abc123/?max_depth=32&pagelen=100") {
+		t.Errorf("requested %q, want two pages of /src/abc123/?max_depth=32&pagelen=100", got)
+	}
+	got, size = nil, 5000
+	if _, err := c.Tree(ctx, "acme", "app", "abc123", 10); !errors.Is(err, ErrTreeTooLarge) || len(got) != 1 {
+		t.Errorf("a tree of %d entries, cap 10: got %v after %d requests, want ErrTreeTooLarge after 1", size, err, len(got))
+	}
+}

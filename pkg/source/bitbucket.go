@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -531,6 +532,39 @@ func (q *queue) pop(ctx context.Context) (int, bool) {
 			return 0, false
 		}
 	}
+}
+
+// MaxTreeEntries caps the repository trees Tree lists: 5,000 files and
+// folders are 50 requests of Bitbucket's hourly 1,000. A larger tree is not
+// listed (one request says so), and frames map among the window's touched
+// files, as they did without a tree.
+const MaxTreeEntries = 5000
+
+// treeKey is the cache's name for a commit's file list: no file of a
+// repository can be named so.
+const treeKey = "\x00tree"
+
+// Tree lists every file path at commit rev (a full hash), read once per
+// commit: Bitbucket's recursive listing of the root, 100 entries a
+// request, then the cache. It fails for a tree over MaxTreeEntries
+// entries.
+func (b *Bitbucket) Tree(ctx context.Context, rev string) ([]string, error) {
+	if b.cache != nil {
+		if data, ok := b.cache.GetFile(rev, treeKey); ok {
+			if len(data) == 0 {
+				return []string{}, nil
+			}
+			return strings.Split(string(data), "\x00"), nil
+		}
+	}
+	paths, err := b.client.Tree(ctx, b.workspace, b.slug, rev, MaxTreeEntries)
+	if err != nil {
+		return nil, err
+	}
+	if b.cache != nil {
+		b.cache.PutFile(rev, treeKey, []byte(strings.Join(paths, "\x00")))
+	}
+	return paths, nil
 }
 
 // ReadFiles returns the contents of paths at commit rev (a full hash), one

@@ -182,7 +182,17 @@ func Run(ctx context.Context, o *Options) error {
 	}
 
 	diffs := srv.CountRequests("/2.0/repositories/" + repo + "/diff/")
-	reads := srv.CountRequests("/2.0/repositories/" + repo + "/src/")
+	// A /src/ path ending in a slash lists the tree; the others read files.
+	reads, listings := 0, 0
+	for _, r := range srv.Requests() {
+		switch {
+		case !strings.HasPrefix(r.Path, "/2.0/repositories/"+repo+"/src/"):
+		case strings.HasSuffix(r.Path, "/"):
+			listings++
+		default:
+			reads++
+		}
+	}
 	short := built.Culprit[:12]
 	switch {
 	case rank == 1:
@@ -194,13 +204,17 @@ func Run(ctx context.Context, o *Options) error {
 	}
 	say("sigsentry looked at %d commits, fetched each diff once (%d diff requests; a second run reads them from the cache),",
 		commits, diffs)
-	say("counted files and lines locally, mapped the panic's frames to repository files, read %d of them at the", reads)
-	say("failing version (to know where each frame's function lies), and followed the crashing")
+	unit := "requests"
+	if listings == 1 {
+		unit = "request"
+	}
+	say("counted files and lines locally, listed the repository's files (%d %s) to map the panic's frames", listings, unit)
+	say("to them, read %d of those files at the failing version (to know where each frame's function lies),", reads)
+	say("and followed the crashing line back through later commits that moved it.")
 	left := "nothing was left on disk"
 	if o.Keep {
 		left = "the files are kept (see below)"
 	}
-	say("line back through later commits that moved it.")
 	say("")
 	if err := sentryStep(ctx, o, env, built, now, stderrFor); err != nil {
 		return err

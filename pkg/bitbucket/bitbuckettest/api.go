@@ -62,8 +62,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /site/oauth2/authorize/decision", s.handleDecision)
 	mux.HandleFunc("/site/oauth2/access_token", s.handleAccessToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Bitbucket treats /commits/ like /commits.
-		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") {
+		// Bitbucket treats /commits/ like /commits; under /src/ the
+		// trailing slash names a folder (the root's listing needs it).
+		if p := r.URL.Path; len(p) > 1 && strings.HasSuffix(p, "/") && !strings.Contains(p, "/src/") {
 			r2 := r.Clone(r.Context())
 			r2.URL.Path = strings.TrimRight(p, "/")
 			r2.URL.RawPath = ""
@@ -873,8 +874,10 @@ func (s *Server) handleDiff(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleSrc answers /src/{commit}/{path} for a file: its raw contents,
-// typed by the name's extension as Bitbucket does. Directory listings and
-// ?format=meta are not served (404).
+// typed by the name's extension as Bitbucket does; for a folder (the root
+// with a trailing slash), the paginated listing of its entries, down to
+// max_depth levels (default 1) breadth first. ?format=meta is not served
+// (404).
 func (s *Server) handleSrc(w http.ResponseWriter, r *http.Request) {
 	repo, _, ok := s.repoFor(w, r)
 	if !ok {
@@ -885,8 +888,17 @@ func (s *Server) handleSrc(w http.ResponseWriter, r *http.Request) {
 		writeGitError(w, err, msgCommitMissing)
 		return
 	}
-	p := strings.Trim(r.PathValue("path"), "/")
-	if r.Form.Get("format") != "" || p == "" {
+	raw := r.PathValue("path")
+	p := strings.Trim(raw, "/")
+	if r.Form.Get("format") != "" {
+		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
+		return
+	}
+	if p == "" && strings.HasSuffix(r.URL.Path, "/") || p != "" && s.isDir(repo, hs[0], p) {
+		s.listDir(w, r, repo, hs[0], p)
+		return
+	}
+	if p == "" {
 		writeError(w, http.StatusNotFound, "No such file or directory: "+p, nil)
 		return
 	}
@@ -903,6 +915,73 @@ func (s *Server) handleSrc(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", "attachment")
 	_, _ = w.Write(body)
+}
+
+// isDir reports whether p is a folder at commit.
+func (s *Server) isDir(repo *repoState, commit, p string) bool {
+	out, err := runGit(repo.gitDir, nil, "cat-file", "-t", commit+":"+p)
+	return err == nil && strings.TrimSpace(string(out)) == "tree"
+}
+
+// listDir answers the listing of folder dir at commit: its entries, then
+// theirs down to max_depth levels, breadth first, 10 a page by default and
+// 100 at most.
+func (s *Server) listDir(w http.ResponseWriter, r *http.Request, repo *repoState, commit, dir string) {
+	depth := 1
+	if v := r.Form.Get("max_depth"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeError(w, http.StatusBadRequest, "Invalid max_depth", nil)
+			return
+		}
+		depth = n
+	}
+	args := []string{"ls-tree", "-r", "-t", "-z", "--full-tree", commit}
+	if dir != "" {
+		args = append(args, "--", dir+"/")
+	}
+	out, err := runGit(repo.gitDir, nil, args...)
+	if err != nil {
+		writeGitError(w, err, msgCommitMissing)
+		return
+	}
+	api, _ := s.repoLinks(repo)
+	levels := make([][]any, depth)
+	for _, line := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		meta, name, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		rel := strings.TrimPrefix(name, dir+"/")
+		if dir == "" {
+			rel = name
+		}
+		level := strings.Count(rel, "/")
+		if level >= depth {
+			continue
+		}
+		f := strings.Fields(meta) // mode type object
+		if len(f) < 3 {
+			continue
+		}
+		switch f[1] {
+		case "tree":
+			levels[level] = append(levels[level], map[string]any{
+				"type": "commit_directory", "path": name, "commit": s.commitRef(repo, commit),
+				"links": map[string]any{"self": link(api + "/src/" + commit + "/" + escapePath(name) + "/")},
+			})
+		case "blob":
+			levels[level] = append(levels[level], s.commitFile(repo, commit, name, f[0], false))
+		}
+	}
+	var values []any
+	for _, l := range levels {
+		values = append(values, l...)
+	}
+	if values == nil {
+		values = []any{}
+	}
+	s.listPage(w, r, values, 10, 100)
 }
 
 func (s *Server) handlePatch(w http.ResponseWriter, r *http.Request) {

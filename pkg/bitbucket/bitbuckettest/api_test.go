@@ -528,3 +528,59 @@ func TestBraceUUID(t *testing.T) {
 		t.Errorf("got %s, want a stable, distinct braced UUID", u)
 	}
 }
+
+// TestSrcListsFolders: /src/{commit}/ lists the root (trailing slash), a
+// folder's path lists the folder, max_depth recurses breadth first, and the
+// files listed down to any depth are git's files at that commit.
+func TestSrcListsFolders(t *testing.T) {
+	f := newFixture(t)
+	h := commitsOnMain(t, f.gitDir)[0]
+	want := strings.Fields(gitOut(t, f.gitDir, "ls-tree", "-r", "--name-only", h))
+	list := func(u string) (files, dirs []string, depths []int) {
+		t.Helper()
+		for u != "" {
+			r := get(t, f.srv, u, alice)
+			if r.status != 200 {
+				t.Fatalf("GET %s: got status %d, want 200: %s", u, r.status, r.body)
+			}
+			m := r.json(t)
+			for _, v := range m["values"].([]any) {
+				e := v.(map[string]any)
+				p := e["path"].(string)
+				depths = append(depths, strings.Count(p, "/"))
+				switch e["type"] {
+				case "commit_file":
+					files = append(files, p)
+				case "commit_directory":
+					dirs = append(dirs, p)
+				default:
+					t.Errorf("entry %v: unknown type", e)
+				}
+			}
+			u, _ = m["next"].(string)
+		}
+		return files, dirs, depths
+	}
+	files, _, depths := list("/2.0/repositories/acme/app/src/" + h + "/?max_depth=32&pagelen=2")
+	sort.Strings(files)
+	if strings.Join(files, " ") != strings.Join(want, " ") {
+		t.Errorf("files listed %q, want git's %q", files, want)
+	}
+	if !sort.IntsAreSorted(depths) {
+		t.Errorf("depths %v, want breadth first", depths)
+	}
+	top, dirs, _ := list("/2.0/repositories/acme/app/src/" + h + "/")
+	for _, p := range append(top, dirs...) {
+		if strings.Contains(p, "/") {
+			t.Errorf("without max_depth: listed %q, want the root's entries only", p)
+		}
+	}
+	if len(dirs) > 0 {
+		in, _, _ := list("/2.0/repositories/acme/app/src/" + h + "/" + dirs[0])
+		for _, p := range in {
+			if !strings.HasPrefix(p, dirs[0]+"/") {
+				t.Errorf("listing %s: got %q outside it", dirs[0], p)
+			}
+		}
+	}
+}
