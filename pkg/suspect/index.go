@@ -103,6 +103,9 @@ type repoIndex struct {
 	reach map[int32][]bool // version -> its ancestors in the window
 	sides map[int32][]bool // merge -> commits only its second parent reaches
 	mains map[int32][]bool // merge -> commits only its first parent reaches
+	// carriers memoizes carried: whether a merge's change to a path is
+	// all its branch's, the same for every frame and signal.
+	carriers map[mergePath]bool
 }
 
 // Index holds the windows of one or more repositories, indexed for
@@ -150,7 +153,7 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 		r := &repos[ri]
 		rx := idx.byName[r.Repo]
 		if rx == nil {
-			rx = &repoIndex{name: r.Repo, head: -1, pos: map[string]int32{}, reach: map[int32][]bool{}, sides: map[int32][]bool{}, mains: map[int32][]bool{}}
+			rx = &repoIndex{name: r.Repo, head: -1, pos: map[string]int32{}, reach: map[int32][]bool{}, sides: map[int32][]bool{}, mains: map[int32][]bool{}, carriers: map[mergePath]bool{}}
 			idx.byName[r.Repo] = rx
 			idx.repos = append(idx.repos, rx)
 		}
@@ -580,29 +583,53 @@ func (idx *Index) mainSideTouched(rx *repoIndex, m int32, repo, path string) boo
 	return false
 }
 
-// carried reports whether merge m's change to path (file, its diff against
-// the first parent) is all its merged branch's: every line it adds or
-// removes, blank ones aside, some commit of the window that only its other
-// parents reach added or removed in path too. A merge that resolved a
-// conflict its own way, or whose branch began before the window, is no
-// carrier.
-func (idx *Index) carried(rx *repoIndex, m int32, repo, path string, file *diffstat.File) bool {
-	if len(file.Hunks) == 0 {
+// mergePath names a merge's change to one path.
+type mergePath struct {
+	m    int32
+	path string
+}
+
+// carried reports whether merge m's change to path (its diff against the
+// first parent) is all its merged branch's: every line it adds or removes,
+// blank ones aside, some commit of the window that only its other parents
+// reach added or removed in path too. A merge that resolved a conflict its
+// own way, or whose branch began before the window, is no carrier. The
+// answer is memoized per merge and path.
+func (idx *Index) carried(rx *repoIndex, m int32, repo, path string) bool {
+	k := mergePath{m, path}
+	rx.mu.Lock()
+	v, ok := rx.carriers[k]
+	rx.mu.Unlock()
+	if !ok {
+		v = idx.carriedNow(rx, m, repo, path)
+		rx.mu.Lock()
+		rx.carriers[k] = v
+		rx.mu.Unlock()
+	}
+	return v
+}
+
+// fileOf returns candidate c's change to path, listed under path itself
+// (not as the old path of a rename), or nil.
+func (idx *Index) fileOf(c int32, path string) *diffstat.File {
+	ci := &idx.cands[c]
+	fi, ok := ci.files[path]
+	if !ok || ci.Change == nil || ci.Change.Files[fi].Path != path {
+		return nil
+	}
+	return &ci.Change.Files[fi]
+}
+
+func (idx *Index) carriedNow(rx *repoIndex, m int32, repo, path string) bool {
+	file := idx.fileOf(m, path)
+	if file == nil || len(file.Hunks) == 0 {
 		return false
 	}
 	side := idx.side(rx, m)
 	added, removed := map[string]bool{}, map[string]bool{}
 	for _, c := range idx.touches[fileTarget{repo, path}] {
-		if !side[c] {
-			continue
-		}
-		sc := &idx.cands[c]
-		fi, ok := sc.files[path]
-		if !ok || sc.Change == nil {
-			continue
-		}
-		sf := &sc.Change.Files[fi]
-		if sf.Path != path {
+		sf := idx.fileOf(c, path)
+		if !side[c] || sf == nil {
 			continue
 		}
 		for _, h := range sf.Hunks {

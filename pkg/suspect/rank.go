@@ -758,7 +758,7 @@ func (rc *rankCtx) walk(t fileTarget, f *signal.Frame, ident string, callees []s
 		// A merge whose change to the file its merged branch's commits
 		// made, line for line, wrote none of it: those commits get the
 		// evidence (below), as `git blame` names them.
-		carrier := ci.Commit.IsMerge() && idx.carried(rx, c, t.repo, path, file)
+		carrier := near && ci.Commit.IsMerge() && idx.carried(rx, c, t.repo, path)
 		if !lineDone && st.hit {
 			lineDone = true
 			h := &file.Hunks[st.hitHunk]
@@ -986,12 +986,11 @@ func (rc *rankCtx) dirEvidence(frames []signal.Frame, targets [][]fileTarget, ac
 				continue
 			}
 			in, beside, own := 0, "", false
-			for i := range c.Change.Files {
-				f := &c.Change.Files[i]
+			for _, f := range c.Change.Files {
 				if path.Dir(f.Path) != d.dir {
 					continue
 				}
-				if c.Commit.IsMerge() && idx.carried(rx, ci, d.repo, f.Path, f) {
+				if c.Commit.IsMerge() && idx.carried(rx, ci, d.repo, f.Path) {
 					continue // its branch's commits changed it, and count here themselves
 				}
 				if framed[fileTarget{d.repo, f.Path}] {
