@@ -946,7 +946,7 @@ func (s *Server) listDir(w http.ResponseWriter, r *http.Request, repo *repoState
 		return
 	}
 	api, _ := s.repoLinks(repo)
-	levels := make([][]any, depth)
+	var levels [][]any // entries by depth below dir, grown as met
 	for _, line := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
 		meta, name, ok := strings.Cut(line, "\t")
 		if !ok {
@@ -959,6 +959,9 @@ func (s *Server) listDir(w http.ResponseWriter, r *http.Request, repo *repoState
 		level := strings.Count(rel, "/")
 		if level >= depth {
 			continue
+		}
+		for len(levels) <= level {
+			levels = append(levels, nil)
 		}
 		f := strings.Fields(meta) // mode type object
 		if len(f) < 3 {
