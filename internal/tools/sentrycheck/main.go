@@ -18,7 +18,7 @@
 // ranks exactly as the local run does: the same window, diffs, file
 // contents and blame walk, read through the API.
 //
-//	go run ./internal/tools/sentrycheck -clones /work/.mirror -bin /tmp/sigsentry [-via sentry|bitbucket] [-half all] [-v]
+//	go run ./internal/tools/sentrycheck -clones /work/.mirror -bin /tmp/sigsentry [-via sentry|bitbucket] [-half all] [-only ID] [-keep DIR] [-v]
 package main
 
 import (
@@ -56,6 +56,8 @@ func run() error {
 		half     = flag.String("half", "all", "tune, held or all")
 		verbose  = flag.Bool("v", false, "print each case")
 		via      = flag.String("via", "sentry", "the path to compare with the local run: sentry (an issue) or bitbucket (the repository)")
+		only     = flag.String("only", "", "run only the cases whose id (owner/name@fix) holds this text")
+		keep     = flag.String("keep", "", "write both runs' reports of every differing case-window into this folder")
 	)
 	flag.Parse()
 	if *clones == "" || *bin == "" {
@@ -99,6 +101,9 @@ func run() error {
 		if *half != "all" && halves[c.Key()] != *half {
 			continue
 		}
+		if *only != "" && !strings.Contains(c.ID(), *only) {
+			continue
+		}
 		l, err := harness.Load(ctx, *clones, c)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "%s: %v\n", c.ID(), err)
@@ -132,18 +137,19 @@ func run() error {
 			bb.ResetRequests()
 			window := []string{"--at", l.Signal.Format(time.RFC3339), "--lookback-days", fmt.Sprint(days), "--signal", ev, "--top", "10", "-o", "json"}
 			var other []string
+			var otherRep, localRep []byte
 			if *via == "sentry" {
-				other, err = analyze(ctx, *bin, scratch, sentryEnv(srv.URL(), token), "--local", l.Dir, "--sentry-issue", issue.ShortID,
+				other, otherRep, err = analyze(ctx, *bin, scratch, sentryEnv(srv.URL(), token), "--local", l.Dir, "--sentry-issue", issue.ShortID,
 					"--lookback-days", fmt.Sprint(days), "--top", "10", "-o", "json")
 				requests += len(srv.Requests())
 			} else {
-				other, err = analyze(ctx, *bin, scratch, bbEnv, append([]string{"--repo", "acme/" + slug, "--ref", parentHash}, window...)...)
+				other, otherRep, err = analyze(ctx, *bin, scratch, bbEnv, append([]string{"--repo", "acme/" + slug, "--ref", parentHash}, window...)...)
 				requests += len(bb.Requests())
 			}
 			if err != nil {
 				return fmt.Errorf("%s %dd via %s: %w", c.ID(), days, *via, err)
 			}
-			local, err := analyze(ctx, *bin, scratch, nil, append([]string{"--local", l.Dir, "--ref", c.Fix + "^"}, window...)...)
+			local, localRep, err := analyze(ctx, *bin, scratch, nil, append([]string{"--local", l.Dir, "--ref", c.Fix + "^"}, window...)...)
 			if err != nil {
 				return fmt.Errorf("%s %dd locally: %w", c.ID(), days, err)
 			}
@@ -153,6 +159,12 @@ func run() error {
 			} else {
 				differ++
 				fmt.Printf("DIFFER %s %dd:\n  via %s %v\n  locally    %v\n", c.ID(), days, *via, other, local)
+				if *keep != "" {
+					if err := keepReports(*keep, fmt.Sprintf("%s-%dd", strings.NewReplacer("/", "+", "@", "-").Replace(c.ID()), days),
+						map[string][]byte{*via: otherRep, "local": localRep}); err != nil {
+						return err
+					}
+				}
 			}
 			if *verbose {
 				fmt.Printf("%s %dd: %d suspects\n", c.ID(), days, len(local))
@@ -197,12 +209,26 @@ func within(l *harness.Loaded, days int) bool {
 	return false
 }
 
+// keepReports writes each report as DIR/NAME.KEY.json.
+func keepReports(dir, name string, reports map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for k, rep := range reports {
+		if err := os.WriteFile(filepath.Join(dir, name+"."+k+".json"), rep, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // analyze runs the binary with a private config and cache and returns the
-// first signal's suspects ("hash score") or its abstention reason.
-func analyze(ctx context.Context, bin, scratch string, env []string, args ...string) ([]string, error) {
+// first signal's suspects ("hash score") or its abstention reason, and the
+// whole report.
+func analyze(ctx context.Context, bin, scratch string, env []string, args ...string) ([]string, []byte, error) {
 	dir, err := os.MkdirTemp(scratch, "run-")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer os.RemoveAll(dir)
 	cmd := exec.CommandContext(ctx, bin, append([]string{"analyze"}, args...)...)
@@ -218,7 +244,7 @@ func analyze(ctx context.Context, bin, scratch string, env []string, args ...str
 		// agree on it, exit status included.
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 3 {
-			return nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
+			return nil, nil, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
 		}
 		partial = true
 	}
@@ -232,7 +258,7 @@ func analyze(ctx context.Context, bin, scratch string, env []string, args ...str
 		} `json:"signals"`
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil || len(rep.Signals) == 0 {
-		return nil, fmt.Errorf("reading the report: %v", err)
+		return nil, nil, fmt.Errorf("reading the report: %v", err)
 	}
 	s := rep.Signals[0]
 	out := []string{}
@@ -245,5 +271,5 @@ func analyze(ctx context.Context, bin, scratch string, env []string, args ...str
 	if partial {
 		out = append(out, "exit 3")
 	}
-	return out, nil
+	return out, stdout.Bytes(), nil
 }
