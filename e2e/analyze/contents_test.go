@@ -152,3 +152,146 @@ func TestFixesTrailerOverBitbucketLikeLocal(t *testing.T) {
 		}
 	}
 }
+
+// TestBitbucketFindsWhichSameNamedFileDefines: Valgrind names a frame's
+// file by its base name, and two files of the tree share it. Locally git
+// grep finds the one defining the frame's function; through Bitbucket,
+// which cannot search code, both are read (one request each, cached) to
+// find it. Both paths then blame builtin/commit.c, whose change to
+// prepare_to_commit is the suspect, not the newer change to the other
+// commit.c at the same line.
+func TestBitbucketFindsWhichSameNamedFileDefines(t *testing.T) {
+	requireGit(t)
+	dir := t.TempDir()
+	now := time.Now().UTC().Truncate(time.Second)
+	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
+	write := func(name, fn, stmt string) {
+		src := "#include \"cache.h\"\n\nint " + fn + "(struct commit *c)\n{\n\t" + stmt + ";\n\treturn c->flags;\n}\n"
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(at time.Time, msg string) string {
+		git(t, dir, at, "add", "-A")
+		git(t, dir, at, "commit", "-q", "-m", msg)
+		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
+	}
+	write("commit.c", "commit_tree", "c->flags = 0")
+	write("builtin/commit.c", "prepare_to_commit", "c->flags = 0")
+	commit(now.Add(-60*24*time.Hour), "first")
+	write("builtin/commit.c", "prepare_to_commit", "c = lookup(c)")
+	inducer := commit(now.Add(-6*24*time.Hour), "commit: look the commit up again")
+	write("commit.c", "commit_tree", "c->flags = 1")
+	commit(now.Add(-2*24*time.Hour), "commit: mark the tree")
+
+	trace := filepath.Join(t.TempDir(), "valgrind.txt")
+	if err := os.WriteFile(trace, []byte("==4242== Invalid read of size 4\n"+
+		"==4242==    at 0x1A2B3C: prepare_to_commit (commit.c:6)\n"+
+		"==4242==    by 0x1A2C00: main (git.c:20)\n"+
+		"==4242==  Address 0x0 is not stack'd, malloc'd or (recently) free'd\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, r := fakeRepo(t, "git", dir, bitbuckettest.Options{})
+	r.now = now
+	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/git"}} {
+		srv.ResetRequests()
+		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
+		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || len(rep.Signals[0].Frames) == 0 {
+			t.Fatalf("%v: got %+v, want one signal with suspects", args, rep.Signals)
+		}
+		if got := rep.Signals[0].Frames[0].Path; got != "builtin/commit.c" {
+			t.Errorf("%v: the frame maps to %q, want builtin/commit.c (it defines prepare_to_commit)", args, got)
+		}
+		if got := rep.Signals[0].Suspects[0].Hash; got != inducer {
+			t.Errorf("%v: got %.12s first, want %.12s", args, got, inducer)
+		}
+	}
+	// The listing, and each of the two files once; builtin/commit.c is read
+	// once for both the definition and the frame's line.
+	if n := srv.CountRequests("/2.0/repositories/acme/git/src/"); n != 3 {
+		t.Errorf("cold: got %d /src requests, want 3", n)
+	}
+	srv.ResetRequests()
+	r.report(t, "--repo", "acme/git", "--signal", trace, "--lookback-days", "30")
+	if n := srv.CountRequests("/2.0/repositories/acme/git/src/"); n != 0 {
+		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
+	}
+}
+
+// TestBitbucketMapsFunctionOnlyFramesLikeLocal: a kernel call trace names
+// functions, not files. Locally git grep finds the file defining each;
+// through Bitbucket, which cannot search code, the files the window's
+// commits touched are read (one request each, cached) to find them. Both
+// paths then map mt_usb_probe to drv/usb.c and name the change to that
+// file, though no hunk header of the window names the function.
+func TestBitbucketMapsFunctionOnlyFramesLikeLocal(t *testing.T) {
+	requireGit(t)
+	dir := t.TempDir()
+	now := time.Now().UTC().Truncate(time.Second)
+	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
+	write := func(name, body string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(at time.Time, msg string) string {
+		git(t, dir, at, "add", "-A")
+		git(t, dir, at, "commit", "-q", "-m", msg)
+		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
+	}
+	fn := func(name string) string {
+		return "int " + name + "(struct usb_interface *intf)\n{\n\tstruct mt_dev *dev = get(intf);\n\n\treturn setup(dev);\n}\n\n"
+	}
+	write("drv/usb.c", "#include \"mt.h\"\n\n"+fn("mt_usb_probe")+fn("mt_usb_disconnect"))
+	write("drv/pci.c", "#include \"mt.h\"\n\n"+fn("mt_pci_probe"))
+	write("README", "mt\n")
+	commit(now.Add(-60*24*time.Hour), "first")
+	// A change to usb.c that no hunk header names mt_usb_probe for: the
+	// file's first lines.
+	write("drv/usb.c", "#include \"mt.h\"\n#include \"usb.h\"\n\n"+fn("mt_usb_probe")+fn("mt_usb_disconnect"))
+	inducer := commit(now.Add(-6*24*time.Hour), "usb: include the usb header")
+	write("drv/pci.c", "#include \"mt.h\"\n#include \"pci.h\"\n\n"+fn("mt_pci_probe"))
+	commit(now.Add(-3*24*time.Hour), "pci: include the pci header")
+	write("README", "mt76\n")
+	commit(now.Add(-2*24*time.Hour), "readme")
+
+	trace := filepath.Join(t.TempDir(), "oops.txt")
+	if err := os.WriteFile(trace, []byte("WARNING: CPU: 1 PID: 42 at lib/refcount.c:25 refcount_warn_saturate+0x6e/0x110\n"+
+		"Call Trace:\n <TASK>\n mt_usb_probe+0x7d/0x180 [mt]\n usb_probe_interface+0x10b/0x2c0\n really_probe+0x1a7/0x3c0\n </TASK>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, r := fakeRepo(t, "mt", dir, bitbuckettest.Options{})
+	r.now = now
+	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/mt"}} {
+		srv.ResetRequests()
+		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
+		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 {
+			t.Fatalf("%v: got %+v, want one signal with suspects", args, rep.Signals)
+		}
+		var paths []string
+		for _, f := range rep.Signals[0].Frames {
+			paths = append(paths, f.Function+"="+f.Path)
+		}
+		if !slices.Contains(paths, "mt_usb_probe=drv/usb.c") {
+			t.Errorf("%v: frames map as %v, want mt_usb_probe to drv/usb.c", args, paths)
+		}
+		if got := rep.Signals[0].Suspects[0].Hash; got != inducer {
+			t.Errorf("%v: got %.12s first, want %.12s", args, got, inducer)
+		}
+	}
+	// The listing, and the two source files the window touched.
+	if n := srv.CountRequests("/2.0/repositories/acme/mt/src/"); n != 3 {
+		t.Errorf("cold: got %d /src requests, want 3", n)
+	}
+	srv.ResetRequests()
+	r.report(t, "--repo", "acme/mt", "--signal", trace, "--lookback-days", "30")
+	if n := srv.CountRequests("/2.0/repositories/acme/mt/src/"); n != 0 {
+		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
+	}
+}

@@ -239,6 +239,86 @@ func readRepo(ctx context.Context, p *Plan, t Target, keep Keep) *Repo {
 	return r
 }
 
+// maxSameNamed is the most files sharing a frame's name that are read to
+// find the one defining its function; more say too little.
+const maxSameNamed = 8
+
+// sameNamed lists the files of tree that match file's path equally well
+// by the longest suffix of whole components, when there are at most
+// maxSameNamed of them ("commit.c": commit.c and builtin/commit.c).
+func sameNamed(tree []string, file string) []string {
+	want := strings.Split(strings.ReplaceAll(file, "\\", "/"), "/")
+	best, out := 0, []string(nil)
+	for _, t := range tree {
+		have := strings.Split(t, "/")
+		n := 0
+		for n < len(want) && n < len(have) && want[len(want)-1-n] == have[len(have)-1-n] {
+			n++
+		}
+		switch {
+		case n == 0 || n < best:
+		case n > best:
+			best, out = n, []string{t}
+		default:
+			out = append(out, t)
+		}
+	}
+	if len(out) > maxSameNamed {
+		return nil
+	}
+	return out
+}
+
+// definitionCandidates lists, for a source that cannot search the code,
+// the files of r to read for the definitions of the frames' functions:
+// first the few that share the name of a named frame's file, then, when
+// some frame names only a function, the files of the tree the window's
+// commits touched, the most touched first. A function defined elsewhere
+// gives those frames no evidence anyway.
+func definitionCandidates(r *Repo, named []signal.Frame, bare bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, f := range named {
+		if list := sameNamed(r.tree, f.File); len(list) > 1 {
+			for _, p := range list {
+				if !seen[p] {
+					seen[p] = true
+					out = append(out, p)
+				}
+			}
+		}
+	}
+	if !bare {
+		return out
+	}
+	inTree := make(map[string]bool, len(r.tree))
+	for _, p := range r.tree {
+		inTree[p] = true
+	}
+	touches := map[string]int{}
+	for _, c := range r.all {
+		if c.Change == nil {
+			continue
+		}
+		for _, f := range c.Change.Files {
+			if inTree[f.Path] && !seen[f.Path] {
+				touches[f.Path]++
+			}
+		}
+	}
+	touched := make([]string, 0, len(touches))
+	for p := range touches {
+		touched = append(touched, p)
+	}
+	sort.Slice(touched, func(i, j int) bool {
+		if touches[touched[i]] != touches[touched[j]] {
+			return touches[touched[i]] > touches[touched[j]]
+		}
+		return touched[i] < touched[j]
+	})
+	return append(out, touched...)
+}
+
 // count counts one item and keeps what keep asks for.
 func count(it source.Item, keep Keep) Commit {
 	c := Commit{Commit: it.Commit, Fallback: it.Change.Fallback, seq: it.Seq}
@@ -287,6 +367,8 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 	// frame at all its frames of an installed program; their functions
 	// are looked up too.
 	var idents []string
+	var named []signal.Frame // frames with a file name several files share
+	bare := false            // and frames that name only a function
 	for _, s := range p.Signals {
 		standIn := suspect.NoFileFrameInApp(s.Frames)
 		installed := suspect.NoFrameInApp(s.Frames)
@@ -297,6 +379,11 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 			if f.File == "" || shared(f.File) {
 				if id := suspect.FunctionName(f.Function); id != "" {
 					idents = append(idents, id)
+					if f.File != "" {
+						named = append(named, f)
+					} else {
+						bare = true
+					}
 				}
 			}
 		}
@@ -312,6 +399,12 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		}
 		if d, ok := r.Source.(source.Definer); ok && len(idents) > 0 && h.Head != "" && r.defs == nil {
 			if defs, err := d.Definitions(ctx, h.Head, idents); err == nil {
+				r.defs = defs
+			}
+		} else if d, ok := r.Source.(source.FileDefiner); ok && len(idents) > 0 && h.Head != "" && r.defs == nil && r.tree != nil {
+			// Without code search, files are read to see which define the
+			// frames' functions.
+			if defs, err := d.DefinitionsIn(ctx, h.Head, idents, definitionCandidates(r, named, bare)); err == nil {
 				r.defs = defs
 			}
 		}

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -618,6 +619,70 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 		return nil, first
 	}
 	return out, nil
+}
+
+// MaxDefinitionReads caps the files DefinitionsIn reads for one analysis:
+// one request each, cached by commit.
+const MaxDefinitionReads = 64
+
+// DefinitionsIn reads the first MaxDefinitionReads C, C++, Go, Python, Rust
+// and assembly files of paths at commit rev (one request per file not yet
+// cached) and maps each of idents to those that define it, by the same
+// rules as Local.Definitions. Files that cannot be read define nothing.
+func (b *Bitbucket) DefinitionsIn(ctx context.Context, rev string, idents, paths []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	want := map[string]bool{}
+	for _, id := range idents {
+		if isIdent(id) {
+			want[id] = true
+		}
+	}
+	var read []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		if !seen[p] && definitionFile(p) && len(read) < MaxDefinitionReads {
+			seen[p] = true
+			read = append(read, p)
+		}
+	}
+	if len(want) == 0 || len(read) == 0 {
+		return out, nil
+	}
+	files, err := b.ReadFiles(ctx, rev, read)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range read {
+		if data, ok := files[p]; ok {
+			for id := range definedIn(p, data, want) {
+				out[id] = append(out[id], p)
+			}
+		}
+	}
+	for id, list := range out {
+		out[id] = dropHeaders(list)
+	}
+	return out, nil
+}
+
+// definedIn lists which of want the lines of data define.
+func definedIn(path string, data []byte, want map[string]bool) map[string]bool {
+	var out map[string]bool
+	for len(data) > 0 {
+		line := data
+		if i := bytes.IndexByte(data, '\n'); i >= 0 {
+			line, data = data[:i], data[i+1:]
+		} else {
+			data = nil
+		}
+		if id := definedIdent(path, string(line), want); id != "" {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[id] = true
+		}
+	}
+	return out
 }
 
 // concurrency is how many requests b keeps in flight.

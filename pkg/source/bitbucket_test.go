@@ -3,6 +3,7 @@ package source
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -398,5 +399,81 @@ func TestBitbucketReadFiles(t *testing.T) {
 	// are not.
 	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != 1 {
 		t.Errorf("second read: got %d /src requests, want 1", n)
+	}
+}
+
+// TestBitbucketDefinitionsIn: of the files given, those defining each
+// function are kept, by the rules of Local.Definitions (a prototype, a call
+// or a header beside a source file define nothing), and each source file
+// is read once.
+func TestBitbucketDefinitionsIn(t *testing.T) {
+	r := newGitRepo(t)
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	r.write("commit.c", "int commit_tree(void)\n{\n\treturn prepare_to_commit(0);\n}\n")
+	r.write("builtin/commit.c", "static int prepare_to_commit(int n)\n{\n\treturn n;\n}\n")
+	r.write("builtin/commit.h", "int prepare_to_commit(int n,\n\tint m);\n")
+	r.write("inline/commit.h", "static inline int only_here(int n)\n{\n\treturn n;\n}\n")
+	r.write("docs/commit.txt", "prepare_to_commit(n)\n")
+	head := r.commit(at, "first")
+	srv, client := fakeBitbucket(t, r)
+	b := NewBitbucket(client, "acme", "app", "main", NewCache(t.TempDir(), "bitbucket", "acme/app"))
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	idents := []string{"prepare_to_commit", "only_here", "commit_tree", "nowhere", "not an ident"}
+	paths := []string{"commit.c", "builtin/commit.c", "builtin/commit.h", "inline/commit.h", "docs/commit.txt", "gone.c"}
+	got, err := b.DefinitionsIn(ctx, head, idents, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := l.Definitions(ctx, head, idents)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v through Bitbucket, want %v as git grep finds", got, want)
+	}
+	if fmt.Sprint(got) != "map[commit_tree:[commit.c] only_here:[inline/commit.h] prepare_to_commit:[builtin/commit.c]]" {
+		t.Errorf("got %v", got)
+	}
+	// The four source files and the missing one; not the text file, which
+	// no definition search reads.
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != 5 {
+		t.Errorf("got %d /src requests, want 5 (each source file once)", n)
+	}
+	srv.ResetRequests()
+	if _, err := b.DefinitionsIn(ctx, head, idents, paths); err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != 1 {
+		t.Errorf("again: got %d /src requests, want 1 (the missing file; the others cached by commit)", n)
+	}
+}
+
+// TestBitbucketDefinitionsInCap: at most MaxDefinitionReads files are
+// read, the first ones given, however many there are.
+func TestBitbucketDefinitionsInCap(t *testing.T) {
+	r := newGitRepo(t)
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	var list []string
+	for i := 0; i < MaxDefinitionReads+5; i++ {
+		p := fmt.Sprintf("d%03d/x.c", i)
+		r.write(p, "int f(void)\n{\n\treturn 0;\n}\n")
+		list = append(list, p)
+	}
+	head := r.commit(at, "first")
+	srv, client := fakeBitbucket(t, r)
+	b := NewBitbucket(client, "acme", "app", "main", nil)
+	got, err := b.DefinitionsIn(context.Background(), head, []string{"f"}, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != MaxDefinitionReads {
+		t.Errorf("got %d /src requests, want %d", n, MaxDefinitionReads)
+	}
+	if len(got["f"]) != MaxDefinitionReads || got["f"][0] != list[0] || got["f"][MaxDefinitionReads-1] != list[MaxDefinitionReads-1] {
+		t.Errorf("got %d definitions, want the first %d files given", len(got["f"]), MaxDefinitionReads)
 	}
 }

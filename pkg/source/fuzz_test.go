@@ -40,3 +40,30 @@ func FuzzParseLogRecord(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDefinedIn: a file read from Bitbucket is outside input; whatever it
+// holds, definitions are found without a panic, only among the names
+// asked for, and a line that defines a name still does with other lines
+// around it.
+func FuzzDefinedIn(f *testing.F) {
+	f.Add("x.c", "static int f(int a)\n{\n\treturn a;\n}\n")
+	f.Add("x.go", "package x\n\nfunc (r *R) f() {}\n")
+	f.Add("x.py", "class A:\n    async def f(self):\n        pass\n")
+	f.Add("x.S", "SYM_FUNC_START(f)\nf:\n")
+	f.Add("x.rs", "pub fn f<T>(t: T) {}\n")
+	f.Add("x.c", "DEFUN (f, f_cmd,\n\xff\x00\r\n")
+	f.Fuzz(func(t *testing.T, path, data string) {
+		want := map[string]bool{"f": true, "g_2": true}
+		got := definedIn(path, []byte(data), want)
+		for id := range got {
+			if !want[id] {
+				t.Fatalf("found %q, which was not asked for", id)
+			}
+		}
+		if got["f"] {
+			if again := definedIn(path, []byte("int zz;\n"+data+"\n"), want); !again["f"] {
+				t.Fatalf("f is defined in %q but not with lines around it", data)
+			}
+		}
+	})
+}

@@ -590,7 +590,10 @@ func (l *Local) Definitions(ctx context.Context, rev string, idents []string) (m
 	if len(want) == 0 {
 		return out, nil
 	}
-	args = append(args, rev, "--", "*.c", "*.h", "*.cc", "*.cpp", "*.cxx", "*.hh", "*.hpp", "*.hxx", "*.m", "*.mm", "*.go", "*.py", "*.rs", "*.S")
+	args = append(args, rev, "--")
+	for _, ext := range definitionExts {
+		args = append(args, "*"+ext)
+	}
 	seen := map[string]bool{}
 	err := l.git.Stream(ctx, nil, args, func(r *bufio.Reader) error {
 		for {
@@ -628,6 +631,15 @@ func (l *Local) Definitions(ctx context.Context, rev string, idents []string) (m
 		out[id] = dropHeaders(paths)
 	}
 	return out, nil
+}
+
+// definitionExts are the extensions of the files whose definitions
+// Definitions and Bitbucket.DefinitionsIn find.
+var definitionExts = []string{".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".m", ".mm", ".go", ".py", ".rs", ".S"}
+
+// definitionFile reports whether p has one of definitionExts.
+func definitionFile(p string) bool {
+	return slices.Contains(definitionExts, filepath.Ext(p))
 }
 
 // dropHeaders leaves out the C and C++ headers of paths when a source file

@@ -91,6 +91,18 @@ type Definer interface {
 	Definitions(ctx context.Context, rev string, idents []string) (map[string][]string, error)
 }
 
+// FileDefiner is implemented by sources that cannot search the code but
+// can read files (Bitbucket): they tell which of the files they are given
+// define which functions. Analysis gives them the few files sharing a
+// frame's name (Valgrind's bare "commit.c", with "builtin/commit.c" beside
+// it), then, for frames that name only a function, the files the window's
+// commits touched.
+type FileDefiner interface {
+	// DefinitionsIn maps each of idents to those of paths that define it
+	// at rev, reading paths in order up to the source's limit.
+	DefinitionsIn(ctx context.Context, rev string, idents, paths []string) (map[string][]string, error)
+}
+
 // short abbreviates a hash for messages.
 func short(h string) string {
 	if len(h) > 12 {
