@@ -75,7 +75,7 @@ func TestBitbucketReadsFramesFilesLikeLocal(t *testing.T) {
 		s := rep.Signals[0].Suspects[0]
 		var kinds []string
 		for _, e := range s.Evidence {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, e.Rule)
 		}
 		return s.Hash, kinds
 	}
@@ -145,10 +145,19 @@ func TestFixesTrailerOverBitbucketLikeLocal(t *testing.T) {
 		s := rep.Signals[0].Suspects[0]
 		var kinds []string
 		for _, e := range s.Evidence {
-			kinds = append(kinds, e.Kind)
+			kinds = append(kinds, e.Rule)
 		}
 		if s.Hash != older || !slices.Contains(kinds, "fixed") {
 			t.Errorf("%v: got %.12s with %v first, want %.12s with fixed evidence", args, s.Hash, kinds, older)
+		}
+		// The JSON's kind stays among the contract's six; rule is finer.
+		for _, e := range s.Evidence {
+			if !slices.Contains([]string{"line", "function", "proximity", "file", "text", "recency"}, e.Kind) {
+				t.Errorf("%v: evidence kind %q (rule %q) is not one of the contract's", args, e.Kind, e.Rule)
+			}
+			if e.Rule == "fixed" && e.Kind != "text" {
+				t.Errorf("%v: the fixed rule has kind %q, want text", args, e.Kind)
+			}
 		}
 	}
 }

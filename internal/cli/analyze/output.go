@@ -285,7 +285,10 @@ type evidenceParts struct {
 // columns elided in the middle (0: never), and the rest of the detail (the
 // frame, the function) after it.
 func layoutEvidence(e EvidenceReport, maxPath int) evidenceParts {
-	kind := strings.TrimSpace(e.Kind)
+	kind := strings.TrimSpace(e.Rule) // the finer name, on a terminal
+	if kind == "" {
+		kind = strings.TrimSpace(e.Kind)
+	}
 	if kind == "" {
 		kind = "evidence"
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
+	"github.com/sigsentry/sigsentry/pkg/suspect"
 )
 
 // The tests of this file run on the real clock: their commits are dated
@@ -518,6 +520,22 @@ func TestFirstUnmapped(t *testing.T) {
 		s := SignalReport{Frames: []FrameReport{{File: "lib.c", Path: "lib.c", InApp: true}, {File: "vendor.c"}, tc.frame}}
 		if got := firstUnmapped(s); got != tc.want {
 			t.Errorf("firstUnmapped(%+v) = %q, want %q", tc.frame, got, tc.want)
+		}
+	}
+}
+
+// TestContractKinds: every evidence rule of the ranker reports one of the
+// contract's six kinds in JSON, itself when it is one of them.
+func TestContractKinds(t *testing.T) {
+	contract := []string{"line", "function", "proximity", "file", "text", "recency"}
+	for _, rule := range []string{suspect.KindLine, suspect.KindFunction, suspect.KindProximity, suspect.KindCallee,
+		suspect.KindCaller, suspect.KindFile, suspect.KindDir, suspect.KindText, suspect.KindFixed, suspect.KindRecency} {
+		k := contractKind(rule)
+		if !slices.Contains(contract, k) {
+			t.Errorf("rule %q: kind %q is not one of the contract's %v", rule, k, contract)
+		}
+		if slices.Contains(contract, rule) && k != rule {
+			t.Errorf("rule %q: kind %q, want itself", rule, k)
 		}
 	}
 }

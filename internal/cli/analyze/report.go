@@ -159,11 +159,33 @@ type SuspectReport struct {
 
 // EvidenceReport is one reason a commit is suspected.
 type EvidenceReport struct {
-	Kind   string `json:"kind"`
+	// Kind is one of the contract's kinds: line, function, proximity,
+	// file, text, recency.
+	Kind string `json:"kind"`
+	// Rule is the rule that found it, finer than Kind: callee and caller
+	// are kinds of function evidence, directory of file evidence, fixed
+	// (a later commit names this one as a cause) of text evidence; the
+	// other rules are their kind.
+	Rule   string `json:"rule"`
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Hunk   string `json:"hunk,omitempty"`
 	Detail string `json:"detail"`
+}
+
+// contractKind is the kind of the command-line contract that an evidence
+// rule belongs to: scripts written against the contract's six kinds keep
+// working as rules are added.
+func contractKind(rule string) string {
+	switch rule {
+	case suspect.KindCallee, suspect.KindCaller:
+		return suspect.KindFunction
+	case suspect.KindDir:
+		return suspect.KindFile
+	case suspect.KindFixed:
+		return suspect.KindText
+	}
+	return rule
 }
 
 // buildReport turns the outcome into the report.
@@ -389,7 +411,7 @@ func signalReport(s signal.Signal, res suspect.Result) SignalReport {
 			Evidence: []EvidenceReport{},
 		}
 		for _, e := range su.Evidence {
-			r.Evidence = append(r.Evidence, EvidenceReport{Kind: e.Kind, File: e.File, Line: e.Line, Hunk: e.Hunk, Detail: e.Detail})
+			r.Evidence = append(r.Evidence, EvidenceReport{Kind: contractKind(e.Kind), Rule: e.Kind, File: e.File, Line: e.Line, Hunk: e.Hunk, Detail: e.Detail})
 		}
 		sr.Suspects = append(sr.Suspects, r)
 	}
