@@ -304,3 +304,70 @@ func TestBitbucketMapsFunctionOnlyFramesLikeLocal(t *testing.T) {
 		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
 	}
 }
+
+// TestBitbucketProbesFramesFilesInAHugeTree: a tree too large to list
+// (the double reports 200,000 entries). The crashing frame's file,
+// svc/cart/total.go, was touched by no commit of the window, so only the
+// tree says it exists; without it the frame mapped to nothing and the run
+// abstained. Its path's suffixes are asked about instead (longest first,
+// one request each), and both paths name the change beside it in
+// svc/cart.
+func TestBitbucketProbesFramesFilesInAHugeTree(t *testing.T) {
+	requireGit(t)
+	dir := t.TempDir()
+	now := time.Now().UTC().Truncate(time.Second)
+	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
+	write := func(name, body string) {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(at time.Time, msg string) string {
+		git(t, dir, at, "add", "-A")
+		git(t, dir, at, "commit", "-q", "-m", msg)
+		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
+	}
+	write("svc/cart/total.go", "package cart\n\nfunc Total(c *Cart) int {\n\treturn c.Sum / c.N\n}\n")
+	write("svc/cart/tax.go", "package cart\n\nfunc Tax(c *Cart) int { return 0 }\n")
+	write("docs/README", "shop\n")
+	commit(now.Add(-60*24*time.Hour), "first")
+	write("svc/cart/tax.go", "package cart\n\nfunc Tax(c *Cart) int { c.N = 0; return 0 }\n")
+	beside := commit(now.Add(-5*24*time.Hour), "cart: reset the count when taxing")
+	write("docs/README", "shop, the cart service\n")
+	commit(now.Add(-2*24*time.Hour), "docs")
+
+	trace := filepath.Join(t.TempDir(), "panic.txt")
+	if err := os.WriteFile(trace, []byte("panic: runtime error: integer divide by zero\n\ngoroutine 1 [running]:\n"+
+		"example.com/shop/svc/cart.Total(0xc000010000)\n\t/build/shop/svc/cart/total.go:4 +0x1d\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv, r := fakeRepo(t, "shop", dir, bitbuckettest.Options{TreeSize: 200000})
+	r.now = now
+	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/shop"}} {
+		srv.ResetRequests()
+		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
+		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || len(rep.Signals[0].Frames) == 0 {
+			t.Fatalf("%v: got %+v, want one signal with suspects", args, rep.Signals)
+		}
+		if got := rep.Signals[0].Frames[0].Path; got != "svc/cart/total.go" {
+			t.Errorf("%v: the frame maps to %q, want svc/cart/total.go", args, got)
+		}
+		if got := rep.Signals[0].Suspects[0].Hash; got != beside {
+			t.Errorf("%v: got %.12s first, want %.12s", args, got, beside)
+		}
+	}
+	// The listing's first page (too large: it stops there), then
+	// build/shop/svc/cart/total.go, shop/svc/cart/total.go and
+	// svc/cart/total.go, which is found; reading it later is free.
+	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 4 {
+		t.Errorf("cold: got %d /src requests, want 4", n)
+	}
+	srv.ResetRequests()
+	r.report(t, "--repo", "acme/shop", "--signal", trace, "--lookback-days", "30")
+	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 0 {
+		t.Errorf("warm: got %d /src requests, want 0 (the tree known too large, the file found, the others missing, by commit)", n)
+	}
+}

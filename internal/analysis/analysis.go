@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -114,6 +115,9 @@ type Repo struct {
 	// all are every commit read, merges included, for ranking.
 	all  []Commit
 	tree []string
+	// found are the frames' files that probing found where the tree was
+	// too large to list.
+	found []string
 	// defs and contents keep what ranking read from the source (function
 	// definitions, the frames' files).
 	defs     map[string][]string
@@ -319,6 +323,90 @@ func definitionCandidates(r *Repo, named []signal.Frame, bare bool) []string {
 	return append(out, touched...)
 }
 
+// maxProbes caps the paths probeFrames asks about for one analysis (one
+// request each, cached by commit), and maxProbeDepth the components of a
+// frame's path it tries.
+const (
+	maxProbes     = 64
+	maxProbeDepth = 8
+)
+
+// suffixes lists the repository paths a frame's file may be, longest
+// first: the last components of its path as mapping reads it
+// (suspect.FrameComponents), up to maxProbeDepth of them.
+func suffixes(f signal.Frame) []string {
+	comps := suspect.FrameComponents(f)
+	out := make([]string, 0, min(len(comps), maxProbeDepth))
+	for i := max(0, len(comps)-maxProbeDepth); i < len(comps); i++ {
+		out = append(out, strings.Join(comps[i:], "/"))
+	}
+	return out
+}
+
+// probeFrames finds where the frames' files are in a tree too large to
+// list: for each file, its longest path suffix that exists at head, asked
+// about in rounds (every file's longest untried suffix at once), maxProbes
+// paths in all. A file one of whose suffixes is a known path (touched by
+// the window) maps there without asking.
+func probeFrames(ctx context.Context, pr source.Prober, head string, frames []signal.Frame, known map[string]bool) []string {
+	var wants [][]string
+	seen := map[string]bool{}
+	for _, f := range frames {
+		cands := suffixes(f)
+		if len(cands) == 0 || seen[cands[0]] {
+			continue
+		}
+		seen[cands[0]] = true
+		if len(cands) > 0 && !slices.ContainsFunc(cands, func(c string) bool { return known[c] }) {
+			wants = append(wants, cands)
+		}
+	}
+	found := []string{}
+	asked, exists := map[string]bool{}, map[string]bool{}
+	budget := maxProbes
+	for round := 0; budget > 0; round++ {
+		var batch []string
+		for _, cands := range wants {
+			if round >= len(cands) || slices.ContainsFunc(cands[:round], func(c string) bool { return exists[c] }) {
+				continue // found already, at a longer suffix
+			}
+			if c := cands[round]; !asked[c] && len(batch) < budget {
+				asked[c] = true
+				batch = append(batch, c)
+			}
+		}
+		if len(batch) == 0 {
+			if slices.ContainsFunc(wants, func(cands []string) bool { return round < len(cands) }) {
+				continue // this round's suffixes were all asked before
+			}
+			break
+		}
+		budget -= len(batch)
+		got, err := pr.Probe(ctx, head, batch)
+		if err != nil {
+			break
+		}
+		for _, p := range got {
+			exists[p] = true
+		}
+		found = append(found, got...)
+	}
+	return found
+}
+
+// touchedPaths are the paths the window's commits of r changed.
+func touchedPaths(r *Repo) map[string]bool {
+	out := map[string]bool{}
+	for _, c := range r.all {
+		if c.Change != nil {
+			for _, f := range c.Change.Files {
+				out[f.Path] = true
+			}
+		}
+	}
+	return out
+}
+
 // count counts one item and keeps what keep asks for.
 func count(it source.Item, keep Keep) Commit {
 	c := Commit{Commit: it.Commit, Fallback: it.Change.Fallback, seq: it.Seq}
@@ -367,14 +455,18 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 	// frame at all its frames of an installed program; their functions
 	// are looked up too.
 	var idents []string
-	var named []signal.Frame // frames with a file name several files share
-	bare := false            // and frames that name only a function
+	var named []signal.Frame      // frames with a file name several files share
+	bare := false                 // and frames that name only a function
+	var fileFrames []signal.Frame // the frames naming a file
 	for _, s := range p.Signals {
 		standIn := suspect.NoFileFrameInApp(s.Frames)
 		installed := suspect.NoFrameInApp(s.Frames)
 		for _, f := range s.Frames {
 			if !f.InApp && !(standIn && f.File != "") && !(installed && signal.InstalledFunctionFrame(f)) {
 				continue
+			}
+			if f.File != "" {
+				fileFrames = append(fileFrames, f)
 			}
 			if f.File == "" || shared(f.File) {
 				if id := suspect.FunctionName(f.Function); id != "" {
@@ -396,6 +488,14 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		h := suspect.RepoHistory{Repo: r.Source.Repo(), Tree: r.tree}
 		if r.Summary != nil {
 			h.Head = r.Summary.Head
+		}
+		if pr, ok := r.Source.(source.Prober); ok && r.tree == nil && r.found == nil && h.Head != "" && len(fileFrames) > 0 {
+			// A tree too large to list: the frames' files are looked for
+			// where their paths say.
+			r.found = probeFrames(ctx, pr, h.Head, fileFrames, touchedPaths(r))
+		}
+		if r.tree == nil {
+			h.Tree = r.found
 		}
 		if d, ok := r.Source.(source.Definer); ok && len(idents) > 0 && h.Head != "" && r.defs == nil {
 			if defs, err := d.Definitions(ctx, h.Head, idents); err == nil {

@@ -545,6 +545,10 @@ const MaxTreeEntries = 5000
 // repository can be named so.
 const treeKey = "\x00tree"
 
+// largeTreeKey is the cache's name for knowing that a commit's tree is
+// over MaxTreeEntries.
+const largeTreeKey = "\x00tree too large"
+
 // Tree lists every file path at commit rev (a full hash), read once per
 // commit: Bitbucket's recursive listing of the root, 100 entries a
 // request, then the cache. It fails for a tree over MaxTreeEntries
@@ -558,7 +562,15 @@ func (b *Bitbucket) Tree(ctx context.Context, rev string) ([]string, error) {
 			return strings.Split(string(data), "\x00"), nil
 		}
 	}
+	if b.cache != nil {
+		if _, ok := b.cache.GetFile(rev, largeTreeKey); ok {
+			return nil, fmt.Errorf("listing the tree at %s: %w (known from an earlier run)", short(rev), bitbucket.ErrTreeTooLarge)
+		}
+	}
 	paths, err := b.client.Tree(ctx, b.workspace, b.slug, rev, MaxTreeEntries)
+	if errors.Is(err, bitbucket.ErrTreeTooLarge) && b.cache != nil {
+		b.cache.PutFile(rev, largeTreeKey, nil) // a commit's tree never shrinks
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -617,6 +629,88 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 	}
 	if len(out) == 0 && first != nil {
 		return nil, first
+	}
+	return out, nil
+}
+
+// missingKey is the cache's name for knowing that path is missing at a
+// commit: no file of a repository can be named so.
+func missingKey(path string) string { return "\x00missing\x00" + path }
+
+// Probe returns those of paths that exist at commit rev (a full hash), for
+// a tree too large to list: one request per path not yet known, which
+// reads the file (cached for ReadFiles) or learns that it is missing (cached
+// too: nothing changes at a commit). A file over bitbucket.MaxFileBytes
+// exists. Another failure leaves the path out, and is returned when no
+// path could be settled.
+func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]string, error) {
+	var ask []string
+	known := map[string]bool{}
+	for _, p := range paths {
+		if b.cache != nil {
+			if _, ok := b.cache.GetFile(rev, p); ok {
+				known[p] = true
+				continue
+			}
+			if _, ok := b.cache.GetFile(rev, missingKey(p)); ok {
+				continue
+			}
+		}
+		ask = append(ask, p)
+	}
+	var (
+		mu      sync.Mutex
+		first   error
+		settled int
+		wg      sync.WaitGroup
+	)
+	sem := make(chan struct{}, max(1, min(b.concurrency(), len(ask))))
+	for _, p := range ask {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			data, err := b.client.FileContents(ctx, b.workspace, b.slug, rev, p)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				known[p] = true
+				settled++
+				if b.cache != nil {
+					b.cache.PutFile(rev, p, data)
+				}
+			case errors.Is(err, bitbucket.ErrFileTooLarge):
+				known[p] = true
+				settled++
+			case errors.Is(err, bitbucket.ErrNotFound):
+				settled++
+				if b.cache != nil {
+					b.cache.PutFile(rev, missingKey(p), nil)
+				}
+			case first == nil:
+				first = err
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if len(ask) > 0 && settled == 0 && len(known) == 0 && first != nil {
+		return nil, first
+	}
+	var out []string
+	for _, p := range paths {
+		if known[p] {
+			out = append(out, p)
+			delete(known, p) // once
+		}
 	}
 	return out, nil
 }

@@ -477,3 +477,45 @@ func TestBitbucketDefinitionsInCap(t *testing.T) {
 		t.Errorf("got %d definitions, want the first %d files given", len(got["f"]), MaxDefinitionReads)
 	}
 }
+
+// TestBitbucketProbe: of the paths asked about, those that exist at the
+// commit are returned, each asked once: a file read is cached for
+// ReadFiles, a missing path is remembered as missing.
+func TestBitbucketProbe(t *testing.T) {
+	r := newGitRepo(t)
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	r.write("app/cart/total.go", "package cart\n")
+	r.write("app/main.go", "package main\n")
+	head := r.commit(at, "first")
+	srv, client := fakeBitbucket(t, r)
+	b := NewBitbucket(client, "acme", "app", "main", NewCache(t.TempDir(), "bitbucket", "acme/app"))
+	ctx := context.Background()
+	paths := []string{"srv/app/cart/total.go", "app/cart/total.go", "app/main.go", "main.go", "app"}
+	got, err := b.Probe(ctx, head, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A folder's path answers its listing: it is no file, but exists; the
+	// analysis only asks about paths ending in a file name.
+	if strings.Join(got, ",") != "app/cart/total.go,app/main.go,app" {
+		t.Errorf("got %v", got)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != len(paths) {
+		t.Errorf("got %d /src requests, want %d", n, len(paths))
+	}
+	srv.ResetRequests()
+	again, err := b.Probe(ctx, head, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := b.ReadFiles(ctx, head, []string{"app/main.go"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(again, ",") != strings.Join(got, ",") || string(files["app/main.go"]) != "package main\n" {
+		t.Errorf("again: got %v and %q", again, files["app/main.go"])
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/app/src/"); n != 0 {
+		t.Errorf("again: got %d /src requests, want 0 (found and missing paths are both known by commit)", n)
+	}
+}

@@ -103,6 +103,14 @@ type FileDefiner interface {
 	DefinitionsIn(ctx context.Context, rev string, idents, paths []string) (map[string][]string, error)
 }
 
+// Prober is implemented by sources whose tree may be too large to list
+// (Bitbucket): they tell which of the given paths exist at a commit, so
+// that frames map to files no commit of the window touched.
+type Prober interface {
+	// Probe returns those of paths that exist at rev.
+	Probe(ctx context.Context, rev string, paths []string) ([]string, error)
+}
+
 // short abbreviates a hash for messages.
 func short(h string) string {
 	if len(h) > 12 {

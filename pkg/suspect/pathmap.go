@@ -236,6 +236,11 @@ func outsideMatch(f signal.Frame, t fileTarget) bool {
 // frameComponents returns the path components of a frame's file, with Java
 // style frames (a bare File.java plus a dotted package in Module or
 // Function) expanded to their package directory.
+// FrameComponents are the path components of a frame's file as mapping
+// reads them: URL schemes and hosts, drive letters, "." and ".." resolved
+// away; a JVM file name with its package's folders.
+func FrameComponents(f signal.Frame) []string { return frameComponents(f) }
+
 func frameComponents(f signal.Frame) []string {
 	comps := splitComponents(normalizePath(f.File))
 	if len(comps) != 1 || !isJVMFile(comps[0]) {

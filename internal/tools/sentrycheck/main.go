@@ -18,7 +18,7 @@
 // ranks exactly as the local run does: the same window, diffs, file
 // contents and blame walk, read through the API.
 //
-//	go run ./internal/tools/sentrycheck -clones /work/.mirror -bin /tmp/sigsentry [-via sentry|bitbucket] [-half all] [-only ID] [-keep DIR] [-v]
+//	go run ./internal/tools/sentrycheck -clones /work/.mirror -bin /tmp/sigsentry [-via sentry|bitbucket] [-huge-trees] [-half all] [-only ID] [-keep DIR] [-v]
 package main
 
 import (
@@ -58,6 +58,7 @@ func run() error {
 		via      = flag.String("via", "sentry", "the path to compare with the local run: sentry (an issue) or bitbucket (the repository)")
 		only     = flag.String("only", "", "run only the cases whose id (owner/name@fix) holds this text")
 		keep     = flag.String("keep", "", "write both runs' reports of every differing case-window into this folder")
+		huge     = flag.Bool("huge-trees", false, "with -via bitbucket, the double reports every tree as too large to list (frames' files are probed instead)")
 	)
 	flag.Parse()
 	if *clones == "" || *bin == "" {
@@ -88,7 +89,11 @@ func run() error {
 	defer srv.Close()
 	const token = "sntryu_sentrycheck"
 	srv.AddToken(token, sentrytest.Token{Scopes: []string{"event:read", "project:read", "org:read"}})
-	bb := bitbuckettest.NewServer(bitbuckettest.Options{})
+	bbOpts := bitbuckettest.Options{}
+	if *huge {
+		bbOpts.TreeSize = 1_000_000
+	}
+	bb := bitbuckettest.NewServer(bbOpts)
 	defer bb.Close()
 	const email, bbToken = "check@example.com", "sentrycheck-token"
 	bb.AddUser(bitbuckettest.User{Email: email, Workspaces: []string{"acme"}})

@@ -170,6 +170,11 @@ func (s *Server) nextURL(r *http.Request, token string) string {
 
 // listPage answers a list-based paginated collection.
 func (s *Server) listPage(w http.ResponseWriter, r *http.Request, values []any, def, max int) {
+	s.listPageSized(w, r, values, def, max, len(values))
+}
+
+// listPageSized is listPage reporting size as the collection's size.
+func (s *Server) listPageSized(w http.ResponseWriter, r *http.Request, values []any, def, max, size int) {
 	n, ok := pagelen(w, r, def, max)
 	if !ok {
 		return
@@ -184,7 +189,7 @@ func (s *Server) listPage(w http.ResponseWriter, r *http.Request, values []any, 
 	}
 	end := min(start+n, len(values))
 	body := map[string]any{
-		"pagelen": n, "page": page, "size": len(values), "values": values[start:end],
+		"pagelen": n, "page": page, "size": size, "values": values[start:end],
 	}
 	if end < len(values) {
 		body["next"] = s.nextURL(r, strconv.Itoa(page+1))
@@ -983,6 +988,10 @@ func (s *Server) listDir(w http.ResponseWriter, r *http.Request, repo *repoState
 	}
 	if values == nil {
 		values = []any{}
+	}
+	if s.opts.TreeSize > 0 {
+		s.listPageSized(w, r, values, 10, 100, s.opts.TreeSize)
+		return
 	}
 	s.listPage(w, r, values, 10, 100)
 }

@@ -48,6 +48,10 @@ type Options struct {
 	// DateIsAuthorTime serves each commit's author time as its date
 	// instead of its committer time (what Bitbucket Cloud serves).
 	DateIsAuthorTime bool
+	// TreeSize, when set, is the size that folder listings of /src report,
+	// as a repository with that many files and folders would: a client
+	// that will not list so large a tree stops after the first page.
+	TreeSize int
 }
 
 // Request is one request the server received, as recorded by Requests.
