@@ -109,3 +109,24 @@ func TestProbeFrames(t *testing.T) {
 		t.Errorf("asked about %d paths, want the cap %d", n, maxProbes)
 	}
 }
+
+// FuzzSuffixes: a frame's file comes from outside; its suffixes never
+// panic, are at most maxProbeDepth, longest first, each ending the next
+// longer one.
+func FuzzSuffixes(f *testing.F) {
+	f.Add("/build/app/cart/total.go", "")
+	f.Add(`C:\src\x.cs`, "")
+	f.Add("Cart.java", "com.acme.Cart")
+	f.Add("webpack:///../%2e%2e/x.js?y#z", "")
+	f.Fuzz(func(t *testing.T, file, module string) {
+		got := suffixes(signal.Frame{File: file, Module: module})
+		if len(got) > maxProbeDepth {
+			t.Fatalf("%d suffixes, want at most %d", len(got), maxProbeDepth)
+		}
+		for i := 1; i < len(got); i++ {
+			if len(got[i]) >= len(got[i-1]) || !strings.HasSuffix(got[i-1], "/"+got[i]) {
+				t.Fatalf("suffix %q does not end %q", got[i], got[i-1])
+			}
+		}
+	})
+}
