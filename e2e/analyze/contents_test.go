@@ -171,22 +171,10 @@ func TestFixesTrailerOverBitbucketLikeLocal(t *testing.T) {
 // commit.c at the same line.
 func TestBitbucketFindsWhichSameNamedFileDefines(t *testing.T) {
 	requireGit(t)
-	dir := t.TempDir()
+	dir, writeFile, commit := scratchRepo(t)
 	now := time.Now().UTC().Truncate(time.Second)
-	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
 	write := func(name, fn, stmt string) {
-		src := "#include \"cache.h\"\n\nint " + fn + "(struct commit *c)\n{\n\t" + stmt + ";\n\treturn c->flags;\n}\n"
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit := func(at time.Time, msg string) string {
-		git(t, dir, at, "add", "-A")
-		git(t, dir, at, "commit", "-q", "-m", msg)
-		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
+		writeFile(name, "#include \"cache.h\"\n\nint "+fn+"(struct commit *c)\n{\n\t"+stmt+";\n\treturn c->flags;\n}\n")
 	}
 	write("commit.c", "commit_tree", "c->flags = 0")
 	write("builtin/commit.c", "prepare_to_commit", "c->flags = 0")
@@ -205,29 +193,9 @@ func TestBitbucketFindsWhichSameNamedFileDefines(t *testing.T) {
 	}
 	srv, r := fakeRepo(t, "git", dir, bitbuckettest.Options{})
 	r.now = now
-	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/git"}} {
-		srv.ResetRequests()
-		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
-		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || len(rep.Signals[0].Frames) == 0 {
-			t.Fatalf("%v: got %+v, want one signal with suspects", args, rep.Signals)
-		}
-		if got := rep.Signals[0].Frames[0].Path; got != "builtin/commit.c" {
-			t.Errorf("%v: the frame maps to %q, want builtin/commit.c (it defines prepare_to_commit)", args, got)
-		}
-		if got := rep.Signals[0].Suspects[0].Hash; got != inducer {
-			t.Errorf("%v: got %.12s first, want %.12s", args, got, inducer)
-		}
-	}
 	// The listing, and each of the two files once; builtin/commit.c is read
 	// once for both the definition and the frame's line.
-	if n := srv.CountRequests("/2.0/repositories/acme/git/src/"); n != 3 {
-		t.Errorf("cold: got %d /src requests, want 3", n)
-	}
-	srv.ResetRequests()
-	r.report(t, "--repo", "acme/git", "--signal", trace, "--lookback-days", "30")
-	if n := srv.CountRequests("/2.0/repositories/acme/git/src/"); n != 0 {
-		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
-	}
+	bothPathsAgree(t, srv, r, "git", dir, trace, 0, "builtin/commit.c", inducer, 3)
 }
 
 // TestBitbucketMapsFunctionOnlyFramesLikeLocal: a kernel call trace names
@@ -238,22 +206,8 @@ func TestBitbucketFindsWhichSameNamedFileDefines(t *testing.T) {
 // file, though no hunk header of the window names the function.
 func TestBitbucketMapsFunctionOnlyFramesLikeLocal(t *testing.T) {
 	requireGit(t)
-	dir := t.TempDir()
+	dir, write, commit := scratchRepo(t)
 	now := time.Now().UTC().Truncate(time.Second)
-	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
-	write := func(name, body string) {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit := func(at time.Time, msg string) string {
-		git(t, dir, at, "add", "-A")
-		git(t, dir, at, "commit", "-q", "-m", msg)
-		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
-	}
 	fn := func(name string) string {
 		return "int " + name + "(struct usb_interface *intf)\n{\n\tstruct mt_dev *dev = get(intf);\n\n\treturn setup(dev);\n}\n\n"
 	}
@@ -277,32 +231,8 @@ func TestBitbucketMapsFunctionOnlyFramesLikeLocal(t *testing.T) {
 	}
 	srv, r := fakeRepo(t, "mt", dir, bitbuckettest.Options{})
 	r.now = now
-	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/mt"}} {
-		srv.ResetRequests()
-		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
-		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 {
-			t.Fatalf("%v: got %+v, want one signal with suspects", args, rep.Signals)
-		}
-		var paths []string
-		for _, f := range rep.Signals[0].Frames {
-			paths = append(paths, f.Function+"="+f.Path)
-		}
-		if !slices.Contains(paths, "mt_usb_probe=drv/usb.c") {
-			t.Errorf("%v: frames map as %v, want mt_usb_probe to drv/usb.c", args, paths)
-		}
-		if got := rep.Signals[0].Suspects[0].Hash; got != inducer {
-			t.Errorf("%v: got %.12s first, want %.12s", args, got, inducer)
-		}
-	}
 	// The listing, and the two source files the window touched.
-	if n := srv.CountRequests("/2.0/repositories/acme/mt/src/"); n != 3 {
-		t.Errorf("cold: got %d /src requests, want 3", n)
-	}
-	srv.ResetRequests()
-	r.report(t, "--repo", "acme/mt", "--signal", trace, "--lookback-days", "30")
-	if n := srv.CountRequests("/2.0/repositories/acme/mt/src/"); n != 0 {
-		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
-	}
+	bothPathsAgree(t, srv, r, "mt", dir, trace, 1, "drv/usb.c", inducer, 3)
 }
 
 // TestBitbucketProbesFramesFilesInAHugeTree: a tree too large to list
@@ -314,22 +244,8 @@ func TestBitbucketMapsFunctionOnlyFramesLikeLocal(t *testing.T) {
 // svc/cart.
 func TestBitbucketProbesFramesFilesInAHugeTree(t *testing.T) {
 	requireGit(t)
-	dir := t.TempDir()
+	dir, write, commit := scratchRepo(t)
 	now := time.Now().UTC().Truncate(time.Second)
-	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
-	write := func(name, body string) {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	commit := func(at time.Time, msg string) string {
-		git(t, dir, at, "add", "-A")
-		git(t, dir, at, "commit", "-q", "-m", msg)
-		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
-	}
 	write("svc/cart/total.go", "package cart\n\nfunc Total(c *Cart) int {\n\treturn c.Sum / c.N\n}\n")
 	write("svc/cart/tax.go", "package cart\n\nfunc Tax(c *Cart) int { return 0 }\n")
 	write("docs/README", "shop\n")
@@ -346,28 +262,64 @@ func TestBitbucketProbesFramesFilesInAHugeTree(t *testing.T) {
 	}
 	srv, r := fakeRepo(t, "shop", dir, bitbuckettest.Options{TreeSize: 200000})
 	r.now = now
-	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/shop"}} {
+	// The listing's first page (too large: it stops there, and that is
+	// cached), then build/shop/svc/cart/total.go, shop/svc/cart/total.go and
+	// svc/cart/total.go, which is found; reading it later is free, and the
+	// missing paths are cached as missing.
+	bothPathsAgree(t, srv, r, "shop", dir, trace, 0, "svc/cart/total.go", beside, 4)
+}
+
+// scratchRepo starts an empty git repository of the test's own and returns
+// its folder, a function writing a file there (folders made as needed) and
+// one committing everything at a time, returning the commit's hash.
+func scratchRepo(t *testing.T) (string, func(name, body string), func(at time.Time, msg string) string) {
+	t.Helper()
+	dir := t.TempDir()
+	git(t, dir, time.Time{}, "init", "-q", "-b", "main")
+	write := func(name, body string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	commit := func(at time.Time, msg string) string {
+		t.Helper()
+		git(t, dir, at, "add", "-A")
+		git(t, dir, at, "commit", "-q", "-m", msg)
+		return git(t, dir, time.Time{}, "rev-parse", "HEAD")
+	}
+	return dir, write, commit
+}
+
+// bothPathsAgree analyzes the signal in trace over 30 days from the
+// checkout dir and from the double serving it as acme/slug: on both the
+// signal's frame maps to path and first is the top suspect. Through
+// Bitbucket the run makes cold /src requests, and none once cached.
+func bothPathsAgree(t *testing.T, srv *bitbuckettest.Server, r *runner, slug, dir, trace string, frame int, path, first string, cold int) {
+	t.Helper()
+	src := "/2.0/repositories/acme/" + slug + "/src/"
+	for _, args := range [][]string{{"--local", dir}, {"--repo", "acme/" + slug}} {
 		srv.ResetRequests()
 		rep := r.report(t, append(args, "--signal", trace, "--lookback-days", "30")...)
-		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || len(rep.Signals[0].Frames) == 0 {
+		if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || len(rep.Signals[0].Frames) <= frame {
 			t.Fatalf("%v: got %+v, want one signal with suspects", args, rep.Signals)
 		}
-		if got := rep.Signals[0].Frames[0].Path; got != "svc/cart/total.go" {
-			t.Errorf("%v: the frame maps to %q, want svc/cart/total.go", args, got)
+		if f := rep.Signals[0].Frames[frame]; f.Path != path {
+			t.Errorf("%v: frame %d (%s) maps to %q, want %s", args, frame, f.Function, f.Path, path)
 		}
-		if got := rep.Signals[0].Suspects[0].Hash; got != beside {
-			t.Errorf("%v: got %.12s first, want %.12s", args, got, beside)
+		if got := rep.Signals[0].Suspects[0].Hash; got != first {
+			t.Errorf("%v: got %.12s first, want %.12s", args, got, first)
 		}
-	}
-	// The listing's first page (too large: it stops there), then
-	// build/shop/svc/cart/total.go, shop/svc/cart/total.go and
-	// svc/cart/total.go, which is found; reading it later is free.
-	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 4 {
-		t.Errorf("cold: got %d /src requests, want 4", n)
+		if n := srv.CountRequests(src); args[0] == "--repo" && n != cold {
+			t.Errorf("cold: got %d /src requests, want %d", n, cold)
+		}
 	}
 	srv.ResetRequests()
-	r.report(t, "--repo", "acme/shop", "--signal", trace, "--lookback-days", "30")
-	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n != 0 {
-		t.Errorf("warm: got %d /src requests, want 0 (the tree known too large, the file found, the others missing, by commit)", n)
+	r.report(t, "--repo", "acme/"+slug, "--signal", trace, "--lookback-days", "30")
+	if n := srv.CountRequests(src); n != 0 {
+		t.Errorf("warm: got %d /src requests, want 0 (cached by commit)", n)
 	}
 }

@@ -586,12 +586,7 @@ func (b *Bitbucket) Tree(ctx context.Context, rev string) ([]string, error) {
 // leaves that file out too, and is returned when no file could be read.
 func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(paths))
-	var (
-		mu    sync.Mutex
-		first error
-		wg    sync.WaitGroup
-	)
-	sem := make(chan struct{}, max(1, min(b.concurrency(), len(paths))))
+	var ask []string
 	for _, p := range paths {
 		if b.cache != nil {
 			if data, ok := b.cache.GetFile(rev, p); ok {
@@ -599,6 +594,40 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 				continue
 			}
 		}
+		ask = append(ask, p)
+	}
+	var first error
+	err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
+		switch {
+		case err == nil:
+			out[p] = data
+			if b.cache != nil {
+				b.cache.PutFile(rev, p, data)
+			}
+		case errors.Is(err, bitbucket.ErrNotFound), errors.Is(err, bitbucket.ErrFileTooLarge):
+		case first == nil:
+			first = err
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 && first != nil {
+		return nil, first
+	}
+	return out, nil
+}
+
+// fetchEach requests the contents of each of paths at commit rev, a few at
+// a time, and hands every answer to settle, one at a time. It returns the
+// context's error when it ended first.
+func (b *Bitbucket) fetchEach(ctx context.Context, rev string, paths []string, settle func(path string, data []byte, err error)) error {
+	var (
+		mu sync.Mutex
+		wg sync.WaitGroup
+	)
+	sem := make(chan struct{}, max(1, min(b.concurrency(), len(paths))))
+	for _, p := range paths {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -611,26 +640,11 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 			data, err := b.client.FileContents(ctx, b.workspace, b.slug, rev, p)
 			mu.Lock()
 			defer mu.Unlock()
-			switch {
-			case err == nil:
-				out[p] = data
-				if b.cache != nil {
-					b.cache.PutFile(rev, p, data)
-				}
-			case errors.Is(err, bitbucket.ErrNotFound), errors.Is(err, bitbucket.ErrFileTooLarge):
-			case first == nil:
-				first = err
-			}
+			settle(p, data, err)
 		}()
 	}
 	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 && first != nil {
-		return nil, first
-	}
-	return out, nil
+	return ctx.Err()
 }
 
 // missingKey is the cache's name for knowing that path is missing at a
@@ -658,48 +672,29 @@ func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]st
 		}
 		ask = append(ask, p)
 	}
-	var (
-		mu      sync.Mutex
-		first   error
-		settled int
-		wg      sync.WaitGroup
-	)
-	sem := make(chan struct{}, max(1, min(b.concurrency(), len(ask))))
-	for _, p := range ask {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
+	var first error
+	settled := 0
+	err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
+		switch {
+		case err == nil:
+			known[p] = true
+			settled++
+			if b.cache != nil {
+				b.cache.PutFile(rev, p, data)
 			}
-			defer func() { <-sem }()
-			data, err := b.client.FileContents(ctx, b.workspace, b.slug, rev, p)
-			mu.Lock()
-			defer mu.Unlock()
-			switch {
-			case err == nil:
-				known[p] = true
-				settled++
-				if b.cache != nil {
-					b.cache.PutFile(rev, p, data)
-				}
-			case errors.Is(err, bitbucket.ErrFileTooLarge):
-				known[p] = true
-				settled++
-			case errors.Is(err, bitbucket.ErrNotFound):
-				settled++
-				if b.cache != nil {
-					b.cache.PutFile(rev, missingKey(p), nil)
-				}
-			case first == nil:
-				first = err
+		case errors.Is(err, bitbucket.ErrFileTooLarge):
+			known[p] = true
+			settled++
+		case errors.Is(err, bitbucket.ErrNotFound):
+			settled++
+			if b.cache != nil {
+				b.cache.PutFile(rev, missingKey(p), nil)
 			}
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+		case first == nil:
+			first = err
+		}
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(ask) > 0 && settled == 0 && len(known) == 0 && first != nil {
