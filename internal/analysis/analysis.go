@@ -247,32 +247,6 @@ func readRepo(ctx context.Context, p *Plan, t Target, keep Keep) *Repo {
 // find the one defining its function; more say too little.
 const maxSameNamed = 8
 
-// sameNamed lists the files of tree that match file's path equally well
-// by the longest suffix of whole components, when there are at most
-// maxSameNamed of them ("commit.c": commit.c and builtin/commit.c).
-func sameNamed(tree []string, file string) []string {
-	want := strings.Split(strings.ReplaceAll(file, "\\", "/"), "/")
-	best, out := 0, []string(nil)
-	for _, t := range tree {
-		have := strings.Split(t, "/")
-		n := 0
-		for n < len(want) && n < len(have) && want[len(want)-1-n] == have[len(have)-1-n] {
-			n++
-		}
-		switch {
-		case n == 0 || n < best:
-		case n > best:
-			best, out = n, []string{t}
-		default:
-			out = append(out, t)
-		}
-	}
-	if len(out) > maxSameNamed {
-		return nil
-	}
-	return out
-}
-
 // definitionCandidates lists, for a source that cannot search the code,
 // the files of r to read for the definitions of the frames' functions:
 // first the few that share the name of a named frame's file, then, when
@@ -282,8 +256,8 @@ func sameNamed(tree []string, file string) []string {
 func definitionCandidates(r *Repo, named []signal.Frame, bare bool) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, f := range named {
-		if list := sameNamed(r.tree, f.File); len(list) > 1 {
+	for _, list := range suspect.BestMatches(r.tree, named) {
+		if len(list) > 1 && len(list) <= maxSameNamed {
 			for _, p := range list {
 				if !seen[p] {
 					seen[p] = true
@@ -299,20 +273,12 @@ func definitionCandidates(r *Repo, named []signal.Frame, bare bool) []string {
 	for _, p := range r.tree {
 		inTree[p] = true
 	}
-	touches := map[string]int{}
-	for _, c := range r.all {
-		if c.Change == nil {
-			continue
-		}
-		for _, f := range c.Change.Files {
-			if inTree[f.Path] && !seen[f.Path] {
-				touches[f.Path]++
-			}
-		}
-	}
+	touches := touchCounts(r)
 	touched := make([]string, 0, len(touches))
 	for p := range touches {
-		touched = append(touched, p)
+		if inTree[p] && !seen[p] {
+			touched = append(touched, p)
+		}
 	}
 	sort.Slice(touched, func(i, j int) bool {
 		if touches[touched[i]] != touches[touched[j]] {
@@ -348,7 +314,7 @@ func suffixes(f signal.Frame) []string {
 // about in rounds (every file's longest untried suffix at once), maxProbes
 // paths in all. A file one of whose suffixes is a known path (touched by
 // the window) maps there without asking.
-func probeFrames(ctx context.Context, pr source.Prober, head string, frames []signal.Frame, known map[string]bool) []string {
+func probeFrames(ctx context.Context, pr source.Prober, head string, frames []signal.Frame, known map[string]int) []string {
 	var wants [][]string
 	seen := map[string]bool{}
 	for _, f := range frames {
@@ -357,7 +323,7 @@ func probeFrames(ctx context.Context, pr source.Prober, head string, frames []si
 			continue
 		}
 		seen[cands[0]] = true
-		if len(cands) > 0 && !slices.ContainsFunc(cands, func(c string) bool { return known[c] }) {
+		if len(cands) > 0 && !slices.ContainsFunc(cands, func(c string) bool { return known[c] > 0 }) {
 			wants = append(wants, cands)
 		}
 	}
@@ -394,13 +360,14 @@ func probeFrames(ctx context.Context, pr source.Prober, head string, frames []si
 	return found
 }
 
-// touchedPaths are the paths the window's commits of r changed.
-func touchedPaths(r *Repo) map[string]bool {
-	out := map[string]bool{}
+// touchCounts counts, for each path the window's commits of r changed, the
+// commits that changed it.
+func touchCounts(r *Repo) map[string]int {
+	out := map[string]int{}
 	for _, c := range r.all {
 		if c.Change != nil {
 			for _, f := range c.Change.Files {
-				out[f.Path] = true
+				out[f.Path]++
 			}
 		}
 	}
@@ -492,7 +459,7 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		if pr, ok := r.Source.(source.Prober); ok && r.tree == nil && r.found == nil && h.Head != "" && len(fileFrames) > 0 {
 			// A tree too large to list: the frames' files are looked for
 			// where their paths say.
-			r.found = probeFrames(ctx, pr, h.Head, fileFrames, touchedPaths(r))
+			r.found = probeFrames(ctx, pr, h.Head, fileFrames, touchCounts(r))
 		}
 		if r.tree == nil {
 			h.Tree = r.found

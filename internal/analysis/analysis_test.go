@@ -6,32 +6,34 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sigsentry/sigsentry/pkg/diffstat"
+	"github.com/sigsentry/sigsentry/pkg/history"
 	"github.com/sigsentry/sigsentry/pkg/signal"
 )
 
-func TestSameNamed(t *testing.T) {
-	tree := []string{"commit.c", "builtin/commit.c", "commit.h", "src/xmpp/omemo.c", "src/omemo/omemo.c", "xcommit.c"}
-	many := []string{}
+// TestDefinitionCandidates: the files sharing a named frame's name come
+// first, when there are no more than maxSameNamed of them; then, for
+// function-only frames, the touched files the tree holds, the most touched
+// first.
+func TestDefinitionCandidates(t *testing.T) {
+	tree := []string{"commit.c", "builtin/commit.c", "commit.h", "src/xmpp/omemo.c", "src/omemo/omemo.c", "xcommit.c", "a.c", "b.c"}
 	for i := 0; i <= maxSameNamed; i++ {
-		many = append(many, fmt.Sprintf("d%d/util.c", i))
+		tree = append(tree, fmt.Sprintf("d%d/util.c", i))
 	}
-	for _, tc := range []struct {
-		tree []string
-		file string
-		want string
-	}{
-		{tree, "commit.c", "commit.c,builtin/commit.c"},
-		{tree, "/build/git/commit.c", "commit.c,builtin/commit.c"},
-		{tree, `C:\src\builtin\commit.c`, "builtin/commit.c"},
-		{tree, "omemo.c", "src/xmpp/omemo.c,src/omemo/omemo.c"},
-		{tree, "xmpp/omemo.c", "src/xmpp/omemo.c"},
-		{tree, "missing.c", ""},
-		{many, "util.c", ""}, // too many to read
-		{many[:maxSameNamed], "util.c", strings.Join(many[:maxSameNamed], ",")},
-	} {
-		if got := strings.Join(sameNamed(tc.tree, tc.file), ","); got != tc.want {
-			t.Errorf("sameNamed(%q): got %q, want %q", tc.file, got, tc.want)
+	change := func(paths ...string) Commit {
+		ch := &history.Change{}
+		for _, p := range paths {
+			ch.Files = append(ch.Files, diffstat.File{Path: p})
 		}
+		return Commit{Change: ch}
+	}
+	r := &Repo{tree: tree, all: []Commit{change("a.c", "b.c", "gone.c"), change("b.c", "builtin/commit.c")}}
+	named := []signal.Frame{{File: "/build/git/commit.c"}, {File: "xmpp/omemo.c"}, {File: "util.c"}, {File: "missing.c"}}
+	if got := strings.Join(definitionCandidates(r, named, false), ","); got != "commit.c,builtin/commit.c" {
+		t.Errorf("named frames: got %q, want the two commit.c (omemo.c is not ambiguous, util.c has too many)", got)
+	}
+	if got := strings.Join(definitionCandidates(r, named, true), ","); got != "commit.c,builtin/commit.c,b.c,a.c" {
+		t.Errorf("with function-only frames: got %q, want the touched files after, b.c (touched twice) first, gone.c left out", got)
 	}
 }
 
@@ -82,7 +84,7 @@ func TestProbeFrames(t *testing.T) {
 	for _, f := range []string{"/srv/app/cart/total.go", "/srv/app/main.go", "/srv/app/cart/total.go", "/srv/app/pay/charge.go", "/srv/x/cart/total.go"} {
 		frames = append(frames, signal.Frame{File: f})
 	}
-	got := probeFrames(context.Background(), pr, "h", frames, map[string]bool{"pay/charge.go": true})
+	got := probeFrames(context.Background(), pr, "h", frames, map[string]int{"pay/charge.go": 1})
 	if strings.Join(got, ",") != "app/main.go,cart/total.go" {
 		t.Errorf("got %v, want app/main.go then cart/total.go (main.go is shorter than app/main.go; pay/charge.go is known)", got)
 	}

@@ -105,45 +105,10 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 		p := strings.Join(append(append([]string(nil), m.sourceRoot...), rest...), "/")
 		return []fileTarget{{m.repo, p}}, "code mapping " + strings.Join(m.stackRoot, "/") + " -> " + strings.Join(m.sourceRoot, "/"), nil
 	}
-	ids := pi.byBase[comps[len(comps)-1]]
-	if len(ids) == 0 {
+	best := pi.best(comps)
+	if len(best) == 0 {
 		return nil, "", nil
 	}
-	type match struct {
-		kf *knownFile
-		n  int
-	}
-	best := make([]match, 0, 4)
-	bestN := 0
-	for _, id := range ids {
-		kf := &pi.files[id]
-		n := commonSuffix(comps, kf.comps)
-		if n > bestN {
-			bestN = n
-			best = best[:0]
-		}
-		if n == bestN {
-			best = append(best, match{kf, n})
-		}
-	}
-	// Ties: in-app files first, then the shortest repository path, then
-	// the path and repository in byte order (deterministic).
-	sort.Slice(best, func(i, j int) bool {
-		a, b := best[i].kf, best[j].kf
-		if a.inApp != b.inApp {
-			return a.inApp
-		}
-		if len(a.comps) != len(b.comps) {
-			return len(a.comps) < len(b.comps)
-		}
-		if len(a.path) != len(b.path) {
-			return len(a.path) < len(b.path)
-		}
-		if a.path != b.path {
-			return a.path < b.path
-		}
-		return a.repo < b.repo
-	})
 	chose := ""
 	if len(best) > 1 && len(defs) > 0 {
 		defines := func(kf *knownFile) bool {
@@ -204,6 +169,70 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 	return targets, note, ties
 }
 
+// match is a known file and how many of a frame's last path components it
+// shares.
+type match struct {
+	kf *knownFile
+	n  int
+}
+
+// best returns the known files sharing the most trailing components with
+// comps, in the order mapping prefers them: in-app files first, then the
+// shortest repository path, then the path and repository in byte order
+// (deterministic).
+func (pi *pathIndex) best(comps []string) []match {
+	if len(comps) == 0 {
+		return nil
+	}
+	var best []match
+	bestN := 0
+	for _, id := range pi.byBase[comps[len(comps)-1]] {
+		kf := &pi.files[id]
+		n := commonSuffix(comps, kf.comps)
+		if n > bestN {
+			bestN = n
+			best = best[:0]
+		}
+		if n == bestN {
+			best = append(best, match{kf, n})
+		}
+	}
+	sort.Slice(best, func(i, j int) bool {
+		a, b := best[i].kf, best[j].kf
+		if a.inApp != b.inApp {
+			return a.inApp
+		}
+		if len(a.comps) != len(b.comps) {
+			return len(a.comps) < len(b.comps)
+		}
+		if len(a.path) != len(b.path) {
+			return len(a.path) < len(b.path)
+		}
+		if a.path != b.path {
+			return a.path < b.path
+		}
+		return a.repo < b.repo
+	})
+	return best
+}
+
+// BestMatches lists, for each frame, the files of tree that match its path
+// equally well and best, as frame mapping weighs them before it chooses by
+// the function's definition; nil for a frame no file matches.
+func BestMatches(tree []string, frames []signal.Frame) [][]string {
+	pi := newPathIndex(nil)
+	for _, p := range tree {
+		pi.add("", p)
+	}
+	out := make([][]string, len(frames))
+	for i, f := range frames {
+		for _, m := range pi.best(frameComponents(f)) {
+			out[i] = append(out[i], m.kf.path)
+		}
+	}
+	return out
+}
+
 func hasPrefix(comps, prefix []string) bool {
 	if len(prefix) > len(comps) {
 		return false
@@ -233,14 +262,14 @@ func outsideMatch(f signal.Frame, t fileTarget) bool {
 	return commonSuffix(comps, splitComponents(t.path)) >= min(2, len(comps))
 }
 
-// frameComponents returns the path components of a frame's file, with Java
-// style frames (a bare File.java plus a dotted package in Module or
-// Function) expanded to their package directory.
 // FrameComponents are the path components of a frame's file as mapping
 // reads them: URL schemes and hosts, drive letters, "." and ".." resolved
 // away; a JVM file name with its package's folders.
 func FrameComponents(f signal.Frame) []string { return frameComponents(f) }
 
+// frameComponents returns the path components of a frame's file, with Java
+// style frames (a bare File.java plus a dotted package in Module or
+// Function) expanded to their package directory.
 func frameComponents(f signal.Frame) []string {
 	comps := splitComponents(normalizePath(f.File))
 	if len(comps) != 1 || !isJVMFile(comps[0]) {

@@ -137,3 +137,26 @@ func TestMapFrameByDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestBestMatches: the files matching a frame's path equally well and best,
+// by whole trailing components and as mapping reads paths.
+func TestBestMatches(t *testing.T) {
+	tree := []string{"commit.c", "builtin/commit.c", "commit.h", "src/xmpp/omemo.c", "src/omemo/omemo.c", "xcommit.c",
+		"src/main/java/com/acme/cart/Cart.java", "src/main/java/com/acme/other/Cart.java"}
+	frames := []signal.Frame{
+		{File: "commit.c"}, {File: "/build/git/commit.c"}, {File: `C:\src\builtin\commit.c`},
+		{File: "omemo.c"}, {File: "xmpp/omemo.c"}, {File: "missing.c"},
+		{File: "Cart.java", Module: "com.acme.cart.Cart"},
+	}
+	want := []string{
+		"commit.c,builtin/commit.c", "commit.c,builtin/commit.c", "builtin/commit.c",
+		"src/xmpp/omemo.c,src/omemo/omemo.c", "src/xmpp/omemo.c", "",
+		"src/main/java/com/acme/cart/Cart.java",
+	}
+	got := BestMatches(tree, frames)
+	for i := range frames {
+		if g := strings.Join(got[i], ","); g != want[i] {
+			t.Errorf("%q: got %q, want %q", frames[i].File, g, want[i])
+		}
+	}
+}
