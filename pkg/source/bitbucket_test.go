@@ -352,6 +352,19 @@ func TestBitbucketUnverifiedDiffs(t *testing.T) {
 // TestBitbucketReadFiles: files at a commit come from /src, the same bytes
 // as git holds; a missing path is left out; a second read is served from
 // the cache without a request.
+// bothSources serves r as acme/app and returns the double, a cached
+// Bitbucket source of it and the local source of the same checkout.
+func bothSources(t *testing.T, r *gitRepo) (*bitbuckettest.Server, *Bitbucket, *Local) {
+	t.Helper()
+	srv, client := fakeBitbucket(t, r)
+	b := NewBitbucket(client, "acme", "app", "main", NewCache(t.TempDir(), "bitbucket", "acme/app"))
+	l, err := NewLocal(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, b, l
+}
+
 func TestBitbucketReadFiles(t *testing.T) {
 	r := newGitRepo(t)
 	at := time.Now().Add(-time.Hour).Truncate(time.Second)
@@ -360,12 +373,7 @@ func TestBitbucketReadFiles(t *testing.T) {
 	first := r.commit(at, "first")
 	r.write("src/a.c", "int a(void)\n{\n\treturn 3;\n}\n")
 	r.commit(at.Add(time.Minute), "second")
-	srv, client := fakeBitbucket(t, r)
-	b := NewBitbucket(client, "acme", "app", "main", NewCache(t.TempDir(), "bitbucket", "acme/app"))
-	l, err := NewLocal(r.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, b, l := bothSources(t, r)
 	ctx := context.Background()
 	paths := []string{"src/a.c", "dir with space/b ü.py", "src/missing.c"}
 	want, err := l.ReadFiles(ctx, first, paths)
@@ -415,12 +423,7 @@ func TestBitbucketDefinitionsIn(t *testing.T) {
 	r.write("inline/commit.h", "static inline int only_here(int n)\n{\n\treturn n;\n}\n")
 	r.write("docs/commit.txt", "prepare_to_commit(n)\n")
 	head := r.commit(at, "first")
-	srv, client := fakeBitbucket(t, r)
-	b := NewBitbucket(client, "acme", "app", "main", NewCache(t.TempDir(), "bitbucket", "acme/app"))
-	l, err := NewLocal(r.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, b, l := bothSources(t, r)
 	ctx := context.Background()
 	idents := []string{"prepare_to_commit", "only_here", "commit_tree", "nowhere", "not an ident"}
 	paths := []string{"commit.c", "builtin/commit.c", "builtin/commit.h", "inline/commit.h", "docs/commit.txt", "gone.c"}
