@@ -197,8 +197,16 @@ func (c *Client) CommitPages(ctx context.Context, workspace, slug, ref string, f
 		}
 		ref = r.MainBranch.Name
 	}
+	// A ref is one path segment of /commits/{revision}, but Bitbucket does
+	// not decode %2F there (a branch like release/1.2 answers 404), so a
+	// ref holding a slash is given as include=, which lists the same
+	// commits.
 	first := c.endpoint([]string{"repositories", workspace, slug, "commits", ref},
 		"pagelen", commitsPageLen, "fields", commitFields)
+	if strings.Contains(ref, "/") {
+		first = c.endpoint([]string{"repositories", workspace, slug, "commits"},
+			"include", ref, "pagelen", commitsPageLen, "fields", commitFields)
+	}
 	var fnErr error
 	err := walk(ctx, c, first, func(vs []commitJSON) (bool, error) {
 		if len(vs) == 0 {

@@ -192,31 +192,55 @@ func TestListCommitsFields(t *testing.T) {
 }
 
 func TestListCommitsEscapesRef(t *testing.T) {
-	var raw string
-	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		raw = r.URL.EscapedPath()
-		writeJSON(w, 200, map[string]any{"values": []any{}})
-	}), nil)
-	if _, err := c.ListCommits(context.Background(), "acme", "my repo", "feature/x#1", ListCommitsOptions{}); err != nil {
-		t.Fatalf("ListCommits: %v", err)
-	}
-	if want := "/2.0/repositories/acme/my%20repo/commits/feature%2Fx%231"; raw != want {
-		t.Errorf("got path %q, want %q", raw, want)
+	for _, tt := range []struct{ ref, path, include string }{
+		{"main#1 x", "/2.0/repositories/acme/my%20repo/commits/main%231%20x", ""},
+		// Bitbucket does not decode %2F in /commits/{revision}: a ref with a
+		// slash is given as include=.
+		{"feature/x#1", "/2.0/repositories/acme/my%20repo/commits", "feature/x#1"},
+	} {
+		var raw string
+		var q url.Values
+		c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			raw, q = r.URL.EscapedPath(), r.URL.Query()
+			writeJSON(w, 200, map[string]any{"values": []any{}})
+		}), nil)
+		if _, err := c.ListCommits(context.Background(), "acme", "my repo", tt.ref, ListCommitsOptions{}); err != nil {
+			t.Fatalf("ListCommits: %v", err)
+		}
+		if raw != tt.path || q.Get("include") != tt.include || q.Get("pagelen") != commitsPageLen {
+			t.Errorf("ref %q: got path %q, query %v; want path %q, include %q", tt.ref, raw, q, tt.path, tt.include)
+		}
 	}
 }
 
-func TestPagingRefusesForeignNextHost(t *testing.T) {
+func TestPagingReadsForeignNextFromBase(t *testing.T) {
+	// A server that writes its links from another address (a proxy, a
+	// public name) still means itself: the next page is read from the
+	// base URL, and nothing is sent to the link's host.
 	cp := &commitPages{
 		pages:    [][]map[string]any{{commitJSONValue("a", time.Now())}, {commitJSONValue("b", time.Now())}},
 		nextHost: "evil.example:443",
 	}
 	c, _, _ := testServer(t, cp, nil)
+	got, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
+	if err != nil {
+		t.Fatalf("ListCommits: %v", err)
+	}
+	if h := hashes(got); strings.Join(h, ",") != "a,b" {
+		t.Errorf("got commits %v, want a,b", h)
+	}
+	if len(cp.requests) != 2 || cp.requests[1].Query().Get("page") != "cur1" {
+		t.Errorf("got requests %v, want the second page read from the test server", cp.requests)
+	}
+}
+
+func TestPagingRefusesNextOutsideTheAPI(t *testing.T) {
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, map[string]any{"values": []any{commitJSONValue("a", time.Now())}, "next": "https://evil.example/collect?page=2"})
+	}), nil)
 	_, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
 	if err == nil || !strings.Contains(err.Error(), "refusing to send credentials") {
 		t.Fatalf("got error %v, want a refusal to follow the foreign next link", err)
-	}
-	if len(cp.requests) != 1 {
-		t.Errorf("got %d requests, want 1", len(cp.requests))
 	}
 }
 
@@ -575,5 +599,61 @@ func TestTree(t *testing.T) {
 	got, size = nil, 5000
 	if _, err := c.Tree(ctx, "acme", "app", "abc123", 10); !errors.Is(err, ErrTreeTooLarge) || len(got) != 1 {
 		t.Errorf("a tree of %d entries, cap 10: got %v after %d requests, want ErrTreeTooLarge after 1", size, err, len(got))
+	}
+}
+
+func TestPagingWithoutValuesUnderFieldsAsksAgainWithoutFields(t *testing.T) {
+	// A server that applies fields= to top-level keys only drops values
+	// when asked for values.hash: the listing asks again without fields,
+	// once, and keeps doing without for the next pages.
+	var mu sync.Mutex
+	var queries []url.Values
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		queries = append(queries, r.URL.Query())
+		mu.Unlock()
+		q := r.URL.Query()
+		body := map[string]any{"pagelen": 100}
+		if q.Get("page") == "" {
+			body["values"] = []any{commitJSONValue("a", time.Now())}
+			body["next"] = "http://" + r.Host + r.URL.EscapedPath() + "?pagelen=100&page=c%2B1&fields=" + url.QueryEscape(q.Get("fields"))
+		} else {
+			body["values"] = []any{commitJSONValue("b", time.Now())}
+		}
+		if q.Has("fields") {
+			delete(body, "values") // the loose filter keeps only "next"
+		}
+		writeJSON(w, 200, body)
+	}), nil)
+	got, err := c.ListCommits(context.Background(), "acme", "api", "main", ListCommitsOptions{})
+	if err != nil {
+		t.Fatalf("ListCommits: %v", err)
+	}
+	if h := strings.Join(hashes(got), ","); h != "a,b" {
+		t.Errorf("got commits %s, want a,b", h)
+	}
+	var with []bool
+	for _, q := range queries {
+		with = append(with, q.Has("fields"))
+	}
+	if fmt.Sprint(with) != "[true false false]" {
+		t.Errorf("got requests with fields %v, want [true false false]", with)
+	}
+	if len(queries) == 3 && queries[2].Get("page") != "c+1" {
+		t.Errorf("got cursor %q, want the next link's cursor kept", queries[2].Get("page"))
+	}
+}
+
+func TestWithoutFields(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://h/2.0/x?pagelen=100&fields=next,values.hash&page=a%2Bb": "https://h/2.0/x?pagelen=100&page=a%2Bb",
+		"https://h/2.0/x?fields=a&fields=b":                              "https://h/2.0/x",
+		"https://h/2.0/x?%66ields=a&q=1":                                 "https://h/2.0/x?q=1",
+		"https://h/2.0/x?page=2":                                         "https://h/2.0/x?page=2",
+		"https://h/2.0/x":                                                "https://h/2.0/x",
+	} {
+		if got := withoutFields(in); got != want {
+			t.Errorf("withoutFields(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -108,6 +108,9 @@ type Client struct {
 	// Bitbucket's window is an hour, so later 429s fail without waiting
 	// again. A success clears it.
 	rateLimitSpent atomic.Bool
+	// noFields is set once a page asked for with fields= came back without
+	// its values: later pages are asked for without fields.
+	noFields atomic.Bool
 
 	mu    sync.Mutex
 	stats Stats
@@ -646,8 +649,9 @@ const MaxEmptyPages = 3
 
 // walk GETs first and then each `next` link verbatim, handing every page's
 // values to fn until fn returns false or no next link is left. A next link
-// to another host or scheme than the base URL is refused, so credentials
-// never leave for somewhere else. A page without a values array is retried
+// to another host or scheme than the base URL is read from the base URL's
+// origin when its path lies under the base path and refused otherwise, so
+// credentials never leave for somewhere else. A page without a values array is retried
 // as a server fault; a repeated link, more than MaxListPages pages or more
 // than MaxEmptyPages empty pages in a row end the walk with ErrBadPaging.
 func walk[T any](ctx context.Context, c *Client, first string, fn func([]T) (more bool, err error)) error {
@@ -663,14 +667,8 @@ func walk[T any](ctx context.Context, c *Client, first string, fn func([]T) (mor
 			return fmt.Errorf("paging %s: the next link repeats a page already read: %w", redactURLString(first), ErrBadPaging)
 		}
 		seen[cur] = true
-		var p page[T]
-		u := cur
-		if _, err := c.getJSON(ctx, cur, &p, func() error {
-			if p.Values == nil {
-				return fmt.Errorf("reading the page GET %s: it has no values array: %w", redactURLString(u), ErrBadPaging)
-			}
-			return nil
-		}); err != nil {
+		p, err := getPage[T](ctx, c, cur)
+		if err != nil {
 			return err
 		}
 		values := *p.Values
@@ -695,6 +693,63 @@ func walk[T any](ctx context.Context, c *Client, first string, fn func([]T) (mor
 	}
 }
 
+// getPage reads one page of a listing. Partial responses (`fields=`) are
+// documented only in prose, so a server may apply them loosely: when a
+// page asked for with fields comes back without its values array, the
+// page is asked for again without fields, and so is every later page of
+// this client.
+func getPage[T any](ctx context.Context, c *Client, u string) (page[T], error) {
+	var p page[T]
+	if c.noFields.Load() {
+		u = withoutFields(u)
+	}
+	strict := func(u string) func() error {
+		return func() error {
+			if p.Values == nil {
+				return fmt.Errorf("reading the page GET %s: it has no values array: %w", redactURLString(u), ErrBadPaging)
+			}
+			return nil
+		}
+	}
+	loose := withoutFields(u)
+	if loose == u {
+		_, err := c.getJSON(ctx, u, &p, strict(u))
+		return p, err
+	}
+	if _, err := c.getJSON(ctx, u, &p, nil); err != nil {
+		return p, err
+	}
+	if p.Values != nil {
+		return p, nil
+	}
+	c.noFields.Store(true)
+	_, err := c.getJSON(ctx, loose, &p, strict(loose))
+	return p, err
+}
+
+// withoutFields is u without its fields query parameters; the rest of the
+// query (an opaque cursor among it) is kept byte for byte.
+func withoutFields(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil || pu.RawQuery == "" {
+		return u
+	}
+	parts := strings.Split(pu.RawQuery, "&")
+	kept := parts[:0]
+	for _, part := range parts {
+		key, _, _ := strings.Cut(part, "=")
+		if k, err := url.QueryUnescape(key); err == nil && k == "fields" {
+			continue
+		}
+		kept = append(kept, part)
+	}
+	if len(kept) == len(parts) {
+		return u
+	}
+	pu.RawQuery = strings.Join(kept, "&")
+	return pu.String()
+}
+
 func (c *Client) checkNext(cur, next string) (string, error) {
 	nu, err := url.Parse(next)
 	if err != nil {
@@ -708,11 +763,22 @@ func (c *Client) checkNext(cur, next string) (string, error) {
 		nu = cu.ResolveReference(nu)
 		next = nu.String()
 	}
-	if !strings.EqualFold(nu.Scheme, c.base.Scheme) || hostPort(nu) != hostPort(c.base) || nu.User != nil {
-		return "", fmt.Errorf("following the next page link %s: it leaves %s://%s, refusing to send credentials there",
-			redactURL(nu), c.base.Scheme, c.base.Host)
+	if strings.EqualFold(nu.Scheme, c.base.Scheme) && hostPort(nu) == hostPort(c.base) && nu.User == nil {
+		return next, nil
 	}
-	return next, nil
+	// A link to another origin is never followed there. A server that
+	// writes its links from a public address other than the one it was
+	// reached by (a proxy, localhost for 127.0.0.1, http behind TLS
+	// termination) still means its own API, so a link whose path lies under
+	// the base path is read from the base URL's origin instead.
+	base := strings.TrimSuffix(c.base.EscapedPath(), "/")
+	if nu.User == nil && (base == "" || nu.EscapedPath() == base || strings.HasPrefix(nu.EscapedPath(), base+"/")) {
+		moved := *nu
+		moved.Scheme, moved.Host = c.base.Scheme, c.base.Host
+		return moved.String(), nil
+	}
+	return "", fmt.Errorf("following the next page link %s: it leaves %s://%s and the API's path %s, refusing to send credentials there",
+		redactURL(nu), c.base.Scheme, c.base.Host, c.base.EscapedPath())
 }
 
 // hostPort is u's lower-case host with the scheme's default port made

@@ -360,10 +360,16 @@ func TestCheckNextHost(t *testing.T) {
 		{"https://api.bitbucket.org/2.0/repositories/a/b/commits/main?page=dbtR", "https://api.bitbucket.org/2.0/repositories/a/b/commits/main?page=dbtR"},
 		{"https://API.bitbucket.org:443/2.0/x?page=2", "https://API.bitbucket.org:443/2.0/x?page=2"},
 		{"/2.0/x?page=3", "https://api.bitbucket.org/2.0/x?page=3"},
-		{"http://api.bitbucket.org/2.0/x?page=2", ""},
-		{"https://api.bitbucket.org.evil.example/2.0/x", ""},
-		{"https://api.bitbucket.org:8443/2.0/x", ""},
+		// Another origin: read from the base URL's origin, never from there.
+		{"http://api.bitbucket.org/2.0/x?page=2", "https://api.bitbucket.org/2.0/x?page=2"},
+		{"https://api.bitbucket.org.evil.example/2.0/x", "https://api.bitbucket.org/2.0/x"},
+		{"https://api.bitbucket.org:8443/2.0/x?page=2", "https://api.bitbucket.org/2.0/x?page=2"},
+		{"http://localhost:8080/2.0", "https://api.bitbucket.org/2.0"},
+		// Outside the API's path, or with credentials of its own: refused.
+		{"https://evil.example/x/2.0/y", ""},
+		{"https://evil.example/2.0x", ""},
 		{"https://user:pw@api.bitbucket.org/2.0/x", ""},
+		{"https://user:pw@evil.example/2.0/x", ""},
 	}
 	for _, tt := range tests {
 		got, err := c.checkNext(cur, tt.next)

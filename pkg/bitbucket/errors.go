@@ -113,6 +113,16 @@ func hintFor(e *APIError) string {
 	case e.StatusCode == 403:
 		h := "the credential lacks the repository read permission (`repository` scope " +
 			"for OAuth and access tokens, `read:repository:bitbucket` for API tokens)"
+		// /user and /user/workspaces need other scopes (OpenAPI
+		// x-atlassian-oauth2-scopes): name the one this endpoint needs.
+		switch endpointPath(e.URL) {
+		case "/user":
+			h = "the credential lacks the account read permission (`account` scope for OAuth, " +
+				"`read:user:bitbucket` for API tokens); access tokens have no user, use `sigsentry auth token --repo`"
+		case "/user/workspaces":
+			h = "the credential lacks the workspace read permission (`account` scope for OAuth, " +
+				"`read:workspace:bitbucket` for API tokens)"
+		}
 		if len(e.Required) > 0 || len(e.Granted) > 0 {
 			h += fmt.Sprintf("; required: %s; granted: %s", scopeList(e.Required), scopeList(e.Granted))
 		}
@@ -134,6 +144,16 @@ func hintFor(e *APIError) string {
 		return "the diff is too large for Bitbucket to compute (HTTP 555); sigsentry falls back to the diffstat"
 	case e.StatusCode >= 500:
 		return "Bitbucket answered with a server error; try again later (see https://bitbucket.status.atlassian.com)"
+	}
+	return ""
+}
+
+// endpointPath is the API path of a request URL after its /2.0 prefix,
+// without the query: "/user" for https://api.bitbucket.org/2.0/user?x=1.
+func endpointPath(u string) string {
+	u, _, _ = strings.Cut(u, "?")
+	if i := strings.Index(u, "/2.0/"); i >= 0 {
+		return strings.TrimSuffix(u[i+len("/2.0"):], "/")
 	}
 	return ""
 }

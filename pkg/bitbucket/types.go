@@ -15,7 +15,6 @@ type Repository struct {
 	MainBranch struct {
 		Name string `json:"name"`
 	} `json:"mainbranch"`
-	UpdatedOn time.Time `json:"updated_on"`
 }
 
 // User is the authenticated user from GET /2.0/user.

@@ -688,3 +688,23 @@ BGP: [HSYZM-HV7HF] main+0x38c                         55d4b39a1b4c     7ffc6a3b9
 		})
 	}
 }
+
+// TestBitbucketBranchWithASlash analyzes --ref release/1.2: Bitbucket does
+// not decode %2F in /commits/{revision} (the double answers 404 as it
+// does), so the branch is listed with include=, and the window holds the
+// branch's commits, not main's.
+func TestBitbucketBranchWithASlash(t *testing.T) {
+	r, want := history(t)
+	r.git(time.Time{}, "checkout", "-q", "-b", "release/1.2")
+	onBranch := r.commit(now.AddDate(0, 0, -1), "branch fix", map[string]string{"app/main.go": numbered("main", 31)})
+	r.git(time.Time{}, "checkout", "-q", "main")
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n      main_branch: main\n", srv, auth)
+	if code := e.run(t, "-o", "json", "--ref", "release/1.2"); code != 0 {
+		t.Fatalf("got exit %d; stderr: %s", code, e.err.String())
+	}
+	checkCounts(t, e.report(t), r.dir, append([]string{onBranch}, want...))
+	if n := srv.CountRequests("/2.0/repositories/acme/app/commits"); n != 1 {
+		t.Errorf("got %d listing requests, want 1", n)
+	}
+}

@@ -715,6 +715,12 @@ func (s *Server) handleCommits(w http.ResponseWriter, r *http.Request) {
 	} else {
 		var include []string
 		if rev := r.PathValue("rev"); rev != "" {
+			// Bitbucket does not decode %2F in the revision segment: a
+			// branch named release/1.2 sent as release%2F1.2 is not found.
+			if strings.Contains(strings.ToLower(r.URL.EscapedPath()), "%2f") {
+				writeError(w, http.StatusNotFound, msgCommitMissing, "")
+				return
+			}
 			include = append(include, rev)
 		}
 		include = append(include, r.Form["include"]...)
