@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
@@ -237,5 +238,28 @@ func TestLoginCallbackPortFromConfig(t *testing.T) {
 	}
 	if want := "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"; redirect != want {
 		t.Errorf("got redirect_uri %q, want %q", redirect, want)
+	}
+}
+
+// TestAPITokenScopes: a token that may not list workspaces still logs in
+// (analysis needs only repository read) and says how to set the
+// workspace; one that may not read the user is refused with the scope that
+// endpoint needs, not the repository one.
+func TestAPITokenScopes(t *testing.T) {
+	e := newEnv(t, true)
+	e.srv.AddUser(bitbuckettest.User{Nickname: "bob", DisplayName: "Bob", Email: "bob@example.com", Workspaces: []string{"acme"}})
+	e.srv.AddAPIToken("bob@example.com", "tok-no-ws", "read:user:bitbucket", "read:repository:bitbucket")
+	r := e.run(nil, "tok-no-ws", "auth", "api-token", "--email", "bob@example.com", "--token-stdin")
+	if r.code != 0 || !strings.Contains(r.stderr, "read:workspace:bitbucket") || !strings.Contains(r.stderr, "--workspace") {
+		t.Errorf("token without read:workspace: exit %d, stderr %q; want it stored, naming the scope and --workspace", r.code, r.stderr)
+	}
+	r = e.run(nil, "tok-no-ws", "auth", "api-token", "--email", "bob@example.com", "--token-stdin", "--workspace", "acme")
+	if r.code != 0 || !strings.Contains(r.stderr, "Workspace: acme") {
+		t.Errorf("token without read:workspace, --workspace acme: exit %d, stderr %q", r.code, r.stderr)
+	}
+	e.srv.AddAPIToken("bob@example.com", "tok-no-user", "read:workspace:bitbucket", "read:repository:bitbucket")
+	r = e.run(nil, "tok-no-user", "auth", "api-token", "--email", "bob@example.com", "--token-stdin")
+	if r.code == 0 || !strings.Contains(r.stderr, "read:user:bitbucket") || strings.Contains(r.stderr, "tok-no-user") {
+		t.Errorf("token without read:user: exit %d, stderr %q; want a refusal naming read:user:bitbucket", r.code, r.stderr)
 	}
 }

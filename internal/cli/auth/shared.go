@@ -153,6 +153,19 @@ func detectAccount(ctx context.Context, f *cmdutil.Factory, client *bitbucket.Cl
 		return nil, nil, "", "", err
 	}
 	list, err := client.UserWorkspaces(ctx)
+	if errors.Is(err, bitbucket.ErrForbidden) {
+		// The credential works but may not list workspaces (an API token
+		// without read:workspace:bitbucket): analysis needs only
+		// repository read, so the login stands and the workspace comes
+		// from --workspace, or is left unset.
+		var api *bitbucket.APIError
+		errors.As(err, &api)
+		msg := fmt.Sprintf("Could not list your workspaces: %s. Set one with --workspace SLUG or SIGSENTRY_BITBUCKET_WORKSPACE, or name repositories as workspace/slug.", api.Hint())
+		if wsFlag != "" {
+			msg = ""
+		}
+		return user, id, wsFlag, msg, nil
+	}
 	if err != nil {
 		return nil, nil, "", "", fmt.Errorf("listing your workspaces: %w", err)
 	}
