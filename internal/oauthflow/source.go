@@ -91,12 +91,16 @@ func toToken(c *credstore.Credential) *oauth2.Token {
 	return &oauth2.Token{AccessToken: c.AccessToken, TokenType: "Bearer", RefreshToken: "", Expiry: c.Expiry}
 }
 
-// Invalidate marks the current access token as rejected (the API answered
-// 401): the next Token call refreshes, unless another process already has.
-func (s *TokenSource) Invalidate() {
+// Invalidate marks the access token rejected (the API answered 401 to a
+// request carrying it) as unusable: the next Token call refreshes, unless
+// another process already has. A rejected token that is no longer the
+// current one (a request sent before a refresh) changes nothing, so
+// requests rejected together cause one refresh, not one each. An empty
+// rejected token means the current one.
+func (s *TokenSource) Invalidate(rejected string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cred != nil {
+	if s.cred != nil && (rejected == "" || rejected == s.cred.AccessToken) {
 		s.invalidated = s.cred.AccessToken
 	}
 }

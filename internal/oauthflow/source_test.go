@@ -106,7 +106,7 @@ func TestTokenSourceRefresh(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tt.invalidate {
-				ts.Invalidate()
+				ts.Invalidate(tok.AccessToken)
 				if tok, err = ts.Token(); err != nil {
 					t.Fatal(err)
 				}
@@ -137,6 +137,45 @@ func TestTokenSourceRefresh(t *testing.T) {
 				t.Errorf("stored expiry after refresh: got %s, want about 2 h ahead", stored.Expiry)
 			}
 		})
+	}
+}
+
+// TestInvalidateNamesTheRejectedToken: requests sent together with one
+// token all come back 401; the first Invalidate refreshes, and the later
+// ones, naming the token already replaced, leave the new one alone: one
+// refresh (one rotation of the refresh token), not one per request.
+func TestInvalidateNamesTheRejectedToken(t *testing.T) {
+	srv := newServer(t, true)
+	fs, _ := loginCredential(t, srv, time.Hour)
+	ts := newSource(srv, fs)
+	old, err := ts.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Invalidate(old.AccessToken)
+	fresh, err := ts.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 7 {
+		ts.Invalidate(old.AccessToken)
+		tok, err := ts.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tok.AccessToken != fresh.AccessToken {
+			t.Fatalf("a late 401 for the old token replaced the fresh one")
+		}
+	}
+	if got := srv.Refreshes(); got != 1 {
+		t.Errorf("got %d refreshes, want 1", got)
+	}
+	ts.Invalidate(fresh.AccessToken)
+	if _, err := ts.Token(); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.Refreshes(); got != 2 {
+		t.Errorf("after the fresh token is rejected: got %d refreshes, want 2", got)
 	}
 }
 

@@ -10,10 +10,13 @@ import (
 )
 
 // Invalidator is implemented by authenticators whose credential can be
-// refreshed: on a 401 the client calls Invalidate and retries the request
-// exactly once, so a token revoked or expired early triggers one refresh.
+// refreshed: on a 401 the client calls Invalidate with the access token the
+// rejected request carried and retries the request exactly once, so a
+// token revoked or expired early triggers one refresh. Concurrent requests
+// rejected with the same token name the same token: once it has been
+// replaced, their Invalidate calls must not invalidate its replacement.
 type Invalidator interface {
-	Invalidate()
+	Invalidate(rejected string)
 }
 
 // secretHolder is implemented by this package's authenticators so the
@@ -119,4 +122,4 @@ type invalidatingOAuth struct {
 }
 
 // Invalidate forwards to the token source so its next Token call refreshes.
-func (o *invalidatingOAuth) Invalidate() { o.inv.Invalidate() }
+func (o *invalidatingOAuth) Invalidate(rejected string) { o.inv.Invalidate(rejected) }

@@ -341,6 +341,18 @@ type authError struct{ err error }
 func (e *authError) Error() string { return "authenticating the request: " + e.err.Error() }
 func (e *authError) Unwrap() error { return e.err }
 
+// sentToken is the bearer token the request of resp carried, "" if none.
+func sentToken(resp *http.Response) string {
+	if resp == nil || resp.Request == nil {
+		return ""
+	}
+	h := resp.Request.Header.Get("Authorization")
+	if len(h) > len("Bearer ") && strings.EqualFold(h[:len("Bearer ")], "Bearer ") {
+		return h[len("Bearer "):]
+	}
+	return ""
+}
+
 // checkFunc validates a 2xx answer. An error makes the attempt count as a
 // transient server fault: it is retried like a transport error, and
 // returned once the attempts or the budget run out.
@@ -418,7 +430,7 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 		if err == nil && resp.status == http.StatusUnauthorized && !invalidated {
 			if inv, ok := c.opts.Auth.(Invalidator); ok {
 				invalidated = true
-				inv.Invalidate()
+				inv.Invalidate(sentToken(hresp))
 				c.trace.Printf("! HTTP 401: refreshing the credential and retrying once\n")
 				try-- // a refresh is not a backoff attempt
 				continue

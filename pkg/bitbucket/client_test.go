@@ -99,6 +99,7 @@ type refreshingTS struct {
 	mu          sync.Mutex
 	gen         int
 	invalidated int
+	rejected    []string
 }
 
 func (r *refreshingTS) Token() (*oauth2.Token, error) {
@@ -110,10 +111,11 @@ func (r *refreshingTS) Token() (*oauth2.Token, error) {
 	return &oauth2.Token{AccessToken: "oauth-token-" + string(rune('0'+r.gen))}, nil
 }
 
-func (r *refreshingTS) Invalidate() {
+func (r *refreshingTS) Invalidate(rejected string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.invalidated++
+	r.rejected = append(r.rejected, rejected)
 	r.gen++
 }
 
@@ -150,6 +152,9 @@ func TestOAuthInvalidateRetriesOnceOn401(t *testing.T) {
 			}
 			if ts.invalidated != tt.wantInvalidated {
 				t.Errorf("got %d Invalidate calls, want %d", ts.invalidated, tt.wantInvalidated)
+			}
+			if tt.wantInvalidated > 0 && (len(ts.rejected) == 0 || ts.rejected[0] != "oauth-token-1") {
+				t.Errorf("Invalidate got %q, want the rejected request's token oauth-token-1", ts.rejected)
 			}
 		})
 	}
