@@ -183,5 +183,39 @@ with the evidence behind each one.`,
 		root.AddCommand(c)
 	}
 	root.SetCompletionCommandGroupID("core")
+	root.InitDefaultCompletionCmd()
+	rejectUnknownSubcommands(root)
 	return root
+}
+
+// rejectUnknownSubcommands makes every group of commands below root (auth,
+// repos, completion) fail with a usage error (exit 2) on an argument that
+// names none of its commands, as root does: cobra prints such a group's
+// help and exits 0, so a script with a mistyped `auth statuss` would carry
+// on as if it had worked. Without arguments the group prints its help.
+func rejectUnknownSubcommands(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		rejectUnknownSubcommands(c)
+		if !c.HasSubCommands() || c.Runnable() {
+			continue
+		}
+		c.Args = cobra.ArbitraryArgs
+		if c.SuggestionsMinimumDistance <= 0 {
+			c.SuggestionsMinimumDistance = 2 // as cobra sets for root
+		}
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			hint := fmt.Sprintf("run '%s --help' for its commands", cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+				hint = fmt.Sprintf("did you mean %q? %s", s[0], hint)
+			}
+			if cmd.Name() == "auth" && (args[0] == "logout" || args[0] == "revoke") {
+				hint = "`sigsentry revoke` removes the stored credentials and says where to finish revoking on Bitbucket"
+			}
+			return &cmdutil.ExitError{Code: cmdutil.ExitUsage, Hint: hint,
+				Err: fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+		}
+	}
 }

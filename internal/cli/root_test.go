@@ -25,6 +25,13 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"nosuch"}, 2},
 		{"extra argument", []string{"version", "extra"}, 2},
 		{"bad output format", []string{"version", "-o", "yaml"}, 2},
+		// Groups of commands reject what names none of theirs, as root does.
+		{"unknown auth command", []string{"auth", "statuss"}, 2},
+		{"auth logout", []string{"auth", "logout"}, 2},
+		{"unknown repos command", []string{"repos", "lst"}, 2},
+		{"unknown shell", []string{"completion", "tcsh"}, 2},
+		{"auth alone", []string{"auth"}, 0},
+		{"repos alone", []string{"repos"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
