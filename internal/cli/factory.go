@@ -221,6 +221,10 @@ func activeAuth(f *cmdutil.Factory) (bitbucket.Authenticator, error) {
 		return nil, err
 	}
 	cred, err := chain.Active()
+	var half *credstore.HalfSetError
+	if errors.As(err, &half) {
+		return nil, cmdutil.AuthError(err, credstore.HalfSetHint)
+	}
 	if errors.Is(err, credstore.ErrNotFound) {
 		return nil, cmdutil.AuthError(ErrNoCredential, advice.ReloginOrEnv)
 	}

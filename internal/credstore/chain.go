@@ -41,13 +41,46 @@ func Open(getenv func(string) string, configDir string) (*Chain, error) {
 }
 
 // Active returns the credential in force: the environment's, else the
-// stored one. It wraps ErrNotFound when there is none.
+// stored one. It wraps ErrNotFound when there is none. When nothing can be
+// used and the environment holds half a credential pair (a CI secret that
+// did not reach the job), the error says which variable is empty instead
+// of what the store lacks.
 func (c *Chain) Active() (*Credential, error) {
 	if cred, err := c.Env.Get(); err == nil {
 		return cred, nil
 	}
-	return c.Stored.Get()
+	cred, err := c.Stored.Get()
+	if err != nil {
+		if half := c.Env.HalfSet(); half != "" {
+			return nil, &HalfSetError{Half: half, Stored: err}
+		}
+	}
+	return cred, err
 }
+
+// HalfSetError is Chain.Active's error when the environment holds half a
+// credential pair and nothing stored can be used instead. It matches
+// ErrNotFound.
+type HalfSetError struct {
+	// Half says which variable is set and which is empty.
+	Half string
+	// Stored is why no stored credential could be used.
+	Stored error
+}
+
+func (e *HalfSetError) Error() string {
+	if e.Stored == nil || errors.Is(e.Stored, ErrNotFound) || errors.Is(e.Stored, ErrUnavailable) {
+		return "no Bitbucket credential: " + e.Half
+	}
+	return fmt.Sprintf("no Bitbucket credential: %s (and the stored one cannot be used: %v)", e.Half, e.Stored)
+}
+
+// Unwrap makes errors.Is(err, ErrNotFound) true.
+func (e *HalfSetError) Unwrap() error { return ErrNotFound }
+
+// HalfSetHint is what to do about a HalfSetError.
+const HalfSetHint = "set both variables of the pair; in CI, check that the secret reaches this job " +
+	"(secrets are empty in jobs that may not read them, such as pull requests from forks)"
 
 // EnvActive returns an *EnvActiveError while an environment credential is
 // set; commands that store or delete credentials refuse then.

@@ -210,6 +210,15 @@ func TestKeychainStoreErrors(t *testing.T) {
 			}
 		}
 	})
+	t.Run("unavailable for the Sentry token", func(t *testing.T) {
+		// The Sentry token's keychain error gives no Bitbucket advice:
+		// its callers add the Sentry hint.
+		s := &KeychainStore{Service: SentryKeychainService, Keyring: &memKeyring{err: errors.New("dbus: DBUS_SESSION_BUS_ADDRESS not set")}}
+		_, err := s.Get()
+		if !errors.Is(err, ErrUnavailable) || strings.Contains(err.Error(), "SIGSENTRY_BITBUCKET") || !strings.Contains(err.Error(), "keychain is reachable") {
+			t.Errorf("got %v, want ErrUnavailable without Bitbucket advice", err)
+		}
+	})
 	t.Run("hangs", func(t *testing.T) {
 		old := KeychainTimeout
 		KeychainTimeout = 50 * time.Millisecond
@@ -357,6 +366,34 @@ func TestFileStorePermissions(t *testing.T) {
 		_, err := s.Get()
 		if err == nil || !strings.Contains(err.Error(), "chmod 600") {
 			t.Errorf("mode %04o: got %v, want a refusal telling to chmod 600", mode, err)
+		}
+	}
+}
+
+// TestChainHalfSetPair: one variable of a pair set and the other empty
+// (a CI secret that did not reach the job) is named when nothing stored
+// can stand in; a stored credential still can.
+func TestChainHalfSetPair(t *testing.T) {
+	for _, tc := range []struct{ set, empty string }{
+		{EnvEmail, EnvAPIToken}, {EnvAPIToken, EnvEmail}, {EnvUsername, EnvAppPassword},
+	} {
+		env := map[string]string{EnvStoreKind: "file", EnvPassphrase: "chain passphrase", tc.set: "x"}
+		ch, err := Open(envFunc(env), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch.File.KDF = testKDF
+		_, err = ch.Active()
+		var half *HalfSetError
+		if !errors.As(err, &half) || !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), tc.set+" is set but "+tc.empty+" is empty") {
+			t.Errorf("%s set: got %v, want a HalfSetError naming %s", tc.set, err, tc.empty)
+		}
+		c := oauthCred
+		if err := ch.Set(&c); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := ch.Active(); err != nil || got.Source != SourceFile {
+			t.Errorf("%s set, a stored credential: got %+v, %v; want the stored one", tc.set, got, err)
 		}
 	}
 }

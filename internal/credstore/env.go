@@ -34,6 +34,21 @@ func (e EnvStore) Get() (*Credential, error) {
 	return nil, ErrNotFound
 }
 
+// HalfSet describes a credential pair of which one variable is set and the
+// other empty or unset (a CI secret that did not reach the job), or "".
+func (e EnvStore) HalfSet() string {
+	for _, pair := range [][2]string{{EnvEmail, EnvAPIToken}, {EnvUsername, EnvAppPassword}} {
+		a, b := e.Getenv(pair[0]) != "", e.Getenv(pair[1]) != ""
+		switch {
+		case a && !b:
+			return pair[0] + " is set but " + pair[1] + " is empty"
+		case b && !a:
+			return pair[1] + " is set but " + pair[0] + " is empty"
+		}
+	}
+	return ""
+}
+
 // Active returns an *EnvActiveError when the environment holds a
 // credential, and nil otherwise.
 func (e EnvStore) Active() error {

@@ -82,10 +82,18 @@ type KeychainStore struct {
 type KeychainError struct {
 	Op  string
 	Err error
+	// Service is the keychain service the store uses: the advice differs
+	// for the Sentry token's.
+	Service string
 }
 
 func (e *KeychainError) Error() string {
-	return fmt.Sprintf("%s the OS keychain: %v; %s", e.Op, e.Err, UnavailableHint)
+	hint := UnavailableHint
+	if e.Service == SentryKeychainService {
+		// The Sentry token's callers give SentryUnavailableHint as a hint.
+		hint = "no Secret Service/keychain is reachable"
+	}
+	return fmt.Sprintf("%s the OS keychain: %v; %s", e.Op, e.Err, hint)
 }
 
 // Unwrap makes errors.Is(err, ErrUnavailable) true and keeps the cause.
@@ -118,9 +126,9 @@ func (k *KeychainStore) call(op string, fn func() error) error {
 		if errors.Is(err, keyring.ErrSetDataTooBig) {
 			return fmt.Errorf("%s the OS keychain: %w", op, err)
 		}
-		return &KeychainError{Op: op, Err: err}
+		return &KeychainError{Op: op, Err: err, Service: k.service()}
 	case <-time.After(KeychainTimeout):
-		return &KeychainError{Op: op, Err: fmt.Errorf("no answer within %s", KeychainTimeout)}
+		return &KeychainError{Op: op, Err: fmt.Errorf("no answer within %s", KeychainTimeout), Service: k.service()}
 	}
 }
 

@@ -102,7 +102,14 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 		return err
 	}
 	cred, err := chain.Active()
+	var half *credstore.HalfSetError
 	switch {
+	case errors.As(err, &half):
+		st.Check = Check{Message: err.Error()}
+		if perr := printStatus(f, opts.Format, &st); perr != nil {
+			return perr
+		}
+		return cmdutil.AuthError(err, credstore.HalfSetHint)
 	case errors.Is(err, credstore.ErrNotFound):
 		st.Check = Check{Message: "no Bitbucket credential found"}
 		if perr := printStatus(f, opts.Format, &st); perr != nil {
