@@ -12,6 +12,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -30,8 +31,9 @@ func RetryableStatus(status int) bool {
 }
 
 // PermanentErr reports whether a transport error cannot be fixed by
-// another attempt: a cancelled context, a TLS certificate error, an
-// unsupported scheme, or too many redirects.
+// another attempt: a cancelled context, a host name that does not exist
+// (a mistyped URL; a DNS server that fails is still retried), a TLS
+// certificate error, an unsupported scheme, or too many redirects.
 func PermanentErr(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return true
@@ -43,6 +45,10 @@ func PermanentErr(err error) bool {
 		invalid   x509.CertificateInvalidError
 	)
 	if errors.As(err, &unknownCA) || errors.As(err, &verify) || errors.As(err, &hostname) || errors.As(err, &invalid) {
+		return true
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound && !dns.IsTemporary && !dns.IsTimeout {
 		return true
 	}
 	s := err.Error()

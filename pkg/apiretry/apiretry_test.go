@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"testing"
 	"time"
 )
@@ -51,6 +53,14 @@ func TestPermanentErrAndStatus(t *testing.T) {
 	}
 	if PermanentErr(errors.New("connection reset by peer")) {
 		t.Error("a reset connection is worth another attempt")
+	}
+	nx := &url.Error{Op: "Get", URL: "https://api.bitbucket.org.example/2.0/user", Err: &net.OpError{Op: "dial", Net: "tcp",
+		Err: &net.DNSError{Err: "no such host", Name: "api.bitbucket.org.example", IsNotFound: true}}}
+	if !PermanentErr(nx) {
+		t.Error("a host that does not exist is permanent")
+	}
+	if PermanentErr(&net.DNSError{Err: "server misbehaving", Name: "api.bitbucket.org", IsTemporary: true}) {
+		t.Error("a failing DNS server is worth another attempt")
 	}
 	for status, want := range map[int]bool{429: true, 500: true, 503: true, 404: false, 555: false, 200: false} {
 		if RetryableStatus(status) != want {
