@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,6 +215,10 @@ var envKeys = []string{
 	"sentry.url", "sentry.org",
 }
 
+// intKeys are the envKeys whose values are whole numbers: a variable that
+// is not one is named as the culprit, not the config file.
+var intKeys = map[string]bool{"bitbucket.lookback_days": true, "bitbucket.max_in_flight": true, "oauth.callback_port": true}
+
 // sentryEnv are the variables Sentry's own tools read (sentry-cli), used
 // when the SIGSENTRY_SENTRY_* ones are not set.
 var sentryEnv = [][2]string{{"sentry.url", "SENTRY_URL"}, {"sentry.org", "SENTRY_ORG"}}
@@ -252,6 +257,12 @@ func (s *Store) Load() (*Config, error) {
 	}
 	for _, k := range envKeys {
 		if val := getenv(envName(k)); val != "" {
+			if intKeys[k] {
+				if _, err := strconv.Atoi(strings.TrimSpace(val)); err != nil {
+					return nil, fmt.Errorf("%s=%q is not a whole number", envName(k), val)
+				}
+				val = strings.TrimSpace(val)
+			}
 			v.Set(k, val)
 		}
 	}
@@ -322,7 +333,9 @@ func (s *Store) validate(c *Config) error {
 		}
 		return fmt.Sprintf("config file %s: %s", s.Path(), key)
 	}
-	if d := c.Bitbucket.LookbackDays; d != 0 && (d < 1 || d > MaxLookbackDays) {
+	// 0 in the file means the default; from the environment it is a
+	// value, and out of range.
+	if d := c.Bitbucket.LookbackDays; (d != 0 || getenv(envName("bitbucket.lookback_days")) != "") && (d < 1 || d > MaxLookbackDays) {
 		return fmt.Errorf("%s is %d: want a whole number of days from 1 to %d: %w",
 			where("bitbucket.lookback_days"), d, MaxLookbackDays, ErrOutOfRange)
 	}
