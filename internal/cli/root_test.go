@@ -31,6 +31,8 @@ func TestExitCodes(t *testing.T) {
 		{"unknown repos command", []string{"repos", "lst"}, 2},
 		{"unknown shell", []string{"completion", "tcsh"}, 2},
 		{"auth alone", []string{"auth"}, 0},
+		// One checkout per run: a second --local does not replace the first.
+		{"local twice", []string{"analyze", "--local", ".", "--local", ".."}, 2},
 		{"repos alone", []string{"repos"}, 0},
 	}
 	for _, tt := range tests {

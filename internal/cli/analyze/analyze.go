@@ -5,6 +5,7 @@
 package analyze
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -101,7 +102,7 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	}
 	fl := cmd.Flags()
 	fl.StringArrayVar(&opts.Repos, "repo", nil, "Repository `workspace/slug` to analyze (repeatable; default: all registered)")
-	fl.StringVar(&opts.Local, "local", "", "Analyze the local git checkout at `PATH` instead of Bitbucket (no credential needed)")
+	fl.Var(&onceString{p: &opts.Local}, "local", "Analyze the local git checkout at `PATH` instead of Bitbucket (no credential needed)")
 	fl.StringVar(&opts.Ref, "ref", "", "Branch or commit to analyze (default: the main branch, or HEAD with --local)")
 	fl.StringVar(&at, "at", "", "End of the window as RFC 3339 `TIME` (default: now)")
 	fl.IntVar(&opts.LookbackDays, "lookback-days", 0, "Days before --at to look at, 1-365 (overrides the configured value)")
@@ -115,6 +116,31 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	_ = cmd.RegisterFlagCompletionFunc("repo", cmdutil.CompleteRepos(f))
 	return cmd
 }
+
+// onceString is a string flag that may be given once: --local names one
+// checkout, and a second one would otherwise silently replace the first.
+type onceString struct {
+	p   *string
+	set bool
+}
+
+func (o *onceString) String() string {
+	if o.p == nil {
+		return ""
+	}
+	return *o.p
+}
+
+func (o *onceString) Set(v string) error {
+	if o.set {
+		return errors.New("give it once: one local checkout is analyzed per run")
+	}
+	o.set = true
+	*o.p = v
+	return nil
+}
+
+func (o *onceString) Type() string { return "string" }
 
 // validate checks the flags and fills defaults.
 func (o *Options) validate(cmd *cobra.Command, at string, f *cmdutil.Factory) error {
