@@ -112,6 +112,11 @@ type Repo struct {
 	Commits []Commit
 	// Err is why the repository could not be analyzed (the others go on).
 	Err error
+	// Incomplete are the reads ranking needed beyond the window's commits
+	// (the tree, frames' files, definitions) that failed, a rate limit or
+	// a server fault, so the ranking had less to go on than it asked for;
+	// one error per kind of read, the first.
+	Incomplete []error
 	// all are every commit read, merges included, for ranking.
 	all  []Commit
 	tree []string
@@ -235,12 +240,30 @@ func readRepo(ctx context.Context, p *Plan, t Target, keep Keep) *Repo {
 		if fs, ok := t.Source.(source.Files); ok {
 			// The tree lets frames map to files no commit touched; without
 			// it mapping falls back to touched paths.
-			if tree, err := fs.Tree(ctx, sum.Head); err == nil {
+			tree, err := fs.Tree(ctx, sum.Head)
+			switch {
+			case err == nil:
 				r.tree = tree
+			case !errors.Is(err, source.ErrTreeTooLarge):
+				r.incomplete("listing the repository's files", err)
 			}
 		}
 	}
 	return r
+}
+
+// incomplete records that a read ranking needed failed (what names it),
+// once per kind of read. The context's end is not recorded: Run reports it.
+func (r *Repo) incomplete(what string, err error) {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return
+	}
+	for _, e := range r.Incomplete {
+		if strings.HasPrefix(e.Error(), what+": ") {
+			return
+		}
+	}
+	r.Incomplete = append(r.Incomplete, fmt.Errorf("%s: %w", what, err))
 }
 
 // maxSameNamed is the most files sharing a frame's name that are read to
@@ -314,7 +337,7 @@ func suffixes(f signal.Frame) []string {
 // about in rounds (every file's longest untried suffix at once), maxProbes
 // paths in all. A file one of whose suffixes is a known path (touched by
 // the window) maps there without asking.
-func probeFrames(ctx context.Context, pr source.Prober, head string, frames []signal.Frame, known map[string]int) []string {
+func probeFrames(ctx context.Context, pr source.Prober, head string, frames []signal.Frame, known map[string]int) ([]string, error) {
 	var wants [][]string
 	seen := map[string]bool{}
 	for _, f := range frames {
@@ -350,14 +373,14 @@ func probeFrames(ctx context.Context, pr source.Prober, head string, frames []si
 		budget -= len(batch)
 		got, err := pr.Probe(ctx, head, batch)
 		if err != nil {
-			break
+			return found, err
 		}
 		for _, p := range got {
 			exists[p] = true
 		}
 		found = append(found, got...)
 	}
-	return found
+	return found, nil
 }
 
 // touchCounts counts, for each path the window's commits of r changed, the
@@ -459,21 +482,23 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		if pr, ok := r.Source.(source.Prober); ok && r.tree == nil && r.found == nil && h.Head != "" && len(fileFrames) > 0 {
 			// A tree too large to list: the frames' files are looked for
 			// where their paths say.
-			r.found = probeFrames(ctx, pr, h.Head, fileFrames, touchCounts(r))
+			found, err := probeFrames(ctx, pr, h.Head, fileFrames, touchCounts(r))
+			r.found = found
+			r.incomplete("looking up the frames' files", err)
 		}
 		if r.tree == nil {
 			h.Tree = r.found
 		}
 		if d, ok := r.Source.(source.Definer); ok && len(idents) > 0 && h.Head != "" && r.defs == nil {
-			if defs, err := d.Definitions(ctx, h.Head, idents); err == nil {
-				r.defs = defs
-			}
+			defs, err := d.Definitions(ctx, h.Head, idents)
+			r.defs = defs
+			r.incomplete("finding where the frames' functions are defined", err)
 		} else if d, ok := r.Source.(source.FileDefiner); ok && len(idents) > 0 && h.Head != "" && r.defs == nil && r.tree != nil {
 			// Without code search, files are read to see which define the
 			// frames' functions.
-			if defs, err := d.DefinitionsIn(ctx, h.Head, idents, definitionCandidates(r, named, bare)); err == nil {
-				r.defs = defs
-			}
+			defs, err := d.DefinitionsIn(ctx, h.Head, idents, definitionCandidates(r, named, bare))
+			r.defs = defs
+			r.incomplete("finding where the frames' functions are defined", err)
 		}
 		h.Definitions = r.defs
 		for _, c := range r.all {
@@ -516,10 +541,12 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		}
 		for _, k := range order {
 			got, err := files[k.repo].ReadFiles(ctx, k.rev, byRev[k])
-			if err != nil {
-				continue // without them, ranking blames from the failing version
-			}
 			r := kept[k.repo]
+			if err != nil {
+				// Without them, ranking blames from the failing version.
+				r.incomplete("reading the frames' files", err)
+				continue
+			}
 			if r.contents == nil {
 				r.contents = map[suspect.FileRef][]byte{}
 			}

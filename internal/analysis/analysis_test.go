@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -58,14 +59,19 @@ func TestSuffixes(t *testing.T) {
 	}
 }
 
-// fakeProber answers from a set of paths and records each batch.
+// fakeProber answers from a set of paths and records each batch; from
+// batch failFrom on (when > 0) it fails.
 type fakeProber struct {
-	paths   map[string]bool
-	batches [][]string
+	paths    map[string]bool
+	batches  [][]string
+	failFrom int
 }
 
 func (f *fakeProber) Probe(_ context.Context, _ string, paths []string) ([]string, error) {
 	f.batches = append(f.batches, paths)
+	if f.failFrom > 0 && len(f.batches) >= f.failFrom {
+		return nil, errors.New("HTTP 429")
+	}
 	var out []string
 	for _, p := range paths {
 		if f.paths[p] {
@@ -84,7 +90,10 @@ func TestProbeFrames(t *testing.T) {
 	for _, f := range []string{"/srv/app/cart/total.go", "/srv/app/main.go", "/srv/app/cart/total.go", "/srv/app/pay/charge.go", "/srv/x/cart/total.go"} {
 		frames = append(frames, signal.Frame{File: f})
 	}
-	got := probeFrames(context.Background(), pr, "h", frames, map[string]int{"pay/charge.go": 1})
+	got, err := probeFrames(context.Background(), pr, "h", frames, map[string]int{"pay/charge.go": 1})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if strings.Join(got, ",") != "app/main.go,cart/total.go" {
 		t.Errorf("got %v, want app/main.go then cart/total.go (main.go is shorter than app/main.go; pay/charge.go is known)", got)
 	}
@@ -102,13 +111,26 @@ func TestProbeFrames(t *testing.T) {
 	for i := 0; i < 40; i++ {
 		deep = append(deep, signal.Frame{File: fmt.Sprintf("/a/b/c%d/x.c", i)})
 	}
-	probeFrames(context.Background(), many, "h", deep, nil)
+	if _, err := probeFrames(context.Background(), many, "h", deep, nil); err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	for _, b := range many.batches {
 		n += len(b)
 	}
 	if n != maxProbes {
 		t.Errorf("asked about %d paths, want the cap %d", n, maxProbes)
+	}
+}
+
+// TestProbeFramesStopsOnFailure: a failed batch (a rate limit) ends the
+// lookup with what was found so far and the error, for the report.
+func TestProbeFramesStopsOnFailure(t *testing.T) {
+	pr := &fakeProber{paths: map[string]bool{"app/main.go": true}, failFrom: 2}
+	frames := []signal.Frame{{File: "/srv/app/main.go"}, {File: "/srv/app/cart/total.go"}}
+	got, err := probeFrames(context.Background(), pr, "h", frames, nil)
+	if err == nil || len(pr.batches) != 2 || len(got) != 0 {
+		t.Errorf("got %v, %v after %d batches; want nothing found, the error, 2 batches", got, err, len(pr.batches))
 	}
 }
 

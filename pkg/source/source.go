@@ -9,6 +9,7 @@ package source
 import (
 	"context"
 
+	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/history"
 )
 
@@ -80,9 +81,14 @@ type FileReader interface {
 // at a commit cheaply (a local checkout).
 type Files interface {
 	FileReader
-	// Tree lists every file path at rev.
+	// Tree lists every file path at rev. A tree too large to list fails
+	// with an error matching ErrTreeTooLarge.
 	Tree(ctx context.Context, rev string) ([]string, error)
 }
+
+// ErrTreeTooLarge is matched by the error of Tree for a tree too large to
+// list: not a failure, a limit (callers look frames' files up instead).
+var ErrTreeTooLarge = bitbucket.ErrTreeTooLarge
 
 // Definer is implemented by sources that can find where functions are
 // defined (a local checkout), for stack traces that name only functions.

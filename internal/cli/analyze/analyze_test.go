@@ -708,3 +708,37 @@ func TestBitbucketBranchWithASlash(t *testing.T) {
 		t.Errorf("got %d listing requests, want 1", n)
 	}
 }
+
+// TestBitbucketRateLimitWhileRanking: the window's commits are read, then
+// Bitbucket's limit is hit while ranking reads the tree and the frames'
+// files. The suspects that could be ranked are printed, a note says what
+// ranking went without and why, and the run exits 3, not 0.
+func TestBitbucketRateLimitWhileRanking(t *testing.T) {
+	r, _ := history(t)
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	srv.FailNext("/src/", 429, bitbuckettest.Forever)
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n      main_branch: main\n", srv, auth)
+	e.f.Bitbucket = func() (*bitbucket.Client, error) {
+		return bitbucket.New(bitbucket.Options{BaseURL: srv.APIURL(), Auth: auth,
+			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
+	}
+	sig := filepath.Join(t.TempDir(), "panic.txt")
+	trace := "panic: boom\n\ngoroutine 1 [running]:\nmain.run()\n\t/src/app/app/main.go:7 +0x1d\nmain.main()\n\t/src/app/app/main.go:3 +0x10\n"
+	if err := os.WriteFile(sig, []byte(trace), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := e.run(t, "--signal", sig, "-o", "json"); code != cmdutil.ExitPartial {
+		t.Fatalf("got exit %d, want %d; stderr: %s", code, cmdutil.ExitPartial, e.err.String())
+	}
+	rep := e.report(t)
+	notes := strings.Join(rep.Notes, "\n")
+	if !strings.Contains(notes, "ranking had less to go on") || !strings.Contains(notes, "hourly request limit") {
+		t.Errorf("notes %q: want one saying ranking went without files because of the rate limit", notes)
+	}
+	if len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 {
+		t.Fatalf("got signals %+v, want the suspects ranked from the touched files", rep.Signals)
+	}
+	if !strings.Contains(e.err.String(), "note: acme/app: ranking had less to go on") {
+		t.Errorf("stderr %q: want the note", e.err.String())
+	}
+}

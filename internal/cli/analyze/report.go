@@ -29,6 +29,9 @@ type Report struct {
 	// Sentry issue's release too) by how they were counted, for the notes
 	// and the exit status.
 	fallbacks [nFallbacks]int
+	// incomplete is the first read ranking needed that failed (see
+	// addIncomplete); the run then exits 3.
+	incomplete error
 }
 
 // WindowReport is the time window. With per-repository lookbacks it spans
@@ -217,6 +220,7 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 			rep.Commits = append(rep.Commits, cr)
 		}
 		rep.Repos = append(rep.Repos, rr)
+		rep.addIncomplete(r)
 	}
 	for i, s := range plan.Signals {
 		sr := signalReport(s, out.Rankings[i])
@@ -226,6 +230,23 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		}
 	}
 	return rep
+}
+
+// addIncomplete notes the reads ranking needed from r that failed (a rate
+// limit, a server fault): the suspects stand, but had less to go on, and
+// the run exits 3.
+func (rep *Report) addIncomplete(r *analysis.Repo) {
+	for _, err := range r.Incomplete {
+		n := fmt.Sprintf("%s: ranking had less to go on: %v", r.Source.Repo(), err)
+		var api *bitbucket.APIError
+		if errors.As(err, &api) && api.Hint() != "" {
+			n += " (" + api.Hint() + ")"
+		}
+		rep.Notes = append(rep.Notes, n)
+		if rep.incomplete == nil {
+			rep.incomplete = err
+		}
+	}
 }
 
 // How a commit was counted (see CommitReport.Fallback).

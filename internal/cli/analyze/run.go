@@ -94,6 +94,7 @@ func addSentry(rep *Report, issues []*sentryIssue, groups []*sentryGroup) {
 				}
 			}
 			rep.Repos = append(rep.Repos, rr)
+			rep.addIncomplete(r)
 		}
 	}
 	var failed []SignalReport
@@ -301,8 +302,10 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 	}
 	sfailed, sfirst := sentryErr(issues)
 	switch {
-	case failed == 0 && uncounted == 0 && shallow == 0 && sfailed == 0:
+	case failed == 0 && uncounted == 0 && shallow == 0 && sfailed == 0 && rep.incomplete == nil:
 		return nil
+	case failed == 0 && uncounted == 0 && shallow == 0 && sfailed == 0:
+		return cmdutil.PartialError(fmt.Errorf("ranking could not read all it needed, so the suspects had less to go on: %w", rep.incomplete))
 	case failed == 0 && sfailed == 0 && uncounted == 0:
 		return cmdutil.PartialError(fmt.Errorf("the clone is shallow: %d %s at its edge could not be counted, and older commits of the window may be missing", shallow, render.Plural(shallow, "commit", "commits")))
 	case failed == 0 && sfailed == 0:
