@@ -186,9 +186,16 @@ func TestSentryIssueFallbacks(t *testing.T) {
 	if len(partial.Signals) != 2 || partial.Signals[1].Error == "" || !strings.Contains(errOut, "ACME-999") {
 		t.Errorf("got signals %+v and stderr %q, want the missing issue reported", partial.Signals, errOut)
 	}
-	// A malformed reference, alone: a usage error.
-	if code, _, errOut := sc.r.run("analyze", "--local", sc.dir, "--sentry-issue", "https://github.com/acme/shop/issues/3"); code != 2 || !strings.Contains(errOut, "sentry") {
-		t.Errorf("a GitHub URL: got exit %d, want 2 with a message about Sentry\n%s", code, errOut)
+	// A malformed reference: a usage error before any work, even next to
+	// a good one, with nothing on stdout.
+	for _, args := range [][]string{{"https://github.com/acme/shop/issues/3"}, {none.ShortID, "https://github.com/acme/shop/issues/3"}} {
+		cmd := []string{"analyze", "--local", sc.dir}
+		for _, a := range args {
+			cmd = append(cmd, "--sentry-issue", a)
+		}
+		if code, out, errOut := sc.r.run(cmd...); code != 2 || !strings.Contains(errOut, "sentry") || out != "" || strings.Count(errOut, "github.com") != 1 {
+			t.Errorf("%v: got exit %d, stdout %q, stderr %q; want exit 2, one message about Sentry, no report", args, code, out, errOut)
+		}
 	}
 	// No token at all: an authentication error.
 	delete(sc.r.env, "SENTRY_AUTH_TOKEN")

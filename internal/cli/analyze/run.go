@@ -23,6 +23,9 @@ import (
 // report out.
 func Run(ctx context.Context, o *Options) error {
 	f := o.Factory
+	if err := checkSentryIssues(o); err != nil {
+		return err
+	}
 	sigs, events, err := loadSignals(o)
 	if err != nil {
 		return err

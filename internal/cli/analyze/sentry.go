@@ -60,6 +60,30 @@ func eventRelease(name string, data []byte, sigs []signal.Signal) *sentryIssue {
 
 // pullSentry reads every --sentry-issue. A failing issue is kept with its
 // error; the others go on.
+// checkSentryIssues refuses, before any work, a --sentry-issue that names
+// no issue (not a URL or id, or an id without an organization): a usage
+// error, as a malformed flag is. The configuration being unreadable is left
+// to the run, which reports it per issue.
+func checkSentryIssues(o *Options) error {
+	if len(o.SentryIssues) == 0 {
+		return nil
+	}
+	base, org, err := o.Factory.SentryDefaults()
+	if err != nil {
+		return nil
+	}
+	for _, arg := range o.SentryIssues {
+		ref, err := sentry.ParseIssueRef(arg, org)
+		if err == nil {
+			_, err = ref.BaseFor(base)
+		}
+		if err != nil {
+			return cmdutil.UsageErrorf("--sentry-issue: %v", err)
+		}
+	}
+	return nil
+}
+
 func pullSentry(ctx context.Context, o *Options) []*sentryIssue {
 	if len(o.SentryIssues) == 0 {
 		return nil
