@@ -263,3 +263,67 @@ func TestAPITokenScopes(t *testing.T) {
 		t.Errorf("token without read:user: exit %d, stderr %q; want a refusal naming read:user:bitbucket", r.code, r.stderr)
 	}
 }
+
+// TestRevokeJSON: with -o json, stdout holds one JSON document saying what
+// was removed and where to finish; a second run reports nothing removed.
+func TestRevokeJSON(t *testing.T) {
+	e := newEnv(t, true)
+	if r := e.run(nil, apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
+		t.Fatalf("api-token: exit %d, stderr %q", r.code, r.stderr)
+	}
+	source.NewCache(e.cache, "bitbucket", "acme/api").PutFile(strings.Repeat("c", 40), "main.c", []byte("int x;\n"))
+	type report struct {
+		Bitbucket struct {
+			Removed []struct{ Store, Method string }
+			Finish  []string
+		}
+		AccountRemoved bool `json:"account_removed"`
+		CachedRemoved  int  `json:"cached_removed"`
+		Errors         []string
+	}
+	for i, want := range []struct {
+		removed, cached int
+		account         bool
+	}{{1, 1, true}, {0, 0, false}} {
+		r := e.run(nil, "", "revoke", "-o", "json")
+		var got report
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+			t.Fatalf("run %d: exit %d, stdout %q: %v", i, r.code, r.stdout, err)
+		}
+		if len(got.Bitbucket.Removed) != want.removed || got.CachedRemoved != want.cached || got.AccountRemoved != want.account ||
+			len(got.Bitbucket.Finish) != want.removed || len(got.Errors) != 0 {
+			t.Errorf("run %d: got %+v, want %d removed with where to finish, %d cached, account %v", i, got, want.removed, want.cached, want.account)
+		}
+		if want.removed == 1 && (got.Bitbucket.Removed[0].Store != "file" || got.Bitbucket.Removed[0].Method != "api-token") {
+			t.Errorf("run %d: removed %+v, want the API token from the file", i, got.Bitbucket.Removed)
+		}
+	}
+}
+
+// TestStoringCommandsJSON: with -o json, the commands that store a
+// credential print one JSON document on stdout saying what was stored,
+// and never the secret.
+func TestStoringCommandsJSON(t *testing.T) {
+	e := newEnv(t, true)
+	for _, tc := range []struct {
+		stdin, method string
+		args          []string
+	}{
+		{apiToken, "api-token", []string{"auth", "api-token", "--email", apiEmail, "--token-stdin", "-o", "json"}},
+		{accessToken, "token", []string{"auth", "token", "--token-stdin", "--repo", "acme/api", "-o", "json"}},
+	} {
+		r := e.run(nil, tc.stdin, tc.args...)
+		var got struct {
+			Stored    bool
+			Method    string
+			Source    string
+			Workspace string
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != 0 {
+			t.Fatalf("%v: exit %d, stdout %q: %v", tc.args, r.code, r.stdout, err)
+		}
+		if !got.Stored || got.Method != tc.method || got.Source != "file" || got.Workspace != "acme" || strings.Contains(r.stdout, tc.stdin) {
+			t.Errorf("%v: got %s, want %s stored in the file for acme, without the secret", tc.args, r.stdout, tc.method)
+		}
+	}
+}

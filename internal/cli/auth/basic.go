@@ -9,6 +9,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 )
@@ -21,7 +22,8 @@ const (
 
 // BasicOptions are the inputs of `auth api-token` and `auth app-password`.
 type BasicOptions struct {
-	F *cmdutil.Factory
+	F      *cmdutil.Factory
+	Format render.Format
 
 	Method    credstore.Method
 	Username  string
@@ -89,6 +91,11 @@ with --password-stdin; it is never a flag value. It is checked against
 }
 
 func runBasic(cmd *cobra.Command, opts *BasicOptions, runF func(context.Context, *BasicOptions) error) error {
+	format, err := cmdutil.OutputFormat(cmd)
+	if err != nil {
+		return err
+	}
+	opts.Format = format
 	if runF != nil {
 		return runF(cmd.Context(), opts)
 	}
@@ -165,5 +172,5 @@ func basicRun(ctx context.Context, opts *BasicOptions) error {
 		fmt.Fprintln(f.IO.ErrOut, wsMsg)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Credential stored in the %s.\n", storeName(chain.Stored.Source()))
-	return nil
+	return printStored(f, opts.Format, StoredReport{Method: string(method), Source: string(chain.Stored.Source()), User: statusUser(u, user), Workspace: ws})
 }

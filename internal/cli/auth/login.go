@@ -10,6 +10,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/advice"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
@@ -21,7 +22,8 @@ const loginHow = "set the OAuth consumer secret in SIGSENTRY_OAUTH_CLIENT_SECRET
 
 // LoginOptions are the inputs of `auth login`.
 type LoginOptions struct {
-	F *cmdutil.Factory
+	F      *cmdutil.Factory
+	Format render.Format
 
 	ClientID     string
 	NoBrowser    bool
@@ -76,6 +78,11 @@ use); access denied or an expired login exits with status 4.`,
 			if opts.CallbackPort < 0 || opts.CallbackPort > 65535 {
 				return cmdutil.UsageErrorf("--callback-port must be between 0 and 65535")
 			}
+			format, err := cmdutil.OutputFormat(cmd)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -201,7 +208,8 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		fmt.Fprintln(f.IO.ErrOut, wsMsg)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Tokens stored in the %s.\n", storeName(chain.Stored.Source()))
-	return nil
+	return printStored(f, opts.Format, StoredReport{Method: string(credstore.MethodOAuth), Source: string(chain.Stored.Source()),
+		User: statusUser(user, ""), Workspace: ws, Scopes: scopes})
 }
 
 func storeName(s credstore.Source) string {

@@ -9,13 +9,15 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/spf13/cobra"
 )
 
 // SentryOptions are the inputs of `auth sentry`.
 type SentryOptions struct {
-	F *cmdutil.Factory
+	F      *cmdutil.Factory
+	Format render.Format
 
 	FromStdin bool
 	// URL and Org are the flags; empty means the configured ones.
@@ -67,6 +69,11 @@ is used instead and this command refuses (exit 1).`,
 					return cmdutil.UsageErrorf("--url: %v", err)
 				}
 			}
+			format, err := cmdutil.OutputFormat(cmd)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -79,7 +86,7 @@ is used instead and this command refuses (exit 1).`,
 	return cmd
 }
 
-func sentryRun(ctx context.Context, opts *SentryOptions) error {
+func sentryRun(ctx context.Context, opts *SentryOptions) (err error) {
 	f := opts.F
 	chain, err := f.SentryCredentials()
 	if err != nil {
@@ -130,6 +137,11 @@ func sentryRun(ctx context.Context, opts *SentryOptions) error {
 		return sentryStoreError(fmt.Errorf("storing the Sentry token: %w", err))
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Sentry token checked against organization %s on %s and stored in the %s.\n", org, base, storeName(chain.Stored.Source()))
+	defer func() {
+		if err == nil {
+			err = printStored(f, opts.Format, StoredReport{Method: string(credstore.MethodSentryToken), Source: string(chain.Stored.Source()), Org: org, URL: base})
+		}
+	}()
 	switch n := len(repos); {
 	case n == 0:
 		fmt.Fprintln(f.IO.ErrOut, "Sentry knows no repositories in this organization: release commits will be empty unless one is connected.")

@@ -197,6 +197,45 @@ func saveAccount(f *cmdutil.Factory, method credstore.Method, user *bitbucket.Us
 	})
 }
 
+// StoredReport is what the commands that store a credential print on
+// stdout with -o json; the same is said in words on stderr. It carries no
+// secret.
+type StoredReport struct {
+	Stored    bool        `json:"stored"`
+	Method    string      `json:"method"`
+	Source    string      `json:"source"`
+	User      *StatusUser `json:"user,omitempty"`
+	Workspace string      `json:"workspace,omitempty"`
+	Scopes    []string    `json:"scopes,omitempty"`
+	// CheckedAgainst are the repositories an access token was checked on.
+	CheckedAgainst []string `json:"checked_against,omitempty"`
+	// Org and URL are the Sentry organization and server (auth sentry).
+	Org string `json:"org,omitempty"`
+	URL string `json:"url,omitempty"`
+}
+
+// printStored writes rep as JSON on stdout when the format is JSON; the
+// table and Markdown formats have said everything on stderr already.
+func printStored(f *cmdutil.Factory, format render.Format, rep StoredReport) error {
+	if format != render.JSON {
+		return nil
+	}
+	rep.Stored = true
+	return render.WriteJSON(f.IO.Out, rep)
+}
+
+// statusUser is the account detected from Bitbucket, or only the login
+// name given, or nil.
+func statusUser(u *bitbucket.User, login string) *StatusUser {
+	if u == nil {
+		if login == "" {
+			return nil
+		}
+		return &StatusUser{Username: login}
+	}
+	return &StatusUser{DisplayName: u.DisplayName, Nickname: u.Nickname, UUID: u.UUID, AccountID: u.AccountID, Username: login}
+}
+
 // describeUser names the account for a terminal: the names come from the
 // server, so control characters are shown as escapes (render.Sanitize).
 func describeUser(u *bitbucket.User) string {

@@ -9,6 +9,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/credstore"
+	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/spf13/cobra"
 )
@@ -18,7 +19,8 @@ const tokenHow = "pass the access token on standard input with --token-stdin, or
 
 // TokenOptions are the inputs of `auth token`.
 type TokenOptions struct {
-	F *cmdutil.Factory
+	F      *cmdutil.Factory
+	Format render.Format
 
 	FromStdin bool
 	Repos     []string
@@ -50,6 +52,11 @@ The token is read with echo off on a terminal, or from standard input with
 					return cmdutil.UsageErrorf("--repo %q: want workspace/repo-slug", r)
 				}
 			}
+			format, err := cmdutil.OutputFormat(cmd)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -120,5 +127,10 @@ func tokenRun(ctx context.Context, opts *TokenOptions) error {
 		return err
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Access token checked against %s and stored in the %s.\n", strings.Join(repos, ", "), storeName(chain.Stored.Source()))
-	return nil
+	ws := first
+	if cfg, err := f.Config(); err == nil && cfg.Bitbucket.Workspace != "" {
+		ws = cfg.Bitbucket.Workspace
+	}
+	return printStored(f, opts.Format, StoredReport{Method: string(credstore.MethodToken), Source: string(chain.Stored.Source()),
+		Workspace: ws, CheckedAgainst: repos})
 }

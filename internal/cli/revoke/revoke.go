@@ -16,7 +16,42 @@ import (
 
 // Options are the inputs of `revoke`.
 type Options struct {
-	F *cmdutil.Factory
+	F      *cmdutil.Factory
+	Format render.Format
+}
+
+// Report is what `revoke -o json` prints on stdout: what was removed, and
+// where to finish revoking on Bitbucket's and Sentry's side. The same is
+// said in words on stderr.
+type Report struct {
+	Bitbucket Part `json:"bitbucket"`
+	Sentry    Part `json:"sentry"`
+	// AccountRemoved is true when the config held detected account data
+	// (bitbucket.account, bitbucket.workspace), now removed.
+	AccountRemoved bool `json:"account_removed"`
+	// CachedRemoved counts the diffs and files cached from Bitbucket that
+	// were removed.
+	CachedRemoved int `json:"cached_removed"`
+	// Errors are what could not be removed (the exit code is then not 0).
+	Errors []string `json:"errors"`
+}
+
+// Part is one service's credentials removed and where to finish.
+type Part struct {
+	Removed []Removed `json:"removed"`
+	Finish  []string  `json:"finish"`
+}
+
+// Removed is one credential removed from one store.
+type Removed struct {
+	// Store is "keychain" or "file".
+	Store  string `json:"store"`
+	Method string `json:"method"`
+}
+
+func newReport() *Report {
+	return &Report{Bitbucket: Part{Removed: []Removed{}, Finish: []string{}},
+		Sentry: Part{Removed: []Removed{}, Finish: []string{}}, Errors: []string{}}
 }
 
 // NewCmd returns the `revoke` command.
@@ -43,9 +78,15 @@ While SIGSENTRY_BITBUCKET_TOKEN or a Basic pair is set in the environment,
 revoke refuses (exit 1): unset the variables first. While SENTRY_AUTH_TOKEN
 is set, the stored Sentry token is left in place (the Bitbucket credential
 is still removed) and revoke exits 1.`,
-		Example: `  sigsentry revoke`,
-		Args:    cobra.NoArgs,
+		Example: `  sigsentry revoke
+  sigsentry revoke -o json   # what was removed, and where to finish, as JSON on stdout`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := cmdutil.OutputFormat(cmd)
+			if err != nil {
+				return err
+			}
+			opts.Format = format
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -65,7 +106,25 @@ var finish = map[credstore.Method]string{
 }
 
 func revokeRun(_ context.Context, opts *Options) error {
-	f := opts.F
+	rep := newReport()
+	err := revokeAll(opts.F, rep)
+	if opts.Format == render.JSON {
+		if werr := render.WriteJSON(opts.F.IO.Out, rep); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	return err
+}
+
+// revokeAll removes what is stored, saying so on stderr and in rep. It
+// returns before anything is removed when the environment holds a
+// Bitbucket credential.
+func revokeAll(f *cmdutil.Factory, rep *Report) (err error) {
+	defer func() {
+		if err != nil {
+			rep.Errors = append(rep.Errors, err.Error())
+		}
+	}()
 	chain, err := f.Credentials()
 	if err != nil {
 		return err
@@ -88,6 +147,7 @@ func revokeRun(_ context.Context, opts *Options) error {
 		}
 		if r.Credential != nil {
 			methods[r.Credential.Method] = true
+			rep.Bitbucket.Removed = append(rep.Bitbucket.Removed, Removed{Store: string(r.Source), Method: string(r.Credential.Method)})
 			fmt.Fprintf(f.IO.ErrOut, "Removed the stored credential from the %s.\n", sourceName(r.Source))
 		}
 	}
@@ -110,6 +170,7 @@ func revokeRun(_ context.Context, opts *Options) error {
 		return fmt.Errorf("removing the account data from the config: %w", err)
 	}
 	if hadAccount {
+		rep.AccountRemoved = true
 		fmt.Fprintln(f.IO.ErrOut, "Removed the detected account and workspace from the config.")
 	}
 	cached := 0
@@ -118,23 +179,25 @@ func revokeRun(_ context.Context, opts *Options) error {
 		if err != nil {
 			failed = append(failed, fmt.Errorf("the cache of what was fetched from Bitbucket (%s): %w", dir, err))
 		}
+		rep.CachedRemoved = n
 		if cached = n; n > 0 {
 			fmt.Fprintf(f.IO.ErrOut, "Removed %d cached %s fetched from Bitbucket from %s.\n", n, render.Plural(n, "diff or file", "diffs and files"), dir)
 		}
 	}
 	if len(methods) == 0 && !hadAccount && cached == 0 && len(failed) == 0 {
 		fmt.Fprintln(f.IO.ErrOut, "Nothing stored for Bitbucket: no credential or account data to remove.")
-		return revokeSentry(f)
+		return revokeSentry(f, rep)
 	}
 	if len(methods) > 0 {
 		fmt.Fprintln(f.IO.ErrOut, "sigsentry cannot revoke credentials on Bitbucket's side. To finish:")
 		for _, m := range []credstore.Method{credstore.MethodOAuth, credstore.MethodAPIToken, credstore.MethodAppPassword, credstore.MethodToken} {
 			if methods[m] {
+				rep.Bitbucket.Finish = append(rep.Bitbucket.Finish, finish[m])
 				fmt.Fprintln(f.IO.ErrOut, "  - "+finish[m])
 			}
 		}
 	}
-	sentryErr := revokeSentry(f)
+	sentryErr := revokeSentry(f, rep)
 	if len(failed) > 0 {
 		return errors.Join(fmt.Errorf("removing stored credentials: %w", errors.Join(failed...)), sentryErr)
 	}

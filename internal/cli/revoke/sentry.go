@@ -12,7 +12,7 @@ import (
 
 // revokeSentry removes the stored Sentry token and says where to finish
 // revoking it. It refuses while SENTRY_AUTH_TOKEN is set.
-func revokeSentry(f *cmdutil.Factory) error {
+func revokeSentry(f *cmdutil.Factory, rep *Report) error {
 	chain, err := f.SentryCredentials()
 	if err != nil {
 		return err
@@ -34,6 +34,7 @@ func revokeSentry(f *cmdutil.Factory) error {
 			continue
 		}
 		if r.Credential != nil {
+			rep.Sentry.Removed = append(rep.Sentry.Removed, Removed{Store: string(r.Source), Method: string(r.Credential.Method)})
 			fmt.Fprintf(f.IO.ErrOut, "Removed the stored Sentry token from the %s.\n", sourceName(r.Source))
 			where = append(where, tokenPages(r.Credential.URL, r.Credential.Org))
 		}
@@ -44,6 +45,7 @@ func revokeSentry(f *cmdutil.Factory) error {
 		for _, w := range where {
 			if !seen[w] {
 				seen[w] = true
+				rep.Sentry.Finish = append(rep.Sentry.Finish, w)
 				fmt.Fprintln(f.IO.ErrOut, "  - "+w)
 			}
 		}
