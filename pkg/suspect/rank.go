@@ -1192,6 +1192,12 @@ func (e *scoredEvidence) evidence() Evidence {
 	case KindProximity:
 		out.Line = e.line
 		out.Detail = fmt.Sprintf("changed line %d, %s from the frame's line %d%s", e.line, plural(e.n, "line", "lines"), e.cur, where)
+		if e.frame != nil && e.frame.Line > 0 && e.cur != e.frame.Line {
+			// The distance is measured in this commit's version, where the
+			// frame's line sat elsewhere: say where it is in the trace too.
+			out.Detail = fmt.Sprintf("changed line %d, %s from the frame's line, which is line %d at signal time and line %d in this commit%s",
+				e.line, plural(e.n, "line", "lines"), e.frame.Line, e.cur, where)
+		}
 	case KindFunction:
 		out.Line = e.line
 		out.Detail = fmt.Sprintf("changed %s%s", e.ident, where)

@@ -657,3 +657,29 @@ func TestFunctionOnlyFrameSkipsTestDefinitions(t *testing.T) {
 		}
 	}
 }
+
+// TestProximityDetailNamesBothLines: a change near the frame's line in an
+// older version, before lines were inserted above it, says where the line
+// is in the trace and where it was in that commit, so a reader can find it.
+func TestProximityDetailNamesBothLines(t *testing.T) {
+	cands := []Candidate{
+		cand("aaaa", 0, addedFile("pkg/cart/cart.go", 50, "")),
+		cand("bbbb", 10, modified("pkg/cart/cart.go", hunk(9, 3, 9, 3, "", []int{10}, []int{10}))),
+		cand("cccc", 20, modified("pkg/cart/cart.go", hunk(1, 3, 1, 8, "", seq(2, 6), nil))),
+	}
+	res := rank(sigAt(frame("pkg/cart/cart.go", 25, "Total")), cands, Options{})
+	for _, s := range res.Suspects {
+		if s.Hash != "bbbb" {
+			continue
+		}
+		for _, e := range s.Evidence {
+			if e.Kind == KindProximity {
+				if want := "changed line 10, 10 lines from the frame's line, which is line 25 at signal time and line 20 in this commit"; !strings.HasPrefix(e.Detail, want) {
+					t.Errorf("got %q, want it to start with %q", e.Detail, want)
+				}
+				return
+			}
+		}
+	}
+	t.Fatalf("no proximity evidence for bbbb in %+v", res.Suspects)
+}
