@@ -311,8 +311,12 @@ func (idx *Index) RankWith(sig signal.Signal, files map[FileRef][]byte) Result {
 			plural(taken, "frame", "frames")))
 	case taken > 0:
 		res.Signal = sig
-		res.Notes = append(res.Notes, fmt.Sprintf("no frame with a file was marked in-app: taken as in-app instead, %s with a repository file (mark frames in the event, or add stack trace rules to the Sentry project)",
-			plural(taken, "frame", "frames")))
+		advice := "" // a text trace marks nothing: there is nothing to fix
+		if sig.Format == signal.FormatSentry {
+			advice = " (mark frames in the event, or add stack trace rules to the Sentry project)"
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("no frame with a file was marked in-app: taken as in-app instead, %s with a repository file%s",
+			plural(taken, "frame", "frames"), advice))
 	}
 	inApp, mapped := 0, 0
 	for i, f := range sig.Frames {

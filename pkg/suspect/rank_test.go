@@ -493,6 +493,15 @@ func TestMappedFramesStandInWhenNoneIsInApp(t *testing.T) {
 	if !res.Frames[1].InApp || res.Frames[0].InApp || !strings.Contains(strings.Join(res.Notes, "\n"), "taken as in-app instead, 1 frame with a repository file") {
 		t.Errorf("frames %+v, notes %q: want frame 1 taken as in-app, said in a note", res.Frames, res.Notes)
 	}
+	// Only a Sentry event has marks to fix: a text trace gets no advice.
+	if strings.Contains(strings.Join(res.Notes, "\n"), "Sentry project") {
+		t.Errorf("notes %q: a signal that is no Sentry event got Sentry advice", res.Notes)
+	}
+	sentryEvent := sig
+	sentryEvent.Format = signal.FormatSentry
+	if notes := strings.Join(NewIndex(h, Options{}).Rank(sentryEvent).Notes, "\n"); !strings.Contains(notes, "stack trace rules to the Sentry project") {
+		t.Errorf("notes %q: a Sentry event without in-app marks should say how to mark them", notes)
+	}
 	if sig.Frames[1].InApp {
 		t.Error("the caller's signal was changed")
 	}
