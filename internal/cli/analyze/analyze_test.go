@@ -742,3 +742,31 @@ func TestBitbucketRateLimitWhileRanking(t *testing.T) {
 		t.Errorf("stderr %q: want the note", e.err.String())
 	}
 }
+
+// TestOldSignalSaysToUseAt: a signal from before the window has no
+// candidates (only commits that had landed by then can be suspects); a
+// note says to analyze it with --at its time, and doing so ranks it.
+func TestOldSignalSaysToUseAt(t *testing.T) {
+	r, _ := history(t)
+	when := now.AddDate(0, 0, -45).Format(time.RFC3339)
+	event := `{"timestamp":"` + when + `","platform":"go","exception":{"values":[{"type":"panic","value":"boom","stacktrace":{"frames":[` +
+		`{"filename":"app/main.go","abs_path":"/src/app/main.go","function":"main.main","lineno":7,"in_app":true}]}}]}}`
+	sig := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(sig, []byte(event), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	if notes := strings.Join(rep.Notes, "\n"); !strings.Contains(notes, "before the window began") || !strings.Contains(notes, "--at "+when) {
+		t.Errorf("notes %q: want one saying to use --at %s", notes, when)
+	}
+	if code := e.run(t, "--local", r.dir, "--signal", sig, "--at", when, "--lookback-days", "30", "-o", "json"); code != 0 {
+		t.Fatalf("with --at: got exit %d; stderr %s", code, e.err.String())
+	}
+	if rep := e.report(t); len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || strings.Contains(strings.Join(rep.Notes, "\n"), "before the window") {
+		t.Errorf("with --at: got %+v, notes %q; want suspects and no such note", rep.Signals, rep.Notes)
+	}
+}

@@ -228,8 +228,22 @@ func buildReport(o *Options, plan *analysis.Plan, out *analysis.Outcome) *Report
 		for _, n := range sr.Notes {
 			rep.Notes = append(rep.Notes, s.Source+": "+n)
 		}
+		if n := oldSignalNote(s, out.Rankings[i], rep.Window); n != "" {
+			rep.Notes = append(rep.Notes, s.Source+": "+n)
+		}
 	}
 	return rep
+}
+
+// oldSignalNote says how to analyze a signal that happened before the
+// window began: only commits that had landed by then can be suspects, so
+// such a window has none for it.
+func oldSignalNote(s signal.Signal, res suspect.Result, w WindowReport) string {
+	if (res.Reason != suspect.ReasonEmptyWindow && res.Reason != suspect.ReasonNoCandidates) || s.Timestamp == nil || w.Since.IsZero() || !s.Timestamp.Before(w.Since) {
+		return ""
+	}
+	return fmt.Sprintf("it happened at %s, before the window began (%s): analyze it with --at %s",
+		s.Timestamp.UTC().Format(time.RFC3339), w.Since.Format(time.RFC3339), s.Timestamp.UTC().Format(time.RFC3339))
 }
 
 // addIncomplete notes the reads ranking needed from r that failed (a rate
