@@ -507,19 +507,26 @@ func TestSignalErrors(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("nothing that looks like a trace\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	empty := filepath.Join(t.TempDir(), "empty.txt")
+	if err := os.WriteFile(empty, []byte(" \n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		file string
 		want int
+		says string
 	}{
-		{"missing file", filepath.Join(t.TempDir(), "nope.txt"), cmdutil.ExitFailure},
-		{"not a signal", bad, cmdutil.ExitUsage},
+		{"missing file", filepath.Join(t.TempDir(), "nope.txt"), cmdutil.ExitFailure, "nope.txt"},
+		{"not a signal", bad, cmdutil.ExitUsage, "no stack trace"},
+		{"empty", empty, cmdutil.ExitUsage, "it is empty"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, "", nil, nil)
-			if code := e.run(t, "--local", r.dir, "--signal", tt.file); code != tt.want {
-				t.Errorf("got exit %d, want %d; stderr %s", code, tt.want, e.err.String())
+			err := e.runCtx(context.Background(), "--local", r.dir, "--signal", tt.file)
+			if code := exitCode(err); code != tt.want || err == nil || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("got exit %d, error %v; want exit %d saying %q", code, err, tt.want, tt.says)
 			}
 		})
 	}
