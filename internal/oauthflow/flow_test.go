@@ -160,6 +160,10 @@ func TestLoginPastedRedirect(t *testing.T) {
 	if !strings.Contains(msgs.String(), "not this login's redirect") {
 		t.Errorf("messages %q: want the wrong pasted URL reported", msgs.String())
 	}
+	// Any free port: say what to do if the consumer refuses this one.
+	if !strings.Contains(msgs.String(), "--callback-port 8976") || !strings.Contains(msgs.String(), "http://127.0.0.1:8976/callback") {
+		t.Errorf("messages %q: want the fixed-port fallback named", msgs.String())
+	}
 }
 
 type syncWriter struct {
@@ -219,8 +223,9 @@ func TestLoginEnds(t *testing.T) {
 		port := ln.Addr().(*net.TCPAddr).Port
 		ln.Close()
 		var redirect string
+		var msgs strings.Builder
 		_, err := Login(context.Background(), LoginOptions{OAuthURL: srv.OAuthURL(), ClientID: testKey, ClientSecret: testSecret,
-			CallbackPort: port, Timeout: time.Minute, OpenBrowser: func(u string) error {
+			CallbackPort: port, Timeout: time.Minute, Messages: &msgs, OpenBrowser: func(u string) error {
 				redirect, _ = callbackBase(t, u)
 				go get(t, http.DefaultClient, u)
 				return nil
@@ -230,6 +235,9 @@ func TestLoginEnds(t *testing.T) {
 		}
 		if want := fmt.Sprintf("http://127.0.0.1:%d/callback", port); redirect != want {
 			t.Errorf("redirect_uri: got %q, want %q", redirect, want)
+		}
+		if strings.Contains(msgs.String(), "--callback-port") {
+			t.Errorf("messages %q: a fixed port needs no fallback advice", msgs.String())
 		}
 	})
 	t.Run("wrong secret", func(t *testing.T) {

@@ -91,6 +91,10 @@ type Result struct {
 	RedirectURI string
 }
 
+// FallbackPort is the fixed callback port the docs suggest registering
+// when a consumer's callback URL does not accept any port.
+const FallbackPort = 8976
+
 // Listen binds the loopback callback server on 127.0.0.1 only (never a
 // name that resolves, never all interfaces).
 func Listen(port int) (net.Listener, error) {
@@ -235,6 +239,13 @@ func Login(ctx context.Context, o LoginOptions) (*Result, error) {
 	if o.Pasted != nil {
 		fmt.Fprintln(o.Messages, "If the browser cannot reach this machine, paste the address it ends on (http://127.0.0.1:...) here and press Enter:")
 		go readPasted(o.Pasted, done, state, deliver, o.Messages)
+	}
+	if o.CallbackPort == 0 {
+		// Bitbucket documents no loopback-port rule: a consumer whose
+		// callback URL does not accept this port fails in the browser, and
+		// the browser never comes back here.
+		fmt.Fprintf(o.Messages, "This login listens on %s. If Bitbucket says the redirect_uri does not match, set the consumer's "+
+			"callback URL to http://127.0.0.1:%d%s and log in with --callback-port %d.\n", redirect, FallbackPort, CallbackPath, FallbackPort)
 	}
 	fmt.Fprintf(o.Messages, "Waiting for the browser (up to %s; Ctrl-C to stop)...\n", o.Timeout)
 
