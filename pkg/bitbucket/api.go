@@ -476,17 +476,33 @@ func (c *Client) Tree(ctx context.Context, workspace, slug, hash string, maxEntr
 		return nil, err
 	}
 	fail := func(err error) ([]string, error) {
+		var api *APIError
+		if errors.As(err, &api) && api.StatusCode == StatusDiffTooLarge {
+			// "If the max_depth parameter is specified to be too large,
+			// the call will time out and return a 555" (the /src
+			// operation's description): a limit of this tree, as a size is.
+			err = fmt.Errorf("%w (%w)", ErrTreeTooLarge, err)
+		}
 		return nil, fmt.Errorf("listing the files at %s in %s/%s: %w", hash, workspace, slug, err)
 	}
 	tooLarge := func(n int) error {
 		return fmt.Errorf("%d entries or more, over the %d allowed: %w", n, maxEntries, ErrTreeTooLarge)
 	}
 	var out []string
-	seen := 0
+	seen, pages := 0, 0
+	// A server that pages in fewer entries than asked for would make the
+	// listing cost more requests than maxEntries allows for: the pages are
+	// capped too, at what maxEntries take at treePageLen a page, and one.
+	maxPages := (maxEntries+treePageLen-1)/treePageLen + 1
 	add := func(vs []treeEntry) (bool, error) {
 		seen += len(vs)
+		pages++
 		if maxEntries > 0 && seen > maxEntries {
 			return false, tooLarge(seen)
+		}
+		if maxEntries > 0 && pages > maxPages {
+			return false, fmt.Errorf("listing it takes more than %d pages (the server sends %d entries a page, not %d): %w",
+				maxPages, len(vs), treePageLen, ErrTreeTooLarge)
 		}
 		for _, e := range vs {
 			if e.Type == "commit_file" && e.Path != "" {

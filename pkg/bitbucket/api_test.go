@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -655,5 +656,47 @@ func TestWithoutFields(t *testing.T) {
 		if got := withoutFields(in); got != want {
 			t.Errorf("withoutFields(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestTreeCapsPages: a server that ignores pagelen and sends 10 entries a
+// page (Bitbucket's default) would make a 2,000-entry listing cost 200
+// requests where 5,000 entries at 100 a page cost 50: the listing stops as
+// too large once it has taken more pages than the entry cap allows for.
+func TestTreeCapsPages(t *testing.T) {
+	var n atomic.Int32
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := int(n.Add(1))
+		vs := []map[string]string{}
+		for k := range 10 {
+			vs = append(vs, map[string]string{"type": "commit_file", "path": fmt.Sprintf("f%d-%d.c", i, k)})
+		}
+		body := map[string]any{"pagelen": 10, "values": vs}
+		if i < 200 {
+			body["next"] = fmt.Sprintf("http://%s%s?page=%d", r.Host, r.URL.Path, i+1)
+		}
+		writeJSON(w, 200, body)
+	}), nil)
+	_, err := c.Tree(context.Background(), "acme", "app", "abc123", 5000)
+	if !errors.Is(err, ErrTreeTooLarge) || !strings.Contains(err.Error(), "10 entries a page") {
+		t.Fatalf("got %v, want ErrTreeTooLarge naming the page size", err)
+	}
+	if got := n.Load(); got != 52 {
+		t.Errorf("got %d requests, want 52 (the 50 pages 5,000 entries take at 100 a page, one spare, and the one over)", got)
+	}
+}
+
+// TestTree555IsTooLarge: Bitbucket answers 555 when a deep listing times
+// out; that is the tree's limit (cached as such, frames looked up by path
+// instead), not a failure to report.
+func TestTree555IsTooLarge(t *testing.T) {
+	var n atomic.Int32
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		writeBBError(w, StatusDiffTooLarge, "Timeout")
+	}), nil)
+	_, err := c.Tree(context.Background(), "acme", "app", "abc123", 5000)
+	if !errors.Is(err, ErrTreeTooLarge) || n.Load() != 1 {
+		t.Errorf("got %v after %d requests, want ErrTreeTooLarge after 1", err, n.Load())
 	}
 }
