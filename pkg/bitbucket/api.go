@@ -408,7 +408,7 @@ func (c *Client) Diffstat(ctx context.Context, workspace, slug, hash string) ([]
 	first := c.endpoint([]string{"repositories", workspace, slug, "diffstat", hash},
 		"pagelen", diffstatPageLen, "fields", diffstatFields)
 	var out []DiffstatEntry
-	err := walk(ctx, c, first, func(vs []diffstatJSON) (bool, error) {
+	collect := func(vs []diffstatJSON) (bool, error) {
 		for _, v := range vs {
 			e := DiffstatEntry{
 				Status:       v.Status,
@@ -428,7 +428,16 @@ func (c *Client) Diffstat(ctx context.Context, workspace, slug, hash string) ([]
 			out = append(out, e)
 		}
 		return true, nil
-	})
+	}
+	err := walk(ctx, c, first, collect)
+	var api *APIError
+	if errors.As(err, &api) && api.StatusCode == http.StatusBadRequest && len(out) == 0 {
+		// The diffstat's own page size (500, up to 5,000) is above the
+		// 100 Bitbucket's prose gives as every listing's maximum: a server
+		// that holds to the prose refuses it. Its default is asked for.
+		out = nil
+		err = walk(ctx, c, c.endpoint([]string{"repositories", workspace, slug, "diffstat", hash}, "fields", diffstatFields), collect)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("getting the diffstat of %s in %s/%s: %w", hash, workspace, slug, err)
 	}

@@ -700,3 +700,26 @@ func TestTree555IsTooLarge(t *testing.T) {
 		t.Errorf("got %v after %d requests, want ErrTreeTooLarge after 1", err, n.Load())
 	}
 }
+
+// TestDiffstatWithoutPagelenOn400: a server that holds every listing to a
+// pagelen of 100 refuses the diffstat's 500; the diffstat is asked for
+// again at the server's default page size.
+func TestDiffstatWithoutPagelenOn400(t *testing.T) {
+	var got []string
+	c, _, _ := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = append(got, r.URL.Query().Get("pagelen"))
+		if r.URL.Query().Get("pagelen") == "500" {
+			writeBBError(w, 400, "Invalid pagelen")
+			return
+		}
+		writeJSON(w, 200, map[string]any{"values": []any{map[string]any{"status": "modified", "lines_added": 2, "lines_removed": 1,
+			"old": map[string]any{"path": "a.go"}, "new": map[string]any{"path": "a.go"}}}})
+	}), nil)
+	es, err := c.Diffstat(context.Background(), "acme", "app", "abc123")
+	if err != nil || len(es) != 1 || es[0].LinesAdded != 2 {
+		t.Fatalf("got %+v, %v; want one entry", es, err)
+	}
+	if strings.Join(got, ",") != "500," {
+		t.Errorf("got pagelen %q, want 500 then the default", got)
+	}
+}
