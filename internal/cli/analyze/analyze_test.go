@@ -15,6 +15,7 @@ import (
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/render"
+	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
 	"github.com/sigsentry/sigsentry/pkg/source"
@@ -775,5 +776,33 @@ func TestOldSignalSaysToUseAt(t *testing.T) {
 	}
 	if rep := e.report(t); len(rep.Signals) != 1 || len(rep.Signals[0].Suspects) == 0 || strings.Contains(strings.Join(rep.Notes, "\n"), "before the window") {
 		t.Errorf("with --at: got %+v, notes %q; want suspects and no such note", rep.Signals, rep.Notes)
+	}
+}
+
+// TestSuspectShowsWhenItLanded: a patch written before the window began
+// and applied inside it shows both days in the table and in Markdown, so
+// the date that falls outside the window heading is explained.
+func TestSuspectShowsWhenItLanded(t *testing.T) {
+	r := newRepo(t)
+	r.commit(now.AddDate(0, 0, -90), "root", map[string]string{"app/main.go": numbered("main", 30)})
+	if err := os.WriteFile(filepath.Join(r.dir, "app/main.go"), []byte(strings.Replace(numbered("main", 30), "main 7\n", "seven\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	written, landed := now.AddDate(0, 0, -40), now.AddDate(0, 0, -2)
+	testenv.GitDates(t, r.dir, written, landed, "commit", "-q", "-am", "old patch, applied late")
+	sig := filepath.Join(t.TempDir(), "panic.txt")
+	trace := "panic: boom\n\ngoroutine 1 [running]:\nmain.run()\n\t/src/app/app/main.go:7 +0x1d\n"
+	if err := os.WriteFile(sig, []byte(trace), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := written.UTC().Format("2006-01-02") + ", landed " + landed.UTC().Format("2006-01-02")
+	for _, format := range []string{"table", "markdown"} {
+		e := newEnv(t, "", nil, nil)
+		if code := e.run(t, "--local", r.dir, "--signal", sig, "-o", format); code != 0 {
+			t.Fatalf("%s: got exit %d; stderr %s", format, code, e.err.String())
+		}
+		if !strings.Contains(e.out.String(), want) {
+			t.Errorf("%s: want %q in\n%s", format, want, e.out.String())
+		}
 	}
 }

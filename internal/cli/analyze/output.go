@@ -149,6 +149,22 @@ const (
 	pathWidth = 60
 )
 
+// suspectDate is a suspect's date, and the day it landed on the ref when
+// that is another day: the window is by landing, so a patch written
+// before the window began shows why it is in it.
+func suspectDate(rep *Report, su SuspectReport) string {
+	d := su.Date.UTC().Format("2006-01-02")
+	for _, c := range rep.Commits {
+		if c.Hash == su.Hash && c.Repo == su.Repo && !c.Landed.IsZero() {
+			if l := c.Landed.UTC().Format("2006-01-02"); l != d {
+				return d + ", landed " + l
+			}
+			break
+		}
+	}
+	return d
+}
+
 func writeTable(ios *iostreams.IOStreams, rep *Report, top int) error {
 	w := bufio.NewWriter(ios.Out)
 	p := func(format string, a ...any) { _, _ = render.Fprintf(w, format, a...) }
@@ -181,7 +197,7 @@ func writeTable(ios *iostreams.IOStreams, rep *Report, top int) error {
 				break
 			}
 			p("  #%d %.2f %s %s (%s, %s)\n", su.Rank, su.Score, shortHash(su.Hash),
-				oneLine(su.Summary, summaryWidth), oneLine(authorName(su.Author), authorWidth), su.Date.Format("2006-01-02"))
+				oneLine(su.Summary, summaryWidth), oneLine(authorName(su.Author), authorWidth), suspectDate(rep, su))
 			if len(su.Evidence) > 0 {
 				p("       %s\n", oneLine(layoutEvidence(su.Evidence[0], pathWidth).text(), evidenceWidth))
 			}
@@ -452,7 +468,7 @@ func writeMarkdown(w io.Writer, rep *Report, top int) error {
 				repo = " (`" + mdCode(su.Repo) + "`)"
 			}
 			p("%d. `%s` %s — %s, %s — score %.2f%s\n", su.Rank, mdCode(shortHash(su.Hash)),
-				mdText(oneLine(su.Summary, 100)), mdText(oneLine(authorName(su.Author), 100)), su.Date.Format("2006-01-02"),
+				mdText(oneLine(su.Summary, 100)), mdText(oneLine(authorName(su.Author), 100)), suspectDate(rep, su),
 				su.Score, repo)
 			for _, e := range su.Evidence {
 				p("   - %s\n", layoutEvidence(e, 0).markdown())
