@@ -165,9 +165,9 @@ func (o *Options) validate(cmd *cobra.Command, at string, f *cmdutil.Factory) er
 		}
 		o.At = t
 	} else if f.Now != nil {
-		o.At = f.Now()
+		o.At = f.Now().Truncate(time.Second) // as --at and commit times are
 	} else {
-		o.At = time.Now()
+		o.At = time.Now().Truncate(time.Second)
 	}
 	stdin := 0
 	for _, s := range o.Signals {
