@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -198,6 +199,15 @@ func TestNoSecretLeaks(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(outputs, "\n"), "GET") {
 		t.Errorf("no --debug trace seen at all; the test would prove nothing")
+	}
+	// The token endpoint is traced too, at login (the code exchange) and at
+	// the refresh, with its secrets and tokens kept out (checked above).
+	for _, name := range []string{"login stderr: ", "status after expiry stderr: "} {
+		i := slices.IndexFunc(outputs, func(o string) bool { return strings.HasPrefix(o, name) })
+		if i < 0 || !strings.Contains(outputs[i], "> POST ") || !strings.Contains(outputs[i], "/access_token") ||
+			!strings.Contains(outputs[i], "Authorization: Basic [redacted]") {
+			t.Errorf("%s: want the token request traced, with its Authorization redacted", name)
+		}
 	}
 	for _, dir := range []string{e.cfgDir, e.cache} {
 		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

@@ -275,11 +275,15 @@ func oauthTokenSource(f *cmdutil.Factory, chain *credstore.Chain) (*oauthflow.To
 	if secret == "" {
 		secret = oauthflow.DefaultClientSecret
 	}
-	return &oauthflow.TokenSource{
+	ts := &oauthflow.TokenSource{
 		Store:        chain.Stored,
 		LockPath:     filepath.Join(cs.Dir, oauthflow.LockFileName),
 		OAuthURL:     c.Bitbucket.OAuthURL,
 		ClientSecret: secret,
 		Now:          f.Now,
-	}, nil
+	}
+	if f.IO.Debug {
+		ts.HTTPClient = bitbucket.TracedOAuthClient(f.IO.ErrOut, secret)
+	}
+	return ts, nil
 }

@@ -1,8 +1,10 @@
 package bitbucket
 
 import (
+	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/sigsentry/sigsentry/pkg/apitrace"
 )
@@ -35,4 +37,21 @@ func traced(hc *http.Client, t *apitrace.Tracer) *http.Client {
 			"X-RateLimit-Limit", "X-RateLimit-Resource", "X-RateLimit-NearLimit",
 			"X-Request-Id",
 		}}.Client(hc)
+}
+
+// TracedOAuthClient returns an HTTP client for the OAuth token endpoint
+// (code exchange and refresh) that traces each request and answer on w as
+// the API client's --debug trace does: the Authorization header by its
+// scheme only, an error answer's body with secrets (the client secret and
+// any other given) replaced, a successful answer's body (the tokens) never.
+func TracedOAuthClient(w io.Writer, secrets ...string) *http.Client {
+	scrub := func(s string) string {
+		for _, sec := range secrets {
+			if len(sec) >= 4 {
+				s = strings.ReplaceAll(s, sec, "[redacted]")
+			}
+		}
+		return s
+	}
+	return traced(&http.Client{}, apitrace.NewTracer(w, scrub))
 }

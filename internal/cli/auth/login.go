@@ -164,6 +164,9 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		Timeout:      opts.Timeout,
 		Messages:     f.IO.ErrOut,
 	}
+	if f.IO.Debug {
+		lo.HTTPClient = bitbucket.TracedOAuthClient(f.IO.ErrOut, secret)
+	}
 	if !opts.NoBrowser && hasDisplay(f.Getenv) {
 		lo.OpenBrowser = f.Browser
 	} else {
