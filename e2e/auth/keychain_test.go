@@ -120,6 +120,10 @@ func TestNoDaemonsWithoutSessionBus(t *testing.T) {
 				if store == "keychain" && args[0] != "revoke" && (r.code != 4 || !strings.Contains(r.stderr, "D-Bus session bus")) {
 					t.Errorf("%v with the keychain and no bus: exit %d, stderr %q; want 4 and why", args, r.code, r.stderr)
 				}
+				if store == "keychain" && args[0] == "revoke" && (r.code != 1 || strings.Count(r.stderr, "D-Bus session bus") != 1 ||
+					!strings.Contains(r.stderr, "sigsentry:bitbucket, sigsentry:sentry") || !strings.Contains(r.stderr, "keychain tool")) {
+					t.Errorf("revoke with the keychain and no bus: exit %d, stderr %q; want 1, one message naming both items and how to remove them", r.code, r.stderr)
+				}
 				if store == "file" && args[0] != "analyze" && r.code != 0 {
 					t.Errorf("%v with the file store: exit %d, stderr %q; want 0", args, r.code, r.stderr)
 				}

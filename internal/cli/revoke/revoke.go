@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/config"
@@ -198,10 +199,68 @@ func revokeAll(f *cmdutil.Factory, rep *Report) (err error) {
 		}
 	}
 	sentryErr := revokeSentry(f, rep)
+	var bbErr error
 	if len(failed) > 0 {
-		return errors.Join(fmt.Errorf("removing stored credentials: %w", errors.Join(failed...)), sentryErr)
+		bbErr = fmt.Errorf("removing stored credentials: %w", errors.Join(failed...))
 	}
-	return sentryErr
+	if err := keychainUnreachable(bbErr, sentryErr); err != nil {
+		return err
+	}
+	return errors.Join(bbErr, sentryErr)
+}
+
+// keychainUnreachable is the one error to give when every failure was the
+// OS keychain being out of reach (over SSH, in a container): which of
+// sigsentry's items may still be there, and how to remove them. It is nil
+// when there was no failure or another kind of failure.
+func keychainUnreachable(bbErr, sentryErr error) error {
+	var items []string
+	var cause error
+	for _, c := range []struct {
+		err  error
+		item string
+	}{{bbErr, credstore.KeychainService}, {sentryErr, credstore.SentryKeychainService}} {
+		if c.err == nil {
+			continue
+		}
+		var ke *credstore.KeychainError
+		if !errors.As(c.err, &ke) || !onlyKeychain(c.err) {
+			return nil
+		}
+		items = append(items, c.item)
+		if cause == nil {
+			cause = ke.Err
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	return &cmdutil.ExitError{Code: cmdutil.ExitFailure,
+		Err: fmt.Errorf("the OS keychain cannot be reached (%v), so what it may hold for sigsentry (%s) was not removed", cause, strings.Join(items, ", ")),
+		Hint: "run `sigsentry revoke` again where the keychain is reachable (your desktop session), or delete those items with " +
+			"your keychain tool (Passwords and Keys, Keychain Access, Credential Manager); everything else was removed"}
+}
+
+// onlyKeychain reports whether every error err holds (joined or wrapped)
+// is a keychain that cannot be reached.
+func onlyKeychain(err error) bool {
+	if _, ok := err.(*credstore.KeychainError); ok {
+		return true
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if !onlyKeychain(e) {
+				return false
+			}
+		}
+		return true
+	case interface{ Unwrap() error }:
+		if inner := u.Unwrap(); inner != nil {
+			return onlyKeychain(inner)
+		}
+	}
+	return false
 }
 
 func sourceName(s credstore.Source) string {
