@@ -73,6 +73,8 @@ func TestReadSecret(t *testing.T) {
 	}{
 		{"stdin", "tok\n", true, false, "", "tok", 0},
 		{"stdin crlf", "tok\r\n", true, false, "", "tok", 0},
+		{"pasted with spaces", "  tok \t\n", true, false, "", "tok", 0},
+		{"prompt with spaces", "", false, true, " typed ", "typed", 0},
 		{"empty", "\n", true, false, "", "", cmdutil.ExitUsage},
 		{"two lines", "a\nb\n", true, false, "", "", cmdutil.ExitUsage},
 		{"prompt", "", false, true, "typed", "typed", 0},

@@ -79,8 +79,10 @@ func readSecret(ios *iostreams.IOStreams, fromStdin bool, stdinFlag, prompt stri
 	default:
 		return "", cmdutil.UsageErrorf("no terminal to prompt on: pipe the secret into %s", stdinFlag)
 	}
-	s = strings.TrimRight(s, "\r\n")
-	if strings.TrimSpace(s) == "" {
+	// No token, API token, App password or Sentry token holds white
+	// space: what surrounds one is a paste's or an echo's, not the secret's.
+	s = strings.TrimSpace(s)
+	if s == "" {
 		return "", cmdutil.UsageErrorf("the secret is empty")
 	}
 	if strings.ContainsAny(s, "\r\n") {
