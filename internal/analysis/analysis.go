@@ -372,13 +372,13 @@ func probeFrames(ctx context.Context, pr source.Prober, head string, frames []si
 		}
 		budget -= len(batch)
 		got, err := pr.Probe(ctx, head, batch)
-		if err != nil {
-			return found, err
-		}
 		for _, p := range got {
 			exists[p] = true
 		}
 		found = append(found, got...)
+		if err != nil {
+			return found, err // what was found stands; a rate limit holds for the rest
+		}
 	}
 	return found, nil
 }
@@ -542,11 +542,9 @@ func rank(ctx context.Context, p *Plan, repos []*Repo) []suspect.Result {
 		for _, k := range order {
 			got, err := files[k.repo].ReadFiles(ctx, k.rev, byRev[k])
 			r := kept[k.repo]
-			if err != nil {
-				// Without them, ranking blames from the failing version.
-				r.incomplete("reading the frames' files", err)
-				continue
-			}
+			// Without the files it could not read, ranking blames from the
+			// failing version.
+			r.incomplete("reading the frames' files", err)
 			if r.contents == nil {
 				r.contents = map[suspect.FileRef][]byte{}
 			}

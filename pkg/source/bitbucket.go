@@ -583,7 +583,8 @@ func (b *Bitbucket) Tree(ctx context.Context, rev string) ([]string, error) {
 // ReadFiles returns the contents of paths at commit rev (a full hash), one
 // request per file not yet cached, a few at a time. A path missing at rev,
 // or over bitbucket.MaxFileBytes, is left out of the map; another failure
-// leaves that file out too, and is returned when no file could be read.
+// (a rate limit, a server fault) leaves that file out too, and the first
+// such failure is returned along with the files that could be read.
 func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(paths))
 	var ask []string
@@ -612,10 +613,7 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 	if err != nil {
 		return nil, err
 	}
-	if len(out) == 0 && first != nil {
-		return nil, first
-	}
-	return out, nil
+	return out, first
 }
 
 // fetchEach requests the contents of each of paths at commit rev, a few at
@@ -655,8 +653,8 @@ func missingKey(path string) string { return "\x00missing\x00" + path }
 // a tree too large to list: one request per path not yet known, which
 // reads the file (cached for ReadFiles) or learns that it is missing (cached
 // too: nothing changes at a commit). A file over bitbucket.MaxFileBytes
-// exists. Another failure leaves the path out, and is returned when no
-// path could be settled.
+// exists. Another failure leaves the path out, and the first one is
+// returned along with the paths found.
 func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]string, error) {
 	var ask []string
 	known := map[string]bool{}
@@ -673,20 +671,16 @@ func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]st
 		ask = append(ask, p)
 	}
 	var first error
-	settled := 0
 	err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
 		switch {
 		case err == nil:
 			known[p] = true
-			settled++
 			if b.cache != nil {
 				b.cache.PutFile(rev, p, data)
 			}
 		case errors.Is(err, bitbucket.ErrFileTooLarge):
 			known[p] = true
-			settled++
 		case errors.Is(err, bitbucket.ErrNotFound):
-			settled++
 			if b.cache != nil {
 				b.cache.PutFile(rev, missingKey(p), nil)
 			}
@@ -697,9 +691,6 @@ func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]st
 	if err != nil {
 		return nil, err
 	}
-	if len(ask) > 0 && settled == 0 && len(known) == 0 && first != nil {
-		return nil, first
-	}
 	var out []string
 	for _, p := range paths {
 		if known[p] {
@@ -707,7 +698,7 @@ func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]st
 			delete(known, p) // once
 		}
 	}
-	return out, nil
+	return out, first
 }
 
 // MaxDefinitionReads caps the files DefinitionsIn reads for one analysis:
@@ -717,7 +708,9 @@ const MaxDefinitionReads = 64
 // DefinitionsIn reads the first MaxDefinitionReads C, C++, Go, Python, Rust
 // and assembly files of paths at commit rev (one request per file not yet
 // cached) and maps each of idents to those that define it, by the same
-// rules as Local.Definitions. Files that cannot be read define nothing.
+// rules as Local.Definitions. Files that cannot be read define nothing;
+// the first failure to read one is returned along with what the others
+// define.
 func (b *Bitbucket) DefinitionsIn(ctx context.Context, rev string, idents, paths []string) (map[string][]string, error) {
 	out := map[string][]string{}
 	want := map[string]bool{}
@@ -738,7 +731,7 @@ func (b *Bitbucket) DefinitionsIn(ctx context.Context, rev string, idents, paths
 		return out, nil
 	}
 	files, err := b.ReadFiles(ctx, rev, read)
-	if err != nil {
+	if files == nil {
 		return nil, err
 	}
 	for _, p := range read {
@@ -751,7 +744,7 @@ func (b *Bitbucket) DefinitionsIn(ctx context.Context, rev string, idents, paths
 	for id, list := range out {
 		out[id] = dropHeaders(list)
 	}
-	return out, nil
+	return out, err
 }
 
 // definedIn lists which of want the lines of data define.

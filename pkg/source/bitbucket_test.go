@@ -522,3 +522,33 @@ func TestBitbucketProbe(t *testing.T) {
 		t.Errorf("again: got %d /src requests, want 0 (found and missing paths are both known by commit)", n)
 	}
 }
+
+// TestBitbucketPartialReadFailures: when one file cannot be read (the rate
+// limit) and another can, ReadFiles, Probe and DefinitionsIn return what
+// they could together with the failure, so ranking both uses the rest and
+// reports that it had less to go on.
+func TestBitbucketPartialReadFailures(t *testing.T) {
+	r := newGitRepo(t)
+	at := time.Now().Add(-time.Hour).Truncate(time.Second)
+	r.write("app/good.c", "int good(void)\n{\n\treturn 1;\n}\n")
+	r.write("app/limited.c", "int limited(void)\n{\n\treturn 2;\n}\n")
+	head := r.commit(at, "first")
+	srv, client := fakeBitbucket(t, r)
+	srv.FailNext("/limited.c", 429, bitbuckettest.Forever)
+	b := NewBitbucket(client, "acme", "app", "main", nil)
+	ctx := context.Background()
+	paths := []string{"app/good.c", "app/limited.c"}
+
+	files, err := b.ReadFiles(ctx, head, paths)
+	if !errors.Is(err, bitbucket.ErrRateLimited) || len(files) != 1 || files["app/good.c"] == nil {
+		t.Errorf("ReadFiles: got %d files, %v; want app/good.c and the rate limit", len(files), err)
+	}
+	found, err := b.Probe(ctx, head, paths)
+	if !errors.Is(err, bitbucket.ErrRateLimited) || strings.Join(found, ",") != "app/good.c" {
+		t.Errorf("Probe: got %v, %v; want app/good.c and the rate limit", found, err)
+	}
+	defs, err := b.DefinitionsIn(ctx, head, []string{"good", "limited"}, paths)
+	if !errors.Is(err, bitbucket.ErrRateLimited) || strings.Join(defs["good"], ",") != "app/good.c" || len(defs["limited"]) != 0 {
+		t.Errorf("DefinitionsIn: got %v, %v; want good in app/good.c and the rate limit", defs, err)
+	}
+}

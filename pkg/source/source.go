@@ -73,7 +73,9 @@ type Summary struct {
 // a local checkout, and Bitbucket (one request per file, cached).
 type FileReader interface {
 	// ReadFiles returns the contents of paths at rev; a path missing at rev
-	// is left out of the map.
+	// is left out of the map. When some files could not be read (a rate
+	// limit, a server fault), it returns those that could be together with
+	// the first failure.
 	ReadFiles(ctx context.Context, rev string, paths []string) (map[string][]byte, error)
 }
 
@@ -113,7 +115,9 @@ type FileDefiner interface {
 // (Bitbucket): they tell which of the given paths exist at a commit, so
 // that frames map to files no commit of the window touched.
 type Prober interface {
-	// Probe returns those of paths that exist at rev.
+	// Probe returns those of paths that exist at rev. When some paths
+	// could not be settled, it returns those found together with the first
+	// failure.
 	Probe(ctx context.Context, rev string, paths []string) ([]string, error)
 }
 
