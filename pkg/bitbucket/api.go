@@ -407,6 +407,10 @@ func (c *Client) Diffstat(ctx context.Context, workspace, slug, hash string) ([]
 	}
 	first := c.endpoint([]string{"repositories", workspace, slug, "diffstat", hash},
 		"pagelen", diffstatPageLen, "fields", diffstatFields)
+	defaultPages := c.endpoint([]string{"repositories", workspace, slug, "diffstat", hash}, "fields", diffstatFields)
+	if c.noDiffstatPagelen.Load() {
+		first = defaultPages
+	}
 	var out []DiffstatEntry
 	collect := func(vs []diffstatJSON) (bool, error) {
 		for _, v := range vs {
@@ -431,12 +435,15 @@ func (c *Client) Diffstat(ctx context.Context, workspace, slug, hash string) ([]
 	}
 	err := walk(ctx, c, first, collect)
 	var api *APIError
-	if errors.As(err, &api) && api.StatusCode == http.StatusBadRequest && len(out) == 0 {
+	if errors.As(err, &api) && api.StatusCode == http.StatusBadRequest && len(out) == 0 && first != defaultPages {
 		// The diffstat's own page size (500, up to 5,000) is above the
 		// 100 Bitbucket's prose gives as every listing's maximum: a server
-		// that holds to the prose refuses it. Its default is asked for.
+		// that holds to the prose refuses it. Its default is asked for,
+		// from now on.
 		out = nil
-		err = walk(ctx, c, c.endpoint([]string{"repositories", workspace, slug, "diffstat", hash}, "fields", diffstatFields), collect)
+		if err = walk(ctx, c, defaultPages, collect); err == nil {
+			c.noDiffstatPagelen.Store(true)
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("getting the diffstat of %s in %s/%s: %w", hash, workspace, slug, err)

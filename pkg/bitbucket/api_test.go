@@ -722,4 +722,9 @@ func TestDiffstatWithoutPagelenOn400(t *testing.T) {
 	if strings.Join(got, ",") != "500," {
 		t.Errorf("got pagelen %q, want 500 then the default", got)
 	}
+	// The next diffstat asks at the default at once.
+	got = nil
+	if _, err := c.Diffstat(context.Background(), "acme", "app", "def456"); err != nil || strings.Join(got, ",") != "" || len(got) != 1 {
+		t.Errorf("second diffstat: got pagelen %q, %v; want one request at the default", got, err)
+	}
 }

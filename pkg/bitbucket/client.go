@@ -111,6 +111,9 @@ type Client struct {
 	// noFields is set once a page asked for with fields= came back without
 	// its values: later pages are asked for without fields.
 	noFields atomic.Bool
+	// noDiffstatPagelen is set once a diffstat refused pagelen=500 and was
+	// read at the server's default page size: later ones are asked so.
+	noDiffstatPagelen atomic.Bool
 
 	mu    sync.Mutex
 	stats Stats
@@ -734,8 +737,12 @@ func getPage[T any](ctx context.Context, c *Client, u string) (page[T], error) {
 	if p.Values != nil {
 		return p, nil
 	}
-	c.noFields.Store(true)
+	// getJSON zeroes p before it decodes, so nothing of the first answer
+	// (its next link) outlives it.
 	_, err := c.getJSON(ctx, loose, &p, strict(loose))
+	if err == nil {
+		c.noFields.Store(true)
+	}
 	return p, err
 }
 
