@@ -247,7 +247,7 @@ func authenticatorFor(f *cmdutil.Factory, chain *credstore.Chain, cred *credstor
 	case credstore.MethodAPIToken, credstore.MethodAppPassword:
 		return bitbucket.BasicAuth(cred.Username, cred.Secret), nil
 	case credstore.MethodOAuth:
-		ts, err := oauthTokenSource(f, chain)
+		ts, err := oauthTokenSource(f, chain, cred)
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +259,7 @@ func authenticatorFor(f *cmdutil.Factory, chain *credstore.Chain, cred *credstor
 
 // oauthTokenSource is the refreshing, persisting token source over the
 // stored OAuth credential.
-func oauthTokenSource(f *cmdutil.Factory, chain *credstore.Chain) (*oauthflow.TokenSource, error) {
+func oauthTokenSource(f *cmdutil.Factory, chain *credstore.Chain, cred *credstore.Credential) (*oauthflow.TokenSource, error) {
 	cs, err := f.ConfigStore()
 	if err != nil {
 		return nil, err
@@ -283,7 +283,9 @@ func oauthTokenSource(f *cmdutil.Factory, chain *credstore.Chain) (*oauthflow.To
 		Now:          f.Now,
 	}
 	if f.IO.Debug {
-		ts.HTTPClient = bitbucket.TracedOAuthClient(f.IO.ErrOut, secret)
+		// A refresh sends the secret stored with the login (typed at its
+		// prompt, perhaps), else this one: both are scrubbed from the trace.
+		ts.HTTPClient = bitbucket.TracedOAuthClient(f.IO.ErrOut, secret, cred.ClientSecret, cred.RefreshToken, cred.AccessToken)
 	}
 	return ts, nil
 }

@@ -69,14 +69,19 @@ type HalfSetError struct {
 }
 
 func (e *HalfSetError) Error() string {
-	if e.Stored == nil || errors.Is(e.Stored, ErrNotFound) || errors.Is(e.Stored, ErrUnavailable) {
+	switch {
+	case e.Stored == nil || errors.Is(e.Stored, ErrNotFound):
 		return "no Bitbucket credential: " + e.Half
+	case errors.Is(e.Stored, ErrUnavailable):
+		// The keychain's own long advice would repeat the pair's.
+		return "no Bitbucket credential: " + e.Half + " (and the OS keychain, which may hold one, cannot be reached)"
 	}
 	return fmt.Sprintf("no Bitbucket credential: %s (and the stored one cannot be used: %v)", e.Half, e.Stored)
 }
 
-// Unwrap makes errors.Is(err, ErrNotFound) true.
-func (e *HalfSetError) Unwrap() error { return ErrNotFound }
+// Unwrap makes errors.Is(err, ErrNotFound) true, and matches why the
+// stored credential could not be used (ErrUnavailable, say).
+func (e *HalfSetError) Unwrap() []error { return []error{ErrNotFound, e.Stored} }
 
 // HalfSetHint is what to do about a HalfSetError.
 const HalfSetHint = "set both variables of the pair; in CI, check that the secret reaches this job " +
