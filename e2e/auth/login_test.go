@@ -257,6 +257,11 @@ func TestAPITokenScopes(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stderr, "Workspace: acme") {
 		t.Errorf("token without read:workspace, --workspace acme: exit %d, stderr %q", r.code, r.stderr)
 	}
+	// Logging in again without --workspace keeps the configured one, and says so.
+	r = e.run(nil, "tok-no-ws", "auth", "api-token", "--email", "bob@example.com", "--token-stdin", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.stderr, "kept the configured workspace acme") || !strings.Contains(r.stdout, `"workspace": "acme"`) {
+		t.Errorf("token without read:workspace, again: exit %d, stdout %q, stderr %q; want the workspace kept and said", r.code, r.stdout, r.stderr)
+	}
 	e.srv.AddAPIToken("bob@example.com", "tok-no-user", "read:workspace:bitbucket", "read:repository:bitbucket")
 	r = e.run(nil, "tok-no-user", "auth", "api-token", "--email", "bob@example.com", "--token-stdin")
 	if r.code == 0 || !strings.Contains(r.stderr, "read:user:bitbucket") || strings.Contains(r.stderr, "tok-no-user") {

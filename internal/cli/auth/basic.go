@@ -150,7 +150,7 @@ func basicRun(ctx context.Context, opts *BasicOptions) error {
 	}
 	if errors.Is(err, bitbucket.ErrForbidden) {
 		return cmdutil.AuthError(fmt.Errorf("checking the %s for %s: %w", what, user, err),
-			"the token lacks a scope: it needs read:user:bitbucket read:workspace:bitbucket read:repository:bitbucket; "+APITokenHelp)
+			"the token lacks a scope: it needs read:user:bitbucket and read:repository:bitbucket (read:workspace:bitbucket too, to detect your workspace); "+APITokenHelp)
 	}
 	if err != nil {
 		return fmt.Errorf("checking the %s for %s: %w", what, user, err)
@@ -168,7 +168,8 @@ func basicRun(ctx context.Context, opts *BasicOptions) error {
 	fmt.Fprintf(f.IO.ErrOut, "Logged in to Bitbucket as %s.\n", describeUser(u))
 	if ws != "" {
 		fmt.Fprintf(f.IO.ErrOut, "Workspace: %s\n", ws)
-	} else {
+	}
+	if wsMsg != "" {
 		fmt.Fprintln(f.IO.ErrOut, wsMsg)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Credential stored in the %s.\n", storeName(chain.Stored.Source()))

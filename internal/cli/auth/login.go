@@ -207,7 +207,8 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	fmt.Fprintf(f.IO.ErrOut, "Logged in to Bitbucket as %s.\n", describeUser(user))
 	if ws != "" {
 		fmt.Fprintf(f.IO.ErrOut, "Workspace: %s\n", ws)
-	} else {
+	}
+	if wsMsg != "" {
 		fmt.Fprintln(f.IO.ErrOut, wsMsg)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Tokens stored in the %s.\n", storeName(chain.Stored.Source()))

@@ -162,11 +162,16 @@ func detectAccount(ctx context.Context, f *cmdutil.Factory, client *bitbucket.Cl
 		// from --workspace, or is left unset.
 		var api *bitbucket.APIError
 		errors.As(err, &api)
-		msg := fmt.Sprintf("Could not list your workspaces: %s. Set one with --workspace SLUG or SIGSENTRY_BITBUCKET_WORKSPACE, or name repositories as workspace/slug.", api.Hint())
 		if wsFlag != "" {
-			msg = ""
+			return user, id, wsFlag, "", nil
 		}
-		return user, id, wsFlag, msg, nil
+		if cfg, err := f.Config(); err == nil && cfg.Bitbucket.Workspace != "" {
+			// Said, and reported, rather than kept silently.
+			return user, id, cfg.Bitbucket.Workspace, fmt.Sprintf("Could not list your workspaces (%s); kept the configured workspace %s (change it with --workspace SLUG).",
+				api.Hint(), cfg.Bitbucket.Workspace), nil
+		}
+		msg := fmt.Sprintf("Could not list your workspaces: %s. Set one with --workspace SLUG or SIGSENTRY_BITBUCKET_WORKSPACE, or name repositories as workspace/slug.", api.Hint())
+		return user, id, "", msg, nil
 	}
 	if err != nil {
 		return nil, nil, "", "", fmt.Errorf("listing your workspaces: %w", err)
