@@ -207,8 +207,14 @@ func rejectUnknownSubcommands(root *cobra.Command) {
 			if len(args) == 0 {
 				return cmd.Help()
 			}
-			hint := fmt.Sprintf("run '%s --help' for its commands", cmd.CommandPath())
-			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			var names []string
+			for _, sub := range cmd.Commands() {
+				if sub.IsAvailableCommand() {
+					names = append(names, sub.Name())
+				}
+			}
+			hint := fmt.Sprintf("its commands: %s (run '%s --help')", strings.Join(names, ", "), cmd.CommandPath())
+			if s := cmd.SuggestionsFor(args[0]); len(s) > 0 && cmd.Name() != "completion" {
 				hint = fmt.Sprintf("did you mean %q? %s", s[0], hint)
 			}
 			if cmd.Name() == "auth" && (args[0] == "logout" || args[0] == "revoke") {

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -144,7 +145,7 @@ func loadSignals(o *Options) ([]signal.Signal, []*sentryIssue, error) {
 		if len(data) > signal.MaxInputBytes {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB, the most a signal may be", display, signal.MaxInputBytes>>20)
 		}
-		if len(strings.TrimSpace(string(data))) == 0 {
+		if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0 {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: it is empty: give a stack trace, a crash report or a Sentry event", display)
 		}
 		sigs, err := signal.Parse(display, data)

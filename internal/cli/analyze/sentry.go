@@ -58,8 +58,6 @@ func eventRelease(name string, data []byte, sigs []signal.Signal) *sentryIssue {
 	return &sentryIssue{arg: name, pulled: p, signals: sigs, file: true}
 }
 
-// pullSentry reads every --sentry-issue. A failing issue is kept with its
-// error; the others go on.
 // checkSentryIssues refuses, before any work, a --sentry-issue that names
 // no issue (not a URL or id, or an id without an organization): a usage
 // error, as a malformed flag is. The configuration being unreadable is left
@@ -84,6 +82,8 @@ func checkSentryIssues(o *Options) error {
 	return nil
 }
 
+// pullSentry reads every --sentry-issue. A failing issue is kept with its
+// error; the others go on.
 func pullSentry(ctx context.Context, o *Options) []*sentryIssue {
 	if len(o.SentryIssues) == 0 {
 		return nil
