@@ -80,6 +80,65 @@ func TestHiddenPromptTmux(t *testing.T) {
 	}
 }
 
+// TestInterruptAtPromptTmux presses Ctrl-C at the echo-off prompt in a
+// real terminal: the command blocked reading it still ends, "interrupted",
+// exit 1, within the grace period, and the terminal has its echo back.
+func TestInterruptAtPromptTmux(t *testing.T) {
+	tmux := needTool(t, "tmux")
+	e := newEnv(t, true)
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "tmux.sock")
+	// After sigsentry: its exit code, then whether the terminal echoes.
+	after := filepath.Join(dir, "after.sh")
+	if err := os.WriteFile(after, []byte(`echo sigsentry-exit=$1
+case " $(stty -a | tr ';' ' ') " in *" -echo "*) echo tty-noecho;; *" echo "*) echo tty-echo;; esac
+sleep 600
+`), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var script strings.Builder
+	script.WriteString("exec env -i")
+	for _, kv := range e.environ() {
+		script.WriteString(" '" + kv + "'")
+	}
+	// The shell traps SIGINT (a handler, reset at exec: sigsentry gets
+	// Ctrl-C as usual), so that it outlives the key press to report.
+	script.WriteString(" sh -c 'trap true INT; \"$0\" auth api-token --email " + apiEmail + "; sh " + after + " $?' " + binPath)
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("tmux %v: %v: %s", args, err, out)
+		}
+		return string(out)
+	}
+	run("new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script.String())
+	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
+	waitPane := func(want string) string {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			pane := run("capture-pane", "-p", "-S", "-100")
+			if strings.Contains(pane, want) {
+				return pane
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("terminal never showed %q; screen:\n%s", want, pane)
+			}
+			time.Sleep(50 * time.Millisecond) // polling a screen: there is no event to wait on
+		}
+	}
+	waitPane("API token for " + apiEmail + ":")
+	run("send-keys", "C-c")
+	pane := waitPane("tty-")
+	if !strings.Contains(pane, "interrupted") || !strings.Contains(pane, "sigsentry-exit=1") {
+		t.Errorf("screen:\n%s\nwant \"interrupted\" and exit 1", pane)
+	}
+	if !strings.Contains(pane, "tty-echo") || strings.Contains(pane, "tty--echo") {
+		t.Errorf("screen:\n%s\nwant the terminal's echo back on", pane)
+	}
+}
+
 // TestRefreshRaceProcesses starts 8 sigsentry processes at once with an
 // OAuth token about to expire; the server rotates refresh tokens.
 func TestRefreshRaceProcesses(t *testing.T) {

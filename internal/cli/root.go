@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
@@ -19,6 +20,7 @@ import (
 	"github.com/sigsentry/sigsentry/pkg/sentry"
 	"github.com/spf13/cobra"
 	"golang.org/x/oauth2"
+	"golang.org/x/term"
 )
 
 // Build information, set through -ldflags "-X ...".
@@ -28,16 +30,63 @@ var (
 	buildDate    = ""
 )
 
+// interruptGrace is how long a command may take to stop after an
+// interrupt before the process ends anyway.
+const interruptGrace = 2 * time.Second
+
 // Main runs sigsentry with args and returns the process exit code. An
 // interrupt (Ctrl-C) and a termination request (SIGTERM, as from kill,
 // systemd or a CI runner's timeout) both cancel the command's context: it
 // stops at the next step, leaves every file as it was or fully written (all
-// writes are atomic), and exits 1 with "interrupted".
+// writes are atomic), and exits 1 with "interrupted". A command blocked
+// reading the terminal (a prompt, a signal typed on standard input) never
+// reaches a next step: after interruptGrace, or at a second signal, the
+// process restores the terminal (echo back on) and exits 1 all the same.
 func Main(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	f := NewFactory(iostreams.System())
-	return Run(ctx, f, args)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	ios := iostreams.System()
+	restore := saveTerminal()
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+		case <-done:
+			return
+		}
+		cancel()
+		timer := time.NewTimer(interruptGrace)
+		defer timer.Stop()
+		select {
+		case <-sigs:
+		case <-timer.C:
+		case <-done:
+			return
+		}
+		restore()
+		fmt.Fprintln(ios.ErrOut, "\nerror: interrupted")
+		os.Exit(cmdutil.ExitFailure)
+	}()
+	code := Run(ctx, NewFactory(ios), args)
+	close(done)
+	return code
+}
+
+// saveTerminal returns a function that puts standard input's terminal
+// back as it is now (a no-op when standard input is no terminal).
+func saveTerminal() func() {
+	fd := int(os.Stdin.Fd())
+	if !term.IsTerminal(fd) {
+		return func() {}
+	}
+	st, err := term.GetState(fd)
+	if err != nil {
+		return func() {}
+	}
+	return func() { _ = term.Restore(fd, st) }
 }
 
 // Run executes the command tree against f and decides the exit code.
