@@ -127,6 +127,12 @@ func hintFor(e *APIError) string {
 			h += fmt.Sprintf("; required: %s; granted: %s", scopeList(e.Required), scopeList(e.Granted))
 		}
 		return h
+	case e.StatusCode == 404 && isCommitsPath(endpointPath(e.URL)):
+		// The repository was found (its slug is in the path of a listing
+		// Bitbucket answered "Commit not found" to): the ref is missing.
+		return "the branch or commit does not exist in this repository (a renamed main branch? run `sigsentry repos add` " +
+			"for the repository again to refresh it, or pass --ref); or the repo slug is mistyped, or the repo is in a " +
+			"different workspace (or private and not visible to this account)"
 	case e.StatusCode == 404:
 		return "the repo slug is mistyped, or the repo is in a different workspace " +
 			"(or private and not visible to this account)"
@@ -156,6 +162,13 @@ func endpointPath(u string) string {
 		return strings.TrimSuffix(u[i+len("/2.0"):], "/")
 	}
 	return ""
+}
+
+// isCommitsPath reports whether an API path is a repository's commits
+// listing (/repositories/{ws}/{slug}/commits[/{revision}]).
+func isCommitsPath(p string) bool {
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	return len(parts) >= 4 && parts[0] == "repositories" && parts[3] == "commits"
 }
 
 func scopeList(s []string) string {
