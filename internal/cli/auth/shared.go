@@ -183,8 +183,15 @@ func detectAccount(ctx context.Context, f *cmdutil.Factory, client *bitbucket.Cl
 	return user, id, ws, msg, nil
 }
 
-// saveAccount writes the non-secret account data to config.
-func saveAccount(f *cmdutil.Factory, method credstore.Method, user *bitbucket.User, username, ws string) error {
+// saveAccount writes the non-secret account data to config. It runs after
+// the credential was stored, so its error says that the credential is in
+// place (a full disk, a read-only config folder) and what was not saved.
+func saveAccount(f *cmdutil.Factory, method credstore.Method, user *bitbucket.User, username, ws string) (err error) {
+	defer func() {
+		if err != nil {
+			err = accountNotSaved(err)
+		}
+	}()
 	cs, err := f.ConfigStore()
 	if err != nil {
 		return err
@@ -241,6 +248,12 @@ func statusUser(u *bitbucket.User, login string) *StatusUser {
 		return &StatusUser{Username: login}
 	}
 	return &StatusUser{DisplayName: u.DisplayName, Nickname: u.Nickname, UUID: u.UUID, AccountID: u.AccountID, Username: login}
+}
+
+// accountNotSaved says that the credential was stored but the account
+// details (user, workspace) could not be written to the config.
+func accountNotSaved(err error) error {
+	return fmt.Errorf("the credential was stored and works, but the account details (user, workspace) could not be saved to the config: %w", err)
 }
 
 // describeUser names the account for a terminal: the names come from the

@@ -124,7 +124,7 @@ func tokenRun(ctx context.Context, opts *TokenOptions) error {
 		}
 		return nil
 	}); err != nil {
-		return err
+		return accountNotSaved(err) // the token is stored already
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Access token checked against %s and stored in the %s.\n", strings.Join(repos, ", "), storeName(chain.Stored.Source()))
 	ws := first
