@@ -302,6 +302,9 @@ func (l *Local) List(ctx context.Context, ref string, since time.Time) (*history
 		}
 	})
 	if err != nil {
+		if _, herr := l.git.Output(ctx, "rev-parse", "--verify", "--quiet", "HEAD"); ref == "HEAD" && herr != nil && ctx.Err() == nil {
+			return nil, fmt.Errorf("listing commits of %s: the repository has no commits yet (or its HEAD names a branch that does not exist)", ref)
+		}
 		return nil, fmt.Errorf("listing commits of %s: %w", ref, err)
 	}
 	lst.Finish()

@@ -375,6 +375,15 @@ func TestLocalErrors(t *testing.T) {
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("History whose callback fails: got %v after %d calls, want %v after 1", err, n, stop)
 	}
+	// A repository without commits says so, not git's "bad revision".
+	empty := newGitRepo(t)
+	le, err := NewLocal(empty.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := le.History(context.Background(), "HEAD", w, Options{}, noop); err == nil || !strings.Contains(err.Error(), "no commits yet") {
+		t.Errorf("History of an empty repository: got %v, want it to say it has no commits yet", err)
+	}
 }
 
 func TestLocalBare(t *testing.T) {
