@@ -60,6 +60,9 @@ type Bitbucket struct {
 	mainBranch string
 }
 
+// Cache is the source's cache, nil when it has none.
+func (b *Bitbucket) Cache() *Cache { return b.cache }
+
 // NewBitbucket returns a source for workspace/slug. mainBranch, when known
 // (stored at `repos add`), saves the repository lookup. cache may be nil.
 func NewBitbucket(client *bitbucket.Client, workspace, slug, mainBranch string, cache *Cache) *Bitbucket {

@@ -62,11 +62,15 @@ type Cache struct {
 	kind, repo string
 
 	hits, misses, writes, damaged, writeErrs atomic.Int64
+	firstWriteErr                            atomic.Pointer[error]
 }
 
 // CacheStats counts what a Cache did.
 type CacheStats struct {
 	Hits, Misses, Writes, Damaged, WriteErrors int64
+	// FirstWriteError is why the first failed write failed (a full disk, a
+	// read-only folder), nil when none failed.
+	FirstWriteError error
 }
 
 // NewCache returns the cache of one repository (kind "bitbucket" and its
@@ -78,11 +82,24 @@ func NewCache(dir, kind, repo string) *Cache {
 
 // Stats reports hits, misses, writes and damaged entries so far.
 func (c *Cache) Stats() CacheStats {
-	return CacheStats{
+	st := CacheStats{
 		Hits: c.hits.Load(), Misses: c.misses.Load(), Writes: c.writes.Load(),
 		Damaged: c.damaged.Load(), WriteErrors: c.writeErrs.Load(),
 	}
+	if p := c.firstWriteErr.Load(); p != nil {
+		st.FirstWriteError = *p
+	}
+	return st
 }
+
+// writeFailed counts a failed write and keeps the first one's error.
+func (c *Cache) writeFailed(err error) {
+	c.writeErrs.Add(1)
+	c.firstWriteErr.CompareAndSwap(nil, &err)
+}
+
+// Dir is the cache folder (for messages).
+func (c *Cache) Dir() string { return c.dir }
 
 // Get returns the cached change of hash. A damaged entry is deleted and
 // counts as a miss.
@@ -115,7 +132,7 @@ func (c *Cache) Put(ch *history.Change) {
 		return
 	}
 	if err := writeEntry(path, ch); err != nil {
-		c.writeErrs.Add(1)
+		c.writeFailed(err)
 		return
 	}
 	c.writes.Add(1)
@@ -163,7 +180,7 @@ func (c *Cache) PutFile(rev, path string, data []byte) {
 		return
 	}
 	if err := writePayload(at, fileEntry{Rev: rev, Path: path, Data: data}); err != nil {
-		c.writeErrs.Add(1)
+		c.writeFailed(err)
 		return
 	}
 	c.writes.Add(1)

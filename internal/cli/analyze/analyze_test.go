@@ -806,3 +806,25 @@ func TestSuspectShowsWhenItLanded(t *testing.T) {
 		}
 	}
 }
+
+// TestBitbucketCacheNotWritable: when nothing can be cached (the cache
+// folder's place is taken by a file, as a full or read-only disk would
+// fail), the run is whole and exits 0, and a note says a rerun will fetch
+// everything again.
+func TestBitbucketCacheNotWritable(t *testing.T) {
+	r, want := history(t)
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n      main_branch: main\n", srv, auth)
+	if err := os.WriteFile(e.cacheDir, []byte("not a folder"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	checkCounts(t, rep, r.dir, want)
+	notes := strings.Join(rep.Notes, "\n")
+	if !strings.Contains(notes, fmt.Sprintf("acme/app: %d diffs and files fetched from Bitbucket could not be cached", len(want))) || !strings.Contains(notes, "a rerun fetches them again") {
+		t.Errorf("notes %q: want one saying the diffs could not be cached", notes)
+	}
+}

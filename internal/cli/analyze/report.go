@@ -263,6 +263,23 @@ func (rep *Report) addIncomplete(r *analysis.Repo) {
 	}
 }
 
+// addCacheNotes says when what was fetched from Bitbucket could not be
+// cached (a full disk, a read-only folder): the run is whole, but a rerun
+// fetches it all again, against the hourly limit.
+func addCacheNotes(rep *Report, plan *analysis.Plan) {
+	for _, t := range plan.Targets {
+		bb, ok := t.Source.(*source.Bitbucket)
+		if !ok || bb.Cache() == nil {
+			continue
+		}
+		if st := bb.Cache().Stats(); st.WriteErrors > 0 {
+			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: %d %s fetched from Bitbucket could not be cached in %s (%v): a rerun fetches %s again",
+				t.Source.Repo(), st.WriteErrors, render.Plural(int(st.WriteErrors), "diff or file", "diffs and files"), bb.Cache().Dir(),
+				st.FirstWriteError, render.Plural(int(st.WriteErrors), "it", "them")))
+		}
+	}
+}
+
 // How a commit was counted (see CommitReport.Fallback).
 const (
 	countedFully   = iota

@@ -63,6 +63,7 @@ func Run(ctx context.Context, o *Options) error {
 			rep := buildReport(o, plan, out)
 			addSentry(rep, issues, groups)
 			addCountNotes(rep)
+			addCacheNotes(rep, plan)
 			for _, n := range rep.Notes {
 				f.IO.Infof("note: %s\n", n)
 			}
