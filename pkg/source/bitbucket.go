@@ -19,6 +19,11 @@ import (
 // full diff and the counts came from its diffstat endpoint instead.
 const FallbackDiffstat = "diffstat: diff too large (HTTP 555)"
 
+// FallbackFailed begins Change.Fallback when a commit's diff kept failing
+// (a server error, an answer that is no diff, after the client's retries)
+// and its counts come from the diffstat instead; the reason follows.
+const FallbackFailed = "diffstat: the diff could not be read"
+
 // FallbackNone is Change.Fallback when Bitbucket could produce neither the
 // diff nor the diffstat of a commit (both too large): the commit is listed
 // with no files, and callers must say that its counts are missing.
@@ -358,7 +363,15 @@ func (b *Bitbucket) fetch(ctx context.Context, c history.Commit) (*history.Chang
 			return b.fallback(ctx, c, "")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
+			err = fmt.Errorf("fetching the diff of %s in %s: %w", short(c.Hash), b.Repo(), err)
+			if diffFault(err) && ctx.Err() == nil {
+				// One commit's diff failing (the others were fine) should
+				// not cost the repository: its diffstat still counts it.
+				if entries, serr := b.client.Diffstat(ctx, b.workspace, b.slug, c.Hash); serr == nil {
+					return &history.Change{Hash: c.Hash, Files: diffstatFiles(entries), Fallback: FallbackFailed + " (" + faultReason(err) + ")"}, nil
+				}
+			}
+			return nil, err
 		}
 		opts := diffstat.Options{}
 		if len(raw.Body) > HunklessBytes {
@@ -397,6 +410,24 @@ func (b *Bitbucket) fetch(ctx context.Context, c history.Commit) (*history.Chang
 			return b.fallback(ctx, c, why)
 		}
 	}
+}
+
+// diffFault reports whether a diff request failed in a way that concerns
+// that one answer (a server error, or a 200 that is no diff, after the
+// retries) rather than the repository or the account (401, 403, 404, 429).
+func diffFault(err error) bool {
+	var nd *bitbucket.NotDiffError
+	return errors.As(err, &nd) || errors.Is(err, bitbucket.ErrServer) && !errors.Is(err, bitbucket.ErrDiffTooLarge)
+}
+
+// faultReason is a short why for a diff fault: its HTTP status, or that
+// the answer was no diff.
+func faultReason(err error) string {
+	var api *bitbucket.APIError
+	if errors.As(err, &api) {
+		return fmt.Sprintf("HTTP %d", api.StatusCode)
+	}
+	return "the answer was not a diff"
 }
 
 // disagree says how a parsed diff differs from the diffstat of the same

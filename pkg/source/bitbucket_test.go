@@ -270,8 +270,9 @@ func TestBitbucketCancelMidStream(t *testing.T) {
 	}
 }
 
-// TestBitbucketUnverifiedDiffs: a 200 that is not a diff fails the run and
-// is never cached; an empty diff for a commit that changed files, or a
+// TestBitbucketUnverifiedDiffs: a 200 that is not a diff, every time, or a
+// server error, every time, counts that commit from its diffstat (never
+// cached), and fails the run only when the diffstat fails too; an empty diff for a commit that changed files, or a
 // close-delimited diff cut at a file boundary, is checked against the
 // diffstat and never counted or cached wrong. After every fault a clean
 // rerun's counts equal git's.
@@ -287,9 +288,16 @@ func TestBitbucketUnverifiedDiffs(t *testing.T) {
 	}{
 		{"an HTML maintenance page", func(s *bitbuckettest.Server) {
 			s.RespondNext("/diff/"+target, bitbuckettest.Forever, 200, "text/html; charset=utf-8", bitbuckettest.MaintenancePage)
-		}, true, ""},
+		}, false, FallbackFailed + " (the answer was not a diff)"},
 		{"a JSON error with status 200", func(s *bitbuckettest.Server) {
 			s.RespondNext("/diff/"+target, bitbuckettest.Forever, 200, "application/json", []byte(`{"type":"error","error":{"message":"try later"}}`))
+		}, false, FallbackFailed + " (the answer was not a diff)"},
+		{"a server error, every time", func(s *bitbuckettest.Server) {
+			s.FailNext("/diff/"+target, 502, bitbuckettest.Forever)
+		}, false, FallbackFailed + " (HTTP 502)"},
+		{"a server error on the diff and the diffstat", func(s *bitbuckettest.Server) {
+			s.FailNext("/diff/"+target, 502, bitbuckettest.Forever)
+			s.FailNext("/diffstat/"+target, 502, bitbuckettest.Forever)
 		}, true, ""},
 		{"an empty body, every time", func(s *bitbuckettest.Server) {
 			s.RespondNext("/diff/"+target, bitbuckettest.Forever, 200, "text/plain", nil)
@@ -328,7 +336,7 @@ func TestBitbucketUnverifiedDiffs(t *testing.T) {
 				if !strings.HasPrefix(got.Fallback, tt.fallback) || (tt.fallback == "") != (got.Fallback == "") {
 					t.Errorf("got fallback %q, want %q", got.Fallback, tt.fallback)
 				}
-				if tt.fallback == "" {
+				if tt.fallback == "" || strings.HasPrefix(tt.fallback, FallbackFailed) {
 					if d := gitnumstat.Diff(got.Files, gitNumstat(t, r, target)); len(d) > 0 {
 						t.Errorf("counted differently from git:\n%s", strings.Join(d, "\n"))
 					}

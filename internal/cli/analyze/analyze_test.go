@@ -828,3 +828,28 @@ func TestBitbucketCacheNotWritable(t *testing.T) {
 		t.Errorf("notes %q: want one saying the diffs could not be cached", notes)
 	}
 }
+
+// TestBitbucketOneDiffKeepsFailing: one commit's diff keeps answering 500
+// (the others are fine): that commit is counted from its diffstat and
+// says why, the repository is not lost, and a note tells.
+func TestBitbucketOneDiffKeepsFailing(t *testing.T) {
+	r, want := history(t)
+	srv, auth := fake(t, r, bitbuckettest.Options{})
+	srv.FailNext("/diff/"+want[1], 500, bitbuckettest.Forever)
+	e := newEnv(t, "bitbucket:\n  repositories:\n    - name: acme/app\n      main_branch: main\n", srv, auth)
+	e.f.Bitbucket = func() (*bitbucket.Client, error) {
+		return bitbucket.New(bitbucket.Options{BaseURL: srv.APIURL(), Auth: auth,
+			Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }})
+	}
+	if code := e.run(t, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	rep := e.report(t)
+	checkCounts(t, rep, r.dir, want)
+	if f := rep.Commits[1].Fallback; !strings.HasPrefix(f, "diffstat: the diff could not be read (HTTP 500") {
+		t.Errorf("commit %s: got fallback %q, want the diffstat after HTTP 500", want[1][:7], f)
+	}
+	if notes := strings.Join(rep.Notes, "\n"); !strings.Contains(notes, "the diffs of 1 commit could not be read") {
+		t.Errorf("notes %q: want one about the diff that could not be read", notes)
+	}
+}

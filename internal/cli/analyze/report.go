@@ -285,6 +285,7 @@ const (
 	countedFully   = iota
 	diffstatCounts // Bitbucket's diffstat (diff too large)
 	cutDiff        // the diff came back cut short twice: the diffstat
+	failedDiff     // the diff kept failing (a server error): the diffstat
 	shallowEdge    // at a shallow clone's edge: not counted
 	unreadable     // the local clone lacks an object: not counted
 	bitbucketNone  // Bitbucket gave neither diff nor diffstat: not counted
@@ -303,6 +304,8 @@ func fallbackOf(cr CommitReport) int {
 		return shallowEdge
 	case strings.HasPrefix(f, source.FallbackCut):
 		return cutDiff
+	case strings.HasPrefix(f, source.FallbackFailed):
+		return failedDiff
 	default:
 		return diffstatCounts
 	}
@@ -322,7 +325,7 @@ func (rr *RepoReport) count(cr CommitReport) {
 		rr.Uncounted++
 	case shallowEdge:
 		rr.ShallowEdge++
-	case diffstatCounts, cutDiff:
+	case diffstatCounts, cutDiff, failedDiff:
 		rr.DiffstatFallbacks++
 	}
 }
@@ -344,6 +347,7 @@ func addCountNotes(rep *Report) {
 	}{
 		{diffstatCounts, "counts for %d %s came from Bitbucket's diffstat (diff too large, HTTP 555): no hunks, so they can be suspects only by file"},
 		{cutDiff, "the diffs of %d %s came back cut short twice (they disagreed with Bitbucket's diffstat): their counts come from the diffstat and were not cached; a rerun fetches them again"},
+		{failedDiff, "the diffs of %d %s could not be read (Bitbucket kept answering an error, or something that is no diff; their fallback says which): their counts come from the diffstat, without hunks, and were not cached; a rerun fetches them again"},
 		{shallowEdge, "%d %s at the edge of a shallow clone could not be counted (the clone does not hold the parents; 0 files shown), and older commits of the window may be missing: fetch history from before the window with `git fetch --shallow-since=" + since + "` (or `git fetch --unshallow`) and run again"},
 		{unreadable, "%d %s could not be read from the local clone (git is missing an object their change needs; they show 0 files, and their fallback says which): `git fsck` lists what is missing, and fetching the repository again restores it"},
 		{bitbucketNone, "%d %s could not be counted: Bitbucket answered HTTP 555 (too large) for both the diff and the diffstat; they show 0 files"},
