@@ -13,8 +13,16 @@ import (
 // WriteFile writes data to path through a temporary file in the same
 // folder (created with mode perm), fsyncs it, renames it over path and
 // fsyncs the folder. On any failure the temporary file is removed and path
-// is left as it was.
+// is left as it was. When path is a symbolic link (a config file kept in
+// a dotfiles folder), the file it points to is replaced and the link kept.
 func WriteFile(path string, data []byte, perm os.FileMode) error {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return fmt.Errorf("writing %s: following the link: %w", path, err)
+		}
+		path = target
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -49,3 +49,34 @@ func TestWriteFileFailureKeepsTheOldFile(t *testing.T) {
 		t.Errorf("got %d entries, want 1 (the temporary file removed)", len(entries))
 	}
 }
+
+// TestWriteFileKeepsASymlink: a config file that is a link into a dotfiles
+// folder stays a link; the file it points to gets the new content.
+func TestWriteFileKeepsASymlink(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges on Windows")
+	}
+	dots, conf := t.TempDir(), t.TempDir()
+	target := filepath.Join(dots, "sigsentry.yaml")
+	if err := os.WriteFile(target, []byte("old\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(conf, "config.yaml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFile(link, []byte("new\n"), 0o600); err != nil {
+		t.Fatalf("WriteFile: %v", err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file (%v)", err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new\n" {
+		t.Errorf("the link's target holds %q, want the new content", got)
+	}
+	for _, d := range []string{dots, conf} {
+		if entries, _ := os.ReadDir(d); len(entries) != 1 {
+			t.Errorf("%s holds %d entries, want 1 (no temporary files left)", d, len(entries))
+		}
+	}
+}
