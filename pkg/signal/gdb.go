@@ -7,6 +7,7 @@ import (
 
 var (
 	gdbAtRE      = regexp.MustCompile(`\s+at\s+(\S+):(\d+)$`)
+	gdbAtTailRE  = regexp.MustCompile(`^(\S.*):(\d+)$`)
 	gdbFromRE    = regexp.MustCompile(`\s+from\s+(\S+)$`)
 	gdbThreadRE  = regexp.MustCompile(`(?:^|\s)(Thread (\d+) \(.*\)):\s*$`)
 	gdbSignalRE  = regexp.MustCompile(`(?:Program|Thread (\d+)(?: "[^"]*")?) (?:received|terminated with) signal (SIG\w+), (.+?)\.?\s*$`)
@@ -173,7 +174,13 @@ func gdbFrame(s string) (f Frame, ok, marker bool) {
 	if s == "" || !(isIdentStart(s[0]) || s[0] == '(' || s[0] == '?' || s[0] == '<') {
 		return Frame{}, false, false // most "#3" of a log are no frames
 	}
-	if strings.Contains(s, " at ") {
+	if i := strings.LastIndex(s, ") at "); i >= 0 && gdbAtTailRE.MatchString(s[i+len(") at "):]) {
+		// After the arguments' closing parenthesis everything up to the
+		// line number is the file, spaces included ("at my dir/a.c:3").
+		m := gdbAtTailRE.FindStringSubmatch(s[i+len(") at "):])
+		file, line = m[1], atoi(m[2])
+		s = s[:i+1]
+	} else if strings.Contains(s, " at ") {
 		if m := gdbAtRE.FindStringSubmatchIndex(s); m != nil {
 			file = s[m[2]:m[3]]
 			line = atoi(s[m[4]:m[5]])

@@ -102,6 +102,8 @@ func TestNativeFrameLines(t *testing.T) {
 		{"gdb args with parens", gdbF, `0x1 in parse (s=0x5555 "a (b", n=2) at ../src/parse.c:40`, Frame{File: "../src/parse.c", Line: 40, Function: "parse", InApp: true}},
 		{"gdb lambda", gdbF, "0x1 in main::{lambda(int)#1}::operator()(int) const (__closure=0x7ffe, x=1) at x.cc:30", Frame{File: "x.cc", Line: 30, Function: "main::{lambda(int)#1}::operator()", InApp: true}},
 		{"gdb stripped", gdbF, "0x00005555555551d2 in ?? ()", Frame{}},
+		{"gdb path with spaces", gdbF, "0x1 in other () at dir with space/renamed ü.c:12", Frame{File: "dir with space/renamed ü.c", Line: 12, Function: "other", InApp: true}},
+		{"gdb string arg with at", gdbF, `0x1 in log (msg=0x5555 "look) at me:1") at src/log.c:9`, Frame{File: "src/log.c", Line: 9, Function: "log", InApp: true}},
 		{"lldb", lldbF, "0: 0x0000555555555145 segv`get(p=0x0000000000000000) at segv.c:3:39", Frame{File: "segv.c", Line: 3, Column: 39, Function: "get", Module: "segv", InApp: true}},
 		{"lldb offset", lldbF, "4: 0x0000555555555071 segv`_start + 33", Frame{Function: "_start", Module: "segv"}},
 		{"lldb libc", lldbF, "1: 0x00007ffff7a59fb2 libc.so.6`__GI_raise(sig=6) at raise.c:26:13", Frame{File: "raise.c", Line: 26, Column: 13, Function: "__GI_raise", Module: "libc.so.6"}},
