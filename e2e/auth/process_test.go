@@ -28,47 +28,66 @@ func needTool(t *testing.T, name string) string {
 	return p
 }
 
-// TestHiddenPromptTmux types an API token at the echo-off prompt in a real
-// terminal (tmux) and checks that the screen never shows it.
-func TestHiddenPromptTmux(t *testing.T) {
-	tmux := needTool(t, "tmux")
-	e := newEnv(t, true)
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
+// terminal is a tmux session running one shell command with e's
+// environment (and nothing else), for typing at sigsentry's prompts.
+type terminal struct {
+	t          *testing.T
+	tmux, sock string
+}
+
+// newTerminal starts command (sh syntax; "$0" is the sigsentry binary) in
+// a real terminal; the session is killed when the test ends.
+func newTerminal(t *testing.T, e *env, command string) *terminal {
+	t.Helper()
+	term := &terminal{t: t, tmux: needTool(t, "tmux"), sock: filepath.Join(t.TempDir(), "tmux.sock")}
 	var script strings.Builder
 	script.WriteString("exec env -i")
 	for _, kv := range e.environ() {
 		script.WriteString(" '" + kv + "'")
 	}
-	script.WriteString(" sh -c '\"$0\" auth api-token --email " + apiEmail + "; echo sigsentry-exit=$?; sleep 600' " + binPath)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
-	run("new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script.String())
-	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
+	script.WriteString(" sh -c '" + command + "' " + binPath)
+	term.run("new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script.String())
+	t.Cleanup(func() { _ = exec.Command(term.tmux, "-S", term.sock, "kill-server").Run() })
+	return term
+}
 
-	waitPane := func(want string) string {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			pane := run("capture-pane", "-p", "-S", "-100")
-			if strings.Contains(pane, want) {
-				return pane
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("terminal never showed %q; screen:\n%s", want, pane)
-			}
-			time.Sleep(50 * time.Millisecond) // polling a screen: there is no event to wait on
-		}
+func (term *terminal) run(args ...string) string {
+	term.t.Helper()
+	out, err := exec.Command(term.tmux, append([]string{"-S", term.sock}, args...)...).CombinedOutput()
+	if err != nil {
+		term.t.Fatalf("tmux %v: %v: %s", args, err, out)
 	}
-	waitPane("API token for " + apiEmail + ":")
-	run("send-keys", "-l", apiToken)
-	run("send-keys", "Enter")
-	pane := waitPane("sigsentry-exit=")
+	return string(out)
+}
+
+// keys sends keys as tmux send-keys takes them.
+func (term *terminal) keys(keys ...string) { term.run(append([]string{"send-keys"}, keys...)...) }
+
+// waitFor returns the screen once it shows want (30 s at most).
+func (term *terminal) waitFor(want string) string {
+	term.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		pane := term.run("capture-pane", "-p", "-S", "-100")
+		if strings.Contains(pane, want) {
+			return pane
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("terminal never showed %q; screen:\n%s", want, pane)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a screen: there is no event to wait on
+	}
+}
+
+// TestHiddenPromptTmux types an API token at the echo-off prompt in a real
+// terminal (tmux) and checks that the screen never shows it.
+func TestHiddenPromptTmux(t *testing.T) {
+	e := newEnv(t, true)
+	term := newTerminal(t, e, `"$0" auth api-token --email `+apiEmail+`; echo sigsentry-exit=$?; sleep 600`)
+	term.waitFor("API token for " + apiEmail + ":")
+	term.keys("-l", apiToken)
+	term.keys("Enter")
+	pane := term.waitFor("sigsentry-exit=")
 	if strings.Contains(pane, apiToken) || strings.Contains(pane, apiToken[:10]) {
 		t.Errorf("the terminal shows the typed token:\n%s", pane)
 	}
@@ -84,57 +103,25 @@ func TestHiddenPromptTmux(t *testing.T) {
 // real terminal: the command blocked reading it still ends, "interrupted",
 // exit 1, within the grace period, and the terminal has its echo back.
 func TestInterruptAtPromptTmux(t *testing.T) {
-	tmux := needTool(t, "tmux")
 	e := newEnv(t, true)
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "tmux.sock")
 	// After sigsentry: its exit code, then whether the terminal echoes.
-	after := filepath.Join(dir, "after.sh")
+	after := filepath.Join(t.TempDir(), "after.sh")
 	if err := os.WriteFile(after, []byte(`echo sigsentry-exit=$1
 case " $(stty -a | tr ';' ' ') " in *" -echo "*) echo tty-noecho;; *" echo "*) echo tty-echo;; esac
 sleep 600
 `), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	var script strings.Builder
-	script.WriteString("exec env -i")
-	for _, kv := range e.environ() {
-		script.WriteString(" '" + kv + "'")
-	}
 	// The shell traps SIGINT (a handler, reset at exec: sigsentry gets
 	// Ctrl-C as usual), so that it outlives the key press to report.
-	script.WriteString(" sh -c 'trap true INT; \"$0\" auth api-token --email " + apiEmail + "; sh " + after + " $?' " + binPath)
-	run := func(args ...string) string {
-		t.Helper()
-		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
-	run("new-session", "-d", "-x", "120", "-y", "30", "sh", "-c", script.String())
-	t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() })
-	waitPane := func(want string) string {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			pane := run("capture-pane", "-p", "-S", "-100")
-			if strings.Contains(pane, want) {
-				return pane
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("terminal never showed %q; screen:\n%s", want, pane)
-			}
-			time.Sleep(50 * time.Millisecond) // polling a screen: there is no event to wait on
-		}
-	}
-	waitPane("API token for " + apiEmail + ":")
-	run("send-keys", "C-c")
-	pane := waitPane("tty-")
+	term := newTerminal(t, e, `trap true INT; "$0" auth api-token --email `+apiEmail+`; sh `+after+` $?`)
+	term.waitFor("API token for " + apiEmail + ":")
+	term.keys("C-c")
+	pane := term.waitFor("tty-")
 	if !strings.Contains(pane, "interrupted") || !strings.Contains(pane, "sigsentry-exit=1") {
 		t.Errorf("screen:\n%s\nwant \"interrupted\" and exit 1", pane)
 	}
-	if !strings.Contains(pane, "tty-echo") || strings.Contains(pane, "tty--echo") {
+	if !strings.Contains(pane, "tty-echo") || strings.Contains(pane, "tty-noecho") {
 		t.Errorf("screen:\n%s\nwant the terminal's echo back on", pane)
 	}
 }
