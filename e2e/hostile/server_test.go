@@ -43,27 +43,33 @@ func TestNotADiffIsRetriedNotCounted(t *testing.T) {
 	}
 }
 
-// Issue 10 item 2: when the server keeps answering something that is not a
-// diff, the repository fails (exit 3) saying so, and nothing wrong is
-// cached: a clean rerun counts right.
-func TestNotADiffForeverFailsThenRerunIsRight(t *testing.T) {
+// Issue 10 item 2, as it stands now: when the server keeps answering
+// something that is not a diff for one commit, that commit is counted from
+// its diffstat (its fallback says why, a note tells) and the repository is
+// not lost; nothing wrong is cached: a clean rerun counts right from diffs.
+func TestNotADiffForeverFallsBackThenRerunIsRight(t *testing.T) {
 	for _, nd := range notDiffs[:2] {
 		t.Run(nd.name, func(t *testing.T) {
 			badInputs(t, 1)
 			w := newWorld(t)
 			w.vars["SIGSENTRY_BITBUCKET_REQUEST_BUDGET"] = "3s"
 			w.srv.RespondNext("/diff/"+w.hashes[2], bitbuckettest.Forever, 200, nd.contentType, nd.body)
-			r, _ := w.analyze()
-			if r.code != 3 {
-				t.Fatalf("analyze against a server that never sends the diff: %s\nwant exit 3", r)
-			}
-			mustContain(t, "stderr", r.stderr, "not a diff")
-			w.srv.ClearFaults()
 			r, rep := w.analyze()
+			if r.code != 0 {
+				t.Fatalf("analyze against a server that never sends one diff: %s\nwant exit 0, the commit counted from its diffstat", r)
+			}
+			mustContain(t, "stderr", r.stderr, "could not be read", "no diff")
+			w.checkCounts(rep, "diffstat fallback")
+			w.srv.ClearFaults()
+			w.srv.ResetRequests()
+			r, rep = w.analyze()
 			if r.code != 0 {
 				t.Fatalf("clean rerun: %s", r)
 			}
 			w.checkCounts(rep, "clean rerun")
+			if n := w.srv.CountRequests("/2.0/repositories/acme/api/diff/" + w.hashes[2]); n == 0 {
+				t.Errorf("clean rerun: the fallen-back commit's diff was not fetched again (was the diffstat cached?)")
+			}
 		})
 	}
 }
