@@ -30,6 +30,11 @@ import (
 	"testing"
 	"time"
 
+	// The suite runs a binary it builds itself, which go test's cache
+	// cannot see: linking the command's code into the test makes a change
+	// to it a new test binary, so a stale cached "ok" never hides a
+	// regression.
+	_ "github.com/sigsentry/sigsentry/internal/cli"
 	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/bitbucket/bitbuckettest"
