@@ -631,17 +631,9 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 		}
 		ask = append(ask, p)
 	}
-	var first error
-	err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
-		switch {
-		case err == nil:
+	first, err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
+		if err == nil {
 			out[p] = data
-			if b.cache != nil {
-				b.cache.PutFile(rev, p, data)
-			}
-		case errors.Is(err, bitbucket.ErrNotFound), errors.Is(err, bitbucket.ErrFileTooLarge):
-		case first == nil:
-			first = err
 		}
 	})
 	if err != nil {
@@ -651,9 +643,11 @@ func (b *Bitbucket) ReadFiles(ctx context.Context, rev string, paths []string) (
 }
 
 // fetchEach requests the contents of each of paths at commit rev, a few at
-// a time, and hands every answer to settle, one at a time. It returns the
-// context's error when it ended first.
-func (b *Bitbucket) fetchEach(ctx context.Context, rev string, paths []string, settle func(path string, data []byte, err error)) error {
+// a time, caches every file read, and hands every answer to settle, one at
+// a time. It returns the first failure other than a missing or too large
+// file (a rate limit, a server fault), and the context's error when it
+// ended first.
+func (b *Bitbucket) fetchEach(ctx context.Context, rev string, paths []string, settle func(path string, data []byte, err error)) (first, ctxErr error) {
 	var (
 		mu sync.Mutex
 		wg sync.WaitGroup
@@ -670,13 +664,19 @@ func (b *Bitbucket) fetchEach(ctx context.Context, rev string, paths []string, s
 			}
 			defer func() { <-sem }()
 			data, err := b.client.FileContents(ctx, b.workspace, b.slug, rev, p)
+			if err == nil && b.cache != nil {
+				b.cache.PutFile(rev, p, data)
+			}
 			mu.Lock()
 			defer mu.Unlock()
+			if err != nil && first == nil && !errors.Is(err, bitbucket.ErrNotFound) && !errors.Is(err, bitbucket.ErrFileTooLarge) {
+				first = err
+			}
 			settle(p, data, err)
 		}()
 	}
 	wg.Wait()
-	return ctx.Err()
+	return first, ctx.Err()
 }
 
 // missingKey is the cache's name for knowing that path is missing at a
@@ -704,22 +704,12 @@ func (b *Bitbucket) Probe(ctx context.Context, rev string, paths []string) ([]st
 		}
 		ask = append(ask, p)
 	}
-	var first error
-	err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
+	first, err := b.fetchEach(ctx, rev, ask, func(p string, data []byte, err error) {
 		switch {
-		case err == nil:
+		case err == nil, errors.Is(err, bitbucket.ErrFileTooLarge):
 			known[p] = true
-			if b.cache != nil {
-				b.cache.PutFile(rev, p, data)
-			}
-		case errors.Is(err, bitbucket.ErrFileTooLarge):
-			known[p] = true
-		case errors.Is(err, bitbucket.ErrNotFound):
-			if b.cache != nil {
-				b.cache.PutFile(rev, missingKey(p), nil)
-			}
-		case first == nil:
-			first = err
+		case errors.Is(err, bitbucket.ErrNotFound) && b.cache != nil:
+			b.cache.PutFile(rev, missingKey(p), nil)
 		}
 	})
 	if err != nil {
