@@ -53,5 +53,16 @@ status=0
 SIGSENTRY_TEST_KEYRING=1 "$@" || status=$?
 if [ -n "$keyring_pid" ]; then
 	kill "$keyring_pid" 2>/dev/null || true
+	# Wait for it to be gone (it takes a moment to handle SIGTERM), so
+	# that nothing outlives this script; after 5 s, kill it outright.
+	tries=0
+	while kill -0 "$keyring_pid" 2>/dev/null; do
+		tries=$((tries + 1))
+		if [ "$tries" -ge 50 ]; then
+			kill -9 "$keyring_pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.1
+	done
 fi
 exit "$status"
