@@ -186,6 +186,10 @@ func TestSentryIssueFallbacks(t *testing.T) {
 	if len(partial.Signals) != 2 || partial.Signals[1].Error == "" || !strings.Contains(errOut, "ACME-999") {
 		t.Errorf("got signals %+v and stderr %q, want the missing issue reported", partial.Signals, errOut)
 	}
+	// What to do about it is said too, as it is when the issue is alone.
+	if len(partial.Signals) == 2 && !strings.Contains(partial.Signals[1].Hint, "was not found") || !strings.Contains(errOut, "hint: the issue ACME-999 was not found") {
+		t.Errorf("got signals %+v and stderr %q, want the 404's hint in the JSON and on stderr", partial.Signals, errOut)
+	}
 	// A malformed reference: a usage error before any work, even next to
 	// a good one, with nothing on stdout.
 	for _, args := range [][]string{{"https://github.com/acme/shop/issues/3"}, {none.ShortID, "https://github.com/acme/shop/issues/3"}} {
@@ -197,10 +201,27 @@ func TestSentryIssueFallbacks(t *testing.T) {
 			t.Errorf("%v: got exit %d, stdout %q, stderr %q; want exit 2, one message about Sentry, no report", args, code, out, errOut)
 		}
 	}
+	// So is an event that names no event, or one without an issue.
+	for _, args := range [][]string{{"--sentry-issue", none.ShortID, "--sentry-event", "foo"}, {"--sentry-event", "latest", "--signal", "x.json"}} {
+		cmd := append([]string{"analyze", "--local", sc.dir}, args...)
+		if code, out, errOut := sc.r.run(cmd...); code != 2 || !strings.Contains(errOut, "--sentry-event") || out != "" {
+			t.Errorf("%v: got exit %d, stdout %q, stderr %q; want exit 2 about --sentry-event, no report", args, code, out, errOut)
+		}
+	}
 	// No token at all: an authentication error.
 	delete(sc.r.env, "SENTRY_AUTH_TOKEN")
 	if code, _, errOut := sc.r.run("analyze", "--local", sc.dir, "--sentry-issue", none.ShortID); code != 4 {
 		t.Errorf("no token: got exit %d, want 4\n%s", code, errOut)
+	}
+	// No token next to a signal file: the file is analyzed, and the
+	// issue's failure says how to give a token.
+	ev := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(ev, fetchEvent(t, sc, none.ID), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := sc.r.run("analyze", "--local", sc.dir, "--signal", ev, "--sentry-issue", none.ShortID); code != 3 ||
+		!strings.Contains(errOut, "no Sentry auth token found (set SENTRY_AUTH_TOKEN") || !strings.Contains(errOut, "hint: set SENTRY_AUTH_TOKEN") {
+		t.Errorf("no token next to a file: got exit %d, stderr %q; want exit 3 and the token advice", code, errOut)
 	}
 }
 

@@ -130,6 +130,8 @@ type SignalReport struct {
 	Sentry *SentryReport `json:"sentry,omitempty"`
 	// Error is why the signal could not be read (a Sentry issue).
 	Error string `json:"error,omitempty"`
+	// Hint is what to do about Error, when something can be done.
+	Hint string `json:"hint,omitempty"`
 	// Notes are caveats about the signal (unsymbolicated frames) and its
 	// ranking (an older build inferred from the frames).
 	Notes []string `json:"notes,omitempty"`

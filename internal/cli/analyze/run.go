@@ -106,9 +106,14 @@ func addSentry(rep *Report, issues []*sentryIssue, groups []*sentryGroup) {
 	for _, si := range issues {
 		sr := sentryReport(si)
 		if si.err != nil {
+			hint := issueHint(si.err)
 			failed = append(failed, SignalReport{Source: si.arg, Format: "sentry", Frames: []FrameReport{}, Suspects: []SuspectReport{},
-				Abstained: true, Reason: "the issue could not be read", Error: si.err.Error(), Sentry: sr})
-			rep.Notes = append(rep.Notes, fmt.Sprintf("%s: %v", si.arg, si.err))
+				Abstained: true, Reason: "the issue could not be read", Error: si.err.Error(), Hint: hint, Sentry: sr})
+			n := fmt.Sprintf("%s: %v", si.arg, si.err)
+			if hint != "" {
+				n += " (" + hint + ")"
+			}
+			rep.Notes = append(rep.Notes, n)
 			continue
 		}
 		g := byIssue[si]
@@ -334,7 +339,8 @@ func exitStatus(repos []*analysis.Repo, rep *Report, issues []*sentryIssue, file
 		}
 		return fmt.Errorf("%w: %w", errNoSignalsLeft, sfirst)
 	case failed == 0:
-		return cmdutil.PartialError(fmt.Errorf("%d of %d Sentry issues could not be read; the rest was analyzed", sfailed, len(issues)))
+		return &cmdutil.ExitError{Code: cmdutil.ExitPartial, Err: fmt.Errorf("%d of %d Sentry issues could not be read; the rest was analyzed", sfailed, len(issues)),
+			Hint: issueHint(sfirst)}
 	case auth == len(repos):
 		hint := ""
 		var api *bitbucket.APIError

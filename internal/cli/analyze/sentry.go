@@ -59,10 +59,19 @@ func eventRelease(name string, data []byte, sigs []signal.Signal) *sentryIssue {
 }
 
 // checkSentryIssues refuses, before any work, a --sentry-issue that names
-// no issue (not a URL or id, or an id without an organization): a usage
-// error, as a malformed flag is. The configuration being unreadable is left
+// no issue (not a URL or id, or an id without an organization) and a
+// --sentry-event that names no event or comes without an issue: usage
+// errors, as a malformed flag is. The configuration being unreadable is left
 // to the run, which reports it per issue.
 func checkSentryIssues(o *Options) error {
+	if o.SentryEvent != "" {
+		if len(o.SentryIssues) == 0 {
+			return cmdutil.UsageErrorf("--sentry-event picks an event of a --sentry-issue: give the issue too")
+		}
+		if _, err := sentry.NormalizeEventID(o.SentryEvent); err != nil {
+			return cmdutil.UsageErrorf("--sentry-event: %v", err)
+		}
+	}
 	if len(o.SentryIssues) == 0 {
 		return nil
 	}
@@ -372,6 +381,21 @@ func sentryErr(issues []*sentryIssue) (failed int, first error) {
 		}
 	}
 	return failed, first
+}
+
+// issueHint is what to do about the failure of a Sentry issue read next to
+// other signals: the hint it would have had alone (a token to create or
+// store, the scope a 403 lacks, how long a rate limit was waited).
+func issueHint(err error) string {
+	var ee *cmdutil.ExitError
+	if errors.As(err, &ee) && ee.Hint != "" {
+		return ee.Hint
+	}
+	var api *sentry.APIError
+	if errors.As(err, &api) {
+		return api.Hint()
+	}
+	return ""
 }
 
 var errNoSignalsLeft = errors.New("no signal could be read")
