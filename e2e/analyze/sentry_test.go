@@ -418,3 +418,24 @@ func writeJSON(t *testing.T, path string, v any) string {
 	}
 	return path
 }
+
+// TestSentryReleaseOfSeveralRepositoriesInAClone: a release whose commits
+// Sentry lists for two repositories, the other one's newest, is analyzed
+// in a clone at the head commit of the repository the clone holds (a clone
+// has no Sentry repository name to compare with).
+func TestSentryReleaseOfSeveralRepositoriesInAClone(t *testing.T) {
+	sc := newSentryCase(t)
+	sc.srv.AddRelease(sentrytest.Release{Org: "acme", Version: "mono@3.0.0", Projects: []string{"shop"}, Commits: []sentrytest.Commit{
+		{SHA: strings.Repeat("ab", 20), Repository: "acme/web", Message: "web: newer", Time: sc.crashed.Add(-time.Hour)},
+		{SHA: sc.bug, Repository: "acme/shop", Message: "cart: tweak total", Time: sc.crashed.Add(-48 * time.Hour)},
+	}})
+	is := sc.issue("mono@3.0.0")
+	rep := sc.r.report(t, "--local", sc.dir, "--sentry-issue", is.ShortID, "--top", "10")
+	if len(rep.Signals) != 1 {
+		t.Fatalf("got %d signals, want 1", len(rep.Signals))
+	}
+	s := rep.Signals[0]
+	if s.Sentry == nil || s.Sentry.Ref != sc.bug || len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug {
+		t.Errorf("got sentry %+v and suspects %v, want it analyzed at %s with the bug first", s.Sentry, suspectsOf(rep, 0), sc.bug)
+	}
+}

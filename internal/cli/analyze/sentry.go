@@ -173,6 +173,14 @@ func placeSentry(ctx context.Context, o *Options, cfg *config.Config, plan *anal
 		}
 		si.target, si.hasTarget = t, true
 		commit, why := releaseCommit(p, t.Source.Repo())
+		if l, ok := t.Source.(*source.Local); ok && commit == "" && p.CommitSource == sentry.SourceReleaseCommits {
+			// A clone has no Sentry repository name to compare with: of
+			// a release of several repositories, take the head commit of
+			// the one the clone holds.
+			if c := cloneHead(ctx, l, p); c != "" {
+				commit = c
+			}
+		}
 		if si.file && p.CommitSource == sentry.SourceLastCommit && p.CommitRepository != "" &&
 			t.Source.Kind() != "local" && !strings.EqualFold(p.CommitRepository, t.Source.Repo()) {
 			// A release of several repositories: its last commit may be
@@ -258,6 +266,24 @@ func releaseCommit(p *sentry.Pulled, repo string) (string, string) {
 		return "", p.ReleaseErr.Error()
 	}
 	return "", "Sentry knows no commit for it"
+}
+
+// cloneHead is, of the head commits of the repositories p's release spans
+// (Sentry lists a release's commits newest first), the one clone l has;
+// "" when it has none of them.
+func cloneHead(ctx context.Context, l *source.Local, p *sentry.Pulled) string {
+	seen := map[string]bool{}
+	for _, c := range p.Commits {
+		repo := strings.ToLower(c.Repository)
+		if seen[repo] || c.ID == "" {
+			continue
+		}
+		seen[repo] = true
+		if _, err := l.Resolve(ctx, c.ID); err == nil {
+			return c.ID
+		}
+	}
+	return ""
 }
 
 // refName says what the default ref of t is, for notes.
