@@ -67,6 +67,7 @@ func TestParseRejectsNonSignals(t *testing.T) {
 		{"empty", ""},
 		{"prose", "the deploy went fine\nnothing to see here\n"},
 		{"json without event", `{"hello": "world"}`},
+		{"json with a message but no event id", `{"message": "deployed", "title": "release 1.2"}`},
 		{"json array of numbers", `[1, 2, 3]`},
 		{"broken json", `{"exception": {"values": [`},
 		{"header only", "java.lang.IllegalStateException: x\n"},
@@ -83,6 +84,26 @@ func TestParseRejectsNonSignals(t *testing.T) {
 			}
 			if want := "signal: x.log: no stack trace or Sentry event found (looked for"; !strings.HasPrefix(err.Error(), want) {
 				t.Errorf("got message %q, want prefix %q", err, want)
+			}
+		})
+	}
+}
+
+// TestParseMessageOnlyEvent: a Sentry event with a message and no stack
+// (a logged error), in either shape, is a signal without frames (nothing
+// to correlate), not "no Sentry event found".
+func TestParseMessageOnlyEvent(t *testing.T) {
+	for name, input := range map[string]string{
+		"rest":   `{"id":"1","eventID":"9fac2ceed9344f2bbfdd1fdacb0ed9b1","title":"Something bad happened","dateCreated":"2026-12-04T10:00:00Z","entries":[{"type":"message","data":{"formatted":"Something bad happened"}}]}`,
+		"ingest": `{"event_id":"9fac2ceed9344f2bbfdd1fdacb0ed9b1","timestamp":"2026-12-04T10:00:00Z","logentry":{"formatted":"Something bad happened\nmore"}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			sigs, err := Parse("event.json", []byte(input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sigs) != 1 || sigs[0].Format != FormatSentry || len(sigs[0].Frames) != 0 || sigs[0].Title != "Something bad happened" || sigs[0].Timestamp == nil {
+				t.Errorf("got %+v, want one framesless Sentry signal titled by its message, with its time", sigs)
 			}
 		})
 	}

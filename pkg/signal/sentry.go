@@ -19,6 +19,7 @@ import (
 // case-insensitively, so lineno/lineNo and colno/colNo share fields.
 type sentryEvent struct {
 	EventID     string          `json:"event_id"`
+	EventIDREST string          `json:"eventID"`
 	Platform    string          `json:"platform"`
 	Timestamp   json.RawMessage `json:"timestamp"`
 	DateCreated json.RawMessage `json:"dateCreated"`
@@ -163,8 +164,10 @@ func parseSentry(data []byte) ([]Signal, error) {
 		}
 		if s, ok := sentrySignal(&ev); ok {
 			sigs = append(sigs, s)
-		} else {
-			sigs = append(sigs, messageSignals(&ev)...)
+		} else if ms := messageSignals(&ev); len(ms) > 0 {
+			sigs = append(sigs, ms...)
+		} else if s, ok := messageOnly(&ev); ok {
+			sigs = append(sigs, s)
 		}
 	}
 	if len(sigs) == 0 {
@@ -364,6 +367,41 @@ func messageSignals(ev *sentryEvent) []Signal {
 		return sigs
 	}
 	return nil
+}
+
+// messageOnly is the signal of an event that carries a message and no
+// stack (a logged error): there is nothing to correlate, but it is a
+// Sentry event, reported as a signal without frames rather than as no
+// signal at all. Only JSON that names its event id counts, so other JSON
+// with a "message" field is not taken for an event.
+func messageOnly(ev *sentryEvent) (Signal, bool) {
+	if ev.EventID == "" && ev.EventIDREST == "" {
+		return Signal{}, false
+	}
+	msg := ev.Title
+	if msg == "" {
+		msg = sentryMessage(ev.Logentry)
+	}
+	if msg == "" {
+		for _, e := range ev.Entries {
+			if e.Type == "message" && msg == "" {
+				msg = sentryMessage(e.Data)
+			}
+		}
+	}
+	if msg == "" {
+		msg = sentryMessage(ev.Message)
+	}
+	msg = strings.TrimSpace(msg)
+	if msg == "" {
+		return Signal{}, false
+	}
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = strings.TrimSpace(msg[:i])
+	}
+	s := assemble(FormatSentry, nil, exception{msg: msg})
+	s.Timestamp = ev.time()
+	return s, true
 }
 
 func framesIn(chain []exception) int {
