@@ -161,10 +161,32 @@ func ParseReader(name string, r io.Reader) ([]Signal, error) {
 	return Parse(name, data)
 }
 
-// parseText runs every text parser and keeps the result with the most frames.
+// parseText runs every text parser and keeps the result with the most
+// frames. When lines carry a log's prefixes (a CI runner's or syslog's
+// time, journald's "host unit[pid]: ", Android logcat's tag), the text is
+// read once more without them, and that reading wins if it finds more
+// frames; its signals without a time of their own take the log's first.
 func parseText(data []byte) []Signal {
 	text := string(data)
 	lines := splitLines(text)
+	best, n := parseLines(text, lines)
+	if bare, ok := stripLogPrefixes(lines); ok {
+		if alt, m := parseLines(strings.Join(bare, "\n"), bare); m > n {
+			ts := textTimestamp(lines, 0)
+			for i := range alt {
+				if alt[i].Timestamp == nil {
+					alt[i].Timestamp = ts
+				}
+			}
+			best = alt
+		}
+	}
+	return best
+}
+
+// parseLines runs every text parser on text (split into lines) and keeps
+// the result with the most frames, and their number.
+func parseLines(text string, lines []string) ([]Signal, int) {
 	var best []Signal
 	bestFrames := -1
 	for _, p := range textParsers {
@@ -183,7 +205,7 @@ func parseText(data []byte) []Signal {
 			best, bestFrames = sigs, n
 		}
 	}
-	return best
+	return best, bestFrames
 }
 
 // finish sets the source, caps and numbers the frames, and fills symptoms.

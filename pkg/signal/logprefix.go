@@ -1,0 +1,56 @@
+package signal
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Log prefixes that hide a trace from the text parsers, which read lines
+// from their start (a Python traceback's "  File", a Java frame's "\tat").
+var (
+	// syslogPrefixRE: a syslog or journald line, "Dec 28 06:43:00 host
+	// unit[9777]: " (the month may be localized).
+	syslogPrefixRE = regexp.MustCompile(`^\p{L}{3}\.? {1,2}\d{1,2} \d\d:\d\d:\d\d(?:\.\d+)? \S+ [^\s\[:]+(?:\[\d+\])?: ?`)
+	// hostUnitRE: what journald's short-iso output writes after the time:
+	// "host unit[pid]: ".
+	hostUnitRE = regexp.MustCompile(`^\S+ [^\s\[:]+\[\d+\]: ?`)
+	// logcatPrefixRE: Android logcat's "05-16 12:43:07.629: E/Tag(31031): "
+	// (long and brief), "05-16 12:43:07.629  1234  1250 E Tag: "
+	// (threadtime) and "E/Tag(31031): " (brief).
+	logcatPrefixRE = regexp.MustCompile(`^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:? +)?(?:[VDIWEFA]/[^\s(][^(]*\(\s*\d+\): ?|\d+ +\d+ +[VDIWEFA] +[^:]*?: ?)`)
+)
+
+// stripLogPrefix removes a log's prefix from l, and reports whether there
+// was one.
+func stripLogPrefix(l string) (string, bool) {
+	if m := syslogPrefixRE.FindString(l); m != "" {
+		return l[len(m):], true
+	}
+	if m := logcatPrefixRE.FindString(l); m != "" && (m[0] >= '0' && m[0] <= '9' || strings.Contains(m, "/")) {
+		return l[len(m):], true
+	}
+	if r := stripTimePrefix(l); len(r) < len(l) {
+		if m := hostUnitRE.FindString(r); m != "" {
+			r = r[len(m):]
+		}
+		return r, true
+	}
+	return l, false
+}
+
+// stripLogPrefixes returns lines without their log prefixes, and whether
+// any line had one.
+func stripLogPrefixes(lines []string) ([]string, bool) {
+	var out []string
+	for i, l := range lines {
+		r, ok := stripLogPrefix(l)
+		if !ok {
+			continue
+		}
+		if out == nil {
+			out = append([]string(nil), lines...)
+		}
+		out[i] = r
+	}
+	return out, out != nil
+}
