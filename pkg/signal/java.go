@@ -7,10 +7,14 @@ import (
 )
 
 var (
-	javaHeaderRE = regexp.MustCompile(`^((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*|[A-Z][\w$]*(?:Exception|Error|Throwable))(?:: (.*))?$`)
-	javaFrameRE  = regexp.MustCompile(`^\s*at ([^\s(]+)\(([^)]*)\)`)
-	javaLocRE    = regexp.MustCompile(`^([\w$.-]+)(?::(\d+))?$`)
-	javaMoreRE   = regexp.MustCompile(`^\s*\.\.\. \d+ (?:more|common frames omitted)\s*$`)
+	javaHeaderRE = regexp.MustCompile(`^((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*|[A-Z][\w$]*(?:Exception|Error|Throwable))(?::(?: (.*))?)?$`)
+	// javaFrameRE: "at pkg.Class.m(File.java:12)"; Google Play Console
+	// writes "at pkg.Class.m (File.java:12)" and "at pkg.Class.m" for a
+	// frame without a location.
+	javaFrameRE = regexp.MustCompile(`^\s*at ([^\s(]+)(?: ?\(([^)]*)\)|\s*$)`)
+	javaLocRE   = regexp.MustCompile(`^([\w$.-]+)(?::(\d+))?$`)
+	javaQualRE  = regexp.MustCompile(`^[A-Za-z_$][\w$]*(?:\.[\w$<>]+)+$`)
+	javaMoreRE  = regexp.MustCompile(`^\s*\.\.\. \d+ (?:more|common frames omitted)\s*$`)
 )
 
 // parseJavaLines reads JVM stack traces (Java, Kotlin, Scala). The main
@@ -30,7 +34,13 @@ func parseJavaLines(lines []string) []Signal {
 	var sigs []Signal
 	var excs []*jexc
 	var cur *jexc
-	baseIndent := 0
+	// suppressedAt is the indent of the last "Suppressed:" exception of
+	// the signal being read (-1: none): a cause indented as much belongs
+	// to it, one less indented to the main chain. Without one every cause
+	// is the main chain's, however the log indented it (logcat indents
+	// "Caused by:" one space more than the exception).
+	suppressedAt := -1
+	causeIsMain := func(ind int) bool { return suppressedAt < 0 || ind < suppressedAt }
 	flush := func() {
 		var chain []exception
 		var outer exception
@@ -53,7 +63,7 @@ func parseJavaLines(lines []string) []Signal {
 			s.Timestamp = textTimestamp(lines, excs[0].start)
 			sigs = append(sigs, s)
 		}
-		excs, cur = nil, nil
+		excs, cur, suppressedAt = nil, nil, -1
 	}
 	for i, l := range lines {
 		ind := len(l) - len(strings.TrimLeft(l, " \t"))
@@ -62,7 +72,11 @@ func parseJavaLines(lines []string) []Signal {
 			continue // cheap filter for log lines
 		}
 		if m := matchIf(javaFrameRE, l, "at "); m != nil {
-			f, ok := javaFrame(m[1], m[2])
+			loc := m[2]
+			if !strings.HasSuffix(m[0], ")") {
+				loc = "\x00" // no location at all, not "()"
+			}
+			f, ok := javaFrame(m[1], loc)
 			if !ok || cur == nil || len(cur.frames) >= MaxFrames {
 				continue
 			}
@@ -74,10 +88,16 @@ func parseJavaLines(lines []string) []Signal {
 		}
 		kind := ""
 		rest := t
-		for _, p := range []string{"Caused by: ", "Suppressed: "} {
-			if strings.HasPrefix(t, p) {
-				kind, rest = p, t[len(p):]
+		for _, p := range []string{"Caused by: ", "Suppressed: ", "Caused by "} {
+			if kind == "" && strings.HasPrefix(t, p) {
+				kind, rest = strings.TrimSuffix(p, " "), t[len(p):]
 			}
+		}
+		if kind == "Caused by" {
+			kind = "Caused by:" // Google Play Console's "Caused by java.lang.X:"
+		}
+		if r, ok := strings.CutPrefix(rest, "Exception "); ok && kind == "" && !strings.HasPrefix(r, "in thread ") && strings.Contains(r, ".") {
+			rest = r // Google Play Console's "Exception java.lang.X:"
 		}
 		if i := strings.Index(rest, `Exception in thread "`); i >= 0 {
 			if j := strings.Index(rest[i+21:], `" `); j >= 0 {
@@ -91,7 +111,7 @@ func parseJavaLines(lines []string) []Signal {
 		if m == nil {
 			if kind != "" && cur != nil {
 				// "Caused by: <message without a class>"; keep the chain going.
-				cur = &jexc{exception: exception{msg: rest}, indent: ind, main: ind <= baseIndent && kind == "Caused by: ", start: i}
+				cur = &jexc{exception: exception{msg: rest}, indent: ind, main: kind == "Caused by:" && causeIsMain(ind), start: i}
 				excs = append(excs, cur)
 			}
 			continue
@@ -102,7 +122,6 @@ func parseJavaLines(lines []string) []Signal {
 			if len(excs) > 0 {
 				flush()
 			}
-			baseIndent = ind
 			e.main = true
 		case kind == "":
 			// An exception line right after another one without frames:
@@ -110,10 +129,11 @@ func parseJavaLines(lines []string) []Signal {
 			if len(excs) == 1 {
 				excs = excs[:0]
 			}
-			baseIndent = ind
 			e.main = true
-		case kind == "Caused by: ":
-			e.main = ind <= baseIndent
+		case kind == "Caused by:":
+			e.main = causeIsMain(ind)
+		case kind == "Suppressed:":
+			suppressedAt = ind
 		}
 		if len(excs) == 0 && kind != "" {
 			e.main = true
@@ -143,7 +163,8 @@ func plausibleClass(s string) bool {
 
 // javaFrame builds a frame from "at" text: qual such as
 // java.base/java.lang.Thread.run or com.acme.Foo$Bar.baz, loc such as
-// "Foo.java:12", "Native Method" or "Unknown Source".
+// "Foo.java:12", "Native Method" or "Unknown Source" ("\x00": the frame
+// had no parentheses).
 func javaFrame(qual, loc string) (Frame, bool) {
 	if i := strings.LastIndexByte(qual, '/'); i >= 0 {
 		qual = qual[i+1:]
@@ -156,6 +177,12 @@ func javaFrame(qual, loc string) (Frame, bool) {
 	f := Frame{Function: qual, Module: class}
 	loc = strings.TrimSpace(loc)
 	switch {
+	case loc == "\x00":
+		// "at pkg.Class.m" with no location (Google Play Console): a JVM
+		// name, not a V8 frame's "at /x.js:1:2".
+		if !javaQualRE.MatchString(qual) {
+			return Frame{}, false
+		}
 	case loc == "Native Method" || loc == "Unknown Source" || strings.HasPrefix(loc, "Unknown Source:"):
 	default:
 		m := javaLocRE.FindStringSubmatch(loc)

@@ -1,0 +1,58 @@
+package signal
+
+import "testing"
+
+// TestJavaPastedForms: the forms Google Play Console and Android's logcat
+// paste a JVM trace in read as the plain trace does: the root cause's
+// frames first, with their package folders, the platform's not in-app.
+func TestJavaPastedForms(t *testing.T) {
+	tests := []struct {
+		name, input string
+		file        string
+		line        int
+		frames      int
+	}{
+		{"play console", "Exception java.lang.RuntimeException: \n" +
+			"  at android.app.ActivityThread.performLaunchActivity (ActivityThread.java:3827)\n" +
+			"  at java.lang.reflect.Method.invoke\n" +
+			"  at com.android.internal.os.ZygoteInit.main (ZygoteInit.java:1130)\n" +
+			"Caused by java.lang.NullPointerException: \n" +
+			"  at com.example.app.StartActivity.onCreate (StartActivity.java:38)\n" +
+			"  at android.app.Activity.performCreate (Activity.java:8207)\n",
+			"com/example/app/StartActivity.java", 38, 5},
+		{"logcat cause indented one more", "E/AndroidRuntime: FATAL EXCEPTION: main\n" +
+			"    java.lang.RuntimeException: Unable to start activity\n" +
+			"        at android.app.ActivityThread.performLaunchActivity(ActivityThread.java:2325)\n" +
+			"        at android.os.Looper.loop(Looper.java:135)\n" +
+			"     Caused by: java.lang.NullPointerException: Attempt to read from field\n" +
+			"        at com.example.app.ui.MainActivity.onCreate(MainActivity.java:61)\n" +
+			"        at android.app.Activity.performCreate(Activity.java:5990)\n",
+			"com/example/app/ui/MainActivity.java", 61, 4},
+		{"suppressed cause stays after the main chain", "java.io.IOException: close\n" +
+			"\tat com.example.app.Store.close(Store.java:10)\n" +
+			"\tSuppressed: java.lang.IllegalStateException: flush\n" +
+			"\t\tat com.example.app.Store.flush(Store.java:20)\n" +
+			"\tCaused by: java.lang.NullPointerException\n" +
+			"\t\tat com.example.app.Buffer.drain(Buffer.java:30)\n" +
+			"Caused by: java.lang.ArithmeticException: / by zero\n" +
+			"\tat com.example.app.Store.size(Store.java:40)\n",
+			"com/example/app/Store.java", 40, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, err := Parse("trace.txt", []byte(tt.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := sigs[0]
+			if len(sigs) != 1 || s.Format != FormatJava || len(s.Frames) != tt.frames || s.Frames[0].File != tt.file || s.Frames[0].Line != tt.line || !s.Frames[0].InApp {
+				t.Fatalf("got %d signals, the first %s with frames %+v; want one java signal of %d frames crashing in-app at %s:%d", len(sigs), s.Format, s.Frames, tt.frames, tt.file, tt.line)
+			}
+			for _, f := range s.Frames {
+				if f.InApp != (len(f.Module) > 11 && f.Module[:11] == "com.example") {
+					t.Errorf("frame %+v: in-app %v", f, f.InApp)
+				}
+			}
+		})
+	}
+}
