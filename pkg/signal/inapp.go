@@ -45,7 +45,8 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     library), <frozen ...>, <string> and similar are not;
 //   - java: class names starting with java., javax., jdk., sun., kotlin.,
 //     org.springframework. and other well-known libraries are not;
-//   - javascript: node: and internal/ files, <anonymous>, native are not;
+//   - javascript: node: and internal/ files, <anonymous>, native and
+//     Promise.all's "index N" are not;
 //   - ruby: /gems/, rubygems, <internal:...>, /lib/ruby/ are not;
 //   - dotnet: System.* and Microsoft.* namespaces are not;
 //   - native formats (sanitizers, valgrind, gdb, lldb, glibc, and Sentry's
@@ -87,7 +88,7 @@ func IsInApp(format, file, function, module string) bool {
 		return !hasAnyPrefix(name, javaLibPrefixes)
 	case FormatJavaScript, "node", "javascript-node":
 		return !(strings.HasPrefix(f, "node:") || strings.HasPrefix(f, "internal/") ||
-			strings.HasPrefix(f, "<") || f == "native" || f == "")
+			strings.HasPrefix(f, "<") || f == "native" || f == "" || strings.HasPrefix(f, "index "))
 	case FormatRuby:
 		return !(strings.Contains(f, "rubygems") || strings.HasPrefix(f, "<internal:") ||
 			strings.Contains(f, "/lib/ruby/") || strings.Contains(f, "/ruby/gems"))
@@ -109,7 +110,8 @@ func IsInApp(format, file, function, module string) bool {
 }
 
 func goInApp(file, function, module string) bool {
-	for _, root := range []string{"/usr/local/go/src/", "/usr/lib/go", "/usr/share/go", "/libexec/src/", "/goroot/src/", "/go/pkg/"} {
+	for _, root := range []string{"/usr/local/go/src/", "/usr/lib/go", "/usr/share/go", "/libexec/src/", "/goroot/src/", "/go/pkg/",
+		"/share/go/src/", "/hostedtoolcache/go/", "/sdk/go1."} {
 		if strings.Contains(file, root) {
 			return false
 		}

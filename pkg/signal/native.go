@@ -632,7 +632,8 @@ var glibcBases = map[string]bool{
 	"vg_replace_strmem.c": true, "hg_intercepts.c": true, "drd_pthread_intercepts.c": true,
 	"strlen-evex.S": true, "strlen-avx2.S": true, "memmove-vec-unaligned-erms.S": true,
 	"memset-vec-unaligned-erms.S": true, "strcpy-avx2.S": true, "strcmp-avx2.S": true,
-	"sigaction.c": true, "libc_sigaction.c": true,
+	"sigaction.c": true, "libc_sigaction.c": true, "malloc.c": true, "arena.c": true,
+	"genops.c": true, "iofclose.c": true, "vfprintf-internal.c": true, "vfprintf.c": true,
 }
 
 // libcFunctions are C library and runtime entry points: an application
@@ -650,6 +651,12 @@ var libcFunctions = map[string]bool{
 	"operator new": true, "operator delete": true, "operator new[]": true, "operator delete[]": true,
 	"(below main)": true, "create_thread": true, "__libc_start_main": true,
 	"killpg": true, "poll": true, "__poll": true,
+	// glibc's allocator internals, which report a corrupted heap.
+	"malloc_printerr": true, "_int_free": true, "_int_malloc": true, "_int_realloc": true, "unlink_chunk": true,
+	// Windows' and macOS's thread and process start.
+	"BaseThreadInitThunk": true, "RtlUserThreadStart": true, "RtlInitializeExceptionChain": true,
+	"invoke_main": true, "__scrt_common_main_seh": true, "__scrt_common_main": true, "mainCRTStartup": true,
+	"_pthread_start": true, "thread_start": true,
 }
 
 // runtimePrefixes start the names of C library internals, sanitizer and
@@ -662,7 +669,7 @@ var runtimePrefixes = []string{
 	"_Unwind_", "__clone", "__stack_chk_fail", "__fortify_fail", "__chk_fail", "__strlen_",
 	"__memmove_", "__memcpy_", "__memset_", "__strcpy_", "__strcmp_", "_dl_", "__restore_rt",
 	"core::", "alloc::", "std::", "__rustc::", "__rust_", "rust_begin_unwind", "rust_panic",
-	"___lldb_unnamed_symbol", "wrap_", "__libc_message", "_IO_", "__GI__IO",
+	"___lldb_unnamed_symbol", "wrap_", "__libc_message", "_IO_", "__GI__IO", "_rust_begin_unwind", "_rust_panic",
 }
 
 // systemLibs are base-name prefixes of shared libraries of the system,
@@ -671,7 +678,7 @@ var systemLibs = []string{
 	"libc.so", "libc-2.", "libm.so", "libpthread", "libdl.so", "librt.so", "ld-linux", "ld-musl",
 	"ld.so", "libstdc++", "libgcc_s", "libc++", "libunwind", "libasan", "libtsan", "liblsan",
 	"libubsan", "libhwasan", "libclang_rt", "linux-vdso", "libsystem_", "libdyld", "vgpreload_",
-	"libthread_db", "ntdll.dll", "kernel32.dll", "kernelbase.dll", "ucrtbase.dll", "msvcrt.dll",
+	"libthread_db", "ntdll.dll", "kernel32.dll", "kernelbase.dll", "ucrtbase.dll", "msvcrt.dll", "dyld",
 }
 
 // nativeInApp reports whether a native frame is the application's own code:
