@@ -220,6 +220,12 @@ func joinWrappedFrames(lines []string) []string {
 		for ; j < len(lines) && j-i <= 6; j++ {
 			raw := lines[j]
 			next := strings.TrimSpace(raw)
+			if next == "" && open > 0 && j+1 < len(lines) && strings.HasPrefix(strings.TrimSpace(lines[j+1]), ")") {
+				// gdb ends an argument it cannot read with a line
+				// break: "main (argc=Cannot access memory at address
+				// 0x...", a blank line, then ") at x.c:141".
+				continue
+			}
 			if _, _, ok := frameNumber(raw); ok || next == "" {
 				break
 			}

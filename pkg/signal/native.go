@@ -121,6 +121,9 @@ func parseNative(text string, lines []string) []Signal {
 		}
 		lines = clean
 	}
+	// Frames wrapped over several lines are joined for every parser, so
+	// that a gdb frame's first line is not read as a stack of its own.
+	lines = joinWrappedFrames(lines)
 	var reports []nativeReport
 	for _, p := range nativeParsers {
 		for _, m := range p.markers {

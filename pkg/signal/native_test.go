@@ -1,8 +1,10 @@
 package signal
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -289,6 +291,41 @@ Program terminated with signal SIGSEGV, Segmentation fault.
 	s := sigs[0]
 	if s.Title != "SIGSEGV, Segmentation fault" || len(s.Frames) != 2 || s.Frames[0].Function != "ledger_post" || s.Frames[1].Line != 88 {
 		t.Errorf("got %q with frames %+v", s.Title, s.Frames)
+	}
+}
+
+// TestGDBWrappedFrames: gdb's frames broken over lines (an argument it
+// cannot read ends in a line break and a blank line; "bt full" wraps long
+// argument lists) are one frame each, in one gdb report, not extra stacks
+// read from their first lines.
+func TestGDBWrappedFrames(t *testing.T) {
+	in := "Program received signal SIGSEGV, Segmentation fault.\n" +
+		"#0  0x08049717 in main (argc=Cannot access memory at address 0xbf5ad784\n" +
+		"\n" +
+		") at src/ledger.c:141\n" +
+		"141\tint main(int argc, char **argv) {\n" +
+		"(gdb) thread apply all bt full\n" +
+		"\n" +
+		"Thread 2 (Thread 0x7fc6744a74c0 (LWP 8069)):\n" +
+		"#0  0x00007fc6755b7495 in __pthread_clockjoin_ex (threadid=140489917134400, thread_return=0x0,\n" +
+		"    clockid=<optimized out>, abstime=<optimized out>, block=<optimized out>) at pthread_join_common.c:145\n" +
+		"        _buffer = {__routine = 0x7fc6755b7360, __arg = 0x7fc6744a2de8}\n" +
+		"#1  0x00007fc67577d0d8 in ledger_wait (pool=0x55d1c2a0,\n" +
+		"    count=4) at src/pool.c:854\n" +
+		"        i = 0\n"
+	sigs, err := Parse("gdb.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sigs {
+		for _, f := range s.Frames {
+			got = append(got, fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line))
+		}
+	}
+	want := []string{"main src/ledger.c:141", "__pthread_clockjoin_ex pthread_join_common.c:145", "ledger_wait src/pool.c:854"}
+	if len(sigs) != 1 || sigs[0].Format != FormatGDB || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %d signals (first %s) with frames %q, want one gdb report with %q", len(sigs), sigs[0].Format, got, want)
 	}
 }
 
