@@ -24,12 +24,19 @@ func parseRustReports(_ string, lines []string) []nativeReport {
 			continue
 		}
 		m := rustPanicRE.FindStringSubmatch(lines[i])
-		if m == nil {
-			continue
-		}
-		rep := nativeReport{format: FormatRust, start: i, end: i, titled: true}
-		msg := m[2]
 		j := i + 1
+		if m == nil {
+			// Before Rust 1.73 a message of several lines (assert_eq!'s
+			// "left:" and "right:") ends with its location:
+			// "panicked at 'assertion failed: ...", "  left: `3`,",
+			// " right: `5`', src/x.rs:12:5".
+			m, j = rustWrappedPanic(lines, i)
+			if m == nil {
+				continue
+			}
+		}
+		rep := nativeReport{format: FormatRust, start: i, end: j - 1, titled: true}
+		msg := m[2]
 		if m[2] == "" && !strings.Contains(lines[i], "panicked at '") {
 			// The message follows, possibly on several lines.
 			var parts []string
@@ -61,15 +68,58 @@ func parseRustReports(_ string, lines []string) []nativeReport {
 			rep.end = end
 			break
 		}
-		if len(frames) == 0 {
-			f := nativeFrame(FormatRust, m[3], atoi(m[4]), atoi(m[5]), "", "")
-			frames = []Frame{f}
+		loc := nativeFrame(FormatRust, m[3], atoi(m[4]), atoi(m[5]), "", "")
+		switch {
+		case len(frames) == 0:
+			frames = []Frame{loc}
 			rep.notes = append(rep.notes, "the panic has no backtrace: run with RUST_BACKTRACE=1 to get the whole stack")
+		case !anyFile(frames):
+			// A release build's backtrace names functions only: the
+			// panic's location is where it crashed.
+			frames = append([]Frame{loc}, frames...)
 		}
 		rep.addStack(name, frames)
 		out = append(out, rep)
 	}
 	return out
+}
+
+// rustWrappedPanicEndRE matches the last line of a pre-1.73 panic message
+// of several lines: "right: `5`', src/x.rs:12:5".
+var rustWrappedPanicEndRE = regexp.MustCompile(`', (\S+?):(\d+)(?::(\d+))?:?\s*$`)
+
+// rustWrappedPanic reads a pre-1.73 panic whose message spans lines, from
+// its first line i: the submatches rustPanicRE would give (thread,
+// message, file, line, column) and the line after it, or nil.
+func rustWrappedPanic(lines []string, i int) ([]string, int) {
+	head := lines[i]
+	k := strings.Index(head, "panicked at '")
+	if k < 0 {
+		return nil, 0
+	}
+	th := regexp.MustCompile(`thread '([^']*)'`).FindStringSubmatch(head[:k])
+	if th == nil {
+		return nil, 0
+	}
+	for j := i + 1; j < len(lines) && j <= i+20; j++ {
+		if strings.Contains(lines[j], "panicked at") {
+			break
+		}
+		if e := rustWrappedPanicEndRE.FindStringSubmatch(lines[j]); e != nil {
+			return []string{"", th[1], strings.TrimSpace(head[k+len("panicked at '"):]), e[1], e[2], e[3]}, j + 1
+		}
+	}
+	return nil, 0
+}
+
+// anyFile reports whether a frame has a file.
+func anyFile(frames []Frame) bool {
+	for _, f := range frames {
+		if f.File != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // rustBacktrace reads "N: function" frames and their "at file:line:col"
@@ -100,6 +150,9 @@ func rustBacktrace(lines []string, from int) (frames []Frame, end int) {
 	return frames, end
 }
 
+// oldRustLibs are where Rust before 1.47 printed its libraries' sources.
+var oldRustLibs = []string{"src/libstd/", "src/libcore/", "src/liballoc/", "src/libpanic_unwind/", "src/libtest/"}
+
 // rustInApp reports whether a Rust frame is the program's own code: not
 // the standard library (/rustc/..., library/std, core, alloc), not a crate
 // of the Cargo registry or a git dependency, not the panic machinery.
@@ -112,7 +165,8 @@ func rustInApp(file, function string) bool {
 				return false
 			}
 		}
-		if strings.HasPrefix(f, "library/") || strings.HasPrefix(f, "/usr/") || strings.HasPrefix(f, "/lib/") {
+		if strings.HasPrefix(f, "library/") || strings.HasPrefix(f, "/usr/") || strings.HasPrefix(f, "/lib/") ||
+			hasAnyPrefix(f, oldRustLibs) {
 			return false
 		}
 		return true
