@@ -86,7 +86,10 @@ func parseRustReports(_ string, lines []string) []nativeReport {
 
 // rustWrappedPanicEndRE matches the last line of a pre-1.73 panic message
 // of several lines: "right: `5`', src/x.rs:12:5".
-var rustWrappedPanicEndRE = regexp.MustCompile(`', (\S+?):(\d+)(?::(\d+))?:?\s*$`)
+var (
+	rustWrappedPanicEndRE = regexp.MustCompile(`', (\S+?):(\d+)(?::(\d+))?:?\s*$`)
+	rustThreadRE          = regexp.MustCompile(`thread '([^']*)'`)
+)
 
 // rustWrappedPanic reads a pre-1.73 panic whose message spans lines, from
 // its first line i: the submatches rustPanicRE would give (thread,
@@ -97,7 +100,7 @@ func rustWrappedPanic(lines []string, i int) ([]string, int) {
 	if k < 0 {
 		return nil, 0
 	}
-	th := regexp.MustCompile(`thread '([^']*)'`).FindStringSubmatch(head[:k])
+	th := rustThreadRE.FindStringSubmatch(head[:k])
 	if th == nil {
 		return nil, 0
 	}
