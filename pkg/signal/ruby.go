@@ -11,7 +11,14 @@ var (
 	rubyHeaderRE = regexp.MustCompile(`^(?:.*?\s)?([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)': (.*) \(([A-Z][\w:]*)\)\s*$`)
 	rubyFrameRE  = regexp.MustCompile(`^\s*(?:from )?([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
 	rubyBareRE   = regexp.MustCompile(`^\s*(?:.*?\s)?([A-Z][\w:]*) \((.*)\):?\s*$`)
+	// rubyNumberedFromRE: Ruby 2.5 to 2.7 print the frames above the
+	// raising one first, outermost first: "\t2: from bin/x:23:in `<main>'".
+	rubyNumberedFromRE = regexp.MustCompile(`^\s*\d+: from ([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
 )
+
+// rubyCrashHeader starts the frames of a Ruby VM crash report ("[BUG]
+// Segmentation fault"), which it prints outermost first.
+const rubyCrashHeader = "-- Ruby level backtrace information"
 
 // parseRubyLines reads Ruby backtraces in the 3.3 style
 // (file:12:in `method') and the 3.4 style (file:12:in 'Klass#method'): the
@@ -29,18 +36,70 @@ func parseRubyLines(lines []string) []Signal {
 		}
 		chain = nil
 	}
-	linked := false // the previous line belonged to the current chain
+	linked := false             // the previous line belonged to the current chain
+	var above []Frame           // "N: from" frames waiting for the raising line, outermost first
+	crash, crashTitle := -1, "" // the line of a crash report's frames, and its "[BUG]" line
+	var crashFrames []Frame
+	endCrash := func() {
+		if crash >= 0 && len(crashFrames) > 0 {
+			flush()
+			e := chained{exception: exception{msg: crashTitle}, start: crash}
+			for k := len(crashFrames) - 1; k >= 0; k-- {
+				e.frames = append(e.frames, crashFrames[k])
+			}
+			chain = append(chain, e)
+			flush()
+		}
+		crash, crashFrames = -1, nil
+	}
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, rubyCrashHeader) {
+			endCrash()
+			flush()
+			crash, crashTitle = i, ""
+			for k := i - 1; k >= 0 && k >= i-200; k-- {
+				if j := strings.Index(lines[k], "[BUG] "); j >= 0 {
+					crashTitle = strings.TrimSpace(lines[k][j+6:])
+					break
+				}
+			}
+			continue
+		}
+		if crash >= 0 {
+			if m := matchIf(rubyFrameRE, l, ":in "); m != nil && !strings.HasPrefix(t, "from ") {
+				if len(crashFrames) < MaxFrames {
+					crashFrames = append(crashFrames, rubyFrame(m[1], m[2], m[3]))
+				}
+				continue
+			}
+			endCrash()
+		}
+		if t == "Traceback (most recent call last):" {
+			continue // Ruby 2.5 to 2.7, before their "N: from" lines
+		}
+		if m := matchIf(rubyNumberedFromRE, l, ": from "); m != nil {
+			if len(above) < MaxFrames {
+				above = append(above, rubyFrame(m[1], m[2], m[3]))
+			}
+			continue
+		}
 		if m := matchIf(rubyHeaderRE, l, ":in "); m != nil {
 			if !linked {
 				flush()
 			}
 			e := chained{exception: exception{typ: m[5], msg: strings.TrimSpace(m[4])}, start: i}
 			e.frames = append(e.frames, rubyFrame(m[1], m[2], m[3]))
+			for k := len(above) - 1; k >= 0; k-- {
+				e.frames = append(e.frames, above[k])
+			}
+			above = nil
 			chain = append(chain, e)
 			linked = true
 			continue
+		}
+		if t != "" {
+			above = nil
 		}
 		if m := matchIf(rubyFrameRE, l, ":in "); m != nil {
 			from := strings.HasPrefix(t, "from ")
@@ -69,6 +128,7 @@ func parseRubyLines(lines []string) []Signal {
 		}
 		linked = false
 	}
+	endCrash()
 	flush()
 	return sigs
 }
