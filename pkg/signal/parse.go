@@ -115,6 +115,7 @@ var textParsers = []struct {
 	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines)},
 	{FormatPython, "File \"", linesOnly(parsePythonLines)},
 	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines)},
+	{FormatPython, "Traceback (most recent call last)", linesOnly(parseIPythonLines)},
 	{FormatPython, ".py:", linesOnly(parsePytestLines)},
 	{FormatJava, "", linesOnly(parseJavaLines)},
 	{FormatDotNet, "", linesOnly(parseDotNetLines)},
