@@ -347,6 +347,23 @@ func stripPIDPrefix(s string) string {
 //	0x10e5f2f3b in main+0x1b (a.out:x86_64+0x100000f3b)  (macOS)
 //	0x00007f2c3a058a76 raise (libc.so.6 + 0x3ea76)     (systemd-coredump)
 //	0x000055d0c1a6c711 n/a (NetworkManager + 0x1b1711)
+//
+// winPathStartRE finds a Windows path after a space: " C:\".
+var winPathStartRE = regexp.MustCompile(`\s[A-Za-z]:[\\/]`)
+
+// winPathStart is where the last Windows path of s starts (after its
+// space), or -1.
+func winPathStart(s string) int {
+	if !strings.Contains(s, `:\`) && !strings.Contains(s, ":/") {
+		return -1
+	}
+	all := winPathStartRE.FindAllStringIndex(s, -1)
+	if len(all) == 0 {
+		return -1
+	}
+	return all[len(all)-1][0] + 1
+}
+
 func sanitizerFrame(format, s string) (Frame, bool) {
 	s = strings.TrimSpace(s)
 	if i := strings.Index(s, " (BuildId: "); i >= 0 {
@@ -373,6 +390,13 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 		}
 	}
 	fn, file, line, col := s, "", 0, 0
+	if k := winPathStart(s); k > 0 {
+		// MSVC's paths hold spaces ("C:\Program Files (x86)\...\vector:784"):
+		// the location runs from the drive letter to the end.
+		if f, ln, c, ok := splitLocation(s[k:]); ok {
+			return nativeFrame(format, f, ln, c, cleanFunction(strings.TrimSpace(s[:k])), module), true
+		}
+	}
 	if k := strings.LastIndexAny(s, " \t"); k >= 0 {
 		last := s[k+1:]
 		if last == "<null>" {
