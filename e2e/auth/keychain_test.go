@@ -198,3 +198,35 @@ func TestStatusJSONWhenCredentialUnreadable(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginIntoRealKeychain: `auth login` stores Bitbucket's 2026-size
+// OAuth tokens (about 2,600 characters each, more than one Windows
+// Credential Manager item holds) in the real keychain, and the next
+// command reads them back whole: the API accepts the access token.
+func TestLoginIntoRealKeychain(t *testing.T) {
+	if os.Getenv("SIGSENTRY_TEST_KEYRING") != "1" {
+		testenv.Unavailable(t, "%s", "needs a Secret Service: run under internal/credstore/testdata/with-keyring.sh (sets SIGSENTRY_TEST_KEYRING=1)")
+	}
+	e := newEnv(t, true)
+	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
+	e.vars["DBUS_SESSION_BUS_ADDRESS"] = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	done := make(chan struct{})
+	r := e.run(func(authURL string) error {
+		go func() {
+			defer close(done)
+			follow(t, authURL)
+		}()
+		return nil
+	}, "", "auth", "login", "--timeout", "1m")
+	<-done
+	if r.code != 0 {
+		t.Fatalf("auth login into the keychain: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	st := e.exec("", "auth", "status", "-o", "json")
+	if st.code != 0 || !strings.Contains(st.stdout, `"source": "keychain"`) || !strings.Contains(st.stdout, `"ok": true`) {
+		t.Errorf("status: exit %d, %s %s; want the keychain's OAuth login, checked", st.code, st.stdout, st.stderr)
+	}
+	if r := e.exec("", "revoke"); r.code != 0 {
+		t.Errorf("revoke: exit %d, %s", r.code, r.stderr)
+	}
+}

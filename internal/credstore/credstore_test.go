@@ -2,12 +2,15 @@ package credstore
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sigsentry/sigsentry/internal/testenv"
 
@@ -79,9 +82,20 @@ func (m *memKeyring) wait() error {
 	return m.err
 }
 
+// keys lists the items held.
+func (m *memKeyring) keys() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Sorted(maps.Keys(m.items))
+}
+
+// Set refuses what Windows' Credential Manager refuses, as go-keyring does.
 func (m *memKeyring) Set(s, u, p string) error {
 	if err := m.wait(); err != nil {
 		return err
+	}
+	if len(p) > MaxItemSize {
+		return keyring.ErrSetDataTooBig
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -194,6 +208,68 @@ func TestKeychainStoreKeepsSecretsOutOfMeta(t *testing.T) {
 	}
 }
 
+// TestKeychainStoreSplitsLongTokens: Bitbucket's OAuth tokens since its
+// 2026 token change run past 2,500 characters, more than one Windows
+// Credential Manager item takes: each is split over items that fit, read
+// back whole, and every piece goes when a shorter token replaces it or the
+// credential is deleted.
+func TestKeychainStoreSplitsLongTokens(t *testing.T) {
+	m := &memKeyring{}
+	s := &KeychainStore{Keyring: m}
+	c := oauthCred
+	c.AccessToken = "eyJ" + strings.Repeat("é0123456789", 400) // 4,803 bytes, runes of two bytes among them
+	c.RefreshToken = strings.Repeat("r", 2700)
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range m.items {
+		if len(v) > ChunkSize || !utf8.ValidString(v) {
+			t.Errorf("item %s is %d bytes (valid UTF-8: %v), want at most %d of whole runes", k, len(v), utf8.ValidString(v), ChunkSize)
+		}
+	}
+	got, err := s.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken != c.AccessToken || got.RefreshToken != c.RefreshToken || got.ClientSecret != c.ClientSecret {
+		t.Errorf("read back tokens of %d and %d bytes, want %d and %d", len(got.AccessToken), len(got.RefreshToken), len(c.AccessToken), len(c.RefreshToken))
+	}
+	if n := len(m.items); n != 1+3+2+1 {
+		t.Errorf("got %d items, want 7 (meta, 3 access-token pieces, 2 refresh-token pieces, the client secret)", n)
+	}
+
+	// A refresh brings shorter tokens: the extra pieces go.
+	c.AccessToken, c.RefreshToken = "short-access", "short-refresh"
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(m.items); n != 4 {
+		t.Errorf("after shorter tokens: items %v, want meta and three secrets", m.keys())
+	}
+	c.AccessToken = strings.Repeat("b", 4500)
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.items) != 0 {
+		t.Errorf("after Delete: items %v, want none", m.keys())
+	}
+
+	// Pieces whose meta was lost are swept by Delete too.
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	m.items[KeychainService+"/"+itemMeta] = "{damaged"
+	if err := s.Delete(); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.items) != 0 {
+		t.Errorf("after Delete with damaged meta: items %v, want none", m.keys())
+	}
+}
+
 func TestKeychainStoreErrors(t *testing.T) {
 	t.Run("unavailable", func(t *testing.T) {
 		s := &KeychainStore{Keyring: &memKeyring{err: errors.New("dbus: DBUS_SESSION_BUS_ADDRESS not set")}}
@@ -234,9 +310,9 @@ func TestKeychainStoreErrors(t *testing.T) {
 	t.Run("too big", func(t *testing.T) {
 		s := &KeychainStore{Keyring: &memKeyring{}}
 		c := oauthCred
-		c.AccessToken = strings.Repeat("a", MaxItemSize+1)
-		if err := s.Set(&c); err == nil || !strings.Contains(err.Error(), "2560") {
-			t.Errorf("oversized item: got %v, want an error naming the 2560-byte cap", err)
+		c.AccessToken = strings.Repeat("a", maxChunks*ChunkSize+1)
+		if err := s.Set(&c); err == nil || !strings.Contains(err.Error(), "16000") {
+			t.Errorf("oversized secret: got %v, want an error naming the 16000-byte cap", err)
 		}
 	})
 }
@@ -251,6 +327,26 @@ func TestKeychainStoreReal(t *testing.T) {
 	s := &KeychainStore{Service: "sigsentry-test:" + t.Name()}
 	t.Cleanup(func() { _ = s.Delete() })
 	testStoreRoundTrip(t, s)
+
+	// Tokens of Bitbucket's 2026 size, split over items.
+	c := oauthCred
+	c.AccessToken, c.RefreshToken = strings.Repeat("a", 2700), strings.Repeat("r", 5100)
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AccessToken != c.AccessToken || got.RefreshToken != c.RefreshToken {
+		t.Errorf("read back tokens of %d and %d bytes, want 2700 and 5100", len(got.AccessToken), len(got.RefreshToken))
+	}
+	if err := s.Delete(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyring.Get(s.Service, chunkItem(itemRefreshToken, 3)); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the refresh token's third piece after Delete: got %v, want it gone", err)
+	}
 }
 
 func newFileStore(t *testing.T) *FileStore {

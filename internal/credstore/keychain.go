@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/zalando/go-keyring"
 )
@@ -16,6 +18,18 @@ const KeychainService = "sigsentry:bitbucket"
 // MaxItemSize is the largest secret one keychain item may hold: Windows
 // caps a credential blob at 2,560 bytes.
 const MaxItemSize = 2560
+
+// ChunkSize is the most of a secret one keychain item holds: Bitbucket's
+// OAuth tokens since its 2026 token change regularly exceed 2,500
+// characters, more than Windows' Credential Manager takes in one item
+// (2,560 bytes) and macOS's keychain through go-keyring (about 3,000: the
+// secret, base64-encoded, must fit a 4,096-byte command line). A longer
+// secret is split over items "NAME", "NAME#2", ... (meta records how many).
+const ChunkSize = 2000
+
+// maxChunks bounds the items of one secret (16,000 bytes), and what
+// Delete sweeps when meta cannot be read.
+const maxChunks = 8
 
 // KeychainTimeout bounds every keychain call: a keychain can hang (a locked
 // collection waiting for a prompt nobody sees, a stuck D-Bus).
@@ -157,10 +171,35 @@ func (k *KeychainStore) del(item string) error {
 	return err
 }
 
-// meta is the non-secret part, plus the names of the secret items present.
+// meta is the non-secret part, plus the names of the secret items present
+// and, for a secret split over several items, how many.
 type meta struct {
 	Credential
-	Items []string `json:"items,omitempty"`
+	Items  []string       `json:"items,omitempty"`
+	Chunks map[string]int `json:"chunks,omitempty"`
+}
+
+// chunkItem is the name of the k-th item (1-based) of secret item.
+func chunkItem(item string, k int) string {
+	if k == 1 {
+		return item
+	}
+	return fmt.Sprintf("%s#%d", item, k)
+}
+
+// chunks splits v into pieces of at most ChunkSize bytes, on rune
+// boundaries.
+func chunks(v string) []string {
+	var out []string
+	for len(v) > ChunkSize {
+		n := ChunkSize
+		for n > 0 && !utf8.RuneStart(v[n]) {
+			n--
+		}
+		out = append(out, v[:n])
+		v = v[n:]
+	}
+	return append(out, v)
 }
 
 func secretField(c *Credential, item string) *string {
@@ -196,14 +235,19 @@ func (k *KeychainStore) Get() (*Credential, error) {
 		if p == nil {
 			continue
 		}
-		v, err := k.get(item)
-		if errors.Is(err, keyring.ErrNotFound) {
-			return nil, fmt.Errorf("reading the credential from the OS keychain: item %q is missing (run `sigsentry auth login` again): %w", item, ErrNotFound)
+		n := max(m.Chunks[item], 1)
+		var b strings.Builder
+		for i := 1; i <= n && i <= maxChunks; i++ {
+			v, err := k.get(chunkItem(item, i))
+			if errors.Is(err, keyring.ErrNotFound) {
+				return nil, fmt.Errorf("reading the credential from the OS keychain: item %q is missing (run `sigsentry auth login` again): %w", chunkItem(item, i), ErrNotFound)
+			}
+			if err != nil {
+				return nil, err
+			}
+			b.WriteString(v)
 		}
-		if err != nil {
-			return nil, err
-		}
-		*p = v
+		*p = b.String()
 	}
 	c.Source = SourceKeychain
 	return &c, nil
@@ -215,16 +259,29 @@ func (k *KeychainStore) Set(c *Credential) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
+	old := k.storedChunks()
 	m := meta{Credential: *c}
 	for _, item := range secretItems {
 		p := secretField(&m.Credential, item)
 		if *p == "" {
 			continue
 		}
-		if err := k.set(item, *p); err != nil {
-			return err
+		parts := chunks(*p)
+		if len(parts) > maxChunks {
+			return fmt.Errorf("storing %s in the OS keychain: %d bytes is more than the %d sigsentry keeps for one secret", item, len(*p), maxChunks*ChunkSize)
+		}
+		for i, part := range parts {
+			if err := k.set(chunkItem(item, i+1), part); err != nil {
+				return err
+			}
 		}
 		m.Items = append(m.Items, item)
+		if len(parts) > 1 {
+			if m.Chunks == nil {
+				m.Chunks = map[string]int{}
+			}
+			m.Chunks[item] = len(parts)
+		}
 		*p = ""
 	}
 	data, err := json.Marshal(m)
@@ -234,10 +291,15 @@ func (k *KeychainStore) Set(c *Credential) error {
 	if err := k.set(itemMeta, string(data)); err != nil {
 		return err
 	}
-	// Clear items the new credential does not use.
+	// Clear items the new credential does not use, and the pieces a
+	// longer secret before it left beyond the new one's.
 	for _, item := range secretItems {
+		from := max(m.Chunks[item], 1) + 1
 		if *secretField(c, item) == "" {
-			if err := k.del(item); err != nil {
+			from = 1
+		}
+		for i := from; i <= old[item]; i++ {
+			if err := k.del(chunkItem(item, i)); err != nil {
 				return err
 			}
 		}
@@ -245,11 +307,47 @@ func (k *KeychainStore) Set(c *Credential) error {
 	return nil
 }
 
+// storedChunks is, for each secret item, how many items it spans now (0:
+// none); when meta cannot be read, every item that may exist.
+func (k *KeychainStore) storedChunks() map[string]int {
+	out := map[string]int{}
+	raw, err := k.get(itemMeta)
+	var m meta
+	if err == nil && json.Unmarshal([]byte(raw), &m) == nil {
+		for _, item := range m.Items {
+			out[item] = min(max(m.Chunks[item], 1), maxChunks)
+		}
+		for _, item := range secretItems {
+			if out[item] == 0 {
+				out[item] = 1 // an item meta does not list may be left over
+			}
+		}
+		return out
+	}
+	if !errors.Is(err, keyring.ErrNotFound) {
+		// Unreadable or damaged: sweep every piece there may be.
+		for _, item := range secretItems {
+			out[item] = maxChunks
+		}
+		return out
+	}
+	for _, item := range secretItems {
+		out[item] = 1
+	}
+	return out
+}
+
 // Delete removes every item; nothing stored is not an error.
 func (k *KeychainStore) Delete() error {
-	for _, item := range append([]string{itemMeta}, secretItems...) {
-		if err := k.del(item); err != nil {
-			return err
+	stored := k.storedChunks()
+	if err := k.del(itemMeta); err != nil {
+		return err
+	}
+	for _, item := range secretItems {
+		for i := 1; i <= stored[item]; i++ {
+			if err := k.del(chunkItem(item, i)); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

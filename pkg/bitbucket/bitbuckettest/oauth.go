@@ -345,10 +345,17 @@ func pkceMatches(method, challenge, verifier string) bool {
 	return subtle.ConstantTimeCompare([]byte(challenge), []byte(want)) == 1
 }
 
+// tokenBytes is the random bytes in a token: their hex, base64-encoded,
+// runs to 2,600 characters.
+const tokenBytes = 975
+
 // issueLocked creates an access (and refresh) token and writes the token
 // response. s.mu is held.
 func (s *Server) issueLocked(w http.ResponseWriter, consumer string, u *userState, scopes []string, withRefresh bool, grant string) {
-	access := base64.RawURLEncoding.EncodeToString([]byte(randomToken(48)))
+	// Bitbucket's tokens since its 2026 OAuth change are JWTs of about
+	// 2,600 characters, access and refresh alike: more than one Windows
+	// Credential Manager item holds.
+	access := "eyJ" + base64.RawURLEncoding.EncodeToString([]byte(randomToken(tokenBytes)))
 	s.oauthAccess[access] = &oauthToken{consumer: consumer, user: u, scopes: scopes, expires: s.now().Add(s.opts.AccessTokenTTL)}
 	body := map[string]any{
 		"access_token": access,
@@ -358,7 +365,7 @@ func (s *Server) issueLocked(w http.ResponseWriter, consumer string, u *userStat
 		"state":        grant,
 	}
 	if withRefresh {
-		rt := randomToken(12)
+		rt := "eyJ" + base64.RawURLEncoding.EncodeToString([]byte(randomToken(tokenBytes)))
 		s.refreshTokens[rt] = &refreshToken{consumer: consumer, user: u, scopes: scopes}
 		body["refresh_token"] = rt
 	}
