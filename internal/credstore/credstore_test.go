@@ -464,6 +464,22 @@ func TestFileStorePermissions(t *testing.T) {
 			t.Errorf("mode %04o: got %v, want a refusal telling to chmod 600", mode, err)
 		}
 	}
+	// Where the mode says nothing of access (Windows reports every
+	// writable file as 0666), the file is read.
+	old := modeBitsMeanAccess
+	modeBitsMeanAccess = false
+	defer func() { modeBitsMeanAccess = old }()
+	s := newFileStore(t)
+	c := oauthCred
+	if err := s.Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(s.Path, 0o666); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(); err != nil || got.AccessToken != c.AccessToken {
+		t.Errorf("mode 0666 where modes mean nothing: got %v, %v; want the credential", got, err)
+	}
 }
 
 // TestChainHalfSetPair: one variable of a pair set and the other empty

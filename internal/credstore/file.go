@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"unicode/utf8"
 
@@ -254,7 +255,13 @@ func (s *FileStore) params() KDFParams {
 	return s.KDF
 }
 
-// Get decrypts the file. It refuses a file that group or others can access.
+// modeBitsMeanAccess: a file's mode says who may read it. Not on Windows,
+// where Go reports every writable file as 0666 and the folder's ACL (the
+// user's profile) decides.
+var modeBitsMeanAccess = runtime.GOOS != "windows"
+
+// Get decrypts the file. It refuses a file that group or others can access
+// (where the mode says so).
 func (s *FileStore) Get() (*Credential, error) {
 	fi, err := os.Stat(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -263,7 +270,7 @@ func (s *FileStore) Get() (*Credential, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading encrypted credential file: %w", err)
 	}
-	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 && modeBitsMeanAccess {
 		return nil, fmt.Errorf("encrypted credential file %s is accessible to other users (mode %04o): run `chmod 600 %s`", s.Path, perm, s.Path)
 	}
 	if s.Passphrase == "" {
