@@ -5,9 +5,13 @@
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
 )
 
 // WriteFile writes data to path through a temporary file in the same
@@ -47,7 +51,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -56,4 +60,33 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		_ = d.Close()
 	}
 	return nil
+}
+
+// renameBusy reports a rename refused because another process has the
+// target open (Windows: ERROR_ACCESS_DENIED, ERROR_SHARING_VIOLATION; a
+// reader, an antivirus or an indexer): such a refusal passes.
+var renameBusy = func(err error) bool {
+	var en syscall.Errno
+	return runtime.GOOS == "windows" && errors.As(err, &en) && (en == 5 || en == 32)
+}
+
+// renameWait bounds how long a busy rename is retried.
+const renameWait = 2 * time.Second
+
+// osRename is os.Rename (tests swap it).
+var osRename = os.Rename
+
+// rename renames from over to, retrying for up to renameWait while the
+// target is busy.
+func rename(from, to string) error {
+	deadline := time.Now().Add(renameWait)
+	wait := 5 * time.Millisecond
+	for {
+		err := osRename(from, to)
+		if err == nil || !renameBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(wait)
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }

@@ -1,6 +1,7 @@
 package atomicfile
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -78,5 +79,42 @@ func TestWriteFileKeepsASymlink(t *testing.T) {
 		if entries, _ := os.ReadDir(d); len(entries) != 1 {
 			t.Errorf("%s holds %d entries, want 1 (no temporary files left)", d, len(entries))
 		}
+	}
+}
+
+// TestWriteFileRetriesABusyTarget: a rename refused while another process
+// has the target open (Windows' sharing violation) is tried again, and
+// the write lands once the target is free; any other refusal is final.
+func TestWriteFileRetriesABusyTarget(t *testing.T) {
+	busy := errors.New("the target is open elsewhere")
+	oldBusy, oldRename := renameBusy, osRename
+	t.Cleanup(func() { renameBusy, osRename = oldBusy, oldRename })
+	renameBusy = func(err error) bool { return errors.Is(err, busy) }
+	refusals := 3
+	osRename = func(from, to string) error {
+		if refusals > 0 {
+			refusals--
+			return &os.LinkError{Op: "rename", Old: from, New: to, Err: busy}
+		}
+		return os.Rename(from, to)
+	}
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := WriteFile(path, []byte("a: 1\n"), 0o600); err != nil {
+		t.Fatalf("got %v, want the write to land after the target was busy", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "a: 1\n" {
+		t.Errorf("got %q", got)
+	}
+
+	refusals = 1
+	renameBusy = func(error) bool { return false }
+	if err := WriteFile(path, []byte("a: 2\n"), 0o600); err == nil {
+		t.Error("a refusal that is not a busy target: got nil, want the error")
+	}
+	if got, _ := os.ReadFile(path); string(got) != "a: 1\n" {
+		t.Errorf("after a failed write: got %q, want the old content", got)
+	}
+	if m, _ := filepath.Glob(filepath.Join(filepath.Dir(path), ".config.yaml.tmp-*")); len(m) != 0 {
+		t.Errorf("temporary files left: %v", m)
 	}
 }
