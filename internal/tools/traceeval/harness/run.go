@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -105,9 +104,7 @@ func (r *Runner) Analyze(ctx context.Context, args []string, inducers []string) 
 	err := cmd.Run()
 	iv.Seconds = time.Since(start).Seconds()
 	if cmd.ProcessState != nil {
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			iv.MaxRSSKB = ru.Maxrss
-		}
+		iv.MaxRSSKB = maxRSSKB(cmd.ProcessState)
 		iv.Exit = cmd.ProcessState.ExitCode()
 	}
 	if err != nil {
