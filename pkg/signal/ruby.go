@@ -8,12 +8,12 @@ import (
 
 var (
 	// path:line:in `label': message (Class)  (3.3) or 'label' (3.4)
-	rubyHeaderRE = regexp.MustCompile(`^(?:.*?\s)?([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)': (.*) \(([A-Z][\w:]*)\)\s*$`)
-	rubyFrameRE  = regexp.MustCompile(`^\s*(?:from )?([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
+	rubyHeaderRE = regexp.MustCompile(`^(?:.*?\s)?((?:[A-Za-z]:)?[^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)': (.*) \(([A-Z][\w:]*)\)\s*$`)
+	rubyFrameRE  = regexp.MustCompile(`^\s*(?:from )?((?:[A-Za-z]:)?[^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
 	rubyBareRE   = regexp.MustCompile(`^\s*(?:.*?\s)?([A-Z][\w:]*) \((.*)\):?\s*$`)
 	// rubyNumberedFromRE: Ruby 2.5 to 2.7 print the frames above the
 	// raising one first, outermost first: "\t2: from bin/x:23:in `<main>'".
-	rubyNumberedFromRE = regexp.MustCompile(`^\s*\d+: from ([^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
+	rubyNumberedFromRE = regexp.MustCompile(`^\s*\d+: from ((?:[A-Za-z]:)?[^\s:][^:]*?):(\d+):in [` + "`" + `']([^']*)'\s*$`)
 )
 
 // rubyCrashHeader starts the frames of a Ruby VM crash report ("[BUG]

@@ -20,6 +20,10 @@ func TestRubyOrderedForms(t *testing.T) {
 			"app/models/line.rb:281:in `price': undefined method `amount' for nil:NilClass (NoMethodError)\n",
 			"NoMethodError: undefined method `amount' for nil:NilClass",
 			[]string{"app/models/line.rb:281 price", "app/models/cart.rb:300 total", "bin/shop:23 <main>"}},
+		{"windows paths", "C:/src/shop/app/models/line.rb:8:in 'Line#price': divided by 0 (ZeroDivisionError)\n" +
+			"\tfrom C:/src/shop/app/models/cart.rb:30:in 'Cart#total'\n",
+			"ZeroDivisionError: divided by 0",
+			[]string{"C:/src/shop/app/models/line.rb:8 Line#price", "C:/src/shop/app/models/cart.rb:30 Cart#total"}},
 		{"crash report", "app/models/cart.rb:12: [BUG] Segmentation fault at 0x0000000000000000\n" +
 			"ruby 2.2.1p85 (2015-02-26 revision 49769) [x86_64-darwin14]\n\n" +
 			"-- Control frame information -----------------------------------------------\n" +
