@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sigsentry/sigsentry/pkg/advice"
+	"github.com/sigsentry/sigsentry/pkg/textenc"
 )
 
 // MaxSlugLen bounds a workspace or repository slug. Bitbucket's own limit is
@@ -323,7 +324,7 @@ func (e Entry) Where() string {
 // duplicates (compared case-insensitively) marked. The error is only for
 // reading r.
 func ParseLines(r io.Reader, defaultWorkspace string) ([]Entry, error) {
-	sc := bufio.NewScanner(r)
+	sc := bufio.NewScanner(textenc.NewReader(r, 64<<20)) // a list saved by Windows PowerShell is UTF-16
 	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
 	var lines []string
 	for sc.Scan() {

@@ -1,9 +1,11 @@
 package repoarg
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestParseAccepts(t *testing.T) {
@@ -241,4 +243,20 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Parse(%q) = %q, re-parse gives %q", line, n, again)
 		}
 	})
+}
+
+// TestParseLinesUTF16: a list Windows PowerShell 5.1 saved (UTF-16LE with
+// a byte-order mark, CRLF) reads as the same list in UTF-8.
+func TestParseLinesUTF16(t *testing.T) {
+	data := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune("acme/checkout-api\r\nacme/billing\r\n")) {
+		data = append(data, byte(u), byte(u>>8))
+	}
+	got, err := ParseLines(bytes.NewReader(data), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Err != nil || got[1].Err != nil || got[0].Name.String() != "acme/checkout-api" || got[1].Name.String() != "acme/billing" {
+		t.Errorf("got %+v, want acme/checkout-api and acme/billing", got)
+	}
 }

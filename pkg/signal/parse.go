@@ -49,6 +49,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sigsentry/sigsentry/pkg/textenc"
 )
 
 // Limits that bound the work done on one input.
@@ -137,6 +139,7 @@ func Parse(name string, data []byte) ([]Signal, error) {
 	if len(data) > MaxInputBytes {
 		return nil, fmt.Errorf("signal: %s: %w: %d bytes, the limit is %d MiB", name, ErrTooLarge, len(data), MaxInputBytes>>20)
 	}
+	data = textenc.Bytes(data) // Windows PowerShell 5.1 saves output as UTF-16
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))

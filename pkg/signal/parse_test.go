@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestParseDetectsFormat(t *testing.T) {
@@ -270,5 +271,23 @@ func TestLibraryAssertions(t *testing.T) {
 				t.Errorf("symptoms %q lack %q", s.Symptoms, tt.symptom)
 			}
 		})
+	}
+}
+
+// TestParseUTF16: a trace Windows PowerShell 5.1 saved (`app.exe 2>
+// crash.txt`: UTF-16LE with a byte-order mark, CRLF) reads as the same
+// trace in UTF-8.
+func TestParseUTF16(t *testing.T) {
+	text := "Traceback (most recent call last):\r\n  File \"C:\\srv\\app\\report.py\", line 3, in total\r\n    return a / b\r\nZeroDivisionError: division by zero\r\n"
+	data := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(text)) {
+		data = append(data, byte(u), byte(u>>8))
+	}
+	sigs, err := Parse("crash.txt", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) != 1 || sigs[0].Format != FormatPython || len(sigs[0].Frames) != 1 || sigs[0].Frames[0].File != `C:\srv\app\report.py` || sigs[0].Frames[0].Line != 3 {
+		t.Errorf("got %+v, want the Python traceback at report.py:3", sigs)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 	"github.com/sigsentry/sigsentry/pkg/suspect"
+	"github.com/sigsentry/sigsentry/pkg/textenc"
 )
 
 // Run performs one analyze run and writes the report: options in, one call
@@ -151,6 +152,7 @@ func loadSignals(o *Options) ([]signal.Signal, []*sentryIssue, error) {
 		if len(data) > signal.MaxInputBytes {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB, the most a signal may be", display, signal.MaxInputBytes>>20)
 		}
+		data = textenc.Bytes(data) // Windows PowerShell 5.1 saves `2> crash.txt` as UTF-16
 		if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0 {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: it is empty: give a stack trace, a crash report or a Sentry event", display)
 		}
