@@ -26,8 +26,11 @@ type fileTarget struct {
 type pathIndex struct {
 	files  []knownFile
 	byBase map[string][]int32
-	seen   map[fileTarget]struct{}
-	maps   []normMapping
+	// byFoldedBase is byBase by lower-cased base name, for frames from
+	// Windows, whose file systems ignore case.
+	byFoldedBase map[string][]int32
+	seen         map[fileTarget]struct{}
+	maps         []normMapping
 }
 
 // normMapping is a configured code mapping with both roots split into
@@ -39,7 +42,7 @@ type normMapping struct {
 }
 
 func newPathIndex(mappings []Mapping) *pathIndex {
-	pi := &pathIndex{byBase: map[string][]int32{}, seen: map[fileTarget]struct{}{}}
+	pi := &pathIndex{byBase: map[string][]int32{}, byFoldedBase: map[string][]int32{}, seen: map[fileTarget]struct{}{}}
 	for _, m := range mappings {
 		pi.maps = append(pi.maps, normMapping{
 			repo:       m.Repo,
@@ -70,6 +73,8 @@ func (pi *pathIndex) add(repo, path string) {
 	pi.files = append(pi.files, knownFile{repo: repo, path: path, comps: comps, inApp: repoPathInApp(comps)})
 	base := comps[len(comps)-1]
 	pi.byBase[base] = append(pi.byBase[base], int32(len(pi.files)-1))
+	folded := strings.ToLower(base)
+	pi.byFoldedBase[folded] = append(pi.byFoldedBase[folded], int32(len(pi.files)-1))
 }
 
 // repoPathInApp reports whether a repository path is the project's own code
@@ -106,6 +111,11 @@ func (pi *pathIndex) mapFrame(f signal.Frame, defs []fileTarget) ([]fileTarget, 
 		return []fileTarget{{m.repo, p}}, "code mapping " + strings.Join(m.stackRoot, "/") + " -> " + strings.Join(m.sourceRoot, "/"), nil
 	}
 	best := pi.best(comps)
+	if len(best) == 0 && windowsPath(f.File) {
+		// A Windows build's path may differ in case from git's
+		// (...\Lib\service.cs for lib/Service.cs).
+		best = pi.bestBy(comps, pi.byFoldedBase[strings.ToLower(comps[len(comps)-1])], strings.EqualFold)
+	}
 	if len(best) == 0 {
 		return nil, "", nil
 	}
@@ -184,11 +194,16 @@ func (pi *pathIndex) best(comps []string) []match {
 	if len(comps) == 0 {
 		return nil
 	}
+	return pi.bestBy(comps, pi.byBase[comps[len(comps)-1]], func(a, b string) bool { return a == b })
+}
+
+// bestBy is best among the known files ids, components compared by eq.
+func (pi *pathIndex) bestBy(comps []string, ids []int32, eq func(a, b string) bool) []match {
 	var best []match
 	bestN := 0
-	for _, id := range pi.byBase[comps[len(comps)-1]] {
+	for _, id := range ids {
 		kf := &pi.files[id]
-		n := commonSuffix(comps, kf.comps)
+		n := commonSuffixBy(comps, kf.comps, eq)
 		if n > bestN {
 			bestN = n
 			best = best[:0]
@@ -246,11 +261,21 @@ func hasPrefix(comps, prefix []string) bool {
 }
 
 func commonSuffix(a, b []string) int {
+	return commonSuffixBy(a, b, func(x, y string) bool { return x == y })
+}
+
+func commonSuffixBy(a, b []string, eq func(x, y string) bool) int {
 	n := 0
-	for i, j := len(a)-1, len(b)-1; i >= 0 && j >= 0 && a[i] == b[j]; i, j = i-1, j-1 {
+	for i, j := len(a)-1, len(b)-1; i >= 0 && j >= 0 && eq(a[i], b[j]); i, j = i-1, j-1 {
 		n++
 	}
 	return n
+}
+
+// windowsPath reports a path written on Windows: a drive letter, or
+// backslashes.
+func windowsPath(p string) bool {
+	return strings.Contains(p, `\`) || len(p) > 2 && p[1] == ':' && isLetter(p[0])
 }
 
 // outsideMatch reports whether a frame that is not in-app names repository

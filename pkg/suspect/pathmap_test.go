@@ -34,6 +34,8 @@ func TestMapFrame(t *testing.T) {
 		{"absolute build path", signal.Frame{File: "/home/runner/work/shop/shop/pkg/cart/total.go"}, nil, "acme/shop", "pkg/cart/total.go", false},
 		{"trimpath module path", signal.Frame{File: "github.com/acme/shop/internal/cart/total.go"}, nil, "acme/shop", "internal/cart/total.go", false},
 		{"windows path", signal.Frame{File: `C:\build\shop\pkg\cart\total.go`}, nil, "acme/shop", "pkg/cart/total.go", false},
+		{"windows path in another case", signal.Frame{File: `C:\Build\Agent\_work\3\s\shop\cart.CS`}, nil, "acme/shop", "Shop/Cart.cs", false},
+		{"unix path in another case maps nothing", signal.Frame{File: "/build/shop/cart.CS"}, nil, "", "", false},
 		{"file url", signal.Frame{File: "file:///srv/app/web/src/app.js"}, nil, "acme/shop", "web/src/app.js", false},
 		{"webpack url", signal.Frame{File: "webpack:///./web/src/app.js"}, nil, "acme/shop", "web/src/app.js", false},
 		{"https url", signal.Frame{File: "https://cdn.acme.com/web/src/app.js?v=3#x"}, nil, "acme/shop", "web/src/app.js", false},
