@@ -42,6 +42,11 @@ func System() *IOStreams {
 	s.stdoutTTY = isTerminal(os.Stdout)
 	s.stderrTTY = isTerminal(os.Stderr)
 	s.fromEnv(os.Getenv)
+	// A Windows console draws colour and progress only once asked to.
+	if s.stdoutTTY && !enableVT(os.Stdout) || s.stderrTTY && !enableVT(os.Stderr) {
+		s.NoColor = true
+		s.dumb = true
+	}
 	return s
 }
 
