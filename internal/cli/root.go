@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/internal/credstore"
 	"github.com/sigsentry/sigsentry/internal/iostreams"
 	"github.com/sigsentry/sigsentry/internal/oauthflow"
 	"github.com/sigsentry/sigsentry/internal/render"
@@ -70,6 +71,14 @@ func Main(args []string) int {
 		fmt.Fprintln(ios.ErrOut, "\nerror: interrupted")
 		os.Exit(cmdutil.ExitFailure)
 	}()
+	if ios.CanPrompt() {
+		// Someone can answer the keychain's unlock prompt: wait for it,
+		// and say what is being waited for.
+		credstore.KeychainTimeout = credstore.InteractiveKeychainTimeout
+		credstore.KeychainSlow = func() {
+			ios.Infof("Waiting for the OS keychain: unlock it if it asks (Ctrl-C to stop)...\n")
+		}
+	}
 	code := Run(ctx, NewFactory(ios), args)
 	close(done)
 	return code

@@ -307,6 +307,27 @@ func TestKeychainStoreErrors(t *testing.T) {
 			t.Errorf("hanging keychain: got %v, want a timeout wrapping ErrUnavailable", err)
 		}
 	})
+	t.Run("slow then answers", func(t *testing.T) {
+		// At a terminal the keychain may wait for the user to unlock
+		// it: past keychainSlowAfter the wait is said once, and the
+		// answer that comes before KeychainTimeout is taken.
+		oldT, oldS, oldAfter := KeychainTimeout, KeychainSlow, keychainSlowAfter
+		defer func() { KeychainTimeout, KeychainSlow, keychainSlowAfter, slowOnce = oldT, oldS, oldAfter, sync.Once{} }()
+		KeychainTimeout, keychainSlowAfter, slowOnce = 5*time.Second, 20*time.Millisecond, sync.Once{}
+		said := 0
+		KeychainSlow = func() { said++ }
+		hang := make(chan struct{})
+		time.AfterFunc(200*time.Millisecond, func() { close(hang) })
+		m := &memKeyring{hang: hang}
+		s := &KeychainStore{Keyring: m}
+		c := oauthCred
+		if err := s.Set(&c); err != nil {
+			t.Fatalf("got %v, want the slow keychain's answer", err)
+		}
+		if said != 1 {
+			t.Errorf("the wait was said %d times, want once", said)
+		}
+	})
 	t.Run("too big", func(t *testing.T) {
 		s := &KeychainStore{Keyring: &memKeyring{}}
 		c := oauthCred

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -32,8 +33,14 @@ const ChunkSize = 2000
 const maxChunks = 8
 
 // KeychainTimeout bounds every keychain call: a keychain can hang (a locked
-// collection waiting for a prompt nobody sees, a stuck D-Bus).
+// collection waiting for a prompt nobody sees, a stuck D-Bus). At a
+// terminal, where an unlock prompt has someone to answer it, the command
+// line raises it to InteractiveKeychainTimeout.
 var KeychainTimeout = 3 * time.Second
+
+// InteractiveKeychainTimeout bounds a keychain call when someone at a
+// terminal may be unlocking the keychain.
+const InteractiveKeychainTimeout = 60 * time.Second
 
 // Keyring is the subset of go-keyring the store uses (tests swap it).
 type Keyring interface {
@@ -132,19 +139,43 @@ func (k *KeychainStore) service() string {
 func (k *KeychainStore) call(op string, fn func() error) error {
 	done := make(chan error, 1)
 	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		if err == nil || errors.Is(err, keyring.ErrNotFound) {
-			return err
+	timeout := time.NewTimer(KeychainTimeout)
+	defer timeout.Stop()
+	var slow <-chan time.Time
+	if KeychainSlow != nil && KeychainTimeout > keychainSlowAfter {
+		t := time.NewTimer(keychainSlowAfter)
+		defer t.Stop()
+		slow = t.C
+	}
+	for {
+		select {
+		case err := <-done:
+			if err == nil || errors.Is(err, keyring.ErrNotFound) {
+				return err
+			}
+			if errors.Is(err, keyring.ErrSetDataTooBig) {
+				return fmt.Errorf("%s the OS keychain: %w", op, err)
+			}
+			return &KeychainError{Op: op, Err: err, Service: k.service()}
+		case <-slow:
+			slowOnce.Do(KeychainSlow)
+			slow = nil
+		case <-timeout.C:
+			return &KeychainError{Op: op, Err: fmt.Errorf("no answer within %s", KeychainTimeout), Service: k.service()}
 		}
-		if errors.Is(err, keyring.ErrSetDataTooBig) {
-			return fmt.Errorf("%s the OS keychain: %w", op, err)
-		}
-		return &KeychainError{Op: op, Err: err, Service: k.service()}
-	case <-time.After(KeychainTimeout):
-		return &KeychainError{Op: op, Err: fmt.Errorf("no answer within %s", KeychainTimeout), Service: k.service()}
 	}
 }
+
+// KeychainSlow, when set, is called once per process when a keychain call
+// has not answered within keychainSlowAfter: a keychain asking to be
+// unlocked waits for the user (the command line sets it, with a longer
+// KeychainTimeout, when someone at a terminal can answer).
+var KeychainSlow func()
+
+// keychainSlowAfter is when a keychain call counts as slow.
+var keychainSlowAfter = 2 * time.Second
+
+var slowOnce sync.Once
 
 func (k *KeychainStore) get(item string) (string, error) {
 	var v string
