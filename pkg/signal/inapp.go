@@ -1,6 +1,9 @@
 package signal
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // goStdRoots are the first path elements of Go standard-library packages.
 var goStdRoots = map[string]bool{
@@ -79,7 +82,7 @@ func IsInApp(format, file, function, module string) bool {
 		return goInApp(f, function, module)
 	case FormatPython:
 		return !(strings.Contains(f, "/lib/python") || strings.Contains(f, "/lib64/python") || strings.HasPrefix(f, "<") ||
-			strings.Contains(f, "\\lib\\"))
+			winPythonLibRE.MatchString(f))
 	case FormatJava, "kotlin", "scala", "android":
 		name := module
 		if name == "" {
@@ -108,6 +111,10 @@ func IsInApp(format, file, function, module string) bool {
 	}
 	return true
 }
+
+// winPythonLibRE matches the standard library of a Windows Python
+// (C:/Python311/Lib/json/decoder.py, .../Programs/Python/Python312/Lib/...).
+var winPythonLibRE = regexp.MustCompile(`(?i)/python[0-9._-]*/lib/`)
 
 func goInApp(file, function, module string) bool {
 	for _, root := range []string{"/usr/local/go/src/", "/usr/lib/go", "/usr/share/go", "/libexec/src/", "/goroot/src/", "/go/pkg/",
