@@ -311,11 +311,22 @@ func (c *Client) get(ctx context.Context, rawURL string, what target) (*response
 		if cerr != nil {
 			err, retry = cerr, false
 		}
+		// A server that asks for a longer wait than sigsentry would give
+		// it answers the same to every retry sent sooner: stop now and
+		// say how long it asked for.
+		var asked time.Duration
+		if err == nil && hresp != nil {
+			if d, ok := serverWait(hresp, c.now()); ok && d > c.retry.WaitMax {
+				asked, retry = d, false
+			}
+		}
 		if !retry || attempt >= c.retry.MaxAttempts {
 			if err != nil {
 				return nil, err
 			}
-			return resp, c.apiError(rawURL, what, resp, attempt, waited)
+			e := c.apiError(rawURL, what, resp, attempt, waited)
+			e.RetryAfter = asked
+			return resp, e
 		}
 		wait := apiretry.Clamp(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, attempt, hresp, c.now()), 0, c.retry.WaitMax)
 		why := "a transport error"

@@ -85,6 +85,9 @@ type APIError struct {
 	Attempts int
 	// Waited is the total time spent backing off between those attempts.
 	Waited time.Duration
+	// RetryAfter is how long Sentry asked to wait, when that was longer
+	// than sigsentry waits and it stopped at once.
+	RetryAfter time.Duration
 }
 
 // Error describes the failed request and Sentry's message. It never holds
@@ -155,6 +158,10 @@ func (e *APIError) Hint() string {
 		attempts := "1 attempt"
 		if e.Attempts > 1 {
 			attempts = fmt.Sprintf("%d attempts", e.Attempts)
+		}
+		if e.RetryAfter > 0 {
+			return fmt.Sprintf("Sentry's rate limit was hit and Sentry asked to wait %s, longer than sigsentry waits; rerun after %s",
+				e.RetryAfter.Round(time.Second), e.RetryAfter.Round(time.Second))
 		}
 		return fmt.Sprintf("Sentry's rate limit was hit; sigsentry waited %s over %s; rerun in a minute",
 			e.Waited.Round(time.Millisecond), attempts)

@@ -72,7 +72,8 @@ func TestRetryThenSuccess(t *testing.T) {
 	}
 }
 
-// TestRetryAfter: the server's wait wins over backoff, capped at WaitMax.
+// TestRetryAfter: the server's wait wins over backoff (a longer one than
+// WaitMax ends the retries: TestRetryAfterLongerThanWaitMax).
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2030, 5, 1, 12, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -86,7 +87,6 @@ func TestRetryAfter(t *testing.T) {
 		{"reset header", map[string]string{"X-Sentry-Rate-Limit-Reset": strconv.FormatInt(now.Unix()+4, 10)}, 4 * time.Second},
 		{"reset with fraction", map[string]string{"X-Sentry-Rate-Limit-Reset": strconv.FormatInt(now.Unix()+2, 10) + ".5"}, 2500 * time.Millisecond},
 		{"Retry-After wins", map[string]string{"Retry-After": "3", "X-Sentry-Rate-Limit-Reset": strconv.FormatInt(now.Unix()+9, 10)}, 3 * time.Second},
-		{"capped", map[string]string{"Retry-After": "86400"}, DefaultWaitMax},
 		{"huge", map[string]string{"Retry-After": "99999999999999999999"}, -1}, // unparsable: backoff
 	}
 	for _, tt := range tests {
@@ -215,5 +215,29 @@ func TestDefaultBackoffBounds(t *testing.T) {
 	p := RetryPolicy{WaitMin: time.Minute, WaitMax: time.Second}.withDefaults()
 	if p.WaitMax != time.Minute || p.MaxAttempts != DefaultMaxAttempts {
 		t.Errorf("withDefaults: got %+v", p)
+	}
+}
+
+// TestRetryAfterLongerThanWaitMax: a 429 whose Retry-After is longer than
+// sigsentry waits is not retried (every retry sent sooner would be
+// refused and spend the limit), and the hint says how long Sentry asked
+// for. It runs on the real clock: Retry-After is in seconds.
+func TestRetryAfterLongerThanWaitMax(t *testing.T) {
+	var n atomic.Int32
+	c, _, fs := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "120")
+		writeDetail(w, 429, "You are attempting to use this endpoint too frequently. Limit is 40 requests in 1 seconds")
+	}), nil)
+	_, err := c.Repos(context.Background(), "acme")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.RetryAfter != 2*time.Minute {
+		t.Fatalf("got %v, want a 429 that records Sentry's 2-minute wait", err)
+	}
+	if n.Load() != 1 || len(fs.waits) != 0 {
+		t.Errorf("sent %d requests and waited %v, want one request and no wait", n.Load(), fs.waits)
+	}
+	if h := ae.Hint(); !strings.Contains(h, "asked to wait 2m0s") || strings.Contains(h, "in a minute") {
+		t.Errorf("hint %q: want Sentry's 2-minute wait, not 'in a minute'", h)
 	}
 }
