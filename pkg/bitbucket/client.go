@@ -447,7 +447,16 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 		if retry && err == nil && resp.status == http.StatusTooManyRequests && c.rateLimitSpent.Load() {
 			retry = false
 		}
-		if !retry || try >= c.retry.MaxAttempts {
+		// A server asking for a longer wait than sigsentry gives answers
+		// the same to every retry sent sooner: stop now, and say how long
+		// it asked for.
+		var asked time.Duration
+		if retry && err == nil && hresp != nil {
+			if d, ok := apiretry.RetryAfter(hresp.Header.Get("Retry-After"), time.Now()); ok && d > c.retry.WaitMax {
+				asked = d
+			}
+		}
+		if !retry || try >= c.retry.MaxAttempts || asked > 0 {
 			if err != nil {
 				if retry && attempts > 1 {
 					return nil, c.giveUp(rawURL, attempts, time.Since(start), false, err)
@@ -457,7 +466,9 @@ func (c *Client) get(ctx context.Context, rawURL, accept string, limit int64, to
 			if retry && resp.status == http.StatusTooManyRequests {
 				c.rateLimitSpent.Store(true)
 			}
-			return resp, c.apiError(rawURL, resp, attempts, waited)
+			e := c.apiError(rawURL, resp, attempts, waited)
+			e.RetryAfter = asked
+			return resp, e
 		}
 		wait := apiretry.Clamp(c.retry.Backoff(c.retry.WaitMin, c.retry.WaitMax, try, hresp), 0, c.retry.WaitMax)
 		last := err

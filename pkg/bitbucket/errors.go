@@ -58,6 +58,9 @@ type APIError struct {
 	Attempts int
 	// Waited is the total time spent backing off between those attempts.
 	Waited time.Duration
+	// RetryAfter is how long the server asked to wait (Retry-After), when
+	// that was longer than sigsentry waits and it stopped at once.
+	RetryAfter time.Duration
 }
 
 // Error describes the failed request and Bitbucket's message. It never holds
@@ -142,6 +145,10 @@ func hintFor(e *APIError) string {
 		attempts := "1 attempt"
 		if e.Attempts > 1 {
 			attempts = fmt.Sprintf("%d attempts", e.Attempts)
+		}
+		if e.RetryAfter > 0 {
+			return fmt.Sprintf("Bitbucket's hourly request limit was hit and Bitbucket asked to wait %s, longer than sigsentry waits; "+
+				"rerun after that: cached diffs are reused, so a rerun continues where this one stopped", e.RetryAfter.Round(time.Second))
 		}
 		return fmt.Sprintf("Bitbucket's hourly request limit was hit; sigsentry waited %s over %s; "+
 			"rerun later (the limit is a rolling one-hour window): cached diffs are reused, "+

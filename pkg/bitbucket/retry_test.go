@@ -240,3 +240,29 @@ func TestCheckRetryErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRetryAfterLongerThanWaitMax: a 429 whose Retry-After is longer than
+// sigsentry waits is not retried (every sooner retry would be refused and
+// spend the hourly limit), and the hint says how long Bitbucket asked for.
+// Retry-After is in seconds: the test runs on the real clock.
+func TestRetryAfterLongerThanWaitMax(t *testing.T) {
+	var n atomic.Int32
+	c, _, fs := testServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		w.Header().Set("Retry-After", "3600")
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(429)
+		_, _ = w.Write([]byte("Rate limit for this resource has been exceeded"))
+	}), nil)
+	_, err := c.Diff(context.Background(), "acme", "api", "abc")
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.StatusCode != 429 || ae.RetryAfter != time.Hour {
+		t.Fatalf("got %v, want a 429 that records Bitbucket's one-hour wait", err)
+	}
+	if n.Load() != 1 || fs.total() != 0 {
+		t.Errorf("sent %d requests and waited %s, want one request and no wait", n.Load(), fs.total())
+	}
+	if h := ae.Hint(); !strings.Contains(h, "asked to wait 1h0m0s") {
+		t.Errorf("hint %q: want Bitbucket's one-hour wait", h)
+	}
+}
