@@ -10,11 +10,14 @@ import (
 var (
 	jsFrameRE  = regexp.MustCompile(`^\s*at (.*?)\s*\{?$`)
 	jsHeaderRE = regexp.MustCompile(`^\s*(\[cause\]: )?(?:Uncaught )?([A-Za-z_$][\w$.]*)(?: \[[^\]]*\])?(?:: (.*?))?\s*\{?$`)
-	jsLocRE    = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?$`)
+	// jsGeckoFrameRE: Firefox's and Safari's "fn@url:line:col".
+	jsGeckoFrameRE = regexp.MustCompile(`^([^@\s()]*)@((?:[a-z][\w+.-]*://|/)\S*?:\d+(?::\d+)?)$`)
+	jsLocRE        = regexp.MustCompile(`^(.*?):(\d+)(?::(\d+))?$`)
 )
 
 // parseJSLines reads V8 stack traces (Node.js, Chrome, Deno, Bun): an
-// "Error: message" line and "    at fn (file:line:col)" frames. Node prints
+// "Error: message" line and "    at fn (file:line:col)" frames; and
+// Firefox's and Safari's "fn@url:line:col" frames. Node prints
 // error.cause as a nested "[cause]: Error: ..." block after the outer error;
 // the deepest cause is the root and comes first. "... N lines matching cause
 // stack trace ..." is skipped (those frames are the cause's). A header
@@ -34,8 +37,19 @@ func parseJSLines(lines []string) []Signal {
 		if t == "" {
 			continue
 		}
+		text := ""
 		if m := matchIf(jsFrameRE, l, "at "); m != nil && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
-			f, ok := jsFrame(m[1])
+			text = m[1]
+		} else if m := matchIf(jsGeckoFrameRE, t, "@"); m != nil {
+			// Firefox's and Safari's "fn@url:line:col" ("@url:..." when
+			// anonymous), written as V8 writes it.
+			text = m[2]
+			if fn := strings.TrimRight(m[1], "/<*"); fn != "" {
+				text = fn + " (" + m[2] + ")"
+			}
+		}
+		if text != "" {
+			f, ok := jsFrame(text)
 			if !ok {
 				continue
 			}

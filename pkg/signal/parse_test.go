@@ -2,6 +2,7 @@ package signal
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -24,6 +25,7 @@ func TestParseDetectsFormat(t *testing.T) {
 		{"dotnet without pdb", "System.Exception: x\n   at Acme.A.B(String s)\n", FormatDotNet},
 		{"javascript", "TypeError: x\n    at f (/app/x.js:1:2)\n", FormatJavaScript},
 		{"javascript anonymous", "Error: x\n    at /app/x.js:1:2\n", FormatJavaScript},
+		{"firefox", "TypeError: cart is undefined\ntotal@https://shop.example.com/static/js/cart.js:70:11\n@https://shop.example.com/static/js/app.js:8:2\n", FormatJavaScript},
 		{"ruby 3.3", "app/a.rb:3:in `b': boom (RuntimeError)\n\tfrom app/c.rb:4:in `d'\n", FormatRuby},
 		{"ruby 3.4", "app/a.rb:3:in 'A#b': boom (RuntimeError)\n\tfrom app/c.rb:4:in 'C#d'\n", FormatRuby},
 		{"json-looking log line", "[INFO] starting\nTraceback (most recent call last):\n  File \"x.py\", line 1, in <module>\nKeyError: 'a'\n", FormatPython},
@@ -289,5 +291,26 @@ func TestParseUTF16(t *testing.T) {
 	}
 	if len(sigs) != 1 || sigs[0].Format != FormatPython || len(sigs[0].Frames) != 1 || sigs[0].Frames[0].File != `C:\srv\app\report.py` || sigs[0].Frames[0].Line != 3 {
 		t.Errorf("got %+v, want the Python traceback at report.py:3", sigs)
+	}
+}
+
+// TestParseFirefoxStack: Firefox's and Safari's "fn@url:line:col" frames
+// read as V8's do.
+func TestParseFirefoxStack(t *testing.T) {
+	in := "TypeError: cart is undefined\n" +
+		"total@https://shop.example.com/static/js/cart.js:70:11\n" +
+		"render/<@https://shop.example.com/static/js/view.js:12:5\n" +
+		"@https://shop.example.com/static/js/app.js:8:2\n"
+	sigs, err := Parse("ff.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range sigs[0].Frames {
+		got = append(got, fmt.Sprintf("%s:%d:%d %s", f.File, f.Line, f.Column, f.Function))
+	}
+	want := []string{"https://shop.example.com/static/js/cart.js:70:11 total", "https://shop.example.com/static/js/view.js:12:5 render", "https://shop.example.com/static/js/app.js:8:2 "}
+	if len(sigs) != 1 || sigs[0].Title != "TypeError: cart is undefined" || !slices.Equal(got, want) {
+		t.Errorf("got %d signals, the first %q with %q; want %q", len(sigs), sigs[0].Title, got, want)
 	}
 }
