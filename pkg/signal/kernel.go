@@ -11,11 +11,14 @@ var (
 	kernelFrameRE  = regexp.MustCompile(`^(?:\[<[0-9a-fA-F]+>\]\s+)?(?:[RFS] )?(\? )?((?:(?:[\w.-]+/)*[\w.-]+#)?[A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-fA-F]+)/(0x[0-9a-fA-F]+))?(?: \[([\w-]+)\])?(?: ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::\d+)?)?( \[inline\])?(?: \((?:PC|LR)\))?$`)
 	kernelIPRE     = regexp.MustCompile(`^(?:RIP|EIP|IP|pc|PC is at|NIP)\s*:?\s*(?:[0-9a-fA-F]{4}:)?(?:\[<?[0-9a-fA-F]+>?\]\s*)*([A-Za-z_.$][\w.$]*)\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+(?: \[([\w-]+)\])?(?: ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+))?`)
 	kernelOffRE    = regexp.MustCompile(`\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+`)
-	kernelWarnRE   = regexp.MustCompile(`^WARNING: (?:CPU: \d+ PID: \d+ )?at ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+) ([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+)?(?: \[([\w-]+)\])?`)
-	kernelBugAtRE  = regexp.MustCompile(`(?:kernel BUG at|Xen BUG at|Xen WARN at|' failed at|assertion failed: .*, in) ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)`)
-	kernelUBSanRE  = regexp.MustCompile(`^UBSAN: .+ in ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::(\d+))?`)
-	kernelTailRE   = regexp.MustCompile(`(?::\s*[0-9a-f]{4,16})?\s*\[#\d+\].*$`)
-	kernelAddrRE   = regexp.MustCompile(`\s+(?:to|at addr|at) (?:0x)?[0-9a-f]{8,16}\b`)
+	// kernelArmFromRE: a 32-bit ARM kernel's frame line, "[<800172bc>]
+	// (unwind_backtrace) from [<80012f7c>] (show_stack+0x20/0x24)".
+	kernelArmFromRE = regexp.MustCompile(`^\[<[0-9a-fA-F]+>\] \(([^()]+)\) from \[<[0-9a-fA-F]+>\] \(([^()]+)\)\s*$`)
+	kernelWarnRE    = regexp.MustCompile(`^WARNING: (?:CPU: \d+ PID: \d+ )?at ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+) ([A-Za-z_.$][\w.$]*)(?:\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+)?(?: \[([\w-]+)\])?`)
+	kernelBugAtRE   = regexp.MustCompile(`(?:kernel BUG at|Xen BUG at|Xen WARN at|' failed at|assertion failed: .*, in) ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)`)
+	kernelUBSanRE   = regexp.MustCompile(`^UBSAN: .+ in ((?:[\w.-]+/)*[\w.-]+\.[chS]):(\d+)(?::(\d+))?`)
+	kernelTailRE    = regexp.MustCompile(`(?::\s*[0-9a-f]{4,16})?\s*\[#\d+\].*$`)
+	kernelAddrRE    = regexp.MustCompile(`\s+(?:to|at addr|at) (?:0x)?[0-9a-f]{8,16}\b`)
 )
 
 // kernelNoise are words of every kernel report, no symptoms.
@@ -227,7 +230,7 @@ func parseKernelReports(_ string, lines []string) []nativeReport {
 			continue
 		}
 		if st == nil {
-			if !isCallTrace(l) {
+			if !isCallTrace(l) && !kernelArmFromRE.MatchString(l) {
 				continue
 			}
 			// A call trace pasted without the header above it.
@@ -357,6 +360,22 @@ func (st *kernelState) line(i int, l string) (done bool) {
 		if st.crash == nil || st.crash.Function == "" {
 			st.setCrash(m[1], m[2], m[3], atoi(m[4]))
 		}
+		st.rep.end = i
+		return false
+	}
+	if m := kernelArmFromRE.FindStringSubmatch(l); m != nil {
+		// ARM's "[<pc>] (callee) from [<lr>] (caller+0x20/0x24)": the
+		// callee is the last line's caller, but on the first line.
+		for k, text := range m[1:] {
+			f, ok := kernelFrame(text)
+			if !ok || k == 0 && len(st.frames) > 0 && st.frames[len(st.frames)-1].Function == f.Function {
+				continue
+			}
+			if len(st.frames) < MaxFrames {
+				st.frames = append(st.frames, f)
+			}
+		}
+		st.pending, st.idle = "", 0
 		st.rep.end = i
 		return false
 	}

@@ -92,7 +92,7 @@ var nativeParsers = []struct {
 	{[]string{"==", "by 0x"}, parseValgrindReports},
 	{[]string{"#0 ", "#1 ", "#2 ", "#3 ", "#4 ", "#5 ", "#6 ", "#7 ", "#8 ", "#9 "}, parseGDBReports},
 	{[]string{"frame #"}, parseLLDBReports},
-	{[]string{"Call Trace", "Call trace", "call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : ", "Assertion '", "Xen BUG", "Xen WARN"}, parseKernelReports},
+	{[]string{"Call Trace", "Call trace", "call trace", "RIP: ", "KASAN", "KMSAN", "KCSAN", "pc : ", "Assertion '", "Xen BUG", "Xen WARN", ") from [<"}, parseKernelReports},
 	{[]string{")[0x", ") [0x", "] [0x"}, parseBacktraceSymbols},
 	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
 	{[]string{"+0x"}, parseUnwindBacktraces},
