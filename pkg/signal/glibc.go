@@ -105,6 +105,10 @@ func assertion(l string) (glibcMessage, bool) {
 		f := nativeFrame(FormatGlibc, m[2], atoi(m[3]), 0, fn, "")
 		return glibcMessage{title: m[2] + ":" + m[3] + ": Assertion `" + m[1] + "' failed", texts: []string{m[1]}, frame: &f}, true
 	}
+	if m := glogFatalRE.FindStringSubmatch(l); m != nil && strings.Contains(l, "] ") {
+		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, "", "")
+		return glibcMessage{title: m[1] + ":" + m[2] + "] " + m[3], texts: []string{m[3]}, frame: &f}, true
+	}
 	if m := bugAtRE.FindStringSubmatch(l); m != nil && !strings.Contains(l, "Xen BUG at") && !strings.Contains(l, "kernel BUG at") {
 		f := nativeFrame(FormatGlibc, m[1], atoi(m[2]), 0, "", "")
 		return glibcMessage{title: "BUG at " + m[1] + ":" + m[2], frame: &f}, true
@@ -182,7 +186,7 @@ func assertionTexts(msg string) []string {
 
 // glibcMarkers are in every message glibcMessages reads (parts of them
 // whose first byte is rare in logs, which are faster to look for).
-var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called", "check failed", "failed at "}
+var glibcMarkers = []string{"Assertion", "assertion", "BUG_ON", "BUG at ", "reached", "***", "(): ", "PANIC in ", "corrupt", "minate called", "virtual method called", "check failed", "failed at ", "Check failed"}
 
 // dpdkPanic reads DPDK's rte_panic at lines[i] ("PANIC in fn():") and the
 // message on the line after it: the panicking function is the site, with

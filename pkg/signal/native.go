@@ -97,6 +97,7 @@ var nativeParsers = []struct {
 	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
 	{[]string{"+0x"}, parseUnwindBacktraces},
 	{[]string{"panicked at"}, parseRustReports},
+	{[]string{"stack trace: ***"}, parseGlogReports},
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,
@@ -653,7 +654,7 @@ var libcFunctions = map[string]bool{
 	"pthread_cond_wait": true, "pthread_kill": true, "posix_memalign": true, "aligned_alloc": true,
 	"operator new": true, "operator delete": true, "operator new[]": true, "operator delete[]": true,
 	"(below main)": true, "create_thread": true, "__libc_start_main": true,
-	"killpg": true, "poll": true, "__poll": true,
+	"killpg": true, "poll": true, "__poll": true, "gsignal": true,
 	// glibc's allocator internals, which report a corrupted heap.
 	"malloc_printerr": true, "_int_free": true, "_int_malloc": true, "_int_realloc": true, "unlink_chunk": true,
 	// Windows' and macOS's thread and process start.
