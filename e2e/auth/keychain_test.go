@@ -210,16 +210,7 @@ func TestLoginIntoRealKeychain(t *testing.T) {
 	e := newEnv(t, true)
 	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
 	e.vars["DBUS_SESSION_BUS_ADDRESS"] = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
-	done := make(chan struct{})
-	r := e.run(func(authURL string) error {
-		go func() {
-			defer close(done)
-			follow(t, authURL)
-		}()
-		return nil
-	}, "", "auth", "login", "--timeout", "1m")
-	<-done
-	if r.code != 0 {
+	if r, _ := e.login(t); r.code != 0 {
 		t.Fatalf("auth login into the keychain: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
 	st := e.exec("", "auth", "status", "-o", "json")

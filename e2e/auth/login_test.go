@@ -212,6 +212,27 @@ func TestBasicAndTokenCommands(t *testing.T) {
 
 // TestLoginCallbackPortFromConfig: with no --callback-port, the config's
 // oauth.callback_port (here through SIGSENTRY_OAUTH_CALLBACK_PORT) is used.
+// login runs `auth login` with a browser that follows the authorize URL
+// to its end, and returns the run and the redirect_uri the URL named.
+func (e *env) login(t *testing.T) (r result, redirect string) {
+	t.Helper()
+	done := make(chan struct{})
+	opened := false
+	r = e.run(func(authURL string) error {
+		u, _ := url.Parse(authURL)
+		redirect, opened = u.Query().Get("redirect_uri"), true
+		go func() {
+			defer close(done)
+			follow(t, authURL)
+		}()
+		return nil
+	}, "", "auth", "login", "--timeout", "1m")
+	if opened {
+		<-done
+	}
+	return r, redirect
+}
+
 func TestLoginCallbackPortFromConfig(t *testing.T) {
 	e := newEnv(t, true)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -221,18 +242,7 @@ func TestLoginCallbackPortFromConfig(t *testing.T) {
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
 	e.vars["SIGSENTRY_OAUTH_CALLBACK_PORT"] = strconv.Itoa(port)
-	var redirect string
-	done := make(chan struct{})
-	r := e.run(func(authURL string) error {
-		u, _ := url.Parse(authURL)
-		redirect = u.Query().Get("redirect_uri")
-		go func() {
-			defer close(done)
-			follow(t, authURL)
-		}()
-		return nil
-	}, "", "auth", "login", "--timeout", "1m")
-	<-done
+	r, redirect := e.login(t)
 	if r.code != 0 {
 		t.Fatalf("auth login: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
