@@ -22,16 +22,12 @@ func TestGlogCheckFailure(t *testing.T) {
 		"    @           0x221ea9 google::LogMessageFatal::~LogMessageFatal()\n" +
 		"    @           0x2131a4 ledger::Post()\n" +
 		"    @           0x212f10 main\n"
-	sigs, err := Parse("crash.log", []byte(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range sigs[0].Frames {
-		if f.InApp {
-			got = append(got, fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line))
+	sigs, got := parseFrames(t, in, func(f Frame) string {
+		if !f.InApp {
+			return ""
 		}
-	}
+		return fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line)
+	})
 	want := []string{" ledger.cc:88", "ledger::Post :0", "main :0"}
 	if len(sigs) != 1 || sigs[0].Title != "ledger.cc:88] Check failed: balance >= 0 (-3 vs. 0)" || !slices.Equal(got, want) {
 		t.Errorf("got %d signals, the first %q with in-app frames %q; want %q", len(sigs), sigs[0].Title, got, want)

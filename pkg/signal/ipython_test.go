@@ -41,14 +41,7 @@ func TestIPythonTracebacks(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, err := Parse("nb.txt", []byte(tt.input))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range sigs[0].Frames {
-				got = append(got, fmt.Sprintf("%s:%d %s %v", f.File, f.Line, f.Function, f.InApp))
-			}
+			sigs, got := parseFrames(t, tt.input, func(f Frame) string { return fmt.Sprintf("%s:%d %s %v", f.File, f.Line, f.Function, f.InApp) })
 			if len(sigs) != 1 || sigs[0].Format != FormatPython || sigs[0].Title != "ZeroDivisionError: division by zero" || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %d signals, the first %s %q with frames %q; want one python signal with %q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.want)
 			}

@@ -20,14 +20,7 @@ func TestKernelARMFromLines(t *testing.T) {
 		"[<80520970>] (dump_stack) from [<7f3a1b20>] (mt76_sta_add+0x2a8/0x2bc [mt76])\n" +
 		"[<7f3a1b20>] (mt76_sta_add [mt76]) from [<7f3a2c40>] (mt76_sta_state+0x60/0x1a0 [mt76])\n" +
 		"---[ end trace c51e57dbe3d8ca95 ]---\n"
-	sigs, err := Parse("dmesg.txt", []byte(in))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, f := range sigs[0].Frames {
-		got = append(got, fmt.Sprintf("%s %s:%d %v", f.Function, f.File, f.Line, f.InApp))
-	}
+	sigs, got := parseFrames(t, in, func(f Frame) string { return fmt.Sprintf("%s %s:%d %v", f.Function, f.File, f.Line, f.InApp) })
 	// The reporting code above the warning stays, not in-app; the
 	// WARNING's site is the warning function's frame.
 	want := []string{"show_stack :0 false", "dump_stack :0 false", "mt76_sta_add drivers/net/wireless/mt76/mac80211.c:65 true", "mt76_sta_state :0 true"}

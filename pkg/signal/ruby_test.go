@@ -38,14 +38,7 @@ func TestRubyOrderedForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, err := Parse("trace.txt", []byte(tt.input))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range sigs[0].Frames {
-				got = append(got, fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function))
-			}
+			sigs, got := parseFrames(t, tt.input, func(f Frame) string { return fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function) })
 			if len(sigs) != 1 || sigs[0].Format != FormatRuby || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %d signals, the first %s %q with frames %q; want one ruby signal %q with %q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
 			}

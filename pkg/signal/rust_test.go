@@ -40,14 +40,7 @@ func TestRustPanicForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, err := Parse("panic.txt", []byte(tt.input))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, f := range sigs[0].Frames {
-				got = append(got, fmt.Sprintf("%s:%d %v", f.File, f.Line, f.InApp))
-			}
+			sigs, got := parseFrames(t, tt.input, func(f Frame) string { return fmt.Sprintf("%s:%d %v", f.File, f.Line, f.InApp) })
 			if len(sigs) != 1 || sigs[0].Format != FormatRust || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %d signals, the first %s %q with frames %q; want one rust signal %q with %q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
 			}
