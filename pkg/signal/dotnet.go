@@ -42,7 +42,7 @@ func parseDotNetLines(lines []string) []Signal {
 		}
 		if n > 0 {
 			s := assemble(FormatDotNet, ordered, chain[0])
-			s.Timestamp = textTimestamp(lines, start)
+			s.stamp(lines, start)
 			sigs = append(sigs, s)
 		}
 		chain, extra, idx, inExtra = nil, nil, 0, false

@@ -106,7 +106,7 @@ func parsePythonFaultLines(lines []string) []Signal {
 				s.Stacks = nil // one stack needs no name; its frames are stack 0 already
 			}
 			s.Symptoms = Symptoms(outer.typ, outer.msg)
-			s.Timestamp = textTimestamp(lines, start)
+			s.stamp(lines, start)
 			out = append(out, s)
 		}
 		i = j - 1

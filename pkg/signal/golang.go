@@ -118,7 +118,7 @@ func parseGoLines(lines []string) []Signal {
 	}
 	chain = append(chain, exception{typ: outer.typ, msg: outer.msg, frames: frames})
 	s := assemble(FormatGo, chain, outer)
-	s.Timestamp = textTimestamp(lines, start)
+	s.stamp(lines, start)
 	return []Signal{s}
 }
 

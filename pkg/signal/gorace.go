@@ -64,7 +64,7 @@ func parseGoRaceLines(lines []string) []Signal {
 		}
 		if len(s.Frames) > 0 {
 			s.Symptoms = Symptoms(texts...)
-			s.Timestamp = textTimestamp(lines, i)
+			s.stamp(lines, i)
 			out = append(out, s)
 		}
 		i = j - 1

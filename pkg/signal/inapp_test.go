@@ -44,6 +44,8 @@ func TestIsInApp(t *testing.T) {
 		{FormatGDB, "malloc.c", "malloc_printerr", "", false},
 		{FormatGDB, "malloc.c", "_int_free", "", false},
 		{FormatGDB, "src/malloc.c", "je_malloc_default", "", true},
+		{FormatGDB, "arena.c", "arena_alloc", "", true}, // a project's own, printed without its folder
+		{FormatGDB, "malloc.c", "pool_malloc", "", true},
 		{FormatASan, "", "BaseThreadInitThunk", `C:\Windows\System32\KERNEL32.DLL`, false},
 		{FormatASan, "", "RtlUserThreadStart", "", false},
 		{FormatASan, "", "start", "dyld", false},

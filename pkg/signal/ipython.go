@@ -79,7 +79,7 @@ func parseIPythonLines(lines []string) []Signal {
 			e.frames = append(e.frames, frames[k])
 		}
 		s := assemble(FormatPython, []exception{e}, e)
-		s.Timestamp = textTimestamp(lines, i)
+		s.stamp(lines, i)
 		sigs = append(sigs, s)
 		i = j - 1
 	}

@@ -60,7 +60,7 @@ func parseJavaLines(lines []string) []Signal {
 		if nframes > 0 {
 			outer = excs[0].exception
 			s := assemble(FormatJava, chain, outer)
-			s.Timestamp = textTimestamp(lines, excs[0].start)
+			s.stamp(lines, excs[0].start)
 			sigs = append(sigs, s)
 		}
 		excs, cur, suppressedAt = nil, nil, -1

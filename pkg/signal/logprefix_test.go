@@ -46,6 +46,8 @@ func TestParseBehindLogPrefixes(t *testing.T) {
 		{"journald", prefix(python, func(int) string { return "Dec 28 06:43:00 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, nil},
 		{"journald localized", prefix(python, func(int) string { return "Dez 28 06:43:00 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, nil},
 		{"journald short-iso", prefix(python, func(int) string { return "2024-02-02T07:09:05+0000 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
+		{"journald short-iso, the log started a day before", "2024-02-01T07:09:05+0000 web1 report-job[9777]: started\n" +
+			prefix(python, func(int) string { return "2024-02-02T07:09:05+0000 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
 		{"logcat", prefix(java, func(int) string { return "05-16 12:43:07.629: E/AndroidRuntime(31031): " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 		{"logcat threadtime", prefix(java, func(int) string { return "05-16 12:43:07.629  1234  1250 E AndroidRuntime: " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 	}

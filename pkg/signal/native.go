@@ -62,7 +62,7 @@ func (r *nativeReport) signal(lines []string) Signal {
 		}
 	}
 	s.Symptoms = dropNoise(Symptoms(append([]string{r.title}, r.texts...)...), r.noise)
-	s.Timestamp = textTimestamp(lines, r.start)
+	s.stamp(lines, r.start)
 	s.Notes = append(s.Notes, r.notes...)
 	if len(s.Frames) > 0 && len(s.Notes) == 0 {
 		located := false
@@ -636,8 +636,7 @@ var glibcBases = map[string]bool{
 	"vg_replace_strmem.c": true, "hg_intercepts.c": true, "drd_pthread_intercepts.c": true,
 	"strlen-evex.S": true, "strlen-avx2.S": true, "memmove-vec-unaligned-erms.S": true,
 	"memset-vec-unaligned-erms.S": true, "strcpy-avx2.S": true, "strcmp-avx2.S": true,
-	"sigaction.c": true, "libc_sigaction.c": true, "malloc.c": true, "arena.c": true,
-	"genops.c": true, "iofclose.c": true, "vfprintf-internal.c": true, "vfprintf.c": true,
+	"sigaction.c": true, "libc_sigaction.c": true,
 }
 
 // libcFunctions are C library and runtime entry points: an application

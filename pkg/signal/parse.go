@@ -169,17 +169,18 @@ func ParseReader(name string, r io.Reader) ([]Signal, error) {
 // frames. When lines carry a log's prefixes (a CI runner's or syslog's
 // time, journald's "host unit[pid]: ", Android logcat's tag), the text is
 // read once more without them, and that reading wins if it finds more
-// frames; its signals without a time of their own take the log's first.
+// frames; each of its signals takes the time on the log line it starts at.
 func parseText(data []byte) []Signal {
 	text := string(data)
 	lines := splitLines(text)
 	best, n := parseLines(text, lines)
 	if bare, ok := stripLogPrefixes(lines); ok {
 		if alt, m := parseLines(strings.Join(bare, "\n"), bare); m > n {
-			ts := textTimestamp(lines, 0)
+			// The prefixes held the times: each signal takes its own
+			// line's, from the log as written.
 			for i := range alt {
-				if alt[i].Timestamp == nil {
-					alt[i].Timestamp = ts
+				if alt[i].Timestamp == nil && alt[i].line > 0 {
+					alt[i].Timestamp = textTimestamp(lines, alt[i].line-1)
 				}
 			}
 			best = alt
@@ -315,7 +316,7 @@ func chainSignal(format string, lines []string, chain []chained) (s Signal, ok b
 		return Signal{}, false
 	}
 	s = assemble(format, ordered, chain[0].exception)
-	s.Timestamp = textTimestamp(lines, chain[0].start)
+	s.stamp(lines, chain[0].start)
 	return s, true
 }
 

@@ -122,6 +122,6 @@ func pytestSignal(lines []string, start int, entries []Frame, errs []string, exc
 	outer := exception{typ: excType, msg: msg}
 	s := Signal{Format: FormatPython, Title: outer.title(), Frames: frames}
 	s.Symptoms = Symptoms(excType, msg)
-	s.Timestamp = textTimestamp(lines, max(start, 0))
+	s.stamp(lines, max(start, 0))
 	return s
 }

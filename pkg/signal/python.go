@@ -63,6 +63,9 @@ func parsePythonLines(lines []string) []Signal {
 		if nframes > 0 || outer.typ != "" {
 			s := assemble(FormatPython, chain, outer)
 			s.Timestamp = textTimestamp(root.lines, cur[0].start)
+			if len(root.lines) == len(lines) {
+				s.line = cur[0].start + 1 // no group lines taken out: the same numbering
+			}
 			sigs = append(sigs, s)
 		}
 		cur = nil

@@ -56,3 +56,12 @@ func textTimestamp(lines []string, start int) *time.Time {
 	}
 	return nil
 }
+
+// stamp sets s's time from the log line its text starts at (see
+// textTimestamp) and remembers that line.
+func (s *Signal) stamp(lines []string, start int) {
+	s.Timestamp = textTimestamp(lines, start)
+	if start >= 0 && start < len(lines) {
+		s.line = start + 1
+	}
+}

@@ -49,4 +49,8 @@ type Signal struct {
 	Symptoms  []string   `json:"symptoms,omitempty"`
 	Stacks    []string   `json:"stacks,omitempty"`
 	Notes     []string   `json:"notes,omitempty"`
+
+	// line is the signal's first line in the text its parser read,
+	// 1-based (0: not known): the line whose log time is the signal's.
+	line int
 }
