@@ -270,6 +270,58 @@ func TestKeychainStoreSplitsLongTokens(t *testing.T) {
 	}
 }
 
+// failingKeyring refuses writes once `after` of them were made, as a
+// keychain that fails mid-way (or a process cut short) does.
+type failingKeyring struct {
+	*memKeyring
+	after int
+}
+
+func (f *failingKeyring) Set(s, u, p string) error {
+	if f.after <= 0 {
+		return errors.New("the keychain refused the write")
+	}
+	f.after--
+	return f.memKeyring.Set(s, u, p)
+}
+
+// TestKeychainStoreSetCutShort: a Set that fails part way (here after a
+// few pieces of a long refresh token) leaves the stored credential as it
+// was, whole: its pieces and the new ones are in different sets of items.
+func TestKeychainStoreSetCutShort(t *testing.T) {
+	mem := &memKeyring{}
+	c := oauthCred
+	c.RefreshToken = strings.Repeat("o", 4100) // three pieces
+	if err := (&KeychainStore{Keyring: mem}).Set(&c); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		after int
+	}{{"first piece", 0}, {"second piece", 1}, {"meta", 3}} {
+		next := c
+		next.RefreshToken = strings.Repeat("n", 2600)
+		err := (&KeychainStore{Keyring: &failingKeyring{memKeyring: mem, after: tc.after}}).Set(&next)
+		if err == nil {
+			t.Fatalf("%s: the write did not fail", tc.name)
+		}
+		got, err := (&KeychainStore{Keyring: mem}).Get()
+		if err != nil || got.RefreshToken != c.RefreshToken {
+			n := 0
+			if got != nil {
+				n = len(got.RefreshToken)
+			}
+			t.Errorf("%s: after a failed Set got %d bytes, %v; want the stored 4100-byte token", tc.name, n, err)
+		}
+	}
+	if err := (&KeychainStore{Keyring: mem}).Delete(); err != nil {
+		t.Fatal(err)
+	}
+	if keys := mem.keys(); len(keys) != 0 {
+		t.Errorf("after Delete: items %v, want none (a cut-short Set's pieces included)", keys)
+	}
+}
+
 func TestKeychainStoreErrors(t *testing.T) {
 	t.Run("unavailable", func(t *testing.T) {
 		s := &KeychainStore{Keyring: &memKeyring{err: errors.New("dbus: DBUS_SESSION_BUS_ADDRESS not set")}}
@@ -365,7 +417,7 @@ func TestKeychainStoreReal(t *testing.T) {
 	if err := s.Delete(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keyring.Get(s.Service, chunkItem(itemRefreshToken, 3)); !errors.Is(err, keyring.ErrNotFound) {
+	if _, err := keyring.Get(s.Service, pieceName(itemRefreshToken, "b", 3)); !errors.Is(err, keyring.ErrNotFound) {
 		t.Errorf("the refresh token's third piece after Delete: got %v, want it gone", err)
 	}
 }
@@ -616,4 +668,13 @@ func FuzzOpenFile(f *testing.F) {
 			t.Errorf("open: got nil plaintext and nil error")
 		}
 	})
+}
+
+// TestChunksNotUTF8: a secret with no rune start in a piece's reach is
+// still split (it used to loop for ever).
+func TestChunksNotUTF8(t *testing.T) {
+	parts := chunks(strings.Repeat("\x80", 4500))
+	if len(parts) != 3 || strings.Join(parts, "") != strings.Repeat("\x80", 4500) {
+		t.Errorf("got %d pieces, want 3 that join back", len(parts))
+	}
 }

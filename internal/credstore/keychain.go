@@ -202,30 +202,47 @@ func (k *KeychainStore) del(item string) error {
 	return err
 }
 
-// meta is the non-secret part, plus the names of the secret items present
-// and, for a secret split over several items, how many.
+// meta is the non-secret part, plus where the secrets are: the names of
+// the secret items present, how many items each spans when split, and the
+// set of items holding them.
 type meta struct {
 	Credential
 	Items  []string       `json:"items,omitempty"`
 	Chunks map[string]int `json:"chunks,omitempty"`
+	// Slot names the set of items the secrets are in: "" (NAME, NAME#2,
+	// ...) or "b" (NAME~b, NAME~b#2, ...). Set writes the set meta does not
+	// name, then meta, then removes the old set, so a Set cut short (a
+	// failed write, Ctrl-C) leaves the stored credential whole, and a
+	// reader never sees pieces of two tokens.
+	Slot string `json:"slot,omitempty"`
 }
 
-// chunkItem is the name of the k-th item (1-based) of secret item.
-func chunkItem(item string, k int) string {
-	if k == 1 {
-		return item
+// slots are the two sets of secret items.
+var slots = []string{"", "b"}
+
+// pieceName is the name of the k-th item (1-based) of secret item in set
+// slot.
+func pieceName(item, slot string, k int) string {
+	if slot != "" {
+		item += "~" + slot
 	}
-	return fmt.Sprintf("%s#%d", item, k)
+	if k > 1 {
+		item += fmt.Sprintf("#%d", k)
+	}
+	return item
 }
 
 // chunks splits v into pieces of at most ChunkSize bytes, on rune
-// boundaries.
+// boundaries where there are any.
 func chunks(v string) []string {
 	var out []string
 	for len(v) > ChunkSize {
 		n := ChunkSize
 		for n > 0 && !utf8.RuneStart(v[n]) {
 			n--
+		}
+		if n == 0 {
+			n = ChunkSize // no rune starts here: not UTF-8, cut anywhere
 		}
 		out = append(out, v[:n])
 		v = v[n:]
@@ -247,18 +264,46 @@ func secretField(c *Credential, item string) *string {
 	return nil
 }
 
-// Get reads the credential.
-func (k *KeychainStore) Get() (*Credential, error) {
+// readMeta reads the meta item; ok is false when there is none.
+func (k *KeychainStore) readMeta() (m meta, ok bool, err error) {
 	raw, err := k.get(itemMeta)
 	if errors.Is(err, keyring.ErrNotFound) {
-		return nil, ErrNotFound
+		return meta{}, false, nil
 	}
+	if err != nil {
+		return meta{}, false, err
+	}
+	if err := json.Unmarshal([]byte(raw), &m); err != nil {
+		return meta{}, false, fmt.Errorf("reading the credential from the OS keychain: damaged entry (run `sigsentry revoke` and log in again): %w", err)
+	}
+	return m, true, nil
+}
+
+// Get reads the credential. A piece that went missing while it read (a
+// Set in another process switched sets) makes it read meta once more.
+func (k *KeychainStore) Get() (*Credential, error) {
+	for try := 0; ; try++ {
+		c, err := k.getOnce()
+		if errors.Is(err, errPieceMissing) && try == 0 {
+			continue
+		}
+		if errors.Is(err, errPieceMissing) {
+			return nil, fmt.Errorf("%w: %w", err, ErrNotFound)
+		}
+		return c, err
+	}
+}
+
+// errPieceMissing is a secret item meta names that is not there.
+var errPieceMissing = errors.New("reading the credential from the OS keychain: an item is missing (run `sigsentry auth login` again)")
+
+func (k *KeychainStore) getOnce() (*Credential, error) {
+	m, ok, err := k.readMeta()
 	if err != nil {
 		return nil, err
 	}
-	var m meta
-	if err := json.Unmarshal([]byte(raw), &m); err != nil {
-		return nil, fmt.Errorf("reading the credential from the OS keychain: damaged entry (run `sigsentry revoke` and log in again): %w", err)
+	if !ok {
+		return nil, ErrNotFound
 	}
 	c := m.Credential
 	for _, item := range m.Items {
@@ -267,11 +312,14 @@ func (k *KeychainStore) Get() (*Credential, error) {
 			continue
 		}
 		n := max(m.Chunks[item], 1)
+		if n > maxChunks {
+			return nil, fmt.Errorf("reading the credential from the OS keychain: damaged entry: %s in %d pieces (run `sigsentry revoke` and log in again)", item, n)
+		}
 		var b strings.Builder
-		for i := 1; i <= n && i <= maxChunks; i++ {
-			v, err := k.get(chunkItem(item, i))
+		for i := 1; i <= n; i++ {
+			v, err := k.get(pieceName(item, m.Slot, i))
 			if errors.Is(err, keyring.ErrNotFound) {
-				return nil, fmt.Errorf("reading the credential from the OS keychain: item %q is missing (run `sigsentry auth login` again): %w", chunkItem(item, i), ErrNotFound)
+				return nil, fmt.Errorf("%w: %q", errPieceMissing, pieceName(item, m.Slot, i))
 			}
 			if err != nil {
 				return nil, err
@@ -284,14 +332,23 @@ func (k *KeychainStore) Get() (*Credential, error) {
 	return &c, nil
 }
 
-// Set stores c: each secret as its own item (the refresh token first, so a
-// rotated one is never lost), then the meta item that points at them.
+// Set stores c: each secret in items of the set meta does not name (the
+// refresh token first), then meta, which switches to them; then the old
+// set goes. A Set cut short before meta leaves the old credential whole.
 func (k *KeychainStore) Set(c *Credential) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	old := k.storedChunks()
-	m := meta{Credential: *c}
+	old, known, err := k.readMeta()
+	var ke *KeychainError
+	if errors.As(err, &ke) {
+		return err
+	}
+	slot := "b"
+	if known && old.Slot == "b" {
+		slot = ""
+	}
+	m := meta{Credential: *c, Slot: slot}
 	for _, item := range secretItems {
 		p := secretField(&m.Credential, item)
 		if *p == "" {
@@ -302,7 +359,7 @@ func (k *KeychainStore) Set(c *Credential) error {
 			return fmt.Errorf("storing %s in the OS keychain: %d bytes is more than the %d sigsentry keeps for one secret", item, len(*p), maxChunks*ChunkSize)
 		}
 		for i, part := range parts {
-			if err := k.set(chunkItem(item, i+1), part); err != nil {
+			if err := k.set(pieceName(item, slot, i+1), part); err != nil {
 				return err
 			}
 		}
@@ -322,15 +379,19 @@ func (k *KeychainStore) Set(c *Credential) error {
 	if err := k.set(itemMeta, string(data)); err != nil {
 		return err
 	}
-	// Clear items the new credential does not use, and the pieces a
-	// longer secret before it left beyond the new one's.
+	// The old set, and pieces an earlier Set cut short left in this one
+	// beyond what it now holds.
 	for _, item := range secretItems {
-		from := max(m.Chunks[item], 1) + 1
-		if *secretField(c, item) == "" {
-			from = 1
+		used := 0
+		if *secretField(c, item) != "" {
+			used = max(m.Chunks[item], 1)
 		}
-		for i := from; i <= old[item]; i++ {
-			if err := k.del(chunkItem(item, i)); err != nil {
+		for _, sl := range slots {
+			from := 1
+			if sl == slot {
+				from = used + 1
+			}
+			if err := k.sweep(item, sl, from); err != nil {
 				return err
 			}
 		}
@@ -338,45 +399,29 @@ func (k *KeychainStore) Set(c *Credential) error {
 	return nil
 }
 
-// storedChunks is, for each secret item, how many items it spans now (0:
-// none); when meta cannot be read, every item that may exist.
-func (k *KeychainStore) storedChunks() map[string]int {
-	out := map[string]int{}
-	raw, err := k.get(itemMeta)
-	var m meta
-	if err == nil && json.Unmarshal([]byte(raw), &m) == nil {
-		for _, item := range m.Items {
-			out[item] = min(max(m.Chunks[item], 1), maxChunks)
+// sweep deletes the pieces of item in set slot from the from-th on; pieces
+// are written in order, so the first one missing ends them.
+func (k *KeychainStore) sweep(item, slot string, from int) error {
+	for i := from; i <= maxChunks; i++ {
+		err := k.call("deleting from", func() error { return k.ring().Delete(k.service(), pieceName(item, slot, i)) })
+		if errors.Is(err, keyring.ErrNotFound) {
+			return nil
 		}
-		for _, item := range secretItems {
-			if out[item] == 0 {
-				out[item] = 1 // an item meta does not list may be left over
-			}
+		if err != nil {
+			return err
 		}
-		return out
 	}
-	if !errors.Is(err, keyring.ErrNotFound) {
-		// Unreadable or damaged: sweep every piece there may be.
-		for _, item := range secretItems {
-			out[item] = maxChunks
-		}
-		return out
-	}
-	for _, item := range secretItems {
-		out[item] = 1
-	}
-	return out
+	return nil
 }
 
-// Delete removes every item; nothing stored is not an error.
+// Delete removes every item, in both sets; nothing stored is not an error.
 func (k *KeychainStore) Delete() error {
-	stored := k.storedChunks()
 	if err := k.del(itemMeta); err != nil {
 		return err
 	}
 	for _, item := range secretItems {
-		for i := 1; i <= stored[item]; i++ {
-			if err := k.del(chunkItem(item, i)); err != nil {
+		for _, sl := range slots {
+			if err := k.sweep(item, sl, 1); err != nil {
 				return err
 			}
 		}
