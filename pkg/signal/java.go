@@ -94,7 +94,14 @@ func parseJavaLines(lines []string) []Signal {
 			}
 		}
 		if kind == "Caused by" {
-			kind = "Caused by:" // Google Play Console's "Caused by java.lang.X:"
+			// Google Play Console's "Caused by java.lang.X:"; prose
+			// ("Caused by the scheduler ...") is no header.
+			kind = ""
+			if plausibleClass(rest) && javaHeaderRE.MatchString(rest) && strings.Contains(rest, ".") {
+				kind = "Caused by:"
+			} else {
+				rest = t
+			}
 		}
 		if r, ok := strings.CutPrefix(rest, "Exception "); ok && kind == "" && !strings.HasPrefix(r, "in thread ") && strings.Contains(r, ".") {
 			rest = r // Google Play Console's "Exception java.lang.X:"
@@ -132,8 +139,8 @@ func parseJavaLines(lines []string) []Signal {
 			e.main = true
 		case kind == "Caused by:":
 			e.main = causeIsMain(ind)
-		case kind == "Suppressed:":
-			suppressedAt = ind
+		case kind == "Suppressed:" && (suppressedAt < 0 || ind < suppressedAt):
+			suppressedAt = ind // the outermost one: a nested one's causes are its too
 		}
 		if len(excs) == 0 && kind != "" {
 			e.main = true

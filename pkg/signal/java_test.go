@@ -37,6 +37,15 @@ func TestJavaPastedForms(t *testing.T) {
 			"Caused by: java.lang.ArithmeticException: / by zero\n" +
 			"\tat com.example.app.Store.size(Store.java:40)\n",
 			"com/example/app/Store.java", 40, 4},
+		{"a nested suppressed's cause stays with it", "java.io.IOException: close\n" +
+			"\tat com.example.app.Store.close(Store.java:10)\n" +
+			"\tSuppressed: java.lang.IllegalStateException: s1\n" +
+			"\t\tat com.example.app.Store.flush(Store.java:20)\n" +
+			"\t\tSuppressed: java.lang.IllegalStateException: s2\n" +
+			"\t\t\tat com.example.app.Store.sync(Store.java:30)\n" +
+			"\tCaused by: java.lang.NullPointerException\n" +
+			"\t\tat com.example.app.Buffer.drain(Buffer.java:40)\n",
+			"com/example/app/Store.java", 10, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,5 +63,22 @@ func TestJavaPastedForms(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestJavaProseCausedByIsNoHeader: prose that starts "Caused by" between
+// two traces joins neither to the other.
+func TestJavaProseCausedByIsNoHeader(t *testing.T) {
+	in := "java.lang.IllegalStateException: first failure\n" +
+		"\tat com.example.billing.Invoice.total(Invoice.java:40)\n" +
+		"Caused by the scheduler retry, see ticket OPS-12.\n" +
+		"java.lang.NullPointerException: second failure\n" +
+		"\tat com.example.orders.Cart.add(Cart.java:77)\n"
+	sigs, err := Parse("trace.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) != 2 || len(sigs[0].Frames) != 1 || sigs[0].Frames[0].Line != 40 || len(sigs[1].Frames) != 1 || sigs[1].Frames[0].Line != 77 {
+		t.Errorf("got %+v, want two signals of one frame each (Invoice.java:40, Cart.java:77)", sigs)
 	}
 }
