@@ -9,7 +9,9 @@ var (
 	// glogFrameRE is one frame of the stack glog and Abseil's failure
 	// signal handler print: "    @     0x7f57189b9e87 gsignal", "@ 0x21e61d
 	// google::LogMessage::Fail()", "(unknown)" for a nameless one.
-	glogFrameRE = regexp.MustCompile(`^@\s+0x[0-9a-fA-F]+\s+(.+?)\s*$`)
+	// Abseil puts the frame's size between ("@ 0x55d3e0e1c1a4  48
+	// ledger::Post()", "(unknown)" for a size it could not tell).
+	glogFrameRE = regexp.MustCompile(`^@\s+0x[0-9a-fA-F]+\s+(?:(?:\d+|\(unknown\))\s+(\S.*?)|(.+?))\s*$`)
 	// glogFatalRE is glog's (and Abseil's) fatal log line, the failed
 	// CHECK: "F20230223 22:31:24.688732  4806 stack_trace.cpp:8] Check
 	// failed: x == 1 (2 vs. 1)".
@@ -24,7 +26,8 @@ var glogMachinery = []string{"google::LogMessage", "google::logging_fail", "goog
 
 // parseGlogReports reads the stacks glog and Abseil print when a CHECK
 // fails or a fatal signal arrives ("*** Check failure stack trace: ***",
-// "*** SIGSEGV ... stack trace: ***", then "@ 0x... function" frames, the
+// "*** SIGSEGV ... stack trace: ***", Abseil's "*** SIGSEGV received at
+// time=... ***", then "@ 0x... function" frames, the
 // innermost first). Their frames name functions only; the failed CHECK's
 // "F... file.cc:12] Check failed: ..." line (an assertion message) gives
 // the stack its file and line.
@@ -49,7 +52,7 @@ func parseGlogReports(_ string, lines []string) []nativeReport {
 			if start < 0 {
 				start = i
 			}
-			fn := m[1]
+			fn := m[1] + m[2]
 			if fn == "(unknown)" {
 				fn = ""
 			}
@@ -66,7 +69,7 @@ func parseGlogReports(_ string, lines []string) []nativeReport {
 		if start >= 0 {
 			flush(i - 1)
 		}
-		if strings.HasPrefix(l, "***") && strings.HasSuffix(l, "***") && strings.Contains(l, "stack trace") {
+		if strings.HasPrefix(l, "***") && strings.HasSuffix(l, "***") && (strings.Contains(l, "stack trace") || strings.Contains(l, " received at ")) {
 			title = strings.TrimSpace(strings.Trim(l, "*"))
 		}
 	}

@@ -33,3 +33,23 @@ func TestGlogCheckFailure(t *testing.T) {
 		t.Errorf("got %d signals, the first %q with in-app frames %q; want %q", len(sigs), sigs[0].Title, got, want)
 	}
 }
+
+// TestAbseilFailureStack: Abseil's failure stack (a frame-size column,
+// "(unknown)" for one it could not tell) reads as glog's.
+func TestAbseilFailureStack(t *testing.T) {
+	in := "F0223 22:31:24.688732    4806 ledger.cc:88] Check failed: balance >= 0 (-3 vs. 0)\n" +
+		"*** Check failure stack trace: ***\n" +
+		"    @     0x55d3e0e2b8f3         64  absl::log_internal::LogMessage::SendToLog()\n" +
+		"    @     0x55d3e0e2bd19         32  absl::log_internal::LogMessageFatal::~LogMessageFatal()\n" +
+		"    @     0x55d3e0e1c1a4         48  ledger::Post()\n" +
+		"    @     0x7f1a5e229d90  (unknown)  __libc_start_call_main\n"
+	sigs, got := parseFrames(t, in, func(f Frame) string {
+		if !f.InApp {
+			return ""
+		}
+		return fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line)
+	})
+	if want := []string{" ledger.cc:88", "ledger::Post :0"}; len(sigs) != 1 || !slices.Equal(got, want) {
+		t.Errorf("got %d signals with in-app frames %q, want %q", len(sigs), got, want)
+	}
+}

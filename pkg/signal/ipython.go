@@ -49,6 +49,16 @@ func parseIPythonLines(lines []string) []Signal {
 				}
 				continue
 			}
+			if m := ipyExcRE.FindStringSubmatch(tt); m != nil && t == tt {
+				// The exception ends the traceback; its message may hold
+				// " in " ("3 is not in list"), so it is tried first.
+				e.typ, e.msg = m[1], strings.TrimSpace(m[2])
+				j++
+				break
+			}
+			if len(frames) >= MaxFrames {
+				continue
+			}
 			if m := ipyFile8RE.FindStringSubmatch(tt); m != nil && t == tt {
 				n, _ := strconv.Atoi(m[2])
 				frames = append(frames, ipyFrame(m[1], n, m[3]))
@@ -65,10 +75,6 @@ func parseIPythonLines(lines []string) []Signal {
 				frames = append(frames, ipyFrame(m[1], 0, m[2]))
 				cur = len(frames) - 1
 				continue
-			}
-			if m := ipyExcRE.FindStringSubmatch(tt); m != nil && t == tt {
-				e.typ, e.msg = m[1], strings.TrimSpace(m[2])
-				j++
 			}
 			break
 		}

@@ -97,7 +97,7 @@ var nativeParsers = []struct {
 	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
 	{[]string{"+0x"}, parseUnwindBacktraces},
 	{[]string{"panicked at"}, parseRustReports},
-	{[]string{"stack trace: ***"}, parseGlogReports},
+	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,

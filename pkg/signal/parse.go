@@ -136,10 +136,12 @@ func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Sig
 // fails with an error wrapping ErrNoSignal when nothing is found and with
 // ErrTooLarge above MaxInputBytes; it never panics.
 func Parse(name string, data []byte) ([]Signal, error) {
+	if textenc.IsUTF16(data) && len(data) <= 2*MaxInputBytes+2 {
+		data = textenc.Bytes(data) // Windows PowerShell 5.1 saves output as UTF-16
+	}
 	if len(data) > MaxInputBytes {
 		return nil, fmt.Errorf("signal: %s: %w: %d bytes, the limit is %d MiB", name, ErrTooLarge, len(data), MaxInputBytes>>20)
 	}
-	data = textenc.Bytes(data) // Windows PowerShell 5.1 saves output as UTF-16
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))

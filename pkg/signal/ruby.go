@@ -76,7 +76,9 @@ func parseRubyLines(lines []string) []Signal {
 			endCrash()
 		}
 		if t == "Traceback (most recent call last):" {
-			continue // Ruby 2.5 to 2.7, before their "N: from" lines
+			// Ruby 2.5 to 2.7, before their "N: from" lines: a new error.
+			linked, above = false, nil
+			continue
 		}
 		if m := matchIf(rubyNumberedFromRE, l, ": from "); m != nil {
 			if len(above) < MaxFrames {

@@ -45,3 +45,18 @@ func TestRubyOrderedForms(t *testing.T) {
 		})
 	}
 }
+
+// TestRubyTwoTracebacks: a second "Traceback (most recent call last):"
+// starts a second error.
+func TestRubyTwoTracebacks(t *testing.T) {
+	in := "app/a.rb:2:in `foo': first (RuntimeError)\n\tfrom app/a.rb:5:in `<main>'\n" +
+		"Traceback (most recent call last):\n\t1: from app/b.rb:5:in `<main>'\n" +
+		"app/b.rb:2:in `bar': second (ArgumentError)\n"
+	sigs, err := Parse("trace.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) != 2 || sigs[0].Title != "RuntimeError: first" || sigs[1].Title != "ArgumentError: second" || len(sigs[1].Frames) != 2 {
+		t.Errorf("got %+v, want the two errors apart", sigs)
+	}
+}

@@ -149,10 +149,10 @@ func loadSignals(o *Options) ([]signal.Signal, []*sentryIssue, error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading signal %s: %w", display, err)
 		}
+		data = textenc.Bytes(data) // Windows PowerShell 5.1 saves `2> crash.txt` as UTF-16
 		if len(data) > signal.MaxInputBytes {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: larger than %d MiB, the most a signal may be", display, signal.MaxInputBytes>>20)
 		}
-		data = textenc.Bytes(data) // Windows PowerShell 5.1 saves `2> crash.txt` as UTF-16
 		if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0 {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: it is empty: give a stack trace, a crash report or a Sentry event", display)
 		}
@@ -186,7 +186,8 @@ func readSignal(name string, stdin io.Reader) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	return io.ReadAll(io.LimitReader(r, signal.MaxInputBytes+1))
+	// Up to twice the limit: a UTF-16 file is about twice its text.
+	return io.ReadAll(io.LimitReader(r, 2*signal.MaxInputBytes+3))
 }
 
 // buildPlan decides which repositories to analyze, their windows, and how
