@@ -57,7 +57,7 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     (./nptl/..., ../sysdeps/...), system headers and libraries (/usr/include/,
 //     /usr/lib/, /lib/), compiler runtimes (libsanitizer, compiler-rt,
 //     asan_*.cpp, libgcc), the C++ standard library (std::, __gnu_cxx::),
-//     Valgrind's preload libraries, third_party/ trees, C library entry
+//     Valgrind's preload libraries, third_party/ (third-party/, thirdparty/) trees, C library entry
 //     points (malloc, free, strlen, pthread_create, _start, ...) and frames
 //     of shared libraries of the system without a file are not; a frame
 //     with neither file nor function is not;
@@ -107,7 +107,7 @@ func IsInApp(format, file, function, module string) bool {
 		return kernelInApp(f, function)
 	case FormatASan, FormatLSan, FormatMSan, FormatTSan, FormatUBSan, FormatValgrind, FormatGDB, FormatLLDB,
 		FormatGlibc, "native", "c", "cpp", "objc":
-		return nativeInApp(file, function, module) && !strings.HasPrefix(f, "third_party/") && !strings.Contains(f, "/third_party/")
+		return nativeInApp(file, function, module) && !vendoredNative(f)
 	}
 	return true
 }
@@ -115,6 +115,18 @@ func IsInApp(format, file, function, module string) bool {
 // winPythonLibRE matches the standard library of a Windows Python
 // (C:/Python311/Lib/json/decoder.py, .../Programs/Python/Python312/Lib/...).
 var winPythonLibRE = regexp.MustCompile(`(?i)/python[0-9._-]*/lib/`)
+
+// vendoredNative reports a native frame's path in a tree of vendored
+// code: third_party/, third-party/ or thirdparty/, as repository paths
+// are judged (suspect.repoPathInApp).
+func vendoredNative(f string) bool {
+	for _, d := range []string{"third_party/", "third-party/", "thirdparty/"} {
+		if strings.HasPrefix(f, d) || strings.Contains(f, "/"+d) {
+			return true
+		}
+	}
+	return false
+}
 
 func goInApp(file, function, module string) bool {
 	for _, root := range []string{"/usr/local/go/src/", "/usr/lib/go", "/usr/share/go", "/libexec/src/", "/goroot/src/", "/go/pkg/",

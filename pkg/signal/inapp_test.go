@@ -45,6 +45,8 @@ func TestIsInApp(t *testing.T) {
 		{FormatGDB, "malloc.c", "_int_free", "", false},
 		{FormatGDB, "src/malloc.c", "je_malloc_default", "", true},
 		{FormatGDB, "arena.c", "arena_alloc", "", true}, // a project's own, printed without its folder
+		{FormatLSan, "src/../third-party/speedtest.c", "speedtest_run", "", false},
+		{FormatGDB, "/build/app/thirdparty/zlib/inflate.c", "inflate", "", false},
 		{FormatGDB, "malloc.c", "pool_malloc", "", true},
 		{FormatASan, "", "BaseThreadInitThunk", `C:\Windows\System32\KERNEL32.DLL`, false},
 		{FormatASan, "", "RtlUserThreadStart", "", false},
