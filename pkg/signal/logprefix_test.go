@@ -32,7 +32,9 @@ func TestParseBehindLogPrefixes(t *testing.T) {
 		}
 		return b.String()
 	}
-	ci := time.Date(2024, 2, 2, 7, 9, 5, 0, time.UTC)
+	// The log's times are relative to now, as a log a user pastes has.
+	ci := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+	iso := func(t time.Time) string { return t.Format("2006-01-02T15:04:05-0700") }
 	tests := []struct {
 		name, input string
 		format      string
@@ -45,9 +47,9 @@ func TestParseBehindLogPrefixes(t *testing.T) {
 		}), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
 		{"journald", prefix(python, func(int) string { return "Dec 28 06:43:00 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, nil},
 		{"journald localized", prefix(python, func(int) string { return "Dez 28 06:43:00 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, nil},
-		{"journald short-iso", prefix(python, func(int) string { return "2024-02-02T07:09:05+0000 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
-		{"journald short-iso, the log started a day before", "2024-02-01T07:09:05+0000 web1 report-job[9777]: started\n" +
-			prefix(python, func(int) string { return "2024-02-02T07:09:05+0000 web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
+		{"journald short-iso", prefix(python, func(int) string { return iso(ci) + " web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
+		{"journald short-iso, the log started a day before", iso(ci.Add(-24*time.Hour)) + " web1 report-job[9777]: started\n" +
+			prefix(python, func(int) string { return iso(ci) + " web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
 		{"logcat", prefix(java, func(int) string { return "05-16 12:43:07.629: E/AndroidRuntime(31031): " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 		{"logcat threadtime", prefix(java, func(int) string { return "05-16 12:43:07.629  1234  1250 E AndroidRuntime: " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf16"
 )
 
@@ -96,9 +97,10 @@ func TestParseRejectsNonSignals(t *testing.T) {
 // (a logged error), in either shape, is a signal without frames (nothing
 // to correlate), not "no Sentry event found".
 func TestParseMessageOnlyEvent(t *testing.T) {
+	when := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
 	for name, input := range map[string]string{
-		"rest":   `{"id":"1","eventID":"9fac2ceed9344f2bbfdd1fdacb0ed9b1","title":"Something bad happened","dateCreated":"2026-12-04T10:00:00Z","entries":[{"type":"message","data":{"formatted":"Something bad happened"}}]}`,
-		"ingest": `{"event_id":"9fac2ceed9344f2bbfdd1fdacb0ed9b1","timestamp":"2026-12-04T10:00:00Z","logentry":{"formatted":"Something bad happened\nmore"}}`,
+		"rest":   `{"id":"1","eventID":"9fac2ceed9344f2bbfdd1fdacb0ed9b1","title":"Something bad happened","dateCreated":"` + when + `","entries":[{"type":"message","data":{"formatted":"Something bad happened"}}]}`,
+		"ingest": `{"event_id":"9fac2ceed9344f2bbfdd1fdacb0ed9b1","timestamp":"` + when + `","logentry":{"formatted":"Something bad happened\nmore"}}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			sigs, err := Parse("event.json", []byte(input))
