@@ -194,12 +194,14 @@ func (k *KeychainStore) set(item, value string) error {
 	return k.call("writing to", func() error { return k.ring().Set(k.service(), item, value) })
 }
 
-func (k *KeychainStore) del(item string) error {
+// del deletes item and reports whether it was there; a missing item is
+// no error.
+func (k *KeychainStore) del(item string) (bool, error) {
 	err := k.call("deleting from", func() error { return k.ring().Delete(k.service(), item) })
 	if errors.Is(err, keyring.ErrNotFound) {
-		return nil
+		return false, nil
 	}
-	return err
+	return err == nil, err
 }
 
 // meta is the non-secret part, plus where the secrets are: the names of
@@ -403,11 +405,7 @@ func (k *KeychainStore) Set(c *Credential) error {
 // are written in order, so the first one missing ends them.
 func (k *KeychainStore) sweep(item, slot string, from int) error {
 	for i := from; i <= maxChunks; i++ {
-		err := k.call("deleting from", func() error { return k.ring().Delete(k.service(), pieceName(item, slot, i)) })
-		if errors.Is(err, keyring.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
+		if found, err := k.del(pieceName(item, slot, i)); err != nil || !found {
 			return err
 		}
 	}
@@ -416,7 +414,7 @@ func (k *KeychainStore) sweep(item, slot string, from int) error {
 
 // Delete removes every item, in both sets; nothing stored is not an error.
 func (k *KeychainStore) Delete() error {
-	if err := k.del(itemMeta); err != nil {
+	if _, err := k.del(itemMeta); err != nil {
 		return err
 	}
 	for _, item := range secretItems {
@@ -434,7 +432,8 @@ func (k *KeychainStore) CheckWritable() error {
 	if err := k.set(itemProbe, "ok"); err != nil {
 		return err
 	}
-	return k.del(itemProbe)
+	_, err := k.del(itemProbe)
+	return err
 }
 
 // Source is SourceKeychain.
