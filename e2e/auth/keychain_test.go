@@ -33,15 +33,24 @@ func TestKeychainUnavailableSaysWhatToDo(t *testing.T) {
 	}
 }
 
-// TestKeychainBackedCLI runs store, status and revoke against the real
-// Secret Service (see internal/credstore/testdata/with-keyring.sh).
-func TestKeychainBackedCLI(t *testing.T) {
+// realKeychainEnv is an environment whose credentials go to the real
+// Secret Service of the session the test runs in; the test is skipped
+// outside internal/credstore/testdata/with-keyring.sh.
+func realKeychainEnv(t *testing.T) *env {
+	t.Helper()
 	if os.Getenv("SIGSENTRY_TEST_KEYRING") != "1" {
 		testenv.Unavailable(t, "%s", "needs a Secret Service: run under internal/credstore/testdata/with-keyring.sh (sets SIGSENTRY_TEST_KEYRING=1)")
 	}
 	e := newEnv(t, true)
 	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
 	e.vars["DBUS_SESSION_BUS_ADDRESS"] = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	return e
+}
+
+// TestKeychainBackedCLI runs store, status and revoke against the real
+// Secret Service (see internal/credstore/testdata/with-keyring.sh).
+func TestKeychainBackedCLI(t *testing.T) {
+	e := realKeychainEnv(t)
 	if r := e.exec(apiToken, "auth", "api-token", "--email", apiEmail, "--token-stdin"); r.code != 0 {
 		t.Fatalf("api-token into the keychain: exit %d: %s", r.code, r.stderr)
 	}
@@ -204,12 +213,7 @@ func TestStatusJSONWhenCredentialUnreadable(t *testing.T) {
 // Credential Manager item holds) in the real keychain, and the next
 // command reads them back whole: the API accepts the access token.
 func TestLoginIntoRealKeychain(t *testing.T) {
-	if os.Getenv("SIGSENTRY_TEST_KEYRING") != "1" {
-		testenv.Unavailable(t, "%s", "needs a Secret Service: run under internal/credstore/testdata/with-keyring.sh (sets SIGSENTRY_TEST_KEYRING=1)")
-	}
-	e := newEnv(t, true)
-	delete(e.vars, "SIGSENTRY_CREDENTIAL_STORE")
-	e.vars["DBUS_SESSION_BUS_ADDRESS"] = os.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	e := realKeychainEnv(t)
 	if r, _ := e.login(t); r.code != 0 {
 		t.Fatalf("auth login into the keychain: exit %d, stderr:\n%s", r.code, r.stderr)
 	}
