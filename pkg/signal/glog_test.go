@@ -22,12 +22,7 @@ func TestGlogCheckFailure(t *testing.T) {
 		"    @           0x221ea9 google::LogMessageFatal::~LogMessageFatal()\n" +
 		"    @           0x2131a4 ledger::Post()\n" +
 		"    @           0x212f10 main\n"
-	sigs, got := parseFrames(t, in, func(f Frame) string {
-		if !f.InApp {
-			return ""
-		}
-		return fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line)
-	})
+	sigs, got := parseFrames(t, in, inAppFrame)
 	want := []string{" ledger.cc:88", "ledger::Post :0", "main :0"}
 	if len(sigs) != 1 || sigs[0].Title != "ledger.cc:88] Check failed: balance >= 0 (-3 vs. 0)" || !slices.Equal(got, want) {
 		t.Errorf("got %d signals, the first %q with in-app frames %q; want %q", len(sigs), sigs[0].Title, got, want)
@@ -43,13 +38,16 @@ func TestAbseilFailureStack(t *testing.T) {
 		"    @     0x55d3e0e2bd19         32  absl::log_internal::LogMessageFatal::~LogMessageFatal()\n" +
 		"    @     0x55d3e0e1c1a4         48  ledger::Post()\n" +
 		"    @     0x7f1a5e229d90  (unknown)  __libc_start_call_main\n"
-	sigs, got := parseFrames(t, in, func(f Frame) string {
-		if !f.InApp {
-			return ""
-		}
-		return fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line)
-	})
+	sigs, got := parseFrames(t, in, inAppFrame)
 	if want := []string{" ledger.cc:88", "ledger::Post :0"}; len(sigs) != 1 || !slices.Equal(got, want) {
 		t.Errorf("got %d signals with in-app frames %q, want %q", len(sigs), got, want)
 	}
+}
+
+// inAppFrame writes an in-app frame as "function file:line" (others as "").
+func inAppFrame(f Frame) string {
+	if !f.InApp {
+		return ""
+	}
+	return fmt.Sprintf("%s %s:%d", f.Function, f.File, f.Line)
 }
