@@ -340,6 +340,12 @@ func funcIdent(fn string) string { return FunctionName(fn) }
 // headers and definitions spell it (see funcIdent's examples).
 func FunctionName(fn string) string {
 	fn = strings.TrimSpace(fn)
+	if id, ok := objcIdent(fn); ok {
+		return id
+	}
+	if id, ok := swiftIdent(fn); ok {
+		return id
+	}
 	if name, args, ok := strings.Cut(fn, " ("); ok && name != "" && !strings.ContainsAny(name, " \t(") && strings.HasSuffix(args, ")") {
 		fn = name // gdb's "fill (p=0x0)": the arguments' values
 	}
@@ -559,4 +565,105 @@ func sectionIdent(s string) string {
 
 func isIdentByte(c byte) bool {
 	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// objcIdent names the method of an Objective-C frame by its selector's
+// first part, as its definition starts: "-[AppDelegate
+// application:didFinishLaunchingWithOptions:]" -> "application" ("-
+// (BOOL)application:(UIApplication *)app didFinishLaunchingWithOptions:").
+func objcIdent(fn string) (string, bool) {
+	if len(fn) < 5 || fn[0] != '-' && fn[0] != '+' || fn[1] != '[' || !strings.HasSuffix(fn, "]") {
+		return "", false
+	}
+	_, sel, ok := strings.Cut(fn[2:len(fn)-1], " ")
+	if !ok {
+		return "", false
+	}
+	sel, _, _ = strings.Cut(strings.TrimSpace(sel), ":")
+	return sel, true
+}
+
+// swiftWrappers open the names Swift's demangler gives code the compiler
+// made from a function: the function is what follows.
+var swiftWrappers = []string{
+	"specialized ", "merged ", "partial apply for ", "partial apply forwarder for ", "@objc ",
+	"dispatch thunk of ", "protocol witness for ", "resume partial function for ",
+	"await resume partial function for ", "suspend resume partial function for ",
+	"(1) suspend resume partial function for ", "(2) suspend resume partial function for ",
+	"implicit closure #", "closure #", "function signature specialization ",
+	"generic specialization ", "@nonobjc ",
+}
+
+// swiftAccessors end the names of a Swift property's accessors, after
+// the property's own name.
+var swiftAccessors = map[string]bool{
+	"getter": true, "setter": true, "modify": true, "read": true, "didset": true, "willset": true,
+	"unsafeAddressor": true, "unsafeMutableAddressor": true, "materializeForSet": true,
+}
+
+// swiftIdent names the function of a demangled Swift frame as its
+// definition names it: "CartViewModel.total.getter" -> "total" (the
+// property), "closure #1 in CartView.body.getter" -> "body",
+// "specialized Cart.add(item:quantity:)" -> "add", "protocol witness for
+// View.body.getter in conformance CartView" -> "body". Thunks and
+// outlined copies, which no source line defines, name nothing.
+func swiftIdent(fn string) (string, bool) {
+	swift := false
+	for changed := true; changed; {
+		changed = false
+		for _, w := range swiftWrappers {
+			if !strings.HasPrefix(fn, w) {
+				continue
+			}
+			rest := fn[len(w):]
+			switch {
+			case strings.HasSuffix(w, "#"):
+				// "closure #1 in f", "implicit closure #2 in f"
+				_, after, ok := strings.Cut(rest, " in ")
+				if !ok {
+					return "", false
+				}
+				rest = after
+			case strings.HasSuffix(w, "specialization "):
+				// "generic specialization <Int> of f"
+				_, after, ok := strings.Cut(rest, " of ")
+				if !ok {
+					return "", false
+				}
+				rest = after
+			}
+			fn, swift, changed = strings.TrimSpace(rest), true, true
+		}
+	}
+	if strings.HasPrefix(fn, "thunk for ") || strings.HasPrefix(fn, "reabstraction thunk") || strings.HasPrefix(fn, "outlined ") ||
+		strings.HasPrefix(fn, "type metadata ") || strings.HasPrefix(fn, "value witness") {
+		return "", true
+	}
+	if w, _, ok := strings.Cut(fn, " in conformance "); ok {
+		fn, swift = w, true
+	}
+	if i := strings.Index(fn, " -> "); i > 0 {
+		fn = fn[:i]
+	}
+	parts := splitTop(fn, ".")
+	n := len(parts)
+	if n >= 2 && swiftAccessors[parts[n-1]] {
+		parts, swift = parts[:n-1], true
+	}
+	if !swift {
+		return "", false
+	}
+	last := strings.TrimSpace(parts[len(parts)-1])
+	if i := strings.IndexByte(last, '('); i > 0 {
+		last = last[:i] // the argument labels: add(item:quantity:)
+	}
+	if i := strings.IndexByte(last, '<'); i > 0 {
+		last = last[:i]
+	}
+	for i := 0; i < len(last); i++ {
+		if last[i] < 128 && !isIdentByte(last[i]) {
+			return "", true
+		}
+	}
+	return last, true
 }

@@ -75,6 +75,27 @@ func TestFuncIdent(t *testing.T) {
 		{"nft_do_chain.isra.0+0x1c [nf_tables]", "nft_do_chain"},
 		{"xsk_umem__create@@LIBBPF_0.0.4 (umem_ptr=0x0, size=4096)", "xsk_umem__create"},
 		{"fill (p=0x0)", "fill"},
+		// Swift, as Apple's crash reports demangle it: a property's
+		// accessor is named after the property, a closure after the
+		// function holding it; thunks name nothing.
+		{"CartViewModel.total.getter", "total"},
+		{"MyApp.CartViewModel.items.didset", "items"},
+		{"closure #1 in CartView.body.getter", "body"},
+		{"partial apply for closure #2 in implicit closure #1 in Cart.load()", "load"},
+		{"specialized CartViewModel.add(item:quantity:)", "add"},
+		{"generic specialization <Swift.Int> of Cart.sum<A>(_:)", "sum"},
+		{"protocol witness for View.body.getter in conformance CartView", "body"},
+		{"CartViewModel.init(store:)", "init"},
+		{"static CartViewModel.make()", "make"},
+		{"@objc CartViewController.tap(_:)", "tap"},
+		{"(1) suspend resume partial function for Store.fetch(id:)", "fetch"},
+		{"thunk for @escaping @callee_guaranteed () -> ()", ""},
+		{"outlined copy of Cart.Item", ""},
+		// Objective-C: the selector's first part, as the definition
+		// starts ("- (BOOL)application:(UIApplication *)app ...").
+		{"-[AppDelegate application:didFinishLaunchingWithOptions:]", "application"},
+		{"+[Store sharedStore]", "sharedStore"},
+		{"-[Cart(Totals) total]", "total"},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -83,3 +83,22 @@ func FuzzFixesOf(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFunctionName checks the naming of a frame's function on any text:
+// the name is a part of the text, with no space in it.
+func FuzzFunctionName(f *testing.F) {
+	for _, s := range []string{
+		"CartViewModel.total.getter", "closure #1 in CartView.body.getter", "-[A b:c:]",
+		"protocol witness for View.body.getter in conformance CartView", "generic specialization <Int> of f",
+		"acme::Cart::total(int) const", "static int foo(struct bar *b)", "main.main.func1", "closure #",
+		"nft_do_chain.isra.0+0x1c [nf_tables]", "-[", "+[A ]",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, fn string) {
+		got := FunctionName(fn)
+		if !strings.Contains(fn, got) || strings.ContainsAny(got, " \t\n") {
+			t.Fatalf("FunctionName(%q) = %q", fn, got)
+		}
+	})
+}
