@@ -371,11 +371,53 @@ func startsDefinition(line, lang string) (string, bool) {
 			return sectionIdent(line), true
 		}
 	case "c":
+		if name, ok := objcMethodName(line); ok {
+			return name, true
+		}
 		if line == "" || !(line[0] == '_' || line[0] >= 'a' && line[0] <= 'z' || line[0] >= 'A' && line[0] <= 'Z') {
 			return "", false
 		}
 		if t := strings.TrimSpace(line); strings.Contains(t, "(") && !strings.HasSuffix(t, ";") {
 			return sectionIdent(t), true
+		}
+	}
+	return "", false
+}
+
+// objcMethodName reads an Objective-C method definition's first line, "-
+// (BOOL)application:(UIApplication *)app didFinishLaunchingWithOptions:..."
+// or "+ (Store *)sharedStore", and names it by its selector's first part,
+// as a crash report's "-[AppDelegate application:...]" is named
+// (FunctionName). It starts in the first column (a continued expression,
+// "\t- (int)len", does not); a declaration, ending with ";", is not a
+// definition.
+func objcMethodName(line string) (string, bool) {
+	t := strings.TrimSpace(line)
+	if len(line) < 4 || line[0] != '-' && line[0] != '+' || strings.HasSuffix(t, ";") {
+		return "", false
+	}
+	t = strings.TrimSpace(t[1:])
+	if !strings.HasPrefix(t, "(") {
+		return "", false
+	}
+	depth := 0
+	for i := 0; i < len(t); i++ {
+		switch t[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				rest := strings.TrimSpace(t[i+1:])
+				n := 0
+				for n < len(rest) && isIdentByte(rest[n]) {
+					n++
+				}
+				if n == 0 {
+					return "", false
+				}
+				return rest[:n], true
+			}
 		}
 	}
 	return "", false

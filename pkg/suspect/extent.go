@@ -78,6 +78,9 @@ func definesBrace(line, ident string) bool {
 			}
 		}
 		before := strings.TrimSpace(t[:i])
+		if swiftProperty(before, rest, t) {
+			return true
+		}
 		arrow := false
 		if strings.HasPrefix(rest, "=") && !strings.HasPrefix(rest, "==") || strings.HasPrefix(rest, ":") && (strings.Contains(rest, "function") || strings.Contains(rest, "=>")) {
 			// total = (items) => {, total = function (items) {, total: function(items) {
@@ -365,4 +368,15 @@ func braceEnd(lines []string, i, last int) int {
 		}
 	}
 	return -1
+}
+
+// swiftProperty reports a Swift computed property's first line, "var
+// total: Decimal {" (with modifiers before it), whose accessors an Apple
+// crash report names "Cart.total.getter": before is what precedes the
+// name, rest what follows it, t the whole line.
+func swiftProperty(before, rest, t string) bool {
+	if !strings.HasPrefix(rest, ":") || !strings.HasSuffix(t, "{") {
+		return false
+	}
+	return before == "var" || strings.HasSuffix(before, " var")
 }

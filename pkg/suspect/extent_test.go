@@ -38,6 +38,11 @@ func TestFuncExtent(t *testing.T) {
 		{"javascript arrow", "brace", "export class Cart {\n  total = (items) => {\n    return items.length;\n  };\n}\n", "total", 0, 2, 4},
 		{"a call is not a definition", "brace", "class A {\n    void f() {\n        total(x);\n        int y = total(z);\n        return total(y);\n    }\n}\n", "total", 0, 0, 0},
 		{"a call without a semicolon is not a definition", "brace", "function f() {\n  total(items)\n  if (x) {\n    y()\n  }\n}\n", "total", 0, 0, 0},
+		{"swift computed property", "brace", "final class Cart {\n    var items: [Item] = []\n\n    public var total: Decimal {\n        items.reduce(0) { $0 + $1.price }\n    }\n}\n", "total", 0, 4, 6},
+		{"swift stored property is not a definition", "brace", "final class Cart {\n    var total: Decimal = 0\n    func f() {\n    }\n}\n", "total", 0, 0, 0},
+		{"objective-c method", "c", "@implementation AppDelegate\n\n- (BOOL)application:(UIApplication *)app didFinishLaunchingWithOptions:(NSDictionary *)opts {\n    return [self start];\n}\n\n+ (Store *)sharedStore\n{\n    return s;\n}\n@end\n", "application", 0, 3, 5},
+		{"objective-c method without arguments", "c", "@implementation Store\n+ (Store *)sharedStore\n{\n    return s;\n}\n@end\n", "sharedStore", 0, 2, 5},
+		{"c continued subtraction is not an objective-c method", "c", "int f(int a)\n{\n\treturn a\n\t- (int)len\n\t+ 1;\n}\n", "len", 0, 0, 0},
 		{"an abstract method is not a definition", "brace", "interface A {\n    int total(List<Item> items);\n}\n", "total", 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
