@@ -140,6 +140,9 @@ func FuzzParse(f *testing.F) {
 	for _, s := range libraryAssertions {
 		f.Add([]byte(s))
 	}
+	// A trace logged through rsyslog, its line breaks and tabs escaped.
+	f.Add([]byte("Dec  5 10:00:00 web1 shop[4121]: Traceback (most recent call last):#012  File \"a.py\", line 4, in f#012    g()#012E: x\n" +
+		"2026-12-05T10:00:00+00:00 h u[1]: panic: x#012#012goroutine 1 [running]:#012main.f()#012#011/a.go:3 +0x1d#015\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sigs, err := Parse("fuzz", data)
 		if err != nil {

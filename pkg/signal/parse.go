@@ -174,7 +174,22 @@ func ParseReader(name string, r io.Reader) ([]Signal, error) {
 // frames; each of its signals takes the time on the log line it starts at.
 func parseText(data []byte) []Signal {
 	text := string(data)
-	lines := splitLines(text)
+	best, n := parseTextLines(text, splitLines(text))
+	if strings.Contains(text, syslogNewline) {
+		// A trace logged through rsyslog, each line's end escaped: read
+		// it once more with the line breaks put back.
+		if exp, ok := expandSyslogEscapes(splitLines(text)); ok {
+			if alt, m := parseTextLines(strings.Join(exp, "\n"), exp); m > n {
+				best = alt
+			}
+		}
+	}
+	return best
+}
+
+// parseTextLines is parseText on text split into lines, with the number
+// of frames found.
+func parseTextLines(text string, lines []string) ([]Signal, int) {
 	best, n := parseLines(text, lines)
 	if bare, ok := stripLogPrefixes(lines); ok {
 		if alt, m := parseLines(strings.Join(bare, "\n"), bare); m > n {
@@ -185,10 +200,10 @@ func parseText(data []byte) []Signal {
 					alt[i].Timestamp = textTimestamp(lines, alt[i].line-1)
 				}
 			}
-			best = alt
+			best, n = alt, m
 		}
 	}
-	return best
+	return best, n
 }
 
 // parseLines runs every text parser on text (split into lines) and keeps

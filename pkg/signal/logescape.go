@@ -1,0 +1,39 @@
+package signal
+
+import "strings"
+
+// rsyslog escapes a message's control characters by default
+// ($EscapeControlCharactersOnReceive): a trace logged as one message
+// arrives as one line, its line breaks written "#012" and its tabs "#011"
+// (the characters' octal codes).
+const (
+	syslogNewline = "#012"
+	syslogTab     = "#011"
+)
+
+// expandSyslogEscapes puts back the line breaks and tabs rsyslog escaped in
+// lines, and reports whether any line had one. Each line made from an
+// escaped line break takes the log prefix of the line it came from
+// ("Dec  5 10:00:00 web1 shop[4121]: "), so the trace reads as if each of
+// its lines had been logged on its own, with its time.
+func expandSyslogEscapes(lines []string) ([]string, bool) {
+	var out []string
+	found := false
+	for _, l := range lines {
+		if !strings.Contains(l, syslogNewline) {
+			out = append(out, l)
+			continue
+		}
+		found = true
+		parts := strings.Split(strings.ReplaceAll(l, syslogTab, "\t"), syslogNewline)
+		prefix := ""
+		if bare, ok := stripLogPrefix(parts[0]); ok {
+			prefix = parts[0][:len(parts[0])-len(bare)]
+		}
+		out = append(out, parts[0])
+		for _, p := range parts[1:] {
+			out = append(out, prefix+strings.TrimSuffix(p, "#015"))
+		}
+	}
+	return out, found
+}
