@@ -12,8 +12,9 @@ var (
 	// "Stack (most recent call first):" when it dumps one thread.
 	pyFaultThreadRE = regexp.MustCompile(`^(Current thread|Thread) (0x[0-9a-fA-F]+)(?: \[[^\]]*\])? \(most recent call first\):\s*$|^Stack \(most recent call first\):\s*$`)
 	// pyFaultFrameRE is one of its frames: `  File "x.py", line 12 in f`
-	// (no comma before "in", unlike a traceback's).
-	pyFaultFrameRE = regexp.MustCompile(`^\s+File "(.+)", line (\d+) in (\S.*?)\s*$`)
+	// (no comma before "in", unlike a traceback's), or without its
+	// indentation, as a chat or a web form pastes it.
+	pyFaultFrameRE = regexp.MustCompile(`^\s*File "(.+)", line (\d+) in (\S.*?)\s*$`)
 	// pyFaultErrorRE is the line that says why: "Fatal Python error:
 	// Segmentation fault", or a dump_traceback_later timeout.
 	pyFaultErrorRE = regexp.MustCompile(`^(Fatal Python error): (.+?)\s*$|^(Timeout) \((\d+:\d\d:\d\d(?:\.\d+)?)\)!\s*$`)

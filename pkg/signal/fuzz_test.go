@@ -56,6 +56,7 @@ func FuzzParseGoRace(f *testing.F)      { fuzzLines(f, parseGoRaceLines, "go") }
 func FuzzParsePython(f *testing.F)      { fuzzLines(f, parsePythonLines, "python") }
 func FuzzParsePythonFault(f *testing.F) { fuzzLines(f, parsePythonFaultLines, "python") }
 func FuzzParsePytest(f *testing.F)      { fuzzLines(f, parsePytestLines, "python") }
+func FuzzParsePythonFlat(f *testing.F)  { fuzzLines(f, parseFlatPythonLines, "python") }
 func FuzzParseJava(f *testing.F)        { fuzzLines(f, parseJavaLines, "java", "kotlin") }
 func FuzzParseJS(f *testing.F)          { fuzzLines(f, parseJSLines, "javascript") }
 func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }

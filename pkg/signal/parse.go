@@ -116,6 +116,7 @@ var textParsers = []struct {
 	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
 	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines)},
 	{FormatPython, "File \"", linesOnly(parsePythonLines)},
+	{FormatPython, "\nFile \"", linesOnly(parseFlatPythonLines)},
 	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines)},
 	{FormatPython, "Traceback (most recent call last)", linesOnly(parseIPythonLines)},
 	{FormatPython, ".py:", linesOnly(parsePytestLines)},

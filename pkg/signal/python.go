@@ -250,3 +250,42 @@ func pyUnits(n *pyNode, member bool) []pyUnit {
 	end()
 	return units
 }
+
+// parseFlatPythonLines reads Python tracebacks that lost their
+// indentation, as chats, web forms and some issue trackers paste them:
+// each "File" line starts at the margin, and so does the source line under
+// it. It puts back the indentation (two spaces before a frame, four before
+// the source line and carets that follow one), then reads the tracebacks as
+// parsePythonLines does. A line under a frame is taken as its source when
+// another line follows it; the last line of the block is the exception.
+func parseFlatPythonLines(lines []string) []Signal {
+	var out []string
+	under := false // the line before is a frame's, or its source's
+	for i, l := range lines {
+		switch {
+		case strings.HasPrefix(l, `File "`) && pyFrameRE.MatchString(l):
+			if out == nil {
+				out = append([]string(nil), lines...)
+			}
+			out[i], under = "  "+l, true
+		case under && strings.TrimSpace(l) != "" && !strings.HasPrefix(l, " ") &&
+			(pyCarets(l) || i+1 < len(lines) && strings.TrimSpace(lines[i+1]) != ""):
+			if out != nil {
+				out[i] = "    " + l
+			}
+		default:
+			under = false
+		}
+	}
+	if out == nil {
+		return nil
+	}
+	return parsePythonLines(out)
+}
+
+// pyCarets reports a line of Python 3.11's carets under a source line
+// ("~~~~^~~~").
+func pyCarets(l string) bool {
+	t := strings.TrimSpace(l)
+	return t != "" && strings.Trim(t, "^~ ") == ""
+}
