@@ -8,7 +8,7 @@ import (
 
 var (
 	dotnetHeaderRE = regexp.MustCompile(`^((?:[A-Za-z_][\w` + "`" + `+]*\.)+[A-Za-z_][\w` + "`" + `+]*|[A-Z]\w*Exception)(?:: (.*))?$`)
-	dotnetFrameRE  = regexp.MustCompile(`^\s+at (.+?)(?: in (.+?):line (\d+))?\s*$`)
+	dotnetFrameRE  = regexp.MustCompile(`^\s*at (.+?)(?: in (.+?):line (\d+))?\s*$`)
 )
 
 // parseDotNetLines reads .NET exception text (Exception.ToString()). The
@@ -73,6 +73,11 @@ func parseDotNetLines(lines []string) []Signal {
 		}
 		if m := matchIf(dotnetFrameRE, l, "at "); m != nil {
 			f, ok := dotnetFrame(m[1], m[2], m[3])
+			if ok && l[0] != ' ' && l[0] != '\t' && m[2] == "" && !strings.Contains(f.Function, ".") {
+				// Without its indentation (pasted from a chat), only a
+				// frame with a location or a qualified method is one.
+				ok = false
+			}
 			e := target()
 			if ok && e != nil && len(e.frames) < MaxFrames {
 				e.frames = append(e.frames, f)

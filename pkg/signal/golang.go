@@ -10,7 +10,7 @@ import (
 var (
 	goPanicRE     = regexp.MustCompile(`^(?:.*?\s)?(panic|fatal error|http: panic serving [^ ]+): (.*)$`)
 	goGoroutineRE = regexp.MustCompile(`^goroutine (\d+) \[([^\]]*)\]:\s*$`)
-	goFileRE      = regexp.MustCompile(`^\s+(\S.*?\.(?:go|s|c)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=.*)?\s*$`)
+	goFileRE      = regexp.MustCompile(`^\s*(\S.*?\.(?:go|s|c)):(\d+)(?: \+0x[0-9a-f]+)?(?: fp=.*)?\s*$`)
 )
 
 // parseGoLines reads a Go panic or fatal error: the "panic:" lines (the last

@@ -40,6 +40,10 @@ func parseJSLines(lines []string) []Signal {
 		text := ""
 		if m := matchIf(jsFrameRE, l, "at "); m != nil && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
 			text = m[1]
+		} else if m != nil && jsFlatFrame(m[1]) {
+			// A frame that lost its indentation (pasted from a chat or
+			// a web form), taken only with a whole location.
+			text = m[1]
 		} else if m := matchIf(jsGeckoFrameRE, t, "@"); m != nil {
 			// Firefox's and Safari's "fn@url:line:col" ("@url:..." when
 			// anonymous), written as V8 writes it.
@@ -123,4 +127,12 @@ func jsFrame(s string) (Frame, bool) {
 	}
 	f.InApp = IsInApp(FormatJavaScript, f.File, f.Function, "")
 	return f, true
+}
+
+// jsFlatFrame reports whether the text after an unindented "at " is a V8
+// frame with a whole location, "fn (file:line:col)" or "file:line:col":
+// prose that starts with "at " has none.
+func jsFlatFrame(text string) bool {
+	f, ok := jsFrame(text)
+	return ok && f.File != "" && f.Line > 0 && f.Column > 0
 }
