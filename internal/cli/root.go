@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
@@ -71,9 +72,10 @@ func Main(args []string) int {
 		fmt.Fprintln(ios.ErrOut, "\nerror: interrupted")
 		os.Exit(cmdutil.ExitFailure)
 	}()
-	if ios.CanPrompt() {
+	if ios.CanPrompt() && credstore.UnlockPromptCanShow(runtime.GOOS, os.Getenv) {
 		// Someone can answer the keychain's unlock prompt: wait for it,
-		// and say what is being waited for.
+		// and say what is being waited for. Over SSH, or without a
+		// graphical session, no prompt shows and no one could.
 		credstore.KeychainTimeout = credstore.InteractiveKeychainTimeout
 		credstore.KeychainSlow = func() {
 			ios.Infof("Waiting for the OS keychain: unlock it if it asks (Ctrl-C to stop)...\n")

@@ -91,3 +91,20 @@ func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
 }
+
+// UnlockPromptCanShow reports whether the OS keychain's unlock prompt can
+// appear where this command runs, so that someone at the terminal may
+// answer it: on Linux and the BSDs a graphical session must be there
+// (DISPLAY or WAYLAND_DISPLAY), on macOS the command must not run over SSH
+// (the prompt would show on the Mac's own screen, to no one). Windows'
+// Credential Manager asks nothing. Without it, a locked keychain fails
+// after KeychainTimeout instead of a minute's wait.
+func UnlockPromptCanShow(goos string, getenv func(string) string) bool {
+	switch goos {
+	case "windows":
+		return true
+	case "darwin":
+		return getenv("SSH_CONNECTION") == "" && getenv("SSH_TTY") == ""
+	}
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
+}

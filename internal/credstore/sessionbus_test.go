@@ -160,3 +160,27 @@ func (k *countingKeyring) Get(string, string) (string, error) {
 	return "", keyring.ErrNotFound
 }
 func (k *countingKeyring) Delete(string, string) error { k.calls++; return keyring.ErrNotFound }
+
+// TestUnlockPromptCanShow: a minute's wait for the keychain's unlock prompt
+// is only for sessions where the prompt can appear before the user.
+func TestUnlockPromptCanShow(t *testing.T) {
+	for _, tc := range []struct {
+		goos string
+		env  map[string]string
+		want bool
+	}{
+		{"linux", map[string]string{"DISPLAY": ":0"}, true},
+		{"linux", map[string]string{"WAYLAND_DISPLAY": "wayland-0", "SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}, true},
+		{"linux", map[string]string{"SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/run/user/1000/bus"}, false},
+		{"linux", nil, false},
+		{"freebsd", map[string]string{"DISPLAY": ":1"}, true},
+		{"darwin", nil, true},
+		{"darwin", map[string]string{"SSH_TTY": "/dev/ttys003"}, false},
+		{"darwin", map[string]string{"SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}, false},
+		{"windows", map[string]string{"SSH_CONNECTION": "10.0.0.2 5000 10.0.0.1 22"}, true},
+	} {
+		if got := UnlockPromptCanShow(tc.goos, func(k string) string { return tc.env[k] }); got != tc.want {
+			t.Errorf("%s %v: got %v, want %v", tc.goos, tc.env, got, tc.want)
+		}
+	}
+}
