@@ -96,7 +96,7 @@ var nativeParsers = []struct {
 	{[]string{")[0x", ") [0x", "] [0x"}, parseBacktraceSymbols},
 	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
 	{[]string{"+0x"}, parseUnwindBacktraces},
-	{[]string{"panicked at"}, parseRustReports},
+	{[]string{"panicked at", "Stack backtrace:", "Location:", "BACKTRACE"}, parseRustReports},
 	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
 }
 

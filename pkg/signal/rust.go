@@ -17,8 +17,11 @@ var (
 // "stack backtrace:" that RUST_BACKTRACE=1 or =full adds, whose frames
 // carry their "at ./src/x.rs:12:5" locations. Without a backtrace the
 // panic's location is the one frame.
-func parseRustReports(_ string, lines []string) []nativeReport {
+func parseRustReports(text string, lines []string) []nativeReport {
 	var out []nativeReport
+	if strings.Contains(text, "Error:") {
+		out = parseRustErrorReports(lines)
+	}
 	for i := 0; i < len(lines); i++ {
 		if !strings.Contains(lines[i], "panicked at") {
 			continue
@@ -84,6 +87,102 @@ func parseRustReports(_ string, lines []string) []nativeReport {
 	return out
 }
 
+// rustErrorRE is the line a Rust program's main prints when it returns an
+// error: "Error: message" (anyhow and eyre, through Debug), or "Error: "
+// alone when eyre's report lists the causes below it.
+var rustErrorRE = regexp.MustCompile(`^Error: ?(.*?)\s*$`)
+
+// rustCauseRE is one cause in color-eyre's or eyre's list: "   0: message".
+var rustCauseRE = regexp.MustCompile(`^\s+\d+: (\S.*?)\s*$`)
+
+// parseRustErrorReports reads the reports a Rust program prints when its
+// main returns an error with a backtrace (RUST_BACKTRACE=1 or
+// RUST_LIB_BACKTRACE=1): anyhow's "Error: message", its "Caused by:" list
+// and "Stack backtrace:"; color-eyre's "Error:" with numbered causes, its
+// "Location:" (where the error was made) and its BACKTRACE section, whose
+// hidden frames ("⋮ 5 frames hidden ⋮") are skipped. A report without a
+// backtrace, or whose backtrace names functions only, takes the Location
+// as its crash frame; a SPANTRACE's spans are not frames.
+func parseRustErrorReports(lines []string) []nativeReport {
+	var out []nativeReport
+	for i := 0; i < len(lines); i++ {
+		m := rustErrorRE.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		rep := nativeReport{format: FormatRust, start: i, end: i, titled: true, title: m[1]}
+		var frames, spanStack []Frame
+		var loc *Frame
+		j := i + 1
+		for ; j < len(lines) && j <= i+200; j++ {
+			t := strings.TrimSpace(lines[j])
+			switch {
+			case t == "" || t == "Caused by:":
+			case t == "Location:" && j+1 < len(lines):
+				if file, line, col, ok := splitLocation(strings.TrimSpace(lines[j+1])); ok && line > 0 {
+					f := nativeFrame(FormatRust, file, line, col, "", "")
+					loc = &f
+					j++
+				}
+			case t == "Stack backtrace:" || strings.Contains(t, "BACKTRACE") && strings.Contains(t, "━"):
+				k := j + 1
+				for k < len(lines) && strings.TrimSpace(lines[k]) == "" {
+					k++
+				}
+				frames, j = rustBacktrace(lines, k)
+			case strings.Contains(t, "SPANTRACE") && strings.Contains(t, "━"):
+				// tracing's spans, innermost first ("0: shop::load with
+				// path=x", "at src/x.rs:30"): a stack of their own.
+				k := j + 1
+				for k < len(lines) && strings.TrimSpace(lines[k]) == "" {
+					k++
+				}
+				spans, end := rustBacktrace(lines, k)
+				for k := range spans {
+					fn, _, _ := strings.Cut(spans[k].Function, " with ")
+					spans[k].Function = fn
+				}
+				spanStack, j = spans, end
+			case rustCauseRE.MatchString(lines[j]) && len(frames) == 0:
+				c := rustCauseRE.FindStringSubmatch(lines[j])[1]
+				if rep.title == "" {
+					rep.title = c
+				} else {
+					rep.texts = append(rep.texts, c)
+				}
+			case strings.HasPrefix(lines[j], "    ") && len(frames) == 0:
+				rep.texts = append(rep.texts, t) // an anyhow cause
+			default:
+				goto done
+			}
+			rep.end = j
+		}
+	done:
+		// No line read since i can start another report: go on after them.
+		next := j - 1
+		if len(frames) == 0 && loc == nil {
+			i = next
+			continue // an "Error:" line of some other program
+		}
+		if rep.title == "" {
+			rep.title = "error"
+		}
+		switch {
+		case len(frames) == 0:
+			frames = []Frame{*loc}
+			rep.notes = append(rep.notes, "the error has no backtrace: run with RUST_BACKTRACE=1 (or RUST_LIB_BACKTRACE=1) to get the whole stack")
+		case loc != nil && !hasLocation(frames, *loc):
+			// Where the error was made or wrapped: the innermost place.
+			frames = append([]Frame{*loc}, frames...)
+		}
+		rep.addStack("error", frames)
+		rep.addStack("span trace", spanStack)
+		out = append(out, rep)
+		i = max(next, rep.end)
+	}
+	return out
+}
+
 // rustWrappedPanicEndRE matches the last line of a pre-1.73 panic message
 // of several lines: "right: `5`', src/x.rs:12:5".
 var (
@@ -115,6 +214,16 @@ func rustWrappedPanic(lines []string, i int) ([]string, int) {
 	return nil, 0
 }
 
+// hasLocation reports whether a frame of frames is at loc's file and line.
+func hasLocation(frames []Frame, loc Frame) bool {
+	for _, f := range frames {
+		if f.Line == loc.Line && (f.File == loc.File || strings.HasSuffix(f.File, "/"+strings.TrimPrefix(loc.File, "./"))) {
+			return true
+		}
+	}
+	return false
+}
+
 // anyFile reports whether a frame has a file.
 func anyFile(frames []Frame) bool {
 	for _, f := range frames {
@@ -138,6 +247,10 @@ func rustBacktrace(lines []string, from int) (frames []Frame, end int) {
 				f.InApp = IsInApp(FormatRust, f.File, f.Function, "")
 			}
 			end = k
+			continue
+		}
+		if strings.Contains(l, "frames hidden") {
+			end = k // color-eyre's "⋮ 5 frames hidden ⋮"
 			continue
 		}
 		if m := rustFrameRE.FindStringSubmatch(l); m != nil {
