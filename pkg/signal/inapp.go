@@ -64,6 +64,11 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //   - rust: /rustc/ and library/std|core|alloc sources, ~/.cargo/registry
 //     and git dependencies, std::, core::, alloc:: and the panic machinery
 //     are not;
+//   - apple: frames of the system's images (libsystem_*, dyld, libobjc,
+//     libswift*, UIKitCore, SwiftUI, CoreFoundation, Foundation, ...;
+//     anything under /System/ or /usr/lib/) are not; a report's parser
+//     decides by the image's path instead when the report lists it (see
+//     appleInApp);
 //   - kernel: the reporting, sanitizer, allocator, exception and entry code
 //     (dump_stack, kasan_*, kmalloc, exc_*, entry_SYSCALL_64, mm/kasan/,
 //     mm/slub.c, ...) is not; unreliable "? fn" frames are never in-app.
@@ -105,6 +110,8 @@ func IsInApp(format, file, function, module string) bool {
 		return rustInApp(file, function) && nativeInApp(file, function, module)
 	case FormatKernel:
 		return kernelInApp(f, function)
+	case FormatApple:
+		return appleInApp(file, function, module, "", "")
 	case FormatASan, FormatLSan, FormatMSan, FormatTSan, FormatUBSan, FormatValgrind, FormatGDB, FormatLLDB,
 		FormatGlibc, "native", "c", "cpp", "objc":
 		return nativeInApp(file, function, module) && !vendoredNative(f)

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // A nativeReport is one crash report of a native tool while it is parsed:
@@ -32,6 +33,9 @@ type nativeReport struct {
 	// backtrace of function names): an assertion message merged into it
 	// gives its first frame, the assertion's location.
 	sited bool
+	// time is the report's own time (an Apple report's Date/Time), which
+	// a log line's time does not replace.
+	time *time.Time
 }
 
 // A nativeStack is one named stack of a report, innermost frame first.
@@ -63,6 +67,9 @@ func (r *nativeReport) signal(lines []string) Signal {
 	}
 	s.Symptoms = dropNoise(Symptoms(append([]string{r.title}, r.texts...)...), r.noise)
 	s.stamp(lines, r.start)
+	if r.time != nil {
+		s.Timestamp = r.time
+	}
 	s.Notes = append(s.Notes, r.notes...)
 	if len(s.Frames) > 0 && len(s.Notes) == 0 {
 		located := false
@@ -98,6 +105,7 @@ var nativeParsers = []struct {
 	{[]string{"+0x"}, parseUnwindBacktraces},
 	{[]string{"panicked at", "Stack backtrace:", "Location:", "BACKTRACE"}, parseRustReports},
 	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
+	{[]string{"Thread ", "Exception Backtrace", "Application Specific Backtrace"}, parseAppleReports},
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,

@@ -1,8 +1,8 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
-// kernel, glibc and Rust) into frames, a title, a timestamp and symptom
-// tokens.
+// kernel, glibc and Rust, and Apple's .crash crash reports) into
+// frames, a title, a timestamp and symptom tokens.
 //
 // # Frame order
 //
@@ -86,6 +86,7 @@ const (
 	FormatKernel   = "kernel" // Linux kernel oops, BUG, WARNING, KASAN, ...
 	FormatGlibc    = "glibc"  // backtrace_symbols, assertions, abort messages
 	FormatRust     = "rust"
+	FormatApple    = "apple" // macOS and iOS crash reports
 	// FormatNative is a native stack without a known tool's headline:
 	// "#0 0x... in fn file.c:12" frames alone.
 	FormatNative = "native"
@@ -100,7 +101,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel and glibc crash reports and Rust panics"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash) crash reports and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one. Native reports come
