@@ -56,7 +56,7 @@ func appleWantTime(t *testing.T, got *time.Time, want string) {
 // inside the bundle) in-app, frames of the system's images not, even when
 // they name a function.
 func TestAppleMacOSReport(t *testing.T) {
-	for _, name := range []string{"macos_bad_access.txt"} {
+	for _, name := range []string{"macos_bad_access.txt", "macos_bad_access_ips.json"} {
 		t.Run(name, func(t *testing.T) {
 			s := parseAppleFile(t, name)
 			if s.Format != FormatApple {

@@ -1,7 +1,7 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
-// kernel, glibc and Rust, and Apple's .crash crash reports) into
+// kernel, glibc and Rust, and Apple's .crash and .ips crash reports) into
 // frames, a title, a timestamp and symptom tokens.
 //
 // # Frame order
@@ -86,7 +86,7 @@ const (
 	FormatKernel   = "kernel" // Linux kernel oops, BUG, WARNING, KASAN, ...
 	FormatGlibc    = "glibc"  // backtrace_symbols, assertions, abort messages
 	FormatRust     = "rust"
-	FormatApple    = "apple" // macOS and iOS crash reports
+	FormatApple    = "apple" // macOS and iOS crash reports (.crash text, .ips JSON)
 	// FormatNative is a native stack without a known tool's headline:
 	// "#0 0x... in fn file.c:12" frames alone.
 	FormatNative = "native"
@@ -101,7 +101,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash) crash reports and Rust panics"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one. Native reports come
@@ -133,10 +133,11 @@ func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Sig
 
 // Parse detects the format of data and returns the signals in it. name is
 // the file name shown to users (Signal.Source). Input that looks like JSON is
-// read as Sentry events (one event, an array of events, or one per line);
-// anything else as stack-trace text, possibly surrounded by log lines. It
-// fails with an error wrapping ErrNoSignal when nothing is found and with
-// ErrTooLarge above MaxInputBytes; it never panics.
+// read as an Apple .ips crash report when it has that shape, else as Sentry
+// events (one event, an array of events, or one per line); anything else
+// as stack-trace text, possibly surrounded by log lines. It fails with an
+// error wrapping ErrNoSignal when nothing is found and with ErrTooLarge
+// above MaxInputBytes; it never panics.
 func Parse(name string, data []byte) ([]Signal, error) {
 	if textenc.IsUTF16(data) && len(data) <= 2*MaxInputBytes+2 {
 		data = textenc.Bytes(data) // Windows PowerShell 5.1 saves output as UTF-16
@@ -150,6 +151,9 @@ func Parse(name string, data []byte) ([]Signal, error) {
 	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
+		if sigs := parseIPS(trimmed); len(sigs) > 0 {
+			return finish(name, sigs), nil
+		}
 		if sigs, err := parseSentry(trimmed); err == nil && len(sigs) > 0 {
 			return finish(name, sigs), nil
 		}
