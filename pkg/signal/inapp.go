@@ -112,6 +112,8 @@ func IsInApp(format, file, function, module string) bool {
 		return kernelInApp(f, function)
 	case FormatApple:
 		return appleInApp(file, function, module, "", "")
+	case FormatTombstone:
+		return tombstoneInApp(f, function, module)
 	case FormatASan, FormatLSan, FormatMSan, FormatTSan, FormatUBSan, FormatValgrind, FormatGDB, FormatLLDB,
 		FormatGlibc, "native", "c", "cpp", "objc":
 		return nativeInApp(file, function, module) && !vendoredNative(f)

@@ -106,6 +106,7 @@ var nativeParsers = []struct {
 	{[]string{"panicked at", "Stack backtrace:", "Location:", "BACKTRACE"}, parseRustReports},
 	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
 	{[]string{"Thread ", "Exception Backtrace", "Application Specific Backtrace"}, parseAppleReports},
+	{[]string{" pc ", "Crash dump:", "Stack Trace:"}, parseTombstones},
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,

@@ -87,6 +87,9 @@ const (
 	FormatGlibc    = "glibc"  // backtrace_symbols, assertions, abort messages
 	FormatRust     = "rust"
 	FormatApple    = "apple" // macOS and iOS crash reports (.crash text, .ips JSON)
+	// FormatTombstone is an Android native crash report: a tombstone
+	// (or its lines in logcat), ndk-stack's or AOSP stack's output.
+	FormatTombstone = "tombstone"
 	// FormatNative is a native stack without a known tool's headline:
 	// "#0 0x... in fn file.c:12" frames alone.
 	FormatNative = "native"
@@ -101,7 +104,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports and Rust panics"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and Rust panics"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one. Native reports come

@@ -1,0 +1,685 @@
+package signal
+
+import (
+	"path"
+	"regexp"
+	"strings"
+)
+
+// Android's native crash reports: the tombstones debuggerd writes
+// (/data/tombstones/tombstone_NN, and the same lines in logcat under the
+// DEBUG tag, read once logprefix.go has removed the tag), the output of
+// the NDK's ndk-stack, which symbolizes them, and of AOSP's "stack"
+// script.
+var (
+	// tombFrameRE is a frame of a tombstone's backtrace, without its
+	// indentation: "#00 pc 000000000004fb2c  /data/app/.../libx.so
+	// (f(int)+44) (BuildId: ...)", 8 digits on 32-bit ABIs, "#00  pc"
+	// before Android 5; the tail is the mapping and its groups.
+	tombFrameRE = regexp.MustCompile(`^#(\d{1,4}) +pc +(?:0x)?[0-9a-fA-F]{1,16} +(\S.*)$`)
+	// ndkFrameRE is a frame as ndk-stack prints it: "#00 0x000000000004fb2c
+	// /data/app/.../libx.so (f(int)+44)", then the symbolizer's function
+	// and location lines.
+	ndkFrameRE = regexp.MustCompile(`^#(\d{1,4}) 0x[0-9a-fA-F]{1,16} (\S.*)$`)
+	// tombThreadRE is a thread's header: "pid: 12345, tid: 12377, name:
+	// RenderThread  >>> com.example.app <<<".
+	tombThreadRE = regexp.MustCompile(`^pid: \d+, tid: (\d+), name: (.*?) +>>> (.*) <<<`)
+	// tombSignalRE is the signal line: "signal 11 (SIGSEGV), code 1
+	// (SEGV_MAPERR), fault addr 0x10" ("--------" for none).
+	tombSignalRE = regexp.MustCompile(`^signal \d+ \((SIG\w+)\), code -?\d+ \(([^)]*)\)(?:, fault addr (\S+))?`)
+	// stackRowRE is a row of AOSP's stack script: "RELADDR FUNCTION
+	// FILE:LINE", "v------>" for a function inlined into the next row.
+	stackRowRE = regexp.MustCompile(`^(?:v-+>|[0-9a-fA-F]{8,16}) +(\S.*)$`)
+	// bionicAssertRE is bionic's failed assert() as the abort message
+	// gives it: "renderer.cpp:88: void Renderer::draw(const Frame *):
+	// assertion "frame" failed".
+	bionicAssertRE = regexp.MustCompile(`^(\S+):(\d+): (.+?): assertion "(.*)" failed$`)
+	// symbolOffsetRE is the decimal offset a tombstone puts after a symbol.
+	symbolOffsetRE = regexp.MustCompile(`\+\d+$`)
+	// tombHeapRE heads the stacks of a memory error's allocation
+	// (MTE, GWP-ASan): "deallocated by thread 4566:".
+	tombHeapRE = regexp.MustCompile(`^(?:de)?allocated by thread \d+:$`)
+	// spacesRE separates the columns of AOSP's stack script.
+	spacesRE = regexp.MustCompile(` {2,}`)
+)
+
+// tombNoise are the words of every Android native crash's title.
+var tombNoise = map[string]bool{"android": true, "native": true, "fault": true, "addr": true}
+
+// Kinds of tombstone stacks.
+const (
+	tombBacktrace = iota // "#00 pc ..." frames
+	tombNDK              // ndk-stack's "#00 0x..." frames and symbolizer lines
+	tombRows             // AOSP stack's "RELADDR FUNCTION FILE:LINE" rows
+)
+
+// tombParser reads Android native crash reports line by line.
+type tombParser struct {
+	out []nativeReport
+	rep *nativeReport
+	ndk bool // the report is ndk-stack's "Crash dump:"
+	// bannered is set when the report has its banner: its further
+	// backtraces are its other threads', not reports of their own.
+	bannered bool
+	// What the report's header says.
+	sig, code, addr, cause, abort string
+	// thread names the stack that comes next; pending is set after
+	// "--- --- ---", which opens the next thread.
+	thread  string
+	pending bool
+	// The stack being read.
+	inStack bool
+	kind    int
+	name    string
+	frames  []Frame
+	lastNum int
+	// An ndk-stack frame waiting for its symbolizer lines.
+	ndkFrame *ndkFrame
+}
+
+// ndkFrame is a frame of ndk-stack's output: the tombstone's module and
+// symbol, and the function and location pairs the symbolizer printed
+// under it, innermost inlined function first.
+type ndkFrame struct {
+	module, symbol string
+	fns, locs      []string
+	fn             string // a function line waiting for its location
+	hasFn          bool
+}
+
+// parseTombstones reads Android native crash reports: tombstones (and
+// their lines in logcat), ndk-stack's symbolized "Crash dump:" and the
+// "Stack Trace:" of AOSP's stack script. The crashing thread's backtrace
+// is the first stack, the other threads' follow. The abort message titles
+// the report, else the signal and its cause.
+func parseTombstones(_ string, lines []string) []nativeReport {
+	p := &tombParser{}
+	for i, l := range lines {
+		p.line(i, strings.TrimSpace(l))
+	}
+	p.closeReport()
+	return p.out
+}
+
+// line reads one line, t, without its indentation.
+func (p *tombParser) line(i int, t string) {
+	switch {
+	case strings.HasPrefix(t, "*** *** ***"):
+		p.closeReport()
+		p.openReport(i)
+		p.bannered = true
+		return
+	case strings.HasPrefix(t, "**********") && strings.Contains(t, "Crash dump:"):
+		p.closeReport()
+		p.openReport(i)
+		p.ndk, p.bannered = true, true
+		return
+	case t == "Crash dump is completed" || strings.HasPrefix(t, "Tombstone written to:"):
+		if p.rep != nil {
+			p.rep.end = i
+		}
+		p.closeReport()
+		return
+	}
+	if p.frameLine(i, t) {
+		return
+	}
+	if p.rep == nil {
+		// A report without its banner (cut from a log, or AOSP's stack
+		// script) starts at its first header line.
+		if !strings.HasPrefix(t, "Build fingerprint:") && !tombThreadRE.MatchString(t) && !tombSignalRE.MatchString(t) && t != "Stack Trace:" {
+			return
+		}
+		p.openReport(i)
+	}
+	p.header(i, t)
+}
+
+// frameLine reads t when it is a frame, or a line the current stack
+// holds, and reports whether it was.
+func (p *tombParser) frameLine(i int, t string) bool {
+	if p.inStack && p.kind == tombNDK && p.ndkFrame != nil && t != "" && !ndkFrameRE.MatchString(t) &&
+		!strings.HasPrefix(t, "WARNING:") && !strings.HasPrefix(t, "ERROR:") && !strings.HasPrefix(t, "Stack frame #") {
+		p.ndkFrame.add(t) // a symbolizer line
+		p.rep.end = i
+		return true
+	}
+	if p.inStack && p.kind == tombRows {
+		if strings.HasPrefix(t, "RELADDR") {
+			return true
+		}
+		if m := stackRowRE.FindStringSubmatch(t); m != nil {
+			p.add(i, -1, stackRow(m[1]))
+			return true
+		}
+		if t == "" && len(p.frames) == 0 {
+			return true
+		}
+		p.endStack()
+		return false
+	}
+	if rest, ok := strings.CutPrefix(t, "Stack frame "); ok {
+		// ndk-stack before r21: "Stack frame #00 pc 0000066c  /data/app/
+		// .../libx.so (f+54): Routine f at /src/x.c:165".
+		m := tombFrameRE.FindStringSubmatch(rest)
+		if m == nil {
+			return false
+		}
+		tail, routine, _ := strings.Cut(m[2], ": Routine ")
+		f := tombFrame(tail)
+		if fn, loc, ok := strings.Cut(routine, " at "); ok {
+			if file, line, col, ok := splitLocation(loc); ok && file != "??" {
+				if fn = cleanFunction(fn); fn == "" {
+					fn = f.Function
+				}
+				f = nativeFrame(FormatTombstone, file, line, col, fn, f.Module)
+			}
+		}
+		p.add(i, atoi(m[1]), []Frame{f})
+		return true
+	}
+	if len(t) < 2 || t[0] != '#' {
+		return false
+	}
+	if m := tombFrameRE.FindStringSubmatch(t); m != nil {
+		p.add(i, atoi(m[1]), []Frame{tombFrame(m[2])})
+		return true
+	}
+	if p.ndk {
+		if m := ndkFrameRE.FindStringSubmatch(t); m != nil {
+			module, symbol := tombMapping(m[2])
+			p.add(i, atoi(m[1]), nil)
+			p.kind = tombNDK
+			p.ndkFrame = &ndkFrame{module: module, symbol: symbol}
+			return true
+		}
+	}
+	return false
+}
+
+// add appends frames read on line i, frame number num (-1: not numbered),
+// to the current stack; a frame outside a stack, or numbered again from
+// 0, starts one (of the next thread, or of a report of its own).
+func (p *tombParser) add(i, num int, frames []Frame) {
+	p.flushNDK()
+	if p.inStack && num >= 0 && num <= p.lastNum {
+		p.endStack()
+	}
+	if !p.inStack {
+		if p.rep == nil || len(p.rep.stacks) > 0 && !p.pending && !p.bannered {
+			p.closeReport()
+			p.openReport(i)
+		}
+		p.beginStack(tombBacktrace)
+	}
+	if num >= 0 {
+		p.lastNum = num
+	}
+	for _, f := range frames {
+		if len(p.frames) < MaxFrames {
+			p.frames = append(p.frames, f)
+		}
+	}
+	p.rep.end = i
+}
+
+// header reads a line of the report that is no frame.
+func (p *tombParser) header(i int, t string) {
+	r := p.rep
+	switch {
+	case t == "":
+		if p.inStack && p.kind == tombBacktrace && len(p.frames) > 0 {
+			p.endStack()
+		}
+		return
+	case t == "backtrace:":
+		p.endStack()
+		p.beginStack(tombBacktrace)
+	case t == "Stack Trace:":
+		p.endStack()
+		p.beginStack(tombRows)
+	case strings.HasPrefix(t, "--- --- ---"):
+		p.endStack()
+		p.pending, p.thread = true, ""
+	case tombHeapRE.MatchString(t):
+		p.endStack()
+		p.pending, p.thread = true, strings.TrimSuffix(t, ":")
+	case strings.HasPrefix(t, "Timestamp: "):
+		if ts := leadingTimestamp(strings.TrimPrefix(t, "Timestamp: ")); ts != nil && r.time == nil {
+			r.time = ts
+		}
+	case strings.HasPrefix(t, "Abort message: "):
+		if p.abort == "" {
+			msg := strings.TrimPrefix(t, "Abort message: ")
+			if len(msg) >= 2 && msg[0] == '\'' && msg[len(msg)-1] == '\'' {
+				msg = msg[1 : len(msg)-1]
+			}
+			p.abort = strings.TrimPrefix(msg, "'")
+		}
+	case strings.HasPrefix(t, "Cause: "):
+		if p.cause == "" && len(r.stacks) == 0 {
+			p.cause = strings.TrimPrefix(t, "Cause: ")
+		}
+	case strings.HasPrefix(t, "pid: "):
+		if m := tombThreadRE.FindStringSubmatch(t); m != nil {
+			p.thread = m[2] + " (tid " + m[1] + ")"
+		}
+	case strings.HasPrefix(t, "signal "):
+		if m := tombSignalRE.FindStringSubmatch(t); m != nil && p.sig == "" {
+			p.sig, p.code, p.addr = m[1], m[2], m[3]
+		}
+	case tombSectionEnd(t):
+		p.endStack()
+		return
+	default:
+		return // registers, notes, a log's other lines
+	}
+	r.end = i
+}
+
+// tombSectionEnd reports the headers of the sections that follow a
+// thread's backtrace.
+func tombSectionEnd(t string) bool {
+	for _, s := range []string{"stack:", "memory near ", "memory map", "code around ", "open files:", "log main:",
+		"log system:", "log crash:", "Stack Data:", "registers", "Registers", "Tagged addr"} {
+		if strings.HasPrefix(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *tombParser) openReport(i int) {
+	p.rep = &nativeReport{format: FormatTombstone, start: i, end: i, noise: tombNoise}
+	p.ndk, p.bannered = false, false
+	p.sig, p.code, p.addr, p.cause, p.abort = "", "", "", "", ""
+	p.thread, p.pending = "", false
+}
+
+func (p *tombParser) beginStack(kind int) {
+	p.inStack, p.kind, p.frames, p.lastNum = true, kind, nil, -1
+	p.name = p.thread
+	if p.name == "" {
+		p.name = "backtrace"
+	}
+	p.thread, p.pending = "", false
+}
+
+func (p *tombParser) endStack() {
+	p.flushNDK()
+	if p.inStack && p.rep != nil {
+		p.rep.addStack(p.name, p.frames)
+	}
+	p.inStack, p.frames = false, nil
+}
+
+// flushNDK turns the pending ndk-stack frame into frames.
+func (p *tombParser) flushNDK() {
+	if nf := p.ndkFrame; nf != nil {
+		p.ndkFrame = nil
+		for _, f := range nf.frames() {
+			if len(p.frames) < MaxFrames {
+				p.frames = append(p.frames, f)
+			}
+		}
+	}
+}
+
+// closeReport ends the report being read; a report with a stack is kept,
+// titled by its abort message, else by its signal and cause.
+func (p *tombParser) closeReport() {
+	p.endStack()
+	r := p.rep
+	p.rep = nil
+	if r == nil || len(r.stacks) == 0 {
+		return
+	}
+	sig := ""
+	if p.sig != "" {
+		sig = p.sig + " (" + p.code + ")"
+		switch addr := shortAddr(p.addr); {
+		case p.cause != "":
+			sig += ": " + p.cause
+		case addr != "":
+			sig += ", fault addr " + addr
+		}
+	}
+	switch {
+	case p.abort != "":
+		r.title = p.abort
+		r.texts = append(r.texts, sig)
+		if m := bionicAssertRE.FindStringSubmatch(p.abort); m != nil {
+			r.texts = append(r.texts, m[4])
+			if !hasAppLocation(r.stacks[0].frames) {
+				// The stack names functions only: the assertion's site is
+				// the frame of the function that asserted.
+				site := nativeFrame(FormatTombstone, m[1], atoi(m[2]), 0, cleanFunction(m[3]), "")
+				for _, f := range r.stacks[0].frames {
+					if f.Function == site.Function && site.Module == "" {
+						site.Module = f.Module
+					}
+				}
+				r.stacks[0].frames = siteFrames(r.stacks[0].frames, site)
+			}
+		}
+	case sig != "":
+		r.title = sig
+	default:
+		r.title = "Android native crash"
+	}
+	r.titled = true
+	if !hasAppLocation(flatFrames(r.stacks)) {
+		r.notes = append(r.notes, "no frame of the app has a source file and line: symbolize the report with the NDK's ndk-stack (ndk-stack -sym DIR, DIR holding the unstripped .so files of that build) so frames can be matched to the code")
+	}
+	p.out = append(p.out, *r)
+}
+
+// shortAddr returns a fault address without its leading zeros ("0x10"),
+// "" for none ("--------").
+func shortAddr(a string) string {
+	h := strings.TrimPrefix(a, "0x")
+	if h == "" || !isHex(h) {
+		return ""
+	}
+	h = strings.TrimLeft(h, "0")
+	if h == "" {
+		h = "0"
+	}
+	return "0x" + h
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHexDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasAppLocation(frames []Frame) bool {
+	for _, f := range frames {
+		if f.InApp && f.File != "" {
+			return true
+		}
+	}
+	return false
+}
+
+func flatFrames(stacks []nativeStack) []Frame {
+	var out []Frame
+	for _, s := range stacks {
+		out = append(out, s.frames...)
+	}
+	return out
+}
+
+// tombFrame reads the tail of a tombstone frame: the mapping, then
+// "(offset 0x1000)", "(symbol+44)", "(BuildId: ...)".
+func tombFrame(tail string) Frame {
+	module, symbol := tombMapping(tail)
+	return nativeFrame(FormatTombstone, "", 0, 0, tombSymbol(symbol), module)
+}
+
+// tombMapping splits a frame's tail into the mapping's name
+// ("/data/app/.../libx.so", "base.apk!libx.so", "[anon:dalvik-...]",
+// "<anonymous:7a12340000>") and the symbol, "" when it has none.
+func tombMapping(tail string) (module, symbol string) {
+	tail = strings.TrimSpace(tail)
+	end := strings.IndexByte(tail, ' ')
+	if end < 0 {
+		end = len(tail)
+	}
+	if tail != "" && (tail[0] == '[' || tail[0] == '<') {
+		closer := byte(']')
+		if tail[0] == '<' {
+			closer = '>'
+		}
+		if k := strings.IndexByte(tail, closer); k > 0 {
+			end = k + 1
+		}
+	}
+	module, rest := tail[:end], tail[end:]
+	for {
+		rest = strings.TrimLeft(rest, " ")
+		if rest == "" || rest[0] != '(' {
+			return module, symbol
+		}
+		k := matchParen(rest, 0)
+		if k < 0 {
+			k = strings.LastIndexByte(rest, ')') + 1
+		}
+		group := rest[1 : k-1]
+		rest = rest[k:]
+		switch {
+		case strings.HasPrefix(group, "offset 0x"), strings.HasPrefix(group, "BuildId: "), group == "deleted":
+		case symbol == "":
+			symbol = group
+		}
+	}
+}
+
+// tombSymbol turns a tombstone's symbol ("Renderer::draw(Frame
+// const*)+44", "com.example.app.Canvas.onDraw+140") into a function name.
+func tombSymbol(s string) string {
+	s = symbolOffsetRE.ReplaceAllString(s, "")
+	if d := itaniumName(s); d != "" {
+		return d
+	}
+	return cleanFunction(s)
+}
+
+// add reads a line the symbolizer printed under an ndk-stack frame: a
+// function, or the location of the function before it.
+func (nf *ndkFrame) add(t string) {
+	if isSymbolizerLocation(t) {
+		nf.fns = append(nf.fns, nf.fn)
+		nf.locs = append(nf.locs, t)
+		nf.fn, nf.hasFn = "", false
+		return
+	}
+	if nf.hasFn {
+		// Two functions in a row: the first had no location.
+		nf.fns = append(nf.fns, nf.fn)
+		nf.locs = append(nf.locs, "")
+	}
+	nf.fn, nf.hasFn = t, true
+}
+
+// isSymbolizerLocation reports llvm-symbolizer's location lines
+// ("/src/x.cpp:88:14", "??:0:0").
+func isSymbolizerLocation(t string) bool {
+	if strings.HasPrefix(t, "??:") {
+		return true
+	}
+	file, _, _, ok := splitLocation(t)
+	return ok && !strings.ContainsAny(file, "()") && !strings.Contains(file, " ")
+}
+
+// frames returns the frame's inlined functions and itself, innermost
+// first, with the locations the symbolizer found; a frame it could not
+// resolve keeps the tombstone's symbol.
+func (nf *ndkFrame) frames() []Frame {
+	if nf.hasFn {
+		nf.fns = append(nf.fns, nf.fn)
+		nf.locs = append(nf.locs, "")
+	}
+	fallback := tombSymbol(nf.symbol)
+	var out []Frame
+	for k, fn := range nf.fns {
+		file, line, col, ok := splitLocation(nf.locs[k])
+		if !ok || file == "??" {
+			file, line, col = "", 0, 0
+		}
+		if fn = cleanFunction(fn); fn == "" && k == len(nf.fns)-1 {
+			fn = fallback
+		}
+		if fn == "" && file == "" {
+			continue
+		}
+		out = append(out, nativeFrame(FormatTombstone, file, line, col, fn, nf.module))
+	}
+	if len(out) == 0 {
+		out = append(out, nativeFrame(FormatTombstone, "", 0, 0, fallback, nf.module))
+	}
+	return out
+}
+
+// stackRow reads a row of AOSP's stack script after its address:
+// "Canvas::stroke(Path const&)+18   vendor/acme/canvas.cpp:212".
+func stackRow(rest string) []Frame {
+	fn, loc := rest, ""
+	if locs := spacesRE.FindAllStringIndex(rest, -1); len(locs) > 0 {
+		last := locs[len(locs)-1]
+		fn, loc = rest[:last[0]], rest[last[1]:]
+	} else if k := strings.LastIndexByte(rest, ' '); k > 0 {
+		if _, _, _, ok := splitLocation(rest[k+1:]); ok {
+			fn, loc = rest[:k], rest[k+1:]
+		}
+	}
+	file, line, col, ok := splitLocation(loc)
+	module := ""
+	if !ok || file == "??" {
+		file, line, col = "", 0, 0
+		if strings.HasPrefix(loc, "/") && !strings.Contains(loc, " ") {
+			module = loc // the library, when the script found no line
+		}
+	}
+	return []Frame{nativeFrame(FormatTombstone, file, line, col, tombSymbol(fn), module)}
+}
+
+// androidSystemDirs hold the system's libraries and code on a device:
+// none of them is the app's.
+var androidSystemDirs = []string{"/system/", "/apex/", "/vendor/", "/product/", "/system_ext/", "/odm/",
+	"/bionic/", "/data/dalvik-cache/", "/data/misc/apexdata/"}
+
+// androidSystemImages are mappings of the system that tombstones name
+// without a directory.
+var androidSystemImages = map[string]bool{"[vdso]": true, "[vectors]": true, "[sigpage]": true, "[vsyscall]": true,
+	"linker": true, "linker64": true, "libart.so": true, "libartbase.so": true, "libbase.so": true, "liblog.so": true,
+	"libutils.so": true, "libbinder.so": true, "libhwui.so": true, "libandroid_runtime.so": true,
+	"app_process": true, "app_process32": true, "app_process64": true}
+
+// androidPlatformSources are the AOSP and NDK trees the symbolized
+// frames of the system's and the toolchain's code come from.
+var androidPlatformSources = []string{"bionic/", "external/", "prebuilts/", "toolchain/", "art/runtime/",
+	"art/libartbase/", "art/libdexfile/", "libcore/", "frameworks/base/", "frameworks/native/", "frameworks/av/",
+	"system/core/", "system/libbase/", "system/logging/", "system/unwinding/"}
+
+// tombstoneInApp decides in-app for Android native crash reports (see
+// IsInApp): a frame of a system image (/system/, /apex/, /vendor/,
+// /product/, the boot image in /data/dalvik-cache, [vdso], the linker,
+// libart.so) is not; neither is a frame of the C or C++ runtime (libc.so,
+// libc++_shared.so, std::), a Java method of the framework or a library
+// (android., java., androidx., kotlin., ...), nor a source file of AOSP
+// (bionic/, external/, frameworks/base/, ...) or of the NDK's toolchain.
+// The app's own libraries (/data/app/.../lib/arm64/libx.so, base.apk,
+// split_*.apk, /data/data/...) and code it loads from elsewhere are
+// in-app when they name a function or a file.
+func tombstoneInApp(file, function, module string) bool {
+	if androidSystemImage(module) || hasAnyPrefix(function, javaLibPrefixes) {
+		return false
+	}
+	if file != "" {
+		return nativeInApp(file, function, "") && !vendoredNative(file) && !androidPlatformSource(file)
+	}
+	return nativeInApp("", function, module)
+}
+
+// androidSystemImage reports a mapping of the system: its path, or the
+// file an anonymous mapping was made from ("[anon:dalvik-classes.dex
+// extracted in memory from /system/framework/x.jar]"), is the system's.
+func androidSystemImage(module string) bool {
+	if module == "" {
+		return false
+	}
+	if androidSystemImages[module] || androidSystemImages[path.Base(module)] {
+		return true
+	}
+	m := module
+	if (m[0] == '[' || m[0] == '<') && strings.Contains(m, " /") {
+		m = m[strings.Index(m, " /")+1:]
+	}
+	if strings.HasPrefix(m, "/data/dalvik-cache/") && strings.Contains(m, "@data@app@") {
+		return false // an app's code compiled before Android 8
+	}
+	return hasAnyPrefix(m, androidSystemDirs)
+}
+
+// androidPlatformSource reports a source path of AOSP (relative to its
+// tree, as the stack script prints it) or of the NDK and its toolchain.
+func androidPlatformSource(file string) bool {
+	if !strings.HasPrefix(file, "/") && hasAnyPrefix(file, androidPlatformSources) {
+		return true
+	}
+	l := "/" + strings.ToLower(strings.TrimPrefix(file, "/"))
+	for _, s := range []string{"/sdk/ndk/", "/ndk-bundle/", "/android-ndk-", "/llvm-project/", "/libcxx/", "/libcxxabi/", "/sysroot/usr/include/"} {
+		if strings.Contains(l, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// itaniumName returns the qualified name of a mangled C++ function, as
+// tombstones before Android 7 print them ("_ZN8Renderer4drawEPK5Frame":
+// "Renderer::draw"), without its parameters; "" for a symbol it does not
+// read (templates, substitutions, operators).
+func itaniumName(s string) string {
+	rest, ok := strings.CutPrefix(s, "_Z")
+	if !ok {
+		return ""
+	}
+	rest = strings.TrimPrefix(rest, "L")
+	var parts []string
+	name := func() bool {
+		n, k := 0, 0
+		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' && n < 1<<20 {
+			n = n*10 + int(rest[k]-'0')
+			k++
+		}
+		if k == 0 || n == 0 || k+n > len(rest) {
+			return false
+		}
+		id := rest[k : k+n]
+		if strings.HasPrefix(id, "_GLOBAL__N") {
+			id = "(anonymous namespace)"
+		}
+		parts = append(parts, id)
+		rest = rest[k+n:]
+		return true
+	}
+	if r, ok := strings.CutPrefix(rest, "St"); ok {
+		parts, rest = append(parts, "std"), r
+	}
+	if r, nested := strings.CutPrefix(rest, "N"); nested {
+		rest = strings.TrimLeft(r, "rVKRO") // the method's qualifiers
+		if r, ok := strings.CutPrefix(rest, "St"); ok {
+			parts, rest = append(parts, "std"), r
+		}
+		for rest != "" && rest[0] != 'E' {
+			switch {
+			case rest[0] >= '0' && rest[0] <= '9':
+				if !name() {
+					return ""
+				}
+			case len(rest) > 1 && len(parts) > 0 && (rest[0] == 'C' && rest[1] >= '1' && rest[1] <= '5' || rest[0] == 'D' && rest[1] >= '0' && rest[1] <= '5'):
+				class := parts[len(parts)-1]
+				if rest[0] == 'D' {
+					class = "~" + class
+				}
+				parts, rest = append(parts, class), rest[2:]
+			default:
+				return ""
+			}
+		}
+		if rest == "" || len(parts) == 0 {
+			return ""
+		}
+		return strings.Join(parts, "::")
+	}
+	if !name() {
+		return ""
+	}
+	return strings.Join(parts, "::")
+}
