@@ -18,6 +18,10 @@ var (
 	// (long and brief), "05-16 12:43:07.629  1234  1250 E Tag: "
 	// (threadtime) and "E/Tag(31031): " (brief).
 	logcatPrefixRE = regexp.MustCompile(`^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:? +)?(?:[VDIWEFA]/[^\s(][^(]*\(\s*\d+\): ?|\d+ +\d+ +[VDIWEFA] +[^:]*?: ?)`)
+	// studioLogcatRE: what Android Studio's logcat writes after the
+	// time: "29547-29547/com.example.app A/DEBUG: " before 2022,
+	// "21622-21622 DEBUG   crash_dump64   A  " (tag, package, level) since.
+	studioLogcatRE = regexp.MustCompile(`^ *\d+-\d+(?:/\S+ [VDIWEFA]/[^:]*: ?| +\S+ +(?:\S+ +)?[VDIWEFA]  )`)
 )
 
 // stripLogPrefix removes a log's prefix from l, and reports whether there
@@ -31,6 +35,8 @@ func stripLogPrefix(l string) (string, bool) {
 	}
 	if r := stripTimePrefix(l); len(r) < len(l) {
 		if m := hostUnitRE.FindString(r); m != "" {
+			r = r[len(m):]
+		} else if m := studioLogcatRE.FindString(r); m != "" {
 			r = r[len(m):]
 		}
 		return r, true
