@@ -69,6 +69,10 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     anything under /System/ or /usr/lib/) are not; a report's parser
 //     decides by the image's path instead when the report lists it (see
 //     appleInApp);
+//   - tombstone (Android): frames of the system's images (/system/, /apex/,
+//     /vendor/, /product/, [vdso], the linker, libart.so), the C and C++
+//     runtimes, the framework's and libraries' Java methods, and AOSP and
+//     NDK sources are not; the app's libraries and APKs are (tombstoneInApp);
 //   - kernel: the reporting, sanitizer, allocator, exception and entry code
 //     (dump_stack, kasan_*, kmalloc, exc_*, entry_SYSCALL_64, mm/kasan/,
 //     mm/slub.c, ...) is not; unreliable "? fn" frames are never in-app.

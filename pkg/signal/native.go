@@ -110,7 +110,7 @@ var nativeParsers = []struct {
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,
-// gdb, lldb, Linux kernel, glibc backtrace_symbols and Rust reports, in the
+// gdb, lldb, Linux kernel, glibc backtrace_symbols, Rust and Android reports, in the
 // order they appear. A glibc abort message (an assertion, "stack
 // smashing detected", a malloc check, an uncaught C++ exception) titles the
 // report that follows it or holds it; alone, it is a signal of its own.

@@ -1,8 +1,9 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
-// kernel, glibc and Rust, and Apple's .crash and .ips crash reports) into
-// frames, a title, a timestamp and symptom tokens.
+// kernel, glibc and Rust, Apple's .crash and .ips crash reports and
+// Android tombstones) into frames, a title, a timestamp and symptom
+// tokens.
 //
 // # Frame order
 //

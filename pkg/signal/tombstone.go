@@ -449,8 +449,12 @@ func tombMapping(tail string) (module, symbol string) {
 		if k < 0 {
 			k = strings.LastIndexByte(rest, ')') + 1
 		}
-		group := rest[1 : k-1]
-		rest = rest[k:]
+		group := ""
+		if k >= 2 {
+			group, rest = rest[1:k-1], rest[k:]
+		} else {
+			group, rest = rest[1:], "" // cut short: no closing parenthesis
+		}
 		switch {
 		case strings.HasPrefix(group, "offset 0x"), strings.HasPrefix(group, "BuildId: "), group == "deleted":
 		case symbol == "":
@@ -600,7 +604,7 @@ func androidSystemImage(module string) bool {
 	if (m[0] == '[' || m[0] == '<') && strings.Contains(m, " /") {
 		m = m[strings.Index(m, " /")+1:]
 	}
-	if strings.HasPrefix(m, "/data/dalvik-cache/") && strings.Contains(m, "@data@app@") {
+	if strings.HasPrefix(m, "/data/dalvik-cache/") && strings.Contains(m, "data@app@") {
 		return false // an app's code compiled before Android 8
 	}
 	return hasAnyPrefix(m, androidSystemDirs)
