@@ -127,7 +127,8 @@ func (p *tombParser) line(i int, t string) {
 	if p.rep == nil {
 		// A report without its banner (cut from a log, or AOSP's stack
 		// script) starts at its first header line.
-		if !strings.HasPrefix(t, "Build fingerprint:") && !tombThreadRE.MatchString(t) && !tombSignalRE.MatchString(t) && t != "Stack Trace:" {
+		if !strings.HasPrefix(t, "Build fingerprint:") && t != "Stack Trace:" &&
+			!(strings.HasPrefix(t, "pid: ") && tombThreadRE.MatchString(t)) && !(strings.HasPrefix(t, "signal ") && tombSignalRE.MatchString(t)) {
 			return
 		}
 		p.openReport(i)
