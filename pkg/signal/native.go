@@ -107,6 +107,7 @@ var nativeParsers = []struct {
 	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
 	{[]string{"Thread ", "Exception Backtrace", "Application Specific Backtrace"}, parseAppleReports},
 	{[]string{" pc ", "Crash dump:", "Stack Trace:"}, parseTombstones},
+	{[]string{"+ 0x", "(crashed)", "|0|"}, parseMinidumpReports},
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,
