@@ -61,7 +61,7 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     points (malloc, free, strlen, pthread_create, _start, ...) and frames
 //     of shared libraries of the system without a file are not; a frame
 //     with neither file nor function is not;
-//   - minidump: the native rules, and frames of the libraries
+//   - minidump and windbg: the native rules, and frames of the libraries
 //     of Windows and its C and C++ runtimes (ntdll, KERNEL32, ucrtbase,
 //     VCRUNTIME140, ..., whatever the case and with or without .dll) and
 //     of Windows' entry points and exception machinery are not;
@@ -125,7 +125,7 @@ func IsInApp(format, file, function, module string) bool {
 	case FormatASan, FormatLSan, FormatMSan, FormatTSan, FormatUBSan, FormatValgrind, FormatGDB, FormatLLDB,
 		FormatGlibc, "native", "c", "cpp", "objc":
 		return nativeInApp(file, function, module) && !vendoredNative(f)
-	case FormatMinidump:
+	case FormatMinidump, FormatWinDbg:
 		return nativeInApp(file, function, module) && !vendoredNative(f) && !systemModuleFrame(function, module)
 	}
 	return true

@@ -108,6 +108,7 @@ var nativeParsers = []struct {
 	{[]string{"Thread ", "Exception Backtrace", "Application Specific Backtrace"}, parseAppleReports},
 	{[]string{" pc ", "Crash dump:", "Stack Trace:"}, parseTombstones},
 	{[]string{"+ 0x", "(crashed)", "|0|"}, parseMinidumpReports},
+	{[]string{"Call Site", "ChildEBP", "STACK_TEXT:", "xe!", "ll!"}, parseWinDbgReports},
 }
 
 // parseNative reads every native crash report in text: sanitizer, Valgrind,

@@ -92,6 +92,7 @@ const (
 	// (or its lines in logcat), ndk-stack's or AOSP stack's output.
 	FormatTombstone = "tombstone"
 	FormatMinidump  = "minidump" // minidump_stackwalk (Breakpad, Crashpad, rust-minidump)
+	FormatWinDbg    = "windbg"   // WinDbg and cdb stacks, !analyze -v, Visual Studio's call stack
 	// FormatNative is a native stack without a known tool's headline:
 	// "#0 0x... in fn file.c:12" frames alone.
 	FormatNative = "native"
@@ -106,7 +107,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones, Rust panics and minidump_stackwalk output"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one. Native reports come

@@ -1,0 +1,463 @@
+package signal
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// winDbgNoise are the words of a WinDbg or Visual Studio report's default
+// title.
+var winDbgNoise = map[string]bool{"windbg": true, "stack": true, "visual": true, "studio": true, "call": true, "code": true,
+	"chance": true, "first": true, "second": true}
+
+var (
+	// winDbgEventRE is the event the debugger prints when the program
+	// raises an exception: "(1d8c.2a4c): Access violation - code c0000005
+	// (first chance)".
+	winDbgEventRE = regexp.MustCompile(`^\([0-9a-fA-F]+\.[0-9a-fA-F]+\): (.+? - code [0-9a-fA-F]{8}) \((?:first|!!! second) chance(?: !!!)?\)`)
+	// winDbgThreadRE is a thread's header of "~*k": ".  0  Id: 1d8c.2a4c
+	// Suspend: 1 Teb: 000000c1`2f3e5000 Unfrozen", "#" marking the thread
+	// of the exception, "." the current one.
+	winDbgThreadRE = regexp.MustCompile(`^([.#]?)\s*(\d+)\s+Id: ([0-9a-fA-F]+\.[0-9a-fA-F]+)`)
+	// vsFrameRE is one frame of Visual Studio's Call Stack window as it
+	// copies it: ">\tmyapp.exe!Renderer::draw(const Frame * f) Line 88\tC++"
+	// (">" marks the current frame; "[Inline Frame] " an inlined one;
+	// " + 0x5 bytes" follows the line with byte offsets shown).
+	vsFrameRE = regexp.MustCompile(`^(?:>\s*)?(\[Inline Frame\]\s*)?([\w.$+\-]+\.(?i:exe|dll))!(.+?)(?:\s+Line\s+(\d+)(?:\s*\+\s*0x[0-9a-fA-F]+\s+bytes)?)?(?:\s+(C\+\+|C|C#|F#|Basic|Unknown|Native|Managed|Rust|Assembly))?$`)
+	// vsExceptionRE is Visual Studio's report of an exception: "Exception
+	// thrown at 0x00007FF6A1B2C3D4 in myapp.exe: 0xC0000005: Access
+	// violation reading location 0x0000000000000010."
+	vsExceptionRE = regexp.MustCompile(`(?:Exception thrown|Unhandled exception) at 0x[0-9A-Fa-f]+ (?:\([^)]*\) )?in [^:]+: (.+?)\.?$`)
+)
+
+// winDbgStack is one stack of a WinDbg session.
+type winDbgStack struct {
+	name   string
+	mark   byte // 'S' for !analyze's STACK_TEXT, '#' the exception's thread, '.' the current one
+	frames []Frame
+}
+
+// ntStatusNames are the NTSTATUS codes that end programs most often.
+var ntStatusNames = map[string]string{
+	"c0000005": "Access violation", "c0000409": "Stack buffer overrun", "c00000fd": "Stack overflow",
+	"c0000374": "Heap corruption", "80000003": "Break instruction exception", "e06d7363": "C++ EH exception",
+	"c0000094": "Integer divide-by-zero", "c000001d": "Illegal instruction", "c0000602": "Fail fast exception",
+	"c0000420": "Assertion failure", "c0000008": "Invalid handle", "c0000006": "In-page I/O error",
+}
+
+// parseWinDbgReports reads the stacks of Windows debuggers: WinDbg's and
+// cdb's k, kn, kb, kp, kv ("00 00000012`3456f6a8 00007ff6`12341234
+// myapp!Renderer::draw+0x2c [C:\src\renderer.cpp @ 88]", with or
+// without the frame number, x86's "ChildEBP RetAddr" form), "~*k" with
+// its thread headers, and !analyze -v's STACK_TEXT, titled by the
+// exception (ExceptionCode, EXCEPTION_CODE_STR, the debugger's "Access
+// violation - code c0000005" event), SYMBOL_NAME and FAILURE_BUCKET_ID;
+// and the Call Stack window of Visual Studio, copied.
+func parseWinDbgReports(text string, lines []string) []nativeReport {
+	var out []nativeReport
+	if strings.Contains(text, "Call Site") || strings.Contains(text, "ChildEBP") || strings.Contains(text, "STACK_TEXT:") {
+		out = append(out, parseWinDbgStacks(lines)...)
+	}
+	return append(out, parseVSCallStacks(lines)...)
+}
+
+// parseWinDbgStacks reads the stacks of one WinDbg session: one report,
+// the stack of the exception first.
+func parseWinDbgStacks(lines []string) []nativeReport {
+	var stacks []*winDbgStack
+	var cur *winDbgStack
+	first, end := -1, -1
+	seen := func(i int) {
+		if first < 0 {
+			first = i
+		}
+	}
+	threadName, threadMark := "", byte(0)
+	var exc, event, symbol, bucket, faultFile string
+	faultLine := 0
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if cur != nil {
+			joined, last := t, i
+			if open := strings.Count(t, "(") - strings.Count(t, ")"); open > 0 {
+				// kP puts each argument on a line of its own.
+				for j := i + 1; j < len(lines) && j <= i+32 && open > 0; j++ {
+					next := strings.TrimSpace(lines[j])
+					open += strings.Count(next, "(") - strings.Count(next, ")")
+					joined += " " + next
+					last = j
+				}
+				if open > 0 {
+					joined, last = t, i
+				}
+			}
+			if f, ok := winDbgFrame(joined); ok {
+				if len(cur.frames) < MaxFrames {
+					cur.frames = append(cur.frames, f)
+				}
+				i = last
+				end = i
+				continue
+			}
+			if t == "" && len(cur.frames) == 0 || strings.HasPrefix(t, "WARNING: ") || strings.HasPrefix(t, "*** WARNING") || strings.HasPrefix(t, "*** ERROR") {
+				continue
+			}
+			cur = nil
+		}
+		if winDbgStackHeader(t) {
+			seen(i)
+			cur = &winDbgStack{name: "stack"}
+			if strings.HasPrefix(t, "STACK_TEXT:") {
+				cur.name, cur.mark = "STACK_TEXT", 'S'
+			} else if threadName != "" {
+				cur.name, cur.mark = threadName, threadMark
+				threadName, threadMark = "", 0
+			}
+			stacks = append(stacks, cur)
+			continue
+		}
+		if m := winDbgThreadRE.FindStringSubmatch(t); m != nil {
+			threadName = "thread " + m[2] + " (Id: " + m[3] + ")"
+			threadMark = 0
+			if m[1] != "" {
+				threadMark = m[1][0]
+			}
+			continue
+		}
+		if m := matchIf(winDbgEventRE, t, " - code "); m != nil {
+			seen(i)
+			event = m[1]
+			continue
+		}
+		key, val, ok := strings.Cut(t, ":")
+		if !ok || key == "" || strings.ContainsAny(key, " \t") {
+			continue
+		}
+		val = strings.TrimSpace(val)
+		switch key {
+		case "ExceptionCode":
+			// ".exr -1": "ExceptionCode: c0000005 (Access violation)"
+			exc = val
+		case "EXCEPTION_CODE_STR":
+			if exc == "" && allHex(val) {
+				exc = strings.ToLower(val)
+				if n := ntStatusNames[exc]; n != "" {
+					exc += " (" + n + ")"
+				}
+			}
+		case "SYMBOL_NAME":
+			symbol = val
+		case "FAILURE_BUCKET_ID":
+			bucket = val
+		case "FAULTING_SOURCE_FILE":
+			faultFile = val
+		case "FAULTING_SOURCE_LINE":
+			if faultFile == "" {
+				faultFile = val // older releases name the file so
+			}
+		case "FAULTING_SOURCE_LINE_NUMBER":
+			faultLine = atoi(val)
+		default:
+			continue
+		}
+		seen(i)
+	}
+	stacks = slices.DeleteFunc(stacks, func(s *winDbgStack) bool { return len(s.frames) == 0 })
+	if len(stacks) == 0 {
+		return nil
+	}
+	// The crash stack first: !analyze's, then the exception's thread,
+	// then the current thread; a stack printed twice is kept once.
+	rank := func(s *winDbgStack) int {
+		if k := strings.IndexByte("S#.", s.mark); k >= 0 && s.mark != 0 {
+			return k
+		}
+		return 3
+	}
+	slices.SortStableFunc(stacks, func(a, b *winDbgStack) int { return rank(a) - rank(b) })
+	rep := nativeReport{format: FormatWinDbg, title: "WinDbg stack", start: first, end: end, noise: winDbgNoise}
+	var kept []*winDbgStack
+	for _, s := range stacks {
+		dup := false
+		for k, o := range kept {
+			switch {
+			case len(s.frames) <= len(o.frames) && slices.Equal(o.frames[:len(s.frames)], s.frames):
+				dup = true // the same stack, or its first frames ("k 3")
+			case len(s.frames) > len(o.frames) && slices.Equal(s.frames[:len(o.frames)], o.frames):
+				kept[k].frames, dup = s.frames, true
+			}
+			if dup {
+				break
+			}
+		}
+		if !dup {
+			kept = append(kept, s)
+		}
+	}
+	for _, s := range kept {
+		rep.addStack(s.name, s.frames)
+	}
+	if faultFile != "" && faultLine > 0 && symbol != "" {
+		// !analyze names the faulting frame's source apart from its stack.
+		want, _, _ := strings.Cut(symbol, "+")
+		for k := range rep.stacks[0].frames {
+			f := &rep.stacks[0].frames[k]
+			if f.File == "" && f.Module+"!"+f.Function == want {
+				*f = nativeFrame(FormatWinDbg, faultFile, faultLine, 0, f.Function, f.Module)
+				break
+			}
+		}
+	}
+	switch {
+	case exc != "":
+		rep.title = exc
+	case event != "":
+		rep.title = event
+	case bucket != "":
+		rep.title = bucket
+	case symbol != "":
+		rep.title = symbol
+	}
+	rep.titled = rep.title != "WinDbg stack"
+	if symbol != "" && (exc != "" || event != "") {
+		rep.title += " in " + symbol
+	}
+	if event != "" && !strings.Contains(rep.title, event) {
+		rep.texts = append(rep.texts, event)
+	}
+	if symbol != "" {
+		// The symbol's module, and the image's suffix in the bucket,
+		// are no symptoms.
+		rep.noise = map[string]bool{"exe": true, "dll": true}
+		for w := range winDbgNoise {
+			rep.noise[w] = true
+		}
+		module, _, _ := strings.Cut(symbol, "!")
+		rep.noise[strings.ToLower(module)] = true
+	}
+	if !locatedReport(rep) {
+		rep.notes = append(rep.notes, "no frame of the program has a source file and line: load the symbols (PDB files) of that build and turn source lines on (.lines) before printing the stack so frames can be matched to the code")
+	}
+	return []nativeReport{rep}
+}
+
+// winDbgStackHeader reports the line that opens a WinDbg stack: the
+// header of k and its variants (" # Child-SP RetAddr Call Site",
+// "ChildEBP RetAddr", " # RetAddr : Args to Child : Call Site") or
+// !analyze's "STACK_TEXT:".
+func winDbgStackHeader(t string) bool {
+	if strings.HasPrefix(t, "STACK_TEXT:") {
+		return true
+	}
+	return strings.Contains(t, "RetAddr") && (strings.Contains(t, "Call Site") || strings.Contains(t, "ChildEBP") || strings.Contains(t, "Child-SP"))
+}
+
+// winDbgFrame reads one frame line of a WinDbg stack:
+//
+//	00 00000012`3456f6a8 00007ff6`12341234     myapp!Renderer::draw+0x2c [C:\src\renderer.cpp @ 88]
+//	00000012`3456f6b0 00007ffd`4b5a7034     KERNEL32!BaseThreadInitThunk+0x14
+//	01 (Inline Function) --------`--------     myapp!Renderer::prepare+0x10 [C:\src\renderer.cpp @ 40]
+//	0019ff3c 00401234 myapp!main+0x15 [c:\src\main.cpp @ 12]
+//	00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 00000000`00000001 : myapp!Renderer::draw+0x2c
+//	0019ff3c 00401234 00000000 00000001 7ffdf000 myapp!main+0x15 (FPO: [Non-Fpo]) (CONV: cdecl) [c:\src\main.cpp @ 12]
+func winDbgFrame(t string) (Frame, bool) {
+	var site string
+	if j := strings.Index(t, " : "); j >= 0 {
+		// kb and !analyze's STACK_TEXT: addresses : arguments : call site.
+		k := strings.LastIndex(t, " : ")
+		if k == j {
+			return Frame{}, false
+		}
+		rest, ok := winDbgCutAddrs(t[:j])
+		if !ok || strings.TrimSpace(rest) != "" {
+			return Frame{}, false
+		}
+		site = t[k+3:]
+	} else {
+		rest, ok := winDbgCutAddrs(t)
+		if !ok {
+			return Frame{}, false
+		}
+		site = rest
+	}
+	return winDbgCallSite(strings.TrimSpace(site))
+}
+
+// winDbgCutAddrs removes the frame number and the address columns
+// (Child-SP, RetAddr, x86's arguments) that open a frame line, and
+// returns what follows; ok is false when there is no address.
+func winDbgCutAddrs(t string) (string, bool) {
+	pos, n := 0, 0
+	for k := 0; ; k++ {
+		for pos < len(t) && (t[pos] == ' ' || t[pos] == '\t') {
+			pos++
+		}
+		end := pos
+		for end < len(t) && t[end] != ' ' && t[end] != '\t' {
+			end++
+		}
+		tok := t[pos:end]
+		switch {
+		case tok == "":
+			return "", n > 0
+		case winDbgAddr(tok):
+			n++
+		case k == 0 && len(tok) >= 2 && len(tok) <= 4 && allHex(tok):
+			// the frame number (hexadecimal)
+		case tok == "(Inline" && strings.HasPrefix(t[end:], " Function)"):
+			end += len(" Function)")
+			n++
+		default:
+			return t[pos:], n > 0
+		}
+		pos = end
+	}
+}
+
+// winDbgAddr reports an address column: 8 or 16 hexadecimal digits, the
+// 64-bit form split by a backquote ("00007ff6`12341234"), or the dashes
+// of an inlined frame.
+func winDbgAddr(tok string) bool {
+	switch len(tok) {
+	case 8, 16:
+		return allHex(tok) || tok == "--------"
+	case 17:
+		return tok[8] == '`' && (allHex(tok[:8]) && allHex(tok[9:]) || tok == "--------`--------")
+	}
+	return false
+}
+
+// winDbgCallSite reads a frame's call site: "myapp!Renderer::draw+0x2c
+// [C:\src\renderer.cpp @ 88]", "myapp!Renderer::draw(class Frame * f =
+// 0x00000000`00000000)+0x2c" (kp), "myapp+0x1a2b" (no symbols),
+// "0x7ff6a1b2c3d4" (no module).
+func winDbgCallSite(site string) (Frame, bool) {
+	for _, p := range []string{" (FPO: ", " (CONV: "} {
+		if k := strings.Index(site, p); k >= 0 {
+			if e := strings.IndexByte(site[k+len(p):], ')'); e >= 0 {
+				site = site[:k] + site[k+len(p)+e+1:]
+			}
+		}
+	}
+	file, line := "", 0
+	if strings.HasSuffix(site, "]") {
+		if k := strings.LastIndex(site, " ["); k >= 0 {
+			loc := site[k+2 : len(site)-1]
+			if a := strings.LastIndex(loc, " @ "); a > 0 && allDigits(strings.TrimSpace(loc[a+3:])) {
+				file, line = strings.TrimSpace(loc[:a]), atoi(strings.TrimSpace(loc[a+3:]))
+				site = strings.TrimSpace(site[:k])
+			}
+		}
+	}
+	if site == "" {
+		return Frame{}, false
+	}
+	if strings.HasPrefix(site, "0x") || strings.HasPrefix(site, "<Unloaded_") {
+		if rest, ok := cutHexPrefix(site); ok && rest != "" {
+			return Frame{}, false
+		}
+		return nativeFrame(FormatWinDbg, "", 0, 0, "", ""), true
+	}
+	bang := strings.IndexByte(site, '!')
+	if bang < 0 {
+		m, off, ok := strings.Cut(site, "+0x")
+		if !ok || !winDbgModule(m) || !allHex(off) {
+			return Frame{}, false
+		}
+		return nativeFrame(FormatWinDbg, file, line, 0, "", m), true
+	}
+	module, sym := site[:bang], site[bang+1:]
+	if !winDbgModule(module) {
+		return Frame{}, false
+	}
+	if k := strings.LastIndex(sym, "+0x"); k > 0 && allHex(sym[k+3:]) {
+		sym = sym[:k]
+	}
+	fn := cleanFunction(msvcName(sym))
+	if fn == "" {
+		return Frame{}, false
+	}
+	return nativeFrame(FormatWinDbg, file, line, 0, fn, module), true
+}
+
+// winDbgModule reports a module name as WinDbg prints it: letters,
+// digits, "_", "." and "-" ("myapp", "KERNEL32", "VCRUNTIME140",
+// "Qt5Core").
+func winDbgModule(m string) bool {
+	if m == "" || len(m) > 128 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if !isIdentByte(m[i]) && m[i] != '.' && m[i] != '-' && m[i] != '$' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseVSCallStacks reads the Call Stack window of Visual Studio copied as
+// text, a frame a line ("myapp.exe!Renderer::draw(const Frame * f) Line
+// 88\tC++"), "[External Code]" between. Its frames name a module, a
+// function and its line, but no file: the ranking finds the file by the
+// function. A run needs two frames, one of them with a line.
+func parseVSCallStacks(lines []string) []nativeReport {
+	var out []nativeReport
+	var frames []Frame
+	start, end, withLine := -1, -1, false
+	flush := func() {
+		if len(frames) >= 2 && withLine {
+			rep := nativeReport{format: FormatWinDbg, title: "Visual Studio call stack", start: start, end: end, noise: winDbgNoise, sited: true}
+			for k := start - 1; k >= 0 && k >= start-20; k-- {
+				if m := matchIf(vsExceptionRE, lines[k], " at 0x"); m != nil {
+					rep.title, rep.titled = m[1], true
+					break
+				}
+			}
+			rep.addStack("call stack", frames)
+			rep.notes = append(rep.notes, "Visual Studio's call stack names functions and lines but not files: its frames are matched to the files that define their functions")
+			out = append(out, rep)
+		}
+		frames, start, end, withLine = nil, -1, -1, false
+	}
+	for i, raw := range lines {
+		t := strings.TrimSpace(raw)
+		if start >= 0 && (strings.HasPrefix(t, "[External Code]") || strings.HasPrefix(t, "[Frames below may be incorrect")) {
+			continue
+		}
+		var m []string
+		if strings.IndexByte(t, '!') > 0 {
+			m = vsFrameRE.FindStringSubmatch(t)
+		}
+		if m == nil || m[4] == "" && !strings.Contains(m[3], "(") {
+			if start >= 0 {
+				flush()
+			}
+			continue
+		}
+		if start < 0 {
+			start = i
+		}
+		end = i
+		line := atoi(m[4])
+		withLine = withLine || line > 0
+		fn := cleanFunction(msvcName(m[3]))
+		if allHex(fn) {
+			fn = "" // "KernelBase.dll!00007ffc1234abcd()": no symbol
+		}
+		var f Frame
+		switch m[5] {
+		case "C#", "F#", "Basic":
+			f = Frame{Line: line, Function: fn, Module: m[2], InApp: fn != "" && IsInApp(FormatDotNet, "", fn, "")}
+		default:
+			f = nativeFrame(FormatWinDbg, "", line, 0, fn, m[2])
+		}
+		if len(frames) < MaxFrames {
+			frames = append(frames, f)
+		}
+	}
+	if start >= 0 {
+		flush()
+	}
+	return out
+}

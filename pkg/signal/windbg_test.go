@@ -1,0 +1,201 @@
+package signal
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestWinDbgStackForms: the stacks of k, kn, kb, kp and kv, x64 and x86,
+// with and without frame numbers and source lines, each one stack of
+// frames: the program's in-app, Windows' and the C runtime's not.
+func TestWinDbgStackForms(t *testing.T) {
+	want := []string{
+		`0 Renderer::draw C:\src\myapp\src\renderer.cpp:88 myapp app`,
+		`0 main C:\src\myapp\src\main.cpp:12 myapp app`,
+		"0 BaseThreadInitThunk :0 KERNEL32 -",
+		"0 RtlUserThreadStart :0 ntdll -",
+	}
+	tests := []struct{ name, in string }{
+		{"kn x64", "0:000> kn\n" +
+			" # Child-SP          RetAddr               Call Site\n" +
+			"00 00000012`3456f6a8 00007ff6`12341234     myapp!Renderer::draw+0x2c [C:\\src\\myapp\\src\\renderer.cpp @ 88] \n" +
+			"01 00000012`3456f6b0 00007ffd`4b5a7034     myapp!main+0x15 [C:\\src\\myapp\\src\\main.cpp @ 12] \n" +
+			"02 00000012`3456f6e0 00007ffd`4c8e2651     KERNEL32!BaseThreadInitThunk+0x14\n" +
+			"03 00000012`3456f710 00000000`00000000     ntdll!RtlUserThreadStart+0x21\n"},
+		{"k without numbers", "Child-SP          RetAddr           Call Site\n" +
+			"00000012`3456f6a8 00007ff6`12341234 myapp!Renderer::draw+0x2c [C:\\src\\myapp\\src\\renderer.cpp @ 88]\n" +
+			"00000012`3456f6b0 00007ffd`4b5a7034 myapp!main+0x15 [C:\\src\\myapp\\src\\main.cpp @ 12]\n" +
+			"00000012`3456f6e0 00007ffd`4c8e2651 KERNEL32!BaseThreadInitThunk+0x14\n" +
+			"00000012`3456f710 00000000`00000000 ntdll!RtlUserThreadStart+0x21\n"},
+		{"kb x64", " # RetAddr               : Args to Child                                                           : Call Site\n" +
+			"00 00007ff6`12341234     : 00000000`00000000 00000000`00000001 00000000`00000002 00000000`00000003 : myapp!Renderer::draw+0x2c [C:\\src\\myapp\\src\\renderer.cpp @ 88]\n" +
+			"01 00007ffd`4b5a7034     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : myapp!main+0x15 [C:\\src\\myapp\\src\\main.cpp @ 12]\n" +
+			"02 00007ffd`4c8e2651     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : KERNEL32!BaseThreadInitThunk+0x14\n" +
+			"03 00000000`00000000     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : ntdll!RtlUserThreadStart+0x21\n"},
+		{"kp x64", " # Child-SP          RetAddr               Call Site\n" +
+			"00 00000012`3456f6a8 00007ff6`12341234     myapp!Renderer::draw(class Frame * f = 0x00000000`00000000)+0x2c [C:\\src\\myapp\\src\\renderer.cpp @ 88]\n" +
+			"01 00000012`3456f6b0 00007ffd`4b5a7034     myapp!main(int argc = 0n1, char ** argv = 0x000001d2`4c6a1f30)+0x15 [C:\\src\\myapp\\src\\main.cpp @ 12]\n" +
+			"02 00000012`3456f6e0 00007ffd`4c8e2651     KERNEL32!BaseThreadInitThunk+0x14\n" +
+			"03 00000012`3456f710 00000000`00000000     ntdll!RtlUserThreadStart+0x21\n"},
+		{"kv x86", "ChildEBP RetAddr  Args to Child              \n" +
+			"0019fe8c 00401234 00000000 00000001 7ffdf000 myapp!Renderer::draw+0x2c (FPO: [Non-Fpo]) (CONV: thiscall) [C:\\src\\myapp\\src\\renderer.cpp @ 88]\n" +
+			"0019ff3c 76f3fa29 00000001 00591e40 00592f18 myapp!main+0x15 (FPO: [Non-Fpo]) (CONV: cdecl) [C:\\src\\myapp\\src\\main.cpp @ 12]\n" +
+			"0019ff4c 77b87a9e 7ffdf000 5f6e3e4f 00000000 KERNEL32!BaseThreadInitThunk+0x19 (FPO: [Non-Fpo])\n" +
+			"0019ff94 77b87a6e ffffffff 77ba8f1b 00000000 ntdll!RtlUserThreadStart+0x2f (FPO: [SEH])\n"},
+		{"STACK_TEXT with lines", "STACK_TEXT:  \n" +
+			"00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 00000000`00000001 00000000`00000002 00000000`00000003 : myapp!Renderer::draw+0x2c [C:\\src\\myapp\\src\\renderer.cpp @ 88]\n" +
+			"00000012`3456f6b0 00007ffd`4b5a7034     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : myapp!main+0x15 [C:\\src\\myapp\\src\\main.cpp @ 12]\n" +
+			"00000012`3456f6e0 00007ffd`4c8e2651     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : KERNEL32!BaseThreadInitThunk+0x14\n" +
+			"00000012`3456f710 00000000`00000000     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : ntdll!RtlUserThreadStart+0x21\n" +
+			"\n\nSYMBOL_NAME:  myapp!Renderer::draw+2c\n"},
+	}
+	for _, tt := range tests {
+		sigs, got := parseFrames(t, tt.in, everyFrame)
+		if len(sigs) != 1 || sigs[0].Format != FormatWinDbg || !slices.Equal(got, want) {
+			t.Errorf("%s: got %d signals, the first %s with frames\n%q\nwant windbg\n%q", tt.name, len(sigs), sigs[0].Format, got, want)
+		}
+	}
+}
+
+// TestWinDbgAnalyze: !analyze -v's STACK_TEXT (no source lines) is the
+// crash stack, titled by the exception and the faulting symbol; the
+// faulting frame takes FAULTING_SOURCE_FILE and its line number.
+func TestWinDbgAnalyze(t *testing.T) {
+	in := "EXCEPTION_CODE_STR:  c0000005\n\n" +
+		"STACK_TEXT:  \n" +
+		"00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 00000000`00000001 00000000`00000002 00000000`00000003 : myapp!Renderer::draw+0x2c\n" +
+		"00000012`3456f6b0 00007ff6`12345678     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : myapp+0x1a2b\n" +
+		"00000012`3456f6c0 00007ffd`4b5a7034     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : myapp!main+0x15\n" +
+		"00000012`3456f6e0 00007ffd`4c8e2651     : 00000000`00000000 00000000`00000000 00000000`00000000 00000000`00000000 : KERNEL32!BaseThreadInitThunk+0x14\n" +
+		"\n\n" +
+		"FAULTING_SOURCE_FILE:  C:\\src\\myapp\\src\\renderer.cpp\n\n" +
+		"FAULTING_SOURCE_LINE_NUMBER:  88\n\n" +
+		"SYMBOL_NAME:  myapp!Renderer::draw+2c\n\n" +
+		"FAILURE_BUCKET_ID:  NULL_CLASS_PTR_READ_c0000005_myapp.exe!Renderer::draw\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want := []string{
+		`0 Renderer::draw C:\src\myapp\src\renderer.cpp:88 myapp app`,
+		"0  :0 myapp -",
+		"0 main :0 myapp app",
+		"0 BaseThreadInitThunk :0 KERNEL32 -",
+	}
+	title := "c0000005 (Access violation) in myapp!Renderer::draw+2c"
+	if len(sigs) != 1 || sigs[0].Title != title || !slices.Equal(got, want) || !slices.Equal(sigs[0].Stacks, []string{"STACK_TEXT"}) {
+		t.Errorf("got %d signals, the first %q stacks %q frames\n%q\nwant %q\n%q", len(sigs), sigs[0].Title, sigs[0].Stacks, got, title, want)
+	}
+	if !slices.Equal(sigs[0].Symptoms, []string{"access", "violation", "renderer", "draw"}) {
+		t.Errorf("got symptoms %q, want the exception's and the function's words", sigs[0].Symptoms)
+	}
+	// Without an exception code, the bucket titles it.
+	in = "STACK_TEXT:  \n00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 : myapp!Renderer::draw+0x2c\n\nFAILURE_BUCKET_ID:  NULL_CLASS_PTR_READ_c0000005_myapp.exe!Renderer::draw\n"
+	if sigs, err := Parse("analyze.txt", []byte(in)); err != nil || sigs[0].Title != "NULL_CLASS_PTR_READ_c0000005_myapp.exe!Renderer::draw" {
+		t.Errorf("got %v %+v, want the bucket as the title", err, sigs)
+	}
+}
+
+// TestWinDbgThreads: "~*k" after the debugger stopped on an exception:
+// one signal titled by the event, the current thread's stack first,
+// inlined frames kept, warnings skipped, a stack printed twice kept once.
+func TestWinDbgThreads(t *testing.T) {
+	in := "(1cf4.1d08): Access violation - code c0000005 (first chance)\n" +
+		"0:002> ~*k\n\n" +
+		"   0  Id: 1cf4.1d08 Suspend: 1 Teb: 000000e4`a3376000 Unfrozen\n" +
+		" # Child-SP          RetAddr               Call Site\n" +
+		"00 000000e4`a33ff8a8 00007ffd`4c8b5a0e     ntdll!NtWaitForMultipleObjects+0x14\n" +
+		"01 000000e4`a33ff8b0 00007ff6`a1b2a0c5     myapp!App::wait+0x20 [C:\\src\\app.cpp @ 30]\n\n" +
+		".  2  Id: 1cf4.1e40 Suspend: 1 Teb: 000000e4`a337a000 Unfrozen\n" +
+		" # Child-SP          RetAddr               Call Site\n" +
+		"00 (Inline Function) --------`--------     myapp!Layer::bounds+0x4 [C:\\src\\layer.h @ 54]\n" +
+		"01 000000e4`a35ff6f8 00007ffd`4a1d8c3e     myapp!Renderer::draw+0x1c [C:\\src\\renderer.cpp @ 88]\n" +
+		"WARNING: Stack unwind information not available. Following frames may be wrong.\n" +
+		"02 000000e4`a35ff700 00007ff6`a1b3f1a2     0x7ff6a1b3f1a2\n" +
+		"03 000000e4`a35ff7a0 00007ff6`a1b3e0d9     <Unloaded_plugin.dll>+0x1a2b\n" +
+		"0:002> k\n" +
+		" # Child-SP          RetAddr               Call Site\n" +
+		"00 (Inline Function) --------`--------     myapp!Layer::bounds+0x4 [C:\\src\\layer.h @ 54]\n" +
+		"01 000000e4`a35ff6f8 00007ffd`4a1d8c3e     myapp!Renderer::draw+0x1c [C:\\src\\renderer.cpp @ 88]\n" +
+		"WARNING: Stack unwind information not available. Following frames may be wrong.\n" +
+		"02 000000e4`a35ff700 00007ff6`a1b3f1a2     0x7ff6a1b3f1a2\n" +
+		"03 000000e4`a35ff7a0 00007ff6`a1b3e0d9     <Unloaded_plugin.dll>+0x1a2b\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want := []string{
+		`0 Layer::bounds C:\src\layer.h:54 myapp app`,
+		`0 Renderer::draw C:\src\renderer.cpp:88 myapp app`,
+		"0  :0  -",
+		"0  :0  -",
+		"1 NtWaitForMultipleObjects :0 ntdll -",
+		`1 App::wait C:\src\app.cpp:30 myapp app`,
+	}
+	stacks := []string{"thread 2 (Id: 1cf4.1e40)", "thread 0 (Id: 1cf4.1d08)"}
+	if len(sigs) != 1 || sigs[0].Title != "Access violation - code c0000005" || !slices.Equal(got, want) || !slices.Equal(sigs[0].Stacks, stacks) {
+		t.Errorf("got %d signals, the first %q stacks %q frames\n%q\nwant stacks %q frames\n%q", len(sigs), sigs[0].Title, sigs[0].Stacks, got, stacks, want)
+	}
+}
+
+// TestWinDbgNotFrames: lines that look like a stack's but are not.
+func TestWinDbgNotFrames(t *testing.T) {
+	for _, l := range []string{
+		"rax=0000000000000000 rbx=000001d24c6a1f30 rcx=0000000000000000",
+		"00007ff6`a1b2c3d4 8b4110          mov     eax,dword ptr [rcx+10h] ds:00000000`00000010=????????",
+		"00000012`3456f6a8 00007ff6`12341234",
+		"00 myapp!main+0x15",
+		"0019ff3c 00401234 not a frame at all",
+		"00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 myapp!main+0x15",
+	} {
+		if f, ok := winDbgFrame(l); ok {
+			t.Errorf("winDbgFrame(%q): got %+v, want no frame", l, f)
+		}
+	}
+}
+
+// TestVSCallStack: Visual Studio's Call Stack window, copied with tabs or
+// pasted with spaces: function-only frames with their lines, the
+// program's in-app, Windows' and the C runtime's not; C# frames judged by
+// .NET's rules.
+func TestVSCallStack(t *testing.T) {
+	want := []string{
+		"0 Renderer::draw :88 myapp.exe app",
+		"0 render_loop :42 myapp.exe app",
+		"0 main :12 myapp.exe app",
+		"0 invoke_main :79 myapp.exe -",
+		"0 BaseThreadInitThunk :0 kernel32.dll -",
+	}
+	for _, in := range []string{
+		">\tmyapp.exe!Renderer::draw(const Frame * f) Line 88\tC++\n" +
+			" \tmyapp.exe!render_loop() Line 42\tC++\n" +
+			" \tmyapp.exe!main(int argc, char * * argv) Line 12\tC++\n" +
+			" \t[External Code]\t\n" +
+			" \t[Inline Frame] myapp.exe!invoke_main() Line 79\tC++\n" +
+			" \tkernel32.dll!BaseThreadInitThunk()\tUnknown\n",
+		"    myapp.exe!Renderer::draw(const Frame * f) Line 88 + 0x1c bytes    C++\n" +
+			"    myapp.exe!render_loop() Line 42 + 0x8 bytes    C++\n" +
+			"    myapp.exe!main(int argc, char * * argv) Line 12    C++\n" +
+			"    myapp.exe!invoke_main() Line 79    C++\n" +
+			"    kernel32.dll!BaseThreadInitThunk()\n",
+	} {
+		sigs, got := parseFrames(t, in, everyFrame)
+		if len(sigs) != 1 || sigs[0].Format != FormatWinDbg || sigs[0].Title != "Visual Studio call stack" || !slices.Equal(got, want) {
+			t.Errorf("got %d signals, the first %s %q frames\n%q\nwant\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, want)
+		}
+	}
+	in := "Unhandled exception at 0x00007FFC1A2B3C4D (KernelBase.dll) in Shop.exe: 0xE0434352 (parameters: 0x0).\n" +
+		">\tShop.dll!Shop.Orders.OrderService.Place(Shop.Orders.Order order) Line 57\tC#\n" +
+		" \tSystem.Private.CoreLib.dll!System.Threading.Tasks.Task.InnerInvoke()\tC#\n" +
+		" \tShop.dll!Shop.Program.Main(string[] args) Line 12\tC#\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want = []string{
+		"0 Shop.Orders.OrderService.Place :57 Shop.dll app",
+		"0 System.Threading.Tasks.Task.InnerInvoke :0 System.Private.CoreLib.dll -",
+		"0 Shop.Program.Main :12 Shop.dll app",
+	}
+	if len(sigs) != 1 || sigs[0].Title != "0xE0434352 (parameters: 0x0)" || !slices.Equal(got, want) {
+		t.Errorf("got %d signals, the first %q frames\n%q\nwant\n%q", len(sigs), sigs[0].Title, got, want)
+	}
+	// A module!function without a parameter list or a line is no Visual
+	// Studio frame (WinDbg's "KERNELBASE!RaiseException+0x58" is not).
+	for _, in := range []string{"myapp.exe!main+0x15\nmyapp.exe!f+0x2\n", "see myapp.exe!main() and x.dll!f() Line 2\n"} {
+		if r := parseVSCallStacks(splitLines(in)); len(r) != 0 {
+			t.Errorf("parseVSCallStacks(%q): got %+v, want nothing", in, r)
+		}
+	}
+}
