@@ -96,6 +96,7 @@ func parseMinidumpReports(text string, lines []string) []nativeReport {
 			}
 			rep.threads = append(rep.threads, th)
 			rep.cur, rep.last = th, i
+			rep.headed = rep.headed || th.crashed // "Thread 0 (crashed)" says what this is
 			continue
 		}
 		if n, body, ok := minidumpFrameLine(t); ok {

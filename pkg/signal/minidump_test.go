@@ -123,6 +123,10 @@ func TestMinidumpWithoutHeader(t *testing.T) {
 	if len(sigs) != 1 || sigs[0].Format != FormatMinidump || sigs[0].Title != "minidump stack" || !slices.Equal(got, want) {
 		t.Errorf("got %d signals, the first %s %q frames %q, want minidump \"minidump stack\" %q", len(sigs), sigs[0].Format, sigs[0].Title, got, want)
 	}
+	in = "Thread 0 (crashed)\n 0  app!Config::load() [config.cc : 40 + 0x2]\n"
+	if sigs, err := Parse("t.txt", []byte(in)); err != nil || len(sigs[0].Frames) != 1 || sigs[0].Frames[0].File != "config.cc" {
+		t.Errorf("one frame under a crashed thread's header: got %v %+v, want one signal", err, sigs)
+	}
 	for _, in := range []string{
 		"0  apples\n1  pears\n",
 		" 0  libc.so.6 + 0x29d90\n 1  libc.so.6 + 0x3a0f1\n", // no function: nothing to rank
