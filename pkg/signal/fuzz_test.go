@@ -74,7 +74,7 @@ func FuzzParseSentry(f *testing.F) {
 }
 
 // nativeKinds are the testdata folders of native reports.
-var nativeKinds = []string{"asan", "lsan", "msan", "tsan", "ubsan", "valgrind", "gdb", "lldb", "kernel", "glibc", "rust", "apple", "tombstone"}
+var nativeKinds = []string{"asan", "lsan", "msan", "tsan", "ubsan", "valgrind", "gdb", "lldb", "kernel", "glibc", "rust", "apple", "tombstone", "minidump", "windbg"}
 
 // FuzzParseNative runs the detection and every native report parser
 // (sanitizers, Valgrind, gdb, lldb, kernel, glibc, Rust) on any text.

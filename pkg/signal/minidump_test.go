@@ -243,7 +243,3 @@ func TestSystemModuleFrame(t *testing.T) {
 		t.Error("wWinMainCRTStartup: got the program's code, want the C runtime's")
 	}
 }
-
-// The native fuzz targets (FuzzParseNative, FuzzParse) take the
-// minidump_stackwalk and WinDbg samples of testdata as seeds too.
-func init() { nativeKinds = append(nativeKinds, "minidump", "windbg") }
