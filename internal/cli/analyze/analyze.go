@@ -63,7 +63,9 @@ Given error signals, it ranks the commits most likely to have caused each one
 and shows the evidence, or says that there is no confident suspect. A signal
 (--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
 JavaScript, Ruby, Rust, .NET), a native crash report (sanitizers, Valgrind,
-gdb, lldb, kernel oopses, assertions, core dumps) or a pytest failure.
+gdb, lldb, kernel oopses, assertions, core dumps, Apple .crash and .ips
+reports, Android tombstones, minidump_stackwalk and WinDbg stacks) or a
+pytest failure.
 --sentry-issue reads the event from Sentry instead. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
