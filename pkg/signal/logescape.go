@@ -12,10 +12,11 @@ const (
 )
 
 // expandSyslogEscapes puts back the line breaks and tabs rsyslog escaped in
-// lines, and reports whether any line had one. Each line made from an
-// escaped line break takes the log prefix of the line it came from
-// ("Dec  5 10:00:00 web1 shop[4121]: "), so the trace reads as if each of
-// its lines had been logged on its own, with its time.
+// lines, and reports whether any line had one. The lines made from an
+// escaped line break follow the log line they came from, bare, as the
+// program wrote them: the trace's first line keeps the log's prefix and
+// time ("Dec  5 10:00:00 web1 shop[4121]: Traceback ..."), which the signal
+// takes.
 func expandSyslogEscapes(lines []string) ([]string, bool) {
 	var out []string
 	found := false
@@ -26,13 +27,9 @@ func expandSyslogEscapes(lines []string) ([]string, bool) {
 		}
 		found = true
 		parts := strings.Split(strings.ReplaceAll(l, syslogTab, "\t"), syslogNewline)
-		prefix := ""
-		if bare, ok := stripLogPrefix(parts[0]); ok {
-			prefix = parts[0][:len(parts[0])-len(bare)]
-		}
 		out = append(out, parts[0])
 		for _, p := range parts[1:] {
-			out = append(out, prefix+strings.TrimSuffix(p, "#015"))
+			out = append(out, strings.TrimSuffix(p, "#015"))
 		}
 	}
 	return out, found

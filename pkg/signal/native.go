@@ -566,14 +566,22 @@ func systemSymbolVersion(v string) bool {
 // parameter list, no const qualifier, no "@@GLIBC_2.34" version (another
 // library's version, "@@LIBBPF_0.0.4", stays), no
 // "+0x1b" offset, no compiler clone suffix (.isra.0, .constprop.0, .cold),
-// no [abi:cxx11] tag, no Rust symbol hash or crate disambiguator; "??" and
-// "<null>" (unknown) become empty.
+// no [abi:cxx11] tag, no Rust symbol hash or crate disambiguator; a
+// mangled name is read as its qualified name where itaniumName can; "??"
+// and "<null>" (unknown) become empty.
 func cleanFunction(s string) string {
 	s = strings.TrimSpace(s)
 	if s == "" || s == "??" || s == "???" || s == "<null>" || s == "<unknown>" || s == "<dropped>" || s == "<unknown-fcn>" {
 		// <dropped> and <unknown-fcn>: NetworkManager's release builds
 		// strip the function from GLib's assertion messages.
 		return ""
+	}
+	if strings.HasPrefix(s, "_Z") {
+		// A mangled C++ (or legacy Rust) symbol, as coredumpctl and old
+		// tombstones print them: "_ZN4base13TaskAnnotator7RunTaskEv".
+		if n := itaniumName(s); n != "" {
+			s = n
+		}
 	}
 	if strings.Contains(s, "[") {
 		s = rustCrateRE.ReplaceAllString(s, "")

@@ -22,6 +22,12 @@ func TestCleanFunction(t *testing.T) {
 		{"xsk_umem__create@@LIBBPF_0.0.4", "xsk_umem__create@@LIBBPF_0.0.4"},
 		{"xsk_umem__create@LIBBPF_0.0.2+0x10", "xsk_umem__create@LIBBPF_0.0.2"},
 		{"main+0x1b", "main"},
+		// Mangled names, as coredumpctl prints a C++ program's frames.
+		{"_ZN4base13TaskAnnotator7RunTaskEPKcPNS_11PendingTaskE", "base::TaskAnnotator::RunTask"},
+		{"_ZN7logging10LogMessageD2Ev", "logging::LogMessage::~LogMessage"},
+		{"_ZN4core6option13expect_failed17h0123456789abcdefE", "core::option::expect_failed"},
+		{"_ZSt9terminatev", "std::terminate"},
+		{"_Z", "_Z"},
 		{"??", ""},
 		{"???", ""},
 		{"<null>", ""},
