@@ -36,15 +36,7 @@ func TestParseWithoutIndentation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, err := Parse("paste", []byte(strings.Join(tt.lines, "\n")+"\n"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := sigs[0]
-			if len(sigs) != 1 || s.Format != tt.format || len(s.Frames) != tt.frames || s.Frames[0].File != tt.file || s.Frames[0].Line != tt.line {
-				t.Fatalf("got %d signals, the first %s with frames %+v; want one %s signal of %d frames crashing at %s:%d",
-					len(sigs), s.Format, s.Frames, tt.format, tt.frames, tt.file, tt.line)
-			}
+			parseOne(t, strings.Join(tt.lines, "\n")+"\n", tt.format, tt.file, tt.line, tt.frames)
 		})
 	}
 	prose := "Error: the job failed\nat startup(1) it said so\nat least twice (see notes)\nat home\n"

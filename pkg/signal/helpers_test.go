@@ -18,3 +18,19 @@ func parseFrames(t *testing.T, in string, show func(Frame) string) ([]Signal, []
 	}
 	return sigs, got
 }
+
+// parseOne parses in and checks that it holds one signal of format, with
+// frames frames, crashing at file:line; it returns that signal.
+func parseOne(t *testing.T, in, format, file string, line, frames int) Signal {
+	t.Helper()
+	sigs, err := Parse("trace.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sigs[0]
+	if len(sigs) != 1 || s.Format != format || len(s.Frames) != frames || s.Frames[0].File != file || s.Frames[0].Line != line {
+		t.Fatalf("got %d signals, the first %s with frames %+v; want one %s signal of %d frames crashing at %s:%d",
+			len(sigs), s.Format, s.Frames, format, frames, file, line)
+	}
+	return s
+}

@@ -47,15 +47,7 @@ func TestParseSyslogEscapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, err := Parse("syslog", []byte(tt.input))
-			if err != nil {
-				t.Fatal(err)
-			}
-			s := sigs[0]
-			if len(sigs) != 1 || s.Format != tt.format || len(s.Frames) != tt.frames || s.Frames[0].File != tt.file || s.Frames[0].Line != tt.line {
-				t.Fatalf("got %d signals, the first %s with frames %+v; want one %s signal of %d frames crashing at %s:%d",
-					len(sigs), s.Format, s.Frames, tt.format, tt.frames, tt.file, tt.line)
-			}
+			s := parseOne(t, tt.input, tt.format, tt.file, tt.line, tt.frames)
 			if tt.when != nil && (s.Timestamp == nil || !s.Timestamp.Equal(*tt.when)) {
 				t.Errorf("got time %v, want %v", s.Timestamp, tt.when)
 			}
