@@ -352,7 +352,8 @@ func isIdentStart(c byte) bool { return isLetter(c) || c == '_' || c == '~' || c
 // templates, "(anonymous namespace)", "{lambda(int)#1}", operator names
 // and function-local qualifiers ("f(int)::$_0::operator()"), or a Rust
 // path with "<T as Trait>" segments. A leading return type ("void
-// std::vector<...>::push_back") is skipped. It stops at the parameter or
+// std::vector<...>::push_back", "decltype(x) std::__invoke[abi:ne200100]")
+// is skipped. It stops at the parameter or
 // argument list, or at a space that ends the name; rest is what follows.
 func cxxName(s string) (name, rest string) {
 	var b strings.Builder
@@ -388,6 +389,15 @@ func cxxName(s string) (name, rest string) {
 			}
 			if i == 0 && strings.HasPrefix(s, "(below main)") {
 				return "(below main)", s[len("(below main)"):]
+			}
+			if b.String() == "decltype" {
+				// A return type "decltype(expr)": part of the word
+				// before the name.
+				if end := matchParen(s, i); end > 0 {
+					b.WriteString(s[i:end])
+					i = end
+					continue
+				}
 			}
 			// A parameter list; when "::" follows it, it qualifies a
 			// function-local name and is dropped.
@@ -438,9 +448,9 @@ func returnTypeFollows(s string) bool {
 	depth := 0
 	for i := 0; i < len(s); i++ {
 		switch s[i] {
-		case '<', '{':
-			depth++
-		case '>', '}':
+		case '<', '{', '[':
+			depth++ // templates, lambdas, ABI tags ("f[abi:cxx11]")
+		case '>', '}', ']':
 			if depth > 0 {
 				depth--
 			}

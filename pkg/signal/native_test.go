@@ -22,6 +22,15 @@ func TestCleanFunction(t *testing.T) {
 		{"xsk_umem__create@@LIBBPF_0.0.4", "xsk_umem__create@@LIBBPF_0.0.4"},
 		{"xsk_umem__create@LIBBPF_0.0.2+0x10", "xsk_umem__create@LIBBPF_0.0.2"},
 		{"main+0x1b", "main"},
+		// A return type before a name with an ABI tag, or a decltype
+		// return type, as libc++'s frames print in Apple and Android
+		// crash reports.
+		{"void std::__1::__thread_execute[abi:ne200100]<std::__1::unique_ptr<int>, void (*)(int), int>(std::__1::tuple<int>&, std::__1::__tuple_indices<>)", "std::__1::__thread_execute<std::__1::unique_ptr<int>, void (*)(int), int>"},
+		{"void* std::__1::__thread_proxy[abi:ne200100]<std::__1::tuple<int>>(void*)", "std::__1::__thread_proxy<std::__1::tuple<int>>"},
+		{"decltype(std::declval<void (*)(int)>()(std::declval<int>())) std::__1::__invoke[abi:se180100]<void (*)(int), int>(void (*&&)(int), int&&)", "std::__1::__invoke<void (*)(int), int>"},
+		{"decltype(std::declval<Foo>()()) std::__ndk1::__invoke<Foo>(Foo&&)", "std::__ndk1::__invoke<Foo>"},
+		{"std::__1::basic_string<char> acme::Name::get[abi:cxx11]() const", "acme::Name::get"},
+		{"decltype", "decltype"},
 		// Mangled names, as coredumpctl prints a C++ program's frames.
 		{"_ZN4base13TaskAnnotator7RunTaskEPKcPNS_11PendingTaskE", "base::TaskAnnotator::RunTask"},
 		{"_ZN7logging10LogMessageD2Ev", "logging::LogMessage::~LogMessage"},
