@@ -246,7 +246,10 @@ func (c *appleCrash) frame(f appleFrame, root string) Frame {
 func appleFunction(s string) string {
 	s = strings.TrimSpace(s)
 	switch {
-	case s == "" || s == "???" || s == "<unknown>":
+	case s == "" || s == "???" || s == "<unknown>" || s == "<redacted>" || s == "<deduplicated_symbol>":
+		// No symbol: the symbolicator found none, or the system's
+		// symbols are redacted, or the linker folded identical functions
+		// into one.
 		return ""
 	case strings.HasPrefix(s, "-[") || strings.HasPrefix(s, "+["):
 		return s
@@ -304,7 +307,9 @@ func appleSystemImage(name, p string) bool {
 	if strings.Contains(name, "/") {
 		return hasAnyPrefix(name, appleSystemPrefixes) || isSystemPath(name)
 	}
-	return appleSystemImages[name] || hasAnyPrefix(name, appleSystemImagePrefixes)
+	// A report without its Binary Images may name an image by its bundle
+	// identifier: "com.apple.AppKit".
+	return appleSystemImages[name] || hasAnyPrefix(name, appleSystemImagePrefixes) || strings.HasPrefix(name, "com.apple.")
 }
 
 // appleAppRoot is the folder holding the app's images: its bundle
@@ -369,7 +374,9 @@ var (
 	// name:  Dispatch queue: com.apple.main-thread".
 	appleThreadNameRE = regexp.MustCompile(`^Thread (\d{1,6}) name:\s*(.*)$`)
 	// appleFrameRE is a frame: its number, image, address and symbol.
-	appleFrameRE = regexp.MustCompile(`^(\d{1,6})\s+(\S(?:.*?\S)?)\s+(0x[0-9a-fA-F]+)\s+(\S.*)$`)
+	// Some reporters print a null address without its 0x ("3   ???
+	// 000000000000000000 0 + 0").
+	appleFrameRE = regexp.MustCompile(`^(\d{1,6})\s+(\S(?:.*?\S)?)\s+(0x[0-9a-fA-F]+|[0-9a-fA-F]{8,})\s+(\S.*)$`)
 	// appleImageRE is one line of the Binary Images: the address range,
 	// the image's name (or bundle identifier) and the rest, which ends
 	// with its path.
@@ -530,7 +537,8 @@ func (c *appleCrash) header(k, v string) {
 	case "Exception Codes":
 		// "KERN_INVALID_ADDRESS at 0x10" before macOS 12, the codes as
 		// numbers since.
-		if v != "" && !strings.HasPrefix(v, "0x") && c.subtype == "" {
+		// PLCrashReporter prints "#0 at 0x39c9adfc": no reason either.
+		if v != "" && !strings.HasPrefix(v, "0x") && !strings.HasPrefix(v, "#") && c.subtype == "" {
 			c.subtype = v
 		}
 	case "Termination Reason":
@@ -578,7 +586,7 @@ func (c *appleCrash) addImage(name, rest string) {
 // symbolicated), "_pthread_start + 136" (no location), with an "[inlined]"
 // mark or atos's "(in MyApp)".
 func appleFrameLine(t string) (appleFrame, bool) {
-	if t[0] < '0' || t[0] > '9' || !strings.Contains(t, "0x") {
+	if t[0] < '0' || t[0] > '9' || !strings.Contains(t, "0x") && !strings.Contains(t, "00000000") {
 		return appleFrame{}, false
 	}
 	m := appleFrameRE.FindStringSubmatch(t)
@@ -609,8 +617,24 @@ func appleSymbol(s string) (symbol, file string, line, col int) {
 	if i := strings.LastIndex(s, " + "); i > 0 && allDigits(strings.TrimSpace(s[i+3:])) {
 		s = strings.TrimSpace(s[:i])
 	}
-	if rest, ok := cutHexPrefix(s); ok && rest == "" {
-		s = "" // "0x18a5a3000 + 3334668": an image and an offset
+	if rest, ok := cutHexPrefix(s); ok {
+		switch {
+		case rest == "":
+			s = "" // "0x18a5a3000 + 3334668": an image and an offset
+		case strings.HasPrefix(rest, "+ "):
+			// "0x1db25b000 + 6024 (mach_msg2_trap + 8)": the image, the
+			// offset in it, then the symbol and the offset in it.
+			rest = strings.TrimLeft(rest[2:], "0123456789")
+			s = ""
+			if inner, ok := strings.CutPrefix(strings.TrimSpace(rest), "("); ok && strings.HasSuffix(inner, ")") {
+				s = strings.TrimSpace(inner[:len(inner)-1])
+				if i := strings.LastIndex(s, " + "); i > 0 && allDigits(strings.TrimSpace(s[i+3:])) {
+					s = strings.TrimSpace(s[:i])
+				}
+			}
+		}
+	} else if allDigits(s) {
+		s = "" // "0 + 0": no image, no symbol
 	}
 	return s, file, line, col
 }

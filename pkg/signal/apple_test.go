@@ -176,6 +176,21 @@ func TestAppleFrameLines(t *testing.T) {
 		{"11  ???    0x0000000000000000 0x0 + 0", " [???] false"},
 		{"12  Alamofire  0x0000000103b0c100 Session.request(_:) + 12", "Session.request(_:) [Alamofire] true"},
 		{"13  Foundation  0x000000018b0c1100 -[NSOperation start] + 640", "-[NSOperation start] [Foundation] false"},
+		// A bundle identifier of Apple's names a system image (a report
+		// without Binary Images).
+		{"0   com.apple.AppKit   0x00007fff9c41a44e -[NSApplication _crashOnException:] + 109", "-[NSApplication _crashOnException:] [com.apple.AppKit] false"},
+		{"1   com.apple.CoreFoundation  0x00007fff9a2b1c2d __CFRunLoopRun + 1361", "__CFRunLoopRun [com.apple.CoreFoundation] false"},
+		{"2   org.example.Lumen  0x0000000104b1c2d0 -[LMCanvas redraw:] + 52", "-[LMCanvas redraw:] [org.example.Lumen] true"},
+		// An image and offset, then the symbol and its offset in
+		// parentheses (a report symbolicated by a crash reporting service).
+		{"0   libsystem_kernel.dylib   0x00000001c2a0c788 0x1c2a0b000 + 6024 (mach_msg2_trap + 8)", "mach_msg2_trap [libsystem_kernel.dylib] false"},
+		{"1   Shop   0x0000000100e11230 0x100d28000 + 954928 (-[SHCart invalidate] + 44)", "-[SHCart invalidate] [Shop] true"},
+		{"2   Shop   0x0000000100e11230 0x100d28000 + 954928 (Cart.total.getter + 12) (Cart.swift:57)", "Cart.total.getter Cart.swift:57 [Shop] true"},
+		{"4   CoreFoundation  0x0000000181baf804 0x181b39000 + 485380 (<redacted> + 160)", " [CoreFoundation] false"},
+		// An address printed without its 0x.
+		{"3   ???   000000000000000000 0 + 0", " [???] false"},
+		// Placeholders of the symbolicator.
+		{"0   Shop   0x0000000100a0c4f8 <deduplicated_symbol> + 112", " [Shop] false"},
 	}
 	for _, tt := range tests {
 		f, ok := appleFrameLine(strings.TrimSpace(tt.in))
@@ -227,6 +242,9 @@ func TestAppleInApp(t *testing.T) {
 		{"", "Foundation.Data.init", "Foundation", "", "", false},
 		{"", "_swift_stdlib_bridgeErrorToNSError", "libswiftCore.dylib", "", "", false},
 		{"Cart.swift", "Cart.total.getter", "Shop", "", "", true},
+		{"", "-[NSApplication _crashOnException:]", "com.apple.AppKit", "", "", false},
+		{"", "RunCurrentEventLoopInMode", "com.apple.HIToolbox", "", "", false},
+		{"", "-[LMCanvas redraw:]", "org.example.Lumen", "", "", true},
 	}
 	for _, tt := range tests {
 		if got := appleInApp(tt.file, tt.function, tt.module, tt.path, appleAppRoot(tt.appPath)); got != tt.want {
@@ -355,4 +373,49 @@ func TestAppleThreadHeaders(t *testing.T) {
 			t.Errorf("%q: got name %q crashed %v, want %q %v", tt.in, m[3]+m[4]+m[5], m[2] != "", tt.name, tt.crashed)
 		}
 	}
+}
+
+// TestAppleTextPastes reads text reports as they are posted: a frame whose
+// address lacks its 0x does not end the thread's stack, and
+// PLCrashReporter's "Exception Codes: #0 at 0x..." is no reason.
+func TestAppleTextPastes(t *testing.T) {
+	t.Run("address without 0x", func(t *testing.T) {
+		in := "Exception Type:  EXC_BAD_ACCESS (SIGSEGV)\nException Codes: KERN_INVALID_ADDRESS at 0x0000000000000000\n\nThread 0 Crashed:: Dispatch queue: com.apple.main-thread\n" +
+			"0   libsystem_kernel.dylib        \t0x00007fff8a1c4866 __kill + 10\n" +
+			"1   org.example.Tiler             \t0x0000000104b2a1f0 0x104b20000 + 41456\n" +
+			"2   libsystem_platform.dylib      \t0x00007fff8b2a35aa _sigtramp + 26\n" +
+			"3   ???                           \t000000000000000000 0 + 0\n" +
+			"4   org.example.Tiler             \t0x0000000104b2bf20 -[TLLayout reflow:] + 96\n" +
+			"5   org.example.Tiler             \t0x0000000104b2c010 -[TLWindowManager update] + 40\n" +
+			"6   com.apple.AppKit              \t0x00007fff9c41a44e -[NSApplication run] + 595\n"
+		sigs, err := Parse("tiler.crash", []byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appleFrames(sigs[0])
+		want := []string{
+			"__kill [libsystem_kernel.dylib] false 0",
+			" [org.example.Tiler] false 0",
+			"_sigtramp [libsystem_platform.dylib] false 0",
+			" [???] false 0",
+			"-[TLLayout reflow:] [org.example.Tiler] true 0",
+			"-[TLWindowManager update] [org.example.Tiler] true 0",
+			"-[NSApplication run] [com.apple.AppKit] false 0",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("frames: got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+	t.Run("PLCrashReporter codes", func(t *testing.T) {
+		in := "Incident Identifier: 0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0\nCrashReporter Key:   TODO\nHardware Model:      iPhone5,2\nProcess:         Shop [1207]\n" +
+			"Path:            /var/mobile/Applications/0A1B/Shop.app/Shop\nIdentifier:      com.example.shop\n\nException Type:  SIGABRT\nException Codes: #0 at 0x3a1b2c3d\nCrashed Thread:  0\n\n" +
+			"Thread 0 Crashed:\n0   libsystem_kernel.dylib              0x3a1b2c3d __pthread_kill + 8\n1   Shop                                0x000a1b2c -[SHCart checkout] + 40\n"
+		sigs, err := Parse("shop.crash", []byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sigs[0].Title != "SIGABRT" {
+			t.Errorf("title: got %q, want %q", sigs[0].Title, "SIGABRT")
+		}
+	})
 }
