@@ -21,6 +21,7 @@ type appleCrash struct {
 	asi       []string
 	nsName    string // an uncaught NSException's name
 	nsReason  string // and reason
+	assertion string // a failed libc++ assertion's message, read from the crash stack
 	threads   []appleThread
 	crashed   int // the crashed thread's number, -1 when not said
 	// leb is the Last Exception Backtrace: where an uncaught NSException
@@ -74,17 +75,6 @@ var appleReasonPrefixes = []string{"Fatal error", "Precondition failed", "Assert
 func (c *appleCrash) report() nativeReport {
 	r := nativeReport{format: FormatApple, start: c.start, end: c.end, noise: appleNoise, titled: true, time: c.time}
 	root := appleAppRoot(c.appPath)
-	frames := func(in []appleFrame) []Frame {
-		var out []Frame
-		for _, f := range in {
-			if len(out) >= MaxFrames {
-				break
-			}
-			out = append(out, c.frame(f, root))
-		}
-		return out
-	}
-	r.addStack("Last Exception Backtrace", frames(c.leb))
 	crash := slices.IndexFunc(c.threads, func(t appleThread) bool { return t.crashed })
 	if crash < 0 {
 		crash = slices.IndexFunc(c.threads, func(t appleThread) bool { return t.num == c.crashed })
@@ -92,6 +82,30 @@ func (c *appleCrash) report() nativeReport {
 	if crash < 0 && len(c.threads) > 0 {
 		crash = 0
 	}
+	crashFrames := c.leb
+	if crash >= 0 {
+		crashFrames = append(crashFrames[:len(crashFrames):len(crashFrames)], c.threads[crash].frames...)
+	}
+	for _, f := range crashFrames {
+		if a, ok := appleAssertion(f.symbol); ok {
+			c.assertion = a
+			break
+		}
+	}
+	frames := func(in []appleFrame) []Frame {
+		var out []Frame
+		for _, f := range in {
+			if len(out) >= MaxFrames {
+				break
+			}
+			if _, ok := appleAssertion(f.symbol); ok {
+				continue // a message, not a function
+			}
+			out = append(out, c.frame(f, root))
+		}
+		return out
+	}
+	r.addStack("Last Exception Backtrace", frames(c.leb))
 	for _, k := range append([]int{crash}, appleOthers(len(c.threads), crash)...) {
 		if k < 0 {
 			continue
@@ -107,7 +121,7 @@ func (c *appleCrash) report() nativeReport {
 		r.addStack(name, frames(t.frames))
 	}
 	r.title = c.title(r.stacks)
-	r.texts = append(r.texts, c.excType, c.excSignal, c.subtype, c.message, c.nsName, c.nsReason, c.term)
+	r.texts = append(r.texts, c.excType, c.excSignal, c.subtype, c.message, c.nsName, c.nsReason, c.assertion, c.term)
 	r.texts = append(r.texts, c.asi...)
 	located, symbolized := false, false
 	for _, st := range r.stacks {
@@ -165,6 +179,9 @@ func (c *appleCrash) title(stacks []nativeStack) string {
 			}
 		}
 	}
+	if reason == "" {
+		reason = c.assertion
+	}
 	for _, a := range c.asi {
 		if reason == "" {
 			if i := appleReasonIndex(a); i >= 0 {
@@ -189,6 +206,28 @@ func (c *appleCrash) title(stacks []nativeStack) string {
 		return reason
 	}
 	return "crash report"
+}
+
+// appleAssertionRE is the message of a failed assertion of libc++'s
+// hardening ("/.../c++/v1/vector:1393: assertion __n < size() failed:
+// vector[] index out of bounds"), which the symbolicator can give as the
+// symbol of an inline frame: its condition and message.
+var appleAssertionRE = regexp.MustCompile(`^.*?:\d+: assertion (.+?) failed:\s*(.*)$`)
+
+// appleAssertion returns the message of a libc++ assertion a frame's
+// symbol holds (its condition when it has none).
+func appleAssertion(symbol string) (string, bool) {
+	if !strings.Contains(symbol, ": assertion ") {
+		return "", false
+	}
+	m := appleAssertionRE.FindStringSubmatch(strings.TrimSpace(symbol))
+	if m == nil {
+		return "", false
+	}
+	if msg := strings.TrimSpace(m[2]); msg != "" {
+		return msg, true
+	}
+	return "assertion " + m[1] + " failed", true
 }
 
 // appleReasonIndex returns where a line of Application Specific
@@ -222,8 +261,8 @@ func (c *appleCrash) readASI(l string) {
 // image.
 func (c *appleCrash) frame(f appleFrame, root string) Frame {
 	file := f.file
-	if file == "<compiler-generated>" {
-		file = ""
+	if strings.TrimPrefix(file, "/") == "<compiler-generated>" {
+		file = "" // the text's "<compiler-generated>", the JSON's "/<compiler-generated>"
 	}
 	fn := appleFunction(f.symbol)
 	out := Frame{File: file, Line: f.line, Column: f.col, Function: fn, Module: f.module}

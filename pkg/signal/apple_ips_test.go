@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -131,6 +132,67 @@ func TestParseIPSExceptionForms(t *testing.T) {
 		s.Frames[0].Module != "Shop" || s.Frames[0].InApp || len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "not symbolicated") {
 		t.Errorf("unsymbolicated: got %+v", s)
 	}
+}
+
+// TestParseIPSFrameForms reads what the symbolicator writes into an .ips
+// report's frames: libc++'s hardening assertion, as an inline frame's
+// symbol, is the crash's reason and no frame; "<deduplicated_symbol>" is
+// no function and "/<compiler-generated>" no file.
+func TestParseIPSFrameForms(t *testing.T) {
+	images := `"usedImages":[{"path":"/private/var/containers/Bundle/Application/C3/Metro.app/Metro.debug.dylib","name":"Metro.debug.dylib"},` +
+		`{"path":"/usr/lib/system/libsystem_pthread.dylib","name":"libsystem_pthread.dylib"}]`
+	t.Run("libc++ assertion", func(t *testing.T) {
+		in := `{"procPath":"/private/var/containers/Bundle/Application/C3/Metro.app/Metro","exception":{"type":"EXC_BREAKPOINT","signal":"SIGTRAP"},` +
+			`"termination":{"namespace":"SIGNAL","code":5,"indicator":"Trace/BPT trap: 5"},"faultingThread":1,"threads":[` +
+			`{"frames":[{"imageOffset":10,"symbol":"start_wqthread","imageIndex":1}]},{"triggered":true,"frames":[` +
+			`{"imageOffset":4811,"sourceFile":"vector","symbol":"*\/Xcode-16.1.0.app\/Contents\/Developer\/Platforms\/iPhoneOS.platform\/Developer\/SDKs\/iPhoneOS18.1.sdk\/usr\/include\/c++\/v1\/vector:1432: assertion __n < size() failed: vector[] index out of bounds\n","imageIndex":0,"symbolLocation":0,"inline":true},` +
+			`{"imageOffset":4811,"sourceLine":1432,"sourceFile":"vector","symbol":"std::__1::vector<metro::Stop, std::__1::allocator<metro::Stop>>::operator[][abi:ne180100](unsigned long)","imageIndex":0,"symbolLocation":40},` +
+			`{"imageOffset":4700,"sourceLine":61,"sourceFile":"Route.cpp","symbol":"metro::Route::stopAt(unsigned long)","imageIndex":0,"symbolLocation":88},` +
+			`{"imageOffset":20,"symbol":"_pthread_start","imageIndex":1,"symbolLocation":136}]}],` + images + `}`
+		sigs, err := Parse("metro.ips", []byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sigs[0]
+		if want := "EXC_BREAKPOINT (SIGTRAP): vector[] index out of bounds"; s.Title != want {
+			t.Errorf("title: got %q, want %q", s.Title, want)
+		}
+		got := appleFrames(s)
+		want := []string{
+			"std::__1::vector<metro::Stop, std::__1::allocator<metro::Stop>>::operator[] vector:1432 [Metro.debug.dylib] false 0",
+			"metro::Route::stopAt Route.cpp:61 [Metro.debug.dylib] true 0",
+			"_pthread_start [libsystem_pthread.dylib] false 0",
+			"start_wqthread [libsystem_pthread.dylib] false 1",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("frames: got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if !slices.Contains(s.Symptoms, "bounds") {
+			t.Errorf("symptoms %q lack %q", s.Symptoms, "bounds")
+		}
+	})
+	t.Run("placeholders", func(t *testing.T) {
+		in := `{"procPath":"/private/var/containers/Bundle/Application/C3/Metro.app/Metro","exception":{"type":"EXC_BAD_ACCESS","signal":"SIGSEGV","subtype":"KERN_INVALID_ADDRESS at 0x8"},` +
+			`"faultingThread":0,"threads":[{"triggered":true,"frames":[` +
+			`{"imageOffset":1927,"symbol":"<deduplicated_symbol>","symbolLocation":112,"imageIndex":0},` +
+			`{"imageOffset":1875,"sourceFile":"\/<compiler-generated>","symbol":"specialized NSLocking.withLock<A>(_:)","imageIndex":0,"symbolLocation":40,"inline":true},` +
+			`{"imageOffset":1880,"sourceLine":12,"sourceFile":"Board.swift","symbol":"Board.refresh()","imageIndex":0,"symbolLocation":8},` +
+			`{"imageOffset":5369,"sourceFile":"\/<compiler-generated>","symbol":"static MetroApp.$main()","imageIndex":0,"symbolLocation":20,"inline":true}]}],` + images + `}`
+		sigs, err := Parse("metro.ips", []byte(in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appleFrames(sigs[0])
+		want := []string{
+			" [Metro.debug.dylib] false 0",
+			"specialized NSLocking.withLock<A>(_:) [Metro.debug.dylib] true 0",
+			"Board.refresh() Board.swift:12 [Metro.debug.dylib] true 0",
+			"static MetroApp.$main() [Metro.debug.dylib] true 0",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("frames: got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
 }
 
 // FuzzParseIPS runs the .ips reader on any input: it never panics, keeps
