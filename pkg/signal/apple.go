@@ -351,6 +351,55 @@ func appleSystemImage(name, p string) bool {
 	return appleSystemImages[name] || hasAnyPrefix(name, appleSystemImagePrefixes) || strings.HasPrefix(name, "com.apple.")
 }
 
+// appleSystemFunctions start the names of functions of Apple's
+// libraries and runtimes (the kernel's calls, pthreads, the Objective-C,
+// Swift and C++ runtimes, Grand Central Dispatch, Core Foundation).
+var appleSystemFunctions = []string{"objc_", "swift_", "swift::", "dispatch_", "pthread_", "mach_", "semaphore_",
+	"kevent", "os_", "xpc_", "dyld", "CF", "CA::", "CG", "GSEvent", "NSApplicationMain", "UIApplicationMain",
+	"abort_message", "demangling_terminate_handler", "completeTaskWithClosure", "caulk::", "WTF::", "JSC::",
+	"WebCore::", "WebKit::", "start_wqthread", "thread_start", "RunCurrentEventLoopInMode", "ReceiveNextEventCommon"}
+
+// appleSystemClasses start the names of Apple's Objective-C classes.
+var appleSystemClasses = []string{"NS", "UI", "CA", "CF", "MTL", "AV", "WK", "BS", "FBS", "RBS", "OS_", "_"}
+
+// appleSystemSymbol reports a function of Apple's libraries by its name,
+// for a frame whose image is not known (an .ips report cut before its
+// list of images): a C name with a leading underscore (the runtimes'
+// internals: "__pthread_kill", "_dispatch_call_block_and_release"), a
+// method of one of Apple's classes ("-[NSException raise]"), or a name
+// of appleSystemFunctions.
+func appleSystemSymbol(fn string) bool {
+	if fn == "start" {
+		return true
+	}
+	class := ""
+	if i := strings.Index(fn, "[") - 1; i >= 0 && (fn[i] == '-' || fn[i] == '+') {
+		class = fn[i+2:] // "-[NSObject doesNotRecognizeSelector:]", a block's "__26-[UIView layout]_block_invoke"
+	} else if strings.HasPrefix(fn, "_") {
+		return true
+	}
+	if class != "" {
+		return applePrefixed(class, appleSystemClasses)
+	}
+	return applePrefixed(fn, appleSystemFunctions)
+}
+
+// applePrefixed reports whether name starts with one of prefixes; after a
+// prefix of capitals ("NS", "CF") comes another capital ("NSView",
+// "CFRelease"), not a word's next letter ("NSomething").
+func applePrefixed(name string, prefixes []string) bool {
+	for _, p := range prefixes {
+		if !strings.HasPrefix(name, p) {
+			continue
+		}
+		last := p[len(p)-1]
+		if last < 'A' || last > 'Z' || len(name) > len(p) && name[len(p)] >= 'A' && name[len(p)] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
 // appleAppRoot is the folder holding the app's images: its bundle
 // (".../MyApp.app/") for an app, the folder of the program otherwise.
 func appleAppRoot(p string) string {
@@ -385,7 +434,7 @@ func appleInApp(file, function, module, imagePath, root string) bool {
 		if appleSystemImage(module, p) || root != "" && !strings.HasPrefix(p, root) {
 			return false
 		}
-	} else if appleSystemImage(module, "") {
+	} else if appleSystemImage(module, "") || module == "" && appleSystemSymbol(function) {
 		return false
 	}
 	return nativeInApp(file, function, "") && !vendoredNative(strings.ReplaceAll(file, `\`, "/"))

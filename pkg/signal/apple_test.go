@@ -245,6 +245,20 @@ func TestAppleInApp(t *testing.T) {
 		{"", "-[NSApplication _crashOnException:]", "com.apple.AppKit", "", "", false},
 		{"", "RunCurrentEventLoopInMode", "com.apple.HIToolbox", "", "", false},
 		{"", "-[LMCanvas redraw:]", "org.example.Lumen", "", "", true},
+		// Without the image (an .ips report cut before its list of
+		// images): by the function's name.
+		{"", "__pthread_kill", "", "", "", false},
+		{"", "_dispatch_call_block_and_release", "", "", "", false},
+		{"", "objc_msgSend", "", "", "", false},
+		{"", "-[NSException raise]", "", "", "", false},
+		{"", "__26-[UIView layoutSubviews]_block_invoke", "", "", "", false},
+		{"", "CFRunLoopRunSpecific", "", "", "", false},
+		{"", "start", "", "", "", false},
+		{"", "-[LMCanvas redraw:]", "", "", "", true},
+		{"", "__30-[LMCanvas redraw:]_block_invoke", "", "", "", true},
+		{"", "CFooParser::parse", "", "", "", true},
+		{"", "NSomething.run()", "", "", "", true},
+		{"", "Dock.moor(at:)", "", "", "", true},
 	}
 	for _, tt := range tests {
 		if got := appleInApp(tt.file, tt.function, tt.module, tt.path, appleAppRoot(tt.appPath)); got != tt.want {
