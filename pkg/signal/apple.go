@@ -22,6 +22,8 @@ type appleCrash struct {
 	nsName    string // an uncaught NSException's name
 	nsReason  string // and reason
 	assertion string // a failed libc++ assertion's message, read from the crash stack
+	cut       bool   // the report is cut short (an .ips file read up to where it ends)
+	noImages  bool   // and its list of images is lost: frames have no module
 	threads   []appleThread
 	crashed   int // the crashed thread's number, -1 when not said
 	// leb is the Last Exception Backtrace: where an uncaught NSException
@@ -123,6 +125,13 @@ func (c *appleCrash) report() nativeReport {
 	r.title = c.title(r.stacks)
 	r.texts = append(r.texts, c.excType, c.excSignal, c.subtype, c.message, c.nsName, c.nsReason, c.assertion, c.term)
 	r.texts = append(r.texts, c.asi...)
+	if c.cut {
+		note := "the report is cut short (posted files often are, at a size limit): what followed the cut is missing"
+		if c.noImages {
+			note += ", the list of images too, so frames have no module and are told the app's or the system's by their names only"
+		}
+		r.notes = append(r.notes, note+"; attach the whole .ips file")
+	}
 	located, symbolized := false, false
 	for _, st := range r.stacks {
 		for _, f := range st.frames {

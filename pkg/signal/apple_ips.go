@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -91,7 +92,8 @@ func (d *ipsDoc) body(afterHeader bool) bool {
 // else (a Sentry event, other JSON) gives nothing, so that Parse reads it
 // as before.
 func parseIPS(data []byte) []Signal {
-	if !bytes.Contains(data, []byte(`"threads"`)) || !bytes.Contains(data, []byte(`"usedImages"`)) && !bytes.Contains(data, []byte(`"bug_type"`)) {
+	if !bytes.Contains(data, []byte(`"threads"`)) || !bytes.Contains(data, []byte(`"usedImages"`)) && !bytes.Contains(data, []byte(`"bug_type"`)) &&
+		!bytes.Contains(data, []byte(`"faultingThread"`)) {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -99,15 +101,24 @@ func parseIPS(data []byte) []Signal {
 	var header *ipsDoc
 	for len(sigs) < MaxSignals {
 		var d ipsDoc
+		start := dec.InputOffset()
+		cut := false
 		if err := dec.Decode(&d); err != nil {
-			if err == io.EOF || len(sigs) > 0 {
+			if err == io.EOF {
 				break
 			}
-			return nil
+			// A report cut short (posted .ips files often are: a
+			// comment's size limit) or damaged: read it up to there.
+			fixed, ok := ipsRepair(data[start:])
+			d = ipsDoc{}
+			if !ok || json.Unmarshal(fixed, &d) != nil {
+				break
+			}
+			cut = true
 		}
 		switch {
-		case d.body(header != nil):
-			if s, ok := d.signal(header); ok {
+		case d.body(header != nil) || cut && d.cutBody():
+			if s, ok := d.signal(header, cut); ok {
 				sigs = append(sigs, s)
 			}
 			header = nil
@@ -117,13 +128,24 @@ func parseIPS(data []byte) []Signal {
 		default:
 			return sigs
 		}
+		if cut {
+			break
+		}
 	}
 	return sigs
 }
 
+// cutBody reports whether a report cut short is an .ips report's body
+// read up to its threads: "threads" is an array and the report says
+// which thread crashed, a key of .ips reports alone.
+func (d *ipsDoc) cutBody() bool {
+	r := bytes.TrimSpace(d.Threads)
+	return len(r) > 0 && r[0] == '[' && d.FaultingThread != nil
+}
+
 // signal turns the report into a signal, as the text form of the same
 // report reads (see parseAppleReports).
-func (d *ipsDoc) signal(header *ipsDoc) (Signal, bool) {
+func (d *ipsDoc) signal(header *ipsDoc, cut bool) (Signal, bool) {
 	var threads []ipsThread
 	var images []ipsImage
 	if json.Unmarshal(d.Threads, &threads) != nil {
@@ -195,6 +217,15 @@ func (d *ipsDoc) signal(header *ipsDoc) (Signal, bool) {
 			name = "Dispatch queue: " + t.Queue
 		}
 		c.threads = append(c.threads, appleThread{num: k, name: name, crashed: t.Triggered, frames: frames(t.Frames)})
+	}
+	if cut {
+		// Without the crashed thread's frames, another thread would
+		// pass for the crash: keep only the Last Exception Backtrace.
+		crashed := slices.IndexFunc(c.threads, func(t appleThread) bool { return t.crashed || t.num == c.crashed })
+		if crashed < 0 || len(c.threads[crashed].frames) == 0 {
+			c.threads = nil
+		}
+		c.cut, c.noImages = true, len(images) == 0
 	}
 	c.time = appleTime(d.CaptureTime)
 	if c.time == nil && header != nil {

@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -195,6 +196,153 @@ func TestParseIPSFrameForms(t *testing.T) {
 	})
 }
 
+// ipsCutReport is an .ips report as macOS writes it, for the tests of
+// reports cut short.
+const ipsCutReport = `{"app_name":"Ferry","timestamp":"2026-03-02 08:15:00.00 +0100","bug_type":"309","name":"Ferry"}
+{
+  "uptime" : 52000,
+  "captureTime" : "2026-03-02 08:14:58.5120 +0100",
+  "procPath" : "\/Applications\/Ferry.app\/Contents\/MacOS\/Ferry",
+  "exception" : {"codes":"0x0000000000000001, 0x0000000000000008","rawCodes":[1,8],"type":"EXC_BAD_ACCESS","signal":"SIGSEGV","subtype":"KERN_INVALID_ADDRESS at 0x0000000000000008"},
+  "termination" : {"flags":0,"code":11,"namespace":"SIGNAL","indicator":"Segmentation fault: 11"},
+  "faultingThread" : 1,
+  "threads" : [{"id":7001,"threadState":{"x":[{"value":0},{"value":1}]},"queue":"com.apple.main-thread","frames":[{"imageOffset":4000,"symbol":"mach_msg2_trap","symbolLocation":8,"imageIndex":2},{"imageOffset":900,"symbol":"main","symbolLocation":20,"imageIndex":0,"sourceFile":"main.swift","sourceLine":4}]},` +
+	`{"triggered":true,"id":7002,"threadState":{"x":[{"value":0},{"value":8}],"far":{"value":8}},"frames":[` +
+	`{"imageOffset":5120,"symbol":"objc_msgSend","symbolLocation":32,"imageIndex":1},` +
+	`{"imageOffset":1200,"symbol":"Dock.moor(at:)","symbolLocation":44,"imageIndex":0,"sourceFile":"Dock.swift","sourceLine":31},` +
+	`{"imageOffset":1300,"symbol":"Harbor.arrive(_:)","symbolLocation":12,"imageIndex":0,"sourceFile":"Harbor.swift","sourceLine":88},` +
+	`{"imageOffset":7000,"symbol":"_dispatch_call_block_and_release","symbolLocation":32,"imageIndex":3}]},` +
+	`{"id":7003,"frames":[{"imageOffset":7100,"symbol":"start_wqthread","symbolLocation":8,"imageIndex":3}]}],
+  "usedImages" : [
+  {"source":"P","arch":"arm64","base":4294967296,"size":65536,"path":"\/Applications\/Ferry.app\/Contents\/MacOS\/Ferry","name":"Ferry"},
+  {"source":"P","arch":"arm64e","base":6442450944,"size":65536,"path":"\/usr\/lib\/libobjc.A.dylib","name":"libobjc.A.dylib"},
+  {"source":"P","arch":"arm64e","base":6443499520,"size":65536,"path":"\/usr\/lib\/system\/libsystem_kernel.dylib","name":"libsystem_kernel.dylib"},
+  {"source":"P","arch":"arm64e","base":6444548096,"size":65536,"path":"\/usr\/lib\/system\/libdispatch.dylib","name":"libdispatch.dylib"}
+],
+  "vmSummary" : "ReadOnly portion of Libraries: Total=1.0G"
+}`
+
+// TestParseIPSCut reads .ips reports cut short, as posted ones often are
+// (a comment's size limit): the exception titles the report and the
+// crashed thread's frames read whole are its crash stack; frames without
+// the list of images have no module and are told the app's by their
+// names. A report cut before the crashed thread's first frame gives
+// nothing, and no cut makes the reader fail.
+func TestParseIPSCut(t *testing.T) {
+	const title = "EXC_BAD_ACCESS (SIGSEGV): KERN_INVALID_ADDRESS at 0x0000000000000008"
+	at := func(s string) int {
+		i := strings.Index(ipsCutReport, s)
+		if i < 0 {
+			t.Fatalf("%q not in the report", s)
+		}
+		return i
+	}
+	t.Run("in the crashed thread", func(t *testing.T) {
+		cut := ipsCutReport[:at(`"symbol":"Harbor.arrive(_:)"`)+10]
+		sigs, err := Parse("ferry.ips", []byte(cut))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := sigs[0]
+		if s.Format != FormatApple || s.Title != title {
+			t.Errorf("got format %q, title %q", s.Format, s.Title)
+		}
+		appleWantTime(t, s.Timestamp, "2026-03-02T07:14:58.512Z")
+		got := appleFrames(s)
+		want := []string{
+			"objc_msgSend [] false 0",
+			"Dock.moor(at:) Dock.swift:31 [] true 0",
+			"mach_msg2_trap [] false 1",
+			"main main.swift:4 [] true 1",
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("frames: got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		if want := []string{"Thread 1 Crashed", "Thread 0: Dispatch queue: com.apple.main-thread"}; !reflect.DeepEqual(s.Stacks, want) {
+			t.Errorf("stacks: got %q, want %q", s.Stacks, want)
+		}
+		if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "cut short") || !strings.Contains(s.Notes[0], "no module") {
+			t.Errorf("notes: got %q", s.Notes)
+		}
+	})
+	t.Run("in the images", func(t *testing.T) {
+		cut := ipsCutReport[:at(`"name":"libsystem_kernel.dylib"`)]
+		sigs, err := Parse("ferry.ips", []byte(cut))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := appleFrames(sigs[0])
+		want := []string{
+			"objc_msgSend [libobjc.A.dylib] false 0",
+			"Dock.moor(at:) Dock.swift:31 [Ferry] true 0",
+			"Harbor.arrive(_:) Harbor.swift:88 [Ferry] true 0",
+			"_dispatch_call_block_and_release [] false 0",
+		}
+		if !reflect.DeepEqual(got[:4], want) {
+			t.Errorf("frames: got\n%s\nwant\n%s", strings.Join(got[:4], "\n"), strings.Join(want, "\n"))
+		}
+	})
+	t.Run("body alone", func(t *testing.T) {
+		_, body, _ := strings.Cut(ipsCutReport, "\n")
+		cut := body[:strings.Index(body, `"symbol":"Harbor.arrive(_:)"`)]
+		sigs := parseIPS([]byte(cut))
+		if len(sigs) != 1 || sigs[0].Title != title || len(sigs[0].Frames) != 4 {
+			t.Errorf("got %+v", sigs)
+		}
+	})
+	t.Run("every cut", func(t *testing.T) {
+		first := at(`,{"imageOffset":1200`) // the crashed thread's first frame read whole
+		app := at(`,{"imageOffset":1300`)   // and the app's
+		for n := 0; n < len(ipsCutReport); n++ {
+			sigs := parseIPS([]byte(ipsCutReport[:n]))
+			checkSignals(t, sigs)
+			if n < first {
+				if len(sigs) != 0 {
+					t.Fatalf("cut at %d, before the crashed thread's frames: got %+v", n, sigs)
+				}
+				continue
+			}
+			if len(sigs) != 1 || sigs[0].Title != title || sigs[0].Stacks[0] != "Thread 1 Crashed" {
+				t.Fatalf("cut at %d: got %+v", n, sigs)
+			}
+			if n >= app {
+				if f := sigs[0].Frames[1]; f.Function != "Dock.moor(at:)" || !f.InApp || sigs[0].Frames[0].InApp {
+					t.Fatalf("cut at %d: frames %+v", n, sigs[0].Frames)
+				}
+			}
+		}
+	})
+}
+
+// TestIPSRepair checks how JSON cut short is closed: after the last
+// element of an array read whole, after the last member of an object near
+// the top, never inside a frame.
+func TestIPSRepair(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a":1,"b":[1,2,3`, `{"a":1,"b":[1,2]}`},
+		{`{"a":{"x":"y","z":12`, `{"a":{"x":"y"}}`},
+		{`{"t":[{"f":[{"s":"a"},{"s":"b"},{"s":"c`, `{"t":[{"f":[{"s":"a"},{"s":"b"}]}]}`},
+		{`{"t":[{"id":1,"f":[`, `{"t":[{"id":1,"f":[]}]}`},
+		{`{"a":"x\"y","b":[-1.5e3, 0, true, null]`, `{"a":"x\"y","b":[-1.5e3, 0, true, null]}`},
+		{`{"a":true,"b":"\u00`, `{"a":true}`},
+		{`{"a":1, "b" 2, "c":[3]}`, `{"a":1}`}, // damaged: read up to the damage
+		{`{"a":[1,2,]}`, `{"a":[1,2]}`},
+		{`{"a":[01]}`, `{"a":[]}`},
+		{`{"a":1}`, `{"a":1}`},
+	}
+	for _, tt := range tests {
+		got, ok := ipsRepair([]byte(tt.in))
+		if !ok || string(got) != tt.want {
+			t.Errorf("ipsRepair(%s): got %s %v, want %s", tt.in, got, ok, tt.want)
+		}
+	}
+	for _, in := range []string{``, `x`, `"abc`, `[`[:0]} {
+		if got, ok := ipsRepair([]byte(in)); ok {
+			t.Errorf("ipsRepair(%q): got %s", in, got)
+		}
+	}
+}
+
 // FuzzParseIPS runs the .ips reader on any input: it never panics, keeps
 // the limits, and every frame belongs to a named stack.
 func FuzzParseIPS(f *testing.F) {
@@ -203,6 +351,8 @@ func FuzzParseIPS(f *testing.F) {
 		`{"bug_type":"309"}` + "\n" + `{"threads":[{"frames":[{"imageIndex":0,"symbol":"f","sourceFile":"a.swift","sourceLine":1}]}]}`,
 		`{"threads":[{"triggered":true,"frames":[{"imageIndex":-1},{"imageIndex":9}]}],"usedImages":[{"path":"/a.app/a"}],"faultingThread":7,"asi":{"x":"one","y":[1]}}`,
 		`{"threads":[],"usedImages":[],"lastExceptionBacktrace":[{"symbol":"g","sourceLine":-4}],"exception":{"type":"EXC_CRASH"},"termination":{"code":"0x8badf00d"}}`,
+		ipsCutReport[:len(ipsCutReport)/2],
+		`{"faultingThread":0,"threads":[{"triggered":true,"frames":[{"symbol":"f"},{"symbol":"g","imageIndex":3},{"sym`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -218,6 +368,27 @@ func FuzzParseIPS(f *testing.F) {
 					t.Fatalf("frame in stack %d of %d", fr.Stack, len(s.Stacks))
 				}
 			}
+		}
+	})
+}
+
+// FuzzIPSRepair checks that what ipsRepair gives is JSON, and the input
+// up to the cut.
+func FuzzIPSRepair(f *testing.F) {
+	for _, s := range []string{ipsCutReport, ipsCutReport[:700], `{"a":[1,{"b":"\u00e9"}],"c":{"d":[`, `[1,2`, `{"a":1, "b" 2}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		out, ok := ipsRepair(data)
+		if !ok {
+			return
+		}
+		if !json.Valid(out) {
+			t.Fatalf("ipsRepair(%q) = %q: not JSON", data, out)
+		}
+		body := strings.TrimRight(string(out), "]}")
+		if !strings.HasPrefix(string(data), body) {
+			t.Fatalf("ipsRepair(%q) = %q: not the input's start", data, out)
 		}
 	})
 }
