@@ -88,7 +88,9 @@ func (d *ipsDoc) body(afterHeader bool) bool {
 
 // parseIPS reads the JSON crash reports of macOS 12 and iOS 15 and later
 // (.ips files): a metadata line holding "bug_type", then the report, whose
-// "threads" and "usedImages" are arrays; or the report alone. Anything
+// "threads" and "usedImages" are arrays; or the report alone. A report
+// cut short is read up to the cut (see ipsRepair) when it got as far as
+// the crashed thread's frames or the Last Exception Backtrace. Anything
 // else (a Sentry event, other JSON) gives nothing, so that Parse reads it
 // as before.
 func parseIPS(data []byte) []Signal {
