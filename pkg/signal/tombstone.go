@@ -22,8 +22,9 @@ var (
 	// and location lines.
 	ndkFrameRE = regexp.MustCompile(`^#(\d{1,4}) 0x[0-9a-fA-F]{1,16} (\S.*)$`)
 	// tombThreadRE is a thread's header: "pid: 12345, tid: 12377, name:
-	// RenderThread  >>> com.example.app <<<".
-	tombThreadRE = regexp.MustCompile(`^pid: \d+, tid: (\d+), name: (.*?) +>>> (.*) <<<`)
+	// RenderThread  >>> com.example.app <<<"; some crash reporters leave
+	// the name out ("pid: 0, tid: 0 >>> com.example.app <<<").
+	tombThreadRE = regexp.MustCompile(`^pid: \d+, tid: (\d+)(?:, name: (.*?))? +>>> (.*) <<<`)
 	// tombSignalRE is the signal line: "signal 11 (SIGSEGV), code 1
 	// (SEGV_MAPERR), fault addr 0x10" ("--------" for none).
 	tombSignalRE = regexp.MustCompile(`^signal \d+ \((SIG\w+)\), code -?\d+ \(([^)]*)\)(?:, fault addr (\S+))?`)
@@ -67,8 +68,10 @@ type tombParser struct {
 	// "--- --- ---", which opens the next thread.
 	thread  string
 	pending bool
-	// The stack being read.
+	// The stack being read; headed is set when a "backtrace:" header
+	// opened it.
 	inStack bool
+	headed  bool
 	kind    int
 	name    string
 	frames  []Frame
@@ -127,7 +130,7 @@ func (p *tombParser) line(i int, t string) {
 	if p.rep == nil {
 		// A report without its banner (cut from a log, or AOSP's stack
 		// script) starts at its first header line.
-		if !strings.HasPrefix(t, "Build fingerprint:") && t != "Stack Trace:" &&
+		if !strings.HasPrefix(t, "Build fingerprint:") && t != "Stack Trace:" && t != "backtrace:" &&
 			!(strings.HasPrefix(t, "pid: ") && tombThreadRE.MatchString(t)) && !(strings.HasPrefix(t, "signal ") && tombSignalRE.MatchString(t)) {
 			return
 		}
@@ -200,10 +203,13 @@ func (p *tombParser) frameLine(i int, t string) bool {
 
 // add appends frames read on line i, frame number num (-1: not numbered),
 // to the current stack; a frame outside a stack, or numbered again from
-// 0, starts one (of the next thread, or of a report of its own).
+// 0, starts one (of the next thread, or of a report of its own). The
+// frames under a "backtrace:" header are one stack whatever their
+// numbers, and so are frames all numbered #00 one after the other, as
+// some crash reporters write them.
 func (p *tombParser) add(i, num int, frames []Frame) {
 	p.flushNDK()
-	if p.inStack && num >= 0 && num <= p.lastNum {
+	if p.inStack && !p.headed && num >= 0 && num <= p.lastNum && (num > 0 || p.lastNum > 0) {
 		p.endStack()
 	}
 	if !p.inStack {
@@ -236,6 +242,7 @@ func (p *tombParser) header(i int, t string) {
 	case t == "backtrace:":
 		p.endStack()
 		p.beginStack(tombBacktrace)
+		p.headed = true
 	case t == "Stack Trace:":
 		p.endStack()
 		p.beginStack(tombRows)
@@ -262,7 +269,7 @@ func (p *tombParser) header(i int, t string) {
 			p.cause = strings.TrimPrefix(t, "Cause: ")
 		}
 	case strings.HasPrefix(t, "pid: "):
-		if m := tombThreadRE.FindStringSubmatch(t); m != nil {
+		if m := tombThreadRE.FindStringSubmatch(t); m != nil && m[2] != "" {
 			p.thread = m[2] + " (tid " + m[1] + ")"
 		}
 	case strings.HasPrefix(t, "signal "):
@@ -298,7 +305,7 @@ func (p *tombParser) openReport(i int) {
 }
 
 func (p *tombParser) beginStack(kind int) {
-	p.inStack, p.kind, p.frames, p.lastNum = true, kind, nil, -1
+	p.inStack, p.headed, p.kind, p.frames, p.lastNum = true, false, kind, nil, -1
 	p.name = p.thread
 	if p.name == "" {
 		p.name = "backtrace"

@@ -524,3 +524,38 @@ func TestTombstoneCutShort(t *testing.T) {
 		}
 	}
 }
+
+// tombstoneZeros is a backtrace whose frames are all numbered #00, as
+// some crash-reporting libraries write them.
+var tombstoneZeros = []string{
+	"  #00  pc 0000000000051a10  /apex/com.android.runtime/lib64/bionic/libc.so (abort+164)",
+	"  #00  pc 00000000003c72f4  /apex/com.android.runtime/lib64/libart.so (art::Runtime::Abort(char const*)+1880)",
+	"  #00  pc 0000000000009e20  " + tombstoneApp + " (Renderer::draw(Frame const*)+44)",
+	"  #00  pc 0000000000009c04  " + tombstoneApp,
+	"  #00  pc 00000000000b1a48  /apex/com.android.runtime/lib64/bionic/libc.so (__pthread_start(void*)+40)",
+}
+
+// TestTombstoneFramesAllNumberedZero: frames numbered #00 one after
+// the other are one stack, under a "backtrace:" header (whatever their
+// numbers) and without one.
+func TestTombstoneFramesAllNumberedZero(t *testing.T) {
+	want := []string{
+		"0 abort :0 libc.so false",
+		"0 art::Runtime::Abort :0 libart.so false",
+		"0 Renderer::draw :0 libsketch.so true",
+		"0  :0 libsketch.so false",
+		"0 __pthread_start :0 libc.so false",
+	}
+	for _, tt := range []struct{ name, in, stack string }{
+		{"under a header", "pid: 0, tid: 0 >>> com.example.sketchpad <<<\n\nbacktrace:\n" + strings.Join(tombstoneZeros, "\n"), "backtrace"},
+		{"under a named thread's header", "pid: 4121, tid: 4133, name: RenderThread  >>> com.example.sketchpad <<<\nbacktrace:\n" + strings.Join(tombstoneZeros, "\n"), "RenderThread (tid 4133)"},
+		{"alone", "the app died:\n" + strings.Join(tombstoneZeros, "\n") + "\n", "backtrace"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, got := tombFrames(t, tt.in)
+			if !slices.Equal(got, want) || !slices.Equal(s.Stacks, []string{tt.stack}) {
+				t.Errorf("got stacks %q with frames\n%s\nwant one, %q, with\n%s", s.Stacks, strings.Join(got, "\n"), tt.stack, strings.Join(want, "\n"))
+			}
+		})
+	}
+}
