@@ -18,6 +18,10 @@ var (
 	// (long and brief), "05-16 12:43:07.629  1234  1250 E Tag: "
 	// (threadtime) and "E/Tag(31031): " (brief).
 	logcatPrefixRE = regexp.MustCompile(`^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:? +)?(?:[VDIWEFA]/[^\s(][^(]*\(\s*\d+\): ?|\d+ +\d+ +[VDIWEFA] +[^:]*?: ?)`)
+	// logcatClockRE: a logcat line behind the time of day only, as some
+	// tools print a device's log: "13:24:30 A DEBUG : ", "13:24:30 W  : "
+	// (no tag), "13:24:30.629 E/Tag(31031): ", "13:24:30 E/Tag: ".
+	logcatClockRE = regexp.MustCompile(`^\d\d:\d\d:\d\d(?:\.\d{3})? +(?:[VDIWEFA]/[^\s(:][^(:]*(?:\(\s*\d+\))?: ?|[VDIWEFA] +[^:]*?: ?)`)
 	// studioLogcatRE: what Android Studio's logcat writes after the
 	// time: "29547-29547/com.example.app A/DEBUG: " before 2022,
 	// "21622-21622 DEBUG   crash_dump64   A  " (tag, package, level) since.
@@ -32,6 +36,11 @@ func stripLogPrefix(l string) (string, bool) {
 	}
 	if m := logcatPrefixRE.FindString(l); m != "" && (m[0] >= '0' && m[0] <= '9' || strings.Contains(m, "/")) {
 		return l[len(m):], true
+	}
+	if len(l) > 9 && l[2] == ':' && l[5] == ':' {
+		if m := logcatClockRE.FindString(l); m != "" {
+			return l[len(m):], true
+		}
 	}
 	if r := stripTimePrefix(l); len(r) < len(l) {
 		if m := hostUnitRE.FindString(r); m != "" {

@@ -129,6 +129,7 @@ func TestTombstoneInLogcat(t *testing.T) {
 		{"threadtime", prefixed(func(i int) string { return fmt.Sprintf("11-20 10:31:22.%03d  1234  1234 F DEBUG   : ", i) })},
 		{"brief", prefixed(func(int) string { return "F/DEBUG   ( 1234): " })},
 		{"time", prefixed(func(i int) string { return fmt.Sprintf("11-20 10:31:22.%03d F/DEBUG   ( 1234): ", i) })},
+		{"time of day", prefixed(func(int) string { return "10:31:22 A DEBUG : " })},
 		{"android studio", prefixed(func(i int) string { return fmt.Sprintf("2026-11-20 10:31:22.%03d 1234-1234/? A/DEBUG: ", i) })},
 		{"android studio 2022", prefixed(func(i int) string {
 			return fmt.Sprintf("2026-11-20 10:31:22.%03d 1234-1234 DEBUG                   crash_dump64                         A  ", i)
@@ -557,5 +558,34 @@ func TestTombstoneFramesAllNumberedZero(t *testing.T) {
 				t.Errorf("got stacks %q with frames\n%s\nwant one, %q, with\n%s", s.Stacks, strings.Join(got, "\n"), tt.stack, strings.Join(want, "\n"))
 			}
 		})
+	}
+}
+
+// TestTombstoneTimeOfDayLogcat: a tombstone in logcat lines that start
+// with the time of day only, then the level and tag ("12:05:41 A DEBUG :
+// ", an empty tag, "12:05:41.250 F/DEBUG ( 901): "), reads as the
+// threadtime form does.
+func TestTombstoneTimeOfDayLogcat(t *testing.T) {
+	in := strings.Join([]string{
+		"12:05:41 A libc : Fatal signal 11 (SIGSEGV), code 1, fault addr 0x2c in tid 7310 (ui.worker)",
+		"12:05:41 W  : debuggerd: handling request: pid=7288 uid=10212 gid=10212 tid=7310",
+		"12:05:41 A DEBUG : *** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***",
+		"12:05:41 A DEBUG : Build fingerprint: 'acme/wren/wren:7.1.1/NMF26X/4401937:user/release-keys'",
+		"12:05:41 A DEBUG : ABI: 'arm'",
+		"12:05:41 A DEBUG : pid: 7288, tid: 7310, name: ui.worker  >>> com.example.sketchpad <<<",
+		"12:05:41 A DEBUG : signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x2c",
+		"12:05:41 A DEBUG : r0 00000000  r1 0000002c  r2 e1a04c10  r3 00000000",
+		"12:05:41 A DEBUG : backtrace:",
+		"12:05:41 A DEBUG : #00 pc 0003b1f0  /data/app/com.example.sketchpad-2/lib/arm/libsketch.so (offset 0x21000)",
+		"12:05:41.250 F/DEBUG ( 901): #01 pc 0003a0c8  /data/app/com.example.sketchpad-2/lib/arm/libsketch.so (render_loop+12)",
+	}, "\n")
+	s, got := tombFrames(t, in)
+	want := []string{
+		"0  :0 libsketch.so false",
+		"0 render_loop :0 libsketch.so true",
+	}
+	if !slices.Equal(got, want) || s.Title != "SIGSEGV (SEGV_MAPERR), fault addr 0x2c" || !slices.Equal(s.Stacks, []string{"ui.worker (tid 7310)"}) {
+		t.Errorf("got %q, stacks %q, frames\n%s\nwant %q, one stack, frames\n%s", s.Title, s.Stacks, strings.Join(got, "\n"),
+			"SIGSEGV (SEGV_MAPERR), fault addr 0x2c", strings.Join(want, "\n"))
 	}
 }
