@@ -106,7 +106,7 @@ var nativeParsers = []struct {
 	{[]string{"panicked at", "Stack backtrace:", "Location:", "BACKTRACE"}, parseRustReports},
 	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
 	{[]string{"Thread ", "Exception Backtrace", "Application Specific Backtrace"}, parseAppleReports},
-	{[]string{" pc ", "Crash dump:", "Stack Trace:"}, parseTombstones},
+	{[]string{" pc ", "Crash dump:", "Stack Trace:", "/data/app"}, parseTombstones},
 	{[]string{"+ 0x", "(crashed)", "|0|"}, parseMinidumpReports},
 	{[]string{"Call Site", "ChildEBP", "STACK_TEXT:", "xe!", "ll!"}, parseWinDbgReports},
 }

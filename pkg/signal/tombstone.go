@@ -189,14 +189,15 @@ func (p *tombParser) frameLine(i int, t string) bool {
 		p.add(i, atoi(m[1]), []Frame{tombFrame(m[2])})
 		return true
 	}
-	if p.ndk {
-		if m := ndkFrameRE.FindStringSubmatch(t); m != nil {
-			module, symbol := tombMapping(m[2])
-			p.add(i, atoi(m[1]), nil)
-			p.kind = tombNDK
-			p.ndkFrame = &ndkFrame{module: module, symbol: symbol}
-			return true
-		}
+	// ndk-stack's frames read without its banner too (an excerpt) when
+	// they name a library's path, which gdb's and the sanitizers' "#N
+	// 0x..." frames do not.
+	if m := ndkFrameRE.FindStringSubmatch(t); m != nil && (p.ndk || m[2][0] == '/') {
+		module, symbol := tombMapping(m[2])
+		p.add(i, atoi(m[1]), nil)
+		p.kind = tombNDK
+		p.ndkFrame = &ndkFrame{module: module, symbol: symbol}
+		return true
 	}
 	return false
 }
@@ -235,7 +236,9 @@ func (p *tombParser) header(i int, t string) {
 	r := p.rep
 	switch {
 	case t == "":
-		if p.inStack && p.kind == tombBacktrace && len(p.frames) > 0 {
+		// A blank line ends a backtrace, and ndk-stack's frames read
+		// without its banner.
+		if p.inStack && (p.kind == tombBacktrace && len(p.frames) > 0 || p.kind == tombNDK && !p.ndk) {
 			p.endStack()
 		}
 		return

@@ -589,3 +589,46 @@ func TestTombstoneTimeOfDayLogcat(t *testing.T) {
 			"SIGSEGV (SEGV_MAPERR), fault addr 0x2c", strings.Join(want, "\n"))
 	}
 }
+
+// TestNDKStackExcerpt: frames of ndk-stack's output pasted without its
+// "Crash dump:" banner, from the middle of the stack, their symbolizer
+// lines indented or not, read as under the banner; the function and
+// location lines before the first frame belong to a frame cut off.
+func TestNDKStackExcerpt(t *testing.T) {
+	lines := []string{
+		"Worker::run()",
+		"/home/dev/sketchpad/app/src/main/cpp/worker.cpp:51:7",
+		"#07 0x00000000000a41c0 " + tombstoneApp,
+		"std::__ndk1::function<void ()>::operator()() const",
+		"/opt/android-ndk-r26b/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/include/c++/v1/__functional/function.h:1187:12",
+		"TaskQueue::drain(bool)",
+		"/home/dev/sketchpad/app/src/main/cpp/task_queue.cpp:96:5",
+		"#08 0x00000000000a5e04 " + tombstoneApp,
+		"EventLoop::onReadable()",
+		"/home/dev/sketchpad/app/src/main/cpp/event_loop.cpp:40:3",
+	}
+	want := []string{
+		"0 std::__ndk1::function<void ()>::operator() /opt/android-ndk-r26b/toolchains/llvm/prebuilt/linux-x86_64/sysroot/usr/include/c++/v1/__functional/function.h:1187 libsketch.so false",
+		"0 TaskQueue::drain /home/dev/sketchpad/app/src/main/cpp/task_queue.cpp:96 libsketch.so true",
+		"0 EventLoop::onReadable /home/dev/sketchpad/app/src/main/cpp/event_loop.cpp:40 libsketch.so true",
+	}
+	indented := make([]string, len(lines))
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "#") {
+			l = strings.Repeat(" ", 40) + l
+		}
+		indented[i] = l
+	}
+	for _, tt := range []struct{ name, in string }{
+		{"flush", strings.Join(lines, "\n")},
+		{"indented", strings.Join(indented, "\n")},
+		{"then other lines", strings.Join(lines, "\n") + "\n\nthe app restarted at 12:06\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, got := tombFrames(t, tt.in)
+			if !slices.Equal(got, want) || s.Format != FormatTombstone {
+				t.Errorf("got %s frames\n%s\nwant\n%s", s.Format, strings.Join(got, "\n"), strings.Join(want, "\n"))
+			}
+		})
+	}
+}
