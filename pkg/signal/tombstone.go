@@ -62,8 +62,9 @@ type tombParser struct {
 	// bannered is set when the report has its banner: its further
 	// backtraces are its other threads', not reports of their own.
 	bannered bool
-	// What the report's header says.
-	sig, code, addr, cause, abort string
+	// What the report's header says; process is what its first thread
+	// header names between ">>> <<<".
+	sig, code, addr, cause, abort, process string
 	// thread names the stack that comes next; pending is set after
 	// "--- --- ---", which opens the next thread.
 	thread  string
@@ -272,8 +273,13 @@ func (p *tombParser) header(i int, t string) {
 			p.cause = strings.TrimPrefix(t, "Cause: ")
 		}
 	case strings.HasPrefix(t, "pid: "):
-		if m := tombThreadRE.FindStringSubmatch(t); m != nil && m[2] != "" {
-			p.thread = m[2] + " (tid " + m[1] + ")"
+		if m := tombThreadRE.FindStringSubmatch(t); m != nil {
+			if m[2] != "" {
+				p.thread = m[2] + " (tid " + m[1] + ")"
+			}
+			if p.process == "" {
+				p.process = m[3]
+			}
 		}
 	case strings.HasPrefix(t, "signal "):
 		if m := tombSignalRE.FindStringSubmatch(t); m != nil && p.sig == "" {
@@ -303,7 +309,7 @@ func tombSectionEnd(t string) bool {
 func (p *tombParser) openReport(i int) {
 	p.rep = &nativeReport{format: FormatTombstone, start: i, end: i, noise: tombNoise}
 	p.ndk, p.bannered = false, false
-	p.sig, p.code, p.addr, p.cause, p.abort = "", "", "", "", ""
+	p.sig, p.code, p.addr, p.cause, p.abort, p.process = "", "", "", "", "", ""
 	p.thread, p.pending = "", false
 }
 
@@ -379,10 +385,42 @@ func (p *tombParser) closeReport() {
 		r.title = "Android native crash"
 	}
 	r.titled = true
+	if appProcess(p.process, r.stacks) {
+		for _, st := range r.stacks {
+			for k := range st.frames {
+				if strings.HasPrefix(st.frames[k].Module, androidLocalTmp) {
+					st.frames[k].InApp = false
+				}
+			}
+		}
+	}
 	if !hasAppLocation(flatFrames(r.stacks)) {
 		r.notes = append(r.notes, "no frame of the app has a source file and line: symbolize the report with the NDK's ndk-stack (ndk-stack -sym DIR, DIR holding the unstripped .so files of that build) so frames can be matched to the code")
 	}
 	p.out = append(p.out, *r)
+}
+
+// androidLocalTmp is where adb pushes programs and libraries: the tests
+// and tools a developer runs there are theirs, but a library from there in
+// an app's process was injected into it (a testing service's hooks, a
+// profiler, a debugging tool).
+const androidLocalTmp = "/data/local/tmp/"
+
+// appProcess reports whether the crashed process is an app's: its header
+// names a package rather than a program's path, or, without a header, a
+// frame maps the app's code.
+func appProcess(process string, stacks []nativeStack) bool {
+	if process != "" {
+		return !strings.HasPrefix(process, "/")
+	}
+	for _, st := range stacks {
+		for _, f := range st.frames {
+			if strings.HasPrefix(f.Module, "/data/app/") || strings.HasPrefix(f.Module, "/data/app-lib/") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // shortAddr returns a fault address without its leading zeros ("0x10"),
@@ -590,7 +628,8 @@ var androidPlatformSources = []string{"bionic/", "external/", "prebuilts/", "too
 // (bionic/, external/, frameworks/base/, ...) or of the NDK's toolchain.
 // The app's own libraries (/data/app/.../lib/arm64/libx.so, base.apk,
 // split_*.apk, /data/data/...) and code it loads from elsewhere are
-// in-app when they name a function or a file.
+// in-app when they name a function or a file, but for the libraries of
+// /data/local/tmp in an app's process (see appProcess).
 func tombstoneInApp(file, function, module string) bool {
 	if androidSystemImage(module) || hasAnyPrefix(function, javaLibPrefixes) {
 		return false

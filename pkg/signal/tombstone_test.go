@@ -632,3 +632,44 @@ func TestNDKStackExcerpt(t *testing.T) {
 		})
 	}
 }
+
+// TestTombstoneInjectedLibraries: in an app's process, a library loaded
+// from /data/local/tmp (a testing service's hooks, a debugging tool) is
+// not the app's; a program run from there is its developer's.
+func TestTombstoneInjectedLibraries(t *testing.T) {
+	hooks := "/data/local/tmp/libprobe.so"
+	app := strings.Join([]string{
+		"pid: 0, tid: 0 >>> com.example.sketchpad <<<",
+		"",
+		"backtrace:",
+		"  #00  pc 00000000004a10f0  " + tombstoneApp,
+		"  #01  pc 0000000000061c2d  " + hooks + " (_Z13probe_collectPv+28)",
+		"  #02  pc 0000000000059e11  " + hooks + " (probe_open+130)",
+		"  #03  pc 0000000000055b63  " + tombstoneApp + " (Document::open(char const*)+40)",
+	}, "\n")
+	_, got := tombFrames(t, app)
+	want := []string{
+		"0  :0 libsketch.so false",
+		"0 probe_collect :0 libprobe.so false",
+		"0 probe_open :0 libprobe.so false",
+		"0 Document::open :0 libsketch.so true",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("in an app: got frames\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	tool := strings.Join([]string{
+		"pid: 5120, tid: 5120, name: sketch_test  >>> /data/local/tmp/sketch_test <<<",
+		"signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0",
+		"backtrace:",
+		"      #00 pc 0000000000012f40  /data/local/tmp/libsketch.so (Renderer::draw(Frame const*)+44)",
+		"      #01 pc 0000000000004a10  /data/local/tmp/sketch_test (main+60)",
+	}, "\n")
+	_, got = tombFrames(t, tool)
+	want = []string{
+		"0 Renderer::draw :0 libsketch.so true",
+		"0 main :0 sketch_test true",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("a program of /data/local/tmp: got frames\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
