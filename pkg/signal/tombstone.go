@@ -186,14 +186,16 @@ func (p *tombParser) frameLine(i int, t string) bool {
 	if len(t) < 2 || t[0] != '#' {
 		return false
 	}
-	if m := tombFrameRE.FindStringSubmatch(t); m != nil {
-		p.add(i, atoi(m[1]), []Frame{tombFrame(m[2])})
-		return true
+	if strings.Contains(t, " pc ") {
+		if m := tombFrameRE.FindStringSubmatch(t); m != nil {
+			p.add(i, atoi(m[1]), []Frame{tombFrame(m[2])})
+			return true
+		}
 	}
-	// ndk-stack's frames read without its banner too (an excerpt) when
-	// they name a library's path, which gdb's and the sanitizers' "#N
-	// 0x..." frames do not.
-	if m := ndkFrameRE.FindStringSubmatch(t); m != nil && (p.ndk || m[2][0] == '/') {
+	if !p.ndk && !ndkPathFrame(t) {
+		return false
+	}
+	if m := ndkFrameRE.FindStringSubmatch(t); m != nil {
 		module, symbol := tombMapping(m[2])
 		p.add(i, atoi(m[1]), nil)
 		p.kind = tombNDK
@@ -201,6 +203,25 @@ func (p *tombParser) frameLine(i int, t string) bool {
 		return true
 	}
 	return false
+}
+
+// ndkPathFrame reports an ndk-stack frame, "#NN 0x... /path", that
+// names a library's path, which gdb's and the sanitizers' "#N 0x..."
+// frames do not: it reads without ndk-stack's banner (an excerpt).
+func ndkPathFrame(t string) bool {
+	i := 1
+	for i < len(t) && i <= 4 && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	if i == 1 || !strings.HasPrefix(t[i:], " 0x") {
+		return false
+	}
+	i += 3
+	j := i
+	for j < len(t) && j-i < 16 && isHexDigit(t[j]) {
+		j++
+	}
+	return j > i && strings.HasPrefix(t[j:], " /")
 }
 
 // add appends frames read on line i, frame number num (-1: not numbered),
