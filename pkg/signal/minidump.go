@@ -101,18 +101,26 @@ func parseMinidumpReports(text string, lines []string) []nativeReport {
 		}
 		if n, body, ok := minidumpFrameLine(t); ok {
 			f, fok := minidumpFrame(body)
-			if fok && rep != nil && rep.cur != nil && n == rep.cur.next {
+			if fok && rep != nil && rep.cur != nil && n >= rep.cur.next {
+				// The next frame, or one after frames the poster left
+				// out; under a thread's header, the first frame may be
+				// any (a paste that starts in the middle of the stack).
+				rep.cur.next = n
 				rep.cur.add(f)
 				rep.end, rep.last = i, i
 				continue
 			}
-			if fok && n == 0 {
+			if fok && (n == 0 || f.File != "" && f.Module != "" && strings.HasSuffix(body, "]")) {
 				// A stack without a thread header: the first of a report
-				// whose header came before, or a report of its own.
+				// whose header came before, or a report of its own. One
+				// whose first frame is not numbered 0 was pasted from the
+				// middle of a stack: its first frame must be plainly
+				// minidump_stackwalk's ("module!function [file : line +
+				// 0x..]").
 				if rep == nil || rep.cur != nil {
 					open(i)
 				}
-				th := &mdThread{num: -1, name: "stack"}
+				th := &mdThread{num: -1, name: "stack", next: n}
 				rep.threads = append(rep.threads, th)
 				rep.cur = th
 				th.add(f)
@@ -125,7 +133,7 @@ func parseMinidumpReports(text string, lines []string) []nativeReport {
 		}
 		// Within a thread: registers, "Found by:", stack contents and
 		// recovered arguments go on until the next frame.
-		if rep.cur != nil && (t == "" || raw[0] == ' ' || raw[0] == '\t' || minidumpFrameDetail(t)) {
+		if rep.cur != nil && (t == "" || raw[0] == ' ' || raw[0] == '\t' || minidumpFrameDetail(t) || elisionLine(t)) {
 			continue
 		}
 		if len(rep.threads) == 0 {
@@ -333,6 +341,16 @@ func minidumpFrame(body string) (Frame, bool) {
 		return Frame{}, false
 	}
 	return nativeFrame(FormatMinidump, file, line, 0, name, module), true
+}
+
+// elisionLine reports a line a poster put in place of lines left out:
+// "...", "…", "[…]", "[...]", "(...)".
+func elisionLine(t string) bool {
+	t = strings.TrimSpace(t)
+	if len(t) > 2 && (t[0] == '[' && t[len(t)-1] == ']' || t[0] == '(' && t[len(t)-1] == ')') {
+		t = strings.TrimSpace(t[1 : len(t)-1])
+	}
+	return t == "…" || len(t) >= 3 && strings.Trim(t, ".") == ""
 }
 
 // msvcName writes the anonymous namespace of a name the Microsoft

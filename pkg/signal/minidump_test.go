@@ -243,3 +243,64 @@ func TestSystemModuleFrame(t *testing.T) {
 		t.Error("wWinMainCRTStartup: got the program's code, want the C runtime's")
 	}
 }
+
+// TestMinidumpFrameGap: a frame number skipped (a frame the poster left
+// out, with or without a "[…]" line in its place) does not end the
+// stack: the frames after it are kept.
+func TestMinidumpFrameGap(t *testing.T) {
+	for _, elision := range []string{"", "[…]\n", "...\n"} {
+		in := "Thread 0 (crashed)\n" +
+			" 0  tiler!main [tiler.c : 3 + 0x0]\n" +
+			"    Found by: given as instruction pointer in context\n" +
+			" 1  tiler!grow [tiler.c : 9 + 0x0]\n" +
+			elision +
+			" 3  tiler!shrink [tiler.c : 19 + 0x0]\n" +
+			" 4  libc.so.6 + 0x29d90\n"
+		_, got := parseFrames(t, in, everyFrame)
+		want := []string{"0 main tiler.c:3 tiler app", "0 grow tiler.c:9 tiler app", "0 shrink tiler.c:19 tiler app", "0  :0 libc.so.6 -"}
+		if !slices.Equal(got, want) {
+			t.Errorf("elision %q: got frames\n%q\nwant\n%q", elision, got, want)
+		}
+	}
+}
+
+// TestMinidumpMidStack: a paste that starts in the middle of a stack
+// (its first frame numbered 25) is read when its frames are plainly
+// minidump_stackwalk's (a module, a function and a [file : line + 0x..]
+// location), with or without the thread's header.
+func TestMinidumpMidStack(t *testing.T) {
+	frames := "25  Blend!Shell::runLoop() [shell.cpp:0a1b2c3d4e5f60718293a4b5c6d7e8f901234567 : 512 + 0xc]\n" +
+		"    rbp = 0x00007ffeea75d220   rsp = 0x00007ffeea75d090\n" +
+		"    Found by: previous frame's frame pointer\n" +
+		"26  Blend!Shell::start(int, char**) [shell.cpp:0a1b2c3d4e5f60718293a4b5c6d7e8f901234567 : 640 + 0x7]\n" +
+		"27  blend!main [main.cpp:0a1b2c3d4e5f60718293a4b5c6d7e8f901234567 : 33 + 0x8c]\n" +
+		"28  libdyld.dylib!start + 0x0\n" +
+		"\n" +
+		"Thread 1\n" +
+		" 0  libsystem_kernel.dylib!kevent + 0xa\n"
+	want := []string{"0 Shell::runLoop shell.cpp:512 Blend app", "0 Shell::start shell.cpp:640 Blend app", "0 main main.cpp:33 blend app", "0 start :0 libdyld.dylib -", "1 kevent :0 libsystem_kernel.dylib -"}
+	for _, head := range []string{"", "Thread 0 (crashed)\n"} {
+		sigs, err := Parse("trace.txt", []byte(head+frames))
+		if err != nil {
+			t.Errorf("header %q: %v", head, err)
+			continue
+		}
+		var got []string
+		for _, f := range sigs[0].Frames {
+			got = append(got, everyFrame(f))
+		}
+		if len(sigs) != 1 || sigs[0].Format != FormatMinidump || !slices.Equal(got, want) {
+			t.Errorf("header %q: got %d signals, the first %s with frames\n%q\nwant\n%q", head, len(sigs), sigs[0].Format, got, want)
+		}
+	}
+	// Numbered lines of another kind, or frames without a location, do
+	// not start a stack in the middle.
+	for _, in := range []string{
+		"25  libfoo.so + 0x1a2b\n26  libfoo.so + 0x1a3c\n",
+		"25  app!f + 0x1\n26  app!g + 0x2\n",
+	} {
+		if r := parseMinidumpReports(in, splitLines(in)); len(r) != 0 {
+			t.Errorf("parseMinidumpReports(%q): got %d reports, want none", in, len(r))
+		}
+	}
+}
