@@ -310,10 +310,14 @@ func minidumpFrame(body string) (Frame, bool) {
 		return nativeFrame(FormatMinidump, "", 0, 0, "", ""), true
 	}
 	bang := strings.IndexByte(body, '!')
+	if placeholderName(body[:max(bang, 0)]) {
+		bang = -1 // "<customer's module>!..." is no module and function
+	}
 	if bang < 0 {
-		// "libc.so.6 + 0x29d90": a module without symbols.
+		// "libc.so.6 + 0x29d90": a module without symbols; "<customer's
+		// module> + 0x355d008": a module the poster would not name.
 		m, off, ok := strings.Cut(body, " + 0x")
-		if !ok || !minidumpModule(m) || !allHex(off) {
+		if !ok || !minidumpModule(m) && !placeholderName(m) || !allHex(off) {
 			return Frame{}, false
 		}
 		return nativeFrame(FormatMinidump, "", 0, 0, "", m), true
@@ -336,11 +340,57 @@ func minidumpFrame(body string) (Frame, bool) {
 	} else if k := strings.LastIndex(fn, " + 0x"); k >= 0 && allHex(fn[k+len(" + 0x"):]) {
 		fn = fn[:k]
 	}
+	if placeholderName(fn) {
+		// Breakpad's "<name omitted>": a symbol it would not print.
+		return minidumpNativeFrame(file, line, "", module), true
+	}
 	name := cleanFunction(msvcName(fn))
 	if name == "" {
 		return Frame{}, false
 	}
-	return nativeFrame(FormatMinidump, file, line, 0, name, module), true
+	return minidumpNativeFrame(file, line, name, module), true
+}
+
+// minidumpLinkerSymbols are symbols the linker puts at the edges of an
+// image's sections: stack scanning, or a module stripped of its other
+// symbols, names them for whatever code lies near, which is no frame of
+// the program's.
+var minidumpLinkerSymbols = map[string]bool{
+	"_init": true, "_fini": true, "_start": true, "_end": true, "_edata": true, "_etext": true,
+	"__bss_start": true, "__data_start": true, "_DYNAMIC": true, "_GLOBAL_OFFSET_TABLE_": true,
+}
+
+// minidumpNativeFrame builds a frame of a minidump report; a linker's
+// symbol without a file is not in-app.
+func minidumpNativeFrame(file string, line int, function, module string) Frame {
+	f := nativeFrame(FormatMinidump, file, line, 0, function, module)
+	if file == "" && minidumpLinkerSymbols[function] {
+		f.InApp = false
+	}
+	return f
+}
+
+// placeholderName reports a name a tool or a poster put in place of a
+// symbol or a module, wrapped whole in angle brackets: "<name omitted>"
+// (Breakpad), "<customer's module>". "<T as Trait>::f" and "operator<"
+// are names.
+func placeholderName(s string) bool {
+	if len(s) < 3 || len(s) > 100 || s[0] != '<' || s[len(s)-1] != '>' || strings.ContainsAny(s, "|[]\t") {
+		return false
+	}
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<':
+			depth++
+		case '>':
+			depth--
+			if depth == 0 && i < len(s)-1 {
+				return false
+			}
+		}
+	}
+	return depth == 0
 }
 
 // elisionLine reports a line a poster put in place of lines left out:
@@ -480,7 +530,7 @@ func minidumpMachineLine(t string, i int, rep **mdReport, open func(int)) bool {
 	}
 	th, fr := atoi(fields[0]), atoi(fields[1])
 	module, fn, file, line := fields[2], fields[3], fields[4], fields[5]
-	if !strings.HasPrefix(fields[6], "0x") || !allHex(fields[6][2:]) || line != "" && !allDigits(line) || module != "" && !minidumpModule(module) {
+	if !strings.HasPrefix(fields[6], "0x") || !allHex(fields[6][2:]) || line != "" && !allDigits(line) || module != "" && !minidumpModule(module) && !placeholderName(module) {
 		return false
 	}
 	r := *rep
@@ -506,10 +556,13 @@ func minidumpMachineLine(t string, i int, rep **mdReport, open func(int)) bool {
 	if file != "" {
 		file = sourceServerPath(file)
 	}
-	f := nativeFrame(FormatMinidump, file, atoi(line), 0, cleanFunction(msvcName(fn)), module)
-	if file == "" {
-		f.Line = 0
+	if placeholderName(fn) {
+		fn = ""
 	}
+	if file == "" {
+		line = ""
+	}
+	f := minidumpNativeFrame(file, atoi(line), cleanFunction(msvcName(fn)), module)
 	r.cur.add(f)
 	r.end, r.last = i, i
 	return true

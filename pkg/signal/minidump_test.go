@@ -304,3 +304,52 @@ func TestMinidumpMidStack(t *testing.T) {
 		}
 	}
 }
+
+// TestMinidumpPlaceholders: Breakpad's "<name omitted>" is no function
+// (the frame keeps its file and line), a module a poster replaced by
+// "<customer's module>" leaves a frame without a function rather than
+// losing the report, and the linker's _init and _fini, a nearest symbol
+// stack scanning or a stripped module name, are not the program's code.
+func TestMinidumpPlaceholders(t *testing.T) {
+	tests := []struct {
+		body                   string
+		function, file, module string
+		line                   int
+		inApp                  bool
+	}{
+		{"libnode.dylib!<name omitted> [api.cc : 321 + 0x8]", "", "api.cc", "libnode.dylib", 321, true},
+		{"libnode.dylib!<name omitted> + 0x8", "", "", "libnode.dylib", 0, false},
+		{"<customer's module> + 0x355d008", "", "", "<customer's module>", 0, false},
+		{"libgizmo.so!_fini + 0x1f2e3", "_fini", "", "libgizmo.so", 0, false},
+		{"libgizmo.so!_init + 0x10", "_init", "", "libgizmo.so", 0, false},
+		{"app!operator< + 0x10", "operator<", "", "app", 0, true},
+	}
+	for _, tt := range tests {
+		f, ok := minidumpFrame(tt.body)
+		if !ok || f.Function != tt.function || f.File != tt.file || f.Line != tt.line || f.Module != tt.module || f.InApp != tt.inApp {
+			t.Errorf("minidumpFrame(%q): got %v %+v, want %q %q:%d %q in-app %v", tt.body, ok, f, tt.function, tt.file, tt.line, tt.module, tt.inApp)
+		}
+	}
+	in := "Crash reason:  EXC_BAD_ACCESS / KERN_INVALID_ADDRESS\nCrash address: 0x0\n\n" +
+		"Thread 14  (crashed)\n" +
+		" 0  <customer's module> + 0x355d008\n" +
+		"    Found by: given as instruction pointer in context\n" +
+		" 1  <customer's module> + 0x355d004\n" +
+		"[…]\n" +
+		"23  libsystem_pthread.dylib + 0x74e8\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want := []string{"0  :0 <customer's module> -", "0  :0 <customer's module> -", "0  :0 libsystem_pthread.dylib -"}
+	if len(sigs) != 1 || sigs[0].Title != "EXC_BAD_ACCESS / KERN_INVALID_ADDRESS at 0x0" || !slices.Equal(got, want) {
+		t.Errorf("got %d signals, the first %q frames\n%q\nwant\n%q", len(sigs), sigs[0].Title, got, want)
+	}
+	// The machine-readable form: the same placeholders.
+	in = "Crash|SIGSEGV|0x0|0\n" +
+		"0|0|libgizmo.so|_fini|||0x1f2e3\n" +
+		"0|1|libnode.dylib|<name omitted>|api.cc|321|0x8\n" +
+		"0|2|app|Widget::paint()|/src/widget.cc|40|0x4\n"
+	_, got = parseFrames(t, in, everyFrame)
+	want = []string{"0 _fini :0 libgizmo.so -", "0  api.cc:321 libnode.dylib app", "0 Widget::paint /src/widget.cc:40 app app"}
+	if !slices.Equal(got, want) {
+		t.Errorf("machine-readable: got frames\n%q\nwant\n%q", got, want)
+	}
+}
