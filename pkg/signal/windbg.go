@@ -374,11 +374,27 @@ func winDbgCallSite(site string) (Frame, bool) {
 	if k := strings.LastIndex(sym, "+0x"); k > 0 && allHex(sym[k+3:]) {
 		sym = sym[:k]
 	}
+	if module == "unknown" {
+		// "unknown!myapp.exe+0x0": a stack the debugger could not place
+		// in any image.
+		return nativeFrame(FormatWinDbg, file, line, 0, "", ""), true
+	}
+	if winDbgOrdinal(sym) {
+		return nativeFrame(FormatWinDbg, file, line, 0, "", module), true
+	}
 	fn := cleanFunction(msvcName(sym))
 	if fn == "" {
 		return Frame{}, false
 	}
 	return nativeFrame(FormatWinDbg, file, line, 0, fn, module), true
+}
+
+// winDbgOrdinal reports an export the debugger knows by its ordinal
+// only ("Ordinal488"): the nearest export of a DLL without symbols, which
+// says nothing of the function that ran.
+func winDbgOrdinal(sym string) bool {
+	n, ok := strings.CutPrefix(sym, "Ordinal")
+	return ok && allDigits(n) && len(n) <= 6
 }
 
 // winDbgModule reports a module name as WinDbg prints it: letters,

@@ -199,3 +199,23 @@ func TestVSCallStack(t *testing.T) {
 		}
 	}
 }
+
+// TestWinDbgPlaceholderSymbols: WinDbg's "unknown" module (a stack it
+// could not place in any image) and a DLL's export by ordinal
+// ("Ordinal488", the nearest export, no function of its code) name no
+// function.
+func TestWinDbgPlaceholderSymbols(t *testing.T) {
+	tests := []struct {
+		site, function, module string
+	}{
+		{"unknown!quarry-dbg-32.exe+0x0", "", ""},
+		{"dbgeng!Ordinal488+0xe6b1d", "", "dbgeng"},
+		{"quarry!OrdinalSet::add+0x10", "OrdinalSet::add", "quarry"},
+	}
+	for _, tt := range tests {
+		f, ok := winDbgCallSite(tt.site)
+		if !ok || f.Function != tt.function || f.Module != tt.module || f.InApp != (tt.function != "") {
+			t.Errorf("winDbgCallSite(%q): got %v %+v, want function %q module %q", tt.site, ok, f, tt.function, tt.module)
+		}
+	}
+}
