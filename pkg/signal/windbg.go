@@ -3,7 +3,9 @@ package signal
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // winDbgNoise are the words of a WinDbg or Visual Studio report's default
@@ -76,6 +78,7 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 	threadName, threadMark := "", byte(0)
 	var exc, event, symbol, bucket, faultFile string
 	faultLine := 0
+	var session *time.Time
 	for i := 0; i < len(lines); i++ {
 		t := strings.TrimSpace(lines[i])
 		if cur != nil {
@@ -122,6 +125,12 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 			threadMark = 0
 			if m[1] != "" {
 				threadMark = m[1][0]
+			}
+			continue
+		}
+		if v, ok := strings.CutPrefix(t, "Debug session time:"); ok {
+			if ts := winDbgSessionTime(v); ts != nil {
+				session = ts
 			}
 			continue
 		}
@@ -176,7 +185,7 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 		return 3
 	}
 	slices.SortStableFunc(stacks, func(a, b *winDbgStack) int { return rank(a) - rank(b) })
-	rep := nativeReport{format: FormatWinDbg, title: "WinDbg stack", start: first, end: end, noise: winDbgNoise}
+	rep := nativeReport{format: FormatWinDbg, title: "WinDbg stack", start: first, end: end, noise: winDbgNoise, time: session}
 	var kept []*winDbgStack
 	for _, s := range stacks {
 		dup := false
@@ -240,6 +249,57 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 		rep.notes = append(rep.notes, "no frame of the program has a source file and line: load the symbols (PDB files) of that build and turn source lines on (.lines) before printing the stack so frames can be matched to the code")
 	}
 	return []nativeReport{rep}
+}
+
+// winDbgSessionTime reads the time of "Debug session time: Tue Sep 20
+// 17:58:22.000 2016 (UTC - 7:00)" (older debuggers: "Thu Feb 11 13:53:12
+// 2010 (GMT-8)"), in UTC.
+func winDbgSessionTime(s string) *time.Time {
+	f := strings.Fields(s)
+	if len(f) < 6 {
+		return nil
+	}
+	zone := strings.Join(f[5:], "")
+	zone, ok := strings.CutPrefix(zone, "(")
+	if !ok || !strings.HasSuffix(zone, ")") {
+		return nil
+	}
+	zone = strings.TrimSuffix(zone, ")")
+	if z, ok := strings.CutPrefix(zone, "UTC"); ok {
+		zone = z
+	} else if z, ok := strings.CutPrefix(zone, "GMT"); ok {
+		zone = z
+	} else {
+		return nil
+	}
+	offset := 0
+	if zone != "" {
+		sign := 1
+		switch zone[0] {
+		case '-':
+			sign = -1
+		case '+':
+		default:
+			return nil
+		}
+		hs, ms, _ := strings.Cut(zone[1:], ":")
+		h, err1 := strconv.Atoi(hs)
+		mi, err2 := 0, error(nil)
+		if ms != "" {
+			mi, err2 = strconv.Atoi(ms)
+		}
+		if err1 != nil || err2 != nil || h > 14 || mi >= 60 || len(hs) > 2 {
+			return nil
+		}
+		offset = sign * (h*3600 + mi*60)
+	}
+	// The input's fractional seconds are read though the layout has none.
+	t, err := time.ParseInLocation("Jan 2 15:04:05 2006", strings.Join(f[1:5], " "), time.FixedZone("", offset))
+	if err != nil {
+		return nil
+	}
+	t = t.UTC()
+	return &t
 }
 
 // winDbgStackHeader reports the line that opens a WinDbg stack: the

@@ -3,6 +3,7 @@ package signal
 import (
 	"slices"
 	"testing"
+	"time"
 )
 
 // TestWinDbgStackForms: the stacks of k, kn, kb, kp and kv, x64 and x86,
@@ -216,6 +217,29 @@ func TestWinDbgPlaceholderSymbols(t *testing.T) {
 		f, ok := winDbgCallSite(tt.site)
 		if !ok || f.Function != tt.function || f.Module != tt.module || f.InApp != (tt.function != "") {
 			t.Errorf("winDbgCallSite(%q): got %v %+v, want function %q module %q", tt.site, ok, f, tt.function, tt.module)
+		}
+	}
+}
+
+// TestWinDbgSessionTime: the "Debug session time:" cdb and WinDbg print
+// on opening a dump is the signal's time, its zone applied.
+func TestWinDbgSessionTime(t *testing.T) {
+	stack := "STACK_TEXT:  \n00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 00000000`00000001 : myapp!Renderer::draw+0x2c\n"
+	tests := []struct{ line, want string }{
+		{"Debug session time: Wed Mar  4 17:58:22.000 2020 (UTC - 7:00)", "2020-03-05T00:58:22Z"},
+		{"Debug session time: Sun Oct 11 09:05:07.123 2015 (UTC + 5:30)", "2015-10-11T03:35:07.123Z"},
+		{"Debug session time: Thu Feb 11 13:53:12 2010 (GMT-8)", "2010-02-11T21:53:12Z"},
+		{"Debug session time: Mon Jan  6 08:00:00.000 2025 (UTC + 0:00)", "2025-01-06T08:00:00Z"},
+	}
+	for _, tt := range tests {
+		sigs, err := Parse("cdb.txt", []byte("Microsoft (R) Windows Debugger Version 10.0.22621.2428 AMD64\n"+tt.line+"\nSystem Uptime: not available\n\n"+stack))
+		if err != nil || len(sigs) != 1 || sigs[0].Timestamp == nil || sigs[0].Timestamp.Format(time.RFC3339Nano) != tt.want {
+			t.Errorf("%q: got %v %+v, want the time %s", tt.line, err, sigs, tt.want)
+		}
+	}
+	for _, bad := range []string{"Debug session time: not available", "Debug session time: Wed Mar  4 17:58:22.000 2020 (UTC - 99:00)"} {
+		if sigs, err := Parse("cdb.txt", []byte(bad+"\n"+stack)); err != nil || sigs[0].Timestamp != nil {
+			t.Errorf("%q: got %v %+v, want no time", bad, err, sigs)
 		}
 	}
 }
