@@ -38,6 +38,7 @@ type winDbgStack struct {
 	name   string
 	mark   byte // 'S' for !analyze's STACK_TEXT, '#' the exception's thread, '.' the current one
 	frames []Frame
+	inline []bool // by frame: an inlined function's ("(Inline Function)")
 }
 
 // ntStatusNames are the NTSTATUS codes that end programs most often.
@@ -98,6 +99,7 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 			if f, ok := winDbgFrame(joined); ok {
 				if len(cur.frames) < MaxFrames {
 					cur.frames = append(cur.frames, f)
+					cur.inline = append(cur.inline, strings.Contains(joined, "(Inline Function)"))
 				}
 				i = last
 				end = i
@@ -185,6 +187,7 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 		return 3
 	}
 	slices.SortStableFunc(stacks, func(a, b *winDbgStack) int { return rank(a) - rank(b) })
+	stacks = winDbgSourcedStackText(stacks)
 	rep := nativeReport{format: FormatWinDbg, title: "WinDbg stack", start: first, end: end, noise: winDbgNoise, time: session}
 	var kept []*winDbgStack
 	for _, s := range stacks {
@@ -249,6 +252,69 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 		rep.notes = append(rep.notes, "no frame of the program has a source file and line: load the symbols (PDB files) of that build and turn source lines on (.lines) before printing the stack so frames can be matched to the code")
 	}
 	return []nativeReport{rep}
+}
+
+// winDbgSourcedStackText replaces each of !analyze's STACK_TEXT (first
+// in stacks), which names no source lines ("quarry!Cell::arena+0xe"),
+// by the same stack printed later with its sources (".ecxr; kn":
+// "quarry!Cell::arena+0xe [c:\src\cell.h @ 1242]", and the inlined
+// frames between), which is then no longer a stack of its own. The same
+// stack is the same functions in the same order, the inlined frames
+// aside, over the whole of the shorter one.
+func winDbgSourcedStackText(stacks []*winDbgStack) []*winDbgStack {
+	for i := 0; i < len(stacks) && stacks[i].mark == 'S'; i++ {
+		st := stacks[i]
+		for k := i + 1; k < len(stacks); k++ {
+			if o := stacks[k]; o.mark != 'S' {
+				if frames, ok := winDbgSameWithSources(st, o); ok {
+					st.frames, st.inline = frames, nil
+					stacks = slices.Delete(stacks, k, k+1)
+					break
+				}
+			}
+		}
+	}
+	return stacks
+}
+
+// winDbgSameWithSources reports whether o is st printed again with more
+// source lines, and returns its frames (and those of st past the end of
+// o, when o was cut short).
+func winDbgSameWithSources(st, o *winDbgStack) ([]Frame, bool) {
+	files := func(fs []Frame) int {
+		n := 0
+		for _, f := range fs {
+			if f.File != "" {
+				n++
+			}
+		}
+		return n
+	}
+	if files(o.frames) <= files(st.frames) {
+		return nil, false
+	}
+	j, m := 0, 0 // frames of o, and of st, matched
+	for ; j < len(o.frames) && m < len(st.frames); j++ {
+		if o.inline[j] {
+			continue
+		}
+		a, b := o.frames[j], st.frames[m]
+		if a.Function != b.Function || a.Module != b.Module {
+			break
+		}
+		m++
+	}
+	if m < len(st.frames) && j < len(o.frames) || m < 3 && (m != len(st.frames) || j != len(o.frames)) {
+		return nil, false // not the same stack (a short one must match whole)
+	}
+	frames := slices.Clone(o.frames)
+	if m < len(st.frames) {
+		frames = append(frames, st.frames[m:]...) // the k listing was cut short
+	}
+	if len(frames) > MaxFrames {
+		frames = frames[:MaxFrames]
+	}
+	return frames, true
 }
 
 // winDbgSessionTime reads the time of "Debug session time: Tue Sep 20

@@ -2,6 +2,7 @@ package signal
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -241,5 +242,47 @@ func TestWinDbgSessionTime(t *testing.T) {
 		if sigs, err := Parse("cdb.txt", []byte(bad+"\n"+stack)); err != nil || sigs[0].Timestamp != nil {
 			t.Errorf("%q: got %v %+v, want no time", bad, err, sigs)
 		}
+	}
+}
+
+// TestWinDbgAnalyzeThenSources: !analyze's STACK_TEXT names no source
+// lines; the same stack printed after it by ".ecxr; kn" does, with the
+// inlined frames between: that one is the crash stack, printed once.
+func TestWinDbgAnalyzeThenSources(t *testing.T) {
+	in := "EXCEPTION_CODE_STR:  c0000005\n\n" +
+		"STACK_TEXT:  \n" +
+		"000000a1`2b3fc0f0 00007ff7`1dd5c95e : 00000000`00000000 00000000`00000001 : quarry!Heap::isMarked+0x1b\n" +
+		"000000a1`2b3fc130 00007ff7`1e73123e : 00000000`00000000 00000000`00000001 : quarry!Cell::arena+0xe\n" +
+		"000000a1`2b3fc170 00007ff7`1e71ae69 : 00000000`00000000 00000000`00000001 : quarry!Tracer::move+0x8e\n" +
+		"000000a1`2b3fc1c0 00007ffd`4b5a7034 : 00000000`00000000 00000000`00000001 : KERNEL32!BaseThreadInitThunk+0x14\n" +
+		"\n\n" +
+		"FAULTING_SOURCE_FILE:  c:\\src\\quarry\\heap.h\n\n" +
+		"FAULTING_SOURCE_LINE_NUMBER:  338\n\n" +
+		"SYMBOL_NAME:  quarry!Heap::isMarked+1b\n\n" +
+		"0:000> .ecxr\n" +
+		"0:000> kn 50\n" +
+		" # Child-SP          RetAddr               Call Site\n" +
+		"00 000000a1`2b3fc0f0 00007ff7`1dd5c95e     quarry!Heap::isMarked+0x1b [c:\\src\\quarry\\heap.h @ 338]\n" +
+		"01 (Inline Function) --------`--------     quarry!Cell::isTenured+0x5 [c:\\src\\quarry\\cell.h @ 251]\n" +
+		"02 000000a1`2b3fc130 00007ff7`1e73123e     quarry!Cell::arena+0xe [c:\\src\\quarry\\cell.h @ 1242]\n" +
+		"03 000000a1`2b3fc170 00007ff7`1e71ae69     quarry!Tracer::move+0x8e [c:\\src\\quarry\\tracer.cpp @ 2393]\n" +
+		"04 000000a1`2b3fc1c0 00007ffd`4b5a7034     KERNEL32!BaseThreadInitThunk+0x14\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want := []string{
+		`0 Heap::isMarked c:\src\quarry\heap.h:338 quarry app`,
+		`0 Cell::isTenured c:\src\quarry\cell.h:251 quarry app`,
+		`0 Cell::arena c:\src\quarry\cell.h:1242 quarry app`,
+		`0 Tracer::move c:\src\quarry\tracer.cpp:2393 quarry app`,
+		"0 BaseThreadInitThunk :0 KERNEL32 -",
+	}
+	if len(sigs) != 1 || !slices.Equal(got, want) || len(sigs[0].Stacks) != 1 {
+		t.Errorf("got %d signals, the first stacks %q frames\n%q\nwant one stack\n%q", len(sigs), sigs[0].Stacks, got, want)
+	}
+	// Another thread's stack (other functions) is no copy of the crash
+	// stack: both are kept, the crash stack first.
+	other := strings.Replace(in, "quarry!Tracer::move+0x8e [c:\\src\\quarry\\tracer.cpp @ 2393]", "quarry!Tracer::other+0x8e [c:\\src\\quarry\\tracer.cpp @ 2400]", 1)
+	sigs, _ = parseFrames(t, other, everyFrame)
+	if len(sigs) != 1 || len(sigs[0].Stacks) != 2 || sigs[0].Stacks[0] != "STACK_TEXT" || sigs[0].Frames[1].File != "" {
+		t.Errorf("another stack: got %+v, want STACK_TEXT first and the other stack kept", sigs)
 	}
 }
