@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -39,6 +40,7 @@ type winDbgStack struct {
 	mark   byte // 'S' for !analyze's STACK_TEXT, '#' the exception's thread, '.' the current one
 	frames []Frame
 	inline []bool // by frame: an inlined function's ("(Inline Function)")
+	sos    bool   // SOS's !clrstack
 }
 
 // ntStatusNames are the NTSTATUS codes that end programs most often.
@@ -96,7 +98,14 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 					joined, last = t, i
 				}
 			}
-			if f, ok := winDbgFrame(joined); ok {
+			if cur.sos && sosTransitionFrame(t) {
+				continue
+			}
+			frame := winDbgFrame
+			if cur.sos {
+				frame = sosFrame
+			}
+			if f, ok := frame(joined); ok {
 				if len(cur.frames) < MaxFrames {
 					cur.frames = append(cur.frames, f)
 					cur.inline = append(cur.inline, strings.Contains(joined, "(Inline Function)"))
@@ -115,6 +124,8 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 			cur = &winDbgStack{name: "stack"}
 			if strings.HasPrefix(t, "STACK_TEXT:") {
 				cur.name, cur.mark = "STACK_TEXT", 'S'
+			} else if cur.sos = strings.HasPrefix(t, "Child SP"); cur.sos {
+				cur.name = "clrstack"
 			} else if threadName != "" {
 				cur.name, cur.mark = threadName, threadMark
 				threadName, threadMark = "", 0
@@ -376,6 +387,9 @@ func winDbgStackHeader(t string) bool {
 	if strings.HasPrefix(t, "STACK_TEXT:") {
 		return true
 	}
+	if strings.HasPrefix(t, "Child SP") && strings.HasSuffix(t, "Call Site") {
+		return true // SOS's !clrstack: "Child SP               IP Call Site"
+	}
 	return strings.Contains(t, "RetAddr") && (strings.Contains(t, "Call Site") || strings.Contains(t, "ChildEBP") || strings.Contains(t, "Child-SP"))
 }
 
@@ -511,6 +525,77 @@ func winDbgCallSite(site string) (Frame, bool) {
 	fn := cleanFunction(msvcName(sym))
 	if fn == "" {
 		return Frame{}, false
+	}
+	return nativeFrame(FormatWinDbg, file, line, 0, fn, module), true
+}
+
+// sosTransitionFrame reports a frame of the runtime's that SOS's
+// !clrstack prints between the others: "000000d11fbcd1a8
+// [HelperMethodFrame: 000000d11fbcd1a8]", "[InlinedCallFrame: ...]".
+func sosTransitionFrame(t string) bool {
+	rest, ok := winDbgCutAddrs(t)
+	rest = strings.TrimSpace(rest)
+	return ok && strings.HasPrefix(rest, "[") && strings.HasSuffix(rest, "]") && strings.Contains(rest, "Frame: ")
+}
+
+// sosFrame reads one frame of SOS's !clrstack (-f adds the native frames):
+//
+//	000000d11fbcd4b0 00007ffac8ae2fc5 Ledger.exe!Ledger.Book.Post(Ledger.Entry) + 133 [c:\src\Ledger\Book.cs @ 56]
+//	000000d11fbcd4b0 00007ffac8ae2fc5 Ledger.Book.Post(Ledger.Entry) [c:\src\Ledger\Book.cs @ 56]
+//	000000d11fbccfb0 00007ffb27762c26 CoreCLR!IL_Throw + 1126 at c:\build\coreclr\src\vm\jithelpers.cpp:5378
+//	000000d11fbccbb0 00007ffb6c401f28 KERNELBASE!RaiseException + 104
+//
+// Managed frames (a .NET source file, a module named with its
+// extension, a dotted name) are judged by .NET's rules.
+func sosFrame(t string) (Frame, bool) {
+	site, ok := winDbgCutAddrs(t)
+	site = strings.TrimSpace(site)
+	if !ok || site == "" {
+		return Frame{}, false
+	}
+	file, line := "", 0
+	if strings.HasSuffix(site, "]") {
+		k := strings.LastIndex(site, " [")
+		if k < 0 {
+			return Frame{}, false
+		}
+		loc := site[k+2 : len(site)-1]
+		a := strings.LastIndex(loc, " @ ")
+		if a <= 0 || !allDigits(strings.TrimSpace(loc[a+3:])) {
+			return Frame{}, false
+		}
+		file, line, site = strings.TrimSpace(loc[:a]), atoi(strings.TrimSpace(loc[a+3:])), strings.TrimSpace(site[:k])
+	} else if k := strings.LastIndex(site, " at "); k > 0 {
+		loc := site[k+4:]
+		c := strings.LastIndexByte(loc, ':')
+		if c <= 0 || !allDigits(loc[c+1:]) {
+			return Frame{}, false
+		}
+		file, line, site = loc[:c], atoi(loc[c+1:]), strings.TrimSpace(site[:k])
+	}
+	if k := strings.LastIndex(site, " + "); k > 0 && allDigits(site[k+3:]) {
+		site = site[:k]
+	}
+	if strings.HasPrefix(site, "0x") || allHex(site) {
+		return nativeFrame(FormatWinDbg, "", 0, 0, "", ""), true
+	}
+	module, sym := "", site
+	if bang := strings.IndexByte(site, '!'); bang >= 0 {
+		module, sym = site[:bang], site[bang+1:]
+		if !winDbgModule(module) {
+			return Frame{}, false
+		}
+	} else if !strings.Contains(site, "(") {
+		return Frame{}, false // a managed frame without a module has its parameters
+	}
+	fn := cleanFunction(msvcName(sym))
+	if fn == "" || strings.ContainsAny(fn, " \t") && !strings.Contains(fn, "<") {
+		return Frame{}, false
+	}
+	ext := strings.ToLower(path.Ext(strings.ReplaceAll(file, `\`, "/")))
+	mext := strings.ToLower(path.Ext(module))
+	if ext == ".cs" || ext == ".vb" || ext == ".fs" || file == "" && (module == "" || mext == ".dll" || mext == ".exe") && strings.Contains(fn, ".") && !strings.Contains(fn, "::") {
+		return Frame{File: file, Line: line, Function: fn, Module: module, InApp: IsInApp(FormatDotNet, file, fn, "")}, true
 	}
 	return nativeFrame(FormatWinDbg, file, line, 0, fn, module), true
 }

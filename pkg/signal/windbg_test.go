@@ -286,3 +286,31 @@ func TestWinDbgAnalyzeThenSources(t *testing.T) {
 		t.Errorf("another stack: got %+v, want STACK_TEXT first and the other stack kept", sigs)
 	}
 }
+
+// TestSOSClrStack: SOS's "!clrstack -f": managed frames with their
+// sources ("[file @ line]"), native ones with theirs (" at file:line"),
+// decimal offsets, and the runtime's transition frames
+// ("[HelperMethodFrame: ...]") skipped; managed frames judged by .NET's
+// rules.
+func TestSOSClrStack(t *testing.T) {
+	in := "0:000> !clrstack -f\n" +
+		"OS Thread Id: 0x1a2b (0)\n" +
+		"        Child SP               IP Call Site\n" +
+		"000000a11fbccbb0 00007ffb6c401f28 KERNELBASE!RaiseException + 104\n" +
+		"000000a11fbccfb0 00007ffb27762c26 CoreCLR!IL_Throw + 1126 at c:\\build\\coreclr\\src\\vm\\jithelpers.cpp:5378\n" +
+		"000000a11fbcd1a8                  [HelperMethodFrame: 000000a11fbcd1a8] \n" +
+		"000000a11fbcd4b0 00007ffac8ae2fc5 Ledger.exe!Ledger.Book.Post(Ledger.Entry) + 133 [c:\\src\\Ledger\\Book.cs @ 56]\n" +
+		"000000a11fbcd500 00007ffac8ae2f21 System.Private.CoreLib.dll!System.Threading.Tasks.Task.InnerInvoke() + 49\n" +
+		"000000a11fbcd5a0 00007ffac8ae04b7 Ledger.exe!Ledger.Program.Main(System.String[]) + 55 [c:\\src\\Ledger\\Program.cs @ 12]\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want := []string{
+		"0 RaiseException :0 KERNELBASE -",
+		`0 IL_Throw c:\build\coreclr\src\vm\jithelpers.cpp:5378 CoreCLR -`,
+		`0 Ledger.Book.Post c:\src\Ledger\Book.cs:56 Ledger.exe app`,
+		"0 System.Threading.Tasks.Task.InnerInvoke :0 System.Private.CoreLib.dll -",
+		`0 Ledger.Program.Main c:\src\Ledger\Program.cs:12 Ledger.exe app`,
+	}
+	if len(sigs) != 1 || sigs[0].Format != FormatWinDbg || !slices.Equal(got, want) {
+		t.Errorf("got %d signals, the first %s frames\n%q\nwant\n%q", len(sigs), sigs[0].Format, got, want)
+	}
+}
