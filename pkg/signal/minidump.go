@@ -606,6 +606,7 @@ var windowsRuntimeFunctions = map[string]bool{
 	"RtlDispatchException": true, "__report_gsfailure": true, "_invoke_watson": true, "_invalid_parameter": true,
 	"_invalid_parameter_noinfo": true, "_purecall": true, "_callnewh": true, "__CxxFrameHandler3": true,
 	"__CxxFrameHandler4": true, "__C_specific_handler": true, "_CallSettingFrame": true,
+	"thread_start": true, // the C runtime's, a template: thread_start<unsigned int (__stdcall*)(void *),1>
 }
 
 // systemModuleFrame reports a frame of minidump_stackwalk, WinDbg or
@@ -614,7 +615,8 @@ var windowsRuntimeFunctions = map[string]bool{
 // ".dll" or ".exe" suffix, do not matter) or a function of the Windows
 // runtime, neither of which is the program's code.
 func systemModuleFrame(function, module string) bool {
-	if windowsRuntimeFunctions[function] {
+	base, _, _ := strings.Cut(function, "<")
+	if windowsRuntimeFunctions[base] {
 		return true
 	}
 	if module == "" {

@@ -28,6 +28,15 @@ var (
 	// (">" marks the current frame; "[Inline Frame] " an inlined one;
 	// " + 0x5 bytes" follows the line with byte offsets shown).
 	vsFrameRE = regexp.MustCompile(`^(?:>\s*)?(\[Inline Frame\]\s*)?([\w.$+\-]+\.(?i:exe|dll))!(.+?)(?:\s+Line\s+(\d+)(?:\s*\+\s*0x[0-9a-fA-F]+\s+bytes)?)?(?:\s+(C\+\+|C|C#|F#|Basic|Unknown|Native|Managed|Rust|Assembly))?$`)
+	// vsCodeFrameRE is one frame of VS Code's call stack (its C++
+	// debugger for Windows, cppvsdbg), copied: "myapp.exe!Renderer::draw(
+	// const Frame * f) (c:\src\renderer.cpp:88)", "(Unknown Source:0)"
+	// where it has no source.
+	vsCodeFrameRE = regexp.MustCompile(`^([\w.$+\-]+\.(?i:exe|dll)!.+?\))\s+\((Unknown Source:0|.+:\d+)\)$`)
+	// x86DecoratedRE is a name of 32-bit Windows decorated with its
+	// calling convention: "_TppWorkerThread@4" (__stdcall),
+	// "@BaseThreadInitThunk@12" (__fastcall).
+	x86DecoratedRE = regexp.MustCompile(`^[_@]([A-Za-z_]\w*)@\d{1,3}$`)
 	// vsExceptionRE is Visual Studio's report of an exception: "Exception
 	// thrown at 0x00007FF6A1B2C3D4 in myapp.exe: 0xC0000005: Access
 	// violation reading location 0x0000000000000010."
@@ -631,10 +640,14 @@ func winDbgModule(m string) bool {
 func parseVSCallStacks(lines []string) []nativeReport {
 	var out []nativeReport
 	var frames []Frame
-	start, end, withLine := -1, -1, false
+	start, end, withLine, vscode, withFile := -1, -1, false, 0, false
 	flush := func() {
-		if len(frames) >= 2 && withLine {
-			rep := nativeReport{format: FormatWinDbg, title: "Visual Studio call stack", start: start, end: end, noise: winDbgNoise, sited: true}
+		if len(frames) >= 2 && (withLine || vscode >= 2) {
+			title := "Visual Studio call stack"
+			if vscode > 0 {
+				title = "VS Code call stack"
+			}
+			rep := nativeReport{format: FormatWinDbg, title: title, start: start, end: end, noise: winDbgNoise, sited: !withFile}
 			for k := start - 1; k >= 0 && k >= start-20; k-- {
 				if m := matchIf(vsExceptionRE, lines[k], " at 0x"); m != nil {
 					rep.title, rep.titled = m[1], true
@@ -642,10 +655,15 @@ func parseVSCallStacks(lines []string) []nativeReport {
 				}
 			}
 			rep.addStack("call stack", frames)
-			rep.notes = append(rep.notes, "Visual Studio's call stack names functions and lines but not files: its frames are matched to the files that define their functions")
+			switch {
+			case !withFile && withLine:
+				rep.notes = append(rep.notes, "Visual Studio's call stack names functions and lines but not files: its frames are matched to the files that define their functions")
+			case !withFile:
+				rep.notes = append(rep.notes, "no frame has a source file and line (\"Unknown Source\"): load the symbols (PDB files) of that build in the debugger so frames can be matched to the code")
+			}
 			out = append(out, rep)
 		}
-		frames, start, end, withLine = nil, -1, -1, false
+		frames, start, end, withLine, vscode, withFile = nil, -1, -1, false, 0, false
 	}
 	for i, raw := range lines {
 		t := strings.TrimSpace(raw)
@@ -653,7 +671,16 @@ func parseVSCallStacks(lines []string) []nativeReport {
 			continue
 		}
 		var m []string
+		file, vline, isCode := "", 0, false
 		if strings.IndexByte(t, '!') > 0 {
+			if c := vsCodeFrameRE.FindStringSubmatch(t); c != nil {
+				// VS Code's "module!function() (file:line)"
+				t, isCode = c[1], true
+				if c[2] != "Unknown Source:0" {
+					k := strings.LastIndexByte(c[2], ':')
+					file, vline = c[2][:k], atoi(c[2][k+1:])
+				}
+			}
 			m = vsFrameRE.FindStringSubmatch(t)
 		}
 		if m == nil || m[4] == "" && !strings.Contains(m[3], "(") {
@@ -667,17 +694,25 @@ func parseVSCallStacks(lines []string) []nativeReport {
 		}
 		end = i
 		line := atoi(m[4])
+		if isCode {
+			line = vline
+			vscode++
+		}
 		withLine = withLine || line > 0
+		withFile = withFile || file != ""
 		fn := cleanFunction(msvcName(m[3]))
 		if allHex(fn) {
 			fn = "" // "KernelBase.dll!00007ffc1234abcd()": no symbol
 		}
+		if d := x86DecoratedRE.FindStringSubmatch(fn); d != nil {
+			fn = d[1] // "_TppWorkerThread@4", "@BaseThreadInitThunk@12"
+		}
 		var f Frame
-		switch m[5] {
-		case "C#", "F#", "Basic":
-			f = Frame{Line: line, Function: fn, Module: m[2], InApp: fn != "" && IsInApp(FormatDotNet, "", fn, "")}
+		switch ext := strings.ToLower(path.Ext(strings.ReplaceAll(file, `\`, "/"))); {
+		case m[5] == "C#" || m[5] == "F#" || m[5] == "Basic" || ext == ".cs" || ext == ".fs" || ext == ".vb":
+			f = Frame{File: file, Line: line, Function: fn, Module: m[2], InApp: fn != "" && IsInApp(FormatDotNet, file, fn, "")}
 		default:
-			f = nativeFrame(FormatWinDbg, "", line, 0, fn, m[2])
+			f = nativeFrame(FormatWinDbg, file, line, 0, fn, m[2])
 		}
 		if len(frames) < MaxFrames {
 			frames = append(frames, f)

@@ -314,3 +314,32 @@ func TestSOSClrStack(t *testing.T) {
 		t.Errorf("got %d signals, the first %s frames\n%q\nwant\n%q", len(sigs), sigs[0].Format, got, want)
 	}
 }
+
+// TestVSCodeCallStack: the call stack VS Code's C++ debugger (cppvsdbg)
+// copies: "module!function() (file:line)", "(Unknown Source:0)" where it
+// has no source; a thread a run of its own. x86 decorations
+// ("_TppWorkerThread@4", "@BaseThreadInitThunk@12") are dropped.
+func TestVSCodeCallStack(t *testing.T) {
+	in := "mapedit.exe!Renderer::draw(const Frame * f) (c:\\src\\mapedit\\renderer.cpp:88)\n" +
+		"mapedit.exe!RenderLoop::tick() (d:\\work (x86)\\mapedit\\src\\loop.cpp:42)\n" +
+		"mapedit.exe!thread_start<unsigned int (__stdcall*)(void *),1>() (Unknown Source:0)\n" +
+		"kernel32.dll!@BaseThreadInitThunk@12() (Unknown Source:0)\n" +
+		"ntdll.dll!__RtlUserThreadStart@8() (Unknown Source:0)\n" +
+		"\n" +
+		"ntdll.dll!_NtWaitForWorkViaWorkerFactory@20() (Unknown Source:0)\n" +
+		"ntdll.dll!_TppWorkerThread@4() (Unknown Source:0)\n"
+	sigs, got := parseFrames(t, in, everyFrame)
+	want := []string{
+		`0 Renderer::draw c:\src\mapedit\renderer.cpp:88 mapedit.exe app`,
+		`0 RenderLoop::tick d:\work (x86)\mapedit\src\loop.cpp:42 mapedit.exe app`,
+		"0 thread_start<unsigned int (__stdcall*)(void *),1> :0 mapedit.exe -",
+		"0 BaseThreadInitThunk :0 kernel32.dll -",
+		"0 _RtlUserThreadStart :0 ntdll.dll -",
+	}
+	if len(sigs) != 2 || sigs[0].Format != FormatWinDbg || !slices.Equal(got, want) {
+		t.Errorf("got %d signals, the first %s frames\n%q\nwant 2 signals, the first\n%q", len(sigs), sigs[0].Format, got, want)
+	}
+	if len(sigs) == 2 && (len(sigs[1].Frames) != 2 || sigs[1].Frames[1].Function != "TppWorkerThread" || len(sigs[1].Notes) != 1 || !strings.Contains(sigs[1].Notes[0], "Unknown Source")) {
+		t.Errorf("second thread: got %+v, want NtWaitForWorkViaWorkerFactory, TppWorkerThread and a note on the missing sources", sigs[1])
+	}
+}
