@@ -673,7 +673,7 @@ func parseVSCallStacks(lines []string) []nativeReport {
 		var m []string
 		file, vline, isCode := "", 0, false
 		if strings.IndexByte(t, '!') > 0 {
-			if c := vsCodeFrameRE.FindStringSubmatch(t); c != nil {
+			if c := matchIf(vsCodeFrameRE, t, ") ("); c != nil {
 				// VS Code's "module!function() (file:line)"
 				t, isCode = c[1], true
 				if c[2] != "Unknown Source:0" {
