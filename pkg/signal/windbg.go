@@ -11,7 +11,7 @@ import (
 
 // winDbgNoise are the words of a WinDbg or Visual Studio report's default
 // title.
-var winDbgNoise = map[string]bool{"windbg": true, "stack": true, "visual": true, "studio": true, "call": true, "code": true,
+var winDbgNoise = map[string]bool{"windbg": true, "stack": true, "visual": true, "studio": true, "call": true, "code": true, "vs": true,
 	"chance": true, "first": true, "second": true}
 
 var (
