@@ -45,8 +45,12 @@ func stripLogPrefix(l string) (string, bool) {
 	if r := stripTimePrefix(l); len(r) < len(l) {
 		if m := hostUnitRE.FindString(r); m != "" {
 			r = r[len(m):]
-		} else if m := studioLogcatRE.FindString(r); m != "" {
-			r = r[len(m):]
+		} else if t := strings.TrimLeft(r, " "); t != "" && t[0] >= '0' && t[0] <= '9' && strings.IndexByte(t, '-') > 0 {
+			// Android Studio's pid-tid ("29547-29547 ..."): checked
+			// cheaply before its expression, since most lines are not.
+			if m := studioLogcatRE.FindString(r); m != "" {
+				r = r[len(m):]
+			}
 		}
 		return r, true
 	}

@@ -104,9 +104,9 @@ var nativeParsers = []struct {
 	{[]string{"Raw backtrace: "}, parseDovecotBacktraces},
 	{[]string{"+0x"}, parseUnwindBacktraces},
 	{[]string{"panicked at", "Stack backtrace:", "Location:", "BACKTRACE"}, parseRustReports},
-	{[]string{"stack trace: ***", " received at time="}, parseGlogReports},
+	{[]string{"stack trace: ***", "received at time="}, parseGlogReports},
 	{[]string{"Thread ", "Exception Backtrace", "Application Specific Backtrace"}, parseAppleReports},
-	{[]string{" pc ", "Crash dump:", "Stack Trace:", "/data/app"}, parseTombstones},
+	{[]string{"pc 0", "Crash dump:", "Stack Trace:", "/data/app"}, parseTombstones},
 	{[]string{"+ 0x", "(crashed)", "|0|"}, parseMinidumpReports},
 	{[]string{"Call Site", "ChildEBP", "STACK_TEXT:", "xe!", "ll!"}, parseWinDbgReports},
 }
