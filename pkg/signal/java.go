@@ -111,6 +111,9 @@ func parseJavaLines(lines []string) []Signal {
 				rest = rest[i+21+j+2:]
 			}
 		}
+		if k := strings.IndexByte(rest, '='); k >= 2 && kind == "" && upperKey(rest[:k]) {
+			rest = rest[k+1:] // ACRA's report: "STACK_TRACE=java.lang.X: ..."
+		}
 		var m []string
 		if plausibleClass(rest) {
 			m = javaHeaderRE.FindStringSubmatch(rest)
@@ -204,4 +207,15 @@ func javaFrame(qual, loc string) (Frame, bool) {
 	}
 	f.InApp = IsInApp(FormatJava, f.File, f.Function, f.Module)
 	return f, true
+}
+
+// upperKey reports whether s is a key in capitals ("STACK_TRACE"), as
+// ACRA's crash reports write a field before its value.
+func upperKey(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= 'A' && c <= 'Z' || c == '_' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -82,3 +82,17 @@ func TestJavaProseCausedByIsNoHeader(t *testing.T) {
 		t.Errorf("got %+v, want two signals of one frame each (Invoice.java:40, Cart.java:77)", sigs)
 	}
 }
+
+// TestJavaACRAReport: ACRA's crash report writes the stack trace as the
+// value of its STACK_TRACE field, the exception on the field's line.
+func TestJavaACRAReport(t *testing.T) {
+	in := "REPORT_ID=4b1c2a3e-0000-4000-8000-123456789abc\nAPP_VERSION_CODE=42\n" +
+		"STACK_TRACE=java.lang.NullPointerException: Attempt to invoke virtual method on a null object reference\n" +
+		"\tat com.example.shop.CartView.render(CartView.java:92)\n" +
+		"\tat com.example.shop.MainActivity.onCreate(MainActivity.java:13)\n" +
+		"\tat android.app.Activity.performCreate(Activity.java:8000)\nUSER_CRASH_DATE=2026-12-04T10:31:22.000+01:00\n"
+	s := parseOne(t, in, FormatJava, "com/example/shop/CartView.java", 92, 3)
+	if want := "java.lang.NullPointerException: Attempt to invoke virtual method on a null object reference"; s.Title != want {
+		t.Errorf("title: got %q, want %q", s.Title, want)
+	}
+}
