@@ -433,3 +433,23 @@ func TestAppleTextPastes(t *testing.T) {
 		}
 	})
 }
+
+// TestAppleReportTimeNow: the time of a report written an hour ago, east
+// of UTC, is read from its text form's Date/Time and from an .ips
+// report's captureTime (the real clock's twin of the samples' fixed times).
+func TestAppleReportTimeNow(t *testing.T) {
+	now := time.Now().Add(-time.Hour).Truncate(time.Millisecond).In(time.FixedZone("", 3600))
+	text := "Process:  Shop [1]\nPath:  /Applications/Shop.app/Contents/MacOS/Shop\nDate/Time:  " + now.Format("2006-01-02 15:04:05.000 -0700") +
+		"\nException Type:  EXC_BAD_ACCESS (SIGBUS)\n\nThread 0 Crashed:\n0   Shop   0x0000000100a0c4f8 Cart.total.getter + 12 (Cart.swift:57)\n"
+	ips := `{"app_name":"Shop","bug_type":"309"}` + "\n" + `{"procPath":"/Applications/Shop.app/Contents/MacOS/Shop","captureTime":"` + now.Format("2006-01-02 15:04:05.0000 -0700") +
+		`","exception":{"type":"EXC_BAD_ACCESS","signal":"SIGBUS"},"faultingThread":0,"threads":[{"triggered":true,"frames":[{"imageIndex":0,"symbol":"Cart.total.getter","sourceFile":"Cart.swift","sourceLine":57}]}],"usedImages":[{"name":"Shop","path":"/Applications/Shop.app/Contents/MacOS/Shop"}]}`
+	for name, in := range map[string]string{"crash": text, "ips": ips} {
+		sigs, err := Parse("report", []byte(in))
+		if err != nil || len(sigs) != 1 || sigs[0].Format != FormatApple {
+			t.Fatalf("%s: got %+v, %v", name, sigs, err)
+		}
+		if ts := sigs[0].Timestamp; ts == nil || !ts.Equal(now) {
+			t.Errorf("%s: got time %v, want %v", name, ts, now)
+		}
+	}
+}

@@ -14,12 +14,16 @@ const tombstoneApp = "/data/app/~~Qm3xT0aZ1bYw==/com.example.sketchpad-Hk2pL9sVq
 
 // tombstone14 is an Android 14 tombstone: the render thread dereferences a
 // null pointer in the app's library; another thread follows.
+// tombstoneWhen is tombstone14's time: two hours ago, in a zone east of
+// UTC, as a crash a user pastes has.
+var tombstoneWhen = time.Now().Add(-2 * time.Hour).In(time.FixedZone("", 3600))
+
 var tombstone14 = []string{
 	"*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***",
 	"Build fingerprint: 'acme/falcon/falcon:14/UQ1A.240105.004/11206848:user/release-keys'",
 	"Revision: '0'",
 	"ABI: 'arm64'",
-	"Timestamp: 2026-11-20 10:31:22.118946107+0100",
+	"Timestamp: " + tombstoneWhen.Format("2006-01-02 15:04:05.000000000-0700"),
 	"Process uptime: 42s",
 	"Cmdline: com.example.sketchpad",
 	"pid: 12345, tid: 12377, name: RenderThread  >>> com.example.sketchpad <<<",
@@ -96,7 +100,7 @@ func TestTombstone(t *testing.T) {
 	if s.Frames[0].Module != tombstoneApp {
 		t.Errorf("got module %q, want the mapping as printed", s.Frames[0].Module)
 	}
-	when := time.Date(2026, 11, 20, 9, 31, 22, 118946107, time.UTC)
+	when := tombstoneWhen
 	if s.Timestamp == nil || !s.Timestamp.Equal(when) {
 		t.Errorf("got time %v, want %v", s.Timestamp, when)
 	}

@@ -238,6 +238,12 @@ func TestWinDbgSessionTime(t *testing.T) {
 			t.Errorf("%q: got %v %+v, want the time %s", tt.line, err, sigs, tt.want)
 		}
 	}
+	// The same on the real clock: a dump opened an hour ago, east of UTC.
+	now := time.Now().Add(-time.Hour).Truncate(time.Millisecond).In(time.FixedZone("", 2*3600))
+	line := "Debug session time: " + now.Format("Mon Jan _2 15:04:05.000 2006") + " (UTC + 2:00)"
+	if sigs, err := Parse("cdb.txt", []byte(line+"\n\n"+stack)); err != nil || sigs[0].Timestamp == nil || !sigs[0].Timestamp.Equal(now) {
+		t.Errorf("%q: got %v %+v, want the time %v", line, err, sigs, now)
+	}
 	for _, bad := range []string{"Debug session time: not available", "Debug session time: Wed Mar  4 17:58:22.000 2020 (UTC - 99:00)"} {
 		if sigs, err := Parse("cdb.txt", []byte(bad+"\n"+stack)); err != nil || sigs[0].Timestamp != nil {
 			t.Errorf("%q: got %v %+v, want no time", bad, err, sigs)
