@@ -568,15 +568,6 @@ func minidumpMachineLine(t string, i int, rep **mdReport, open func(int)) bool {
 	return true
 }
 
-func allHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isHexDigit(s[i]) {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // windowsSystemModules are the libraries of Windows (and of its C and C++
 // runtimes), lower-cased and without ".dll", as minidump_stackwalk,
 // WinDbg and Visual Studio name them; windowsSystemPrefixes start

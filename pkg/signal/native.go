@@ -309,6 +309,16 @@ func isHexDigit(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
+// allHex reports whether s is a non-empty run of hexadecimal digits.
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHexDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
 // splitLocation reads "file:line", "file:line:col" and the same with a
 // "(discriminator N)" or "+0x1a/0x40" after it, as debuggers, symbolizers
 // and compilers print them. A Windows drive letter stays in the file.

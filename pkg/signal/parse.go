@@ -186,11 +186,12 @@ func ParseReader(name string, r io.Reader) ([]Signal, error) {
 // frames; each of its signals takes the time on the log line it starts at.
 func parseText(data []byte) []Signal {
 	text := string(data)
-	best, n := parseTextLines(text, splitLines(text))
+	lines := splitLines(text)
+	best, n := parseTextLines(text, lines)
 	if strings.Contains(text, syslogNewline) {
 		// A trace logged through rsyslog, each line's end escaped: read
 		// it once more with the line breaks put back.
-		if exp, ok := expandSyslogEscapes(splitLines(text)); ok {
+		if exp, ok := expandSyslogEscapes(lines); ok {
 			if alt, m := parseTextLines(strings.Join(exp, "\n"), exp); m > n {
 				best = alt
 			}

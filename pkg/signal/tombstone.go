@@ -448,7 +448,7 @@ func appProcess(process string, stacks []nativeStack) bool {
 // "" for none ("--------").
 func shortAddr(a string) string {
 	h := strings.TrimPrefix(a, "0x")
-	if h == "" || !isHex(h) {
+	if !allHex(h) {
 		return ""
 	}
 	h = strings.TrimLeft(h, "0")
@@ -456,15 +456,6 @@ func shortAddr(a string) string {
 		h = "0"
 	}
 	return "0x" + h
-}
-
-func isHex(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isHexDigit(s[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 func hasAppLocation(frames []Frame) bool {
