@@ -527,11 +527,7 @@ func tombMapping(tail string) (module, symbol string) {
 // tombSymbol turns a tombstone's symbol ("Renderer::draw(Frame
 // const*)+44", "com.example.app.Canvas.onDraw+140") into a function name.
 func tombSymbol(s string) string {
-	s = symbolOffsetRE.ReplaceAllString(s, "")
-	if d := itaniumName(s); d != "" {
-		return d
-	}
-	return cleanFunction(s)
+	return cleanFunction(symbolOffsetRE.ReplaceAllString(s, ""))
 }
 
 // add reads a line the symbolizer printed under an ndk-stack frame: a
@@ -685,67 +681,4 @@ func androidPlatformSource(file string) bool {
 		}
 	}
 	return false
-}
-
-// itaniumName returns the qualified name of a mangled C++ function, as
-// tombstones before Android 7 print them ("_ZN8Renderer4drawEPK5Frame":
-// "Renderer::draw"), without its parameters; "" for a symbol it does not
-// read (templates, substitutions, operators).
-func itaniumName(s string) string {
-	rest, ok := strings.CutPrefix(s, "_Z")
-	if !ok {
-		return ""
-	}
-	rest = strings.TrimPrefix(rest, "L")
-	var parts []string
-	name := func() bool {
-		n, k := 0, 0
-		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' && n < 1<<20 {
-			n = n*10 + int(rest[k]-'0')
-			k++
-		}
-		if k == 0 || n == 0 || k+n > len(rest) {
-			return false
-		}
-		id := rest[k : k+n]
-		if strings.HasPrefix(id, "_GLOBAL__N") {
-			id = "(anonymous namespace)"
-		}
-		parts = append(parts, id)
-		rest = rest[k+n:]
-		return true
-	}
-	if r, ok := strings.CutPrefix(rest, "St"); ok {
-		parts, rest = append(parts, "std"), r
-	}
-	if r, nested := strings.CutPrefix(rest, "N"); nested {
-		rest = strings.TrimLeft(r, "rVKRO") // the method's qualifiers
-		if r, ok := strings.CutPrefix(rest, "St"); ok {
-			parts, rest = append(parts, "std"), r
-		}
-		for rest != "" && rest[0] != 'E' {
-			switch {
-			case rest[0] >= '0' && rest[0] <= '9':
-				if !name() {
-					return ""
-				}
-			case len(rest) > 1 && len(parts) > 0 && (rest[0] == 'C' && rest[1] >= '1' && rest[1] <= '5' || rest[0] == 'D' && rest[1] >= '0' && rest[1] <= '5'):
-				class := parts[len(parts)-1]
-				if rest[0] == 'D' {
-					class = "~" + class
-				}
-				parts, rest = append(parts, class), rest[2:]
-			default:
-				return ""
-			}
-		}
-		if rest == "" || len(parts) == 0 {
-			return ""
-		}
-		return strings.Join(parts, "::")
-	}
-	if !name() {
-		return ""
-	}
-	return strings.Join(parts, "::")
 }
