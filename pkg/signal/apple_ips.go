@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 )
 
@@ -169,7 +169,7 @@ func (d *ipsDoc) signal(header *ipsDoc, cut bool) (Signal, bool) {
 		c.term = strings.TrimSpace("Namespace " + t.Namespace + ", Code " + code + " " + t.Indicator)
 		c.asi = append(c.asi, t.Reasons...)
 	}
-	for _, k := range sortedKeys(d.ASI) {
+	for _, k := range slices.Sorted(maps.Keys(d.ASI)) {
 		var lines []string
 		if json.Unmarshal(d.ASI[k], &lines) != nil {
 			var one string
@@ -238,14 +238,4 @@ func (d *ipsDoc) signal(header *ipsDoc, cut bool) (Signal, bool) {
 		return Signal{}, false
 	}
 	return r.signal(nil), true
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
