@@ -575,11 +575,16 @@ func objcIdent(fn string) (string, bool) {
 	if len(fn) < 5 || fn[0] != '-' && fn[0] != '+' || fn[1] != '[' || !strings.HasSuffix(fn, "]") {
 		return "", false
 	}
-	_, sel, ok := strings.Cut(fn[2:len(fn)-1], " ")
-	if !ok {
+	class, sel, ok := strings.Cut(fn[2:len(fn)-1], " ")
+	if !ok || class == "" {
 		return "", false
 	}
 	sel, _, _ = strings.Cut(strings.TrimSpace(sel), ":")
+	for i := 0; i < len(sel); i++ {
+		if !isIdentByte(sel[i]) {
+			return "", true // no selector: "+[A 0 0]"
+		}
+	}
 	return sel, true
 }
 

@@ -96,6 +96,7 @@ func TestFuncIdent(t *testing.T) {
 		{"-[AppDelegate application:didFinishLaunchingWithOptions:]", "application"},
 		{"+[Store sharedStore]", "sharedStore"},
 		{"-[Cart(Totals) total]", "total"},
+		{"+[Cart 0 0]", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -91,7 +91,7 @@ func FuzzFunctionName(f *testing.F) {
 		"CartViewModel.total.getter", "closure #1 in CartView.body.getter", "-[A b:c:]",
 		"protocol witness for View.body.getter in conformance CartView", "generic specialization <Int> of f",
 		"acme::Cart::total(int) const", "static int foo(struct bar *b)", "main.main.func1", "closure #",
-		"nft_do_chain.isra.0+0x1c [nf_tables]", "-[", "+[A ]",
+		"nft_do_chain.isra.0+0x1c [nf_tables]", "-[", "+[A ]", "+[ 0 0]",
 	} {
 		f.Add(s)
 	}
