@@ -88,7 +88,7 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 		}
 	}
 	threadName, threadMark := "", byte(0)
-	var exc, event, symbol, bucket, faultFile string
+	var exc, event, symbol, placeholder, bucket, faultFile string
 	faultLine := 0
 	var session *time.Time
 	for i := 0; i < len(lines); i++ {
@@ -178,7 +178,13 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 				}
 			}
 		case "SYMBOL_NAME":
-			symbol = val
+			if strings.Contains(val, "!") && !strings.HasPrefix(strings.ToLower(val), "unknown!") {
+				symbol = val
+			} else if placeholder == "" {
+				// "ANALYSIS_INCONCLUSIVE", "unknown!app.exe": what
+				// !analyze says when it found no faulting symbol.
+				placeholder = val
+			}
 		case "FAILURE_BUCKET_ID":
 			bucket = val
 		case "FAULTING_SOURCE_FILE":
@@ -250,6 +256,8 @@ func parseWinDbgStacks(lines []string) []nativeReport {
 		rep.title = bucket
 	case symbol != "":
 		rep.title = symbol
+	case placeholder != "":
+		rep.title = placeholder
 	}
 	rep.titled = rep.title != "WinDbg stack"
 	if symbol != "" && (exc != "" || event != "") {

@@ -93,6 +93,14 @@ func TestWinDbgAnalyze(t *testing.T) {
 	if sigs, err := Parse("analyze.txt", []byte(in)); err != nil || sigs[0].Title != "NULL_CLASS_PTR_READ_c0000005_myapp.exe!Renderer::draw" {
 		t.Errorf("got %v %+v, want the bucket as the title", err, sigs)
 	}
+	// A SYMBOL_NAME that names no symbol ("module!function") is what
+	// !analyze prints when it found none: not the faulting function.
+	for _, sym := range []string{"ANALYSIS_INCONCLUSIVE", "unknown!myapp.exe"} {
+		in = "EXCEPTION_CODE_STR:  c0000005\n\nSTACK_TEXT:  \n00000012`3456f6a8 00007ff6`12341234     : 00000000`00000000 : myapp!Renderer::draw+0x2c\n\nSYMBOL_NAME:  " + sym + "\n"
+		if sigs, err := Parse("analyze.txt", []byte(in)); err != nil || sigs[0].Title != "c0000005 (Access violation)" || slices.Contains(sigs[0].Symptoms, "inconclusive") {
+			t.Errorf("SYMBOL_NAME %s: got %v %+v, want the exception alone as the title", sym, err, sigs)
+		}
+	}
 }
 
 // TestWinDbgThreads: "~*k" after the debugger stopped on an exception:
