@@ -77,6 +77,8 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     /vendor/, /product/, [vdso], the linker, libart.so), the C and C++
 //     runtimes, the framework's and libraries' Java methods, and AOSP and
 //     NDK sources are not; the app's libraries and APKs are (tombstoneInApp);
+//   - anr (Android): the tombstone rules, which hold the Java rules for
+//     Java methods;
 //   - kernel: the reporting, sanitizer, allocator, exception and entry code
 //     (dump_stack, kasan_*, kmalloc, exc_*, entry_SYSCALL_64, mm/kasan/,
 //     mm/slub.c, ...) is not; unreliable "? fn" frames are never in-app.
@@ -120,7 +122,7 @@ func IsInApp(format, file, function, module string) bool {
 		return kernelInApp(f, function)
 	case FormatApple:
 		return appleInApp(file, function, module, "", "")
-	case FormatTombstone:
+	case FormatTombstone, FormatANR:
 		return tombstoneInApp(f, function, module)
 	case FormatASan, FormatLSan, FormatMSan, FormatTSan, FormatUBSan, FormatValgrind, FormatGDB, FormatLLDB,
 		FormatGlibc, "native", "c", "cpp", "objc":

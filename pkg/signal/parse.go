@@ -1,9 +1,9 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
-// kernel, glibc and Rust, Apple's .crash and .ips crash reports and
-// Android tombstones) into frames, a title, a timestamp and symptom
-// tokens.
+// kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
+// tombstones, and Java thread dumps: Android ANR traces and the JVM's
+// jstack dumps) into frames, a title, a timestamp and symptom tokens.
 //
 // # Frame order
 //
@@ -40,6 +40,17 @@
 // are not in-app; frame paths are kept as printed (normalized later by
 // the suspect package). Signal.Notes says when frames lack what matching
 // needs (no file and line, no backtrace).
+//
+// # Thread dumps
+//
+// A thread dump lists every thread of a process; one dump is one signal
+// of the few threads that matter. An Android ANR's first stack is its
+// main thread, whatever it was doing; then comes the thread holding the
+// lock the main thread waits for, and the one holding that thread's lock
+// in turn. A JVM dump with a deadlock section has the deadlocked threads'
+// stacks; without one, a thread blocked on a lock another thread holds
+// comes first, then its lock's holder. A JVM dump where no thread waits
+// for another reads as the Java parser reads it, a trace per thread.
 package signal
 
 import (
@@ -93,6 +104,12 @@ const (
 	FormatTombstone = "tombstone"
 	FormatMinidump  = "minidump" // minidump_stackwalk (Breakpad, Crashpad, rust-minidump)
 	FormatWinDbg    = "windbg"   // WinDbg and cdb stacks, !analyze -v, Visual Studio's call stack
+	// FormatANR is an Android app's "Application Not Responding" report:
+	// the threads' dump the runtime writes (/data/anr/traces.txt, a
+	// bugreport's "VM TRACES AT LAST ANR") or Google Play Console shows,
+	// read as its main thread and the threads holding the lock it waits
+	// for. A JVM's thread dump (jstack) is FormatJava.
+	FormatANR = "anr"
 	// FormatNative is a native stack without a known tool's headline:
 	// "#0 0x... in fn file.c:12" frames alone.
 	FormatNative = "native"
@@ -107,30 +124,39 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
-// most frames wins, ties going to the earlier one. Native reports come
-// first: a Rust backtrace's "at src/x.rs:1:2" lines also read as V8 frames.
-// A parser with a marker only runs when the text holds it: every signal it
-// can find has one, and most logs have none.
+// most frames wins, ties going to the earlier one, but for a parser that
+// reads the whole input as one report (whole): what it finds wins at once,
+// and the parsers after it do not run. Thread dumps come first: the Java
+// parser would read a JVM dump's threads as a trace each, and the
+// tombstone parser a Play Console ANR's native frames as crashes. Native
+// reports come next: a Rust backtrace's "at src/x.rs:1:2" lines also read
+// as V8 frames. A parser with a marker only runs when the text holds it:
+// every signal it can find has one, and most logs have none.
 var textParsers = []struct {
 	format string
 	marker string
 	parse  func(text string, lines []string) []Signal
+	whole  bool
 }{
-	{"native", "", parseNative},
-	{FormatGo, "goroutine ", linesOnly(parseGoLines)},
-	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines)},
-	{FormatPython, "File \"", linesOnly(parsePythonLines)},
-	{FormatPython, "\nFile \"", linesOnly(parseFlatPythonLines)},
-	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines)},
-	{FormatPython, "Traceback (most recent call last)", linesOnly(parseIPythonLines)},
-	{FormatPython, ".py:", linesOnly(parsePytestLines)},
-	{FormatJava, "", linesOnly(parseJavaLines)},
-	{FormatDotNet, "", linesOnly(parseDotNetLines)},
-	{FormatJavaScript, "", linesOnly(parseJSLines)},
-	{FormatRuby, ":in ", linesOnly(parseRubyLines)},
+	// Every thread header of a dump has a "tid=" (Android's "tid=1", the
+	// JVM's "tid=0x..."); a deadlock section may be pasted alone.
+	{FormatANR, "tid=", parseThreadDumps, true},
+	{FormatJava, "Java-level deadlock", parseDeadlockSection, true},
+	{"native", "", parseNative, false},
+	{FormatGo, "goroutine ", linesOnly(parseGoLines), false},
+	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines), false},
+	{FormatPython, "File \"", linesOnly(parsePythonLines), false},
+	{FormatPython, "\nFile \"", linesOnly(parseFlatPythonLines), false},
+	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines), false},
+	{FormatPython, "Traceback (most recent call last)", linesOnly(parseIPythonLines), false},
+	{FormatPython, ".py:", linesOnly(parsePytestLines), false},
+	{FormatJava, "", linesOnly(parseJavaLines), false},
+	{FormatDotNet, "", linesOnly(parseDotNetLines), false},
+	{FormatJavaScript, "", linesOnly(parseJSLines), false},
+	{FormatRuby, ":in ", linesOnly(parseRubyLines), false},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
@@ -235,6 +261,9 @@ func parseLines(text string, lines []string) ([]Signal, int) {
 		n := 0
 		for _, s := range sigs {
 			n += len(s.Frames)
+		}
+		if p.whole {
+			return sigs, n
 		}
 		if n > bestFrames {
 			best, bestFrames = sigs, n
