@@ -22,6 +22,9 @@ const (
 	maxLockChain = 4
 	// maxDeadlockStacks is the most deadlocked threads kept.
 	maxDeadlockStacks = 8
+	// maxThreadLocks is the most locks kept that one thread holds (or
+	// waits on); a real thread holds a few.
+	maxThreadLocks = 64
 )
 
 // threadDumpNoise are the words of every thread dump's title, and the
@@ -49,7 +52,7 @@ type dumpThread struct {
 	wait, waitClass, heldBy string
 	parked                  bool
 	// locked are the locks the thread holds; waitingOn those it released
-	// in Object.wait().
+	// in Object.wait(); maxThreadLocks of each at most.
 	locked, waitingOn []string
 	// topJava is the function of the innermost Java frame.
 	topJava string
@@ -82,6 +85,9 @@ type threadDump struct {
 	lastANR   bool
 	threads   []*dumpThread
 	deadlocks []*deadlock
+	// byID and byLock find a thread by its id and a lock it holds (see
+	// index).
+	byID, byLock map[string]*dumpThread
 }
 
 // dumpReader reads the dumps of a text line by line.
@@ -159,7 +165,9 @@ func (r *dumpReader) line(i int, t string) {
 				r.open(i, false, false)
 			}
 			r.dl = &deadlock{heldBy: map[string]string{}, stacks: map[string][]Frame{}, start: i}
-			r.cur.deadlocks = append(r.cur.deadlocks, r.dl)
+			if len(r.cur.deadlocks) < maxDeadlockStacks {
+				r.cur.deadlocks = append(r.cur.deadlocks, r.dl)
+			}
 			r.dlStacks, r.dlThread = false, ""
 			return
 		}
@@ -351,12 +359,14 @@ func (th *dumpThread) lockLine(t string) {
 		return
 	}
 	switch {
-	case th.syncs && strings.HasPrefix(t, "<"):
-		th.locked = append(th.locked, addr)
-	case strings.HasPrefix(t, "locked "):
-		th.locked = append(th.locked, addr)
+	case th.syncs && strings.HasPrefix(t, "<"), strings.HasPrefix(t, "locked "):
+		if len(th.locked) < maxThreadLocks {
+			th.locked = append(th.locked, addr)
+		}
 	case strings.HasPrefix(t, "waiting on "):
-		th.waitingOn = append(th.waitingOn, addr)
+		if len(th.waitingOn) < maxThreadLocks {
+			th.waitingOn = append(th.waitingOn, addr)
+		}
 	case th.wait != "":
 	case strings.HasPrefix(t, "waiting to lock "), strings.HasPrefix(t, "waiting to re-lock "):
 		th.wait, th.waitClass = addr, class
@@ -675,20 +685,33 @@ func (d *threadDump) holder(th *dumpThread) *dumpThread {
 	if th.wait == "" {
 		return nil
 	}
+	if d.byID == nil {
+		d.index()
+	}
+	h := d.byLock[th.wait]
 	if th.heldBy != "" {
-		for _, o := range d.threads {
-			if o != th && o.id == th.heldBy {
-				return o
-			}
-		}
+		h = d.byID[th.heldBy]
+	}
+	if h == th {
 		return nil
 	}
-	for _, o := range d.threads {
-		if o != th && contains(o.locked, th.wait) && !contains(o.waitingOn, th.wait) {
-			return o
+	return h
+}
+
+// index maps the threads' ids and the locks they hold to the threads,
+// the first one of the dump for each.
+func (d *threadDump) index() {
+	d.byID, d.byLock = map[string]*dumpThread{}, map[string]*dumpThread{}
+	for _, th := range d.threads {
+		if _, ok := d.byID[th.id]; !ok && th.id != "" {
+			d.byID[th.id] = th
+		}
+		for _, l := range th.locked {
+			if _, ok := d.byLock[l]; !ok && !contains(th.waitingOn, l) {
+				d.byLock[l] = th
+			}
 		}
 	}
-	return nil
 }
 
 // lockChain follows the holders of the locks from th: who holds th's,
