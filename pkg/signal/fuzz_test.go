@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -61,6 +62,28 @@ func FuzzParseJava(f *testing.F)        { fuzzLines(f, parseJavaLines, "java", "
 func FuzzParseJS(f *testing.F)          { fuzzLines(f, parseJSLines, "javascript") }
 func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }
 func FuzzParseDotNet(f *testing.F)      { fuzzLines(f, parseDotNetLines, "dotnet") }
+
+// FuzzParseThreadDump runs the thread-dump parser (Android ANR traces,
+// JVM dumps) on any text; every frame must be in one of the named stacks.
+func FuzzParseThreadDump(f *testing.F) {
+	for _, s := range []string{anrLockHolder, anrPlayConsole, anrIdle, jstackBlocked, jstackDeadlock, jstackParked, jstackIdle} {
+		f.Add([]byte(s))
+	}
+	fuzzLines(f, func(lines []string) []Signal {
+		sigs := parseThreadDumps("", lines)
+		for _, s := range sigs {
+			for _, fr := range s.Frames {
+				if fr.Stack < 0 || fr.Stack >= len(s.Stacks) {
+					panic(fmt.Sprintf("frame in stack %d of %d", fr.Stack, len(s.Stacks)))
+				}
+			}
+		}
+		if len(sigs) > 1 {
+			panic(fmt.Sprintf("got %d signals, want at most one", len(sigs)))
+		}
+		return sigs
+	}, "anr", "threaddump")
+}
 
 func FuzzParseSentry(f *testing.F) {
 	seedFuzz(f, "sentry")
@@ -139,7 +162,7 @@ func FuzzCleanFunction(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet"}, nativeKinds...)...)
+	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump"}, nativeKinds...)...)
 	for _, s := range libraryAssertions {
 		f.Add([]byte(s))
 	}
