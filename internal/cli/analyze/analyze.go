@@ -64,8 +64,8 @@ and shows the evidence, or says that there is no confident suspect. A signal
 (--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
 JavaScript, Ruby, Rust, .NET), a native crash report (sanitizers, Valgrind,
 gdb, lldb, kernel oopses, assertions, core dumps, Apple .crash and .ips
-reports, Android tombstones, minidump_stackwalk and WinDbg stacks) or a
-pytest failure.
+reports, Android tombstones, minidump_stackwalk and WinDbg stacks), a Java
+thread dump (an Android ANR trace, jstack) or a pytest failure.
 --sentry-issue reads the event from Sentry instead. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
