@@ -133,30 +133,31 @@ const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Pyt
 // parser would read a JVM dump's threads as a trace each, and the
 // tombstone parser a Play Console ANR's native frames as crashes. Native
 // reports come next: a Rust backtrace's "at src/x.rs:1:2" lines also read
-// as V8 frames. A parser with a marker only runs when the text holds it:
-// every signal it can find has one, and most logs have none.
+// as V8 frames. A parser with markers only runs when the text holds one of
+// them: every signal it can find has one, and most logs have none (a
+// marker whose first byte is rare in logs is faster to look for).
 var textParsers = []struct {
-	format string
-	marker string
-	parse  func(text string, lines []string) []Signal
-	whole  bool
+	format  string
+	markers []string
+	parse   func(text string, lines []string) []Signal
+	whole   bool
 }{
-	// Every thread header of a dump has a "tid=" (Android's "tid=1", the
-	// JVM's "tid=0x..."); a deadlock section may be pasted alone.
-	{FormatANR, "tid=", parseThreadDumps, true},
-	{FormatJava, "Java-level deadlock", parseDeadlockSection, true},
-	{"native", "", parseNative, false},
-	{FormatGo, "goroutine ", linesOnly(parseGoLines), false},
-	{FormatGo, "WARNING: DATA RACE", linesOnly(parseGoRaceLines), false},
-	{FormatPython, "File \"", linesOnly(parsePythonLines), false},
-	{FormatPython, "\nFile \"", linesOnly(parseFlatPythonLines), false},
-	{FormatPython, "(most recent call first):", linesOnly(parsePythonFaultLines), false},
-	{FormatPython, "Traceback (most recent call last)", linesOnly(parseIPythonLines), false},
-	{FormatPython, ".py:", linesOnly(parsePytestLines), false},
-	{FormatJava, "", linesOnly(parseJavaLines), false},
-	{FormatDotNet, "", linesOnly(parseDotNetLines), false},
-	{FormatJavaScript, "", linesOnly(parseJSLines), false},
-	{FormatRuby, ":in ", linesOnly(parseRubyLines), false},
+	// An ANR has its main thread's header ("main" prio=5 tid=1, Play
+	// Console's "main" tid=1); a JVM dump is read for a thread waiting for
+	// another's lock (<0x...>) or for its deadlock section.
+	{FormatANR, []string{`"main" `, "<0x", "Java-level deadlock"}, parseThreadDumps, true},
+	{"native", nil, parseNative, false},
+	{FormatGo, []string{"goroutine "}, linesOnly(parseGoLines), false},
+	{FormatGo, []string{"WARNING: DATA RACE"}, linesOnly(parseGoRaceLines), false},
+	{FormatPython, []string{"File \""}, linesOnly(parsePythonLines), false},
+	{FormatPython, []string{"\nFile \""}, linesOnly(parseFlatPythonLines), false},
+	{FormatPython, []string{"(most recent call first):"}, linesOnly(parsePythonFaultLines), false},
+	{FormatPython, []string{"Traceback (most recent call last)"}, linesOnly(parseIPythonLines), false},
+	{FormatPython, []string{".py:"}, linesOnly(parsePytestLines), false},
+	{FormatJava, nil, linesOnly(parseJavaLines), false},
+	{FormatDotNet, nil, linesOnly(parseDotNetLines), false},
+	{FormatJavaScript, nil, linesOnly(parseJSLines), false},
+	{FormatRuby, []string{":in "}, linesOnly(parseRubyLines), false},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
@@ -251,7 +252,7 @@ func parseLines(text string, lines []string) ([]Signal, int) {
 	var best []Signal
 	bestFrames := -1
 	for _, p := range textParsers {
-		if p.marker != "" && !strings.Contains(text, p.marker) {
+		if len(p.markers) > 0 && !containsAny(text, p.markers) {
 			continue
 		}
 		sigs := p.parse(text, lines)
@@ -270,6 +271,16 @@ func parseLines(text string, lines []string) ([]Signal, int) {
 		}
 	}
 	return best, bestFrames
+}
+
+// containsAny reports whether s holds one of subs.
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // finish sets the source, caps and numbers the frames, and fills symptoms.

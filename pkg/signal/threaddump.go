@@ -129,15 +129,6 @@ func parseThreadDumps(_ string, lines []string) []Signal {
 	return nil
 }
 
-// parseDeadlockSection reads a JVM's deadlock section pasted without the
-// dump it ends (no thread header, so parseThreadDumps did not run).
-func parseDeadlockSection(text string, lines []string) []Signal {
-	if strings.Contains(text, "tid=") {
-		return nil // read as a dump already
-	}
-	return parseThreadDumps(text, lines)
-}
-
 // line reads line i, t without its indentation.
 func (r *dumpReader) line(i int, t string) {
 	if t == "" {
