@@ -45,12 +45,11 @@ type dumpThread struct {
 	state string // "Blocked", "BLOCKED"
 	// frames, innermost first: native frames, then Java ones.
 	frames []Frame
-	// wait is the lock ("<0x...>") the thread waits to take, parked
-	// whether it is a java.util.concurrent lock it parks on; waitClass
-	// is the lock's class; heldBy is the ANR's id of the thread holding
-	// it, when the dump says.
+	// wait is the lock ("<0x...>") the thread waits to take (a monitor,
+	// or a java.util.concurrent lock it parks on); waitClass is the
+	// lock's class; heldBy is the ANR's id of the thread holding it, when
+	// the dump says.
 	wait, waitClass, heldBy string
-	parked                  bool
 	// locked are the locks the thread holds; waitingOn those it released
 	// in Object.wait(); maxThreadLocks of each at most.
 	locked, waitingOn []string
@@ -371,7 +370,7 @@ func (th *dumpThread) lockLine(t string) {
 			}
 		}
 	case strings.HasPrefix(t, "parking to wait for "):
-		th.wait, th.waitClass, th.parked = addr, class, true
+		th.wait, th.waitClass = addr, class
 	}
 }
 
