@@ -176,6 +176,14 @@ func plausibleClass(s string) bool {
 // "Foo.java:12", "Native Method" or "Unknown Source" ("\x00": the frame
 // had no parentheses).
 func javaFrame(qual, loc string) (Frame, bool) {
+	if i := strings.LastIndexByte(qual, '/'); i >= 0 && i+1 < len(qual) && qual[i+1] >= '0' && qual[i+1] <= '9' {
+		// A hidden class's address ("Main$$Lambda/0x0000a1b2.run",
+		// "Main$$Lambda$14/1234567.run") is no module: the class is the
+		// name before it.
+		if dot := strings.IndexByte(qual[i:], '.'); dot > 0 {
+			qual = qual[:i] + qual[i+dot:]
+		}
+	}
 	if i := strings.LastIndexByte(qual, '/'); i >= 0 {
 		qual = qual[i+1:]
 	}
@@ -186,6 +194,11 @@ func javaFrame(qual, loc string) (Frame, bool) {
 	class := qual[:dot]
 	f := Frame{Function: qual, Module: class}
 	loc = strings.TrimSpace(loc)
+	if i := strings.LastIndexByte(loc, '/'); i >= 0 && loc != "\x00" {
+		// A thread dump names the class's module in the location
+		// ("java.base@21.0.2/Thread.java:509").
+		loc = loc[i+1:]
+	}
 	switch {
 	case loc == "\x00":
 		// "at pkg.Class.m" with no location (Google Play Console): a JVM
@@ -193,7 +206,8 @@ func javaFrame(qual, loc string) (Frame, bool) {
 		if !javaQualRE.MatchString(qual) {
 			return Frame{}, false
 		}
-	case loc == "Native Method" || loc == "Unknown Source" || strings.HasPrefix(loc, "Unknown Source:"):
+	case strings.EqualFold(loc, "Native Method") || loc == "Unknown Source" || strings.HasPrefix(loc, "Unknown Source:"):
+		// Android writes "Native method".
 	default:
 		m := javaLocRE.FindStringSubmatch(loc)
 		if m == nil || !strings.Contains(m[1], ".") {
@@ -205,7 +219,8 @@ func javaFrame(qual, loc string) (Frame, bool) {
 			f.File = strings.ReplaceAll(class[:pd], ".", "/") + "/" + m[1]
 		}
 	}
-	f.InApp = IsInApp(FormatJava, f.File, f.Function, f.Module)
+	// A lambda's hidden class is the runtime's glue, not code of the app.
+	f.InApp = IsInApp(FormatJava, f.File, f.Function, f.Module) && !strings.Contains(class, "$$Lambda")
 	return f, true
 }
 

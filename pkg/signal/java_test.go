@@ -96,3 +96,34 @@ func TestJavaACRAReport(t *testing.T) {
 		t.Errorf("title: got %q, want %q", s.Title, want)
 	}
 }
+
+// TestJavaFrameForms: the frame forms of newer JVMs and of Android read
+// as the plain form does: a module in the location (a thread dump's
+// "java.base@21.0.2/Thread.java:509"), Android's "Native method", and a
+// lambda's hidden class ("Main$$Lambda/0x...run"), named by its class and
+// not in-app.
+func TestJavaFrameForms(t *testing.T) {
+	tests := []struct {
+		qual, loc string
+		want      Frame
+	}{
+		{"java.lang.Thread.sleep", "java.base@21.0.2/Thread.java:509",
+			Frame{File: "java/lang/Thread.java", Line: 509, Function: "java.lang.Thread.sleep", Module: "java.lang.Thread"}},
+		{"com.example.shop.Store.load", "app@1.2/Store.java:88",
+			Frame{File: "com/example/shop/Store.java", Line: 88, Function: "com.example.shop.Store.load", Module: "com.example.shop.Store", InApp: true}},
+		{"dalvik.system.VMStack.getThreadStackTrace", "Native method",
+			Frame{Function: "dalvik.system.VMStack.getThreadStackTrace", Module: "dalvik.system.VMStack"}},
+		{"com.example.shop.Main$$Lambda/0x000071b4c8003200.run", "Unknown Source",
+			Frame{Function: "com.example.shop.Main$$Lambda.run", Module: "com.example.shop.Main$$Lambda"}},
+		{"com.example.shop.Main$$Lambda$14/1234567.run", "Unknown Source",
+			Frame{Function: "com.example.shop.Main$$Lambda$14.run", Module: "com.example.shop.Main$$Lambda$14"}},
+		{"java.base/java.lang.Thread.run", "Thread.java:1583",
+			Frame{File: "java/lang/Thread.java", Line: 1583, Function: "java.lang.Thread.run", Module: "java.lang.Thread"}},
+	}
+	for _, tt := range tests {
+		got, ok := javaFrame(tt.qual, tt.loc)
+		if !ok || got != tt.want {
+			t.Errorf("javaFrame(%q, %q) = %+v, %v; want %+v", tt.qual, tt.loc, got, ok, tt.want)
+		}
+	}
+}

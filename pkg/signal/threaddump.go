@@ -433,8 +433,8 @@ func (r *dumpReader) deadlockLine(t string) {
 
 // dumpJavaFrame reads a thread's "at" line: "at pkg.Class.m(File.kt:88)",
 // Play Console's "at pkg.Class.m (File.kt:88)", the JVM's "at
-// java.lang.Thread.sleep(java.base@21.0.2/Native Method)" (the module
-// before the location is dropped) and Android's "(Native method)".
+// java.lang.Thread.sleep(java.base@21.0.2/Native Method)" and Android's
+// "(Native method)" (javaFrame reads the forms of the location).
 func dumpJavaFrame(t string) (Frame, bool) {
 	m := matchIf(javaFrameRE, t, "at ")
 	if m == nil {
@@ -443,18 +443,6 @@ func dumpJavaFrame(t string) (Frame, bool) {
 	qual, loc := m[1], m[2]
 	if !strings.HasSuffix(m[0], ")") {
 		loc = "\x00"
-	}
-	if k := strings.LastIndexByte(loc, '/'); k >= 0 {
-		loc = loc[k+1:]
-	}
-	if strings.EqualFold(loc, "Native method") {
-		loc = "Native Method"
-	}
-	// A lambda's hidden class: "Deadlock$$Lambda$2/0x0000000800c00a08.run".
-	if k := strings.Index(qual, "/0x"); k > 0 {
-		if e := strings.IndexByte(qual[k+1:], '.'); e > 0 {
-			qual = qual[:k] + qual[k+1+e:]
-		}
 	}
 	return javaFrame(qual, loc)
 }
