@@ -206,6 +206,10 @@ func gdbFrame(s string) (f Frame, ok, marker bool) {
 	return nativeFrame(FormatGDB, file, line, 0, cleanFunction(name), module), true, false
 }
 
+// gdbLocLineRE is a frame's location on a line of its own: "at
+// src/x.c:12", "from /lib/x86_64-linux-gnu/libc.so.6".
+var gdbLocLineRE = regexp.MustCompile(`^(?:at \S+:\d+|from /\S+)$`)
+
 // joinWrappedFrames joins the lines a frame was wrapped over (its argument
 // list spills onto the next lines when a terminal or a mail was narrow) to
 // the frame's line, leaving the lines it took empty so positions hold.
@@ -232,7 +236,15 @@ func joinWrappedFrames(lines []string) []string {
 			// An unfinished argument list, or gdb's "at file:line" /
 			// "from lib" put on a line of its own.
 			indented := raw[0] == ' ' || raw[0] == '\t'
-			if !(open > 0 || indented && (strings.HasPrefix(next, "at ") || strings.HasPrefix(next, "from "))) {
+			// Pasted where indentation is lost (a chat, a web form),
+			// the location line is still one word after "at" or
+			// "from", and the frame's line has none.
+			cur := lines[i]
+			if out != nil {
+				cur = out[i]
+			}
+			bare := !indented && gdbLocLineRE.MatchString(next) && !strings.Contains(cur, " at ") && !strings.Contains(cur, " from ")
+			if !(open > 0 || indented && (strings.HasPrefix(next, "at ") || strings.HasPrefix(next, "from ")) || bare) {
 				break
 			}
 			if out == nil {

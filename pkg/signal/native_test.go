@@ -346,6 +346,34 @@ func TestGDBWrappedFrames(t *testing.T) {
 	}
 }
 
+// TestGDBWrappedFramesUnindented: a wrapped frame pasted where the
+// indentation was lost keeps its location line ("at src/x.c:12" at the
+// start of a line) when the frame's own line has none; an "at" line after
+// a frame that has its location is not taken.
+func TestGDBWrappedFramesUnindented(t *testing.T) {
+	in := "#0  0x00005555558bc48a in co_data (c=0x5555561ed428)\n" +
+		"at include/haproxy/channel.h:130\n" +
+		"#1  0x00005555558c1d69 in sc_conn_send (sc=0x5555561f92d0)\n" +
+		"at src/stconn.c:1637\n" +
+		"#2  0x00007ffff7829d90 in __libc_start_call_main ()\n" +
+		"from /lib/x86_64-linux-gnu/libc.so.6\n" +
+		"#3  0x00005555558c2683 in sc_conn_io_cb (t=0x5555561f7f10) at src/stconn.c:1824\n" +
+		"at src/other.c:9\n"
+	sigs, err := Parse("gdb.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range sigs[0].Frames {
+		got = append(got, fmt.Sprintf("%s %s:%d %s", f.Function, f.File, f.Line, f.Module))
+	}
+	want := []string{"co_data include/haproxy/channel.h:130 ", "sc_conn_send src/stconn.c:1637 ",
+		"__libc_start_call_main :0 /lib/x86_64-linux-gnu/libc.so.6", "sc_conn_io_cb src/stconn.c:1824 "}
+	if len(sigs) != 1 || sigs[0].Format != FormatGDB || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %d signals (first %s) with frames %q, want one gdb report with %q", len(sigs), sigs[0].Format, got, want)
+	}
+}
+
 // TestNativePastedFragments reads fragments of reports as they are pasted
 // into commit messages: sanitizer frames without their headline, Valgrind
 // errors without the "==PID==" prefixes.
