@@ -203,6 +203,9 @@ func gdbFrame(s string) (f Frame, ok, marker bool) {
 	if strings.Contains(rest, "+0x") && !strings.Contains(rest, "=") && file == "" && module == "" {
 		return Frame{}, false, false // a sanitizer's "(module+0x1234)"
 	}
+	if file == "" && module == "" && strings.Contains(rest, "dart") && dartParenLocation(rest) {
+		return Frame{}, false, false // a Dart frame: "#1 CartModel.total (package:shop/cart.dart:42:7)"
+	}
 	return nativeFrame(FormatGDB, file, line, 0, cleanFunction(name), module), true, false
 }
 

@@ -52,6 +52,12 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     Promise.all's "index N" are not;
 //   - ruby: /gems/, rubygems, <internal:...>, /lib/ruby/ are not;
 //   - dotnet: System.* and Microsoft.* namespaces are not;
+//   - dart (and Sentry's dart and flutter platforms): the SDK's libraries
+//     (dart:, org-dartlang-sdk:), the Flutter SDK's packages and well-known
+//     packages (flutter, flutter_test, provider, bloc, dio, http, async,
+//     stack_trace, ...: dartLibPackages), by the frame's Module or its
+//     package: URI, and files in pub's cache or the Flutter SDK's tree are
+//     not; any other package is taken for the app's;
 //   - native formats (sanitizers, valgrind, gdb, lldb, glibc, and Sentry's
 //     native, c, cpp, objc platforms): the C library and its sources
 //     (./nptl/..., ../sysdeps/...), system headers and libraries (/usr/include/,
@@ -116,6 +122,8 @@ func IsInApp(format, file, function, module string) bool {
 			name = function
 		}
 		return !hasAnyPrefix(name, dotnetLibPrefixes)
+	case FormatDart:
+		return dartInApp(f, module)
 	case FormatRust:
 		return rustInApp(file, function) && nativeInApp(file, function, module)
 	case FormatKernel:

@@ -106,6 +106,22 @@ func TestIsInApp(t *testing.T) {
 		{FormatKernel, "mm/slub.c", "kfree", "", false},
 		{FormatKernel, "", "panic", "", false},
 		{FormatKernel, "", "panic_notifier_call", "", true},
+		{FormatDart, "shop/lib/models/cart_model.dart", "CartModel.total", "shop", true},
+		{FormatDart, "package:shop/models/cart_model.dart", "CartModel.total", "", true},
+		{FormatDart, "/home/u/shop/bin/main.dart", "main", "", true},
+		{FormatDart, "test/cart_test.dart", "main.<fn>", "", true},
+		{FormatDart, "dart:async/zone.dart", "_rootRun", "dart:async", false},
+		{FormatDart, "dart:collection", "ListBase.first", "", false},
+		{FormatDart, "org-dartlang-sdk:///sdk/lib/async/zone.dart", "_rootRun", "", false},
+		{FormatDart, "flutter/lib/src/widgets/framework.dart", "StatefulElement.build", "flutter", false},
+		{FormatDart, "package:flutter_test/src/widget_tester.dart", "testWidgets", "", false},
+		{FormatDart, "provider/lib/src/provider.dart", "Provider.of", "provider", false},
+		{FormatDart, "dio/lib/src/dio_mixin.dart", "DioMixin.fetch", "dio", false},
+		{FormatDart, "/home/u/.pub-cache/hosted/pub.dev/equatable-2.0.5/lib/src/equatable.dart", "Equatable.==", "", false},
+		{FormatDart, `C:\Users\u\AppData\Local\Pub\Cache\hosted\pub.dev\x-1.0.0\lib\x.dart`, "X.y", "", false},
+		{FormatDart, "/opt/flutter/packages/flutter/lib/src/widgets/framework.dart", "Element.rebuild", "", false},
+		{FormatDart, "/opt/flutter/bin/cache/dart-sdk/lib/async/zone.dart", "_rootRun", "", false},
+		{"flutter", "shop/lib/models/cart_model.dart", "CartModel.total", "shop", true},
 	}
 	for _, tt := range tests {
 		got := IsInApp(tt.format, tt.file, tt.function, tt.module)

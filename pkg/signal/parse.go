@@ -1,5 +1,6 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
+// Dart and Flutter,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
 // kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
 // tombstones, and Java thread dumps: Android ANR traces and the JVM's
@@ -86,6 +87,7 @@ const (
 	FormatJavaScript = "javascript"
 	FormatRuby       = "ruby"
 	FormatDotNet     = "dotnet"
+	FormatDart       = "dart" // Dart VM and Flutter stack traces, package:stack_trace's terse form
 	// Native crash reports.
 	FormatASan     = "asan"  // AddressSanitizer (and HWAddressSanitizer)
 	FormatLSan     = "lsan"  // LeakSanitizer
@@ -124,7 +126,8 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks" +
+	", Dart and Flutter stack traces"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one, but for a parser that
@@ -158,6 +161,7 @@ var textParsers = []struct {
 	{FormatDotNet, nil, linesOnly(parseDotNetLines), false},
 	{FormatJavaScript, nil, linesOnly(parseJSLines), false},
 	{FormatRuby, []string{":in "}, linesOnly(parseRubyLines), false},
+	{FormatDart, []string{"dart"}, linesOnly(parseDartLines), false},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
