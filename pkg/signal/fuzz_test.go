@@ -63,6 +63,24 @@ func FuzzParseJS(f *testing.F)          { fuzzLines(f, parseJSLines, "javascript
 func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }
 func FuzzParseDotNet(f *testing.F)      { fuzzLines(f, parseDotNetLines, "dotnet") }
 
+// FuzzParseDart runs the Dart parser on any text: every frame has a
+// file (a Dart frame always names its library) and no negative column.
+func FuzzParseDart(f *testing.F) {
+	f.Add([]byte("#0      a.<anonymous closure> (package:x/y.dart:1:2)\n<asynchronous suspension>\n#1      new B (file:///C:/z%20(1).dart)\n"))
+	f.Add([]byte("The following X was thrown building Y(a,\nb):\nm\n\nWhen the exception was thrown, this was the stack:\ndart:async  f\n===== asynchronous gap ===\nx.dart 3:4  g\n"))
+	fuzzLines(f, func(lines []string) []Signal {
+		sigs := parseDartLines(lines)
+		for _, s := range sigs {
+			for _, fr := range s.Frames {
+				if fr.File == "" || fr.Column < 0 {
+					panic(fmt.Sprintf("frame %+v", fr))
+				}
+			}
+		}
+		return sigs
+	}, "dart")
+}
+
 // FuzzParseThreadDump runs the thread-dump parser (Android ANR traces,
 // JVM dumps) on any text; every frame must be in one of the named stacks.
 func FuzzParseThreadDump(f *testing.F) {
@@ -162,7 +180,7 @@ func FuzzCleanFunction(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump"}, nativeKinds...)...)
+	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump", "dart"}, nativeKinds...)...)
 	for _, s := range libraryAssertions {
 		f.Add([]byte(s))
 	}
