@@ -562,6 +562,14 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 		if sentryFormat(p) == "native" {
 			f.Function = kernelSymbol(f.Function)
 		}
+		if f.Function == "" && f.Line == 0 && f.File == "<asynchronous suspension>" {
+			continue // the Dart SDK's mark of an await (with no platform), no frame
+		}
+		if sentryFormat(p) == FormatDart {
+			// abs_path is the library's URI (package:shop/models/cart.dart),
+			// read as a pasted trace's; package names the frame's package.
+			f.File, f.Module = dartSentryLocation(f.File, f.Module, sf.Package)
+		}
 		if f.File == "" && f.Function == "" && f.Module == "" {
 			continue
 		}
@@ -657,6 +665,8 @@ func sentryFormat(platform string) string {
 		return FormatDotNet
 	case "rust":
 		return FormatRust
+	case "dart", "flutter":
+		return FormatDart
 	case "native", "c", "cpp", "objc", "cocoa":
 		return "native"
 	}
