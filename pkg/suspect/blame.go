@@ -346,6 +346,11 @@ func FunctionName(fn string) string {
 	if id, ok := swiftIdent(fn); ok {
 		return id
 	}
+	if strings.Contains(fn, "<") {
+		if fn = dartClosures(fn); fn == "" {
+			return ""
+		}
+	}
 	if name, args, ok := strings.Cut(fn, " ("); ok && name != "" && !strings.ContainsAny(name, " \t(") && strings.HasSuffix(args, ")") {
 		fn = name // gdb's "fill (p=0x0)": the arguments' values
 	}
@@ -367,6 +372,9 @@ func FunctionName(fn string) string {
 			fn = fn[:i]
 		}
 	}
+	if i := strings.LastIndexByte(fn, '.'); i >= 0 && i+1 < len(fn) && strings.Trim(fn[i+1:], "[]=+-*/%<>~^|&") == "" {
+		return "" // a Dart operator ("List.[]", "Money.=="), which no name defines
+	}
 	parts := strings.FieldsFunc(fn, func(r rune) bool {
 		return !(r < 128 && isIdentByte(byte(r)) || r > 127)
 	})
@@ -382,6 +390,24 @@ func FunctionName(fn string) string {
 		return p
 	}
 	return ""
+}
+
+// dartClosures drops the closures' parts of a Dart frame's function,
+// as the VM prints them ("_CartPageState.build.<anonymous closure>") and
+// package:stack_trace ("main.<fn>.<fn>", "CartModel.load.<async>"): a
+// closure is named after the function holding it; one alone names
+// nothing ("").
+func dartClosures(fn string) string {
+	if !strings.Contains(fn, "<anonymous closure>") && !strings.Contains(fn, "<fn>") && !strings.Contains(fn, "<async>") {
+		return fn
+	}
+	var keep []string
+	for _, p := range strings.Split(fn, ".") {
+		if p != "<anonymous closure>" && p != "<fn>" && p != "<async>" {
+			keep = append(keep, p)
+		}
+	}
+	return strings.Join(keep, ".")
 }
 
 // stripKernelOffset drops what a kernel trace appends to a function, should

@@ -75,6 +75,23 @@ func TestFuncIdent(t *testing.T) {
 		{"nft_do_chain.isra.0+0x1c [nf_tables]", "nft_do_chain"},
 		{"xsk_umem__create@@LIBBPF_0.0.4 (umem_ptr=0x0, size=4096)", "xsk_umem__create"},
 		{"fill (p=0x0)", "fill"},
+		// Dart: a closure is named after the function holding it, a
+		// constructor after its class (or its name, a named one's), an
+		// operator names nothing.
+		{"CartModel.total", "total"},
+		{"_CartPageState.build.<anonymous closure>", "build"},
+		{"_CartPageState.build.<anonymous closure>.<anonymous closure>", "build"},
+		{"<anonymous closure>", ""},
+		{"new CartModel", "CartModel"},
+		{"new CartModel.fromJson", "fromJson"},
+		{"new CartModel.<anonymous closure>", "CartModel"},
+		{"main.<fn>.<fn>", "main"},
+		{"CartModel.load.<async>", "load"},
+		{"<fn>", ""},
+		{"StringX|capitalize", "capitalize"},
+		{"_$CartModelFromJson", "_$CartModelFromJson"},
+		{"List.[]", ""},
+		{"Money.==", ""},
 		// Swift, as Apple's crash reports demangle it: a property's
 		// accessor is named after the property, a closure after the
 		// function holding it; thunks name nothing.

@@ -92,6 +92,7 @@ func FuzzFunctionName(f *testing.F) {
 		"protocol witness for View.body.getter in conformance CartView", "generic specialization <Int> of f",
 		"acme::Cart::total(int) const", "static int foo(struct bar *b)", "main.main.func1", "closure #",
 		"nft_do_chain.isra.0+0x1c [nf_tables]", "-[", "+[A ]", "+[ 0 0]",
+		"_CartPageState.build.<anonymous closure>", "new CartModel.fromJson", "main.<fn>.<fn>", "<anonymous closure>", "List.[]",
 	} {
 		f.Add(s)
 	}
