@@ -54,12 +54,24 @@ var braceKeywords = map[string]bool{
 // definesBrace reports whether line starts the definition of ident in a
 // brace language: the name followed by its parameters ("public int
 // total(List<Item> items) {", "fun total(items: List<Item>): Int {", "fn
-// total(&self) -> u32 {", "async total(items) {", "total = (items) => {"),
-// not a call ("return total(x);", "x.total(y)", "int n = total(x);").
+// total(&self) -> u32 {", "async total(items) {", "total = (items) => {",
+// "Map<String, dynamic> toJson() {"), not a call ("return total(x);",
+// "x.total(y)", "int n = total(x);"). Dart's definitions are found too: a
+// getter ("double get total {", "double get total => ...;"), a body after
+// an arrow ("Widget build(BuildContext context) => ...;", as C#'s), a
+// named constructor ("CartModel.fromJson(Map<String, dynamic> json) {",
+// "factory CartModel.fromJson(...)") and a constructor without a body,
+// whose code is its initializer list or its parameters' fields
+// ("CartModel(this.items) : total = 0;", "const CartModel(this.items);"):
+// of lines ending with ";", only these are definitions.
 func definesBrace(line, ident string) bool {
 	t := strings.TrimSpace(line)
-	if ident == "" || t == "" || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "#") || strings.HasSuffix(t, ";") {
+	if ident == "" || t == "" || strings.HasPrefix(t, "//") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "#") {
 		return false
+	}
+	semi := strings.HasSuffix(t, ";")
+	if semi && !strings.Contains(t, "=>") && !strings.Contains(t, ":") && !strings.Contains(t, "this.") && !strings.Contains(t, "super.") {
+		return false // a statement or a declaration without a body
 	}
 	for from := 0; ; {
 		i := strings.Index(t[from:], ident)
@@ -68,8 +80,15 @@ func definesBrace(line, ident string) bool {
 		}
 		i += from
 		from = i + len(ident)
-		if i > 0 && (isIdentByte(t[i-1]) || t[i-1] == '.' || t[i-1] == '$') || from < len(t) && isIdentByte(t[from]) {
+		if from < len(t) && isIdentByte(t[from]) || i > 0 && (isIdentByte(t[i-1]) || t[i-1] == '$') {
 			continue
+		}
+		named := false
+		if i > 0 && t[i-1] == '.' {
+			if !dartNamedConstructor(t[:i-1]) {
+				continue
+			}
+			named = true
 		}
 		rest := strings.TrimLeft(t[from:], " \t")
 		if strings.HasPrefix(rest, "<") { // generic parameters: total<T>(...)
@@ -78,8 +97,16 @@ func definesBrace(line, ident string) bool {
 			}
 		}
 		before := strings.TrimSpace(t[:i])
+		if named {
+			before = ""
+		}
 		if swiftProperty(before, rest, t) {
 			return true
+		}
+		if before == "get" || strings.HasSuffix(before, " get") {
+			// A Dart getter: "double get total {", "... get total =>".
+			r := dartModifiers(rest)
+			return strings.HasPrefix(r, "=>") || !semi && strings.HasPrefix(r, "{")
 		}
 		arrow := false
 		if strings.HasPrefix(rest, "=") && !strings.HasPrefix(rest, "==") || strings.HasPrefix(rest, ":") && (strings.Contains(rest, "function") || strings.Contains(rest, "=>")) {
@@ -91,15 +118,108 @@ func definesBrace(line, ident string) bool {
 		} else if !strings.HasPrefix(rest, "(") {
 			continue
 		}
-		if strings.ContainsAny(before, "=(,") && !arrow {
+		if strings.ContainsAny(withoutTypeArgs(before), "=(,") && !arrow {
 			return false // an assignment or an argument: a call
 		}
 		first := before
 		if j := strings.IndexAny(first, " \t"); j >= 0 {
 			first = first[:j]
 		}
-		return !braceKeywords[first] && !braceKeywords[before]
+		if braceKeywords[first] || braceKeywords[before] {
+			return false
+		}
+		return !semi || bodiless(rest, ident, before, named)
 	}
+}
+
+// withoutTypeArgs returns s without what its angle brackets hold (the
+// commas of a return type "Map<String, dynamic>").
+func withoutTypeArgs(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '<':
+			depth++
+		case c == '>' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// dartNamedConstructor reports whether s, what precedes ".name(" on a
+// line, is the class of a Dart named constructor being defined: a
+// capitalized name alone, or after "factory" or "const".
+func dartNamedConstructor(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "const "), "factory ")
+	return capitalized(s) && strings.IndexFunc(s, func(r rune) bool { return r > 127 || !isIdentByte(byte(r)) }) < 0
+}
+
+// capitalized reports a name spelled as a class's: an upper-case
+// letter first, after Dart's privacy underscore if any.
+func capitalized(s string) bool {
+	s = strings.TrimLeft(s, "_")
+	return s != "" && s[0] >= 'A' && s[0] <= 'Z'
+}
+
+// dartModifiers returns s without the modifier of a Dart function's body
+// it starts with (async, async*, sync*).
+func dartModifiers(s string) string {
+	for _, m := range []string{"async*", "async", "sync*"} {
+		if r, ok := strings.CutPrefix(s, m); ok && (r == "" || !isIdentByte(r[0])) {
+			return strings.TrimLeft(r, " \t")
+		}
+	}
+	return s
+}
+
+// bodiless reports whether a definition's line that ends with ";" defines
+// ident after all: rest is what follows the name, from its parameters on.
+// Its body follows an arrow ("(x) => x * 2;", "() async => load();"), or
+// it is a Dart constructor (named after its class, or named) whose code
+// is its initializer list ("(this.items) : total = 0;") or its
+// parameters' fields ("({required this.items});"). An abstract method
+// ("int total(List<Item> items);") and a call ("total(x);") are not.
+func bodiless(rest, ident, before string, named bool) bool {
+	if !strings.HasPrefix(rest, "(") {
+		return false
+	}
+	end := closingParen(rest)
+	if end < 0 {
+		return false
+	}
+	after := dartModifiers(strings.TrimSpace(rest[end+1:]))
+	if strings.HasPrefix(after, "=>") {
+		return true
+	}
+	if !named && !(capitalized(ident) && (before == "" || before == "const")) {
+		return false
+	}
+	params := rest[1:end]
+	return strings.HasPrefix(after, ":") || after == ";" && (strings.Contains(params, "this.") || strings.Contains(params, "super."))
+}
+
+// closingParen returns the index of the parenthesis closing the one s
+// starts with, or -1.
+func closingParen(s string) int {
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // defines returns the name a source line starts the definition of, in a
@@ -196,6 +316,9 @@ func extentEnd(lines []string, i, indent int, lang string) int {
 		return last
 	}
 	if lang == "brace" {
+		if end, ok := bodilessEnd(lines, i, last); ok {
+			return end
+		}
 		return braceEnd(lines, i, last)
 	}
 	// C and Go: the body opens within a few lines and closes with a brace
@@ -318,6 +441,52 @@ func (rc *rankCtx) readLinesAt(rx *repoIndex, p string, v int32) []string {
 		}
 	}
 	return lines
+}
+
+// bodilessEnd returns the index of the line ending a definition without
+// a body in braces, which starts at lines[i]: a body after an arrow
+// ("Widget build(BuildContext context) => Scaffold(...);", over as many
+// lines as it takes) or a constructor's initializer list, both ending
+// with a ";" outside parentheses and brackets. ok is false when a brace
+// opens first, outside them: the body is a block, for braceEnd.
+func bodilessEnd(lines []string, i, last int) (end int, ok bool) {
+	depth, arrow := 0, false
+	for j := i; j <= last; j++ {
+		if !arrow && j > i+10 {
+			return 0, false
+		}
+		l := lines[j]
+		var quote byte
+		for k := 0; k < len(l); k++ {
+			c := l[k]
+			switch {
+			case quote != 0:
+				if c == '\\' {
+					k++
+				} else if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'' || c == '`':
+				quote = c
+			case c == '/' && k+1 < len(l) && l[k+1] == '/':
+				k = len(l)
+			case c == '(' || c == '[':
+				depth++
+			case c == ')' || c == ']':
+				if depth--; depth < 0 {
+					return -1, true // the end of what holds it: no definition
+				}
+			case depth > 0:
+			case c == '{':
+				return 0, false
+			case c == ';':
+				return j, true
+			case c == '=' && k+1 < len(l) && l[k+1] == '>':
+				arrow = true
+			}
+		}
+	}
+	return 0, false
 }
 
 // braceEnd returns the index of the line closing the body that opens at or
