@@ -62,7 +62,7 @@ full diff and counts the files and lines it changed exactly as
 Given error signals, it ranks the commits most likely to have caused each one
 and shows the evidence, or says that there is no confident suspect. A signal
 (--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
-JavaScript, Ruby, Rust, .NET), a native crash report (sanitizers, Valgrind,
+JavaScript, Ruby, Rust, .NET, Dart and Flutter), a native crash report (sanitizers, Valgrind,
 gdb, lldb, kernel oopses, assertions, core dumps, Apple .crash and .ips
 reports, Android tombstones, minidump_stackwalk and WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
