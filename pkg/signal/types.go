@@ -6,7 +6,9 @@ import "time"
 //
 // File is the path as the signal gives it, except that file:// and other
 // URLs are reduced to their path, JVM frames get their package's
-// directories (com/acme/Foo.java for com.acme.Foo in Foo.java), and native
+// directories (com/acme/Foo.java for com.acme.Foo in Foo.java), a Dart
+// package's library is its file in the package's folder
+// (shop/lib/models/cart.dart for package:shop/models/cart.dart), and native
 // locations lose what is not part of the path (":12:3", "(discriminator
 // 2)", "+0x1a/0x40"); it is empty for frames without a source location
 // (a stripped binary, a shared library, an undecoded kernel trace).
