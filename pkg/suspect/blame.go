@@ -333,7 +333,8 @@ func hunkHeader(h *diffstat.Hunk) string {
 // identifier component, with Go closure suffixes (.func1, .gowrap2) and
 // argument lists removed. "(*Server).handle" -> "handle",
 // "com.acme.Cart.total" -> "total", "Cart#total" -> "total",
-// "Ns.Class.Method(Int32 x)" -> "Method".
+// "Ns.Class.Method(Int32 x)" -> "Method", "App\Cart->total" and
+// "App\Cart::total" -> "total".
 func funcIdent(fn string) string { return FunctionName(fn) }
 
 // FunctionName is the identifier that names a frame's function, as hunk
@@ -344,6 +345,9 @@ func FunctionName(fn string) string {
 		return id
 	}
 	if id, ok := swiftIdent(fn); ok {
+		return id
+	}
+	if id, ok := phpIdent(fn); ok {
 		return id
 	}
 	if strings.Contains(fn, "<") {
@@ -408,6 +412,37 @@ func dartClosures(fn string) string {
 		}
 	}
 	return strings.Join(keep, ".")
+}
+
+// phpIdent names a PHP frame's closure or script: "{closure}",
+// "App\{closure}", "App\Cart->App\{closure}" and "App\Cart::{closure}"
+// name no function a definition spells, nor does "{main}" (a script's top
+// level); PHP 8.4's "{closure:App\Cart::total():42}" is named after the
+// function holding it ("total"), "{closure:/src/x.php:12}" (a script's)
+// after none. ok is false for other names (Rust's "{{closure}}" too).
+func phpIdent(fn string) (string, bool) {
+	if fn == "{main}" {
+		return "", true
+	}
+	i := strings.LastIndex(fn, "{closure")
+	if i < 0 || i > 0 && fn[i-1] == '{' {
+		return "", false
+	}
+	rest := fn[i+len("{closure"):]
+	if !strings.HasPrefix(rest, ":") {
+		return "", true
+	}
+	scope := rest[1:]
+	if j := strings.IndexByte(scope, '}'); j >= 0 {
+		scope = scope[:j]
+	}
+	if j := strings.LastIndexByte(scope, ':'); j >= 0 {
+		scope = scope[:j] // the closure's line
+	}
+	if !strings.HasSuffix(scope, "()") {
+		return "", true
+	}
+	return FunctionName(strings.TrimSuffix(scope, "()")), true
 }
 
 // stripKernelOffset drops what a kernel trace appends to a function, should

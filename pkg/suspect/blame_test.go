@@ -114,6 +114,24 @@ func TestFuncIdent(t *testing.T) {
 		{"+[Store sharedStore]", "sharedStore"},
 		{"-[Cart(Totals) total]", "total"},
 		{"+[Cart 0 0]", ""},
+		// PHP: a method by its name whether called on an object or
+		// statically; a closure, a script's top level and an included
+		// file name none, but PHP 8.4 names a closure after the function
+		// holding it.
+		{`App\Cart->total`, "total"},
+		{`App\Cart::total`, "total"},
+		{`\App\Cart::total`, "total"},
+		{`App\Cart->__construct`, "__construct"},
+		{`App\helpers\format_price`, "format_price"},
+		{`App\{closure}`, ""},
+		{"{closure}", ""},
+		{`App\Cart->App\{closure}`, ""},
+		{`App\Cart::App\{closure}`, ""},
+		{`App\Cart::{closure}`, ""},
+		{"{main}", ""},
+		{`App\Cart->{closure:App\Cart::total():42}`, "total"},
+		{`{closure:{closure:App\Cart::total():42}:43}`, "total"},
+		{"{closure:/var/www/app/src/bootstrap.php:12}", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -93,6 +93,8 @@ func FuzzFunctionName(f *testing.F) {
 		"acme::Cart::total(int) const", "static int foo(struct bar *b)", "main.main.func1", "closure #",
 		"nft_do_chain.isra.0+0x1c [nf_tables]", "-[", "+[A ]", "+[ 0 0]",
 		"_CartPageState.build.<anonymous closure>", "new CartModel.fromJson", "main.<fn>.<fn>", "<anonymous closure>", "List.[]",
+		`App\Cart->total`, `App\Cart::total`, `App\Cart->App\{closure}`, "{main}", `{closure:App\Cart::total():42}`,
+		`{closure:{closure:A::b():1}:2}`, "{closure:", "{closure:)}", "{{closure}}",
 	} {
 		f.Add(s)
 	}
