@@ -55,8 +55,9 @@ var braceKeywords = map[string]bool{
 // brace language: the name followed by its parameters ("public int
 // total(List<Item> items) {", "fun total(items: List<Item>): Int {", "fn
 // total(&self) -> u32 {", "async total(items) {", "total = (items) => {",
-// "Map<String, dynamic> toJson() {"), not a call ("return total(x);",
-// "x.total(y)", "int n = total(x);"). Dart's definitions are found too: a
+// "Map<String, dynamic> toJson() {", "public function total(): float {"), not a
+// call ("return total(x);", "x.total(y)", "int n = total(x);", a PHP chain's
+// "->total($x)"). Dart's definitions are found too: a
 // getter ("double get total {", "double get total => ...;"), a body after
 // an arrow ("Widget build(BuildContext context) => ...;", as C#'s), a
 // named constructor ("CartModel.fromJson(Map<String, dynamic> json) {",
@@ -97,6 +98,9 @@ func definesBrace(line, ident string) bool {
 			}
 		}
 		before := strings.TrimSpace(t[:i])
+		if strings.HasSuffix(before, "->") {
+			continue // a method called on an object: PHP's $x->total(), ?->total(), a chain's ->total(
+		}
 		if named {
 			before = ""
 		}

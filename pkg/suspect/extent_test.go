@@ -66,6 +66,14 @@ func TestFuncExtent(t *testing.T) {
 		{"an abstract method with a function parameter is not a definition", "brace", "abstract class A {\n  void each(void Function(Item) f);\n  int sum(int Function(int a, int b) f) => 0;\n}\n", "each", 0, 0, 0},
 		{"c# expression body", "brace", "class Cart {\n    public decimal Total(int n) => _items.Take(n).Sum(i => i.Price);\n}\n", "Total", 0, 2, 2},
 		{"a javascript arrow expression is not yet read as a definition", "brace", "const total = (items) => items.length;\n", "total", 0, 0, 0},
+		{"php public method", "brace", "<?php\n\nnamespace App;\n\nfinal class Cart\n{\n    public function total(): float {\n        return array_sum($this->prices());\n    }\n}\n", "total", 0, 7, 9},
+		{"php private static method", "brace", "<?php\nclass Cart\n{\n    private static function total(array $items) {\n        $sum = 0;\n        foreach ($items as $item) {\n            $sum += $item->price;\n        }\n        return $sum;\n    }\n}\n", "total", 0, 4, 10},
+		{"php function with the brace below (PSR-12)", "brace", "<?php\n\nfunction total($x)\n{\n    return $x * 2;\n}\n", "total", 0, 3, 6},
+		{"php method with the brace below (PSR-12)", "brace", "<?php\nclass Cart\n{\n    public function total(\n        array $items,\n        float $tax = 0.2,\n    ): float {\n        return 0.0;\n    }\n}\n", "total", 0, 4, 9},
+		{"php calls on an object are not definitions", "brace", "<?php\nclass Checkout\n{\n    public function run()\n    {\n        $sum = $this->cart\n            ->total($items)\n            ->round(2);\n        if ($this->total($x) > 0) {\n            $this?->total($y)\n                ?->x();\n        }\n        return self::total($z);\n    }\n}\n", "total", 0, 0, 0},
+		{"php chained call before a closure is not a definition", "brace", "<?php\nclass Report\n{\n    public function run()\n    {\n        $this->rows\n            ->total($items)\n            ->each(function ($row) {\n                $this->write($row);\n            });\n    }\n}\n", "total", 0, 0, 0},
+		{"php nullsafe call before a closure is not a definition", "brace", "<?php\nfunction run($cart)\n{\n    $cart?->total($items)\n        ?->each(function ($row) {\n            echo $row;\n        });\n}\n", "total", 0, 0, 0},
+		{"php abstract method is not a definition", "brace", "<?php\nabstract class Cart\n{\n    abstract public function total(): float;\n}\n", "total", 0, 0, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lo, hi := funcExtent(splitFile([]byte(tc.src)), tc.ident, tc.lang, tc.near)
