@@ -58,6 +58,12 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     stack_trace, ...: dartLibPackages), by the frame's Module or its
 //     package: URI, and files in pub's cache or the Flutter SDK's tree are
 //     not; any other package is taken for the app's;
+//   - php: Composer's vendor/ (the rule of any format), PHP's internal
+//     functions ([internal function], Sentry's [internal]), phar:// archives
+//     and the system's PHP libraries (/usr/share/php/, /usr/lib/php/) are
+//     not; a frame without a file is in-app only when its function is in a
+//     namespace other than a framework's (Illuminate\, Symfony\, Laminas\,
+//     Doctrine\, ...): PHP's own functions and classes have none;
 //   - native formats (sanitizers, valgrind, gdb, lldb, glibc, and Sentry's
 //     native, c, cpp, objc platforms): the C library and its sources
 //     (./nptl/..., ../sysdeps/...), system headers and libraries (/usr/include/,
@@ -124,6 +130,8 @@ func IsInApp(format, file, function, module string) bool {
 		return !hasAnyPrefix(name, dotnetLibPrefixes)
 	case FormatDart:
 		return dartInApp(f, module)
+	case FormatPHP:
+		return phpInApp(f, function)
 	case FormatRust:
 		return rustInApp(file, function) && nativeInApp(file, function, module)
 	case FormatKernel:
@@ -215,4 +223,18 @@ func hasAnyPrefix(s string, prefixes []string) bool {
 		}
 	}
 	return false
+}
+
+// phpFrameworks are namespaces of PHP frameworks and libraries, whose frames
+// without a file are not in-app.
+var phpFrameworks = []string{`Illuminate\`, `Symfony\`, `Laminas\`, `Zend\`, `Doctrine\`, `Laravel\`, `Composer\`,
+	`PHPUnit\`, `GuzzleHttp\`, `Monolog\`, `Twig\`, `Sentry\`}
+
+// phpInApp is IsInApp for PHP, with f's backslashes made slashes.
+func phpInApp(f, function string) bool {
+	if f == "" {
+		return strings.Contains(function, `\`) && !hasAnyPrefix(strings.TrimPrefix(function, `\`), phpFrameworks)
+	}
+	return !(strings.HasPrefix(f, "[internal") || strings.HasPrefix(f, "phar://") ||
+		strings.Contains(f, "/usr/share/php/") || strings.Contains(f, "/usr/lib/php/"))
 }

@@ -88,6 +88,7 @@ const (
 	FormatRuby       = "ruby"
 	FormatDotNet     = "dotnet"
 	FormatDart       = "dart" // Dart VM and Flutter stack traces, package:stack_trace's terse form
+	FormatPHP        = "php"
 	// Native crash reports.
 	FormatASan     = "asan"  // AddressSanitizer (and HWAddressSanitizer)
 	FormatLSan     = "lsan"  // LeakSanitizer

@@ -667,6 +667,8 @@ func sentryFormat(platform string) string {
 		return FormatRust
 	case "dart", "flutter":
 		return FormatDart
+	case "php":
+		return FormatPHP
 	case "native", "c", "cpp", "objc", "cocoa":
 		return "native"
 	}
