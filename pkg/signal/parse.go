@@ -1,6 +1,7 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
-// Dart and Flutter,
+// Dart and Flutter, PHP's uncaught errors and logged traces (Laravel's,
+// Symfony's),
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
 // kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
 // tombstones, and Java thread dumps: Android ANR traces and the JVM's
@@ -52,6 +53,17 @@
 // stacks; without one, a thread blocked on a lock another thread holds
 // comes first, then its lock's holder. A JVM dump where no thread waits
 // for another reads as the Java parser reads it, a trace per thread.
+//
+// # PHP
+//
+// A PHP trace's "#N FILE(LINE): App\Cart->total()" line names the
+// function called from its place, not the one the place is in: each
+// frame pairs a line's place with the function of the line after it (the
+// last one "{main}", the script's top level), and the innermost frame is
+// the exception's own place ("in FILE:LINE", Monolog's "at FILE:LINE")
+// in the function "#0" called. PHP prints previous exceptions first and
+// each later one after "Next"; Monolog prints them after the outer one as
+// "[previous exception]": either way the root cause comes first.
 package signal
 
 import (
@@ -127,8 +139,8 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks" +
-	", Dart and Flutter stack traces"
+	"PHP errors and traces (PHP's own, getTraceAsString, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one, but for a parser that
@@ -163,6 +175,7 @@ var textParsers = []struct {
 	{FormatJavaScript, nil, linesOnly(parseJSLines), false},
 	{FormatRuby, []string{":in "}, linesOnly(parseRubyLines), false},
 	{FormatDart, []string{"dart"}, linesOnly(parseDartLines), false},
+	{FormatPHP, []string{".php", "{main}"}, linesOnly(parsePHPLines), false},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {

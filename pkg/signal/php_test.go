@@ -1,0 +1,372 @@
+package signal
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// phpShow writes a frame as the PHP tests compare it: "file:line function",
+// with a "*" before an in-app frame.
+func phpShow(f Frame) string {
+	s := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function)
+	if f.InApp {
+		s = "*" + s
+	}
+	return s
+}
+
+// phpSample is PHP's report of an uncaught exception; thrown in Cart.php
+// at line 42, in the total() that Checkout.php called.
+const phpSample = "PHP Fatal error:  Uncaught Exception: cart is empty in /var/www/app/src/Cart.php:42\n" +
+	"Stack trace:\n" +
+	"#0 /var/www/app/src/Checkout.php(17): App\\Cart->total()\n" +
+	"#1 /var/www/app/vendor/laravel/framework/src/Illuminate/Pipeline/Pipeline.php(180): App\\Checkout->run(Array)\n" +
+	"#2 /var/www/app/public/index.php(9): Illuminate\\Pipeline\\Pipeline->then(Object(Closure))\n" +
+	"#3 {main}\n" +
+	"  thrown in /var/www/app/src/Cart.php on line 42\n"
+
+// phpSampleFrames are phpSample's frames: the exception's own place in
+// the function #0 called, then each line's place in the function the next
+// line called.
+var phpSampleFrames = []string{
+	"*/var/www/app/src/Cart.php:42 App\\Cart->total",
+	"*/var/www/app/src/Checkout.php:17 App\\Checkout->run",
+	"/var/www/app/vendor/laravel/framework/src/Illuminate/Pipeline/Pipeline.php:180 Illuminate\\Pipeline\\Pipeline->then",
+	"*/var/www/app/public/index.php:9 {main}",
+}
+
+// TestPHPForms reads each form of a PHP trace: PHP's own report (with
+// error_log's time, as displayed, in HTML, through php-fpm), an
+// exception's text, getTraceAsString() alone, PHP 5's, Laravel's and
+// Symfony's log lines, and fatal errors without an exception.
+func TestPHPForms(t *testing.T) {
+	tests := []struct {
+		name, input, title string
+		want               []string
+	}{
+		{"uncaught", phpSample, "Exception: cart is empty", phpSampleFrames},
+		{"error_log's time and warnings around",
+			"[30-Nov-2026 10:15:21 UTC] PHP Warning:  Undefined variable $coupon in /var/www/app/src/Coupon.php on line 8\n" +
+				"[30-Nov-2026 10:15:21 UTC] PHP Notice:  Only variables should be passed by reference in /var/www/app/src/Coupon.php on line 9\n" +
+				"[30-Nov-2026 10:15:22 UTC] " + phpSample +
+				"[30-Nov-2026 10:15:23 UTC] PHP Deprecated:  strlen(): Passing null to parameter #1 ($string) of type string is deprecated in /var/www/app/src/Coupon.php on line 11\n",
+			"Exception: cart is empty", phpSampleFrames},
+		{"display_errors without PHP's prefix",
+			"\nWarning: Undefined array key 1 in /var/www/app/src/Coupon.php on line 8\n\n" + strings.TrimPrefix(strings.Replace(phpSample, "PHP Fatal error:  ", "Fatal error: ", 1), "PHP "),
+			"Exception: cart is empty", phpSampleFrames},
+		{"the CLI's logged and displayed copies are one signal",
+			phpSample + "\n" + strings.Replace(phpSample, "PHP Fatal error:  ", "Fatal error: ", 1),
+			"Exception: cart is empty", phpSampleFrames},
+		{"syslog's prefixes",
+			strings.ReplaceAll("\n"+strings.TrimSuffix(phpSample, "\n"), "\n", "\nNov 30 10:15:22 web1 php-fpm[812]: ")[1:] + "\n",
+			"Exception: cart is empty", phpSampleFrames},
+		{"display_errors in HTML",
+			"<br />\n<b>Fatal error</b>:  Uncaught Exception: cart is empty in /var/www/app/src/Cart.php:42\n" +
+				"Stack trace:\n#0 /var/www/app/src/Checkout.php(17): App\\Cart->total()\n#1 {main}\n" +
+				"  thrown in <b>/var/www/app/src/Cart.php</b> on line <b>42</b><br />\n",
+			"Exception: cart is empty",
+			[]string{"*/var/www/app/src/Cart.php:42 App\\Cart->total", "*/var/www/app/src/Checkout.php:17 {main}"}},
+		{"php-fpm's workers' output",
+			"[30-Nov-2026 10:15:22] WARNING: [pool www] child 7 said into stderr: \"NOTICE: PHP message: PHP Fatal error:  Uncaught Exception: cart is empty in /var/www/app/src/Cart.php:42\"\n" +
+				"[30-Nov-2026 10:15:22] WARNING: [pool www] child 7 said into stderr: \"Stack trace:\"\n" +
+				"[30-Nov-2026 10:15:22] WARNING: [pool www] child 7 said into stderr: \"#0 /var/www/app/src/Checkout.php(17): App\\Cart->total()\"\n" +
+				"[30-Nov-2026 10:15:22] WARNING: [pool www] child 7 said into stderr: \"#1 {main}\"\n" +
+				"[30-Nov-2026 10:15:22] WARNING: [pool www] child 7 said into stderr: \"  thrown in /var/www/app/src/Cart.php on line 42\"\n",
+			"Exception: cart is empty",
+			[]string{"*/var/www/app/src/Cart.php:42 App\\Cart->total", "*/var/www/app/src/Checkout.php:17 {main}"}},
+		{"a message of several lines",
+			"PHP Fatal error:  Uncaught RuntimeException: import failed:\nrow 3: bad price\nrow 9: bad SKU in /var/www/app/src/Import.php:30\n" +
+				"Stack trace:\n#0 /var/www/app/bin/import.php(12): App\\Import->run()\n#1 {main}\n  thrown in /var/www/app/src/Import.php on line 30\n",
+			"RuntimeException: import failed:\nrow 3: bad price\nrow 9: bad SKU",
+			[]string{"*/var/www/app/src/Import.php:30 App\\Import->run", "*/var/www/app/bin/import.php:12 {main}"}},
+		{"a message holding \" in \"",
+			"PHP Fatal error:  Uncaught TypeError: App\\Cart::add(): Argument #1 ($item) must be of type App\\Item, null given, called in /var/www/app/src/Checkout.php on line 17 and defined in /var/www/app/src/Cart.php:20\n" +
+				"Stack trace:\n#0 /var/www/app/src/Checkout.php(17): App\\Cart::add(NULL)\n#1 {main}\n  thrown in /var/www/app/src/Cart.php on line 20\n",
+			"TypeError: App\\Cart::add(): Argument #1 ($item) must be of type App\\Item, null given, called in /var/www/app/src/Checkout.php on line 17 and defined",
+			[]string{"*/var/www/app/src/Cart.php:20 App\\Cart::add", "*/var/www/app/src/Checkout.php:17 {main}"}},
+		{"an exception without a message, thrown at the top level",
+			"PHP Fatal error:  Uncaught LogicException in /var/www/app/bin/run.php:5\nStack trace:\n#0 {main}\n  thrown in /var/www/app/bin/run.php on line 5\n",
+			"LogicException", []string{"*/var/www/app/bin/run.php:5 {main}"}},
+		{"an exception's own text",
+			"App\\Exception\\CartException: cart is empty in /var/www/app/src/Cart.php:42\n" +
+				"Stack trace:\n#0 /var/www/app/src/Checkout.php(17): App\\Cart::total(Array, 'gift-card-2026-...', 3, NULL, true)\n#1 {main}\n",
+			"App\\Exception\\CartException: cart is empty",
+			[]string{"*/var/www/app/src/Cart.php:42 App\\Cart::total", "*/var/www/app/src/Checkout.php:17 {main}"}},
+		{"an exception's text in a log line",
+			"[2026-11-30 10:15:22] app.ERROR: App\\Exception\\CartException: cart is empty in /var/www/app/src/Cart.php:42\n" +
+				"Stack trace:\n#0 /var/www/app/src/Checkout.php(17): App\\Cart->total()\n#1 {main}\n",
+			"App\\Exception\\CartException: cart is empty",
+			[]string{"*/var/www/app/src/Cart.php:42 App\\Cart->total", "*/var/www/app/src/Checkout.php:17 {main}"}},
+		{"getTraceAsString alone",
+			"#0 /var/www/app/src/Checkout.php(17): App\\Cart->total(Object(App\\Customer), Array, 'EUR')\n" +
+				"#1 [internal function]: App\\Checkout->App\\{closure}(Object(App\\Line))\n" +
+				"#2 /var/www/app/src/Checkout.php(30): array_map(Object(Closure), Array)\n" +
+				"#3 /var/www/app/vendor/symfony/http-kernel/HttpKernel.php(181): App\\Checkout->place(Object(Symfony\\Component\\HttpFoundation\\Request))\n" +
+				"#4 /var/www/app/public/index.php(20): Symfony\\Component\\HttpKernel\\HttpKernel->handle(Object(Symfony\\Component\\HttpFoundation\\Request))\n" +
+				"#5 {main}\n",
+			"",
+			[]string{
+				"*:0 App\\Cart->total",
+				"*/var/www/app/src/Checkout.php:17 App\\Checkout->App\\{closure}",
+				":0 array_map",
+				"*/var/www/app/src/Checkout.php:30 App\\Checkout->place",
+				"/var/www/app/vendor/symfony/http-kernel/HttpKernel.php:181 Symfony\\Component\\HttpKernel\\HttpKernel->handle",
+				"*/var/www/app/public/index.php:20 {main}",
+			}},
+		{"getTraceAsString pasted from its middle, without its end",
+			"#3 /var/www/app/src/Checkout.php(30): App\\Cart->total()\n#4 /var/www/app/public/index.php(20): App\\Checkout->place()\n",
+			"",
+			[]string{"*:0 App\\Cart->total", "*/var/www/app/src/Checkout.php:30 App\\Checkout->place", "*/var/www/app/public/index.php:20 "}},
+		{"closures and eval'd code",
+			"PHP Fatal error:  Uncaught Error: Call to a member function price() on null in /var/www/app/src/Cart.php(88) : eval()'d code:3\n" +
+				"Stack trace:\n#0 /var/www/app/src/Cart.php(88): eval()\n" +
+				"#1 /var/www/app/src/Cart.php(95): App\\Cart->{closure:App\\Cart::total():87}(Object(App\\Line))\n" +
+				"#2 /var/www/app/public/index.php(9): App\\Cart->total()\n#3 {main}\n  thrown in /var/www/app/src/Cart.php(88) : eval()'d code on line 3\n",
+			"Error: Call to a member function price() on null",
+			[]string{
+				":0 eval",
+				"*/var/www/app/src/Cart.php:88 App\\Cart->{closure:App\\Cart::total():87}",
+				"*/var/www/app/src/Cart.php:95 App\\Cart->total",
+				"*/var/www/app/public/index.php:9 {main}",
+			}},
+		{"a frame in eval'd code",
+			"#0 /var/www/app/src/Rules.php(12) : eval()'d code(1): App\\Rules->check()\n#1 /var/www/app/src/Rules.php(12): eval()\n#2 {main}\n",
+			"",
+			[]string{"*:0 App\\Rules->check", "*/var/www/app/src/Rules.php:12 eval", "*/var/www/app/src/Rules.php:12 {main}"}},
+		{"thrown by one of PHP's functions",
+			"PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000] [2002] Connection refused in /var/www/app/src/Db.php:14\n" +
+				"Stack trace:\n#0 /var/www/app/src/Db.php(14): PDO->__construct('mysql:host=db;d...', 'shop', Object(SensitiveParameterValue))\n" +
+				"#1 /var/www/app/public/index.php(5): App\\Db->connect()\n#2 {main}\n  thrown in /var/www/app/src/Db.php on line 14\n",
+			"PDOException: SQLSTATE[HY000] [2002] Connection refused",
+			[]string{":0 PDO->__construct", "*/var/www/app/src/Db.php:14 App\\Db->connect", "*/var/www/app/public/index.php:5 {main}"}},
+		{"PHP 5",
+			"PHP Fatal error:  Uncaught exception 'InvalidArgumentException' with message 'no such SKU' in /var/www/app/lib/Cart.php:42\n" +
+				"Stack trace:\n#0 /var/www/app/index.php(9): Cart->add('4411')\n#1 {main}\n  thrown in /var/www/app/lib/Cart.php on line 42\n",
+			"InvalidArgumentException: no such SKU",
+			[]string{"*/var/www/app/lib/Cart.php:42 Cart->add", "*/var/www/app/index.php:9 {main}"}},
+		{"Windows paths",
+			"PHP Fatal error:  Uncaught Exception: cart is empty in C:\\xampp\\htdocs\\shop\\src\\Cart.php:42\n" +
+				"Stack trace:\n#0 C:\\xampp\\htdocs\\shop\\index.php(9): App\\Cart->total()\n#1 {main}\n  thrown in C:\\xampp\\htdocs\\shop\\src\\Cart.php on line 42\n",
+			"Exception: cart is empty",
+			[]string{"*C:\\xampp\\htdocs\\shop\\src\\Cart.php:42 App\\Cart->total", "*C:\\xampp\\htdocs\\shop\\index.php:9 {main}"}},
+		{"Laravel",
+			"[2026-11-30 10:15:22] production.ERROR: cart is empty {\"userId\":1,\"exception\":\"[object] (App\\\\Exceptions\\\\CartException(code: 0): cart is empty at /var/www/app/app/Models/Cart.php:42)\n" +
+				"[stacktrace]\n" +
+				"#0 /var/www/app/app/Http/Controllers/CheckoutController.php(17): App\\\\Models\\\\Cart->total()\n" +
+				"#1 /var/www/app/vendor/laravel/framework/src/Illuminate/Routing/Controller.php(54): App\\\\Http\\\\Controllers\\\\CheckoutController->store(Object(Illuminate\\\\Http\\\\Request))\n" +
+				"#2 /var/www/app/public/index.php(51): Illuminate\\\\Routing\\\\Controller->callAction('store', Array)\n" +
+				"#3 {main}\n\"} \n",
+			"App\\Exceptions\\CartException: cart is empty",
+			[]string{
+				"*/var/www/app/app/Models/Cart.php:42 App\\Models\\Cart->total",
+				"*/var/www/app/app/Http/Controllers/CheckoutController.php:17 App\\Http\\Controllers\\CheckoutController->store",
+				"/var/www/app/vendor/laravel/framework/src/Illuminate/Routing/Controller.php:54 Illuminate\\Routing\\Controller->callAction",
+				"*/var/www/app/public/index.php:51 {main}",
+			}},
+		{"Monolog's previous exception, the root cause first",
+			"[2026-11-30T10:15:22+00:00] app.ERROR: checkout failed {\"exception\":\"[object] (App\\\\CheckoutException(code: 0): checkout failed at /var/www/app/src/Checkout.php:20)\n" +
+				"[stacktrace]\n#0 /var/www/app/public/index.php(9): App\\\\Checkout->run()\n#1 {main}\n\n" +
+				"[previous exception] [object] (App\\\\CartException(code: 7): cart is empty at /var/www/app/src/Cart.php:42)\n" +
+				"[stacktrace]\n#0 /var/www/app/src/Checkout.php(18): App\\\\Cart->total()\n#1 /var/www/app/public/index.php(9): App\\\\Checkout->run()\n#2 {main}\n\"} []\n",
+			"App\\CheckoutException: checkout failed",
+			[]string{
+				"*/var/www/app/src/Cart.php:42 App\\Cart->total",
+				"*/var/www/app/src/Checkout.php:18 App\\Checkout->run",
+				"*/var/www/app/public/index.php:9 {main}",
+				"*/var/www/app/src/Checkout.php:20 App\\Checkout->run",
+				"*/var/www/app/public/index.php:9 {main}",
+			}},
+		{"Symfony",
+			"[2026-11-30T10:15:22.481532+00:00] request.CRITICAL: Uncaught PHP Exception App\\Exception\\CartException: \"cart is empty\" at /var/www/app/src/Cart.php line 42 {\"exception\":\"[object] (App\\\\Exception\\\\CartException(code: 0): cart is empty at /var/www/app/src/Cart.php:42)\"} []\n" +
+				"[2026-11-30T10:15:22.502876+00:00] php.INFO: User Deprecated: x {\"exception\":\"[object] (ErrorException(code: 0): User Deprecated: x at /var/www/app/vendor/symfony/deprecation-contracts/function.php:25)\"} []\n",
+			"App\\Exception\\CartException: cart is empty",
+			[]string{"*/var/www/app/src/Cart.php:42 "}},
+		{"Symfony with its stack trace",
+			"[2026-11-30T10:15:22.481532+00:00] request.CRITICAL: Uncaught PHP Exception App\\Exception\\CartException: \"cart is empty\" at /var/www/app/src/Cart.php line 42 {\"exception\":\"[object] (App\\\\Exception\\\\CartException(code: 0): cart is empty at /var/www/app/src/Cart.php:42)\n" +
+				"[stacktrace]\n#0 /var/www/app/src/Controller/CheckoutController.php(17): App\\\\Cart->total()\n#1 {main}\n\"} []\n",
+			"App\\Exception\\CartException: cart is empty",
+			[]string{"*/var/www/app/src/Cart.php:42 App\\Cart->total", "*/var/www/app/src/Controller/CheckoutController.php:17 {main}"}},
+		{"a fatal error without an exception",
+			"[30-Nov-2026 10:15:22 UTC] PHP Warning:  Undefined variable $x in /var/www/app/src/Export.php on line 7\n" +
+				"[30-Nov-2026 10:15:22 UTC] PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in /var/www/app/src/Export.php on line 77\n",
+			"Fatal error: Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)",
+			[]string{"*/var/www/app/src/Export.php:77 "}},
+		{"a parse error",
+			"PHP Parse error:  syntax error, unexpected token \"}\", expecting \";\" in /var/www/app/src/Cart.php on line 43\n",
+			"Parse error: syntax error, unexpected token \"}\", expecting \";\"",
+			[]string{"*/var/www/app/src/Cart.php:43 "}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, got := parseFrames(t, tt.input, phpShow)
+			if len(sigs) != 1 || sigs[0].Format != FormatPHP || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one php signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
+			}
+		})
+	}
+}
+
+// TestPHPChain: PHP prints an exception's previous ones first and the
+// outermost last, after "Next": the root cause's frames come first and
+// the last "Next" titles the signal.
+func TestPHPChain(t *testing.T) {
+	in := "PHP Fatal error:  Uncaught PDOException: SQLSTATE[HY000]: General error: 5 database is locked in /var/www/app/src/Db.php:30\n" +
+		"Stack trace:\n" +
+		"#0 /var/www/app/src/Db.php(30): PDOStatement->execute(Array)\n" +
+		"#1 /var/www/app/src/Cart.php(42): App\\Db->insert('carts', Array)\n" +
+		"#2 /var/www/app/public/index.php(9): App\\Cart->save()\n" +
+		"#3 {main}\n\n" +
+		"Next App\\StorageException: cart not saved in /var/www/app/src/Cart.php:44\n" +
+		"Stack trace:\n" +
+		"#0 /var/www/app/public/index.php(9): App\\Cart->save()\n" +
+		"#1 {main}\n\n" +
+		"Next App\\CheckoutException: checkout failed in /var/www/app/public/index.php:11\n" +
+		"Stack trace:\n" +
+		"#0 {main}\n" +
+		"  thrown in /var/www/app/public/index.php on line 11\n"
+	sigs, got := parseFrames(t, in, phpShow)
+	want := []string{
+		":0 PDOStatement->execute",
+		"*/var/www/app/src/Db.php:30 App\\Db->insert",
+		"*/var/www/app/src/Cart.php:42 App\\Cart->save",
+		"*/var/www/app/public/index.php:9 {main}",
+		"*/var/www/app/src/Cart.php:44 App\\Cart->save",
+		"*/var/www/app/public/index.php:9 {main}",
+		"*/var/www/app/public/index.php:11 {main}",
+	}
+	if len(sigs) != 1 || sigs[0].Title != "App\\CheckoutException: checkout failed" || !reflect.DeepEqual(got, want) {
+		t.Errorf("got %d signals, the first %q with frames\n%q\nwant one %q with\n%q", len(sigs), sigs[0].Title, got, "App\\CheckoutException: checkout failed", want)
+	}
+	for _, w := range []string{"pdoexception", "locked", "storageexception", "checkoutexception"} {
+		if !containsString(sigs[0].Symptoms, w) {
+			t.Errorf("symptoms %q lack %q", sigs[0].Symptoms, w)
+		}
+	}
+	// PHP 5 wrote the same chain in its own words.
+	php5 := "PHP Fatal error:  Uncaught exception 'PDOException' with message 'database is locked' in /var/www/app/lib/Db.php:30\n" +
+		"Stack trace:\n#0 /var/www/app/lib/Cart.php(42): Db->insert('carts')\n#1 {main}\n\n" +
+		"Next exception 'StorageException' with message 'cart not saved' in /var/www/app/lib/Cart.php:44\n" +
+		"Stack trace:\n#0 {main}\n  thrown in /var/www/app/lib/Cart.php on line 44\n"
+	sigs, got = parseFrames(t, php5, phpShow)
+	want = []string{"*/var/www/app/lib/Db.php:30 Db->insert", "*/var/www/app/lib/Cart.php:42 {main}", "*/var/www/app/lib/Cart.php:44 {main}"}
+	if len(sigs) != 1 || sigs[0].Title != "StorageException: cart not saved" || !reflect.DeepEqual(got, want) {
+		t.Errorf("PHP 5: got %d signals, the first %q with frames %q; want one %q with %q", len(sigs), sigs[0].Title, got, "StorageException: cart not saved", want)
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestPHPSeveralErrors: each uncaught exception, trace and fatal error of
+// a log is a signal of its own, at its own log time.
+func TestPHPSeveralErrors(t *testing.T) {
+	in := "[30-Nov-2026 10:15:22 UTC] " + phpSample +
+		"[30-Nov-2026 10:16:00 UTC] PHP Fatal error:  Maximum execution time of 30 seconds exceeded in /var/www/app/src/Report.php on line 120\n" +
+		"[30-Nov-2026 10:17:00 UTC] " + strings.Replace(phpSample, "cart is empty", "cart is gone", 1)
+	sigs, err := Parse("error_log", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sigs {
+		got = append(got, fmt.Sprintf("%s %s %d", s.Timestamp.Format(time.TimeOnly), s.Title, len(s.Frames)))
+	}
+	want := []string{
+		"10:15:22 Exception: cart is empty 4",
+		"10:16:00 Fatal error: Maximum execution time of 30 seconds exceeded 1",
+		"10:17:00 Exception: cart is gone 4",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestPHPTime: error_log's time with its zone is the signal's; a log time
+// without a zone (Laravel's, php-fpm's) is not taken; Monolog's own (with
+// its offset) is.
+func TestPHPTime(t *testing.T) {
+	laravel := "[%s] production.ERROR: cart is empty {\"exception\":\"[object] (Exception(code: 0): cart is empty at /var/www/app/src/Cart.php:42)\n[stacktrace]\n#0 {main}\n\"} \n"
+	for _, now := range []time.Time{
+		time.Date(2026, 11, 30, 10, 15, 22, 0, time.UTC),
+		time.Now().UTC().Add(-time.Hour).Truncate(time.Second), // the real clock's
+	} {
+		tests := []struct {
+			name, input string
+			want        *time.Time
+		}{
+			{"error_log", "[" + now.Format("02-Jan-2006 15:04:05") + " UTC] " + phpSample, &now},
+			{"Laravel", fmt.Sprintf(laravel, now.Format(time.DateTime)), nil},
+			{"Monolog", fmt.Sprintf(laravel, now.In(time.FixedZone("", 3600)).Format("2006-01-02T15:04:05.000000-07:00")), &now},
+			{"php-fpm", "[" + now.Format("02-Jan-2006 15:04:05") + "] WARNING: [pool www] child 7 said into stderr: \"" +
+				strings.ReplaceAll(strings.TrimSuffix(phpSample, "\n"), "\n", "\"\n[x] WARNING: [pool www] child 7 said into stderr: \"") + "\"\n", nil},
+		}
+		for _, tt := range tests {
+			t.Run(now.Format(time.DateOnly)+" "+tt.name, func(t *testing.T) {
+				sigs, err := Parse("log", []byte(tt.input))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := sigs[0].Timestamp
+				if sigs[0].Format != FormatPHP || (got == nil) != (tt.want == nil) || got != nil && !got.Equal(*tt.want) {
+					t.Errorf("got a %s signal at %v, want a php signal at %v", sigs[0].Format, got, tt.want)
+				}
+			})
+		}
+	}
+	// A zone named by date.timezone, when this machine knows it.
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no time zone database here")
+	}
+	now := time.Now().In(berlin).Add(-time.Hour).Truncate(time.Second)
+	sigs, err := Parse("error_log", []byte("["+now.Format("02-Jan-2006 15:04:05")+" Europe/Berlin] "+phpSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := sigs[0].Timestamp; got == nil || !got.Equal(now) {
+		t.Errorf("Europe/Berlin: got %v, want %v", got, now.UTC())
+	}
+}
+
+// TestPHPNotTraces: text that only looks like PHP's is no PHP signal.
+func TestPHPNotTraces(t *testing.T) {
+	for _, in := range []string{
+		"see /var/www/app/index.php for details\n#1 first item\n#2 {main} second\n",
+		"PHP Warning:  Undefined variable $x in /var/www/app/src/a.php on line 3\nPHP Notice:  Undefined index: y in /var/www/app/src/a.php on line 4\n",
+		"Uncaught TypeError: Cannot read properties of undefined (reading 'x')\n    at f (https://shop.example.com/app.php.js:1:2)\n",
+		"[2026-11-30T10:15:22.502876+00:00] php.INFO: User Deprecated: x {\"exception\":\"[object] (ErrorException(code: 0): User Deprecated: x at /var/www/app/vendor/a/b.php:25)\"} []\n",
+	} {
+		sigs, _ := Parse("in", []byte(in))
+		for _, s := range sigs {
+			if s.Format == FormatPHP {
+				t.Errorf("Parse(%q) gave a php signal %q with frames %+v", in, s.Title, s.Frames)
+			}
+		}
+	}
+}
+
+// TestPHPCapsFrames: a trace longer than MaxFrames is one signal, cut.
+func TestPHPCapsFrames(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("PHP Fatal error:  Uncaught Error: Maximum function nesting level reached in /var/www/app/src/Tree.php:9\nStack trace:\n")
+	for i := 0; i < MaxFrames+50; i++ {
+		fmt.Fprintf(&b, "#%d /var/www/app/src/Tree.php(12): App\\Tree->walk(Object(App\\Node))\n", i)
+	}
+	fmt.Fprintf(&b, "#%d {main}\n  thrown in /var/www/app/src/Tree.php on line 9\n", MaxFrames+50)
+	sigs, err := Parse("log", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
+		t.Errorf("got %d signals, the first of %d frames; want one of %d", len(sigs), len(sigs[0].Frames), MaxFrames)
+	}
+}
