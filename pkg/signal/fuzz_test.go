@@ -62,6 +62,7 @@ func FuzzParseJava(f *testing.F)        { fuzzLines(f, parseJavaLines, "java", "
 func FuzzParseJS(f *testing.F)          { fuzzLines(f, parseJSLines, "javascript") }
 func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }
 func FuzzParseDotNet(f *testing.F)      { fuzzLines(f, parseDotNetLines, "dotnet") }
+func FuzzParsePHP(f *testing.F)         { fuzzLines(f, parsePHPLines, "php") }
 
 // FuzzParseDart runs the Dart parser on any text: every frame has a
 // file (a Dart frame always names its library) and no negative column.
@@ -180,7 +181,7 @@ func FuzzCleanFunction(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump", "dart"}, nativeKinds...)...)
+	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump", "dart", "php"}, nativeKinds...)...)
 	for _, s := range libraryAssertions {
 		f.Add([]byte(s))
 	}
