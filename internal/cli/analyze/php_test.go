@@ -1,0 +1,80 @@
+package analyze
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A PHP error_log entry: the exception was thrown at Cart.php:42, in the
+// total() that Checkout.php:17 called (PHP's "#0" line names that call),
+// the line a commit added; analyze --local names that commit first, not
+// the later one that changed Checkout.php away from its frame.
+func TestSignalPHP(t *testing.T) {
+	r := newRepo(t)
+	now := time.Now().UTC()
+	php := func(class string, lines map[int]string, n int) string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "<?php\n\nnamespace App;\n\nfinal class %s\n{\n", class)
+		for i := 7; i < n; i++ {
+			if l, ok := lines[i]; ok {
+				b.WriteString(l + "\n")
+				continue
+			}
+			fmt.Fprintf(&b, "    // %s step %d\n", class, i)
+		}
+		b.WriteString("}\n")
+		return b.String()
+	}
+	cart := func(throw string) string {
+		return php("Cart", map[int]string{
+			38: "    public function total(): float",
+			39: "    {",
+			40: "        $sum = 0.0;",
+			41: "        foreach ($this->lines as $line) { $sum += $line->price(); }",
+			42: throw,
+			43: "        return $sum;",
+			44: "    }",
+		}, 60)
+	}
+	checkout := func(extra string) string {
+		return php("Checkout", map[int]string{
+			8:  extra,
+			15: "    public function run(Cart $cart): float",
+			16: "    {",
+			17: "        return $cart->total();",
+			18: "    }",
+		}, 120)
+	}
+	const index = "<?php\n\nrequire __DIR__ . '/../vendor/autoload.php';\n\n$cart = new App\\Cart();\n$checkout = new App\\Checkout();\n\n\n$checkout->run($cart);\n"
+	r.commit(now.Add(-60*24*time.Hour), "shop: cart and checkout", map[string]string{ // before the window
+		"src/Cart.php":     cart("        // no empty-cart check yet"),
+		"src/Checkout.php": checkout("    // checkout"),
+		"public/index.php": index,
+	})
+	culprit := r.commit(now.Add(-6*24*time.Hour), "cart: refuse an empty cart", map[string]string{
+		"src/Cart.php": cart("        if ($sum === 0.0) { throw new \\RuntimeException('cart is empty'); }"),
+	})
+	r.commit(now.Add(-2*24*time.Hour), "checkout: note the currency", map[string]string{
+		"src/Checkout.php": checkout("    private string $currency = 'EUR';"),
+	})
+	at := now.Add(-time.Hour).Format("02-Jan-2006 15:04:05")
+	trace := "[" + at + " UTC] PHP Warning:  Undefined array key \"coupon\" in /var/www/app/src/Checkout.php on line 90\n" +
+		"[" + at + " UTC] PHP Fatal error:  Uncaught RuntimeException: cart is empty in /var/www/app/src/Cart.php:42\n" +
+		"Stack trace:\n" +
+		"#0 /var/www/app/src/Checkout.php(17): App\\Cart->total()\n" +
+		"#1 /var/www/app/public/index.php(9): App\\Checkout->run(Object(App\\Cart))\n" +
+		"#2 {main}\n" +
+		"  thrown in /var/www/app/src/Cart.php on line 42\n"
+	s := localSignal(t, r.dir, "error_log", trace)
+	if s.Format != "php" || s.Title != "RuntimeException: cart is empty" || s.Timestamp == nil {
+		t.Errorf("got format %q, title %q, time %v; want the php signal of the uncaught exception, timed", s.Format, s.Title, s.Timestamp)
+	}
+	if len(s.Frames) == 0 || s.Frames[0].Path != "src/Cart.php" || s.Frames[0].Line != 42 || s.Frames[0].Function != "App\\Cart->total" {
+		t.Errorf("got frames %+v, want the first mapped to src/Cart.php:42 in App\\Cart->total", s.Frames)
+	}
+	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+	}
+}
