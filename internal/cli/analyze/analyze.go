@@ -66,6 +66,7 @@ JavaScript, Ruby, Rust, .NET, Dart and Flutter), a native crash report (sanitize
 gdb, lldb, kernel oopses, assertions, core dumps, Apple .crash and .ips
 reports, Android tombstones, minidump_stackwalk and WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
+PHP's uncaught errors and the traces Laravel and Symfony log are read too.
 --sentry-issue reads the event from Sentry instead. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
