@@ -460,37 +460,53 @@ func bodilessEnd(lines []string, i, last int) (end int, ok bool) {
 			return 0, false
 		}
 		l := lines[j]
-		var quote byte
-		for k := 0; k < len(l); k++ {
-			c := l[k]
+		done := false
+		eachCode(l, func(k int, c byte) bool {
 			switch {
-			case quote != 0:
-				if c == '\\' {
-					k++
-				} else if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'' || c == '`':
-				quote = c
-			case c == '/' && k+1 < len(l) && l[k+1] == '/':
-				k = len(l)
 			case c == '(' || c == '[':
 				depth++
 			case c == ')' || c == ']':
 				if depth--; depth < 0 {
-					return -1, true // the end of what holds it: no definition
+					end, ok, done = -1, true, true // the end of what holds it: no definition
 				}
 			case depth > 0:
 			case c == '{':
-				return 0, false
+				end, ok, done = 0, false, true
 			case c == ';':
-				return j, true
+				end, ok, done = j, true, true
 			case c == '=' && k+1 < len(l) && l[k+1] == '>':
 				arrow = true
 			}
+			return !done
+		})
+		if done {
+			return end, ok
 		}
 	}
 	return 0, false
+}
+
+// eachCode calls f with each byte of l outside quoted strings and a line
+// comment, and its index, until f returns false.
+func eachCode(l string, f func(k int, c byte) bool) {
+	var quote byte
+	for k := 0; k < len(l); k++ {
+		c := l[k]
+		switch {
+		case quote != 0:
+			if c == '\\' {
+				k++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'' || c == '`':
+			quote = c
+		case c == '/' && k+1 < len(l) && l[k+1] == '/':
+			return
+		case !f(k, c):
+			return
+		}
+	}
 }
 
 // braceEnd returns the index of the line closing the body that opens at or
@@ -512,29 +528,20 @@ func braceEnd(lines []string, i, last int) int {
 				return -1
 			}
 		}
-		var quote byte
-		for k := 0; k < len(l); k++ {
-			c := l[k]
-			switch {
-			case quote != 0:
-				if c == '\\' {
-					k++
-				} else if c == quote {
-					quote = 0
-				}
-			case c == '"' || c == '\'' || c == '`':
-				quote = c
-			case c == '/' && k+1 < len(l) && l[k+1] == '/':
-				k = len(l)
-			case c == '{':
+		closed := false
+		eachCode(l, func(_ int, c byte) bool {
+			switch c {
+			case '{':
 				depth++
 				open = true
-			case c == '}':
+			case '}':
 				depth--
-				if open && depth == 0 {
-					return j
-				}
+				closed = open && depth == 0
 			}
+			return !closed
+		})
+		if closed {
+			return j
 		}
 		if !open && (j > i+10 || j > i && strings.HasSuffix(strings.TrimSpace(l), ";")) {
 			return -1
