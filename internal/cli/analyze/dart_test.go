@@ -10,17 +10,7 @@ import (
 // dartFile is a Dart library of n lines holding lines (by number) and
 // comments elsewhere, inside a class.
 func dartFile(class string, lines map[int]string, n int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "import 'package:flutter/foundation.dart';\n\nclass %s {\n", class)
-	for i := 4; i < n; i++ {
-		if l, ok := lines[i]; ok {
-			b.WriteString(l + "\n")
-			continue
-		}
-		fmt.Fprintf(&b, "  // %s step %d\n", class, i)
-	}
-	b.WriteString("}\n")
-	return b.String()
+	return classFile(fmt.Sprintf("import 'package:flutter/foundation.dart';\n\nclass %s {\n", class), "  // "+class+" step %d", lines, n)
 }
 
 // cartModel is the app's cart_model.dart, its getter total at lines 40-43

@@ -221,3 +221,19 @@ func localSignal(t *testing.T, dir, name, text string) SignalReport {
 	}
 	return rep.Signals[0]
 }
+
+// classFile is a source file of n lines: head, then lines (by number)
+// and filler (a format taking the line's number) elsewhere, then "}".
+func classFile(head, filler string, lines map[int]string, n int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for i := strings.Count(head, "\n") + 1; i < n; i++ {
+		if l, ok := lines[i]; ok {
+			b.WriteString(l + "\n")
+			continue
+		}
+		fmt.Fprintf(&b, filler+"\n", i)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 )
@@ -15,17 +14,7 @@ func TestSignalPHP(t *testing.T) {
 	r := newRepo(t)
 	now := time.Now().UTC()
 	php := func(class string, lines map[int]string, n int) string {
-		var b strings.Builder
-		fmt.Fprintf(&b, "<?php\n\nnamespace App;\n\nfinal class %s\n{\n", class)
-		for i := 7; i < n; i++ {
-			if l, ok := lines[i]; ok {
-				b.WriteString(l + "\n")
-				continue
-			}
-			fmt.Fprintf(&b, "    // %s step %d\n", class, i)
-		}
-		b.WriteString("}\n")
-		return b.String()
+		return classFile(fmt.Sprintf("<?php\n\nnamespace App;\n\nfinal class %s\n{\n", class), "    // "+class+" step %d", lines, n)
 	}
 	cart := func(throw string) string {
 		return php("Cart", map[int]string{
