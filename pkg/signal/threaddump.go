@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -685,7 +686,7 @@ func (d *threadDump) index() {
 			d.byID[th.id] = th
 		}
 		for _, l := range th.locked {
-			if _, ok := d.byLock[l]; !ok && !contains(th.waitingOn, l) {
+			if _, ok := d.byLock[l]; !ok && !slices.Contains(th.waitingOn, l) {
 				d.byLock[l] = th
 			}
 		}
@@ -797,21 +798,7 @@ func dumpNoise(process string) map[string]bool {
 }
 
 func hasInApp(frames []Frame) bool {
-	for _, f := range frames {
-		if f.InApp {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(frames, func(f Frame) bool { return f.InApp })
 }
 
 func quote(s string) string { return `"` + s + `"` }
