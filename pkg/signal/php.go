@@ -2,6 +2,7 @@ package signal
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -452,16 +453,10 @@ func phpLogTime(l string) *time.Time {
 // samePHPSignal reports a signal the same as the one before it: its
 // title, time and frames.
 func samePHPSignal(a, b Signal) bool {
-	if a.Title != b.Title || len(a.Frames) != len(b.Frames) || (a.Timestamp == nil) != (b.Timestamp == nil) ||
-		a.Timestamp != nil && !a.Timestamp.Equal(*b.Timestamp) {
+	if a.Title != b.Title || (a.Timestamp == nil) != (b.Timestamp == nil) || a.Timestamp != nil && !a.Timestamp.Equal(*b.Timestamp) {
 		return false
 	}
-	for i := range a.Frames {
-		if a.Frames[i] != b.Frames[i] {
-			return false
-		}
-	}
-	return true
+	return slices.Equal(a.Frames, b.Frames)
 }
 
 // phpQuiet reports a Monolog line whose level is below a warning
