@@ -50,6 +50,11 @@ func TestIsInApp(t *testing.T) {
 		{FormatGDB, "malloc.c", "pool_malloc", "", true},
 		{FormatASan, "", "BaseThreadInitThunk", `C:\Windows\System32\KERNEL32.DLL`, false},
 		{FormatASan, "", "RtlUserThreadStart", "", false},
+		// Windows' libraries in any case, and the C++ runtime an installer
+		// put beside the program, are the system's in every native format.
+		{FormatGDB, "", "BaseThreadInitThunk", "KERNEL32.DLL", false},
+		{FormatGDB, "", "_CxxThrowException", `D:\Shop\bin\VCRUNTIME140.dll`, false},
+		{FormatGDB, "", "CartTotal", `D:\Shop\bin\shop.exe`, true},
 		{FormatASan, "", "start", "dyld", false},
 		{FormatRust, "", "_rust_begin_unwind", "", false},
 		{FormatRuby, "app/models/order.rb", "Order#total", "", true},
@@ -143,6 +148,28 @@ func TestIsInApp(t *testing.T) {
 		got := IsInApp(tt.format, tt.file, tt.function, tt.module)
 		if got != tt.want {
 			t.Errorf("IsInApp(%q, %q, %q, %q): got %v, want %v", tt.format, tt.file, tt.function, tt.module, got, tt.want)
+		}
+	}
+}
+
+func TestInstalledFunctionFrame(t *testing.T) {
+	for _, tc := range []struct {
+		f    Frame
+		want bool
+	}{
+		{Frame{Function: "bgp_path_info_free", Module: "/usr/lib/frr/bgpd"}, true},
+		{Frame{Function: "CartTotal", Module: `C:\Program Files\Shop\shop.exe`}, true},
+		{Frame{Function: "bgp_path_info_free", Module: "bgpd"}, false}, // no path: not installed
+		{Frame{Function: "bgp_path_info_free", File: "bgpd/bgp_route.c", Module: "/usr/lib/frr/bgpd"}, false},
+		{Frame{Function: "malloc", Module: "/usr/lib/frr/bgpd"}, false},
+		{Frame{Function: "__libc_start_main", Module: "/lib/x86_64-linux-gnu/libc.so.6"}, false},
+		{Frame{Function: "BaseThreadInitThunk", Module: `C:\Windows\System32\KERNEL32.DLL`}, false},
+		{Frame{Function: "RtlUserThreadStart", Module: `C:\Windows\SYSTEM32\ntdll.dll`}, false},
+		{Frame{Function: "__CxxFrameHandler4", Module: `C:\Program Files\Shop\VCRUNTIME140_1.dll`}, false},
+		{Frame{Function: "std_exception_copy", Module: `C:\Program Files\Shop\ucrtbase.dll`}, false},
+	} {
+		if got := InstalledFunctionFrame(tc.f); got != tc.want {
+			t.Errorf("InstalledFunctionFrame(%+v) = %v, want %v", tc.f, got, tc.want)
 		}
 	}
 }

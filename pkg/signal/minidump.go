@@ -2,7 +2,6 @@ package signal
 
 import (
 	"fmt"
-	"path"
 	"strconv"
 	"strings"
 )
@@ -613,12 +612,5 @@ func systemModuleFrame(function, module string) bool {
 	if module == "" {
 		return false
 	}
-	m := strings.ToLower(path.Base(strings.ReplaceAll(module, `\`, "/")))
-	if hasAnyPrefix(m, systemLibs) || strings.HasPrefix(m, "libsystem_") || strings.HasPrefix(m, "ld-linux") {
-		return true
-	}
-	for _, ext := range []string{".dll", ".exe", ".sys"} {
-		m = strings.TrimSuffix(m, ext)
-	}
-	return windowsSystemModules[m] || hasAnyPrefix(m, windowsSystemPrefixes)
+	return systemLibrary(module)
 }

@@ -783,7 +783,21 @@ var systemLibs = []string{
 	"libc.so", "libc-2.", "libm.so", "libpthread", "libdl.so", "librt.so", "ld-linux", "ld-musl",
 	"ld.so", "libstdc++", "libgcc_s", "libc++", "libunwind", "libasan", "libtsan", "liblsan",
 	"libubsan", "libhwasan", "libclang_rt", "linux-vdso", "libsystem_", "libdyld", "vgpreload_",
-	"libthread_db", "ntdll.dll", "kernel32.dll", "kernelbase.dll", "ucrtbase.dll", "msvcrt.dll", "dyld",
+	"libthread_db", "dyld",
+}
+
+// systemLibrary reports whether module (a path or a base name, in any
+// case) is a shared library of the system: one of systemLibs, or a
+// library of Windows (windowsSystemModules).
+func systemLibrary(module string) bool {
+	m := strings.ToLower(path.Base(strings.ReplaceAll(module, `\`, "/")))
+	if hasAnyPrefix(m, systemLibs) {
+		return true
+	}
+	for _, ext := range []string{".dll", ".exe", ".sys"} {
+		m = strings.TrimSuffix(m, ext)
+	}
+	return windowsSystemModules[m] || hasAnyPrefix(m, windowsSystemPrefixes)
 }
 
 // nativeInApp reports whether a native frame is the application's own code:
@@ -799,7 +813,7 @@ func nativeInApp(file, function, module string) bool {
 	}
 	if module != "" {
 		m := strings.ReplaceAll(module, `\`, "/")
-		if isSystemPath(m) || hasAnyPrefix(path.Base(m), systemLibs) {
+		if isSystemPath(m) || systemLibrary(m) {
 			return false
 		}
 	}
@@ -815,8 +829,7 @@ func InstalledFunctionFrame(f Frame) bool {
 	if f.File != "" || f.Function == "" || !strings.ContainsAny(f.Module, `/\`) {
 		return false
 	}
-	m := strings.ReplaceAll(f.Module, `\`, "/")
-	return !hasAnyPrefix(path.Base(m), systemLibs) && nativeInApp("", f.Function, "")
+	return !systemLibrary(f.Module) && nativeInApp("", f.Function, "")
 }
 
 // nativeFileInApp applies the path rules of nativeInApp.
