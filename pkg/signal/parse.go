@@ -140,7 +140,7 @@ var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
 	"PHP errors and traces (PHP's own, getTraceAsString, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
-	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output and WinDbg/Visual Studio stacks"
+	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output (text or JSON) and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
 // most frames wins, ties going to the earlier one, but for a parser that
@@ -203,6 +203,9 @@ func Parse(name string, data []byte) ([]Signal, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && (trimmed[0] == '{' || trimmed[0] == '[') {
 		if sigs := parseIPS(trimmed); len(sigs) > 0 {
+			return finish(name, sigs), nil
+		}
+		if sigs := parseMinidumpJSON(trimmed); len(sigs) > 0 {
 			return finish(name, sigs), nil
 		}
 		if sigs, err := parseSentry(trimmed); err == nil && len(sigs) > 0 {
