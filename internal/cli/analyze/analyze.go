@@ -64,7 +64,8 @@ and shows the evidence, or says that there is no confident suspect. A signal
 (--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
 JavaScript, Ruby, Rust, .NET, Dart and Flutter), a native crash report (sanitizers, Valgrind,
 gdb, lldb, kernel oopses, assertions, core dumps, Apple .crash and .ips
-reports, Android tombstones, minidump_stackwalk and WinDbg stacks), a Java
+reports, Android tombstones, minidump_stackwalk stacks as text or JSON,
+WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
 PHP's uncaught errors and the traces Laravel and Symfony log are read too.
 --sentry-issue reads the event from Sentry instead. A Sentry event that names
