@@ -3,6 +3,7 @@ package signal
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -83,22 +84,35 @@ func FuzzParseDart(f *testing.F) {
 }
 
 // FuzzParseThreadDump runs the thread-dump parser (Android ANR traces,
-// JVM dumps) on any text; every frame must be in one of the named stacks.
+// JVM dumps) on any text: it gives one dump's signal at most, every frame
+// of it in one of its named stacks, with the signals the other parsers
+// find outside the dumps, in the text's order.
 func FuzzParseThreadDump(f *testing.F) {
 	for _, s := range []string{anrLockHolder, anrPlayConsole, anrIdle, jstackBlocked, jstackDeadlock, jstackParked, jstackIdle} {
 		f.Add([]byte(s))
 	}
 	fuzzLines(f, func(lines []string) []Signal {
 		sigs := parseThreadDumps("", lines)
-		for _, s := range sigs {
-			for _, fr := range s.Frames {
-				if fr.Stack < 0 || fr.Stack >= len(s.Stacks) {
-					panic(fmt.Sprintf("frame in stack %d of %d", fr.Stack, len(s.Stacks)))
-				}
+		_, dump, ok := readDumps(lines)
+		if ok != (len(sigs) > 0) {
+			panic(fmt.Sprintf("got %d signals; a dump's signal: %v", len(sigs), ok))
+		}
+		for _, fr := range dump.Frames {
+			if fr.Stack < 0 || fr.Stack >= len(dump.Stacks) {
+				panic(fmt.Sprintf("frame in stack %d of %d", fr.Stack, len(dump.Stacks)))
 			}
 		}
-		if len(sigs) > 1 {
-			panic(fmt.Sprintf("got %d signals, want at most one", len(sigs)))
+		dumps := 0
+		for k, s := range sigs {
+			if k > 0 && s.line < sigs[k-1].line {
+				panic(fmt.Sprintf("signal %d starts at line %d, before the line %d of the one before it", k, s.line, sigs[k-1].line))
+			}
+			if reflect.DeepEqual(s, dump) {
+				dumps++
+			}
+		}
+		if ok && dumps != 1 {
+			panic(fmt.Sprintf("got %d signals, %d of them the dump's; want it once", len(sigs), dumps))
 		}
 		return sigs
 	}, "anr", "threaddump")

@@ -267,13 +267,31 @@ func parseTextLines(text string, lines []string) ([]Signal, int) {
 	return best, n
 }
 
+// parseRest runs the text parsers other than those that read the whole
+// input (parseLinesOf without them) on what a whole-input parser left of
+// a text. It is set by init: textParsers holds those parsers.
+var parseRest func(text string, lines []string) []Signal
+
+func init() {
+	parseRest = func(text string, lines []string) []Signal {
+		sigs, _ := parseLinesOf(text, lines, false)
+		return sigs
+	}
+}
+
 // parseLines runs every text parser on text (split into lines) and keeps
 // the result with the most frames, and their number.
 func parseLines(text string, lines []string) ([]Signal, int) {
+	return parseLinesOf(text, lines, true)
+}
+
+// parseLinesOf is parseLines, with the parsers that read the whole input
+// as one report (whole) left out unless whole is set.
+func parseLinesOf(text string, lines []string, whole bool) ([]Signal, int) {
 	var best []Signal
 	bestFrames := -1
 	for _, p := range textParsers {
-		if len(p.markers) > 0 && !containsAny(text, p.markers) {
+		if p.whole && !whole || len(p.markers) > 0 && !containsAny(text, p.markers) {
 			continue
 		}
 		sigs := p.parse(text, lines)

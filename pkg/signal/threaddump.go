@@ -76,6 +76,7 @@ type deadlock struct {
 type threadDump struct {
 	anr   bool // Android's; else the JVM's
 	start int  // its first line
+	end   int  // the last line of its threads and deadlock sections
 	// bannered is set when the dump starts at its banner ("----- pid
 	// ...", "Full thread dump"), not at its first thread.
 	bannered bool
@@ -106,13 +107,29 @@ type dumpReader struct {
 // parseThreadDumps reads the first thread dump of text that says what
 // blocked: an Android ANR's main thread (and the threads holding the lock
 // it waits for), a JVM's deadlock, or a JVM thread blocked on a lock and
-// the thread holding it. It returns one signal, or none: a JVM dump where
+// the thread holding it. It returns that signal, or none: a JVM dump where
 // no thread waits for another is left to the Java parser, which reads
-// each thread's stack.
+// each thread's stack. What the rest of the text holds outside every
+// dump (an exception a service logged before someone ran jstack) is read
+// by the other parsers, and its signals come in the text's order with the
+// dump's.
 func parseThreadDumps(_ string, lines []string) []Signal {
+	r, dump, ok := readDumps(lines)
+	if !ok {
+		return nil
+	}
+	return r.withRest(dump, lines)
+}
+
+// readDumps reads the dumps of lines and returns the signal of the first
+// that says what blocked.
+func readDumps(lines []string) (*dumpReader, Signal, bool) {
 	r := &dumpReader{}
 	for i, l := range lines {
 		r.line(i, strings.TrimSpace(l))
+		if r.cur != nil && (r.th != nil || r.dl != nil) {
+			r.cur.end = i
+		}
 	}
 	// A bugreport holds the dumps of many processes: the one of the last
 	// ANR comes first.
@@ -122,11 +139,29 @@ func parseThreadDumps(_ string, lines []string) []Signal {
 				continue
 			}
 			if rep, ok := d.report(); ok {
-				return []Signal{rep.signal(lines)}
+				return r, rep.signal(lines), true
 			}
 		}
 	}
-	return nil
+	return r, Signal{}, false
+}
+
+// withRest returns dump with the signals the other parsers find in lines
+// outside every dump, in the order of the lines they start at.
+func (r *dumpReader) withRest(dump Signal, lines []string) []Signal {
+	rest := slices.Clone(lines)
+	for _, d := range r.dumps {
+		for i := d.start; i <= d.end && i < len(rest); i++ {
+			rest[i] = ""
+		}
+	}
+	sigs := parseRest(strings.Join(rest, "\n"), rest)
+	if len(sigs) == 0 {
+		return []Signal{dump}
+	}
+	sigs = append(sigs, dump)
+	slices.SortStableFunc(sigs, func(a, b Signal) int { return a.line - b.line })
+	return sigs
 }
 
 // line reads line i, t without its indentation.

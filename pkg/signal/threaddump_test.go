@@ -2,6 +2,7 @@ package signal
 
 import (
 	"errors"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -507,5 +508,54 @@ func TestThreadDumpBugreport(t *testing.T) {
 	s := parseOne(t, in, FormatANR, "com/example/shop/cart/CartRepository.kt", 88, 11)
 	if !strings.HasPrefix(s.Title, "ANR in com.example.shop:") {
 		t.Errorf("got title %q, want the app's ANR", s.Title)
+	}
+}
+
+// TestThreadDumpWithAnException checks that an exception a service logged
+// before (or after) someone ran jstack on it is read as well as the dump,
+// each as its own signal, in the log's order, and that the dump's threads
+// do not come back as traces of their own.
+func TestThreadDumpWithAnException(t *testing.T) {
+	data, err := os.ReadFile("testdata/threaddump/jstack_deadlock.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dump := string(data)
+	exc := "2026-11-30 10:14:02.481 ERROR 4242 --- [nio-8080-exec-3] c.e.bank.web.TransferController : transfer failed\n" +
+		"java.lang.IllegalStateException: account 17 is locked\n" +
+		"\tat com.example.bank.Account.debit(Account.java:58)\n" +
+		"\tat com.example.bank.web.TransferController.post(TransferController.java:41)\n" +
+		"\tat java.base/java.lang.Thread.run(Thread.java:833)\n"
+	const excTitle, dumpTitle = "java.lang.IllegalStateException: account 17 is locked", `Java-level deadlock: "transfer-1" and "transfer-2"`
+	for _, tc := range []struct {
+		name, in string
+		first    string // the first signal's title
+	}{
+		{"the exception before the dump", exc + "2026-11-30 10:15:21.002  INFO 4242 --- [main] c.e.bank.Main : still running\n" + dump, excTitle},
+		{"the exception after the dump", dump + "\n" + exc, dumpTitle},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sigs, err := Parse("service.log", []byte(tc.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var formats, titles []string
+			for _, s := range sigs {
+				formats, titles = append(formats, s.Format), append(titles, s.Title)
+			}
+			if len(sigs) != 2 || sigs[0].Title != tc.first {
+				t.Fatalf("got signals %q titled %q; want the exception and the dump, %s first", formats, titles, tc.first)
+			}
+			for _, s := range sigs {
+				switch {
+				case s.Format != FormatJava:
+					t.Errorf("got a %s signal %q, want java", s.Format, s.Title)
+				case s.Title == excTitle && s.Frames[0].Function != "com.example.bank.Account.debit":
+					t.Errorf("the exception's first frame is %+v", s.Frames[0])
+				case s.Title == dumpTitle && s.Frames[0].Function != "com.example.bank.Transfer.move":
+					t.Errorf("the dump's first frame is %+v", s.Frames[0])
+				}
+			}
+		})
 	}
 }
