@@ -74,6 +74,55 @@ func TestFuncExtent(t *testing.T) {
 		{"php chained call before a closure is not a definition", "brace", "<?php\nclass Report\n{\n    public function run()\n    {\n        $this->rows\n            ->total($items)\n            ->each(function ($row) {\n                $this->write($row);\n            });\n    }\n}\n", "total", 0, 0, 0},
 		{"php nullsafe call before a closure is not a definition", "brace", "<?php\nfunction run($cart)\n{\n    $cart?->total($items)\n        ?->each(function ($row) {\n            echo $row;\n        });\n}\n", "total", 0, 0, 0},
 		{"php abstract method is not a definition", "brace", "<?php\nabstract class Cart\n{\n    abstract public function total(): float;\n}\n", "total", 0, 0, 0},
+		// Ruby (and Crystal), Elixir and Lua: bodies closing with end,
+		// found by counting blocks and by the layout; definitions inside
+		// classes and modules, one after another, the file's last.
+		{"ruby method with blocks, an if and a string holding end", "ruby", extentRuby, "total", 0, 11, 21},
+		{"ruby class method, endless, by the frame's line", "ruby", extentRuby, "total", 23, 23, 23},
+		{"ruby last method", "ruby", extentRuby, "discount", 0, 27, 29},
+		{"ruby first method", "ruby", extentRuby, "initialize", 0, 7, 9},
+		{"ruby counted without the layout", "ruby", "def total\nx = \"end\" # end\ny = :end\nz = { if: 1, end: 2 }\nreturn if x\nw = items.map do |i| i end\nq = %w[if end]\nr = x =~ /end/\nif y then 1 end\nz.each { |k| k.end }\nwhile x do x = nil end\n@end = 1 unless x\nv = case x\nwhen 1 then 2\nend\nend\ndef other\nend\n", "total", 0, 1, 16},
+		{"ruby modifiers after values", "ruby", "def a\nputs(x) if y\nfoo \"x\" unless z\nx = [1] if y\nend\ndef b\nend\n", "a", 0, 1, 5},
+		{"ruby heredoc", "ruby", "def sql\nx = <<~SQL\nend\nSQL\nx\nend\ndef other\nend\n", "sql", 0, 1, 6},
+		{"ruby two heredocs on a line", "ruby", "def a\nx = <<~A + <<~B\nend\nA\nif\nB\nend\n", "a", 0, 1, 7},
+		{"ruby =begin comment", "ruby", "def a\n=begin\nend\n=end\n1\nend\n", "a", 0, 1, 6},
+		{"ruby rescue and ensure of a def", "ruby", "  def total\n    compute\n  rescue ZeroDivisionError => e\n    log(e)\n    0\n  ensure\n    cleanup\n  end\n\n  def next_one\n  end\n", "total", 0, 1, 8},
+		{"ruby while do", "ruby", "  def drain\n    while (x = queue.pop) do\n      handle(x)\n    end\n    until done? do step end\n  end\n", "drain", 0, 1, 6},
+		{"ruby define_method do", "ruby", "class Cart\n  %i[total tax].each do |name|\n    define_method(:\"#{name}_x\") { 1 }\n  end\n\n  define_method(:total) do |x|\n    x.each do |i|\n      i\n    end\n  end\n\n  define_method :tax do\n    1\n  end\nend\n", "total", 0, 6, 10},
+		{"ruby define_method with a symbol, no parentheses", "ruby", "class Cart\n  define_method(:total) do |x|\n    x\n  end\n\n  define_method :tax do\n    1\n  end\nend\n", "tax", 0, 6, 8},
+		{"ruby define_method in braces", "ruby", "  define_method(:total) { |x|\n    x * 2\n  }\n  def b\n  end\n", "total", 0, 1, 3},
+		{"ruby endless method over lines", "ruby", "  def total = items\n    .map(&:price)\n    .sum\n  def tax = 1\n", "total", 0, 1, 3},
+		{"ruby setter by the frame's line", "ruby", "  def total\n    @total\n  end\n\n  def total=(v)\n    @total = v\n  end\n", "total", 6, 5, 7},
+		{"ruby private def", "ruby", "  private def total\n    1\n  end\n", "total", 0, 1, 3},
+		{"crystal return type", "ruby", "  def total : Int32\n    1\n  end\n  abstract def tax : Int32\n", "total", 0, 1, 3},
+		{"crystal abstract method is not a definition", "ruby", "  abstract def tax : Int32\n", "tax", 0, 0, 0},
+		{"ruby comment holding def is not a definition", "ruby", "class Cart\n  # def total was here\n  def tax\n  end\nend\n", "total", 0, 0, 0},
+		{"ruby calls are not definitions", "ruby", "class Checkout\n  def run\n    total(items)\n    x = total(y) if z\n    cart.total\n  end\nend\n", "total", 0, 0, 0},
+		{"elixir clauses make one function", "elixir", extentElixir, "total", 0, 7, 11},
+		{"elixir clauses by the frame's line", "elixir", extentElixir, "total", 10, 7, 11},
+		{"elixir fn in a body", "elixir", extentElixir, "count", 0, 13, 17},
+		{"elixir keyword body on the next line", "elixir", extentElixir, "tax", 0, 19, 20},
+		{"elixir guard, case and a do: if", "elixir", extentElixir, "apply", 0, 22, 27},
+		{"elixir last function, one line", "elixir", extentElixir, "last", 0, 29, 29},
+		{"elixir counted without the layout", "elixir", "def total(x) do\ny = ~w(do end)\nz = \"end\"\nw = :end\n[do: 1, end: 2]\n?#\nx\nend\ndef other do\nend\n", "total", 0, 1, 8},
+		{"elixir guard on the next line", "elixir", "  def total(items)\n      when is_list(items) do\n    Enum.sum(items)\n  end\n", "total", 0, 1, 4},
+		{"elixir head of defaults and keyword clauses", "elixir", "  def total(items, acc \\\\ 0)\n  def total([], acc), do: acc\n  def total([h | t], acc), do: total(t, acc + h)\n\n  def other, do: 1\n", "total", 0, 1, 3},
+		{"lua module function", "lua", extentLua, "total", 0, 7, 24},
+		{"lua method by the frame's line", "lua", extentLua, "total", 27, 26, 28},
+		{"lua function assigned", "lua", extentLua, "tax", 0, 30, 32},
+		{"lua one line", "lua", extentLua, "one", 0, 34, 34},
+		{"lua local function", "lua", extentLua, "helper", 0, 3, 5},
+		{"lua counted without the layout", "lua", "function f(x)\nif x then\nreturn 1\nend\nlocal t = {[\"end\"] = 1}\nwhile x do x = nil end\nlocal s = [[\nend\n]]\nreturn 2\nend\nfunction g() end\n", "f", 0, 1, 11},
+		// Erlang: a function's clauses up to the full stop; Perl: subs in
+		// braces.
+		{"erlang clauses", "erlang", extentErlang, "total", 0, 6, 10},
+		{"erlang a clause's line", "erlang", extentErlang, "total", 7, 6, 10},
+		{"erlang another arity by the frame's line", "erlang", extentErlang, "total", 13, 12, 13},
+		{"erlang character before the full stop", "erlang", extentErlang, "dot", 0, 15, 15},
+		{"perl brace on the next line", "perl", extentPerl, "total", 0, 10, 21},
+		{"perl qualified name, after a declaration", "perl", extentPerl, "tax", 0, 25, 25},
+		{"perl first sub", "perl", extentPerl, "new", 0, 5, 8},
+		{"perl heredoc, $#{...}, a hash's key s, -s", "perl", "sub total;\nsub total {\n  my %h = (a => 1);\n  my $x = <<\"END\";\n}\nEND\n  return $#{$x} + $h{s} + -s $file;\n}\n", "total", 0, 2, 8},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lo, hi := funcExtent(splitFile([]byte(tc.src)), tc.ident, tc.lang, tc.near)
@@ -86,6 +135,161 @@ func TestFuncExtent(t *testing.T) {
 		t.Error("a line defines the empty name")
 	}
 }
+
+// Sources for TestFuncExtent's rows in the languages whose bodies close
+// with end, in Erlang and in Perl.
+const (
+	extentRuby = `# frozen_string_literal: true
+
+module Shop
+  class Cart
+    attr_reader :items
+
+    def initialize(items)
+      @items = items
+    end
+
+    def total
+      return 0 if items.empty?
+      sum = items.each_with_object([]) do |item, acc|
+        acc << item.price if item.price
+      end.sum
+      if sum > 100
+        sum -= discount
+      end
+      label = "the end of #{sum}" # a comment: def end
+      sum
+    end
+
+    def self.total(carts) = carts.sum(&:total)
+
+    private
+
+    def discount
+      10
+    end
+  end
+end
+`
+	extentElixir = `defmodule Shop.Cart do
+  @moduledoc """
+  A cart. def total(items) do
+  end
+  """
+
+  def total([]), do: 0
+
+  def total([item | rest]) do
+    item.price + total(rest)
+  end
+
+  def count(items) do
+    Enum.reduce(items, 0, fn _item, acc ->
+      acc + 1
+    end)
+  end
+
+  defp tax(x),
+    do: x * 0.2
+
+  def apply(items) when is_list(items) do
+    case items do
+      [] -> :empty
+      _ -> if length(items) > 3, do: :many, else: :few
+    end
+  end
+
+  def last(x), do: x
+end
+`
+	extentLua = `local M = {}
+
+local function helper(x)
+  return x
+end
+
+function M.total(items)
+  local sum = 0
+  for _, item in ipairs(items) do
+    if item.price then
+      sum = sum + item.price
+    elseif item.cost then
+      sum = sum + item.cost
+    end
+  end
+  local s = "end" -- end of loop
+  --[[ a long comment
+  end
+  ]]
+  repeat
+    sum = sum - 1
+  until sum < 100
+  return sum
+end
+
+function Cart:total()
+  return M.total(self.items)
+end
+
+M.tax = function(x)
+  return x * 0.2
+end
+
+function M.one(x) return x end
+
+return M
+`
+	extentErlang = `-module(cart).
+-export([total/1, total/2]).
+
+%% total(Items) -> sum.
+-spec total([item()]) -> number().
+total([]) ->
+    0;
+total([#item{price = P} | Rest]) ->
+    Msg = "a. string;",
+    P + total(Rest).
+
+total(Items, Tax) ->
+    total(Items) * (1 + Tax). % the end.
+
+dot() -> $..
+`
+	extentPerl = `package Cart;
+use strict;
+
+# sub total { old }
+sub new {
+    my ($class, %args) = @_;
+    return bless {%args}, $class;
+}
+
+sub total
+{
+    my ($self) = @_;
+    my $sum = 0;
+    for my $item (@{ $self->{items} }) {
+        $sum += $item->{price};    # a brace in a comment: }
+    }
+    my $re = qr/\{/;
+    $sum =~ s{a}{b}g;
+    my $s = "}";
+    return $sum;
+}
+
+sub tax;
+
+sub Cart::tax { return 0.2 }
+
+=head1 NAME
+
+sub total { }
+
+=cut
+
+1;
+`
+)
 
 // TestFunctionByExtent: hunk headers misname the function a change is in.
 // A change to the first lines of parse() is headed by the function above
@@ -142,6 +346,17 @@ func FuzzFuncExtent(f *testing.F) {
 	f.Add("class C {\n  double get b => x;\n  C(this.x) : y = [(1)];\n  Widget b(c) => A(\n    d: [e],\n  );\n}\n", "b", "brace", 0)
 	f.Add("class C {\n  C.b(Map<String, int> j)\n      : x = j['x'];\n}\n", "b", "brace", 3)
 	f.Add("int b_v2(void)\n{\n}\nDEFAULT_VERSION(b_v2, b, V_2)\n", "b@@V_2", "c", 0)
+	f.Add(extentRuby, "total", "ruby", 23)
+	f.Add("def b\nx = <<~A + %w[if] + /end/\nA\ny if z\nend\n=begin\n", "b", "ruby", 0)
+	f.Add("  def b = x\n    .y\n  define_method(:b) { |x|\n", "b", "ruby", 3)
+	f.Add(extentElixir, "total", "elixir", 10)
+	f.Add("  def b(x),\n    do: ~s(end)\n  def b(y) do\n    \"\"\"\n", "b", "elixir", 0)
+	f.Add(extentLua, "total", "lua", 27)
+	f.Add("function M.b(x) --[==[\nend ]==] if x then end\nlocal s = [[\n", "b", "lua", 0)
+	f.Add(extentErlang, "total", "erlang", 13)
+	f.Add("b($.) -> \"%\";\n'b'(X) -> X. % .\n", "b", "erlang", 2)
+	f.Add(extentPerl, "total", "perl", 0)
+	f.Add("sub b {\n  s{a}{b}; y/}//; $#{$x}; <<E;\n}\nE\n=pod\n", "b", "perl", 0)
 	f.Fuzz(func(t *testing.T, src, ident, lang string, near int) {
 		lines := splitFile([]byte(src))
 		if fn := symverTarget(lines, ident); fn != "" && !definesC(lines, fn) {
