@@ -350,6 +350,9 @@ func FunctionName(fn string) string {
 	if id, ok := phpIdent(fn); ok {
 		return id
 	}
+	if id, ok := rubyLuaIdent(fn); ok {
+		return id
+	}
 	if strings.Contains(fn, "<") {
 		if fn = dartClosures(fn); fn == "" {
 			return ""
@@ -376,8 +379,8 @@ func FunctionName(fn string) string {
 			fn = fn[:i]
 		}
 	}
-	if i := strings.LastIndexByte(fn, '.'); i >= 0 && i+1 < len(fn) && strings.Trim(fn[i+1:], "[]=+-*/%<>~^|&") == "" {
-		return "" // a Dart operator ("List.[]", "Money.=="), which no name defines
+	if i := strings.LastIndexAny(fn, ".#"); i >= 0 && i+1 < len(fn) && strings.Trim(fn[i+1:], "[]=+-*/%<>~^|&!@") == "" {
+		return "" // a Dart or Ruby operator ("List.[]", "Money.==", "Cart#[]", "Money#-@"), which no name defines
 	}
 	parts := strings.FieldsFunc(fn, func(r rune) bool {
 		return !(r < 128 && isIdentByte(byte(r)) || r > 127)
@@ -443,6 +446,47 @@ func phpIdent(fn string) (string, bool) {
 		return "", true
 	}
 	return FunctionName(strings.TrimSuffix(scope, "()")), true
+}
+
+// rubyLuaIdent names the Ruby and Lua frames that no definition names:
+// Ruby's top level and a class's or module's body ("<main>", "block in
+// <main>", "<top (required)>", "<class:Cart>", "<module:Shop>"), Lua's
+// main chunk ("in main chunk"), a Lua function without a name ("in
+// function <cart.lua:12>") and "in ?"; and Lua's named ones ("in function
+// 'Cart:total'", "in method 'total'", "in local 'total'", "in field
+// 'total'", "in upvalue 'total'") by the name in quotes, named as usual
+// ("total"), but for a metamethod's ("in metamethod 'add'"). ok is false
+// for other names.
+func rubyLuaIdent(fn string) (string, bool) {
+	r := strings.TrimPrefix(fn, "in ")
+	if r == "main chunk" || fn == "in ?" || strings.HasPrefix(r, "function <") && strings.HasSuffix(r, ">") {
+		return "", true
+	}
+	for _, kind := range []string{"function", "method", "local", "upvalue", "field", "global", "metamethod"} {
+		q, ok := cutWord(r, kind)
+		if !ok || len(q) < 3 || q[0] != '\'' || q[len(q)-1] != '\'' {
+			continue
+		}
+		if kind == "metamethod" {
+			return "", true
+		}
+		return FunctionName(q[1 : len(q)-1]), true
+	}
+	// Ruby's blocks, rescue and ensure clauses are named after what holds
+	// them: "block (2 levels) in <main>", "rescue in block in Cart#total".
+	for {
+		i := strings.Index(fn, " in ")
+		if i < 0 || !strings.HasPrefix(fn, "block ") && !strings.HasPrefix(fn, "rescue ") && !strings.HasPrefix(fn, "ensure ") {
+			break
+		}
+		fn = fn[i+len(" in "):]
+	}
+	switch {
+	case fn == "<main>", fn == "<top (required)>", fn == "<singleton class>",
+		(strings.HasPrefix(fn, "<class:") || strings.HasPrefix(fn, "<module:")) && strings.HasSuffix(fn, ">"):
+		return "", true
+	}
+	return "", false
 }
 
 // stripKernelOffset drops what a kernel trace appends to a function, should

@@ -132,6 +132,35 @@ func TestFuncIdent(t *testing.T) {
 		{`App\Cart->{closure:App\Cart::total():42}`, "total"},
 		{`{closure:{closure:App\Cart::total():42}:43}`, "total"},
 		{"{closure:/var/www/app/src/bootstrap.php:12}", ""},
+		// Ruby (3.4's labels and older ones): a method whether an
+		// instance's or a class's, a block after the method holding it;
+		// the top level, a class's body and an operator name none.
+		{"Cart.total", "total"},
+		{"Shop::Cart#total", "total"},
+		{"block (2 levels) in Cart#total", "total"},
+		{"rescue in block in Cart#total", "total"},
+		{"Cart#valid?", "valid"},
+		{"Cart#total=", "total"},
+		{"<main>", ""},
+		{"block in <main>", ""},
+		{"<top (required)>", ""},
+		{"<class:Cart>", ""},
+		{"block in <module:Shop>", ""},
+		{"Cart#[]", ""},
+		{"Money#<=>", ""},
+		{"Money#-@", ""},
+		// Lua: the name in quotes; the main chunk, a function without a
+		// name and a metamethod name none.
+		{"function 'Cart:total'", "total"},
+		{"in function 'M.total'", "total"},
+		{"in method 'total'", "total"},
+		{"in local 'total'", "total"},
+		{"in upvalue 'total'", "total"},
+		{"in field 'total'", "total"},
+		{"in function <cart.lua:12>", ""},
+		{"in main chunk", ""},
+		{"in ?", ""},
+		{"in metamethod 'add'", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {

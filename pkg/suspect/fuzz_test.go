@@ -95,6 +95,8 @@ func FuzzFunctionName(f *testing.F) {
 		"_CartPageState.build.<anonymous closure>", "new CartModel.fromJson", "main.<fn>.<fn>", "<anonymous closure>", "List.[]",
 		`App\Cart->total`, `App\Cart::total`, `App\Cart->App\{closure}`, "{main}", `{closure:App\Cart::total():42}`,
 		`{closure:{closure:A::b():1}:2}`, "{closure:", "{closure:)}", "{{closure}}",
+		"block (2 levels) in Cart#total", "<class:Cart>", "Cart#<=>", "rescue in <top (required)>",
+		"in function 'Cart:total'", "in function <cart.lua:12>", "in method ''", "in local 'x",
 	} {
 		f.Add(s)
 	}
