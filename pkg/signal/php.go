@@ -323,8 +323,12 @@ func phpFrameLine(t string) (c phpCall, n int, main, ok bool) {
 
 // phpFunction is the function of a call, "App\Cart->total(Array, 'x')"
 // without its arguments; the braces of a closure's name ("{closure}",
-// PHP 8.4's "{closure:App\Cart::total():42}") hold no argument list.
+// PHP 8.4's "{closure:App\Cart::total():42}") hold no argument list. A
+// file's code that include or require ran, "require_once('/src/boot.php')",
+// is named as "{main}" is, in braces ("{require_once}"): no function of
+// that name holds it.
 func phpFunction(call string) string {
+	name := strings.TrimSpace(call)
 	depth := 0
 	for i := 0; i < len(call); i++ {
 		switch call[i] {
@@ -336,11 +340,16 @@ func phpFunction(call string) string {
 			}
 		case '(':
 			if depth == 0 {
-				return strings.TrimSpace(call[:i])
+				name = strings.TrimSpace(call[:i])
+				i = len(call)
 			}
 		}
 	}
-	return strings.TrimSpace(call)
+	switch name {
+	case "include", "include_once", "require", "require_once":
+		return "{" + name + "}"
+	}
+	return name
 }
 
 // phpHeader reads an exception's line: "Exception: msg in FILE:LINE".

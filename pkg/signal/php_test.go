@@ -142,6 +142,12 @@ func TestPHPForms(t *testing.T) {
 				"#1 /var/www/app/public/index.php(5): App\\Db->connect()\n#2 {main}\n  thrown in /var/www/app/src/Db.php on line 14\n",
 			"PDOException: SQLSTATE[HY000] [2002] Connection refused",
 			[]string{":0 PDO->__construct", "*/var/www/app/src/Db.php:14 App\\Db->connect", "*/var/www/app/public/index.php:5 {main}"}},
+		{"a file that require_once and include ran",
+			"PHP Fatal error:  Uncaught RuntimeException: no config in /var/www/app/config/app.php:7\n" +
+				"Stack trace:\n#0 /var/www/app/src/bootstrap.php(12): include('/var/www/app/co...')\n" +
+				"#1 /var/www/app/public/index.php(3): require_once('/var/www/app/sr...')\n#2 {main}\n  thrown in /var/www/app/config/app.php on line 7\n",
+			"RuntimeException: no config",
+			[]string{"*/var/www/app/config/app.php:7 {include}", "*/var/www/app/src/bootstrap.php:12 {require_once}", "*/var/www/app/public/index.php:3 {main}"}},
 		{"PHP 5",
 			"PHP Fatal error:  Uncaught exception 'InvalidArgumentException' with message 'no such SKU' in /var/www/app/lib/Cart.php:42\n" +
 				"Stack trace:\n#0 /var/www/app/index.php(9): Cart->add('4411')\n#1 {main}\n  thrown in /var/www/app/lib/Cart.php on line 42\n",

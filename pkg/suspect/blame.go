@@ -419,12 +419,16 @@ func dartClosures(fn string) string {
 
 // phpIdent names a PHP frame's closure or script: "{closure}",
 // "App\{closure}", "App\Cart->App\{closure}" and "App\Cart::{closure}"
-// name no function a definition spells, nor does "{main}" (a script's top
-// level); PHP 8.4's "{closure:App\Cart::total():42}" is named after the
-// function holding it ("total"), "{closure:/src/x.php:12}" (a script's)
-// after none. ok is false for other names (Rust's "{{closure}}" too).
+// name no function a definition spells, nor do "{main}" (a script's top
+// level) and "{require_once}", "{include}", ... (the top level of a file
+// a script included, as pkg/signal names it); PHP 8.4's
+// "{closure:App\Cart::total():42}" is named after the function holding it
+// ("total"), "{closure:/src/x.php:12}" (a script's) and Xdebug's
+// "{closure:/src/x.php:12-15}" after none. ok is false for other names
+// (Rust's "{{closure}}" too).
 func phpIdent(fn string) (string, bool) {
-	if fn == "{main}" {
+	switch fn {
+	case "{main}", "{include}", "{include_once}", "{require}", "{require_once}":
 		return "", true
 	}
 	i := strings.LastIndex(fn, "{closure")

@@ -161,6 +161,11 @@ func TestFuncIdent(t *testing.T) {
 		{"in main chunk", ""},
 		{"in ?", ""},
 		{"in metamethod 'add'", ""},
+		{"{closure:/var/www/app/src/bootstrap.php:12-15}", ""}, // Xdebug's
+		{"{require_once}", ""},
+		{"{require}", ""},
+		{"{include_once}", ""},
+		{"{include}", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {
