@@ -81,9 +81,10 @@ type phpSignal struct {
 // and "PHP " prefix, in display_errors' HTML or php-fpm's "child N said
 // into stderr" lines; an exception's own text (its __toString) and its
 // getTraceAsString() alone; Monolog's "[object] (Ex(code: 0): msg at
-// FILE:LINE)" with "[stacktrace]" (Laravel's log) and Symfony's "Uncaught
-// PHP Exception" line; and a fatal error without an exception ("Allowed
-// memory size ... in FILE on line N"), whose place is its one frame.
+// FILE:LINE)" with "[stacktrace]" (Laravel's log) or several on one line
+// after "[previous exception]", and Symfony's "Uncaught PHP Exception"
+// line; and a fatal error without an exception ("Allowed memory size ...
+// in FILE on line N"), whose place is its one frame.
 //
 // A "#N" line names the function called from its place, not the one the
 // place is in: each place takes the function of the line after it (the
@@ -164,7 +165,12 @@ func parsePHPLines(lines []string) []Signal {
 			if m := matchIf(phpSymfonyRE, l, "Uncaught PHP Exception "); m != nil {
 				e := phpException{exception: exception{typ: m[1], msg: m[2]}, file: m[3], hasLoc: true}
 				e.line, _ = strconv.Atoi(m[4])
-				begin(e, i, false, strings.Contains(t, `"[object] (`))
+				escaped := strings.Contains(t, `"[object] (`)
+				begin(e, i, false, escaped)
+				if prev := phpObjects(t, escaped); len(prev) > 1 {
+					// The exception again, then its previous ones.
+					cur.chain = append(cur.chain, prev[1:]...)
+				}
 				continue
 			}
 			if e, j, ok := phpUncaught(lines, i, k); ok {
@@ -175,15 +181,16 @@ func parsePHPLines(lines []string) []Signal {
 		}
 		if strings.Contains(t, "[object] (") {
 			escaped := strings.Contains(t, `"[object] (`)
-			prev := strings.Contains(t, "[previous exception] ") && cur != nil && !cur.rootFirst
+			prev := strings.HasPrefix(t, "[previous exception] ") && cur != nil && !cur.rootFirst
 			if prev {
 				escaped = cur.escaped
 			}
-			if e, ok := phpObject(t, escaped); ok && (prev || !phpQuiet(t)) {
+			if es := phpObjects(t, escaped); len(es) > 0 && (prev || !phpQuiet(t)) {
 				if prev {
-					cur.chain = append(cur.chain, e)
+					cur.chain = append(cur.chain, es...)
 				} else {
-					begin(e, i, false, escaped)
+					begin(es[0], i, false, escaped)
+					cur.chain = append(cur.chain, es[1:]...)
 				}
 				continue
 			}
@@ -398,19 +405,31 @@ func phpUncaught(lines []string, i, k int) (phpException, int, bool) {
 	return phpException{}, i, false
 }
 
-// phpObject reads Monolog's "[object] (Ex(code: 0): msg at FILE:LINE)" in t,
-// its backslashes doubled when escaped.
-func phpObject(t string, escaped bool) (phpException, bool) {
+// phpObjects reads Monolog's "[object] (Ex(code: 0): msg at FILE:LINE)"
+// in t, its backslashes doubled when escaped, and the previous exceptions
+// that follow it on the line ("\n[previous exception] [object] (...)" when
+// Monolog keeps no line breaks), outermost first.
+func phpObjects(t string, escaped bool) []phpException {
 	if escaped {
 		t = phpUnescape(t)
 	}
-	m := phpObjectRE.FindStringSubmatch(t)
-	if m == nil {
-		return phpException{}, false
+	const prev = "[previous exception] "
+	var out []phpException
+	for t != "" {
+		seg := t
+		t = ""
+		if k := strings.Index(seg, prev+"[object] ("); k >= 0 {
+			seg, t = seg[:k], seg[k+len(prev):]
+		}
+		m := phpObjectRE.FindStringSubmatch(seg)
+		if m == nil {
+			continue
+		}
+		e := phpException{exception: exception{typ: m[1], msg: strings.TrimSpace(m[2])}, file: m[3], hasLoc: true}
+		e.line, _ = strconv.Atoi(m[4])
+		out = append(out, e)
 	}
-	e := phpException{exception: exception{typ: m[1], msg: strings.TrimSpace(m[2])}, file: m[3], hasLoc: true}
-	e.line, _ = strconv.Atoi(m[4])
-	return e, true
+	return out
 }
 
 // phpLine is a line without what wraps it: php-fpm's "[date] WARNING:

@@ -185,6 +185,26 @@ func TestPHPForms(t *testing.T) {
 				"*/var/www/app/src/Checkout.php:20 App\\Checkout->run",
 				"*/var/www/app/public/index.php:9 {main}",
 			}},
+		{"Monolog's previous exceptions on the exception's line",
+			"[2026-11-30T10:15:22+00:00] app.ERROR: checkout failed {\"exception\":\"[object] (App\\\\CheckoutException(code: 0): checkout failed at /var/www/app/src/Checkout.php:20)\\n" +
+				"[previous exception] [object] (App\\\\CartException(code: 7): cart is empty at /var/www/app/src/Cart.php:42)\\n" +
+				"[previous exception] [object] (PDOException(code: 23000): SQLSTATE[23000]: duplicate key at /var/www/app/vendor/doctrine/dbal/src/Statement.php:130)\"} []\n",
+			"App\\CheckoutException: checkout failed",
+			[]string{
+				"/var/www/app/vendor/doctrine/dbal/src/Statement.php:130 ",
+				"*/var/www/app/src/Cart.php:42 ",
+				"*/var/www/app/src/Checkout.php:20 ",
+			}},
+		{"Monolog's previous exception after an object of the context",
+			"[2026-11-30T10:15:22+00:00] app.ERROR: checkout failed {\"user\":\"[object] (App\\\\Entity\\\\User: {\\\"id\\\":7})\",\"exception\":\"[object] (App\\\\CheckoutException(code: 0): checkout failed at /var/www/app/src/Checkout.php:20)\\n" +
+				"[previous exception] [object] (App\\\\CartException(code: 7): cart is empty at /var/www/app/src/Cart.php:42)\"} []\n",
+			"App\\CheckoutException: checkout failed",
+			[]string{"*/var/www/app/src/Cart.php:42 ", "*/var/www/app/src/Checkout.php:20 "}},
+		{"Symfony's line with previous exceptions",
+			"[2026-11-30T10:15:22.481532+00:00] request.CRITICAL: Uncaught PHP Exception App\\Exception\\CheckoutException: \"checkout failed\" at /var/www/app/src/Checkout.php line 20 {\"exception\":\"[object] (App\\\\Exception\\\\CheckoutException(code: 0): checkout failed at /var/www/app/src/Checkout.php:20)\\n" +
+				"[previous exception] [object] (App\\\\Exception\\\\CartException(code: 0): cart is empty at /var/www/app/src/Cart.php:42)\"} []\n",
+			"App\\Exception\\CheckoutException: checkout failed",
+			[]string{"*/var/www/app/src/Cart.php:42 ", "*/var/www/app/src/Checkout.php:20 "}},
 		{"Symfony",
 			"[2026-11-30T10:15:22.481532+00:00] request.CRITICAL: Uncaught PHP Exception App\\Exception\\CartException: \"cart is empty\" at /var/www/app/src/Cart.php line 42 {\"exception\":\"[object] (App\\\\Exception\\\\CartException(code: 0): cart is empty at /var/www/app/src/Cart.php:42)\"} []\n" +
 				"[2026-11-30T10:15:22.502876+00:00] php.INFO: User Deprecated: x {\"exception\":\"[object] (ErrorException(code: 0): User Deprecated: x at /var/www/app/vendor/symfony/deprecation-contracts/function.php:25)\"} []\n",
@@ -374,5 +394,34 @@ func TestPHPCapsFrames(t *testing.T) {
 	}
 	if len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
 		t.Errorf("got %d signals, the first of %d frames; want one of %d", len(sigs), len(sigs[0].Frames), MaxFrames)
+	}
+}
+
+// TestPHPMonologLines: each Monolog line with an exception in its context
+// is a signal of its own, its previous exceptions on the same line its
+// chain; a later line's "[previous exception]" is not the line before's.
+func TestPHPMonologLines(t *testing.T) {
+	in := "[2026-11-30T10:15:22+00:00] app.ERROR: a {\"exception\":\"[object] (App\\\\AException(code: 0): a at /var/www/app/src/A.php:1)\"} []\n" +
+		"[2026-11-30T10:15:23+00:00] app.ERROR: b {\"exception\":\"[object] (App\\\\BException(code: 0): b at /var/www/app/src/B.php:2)\\n[previous exception] [object] (App\\\\CException(code: 0): c at /var/www/app/src/C.php:3)\"} []\n" +
+		"[2026-11-30T10:15:24+00:00] app.ERROR: d {\"exception\":\"[object] (App\\\\DException(code: 0): d at /var/www/app/src/D.php:4)\"} []\n"
+	sigs, err := Parse("prod.log", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sigs {
+		var places []string
+		for _, f := range s.Frames {
+			places = append(places, fmt.Sprintf("%s:%d", f.File, f.Line))
+		}
+		got = append(got, s.Title+" "+strings.Join(places, " "))
+	}
+	want := []string{
+		"App\\AException: a /var/www/app/src/A.php:1",
+		"App\\BException: b /var/www/app/src/C.php:3 /var/www/app/src/B.php:2",
+		"App\\DException: d /var/www/app/src/D.php:4",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
