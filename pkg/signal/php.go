@@ -12,10 +12,11 @@ var (
 	// phpExcRE: an exception as PHP prints it, "Exception: message in
 	// /src/Cart.php:42" (PHP 7 and later; "Exception in FILE:LINE" without
 	// a message) or PHP 5's "exception 'Exception' with message 'message'
-	// in /src/Cart.php:42". The message is greedy: the location follows the
-	// last " in ". The class's last part starts in upper case, which tells
-	// it from a log line's words.
-	phpExcRE = regexp.MustCompile(`(?s)(?:^|\s)(?:exception '([^']+)' with message '(.*)'|(\\?(?:\w+\\)*[A-Z]\w*)(?:: (.*))?) in (.+):(\d+)$`)
+	// in /src/Cart.php:42" ("exception 'Exception' in ..." without one).
+	// The message is greedy: the location follows the last " in ". The
+	// class's last part starts in upper case, which tells it from a log
+	// line's words.
+	phpExcRE = regexp.MustCompile(`(?s)(?:^|\s)(?:exception '([^']+)'(?: with message '(.*)')?|(\\?(?:\w+\\)*[A-Z]\w*)(?:: (.*))?) in (.+):(\d+)$`)
 	// phpObjectRE: an exception as Monolog writes it into a log line's
 	// context: "[object] (App\Ex(code: 0): message at /src/Cart.php:42)".
 	phpObjectRE = regexp.MustCompile(`(?s)\[object\] \((\\?(?:\w+\\)*\w+)\(code: [^)]*\): (.*) at (.+?):(\d+)\)`)

@@ -148,6 +148,11 @@ func TestPHPForms(t *testing.T) {
 				"#1 /var/www/app/public/index.php(3): require_once('/var/www/app/sr...')\n#2 {main}\n  thrown in /var/www/app/config/app.php on line 7\n",
 			"RuntimeException: no config",
 			[]string{"*/var/www/app/config/app.php:7 {include}", "*/var/www/app/src/bootstrap.php:12 {require_once}", "*/var/www/app/public/index.php:3 {main}"}},
+		{"PHP 5 without a message",
+			"PHP Fatal error:  Uncaught exception 'FooException' in /var/www/app/lib/Foo.php:22\n" +
+				"Stack trace:\n#0 /var/www/app/index.php(9): foo('x')\n#1 {main}\n  thrown in /var/www/app/lib/Foo.php on line 22\n",
+			"FooException",
+			[]string{"*/var/www/app/lib/Foo.php:22 foo", "*/var/www/app/index.php:9 {main}"}},
 		{"PHP 5",
 			"PHP Fatal error:  Uncaught exception 'InvalidArgumentException' with message 'no such SKU' in /var/www/app/lib/Cart.php:42\n" +
 				"Stack trace:\n#0 /var/www/app/index.php(9): Cart->add('4411')\n#1 {main}\n  thrown in /var/www/app/lib/Cart.php on line 42\n",
