@@ -1,7 +1,7 @@
 // Package signal turns error signals from outside (Sentry events as JSON,
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
 // Dart and Flutter, PHP's uncaught errors and logged traces (Laravel's,
-// Symfony's),
+// Symfony's, Xdebug's stacks),
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
 // kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
 // tombstones, and Java thread dumps: Android ANR traces and the JVM's
@@ -63,7 +63,10 @@
 // the exception's own place ("in FILE:LINE", Monolog's "at FILE:LINE")
 // in the function "#0" called. PHP prints previous exceptions first and
 // each later one after "Next"; Monolog prints them after the outer one as
-// "[previous exception]": either way the root cause comes first.
+// "[previous exception]": either way the root cause comes first. Xdebug's
+// stack lists its rows outermost first, each a function and the place it
+// was called from: a frame pairs a row's place with the function of the
+// row before it, and the error's place is in the last row's function.
 package signal
 
 import (
@@ -139,7 +142,7 @@ var ErrNoSignal = errors.New("no stack trace or Sentry event found")
 var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
-	"PHP errors and traces (PHP's own, getTraceAsString, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
+	"PHP errors and traces (PHP's own, getTraceAsString, Xdebug's, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output (text or JSON) and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the

@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"html"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,6 +18,12 @@ var (
 	// class's last part starts in upper case, which tells it from a log
 	// line's words.
 	phpExcRE = regexp.MustCompile(`(?s)(?:^|\s)(?:exception '([^']+)'(?: with message '(.*)')?|(\\?(?:\w+\\)*[A-Z]\w*)(?:: (.*))?) in (.+):(\d+)$`)
+	// phpXdebugExcRE: an exception as Xdebug writes it, its place "in FILE
+	// on line N": the line it prints before an exception's "Call Stack:"
+	// ("App\Ex: message in /src/Cart.php on line 42"), and the rest of the
+	// "Uncaught" error whose text it cuts at the place (Xdebug 3 drops
+	// PHP's "Stack trace:" from the error it displays).
+	phpXdebugExcRE = regexp.MustCompile(`(?s)^(?:exception '([^']+)'(?: with message '(.*)')?|(\\?(?:\w+\\)*[A-Z]\w*)(?:: (.*))?) in (.+) on line (\d+)$`)
 	// phpObjectRE: an exception as Monolog writes it into a log line's
 	// context: "[object] (App\Ex(code: 0): message at /src/Cart.php:42)".
 	phpObjectRE = regexp.MustCompile(`(?s)\[object\] \((\\?(?:\w+\\)*\w+)\(code: [^)]*\): (.*) at (.+?):(\d+)\)`)
@@ -53,7 +60,8 @@ type phpCall struct {
 }
 
 // phpException is one exception of a PHP chain: its type, message and the
-// place it was thrown ("in FILE:LINE"), when given, and its trace.
+// place it was thrown ("in FILE:LINE"), when given, its trace and Xdebug's
+// stack of it.
 type phpException struct {
 	exception
 	file   string
@@ -62,17 +70,27 @@ type phpException struct {
 	calls  []phpCall
 	n      int  // the "#N" lines read
 	main   bool // the trace ended at "{main}"
+	// xdebug is Xdebug's stack, outermost first: each row's function
+	// and the place it was called from ("{main}" at line 0 first).
+	xdebug []phpCall
 }
 
 // phpSignal is a PHP signal while it is read: its chain in printed order,
 // which is the root cause first for PHP's own text and outermost first
 // for Monolog's; escaped when its lines are inside a JSON string (Laravel's
-// log, whose backslashes are doubled).
+// log, whose backslashes are doubled). done: its report has ended
+// ("thrown in", a fatal error's line) and only Xdebug's stack may follow;
+// target is the exception of the chain Xdebug last named, whose stack its
+// next one is, -1 for the outermost; nested: Xdebug's "Nested
+// Exceptions:" are being read.
 type phpSignal struct {
 	chain     []phpException
 	rootFirst bool
 	escaped   bool
 	start     int
+	done      bool
+	target    int
+	nested    bool
 }
 
 // parsePHPLines reads PHP's stack traces: an uncaught exception as PHP
@@ -84,8 +102,11 @@ type phpSignal struct {
 // getTraceAsString() alone; Monolog's "[object] (Ex(code: 0): msg at
 // FILE:LINE)" with "[stacktrace]" (Laravel's log) or several on one line
 // after "[previous exception]", and Symfony's "Uncaught PHP Exception"
-// line; and a fatal error without an exception ("Allowed memory size ...
-// in FILE on line N"), whose place is its one frame.
+// line; a fatal error without an exception ("Allowed memory size ... in
+// FILE on line N"), whose place is its one frame; and Xdebug's stack after
+// an error: "PHP Stack trace:" and "PHP   1. {main}() FILE:0" lines in a
+// log, "Call Stack:" and rows after the time and memory displayed (as text,
+// in colour or as an HTML table), with Xdebug's "Nested Exceptions:".
 //
 // A "#N" line names the function called from its place, not the one the
 // place is in: each place takes the function of the line after it (the
@@ -93,7 +114,11 @@ type phpSignal struct {
 // is the one the exception was thrown in, at "in FILE:LINE". PHP prints
 // an exception's previous ones first, each later one after "Next", so its
 // chain is printed root cause first; Monolog's "[previous exception]"
-// blocks follow the outer exception.
+// blocks follow the outer exception. Xdebug's stack is read in reverse
+// (see xdebugFrames); when an exception has both PHP's trace and Xdebug's
+// stack, its frames come from one of them (see frames), never both. The
+// stack Xdebug appends to a warning, a notice or a deprecation is no
+// signal, as these are none.
 func parsePHPLines(lines []string) []Signal {
 	var sigs []Signal
 	var cur *phpSignal
@@ -111,14 +136,47 @@ func parsePHPLines(lines []string) []Signal {
 		}
 		cur = nil
 	}
+	quiet := false // the last message was a warning, a notice or a deprecation
 	begin := func(e phpException, i int, rootFirst, escaped bool) {
 		flush()
-		cur = &phpSignal{chain: []phpException{e}, rootFirst: rootFirst, escaped: escaped, start: i}
+		cur = &phpSignal{chain: []phpException{e}, rootFirst: rootFirst, escaped: escaped, start: i, target: -1}
+		quiet = false
 	}
+	// Xdebug's stack being read: its rows go to stack, or nowhere when
+	// skipping (a warning's).
+	var stack *phpException
+	skipping := false
 	for i := 0; i < len(lines); i++ {
+		if stack != nil || skipping {
+			if c, ok := xdebugRow(lines[i]); ok {
+				if stack != nil && len(stack.xdebug) < MaxFrames {
+					stack.xdebug = append(stack.xdebug, c)
+				}
+				continue
+			}
+		}
 		l := phpLine(lines[i])
 		t := strings.TrimSpace(l)
 		if t == "" {
+			continue
+		}
+		if stack != nil || skipping {
+			if t == "The stack is empty or not available" {
+				continue
+			}
+			stack, skipping = nil, false
+		}
+		if xdebugStackStart(t) {
+			switch {
+			case cur != nil:
+				stack = cur.xdebugTarget()
+			case quiet:
+				skipping = true
+			default:
+				// Xdebug's stack alone.
+				begin(phpException{}, i, true, false)
+				stack = cur.last()
+			}
 			continue
 		}
 		if t[0] == '#' && len(t) > 2 && t[1] >= '0' && t[1] <= '9' {
@@ -128,7 +186,7 @@ func parsePHPLines(lines []string) []Signal {
 			}
 			if c, n, main, ok := phpFrameLine(ft); ok {
 				e := cur.last()
-				if e == nil || e.main || n != e.n && e.n > 0 {
+				if e == nil || cur.done || e.main || n != e.n && e.n > 0 {
 					// A trace without its exception (getTraceAsString()
 					// alone), or a new one after a whole trace.
 					begin(phpException{}, i, true, cur != nil && cur.escaped)
@@ -147,14 +205,21 @@ func parsePHPLines(lines []string) []Signal {
 		case t == "Stack trace:" || t == "[stacktrace]":
 			continue
 		case strings.HasPrefix(t, "thrown in ") && cur != nil:
-			flush()
+			cur.done = true
 			continue
 		case strings.HasPrefix(t, `"}`) && cur != nil && cur.escaped:
 			flush() // the end of Laravel's context
 			continue
+		case (t == "Nested Exceptions:" || t == "Nested Exceptions") && cur != nil:
+			cur.nested = true
+			continue
 		case strings.HasPrefix(t, "Next "):
-			if e, ok := phpHeader(t[len("Next "):]); ok {
-				if cur == nil || !cur.rootFirst {
+			e, ok := phpHeader(t[len("Next "):])
+			if !ok {
+				e, ok = phpXdebugHeader(t[len("Next "):])
+			}
+			if ok {
+				if cur == nil || !cur.rootFirst || cur.done {
 					begin(e, i, true, false)
 				} else {
 					cur.chain = append(cur.chain, e)
@@ -177,6 +242,11 @@ func parsePHPLines(lines []string) []Signal {
 			if e, j, ok := phpUncaught(lines, i, k); ok {
 				begin(e, i, true, false)
 				i = j
+				continue
+			}
+			if e, ok := phpXdebugHeader(strings.TrimSpace(l[k+len("Uncaught "):])); ok {
+				// As Xdebug displays it, without PHP's trace.
+				begin(e, i, true, false)
 				continue
 			}
 		}
@@ -208,12 +278,28 @@ func parsePHPLines(lines []string) []Signal {
 				e := phpException{exception: exception{typ: m[1], msg: strings.TrimSpace(m[2])}, file: m[3], hasLoc: true}
 				e.line, _ = strconv.Atoi(m[4])
 				begin(e, i, true, false)
-				flush()
+				cur.done = true
 				continue
+			}
+		}
+		if strings.Contains(t, " on line ") {
+			// Xdebug's line before an exception's stack: "App\Ex: msg
+			// in FILE on line N", of the exception being read (or of
+			// one of its previous ones, under "Nested Exceptions:"),
+			// else of one of its own (xdebug.show_exception_trace).
+			if e, ok := phpXdebugHeader(t); ok {
+				if cur != nil && cur.xdebugOf(e) {
+					continue
+				}
+				if xdebugStackNext(lines, i) {
+					begin(e, i, true, false)
+					continue
+				}
 			}
 		}
 		// Any other line ends a trace.
 		flush()
+		quiet = phpLevelQuiet(t) || quiet && strings.Contains(t, " on line ")
 	}
 	flush()
 	return sigs
@@ -253,13 +339,112 @@ func (p *phpSignal) signal(lines []string) (Signal, bool) {
 	return s, true
 }
 
-// frames lists the exception's frames, innermost first: the place it was
-// thrown in the function "#0" called, then each "#N" line's place in the
-// function of the line after it. Without the place it was thrown (a trace
-// alone), the first frame is "#0"'s function without a file, in-app only
-// when the place it was called from is; so is it, never in-app, when the
-// exception's place is "#0"'s (one of PHP's functions threw it).
+// xdebugTarget is the exception of the chain Xdebug's stack that starts
+// now is of: the one Xdebug's line before it named, else the outermost.
+func (p *phpSignal) xdebugTarget() *phpException {
+	k := p.target
+	if k < 0 || k >= len(p.chain) {
+		k = 0
+		if p.rootFirst {
+			k = len(p.chain) - 1
+		}
+	}
+	return &p.chain[k]
+}
+
+// phpMaxXdebugChain bounds the exceptions of a chain Xdebug's lines are
+// looked for in and added to: far more than a chain has, few enough that
+// a text of such lines is read in linear time.
+const phpMaxXdebugChain = 64
+
+// xdebugOf reports whether e, an exception as Xdebug names it before its
+// stack, is one of the chain being read, and makes it the target of that
+// stack: the outermost (Xdebug repeats the error it displays) or, under
+// "Nested Exceptions:", one of its previous ones, which Xdebug lists from
+// the outermost in; one not in the chain is put before the last named.
+func (p *phpSignal) xdebugOf(e phpException) bool {
+	for k := len(p.chain) - 1; k >= 0 && k >= len(p.chain)-phpMaxXdebugChain; k-- {
+		c := p.chain[k]
+		if c.typ == e.typ && c.hasLoc && c.file == e.file && c.line == e.line {
+			p.target = k
+			return true
+		}
+	}
+	if !p.nested || !p.rootFirst || len(p.chain) >= phpMaxXdebugChain {
+		return false
+	}
+	k := p.target
+	if k < 0 || k >= len(p.chain) {
+		k = len(p.chain) - 1
+	}
+	p.chain = slices.Insert(p.chain, k, e)
+	p.target = k
+	return true
+}
+
+// frames lists the exception's frames, innermost first: those of PHP's
+// "#N" trace (traceFrames), unless Xdebug's stack has more, or as many
+// and PHP's trace does not reach "{main}": it is missing (Xdebug 3
+// displays its stack instead) or cut (error_log cut a message at
+// log_errors_max_len, 1024 bytes, before PHP 8.1). Both are of the same
+// calls, and only one is kept; PHP's comes first as Xdebug's stack in a
+// log is the one when PHP reported the error, which for an uncaught
+// exception may be shorter than where it was thrown.
 func (e *phpException) frames() []Frame {
+	p := e.traceFrames()
+	if len(e.xdebug) > 0 {
+		if x := e.xdebugFrames(); len(x) > len(p) || len(x) == len(p) && !e.main {
+			return x
+		}
+	}
+	return p
+}
+
+// xdebugFrames lists the frames of Xdebug's stack, innermost first. Its
+// rows go from "{main}" in, each naming a function and the place it was
+// called from, which is in the function of the row before: a frame pairs
+// each row's place with the function of the row before it, and the
+// innermost frame is the error's place ("in FILE:LINE", "on line N") in
+// the last row's function. A row called from the same place as the row
+// before it was called back by that row's function, one of PHP's own
+// (array_map): the frame of that function has no place, as in PHP's trace
+// ("[internal function]"); nor has the last row's, never in-app, when the
+// error's place is where that row was called (one of PHP's functions
+// raised the error: trigger_error, PDO->__construct). Without the error's place (a stack
+// alone), the first frame is the last row's function without a file.
+func (e *phpException) xdebugFrames() []Frame {
+	rows := e.xdebug
+	last := rows[len(rows)-1]
+	var out []Frame
+	switch {
+	case e.hasLoc && last.line > 0 && last.file == e.file && last.line == e.line:
+		out = append(out, phpFrame("", 0, last.fn, true))
+	case e.hasLoc:
+		out = append(out, phpFrame(e.file, e.line, last.fn, false))
+	default:
+		f := phpFrame("", 0, last.fn, false)
+		f.InApp = f.InApp && IsInApp(FormatPHP, last.file, "", "")
+		out = append(out, f)
+	}
+	for k := len(rows) - 1; k >= 1 && len(out) < MaxFrames; k-- {
+		r, caller := rows[k], rows[k-1]
+		if r.line > 0 && r.file == caller.file && r.line == caller.line {
+			out = append(out, phpFrame("", 0, caller.fn, true))
+		} else {
+			out = append(out, phpFrame(r.file, r.line, caller.fn, false))
+		}
+	}
+	return out
+}
+
+// traceFrames lists the frames of PHP's "#N" trace, innermost first: the
+// place the exception was thrown in the function "#0" called, then each
+// "#N" line's place in the function of the line after it. Without the
+// place it was thrown (a trace alone), the first frame is "#0"'s function
+// without a file, in-app only when the place it was called from is; so is
+// it, never in-app, when the exception's place is "#0"'s (one of PHP's
+// functions threw it).
+func (e *phpException) traceFrames() []Frame {
 	fnAt := func(k int) string { // the function holding the place of line k (-1: the throw)
 		if k+1 < len(e.calls) {
 			return e.calls[k+1].fn
@@ -362,7 +547,25 @@ func phpFunction(call string) string {
 
 // phpHeader reads an exception's line: "Exception: msg in FILE:LINE".
 func phpHeader(s string) (phpException, bool) {
-	m := phpExcRE.FindStringSubmatch(s)
+	return phpHeaderBy(phpExcRE, s)
+}
+
+// phpXdebugHeader reads an exception's line as Xdebug writes it:
+// "Exception: msg in FILE on line N". PHP's levels of errors that are no
+// exceptions ("Warning: msg in FILE on line N") and Xdebug's own lines
+// ("Xdebug: user triggered in ...") are not.
+func phpXdebugHeader(s string) (phpException, bool) {
+	e, ok := phpHeaderBy(phpXdebugExcRE, s)
+	if ok && (phpLevelQuiet(e.typ+":") || e.typ == "Xdebug") {
+		return phpException{}, false
+	}
+	return e, ok
+}
+
+// phpHeaderBy reads an exception's line with re, phpExcRE or
+// phpXdebugExcRE.
+func phpHeaderBy(re *regexp.Regexp, s string) (phpException, bool) {
+	m := re.FindStringSubmatch(s)
 	if m == nil {
 		return phpException{}, false
 	}
@@ -434,15 +637,19 @@ func phpObjects(t string, escaped bool) []phpException {
 }
 
 // phpLine is a line without what wraps it: php-fpm's "[date] WARNING:
-// [pool www] child 7 said into stderr: "..."" and display_errors' HTML.
+// [pool www] child 7 said into stderr: "..."", display_errors' HTML,
+// Xdebug's HTML table (xdebugHTMLText) and its colours.
 func phpLine(l string) string {
 	if k := strings.Index(l, `said into stderr: "`); k >= 0 {
 		l = strings.TrimSuffix(l[k+len(`said into stderr: "`):], `"`)
 	}
+	if strings.Contains(l, "<th") || strings.Contains(l, "</th>") || strings.Contains(l, "<table") || strings.Contains(l, "table>") {
+		l = xdebugHTMLText(l)
+	}
 	if strings.Contains(l, "<b") {
 		l = phpHTML.Replace(l)
 	}
-	return l
+	return stripANSI(l)
 }
 
 // phpUnescape undoes the escapes of a JSON string that Monolog keeps
@@ -480,12 +687,14 @@ func phpLogTime(l string) *time.Time {
 }
 
 // samePHPSignal reports a signal the same as the one before it: its
-// title, time and frames.
+// title, time and frames' places. The functions may differ: PHP's trace
+// names a closure "{closure}", Xdebug's stack of the same error
+// "{closure:/src/x.php:15-32}".
 func samePHPSignal(a, b Signal) bool {
 	if a.Title != b.Title || (a.Timestamp == nil) != (b.Timestamp == nil) || a.Timestamp != nil && !a.Timestamp.Equal(*b.Timestamp) {
 		return false
 	}
-	return slices.Equal(a.Frames, b.Frames)
+	return slices.EqualFunc(a.Frames, b.Frames, func(x, y Frame) bool { return x.File == y.File && x.Line == y.Line })
 }
 
 // phpQuiet reports a Monolog line whose level is below a warning
@@ -499,4 +708,197 @@ func phpQuiet(t string) bool {
 		}
 	}
 	return false
+}
+
+// phpLevelQuiet reports a PHP message of a level that is no failure
+// ("Warning: ...", "PHP Notice:  ...", "Deprecated: ..."): the stack
+// Xdebug appends to it is no signal; so is xdebug_print_function_stack()'s
+// ("Xdebug: user triggered in ...").
+func phpLevelQuiet(t string) bool {
+	return strings.Contains(t, "Warning:") || strings.Contains(t, "Notice:") || strings.Contains(t, "Deprecated:") ||
+		strings.Contains(t, "Strict Standards:") || strings.HasPrefix(t, "Xdebug: ")
+}
+
+// xdebugStackStart reports the line before Xdebug's stack: "PHP Stack
+// trace:" in a log (after error_log's time or nginx's "PHP message: "),
+// "Call Stack:" displayed, "Call Stack" in its HTML table.
+func xdebugStackStart(t string) bool {
+	return t == "Call Stack:" || t == "Call Stack" || strings.HasSuffix(t, "PHP Stack trace:")
+}
+
+// xdebugStackNext reports whether Xdebug's stack starts on one of the
+// few lines after line i, blank lines between.
+func xdebugStackNext(lines []string, i int) bool {
+	for j := i + 1; j < len(lines) && j <= i+3; j++ {
+		if t := strings.TrimSpace(phpLine(lines[j])); t != "" {
+			return xdebugStackStart(t)
+		}
+	}
+	return false
+}
+
+// xdebugRow reads a row of Xdebug's stack: its function and the place it
+// was called from. As text, "PHP   3. App\Cart->total() /src/Kernel.php:55"
+// in a log, "    0.0012     402728   3. App\Cart->total() /src/Kernel.php:55"
+// displayed (the time and the memory first), the arguments' values in
+// the parentheses; in HTML, a row of five cells (number, time, memory,
+// function, place), the place's title its whole path.
+func xdebugRow(l string) (phpCall, bool) {
+	if strings.Contains(l, "<td") {
+		return xdebugHTMLRow(l)
+	}
+	t := strings.TrimSpace(phpLine(l))
+	if k := strings.Index(t, `" while `); k >= 0 {
+		t = t[:k] // the end of what nginx quotes of php-fpm's output
+	}
+	if t == "" {
+		return phpCall{}, false
+	}
+	if t[0] >= '0' && t[0] <= '9' {
+		// The time and the memory, displayed.
+		rest, ok := skipNumber(t, true)
+		if ok {
+			rest, ok = skipNumber(rest, false)
+		}
+		if ok {
+			if c, ok := xdebugCall(rest); ok {
+				return c, true
+			}
+		}
+	}
+	// "PHP   3. ", maybe after error_log's time or nginx's "PHP message: "
+	// (the first "PHP " or the second).
+	for off, try := 0, 0; try < 2; try++ {
+		k := strings.Index(t[off:], "PHP ")
+		if k < 0 {
+			return phpCall{}, false
+		}
+		off += k + len("PHP ")
+		if c, ok := xdebugCall(strings.TrimLeft(t[off:], " ")); ok {
+			return c, true
+		}
+	}
+	return phpCall{}, false
+}
+
+// xdebugCall reads a row's text after the time and memory: "3.
+// App\Cart->total($x = 1) /src/Kernel.php:55". The place follows the
+// last ") ", the end of the arguments.
+func xdebugCall(t string) (phpCall, bool) {
+	j := 0
+	for j < len(t) && t[j] >= '0' && t[j] <= '9' {
+		j++
+	}
+	if j == 0 || !strings.HasPrefix(t[j:], ". ") {
+		return phpCall{}, false
+	}
+	rest := t[j+2:]
+	k := strings.LastIndex(rest, ") ")
+	if k <= 0 {
+		return phpCall{}, false
+	}
+	file, line, ok := xdebugPlace(rest[k+2:])
+	if !ok {
+		return phpCall{}, false
+	}
+	return phpCall{file: file, line: line, fn: phpFunction(rest[:k+1])}, true
+}
+
+// xdebugPlace reads "FILE:LINE".
+func xdebugPlace(s string) (string, int, bool) {
+	c := strings.LastIndexByte(s, ':')
+	if c <= 0 {
+		return "", 0, false
+	}
+	line, err := strconv.Atoi(s[c+1:])
+	if err != nil || line < 0 {
+		return "", 0, false
+	}
+	return s[:c], line, true
+}
+
+// skipNumber skips a number ("402728", with frac "0.0012") and the spaces
+// after it, of which there must be one.
+func skipNumber(s string, frac bool) (string, bool) {
+	j := 0
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	if frac && j > 0 && j < len(s) && s[j] == '.' {
+		j++
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+	}
+	if j == 0 || j == len(s) || s[j] != ' ' {
+		return "", false
+	}
+	return strings.TrimLeft(s[j:], " "), true
+}
+
+// xdebugHTMLRow reads a row of Xdebug's HTML "Call Stack" table:
+// "<tr><td ...>3</td><td ...>0.0012</td><td ...>402728</td><td
+// ...>App\Cart->total(  )</td><td title='/src/Kernel.php'
+// ...>.../Kernel.php<b>:</b>55</td></tr>", the function maybe a link to
+// PHP's manual, the place maybe one to an editor. The cell shows the
+// path's end after "..." (xdebug.filename_format), the title all of it.
+func xdebugHTMLRow(l string) (phpCall, bool) {
+	cells := strings.Split(l, "</td>")
+	if len(cells) < 4 {
+		return phpCall{}, false
+	}
+	place, fn := cells[len(cells)-2], cells[len(cells)-3]
+	k := strings.LastIndex(place, "<b>:</b>")
+	if k < 0 || !strings.Contains(cells[0], "<td") {
+		return phpCall{}, false
+	}
+	if _, err := strconv.Atoi(strings.TrimSpace(htmlText(cells[0]))); err != nil {
+		return phpCall{}, false // "Variables in local scope"
+	}
+	line, err := strconv.Atoi(strings.TrimSpace(htmlText(place[k+len("<b>:</b>"):])))
+	if err != nil || line < 0 {
+		return phpCall{}, false
+	}
+	file := ""
+	if a := strings.Index(place, "title='"); a >= 0 {
+		if b := strings.IndexByte(place[a+len("title='"):], '\''); b >= 0 {
+			file = html.UnescapeString(place[a+len("title='") : a+len("title='")+b])
+		}
+	}
+	if file == "" {
+		file = strings.TrimPrefix(strings.TrimSpace(htmlText(place[:k])), "...")
+	}
+	return phpCall{file: file, line: line, fn: phpFunction(strings.TrimSpace(htmlText(fn)))}, true
+}
+
+// xdebugHTMLText is the text of a line of Xdebug's HTML table, without
+// the "( ! )" its error's rows start with: "Fatal error: Uncaught ... in
+// /src/Cart.php on line 42", "Call Stack", "Nested Exceptions"; "" for the
+// row that names the stack's columns and for the table's own tags.
+func xdebugHTMLText(l string) string {
+	if strings.Contains(l, ">#</th>") {
+		return ""
+	}
+	t := strings.TrimSpace(htmlText(l))
+	return strings.TrimSpace(strings.TrimPrefix(t, "( ! )"))
+}
+
+// htmlText is s without its tags, its entities decoded.
+func htmlText(s string) string {
+	if !strings.Contains(s, "<") && !strings.Contains(s, "&") {
+		return s
+	}
+	var b strings.Builder
+	tag := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '<':
+			tag = true
+		case c == '>' && tag:
+			tag = false
+		case !tag:
+			b.WriteByte(c)
+		}
+	}
+	return html.UnescapeString(b.String())
 }

@@ -335,6 +335,10 @@ func TestPHPTime(t *testing.T) {
 			want        *time.Time
 		}{
 			{"error_log", "[" + now.Format("02-Jan-2006 15:04:05") + " UTC] " + phpSample, &now},
+			{"error_log with Xdebug's stack", "[" + now.Format("02-Jan-2006 15:04:05") + " UTC] PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted in /var/www/app/src/Cart.php on line 42\n" +
+				"[" + now.Add(time.Second).Format("02-Jan-2006 15:04:05") + " UTC] PHP Stack trace:\n" +
+				"[" + now.Add(time.Second).Format("02-Jan-2006 15:04:05") + " UTC] PHP   1. {main}() /var/www/app/public/index.php:0\n" +
+				"[" + now.Add(time.Second).Format("02-Jan-2006 15:04:05") + " UTC] PHP   2. App\\Cart->total() /var/www/app/public/index.php:9\n", &now},
 			{"Laravel", fmt.Sprintf(laravel, now.Format(time.DateTime)), nil},
 			{"Monolog", fmt.Sprintf(laravel, now.In(time.FixedZone("", 3600)).Format("2006-01-02T15:04:05.000000-07:00")), &now},
 			{"php-fpm", "[" + now.Format("02-Jan-2006 15:04:05") + "] WARNING: [pool www] child 7 said into stderr: \"" +
@@ -375,6 +379,20 @@ func TestPHPNotTraces(t *testing.T) {
 		"PHP Warning:  Undefined variable $x in /var/www/app/src/a.php on line 3\nPHP Notice:  Undefined index: y in /var/www/app/src/a.php on line 4\n",
 		"Uncaught TypeError: Cannot read properties of undefined (reading 'x')\n    at f (https://shop.example.com/app.php.js:1:2)\n",
 		"[2026-11-30T10:15:22.502876+00:00] php.INFO: User Deprecated: x {\"exception\":\"[object] (ErrorException(code: 0): User Deprecated: x at /var/www/app/vendor/a/b.php:25)\"} []\n",
+		// The stacks Xdebug adds to warnings, notices, deprecations and
+		// xdebug_print_function_stack() (logged, displayed, in HTML).
+		"[30-Nov-2026 10:15:21 UTC] PHP Warning:  Undefined variable $x in /var/www/app/src/a.php on line 3\n" +
+			"[30-Nov-2026 10:15:21 UTC] PHP Stack trace:\n[30-Nov-2026 10:15:21 UTC] PHP   1. {main}() /var/www/app/index.php:0\n" +
+			"[30-Nov-2026 10:15:21 UTC] PHP   2. App\\A->run() /var/www/app/index.php:5\n" +
+			"[30-Nov-2026 10:15:22 UTC] PHP Deprecated:  strlen(): Passing null to parameter #1 ($string) of type string is deprecated in /var/www/app/src/a.php on line 4\n" +
+			"[30-Nov-2026 10:15:22 UTC] PHP Stack trace:\n[30-Nov-2026 10:15:22 UTC] PHP   1. {main}() /var/www/app/index.php:0\n" +
+			"[30-Nov-2026 10:15:22 UTC] PHP   2. App\\A->run() /var/www/app/index.php:5\n[30-Nov-2026 10:15:22 UTC] PHP   3. strlen($string = NULL) /var/www/app/src/a.php:4\n",
+		"2026/11/30 10:15:22 [error] 2796#2796: *3 FastCGI sent in stderr: \"PHP message: PHP Warning:  oci_connect(): OCIEnvNlsCreate() failed.\n in /var/www/app/db.php on line 2\n" +
+			"PHP message: PHP Stack trace:\nPHP message: PHP   1. {main}() /var/www/app/db.php:0\nPHP message: PHP   2. oci_connect() /var/www/app/db.php:2\" while reading response header from upstream\n",
+		"\nNotice: Undefined index: y in /var/www/app/src/a.php on line 4\n\nCall Stack:\n    0.0001     393744   1. {main}() /var/www/app/src/a.php:0\n    0.0002     393744   2. f() /var/www/app/src/a.php:9\n",
+		"Xdebug: user triggered in /var/www/app/src/a.php on line 4\n\nCall Stack:\n    0.0001     393744   1. {main}() /var/www/app/src/a.php:0\n    0.0002     393744   2. f() /var/www/app/src/a.php:9\n",
+		xdebugHTMLHead("warning", "Warning: Undefined variable $x in /var/www/app/src/a.php on line <i>3</i>") + xdebugHTMLStack +
+			htmlStackRow(1, "{main}(  )", "/var/www/app/src/a.php", 0) + htmlStackRow(2, "f(  )", "/var/www/app/src/a.php", 9) + "</table></font>\n",
 	} {
 		sigs, _ := Parse("in", []byte(in))
 		for _, s := range sigs {
@@ -399,6 +417,193 @@ func TestPHPCapsFrames(t *testing.T) {
 	}
 	if len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
 		t.Errorf("got %d signals, the first of %d frames; want one of %d", len(sigs), len(sigs[0].Frames), MaxFrames)
+	}
+}
+
+// htmlStackRow is a row of Xdebug 3's HTML "Call Stack" table.
+func htmlStackRow(n int, fn, file string, line int) string {
+	return fmt.Sprintf("<tr><td bgcolor='#eeeeec' align='center'>%d</td><td bgcolor='#eeeeec' align='center'>0.0012</td><td bgcolor='#eeeeec' align='right'>402728</td>"+
+		"<td bgcolor='#eeeeec'>%s</td><td title='%s' bgcolor='#eeeeec'>...%s<b>:</b>%d</td></tr>\n", n, fn, file, file[strings.LastIndexByte(file, '/'):], line)
+}
+
+// xdebugHTMLHead is the head of Xdebug 3's HTML table for an error.
+func xdebugHTMLHead(class, text string) string {
+	return "<br />\n<font size='1'><table class='xdebug-error xe-" + class + "' dir='ltr' border='1' cellspacing='0' cellpadding='1'>\n" +
+		"<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> " + text + "</th></tr>\n"
+}
+
+// xdebugHTMLStack is the head of the "Call Stack" of Xdebug 3's HTML table.
+const xdebugHTMLStack = "<tr><th align='left' bgcolor='#e9b96e' colspan='5'>Call Stack</th></tr>\n" +
+	"<tr><th align='center' bgcolor='#eeeeec'>#</th><th align='left' bgcolor='#eeeeec'>Time</th><th align='left' bgcolor='#eeeeec'>Memory</th><th align='left' bgcolor='#eeeeec'>Function</th><th align='left' bgcolor='#eeeeec'>Location</th></tr>\n"
+
+// xdebugKernelFrames are the frames of the uncaught TypeError thrown in
+// App\Cart->total() that the tests of Xdebug's stacks report.
+var xdebugKernelFrames = []string{
+	"*/var/www/app/src/Cart.php:42 App\\Cart->total",
+	"*/var/www/app/src/Kernel.php:55 App\\Kernel->handle",
+	"*/var/www/app/public/index.php:20 {main}",
+}
+
+// TestPHPXdebug reads the stacks Xdebug (2 and 3) adds to PHP's errors: in
+// the log ("PHP Stack trace:"), displayed ("Call Stack:" with each row's
+// time and memory, in colour, in HTML), alone; its rows, outermost first,
+// name a function and the place it was called from, so each place takes
+// the function of the row before it, and the error's place is in the last
+// row's function. With PHP's trace too, the frames are PHP's unless
+// Xdebug's stack has more.
+func TestPHPXdebug(t *testing.T) {
+	const logStack = "PHP Stack trace:\n" +
+		"PHP   1. {main}() /var/www/app/public/index.php:0\n" +
+		"PHP   2. App\\Kernel->handle($request = class Symfony\\Component\\HttpFoundation\\Request { public $attributes = class ParameterBag { ... } }) /var/www/app/public/index.php:20\n" +
+		"PHP   3. App\\Cart->total() /var/www/app/src/Kernel.php:55\n"
+	const shownStack = "Call Stack:\n" +
+		"    0.0002     393744   1. {main}() /var/www/app/public/index.php:0\n" +
+		"    0.0010     402728   2. App\\Kernel->handle($request = class Symfony\\Component\\HttpFoundation\\Request { ... }) /var/www/app/public/index.php:20\n" +
+		"    0.0012     402728   3. App\\Cart->total() /var/www/app/src/Kernel.php:55\n"
+	const uncaught = "PHP Fatal error:  Uncaught TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given in /var/www/app/src/Cart.php:42\n" +
+		"Stack trace:\n" +
+		"#0 /var/www/app/src/Kernel.php(55): App\\Cart->total()\n" +
+		"#1 /var/www/app/public/index.php(20): App\\Kernel->handle(Object(Symfony\\Component\\HttpFoundation\\Request))\n" +
+		"#2 {main}\n" +
+		"  thrown in /var/www/app/src/Cart.php on line 42\n"
+	const title = "TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given"
+	const shown = "Fatal error: Uncaught TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given in /var/www/app/src/Cart.php on line 42\n\n" +
+		"TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given in /var/www/app/src/Cart.php on line 42\n\n"
+	tests := []struct {
+		name, input, title string
+		want               []string
+	}{
+		{"logged after PHP's trace", uncaught + logStack, title, xdebugKernelFrames},
+		{"logged after PHP's trace, which error_log cut",
+			strings.Replace(uncaught, "#1 /var/www/app/public/index.php(20): App\\Kernel->handle(Object(Symfony\\Component\\HttpFoundation\\Request))\n#2 {main}\n  thrown in /var/www/app/src/Cart.php on line 42\n", "#1 /var/www/app/public/index.php(20): App\\Kernel->handle(Object(Symf\n", 1) + logStack,
+			title, xdebugKernelFrames},
+		{"logged with error_log's times",
+			"[30-Nov-2026 10:15:22 UTC] " + strings.ReplaceAll(strings.TrimSuffix(uncaught+logStack, "\n"), "\nPHP ", "\n[30-Nov-2026 10:15:22 UTC] PHP ") + "\n",
+			title, xdebugKernelFrames},
+		{"through nginx",
+			"2026/11/30 10:15:22 [error] 2796#2796: *3 FastCGI sent in stderr: \"PHP message: PHP Fatal error:  Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in /var/www/app/src/Cart.php on line 42\n" +
+				strings.ReplaceAll(strings.TrimSuffix(logStack, "\n"), "PHP ", "PHP message: PHP ") + "\" while reading response header from upstream\n",
+			"Fatal error: Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)", xdebugKernelFrames},
+		{"displayed by Xdebug 3, without PHP's trace", shown + shownStack, title, xdebugKernelFrames},
+		{"displayed in colour",
+			"\x1b[1m\x1b[31mFatal error\x1b[0m: Uncaught TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given\x1b[22m in \x1b[31m/var/www/app/src/Cart.php\x1b[0m on line \x1b[32m42\x1b[0m\x1b[22m\n\n" +
+				"\x1b[1m\x1b[31mTypeError\x1b[0m: App\\Price::of(): Argument #1 ($cents) must be of type int, string given\x1b[22m in \x1b[31m/var/www/app/src/Cart.php\x1b[0m on line \x1b[32m42\x1b[0m\x1b[22m\n\n" +
+				"\x1b[1mCall Stack:\x1b[22m\n" + strings.TrimPrefix(shownStack, "Call Stack:\n"),
+			title, xdebugKernelFrames},
+		{"logged and displayed by the CLI, one signal", uncaught + logStack + "\n" + shown + shownStack, title, xdebugKernelFrames},
+		{"in Xdebug 3's HTML",
+			xdebugHTMLHead("uncaught-exception", "Fatal error: Uncaught TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given in <a style='color: black' href='phpstorm://open?file=/var/www/app/src/Cart.php&amp;line=42'>/var/www/app/src/Cart.php</a> on line <i>42</i>") +
+				"<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> TypeError: App\\Price::of(): Argument #1 ($cents) must be of type int, string given in /var/www/app/src/Cart.php on line <i>42</i></th></tr>\n" +
+				xdebugHTMLStack +
+				htmlStackRow(1, "{main}(  )", "/var/www/app/public/index.php", 0) +
+				htmlStackRow(2, "App\\Kernel->handle( <span>$request = </span><span>class Symfony\\Component\\HttpFoundation\\Request { ... }</span> )", "/var/www/app/public/index.php", 20) +
+				"<tr><td bgcolor='#eeeeec' align='center'>3</td><td bgcolor='#eeeeec' align='center'>0.0012</td><td bgcolor='#eeeeec' align='right'>402728</td><td bgcolor='#eeeeec'>App\\Cart->total(  )</td>" +
+				"<td title='/var/www/app/src/Kernel.php' bgcolor='#eeeeec'><a style='color: black' href='phpstorm://open?file=/var/www/app/src/Kernel.php&amp;line=55'>.../Kernel.php<b>:</b>55</a></td></tr>\n" +
+				"</table></font>\n",
+			title, xdebugKernelFrames},
+		{"in Xdebug 2's HTML",
+			"<br />\n<font size='1'><table class='xdebug-error xe-fatal-error' dir='ltr' border='1' cellspacing='0' cellpadding='1'>\n" +
+				"<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> Fatal error: Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes) in /var/www/app/src/Cart.php on line <i>42</i></th></tr>\n" +
+				"<tr><th align='left' bgcolor='#e9b96e' colspan='5'>Call Stack</th></tr>\n" +
+				"<tr><th align='center' bgcolor='#eeeeec'>#</th><th align='left' bgcolor='#eeeeec'>Time</th><th align='left' bgcolor='#eeeeec'>Memory</th><th align='left' bgcolor='#eeeeec'>Function</th><th align='left' bgcolor='#eeeeec'>Location</th></tr>\n" +
+				"<tr><td bgcolor='#eeeeec' align='center'>1</td><td bgcolor='#eeeeec' align='center'>0.0002</td><td bgcolor='#eeeeec' align='right'>393744</td><td bgcolor='#eeeeec'>{main}(  )</td><td title='/var/www/app/public/index.php' bgcolor='#eeeeec'>..\\index.php<b>:</b>0</td></tr>\n" +
+				"<tr><td bgcolor='#eeeeec' align='center'>2</td><td bgcolor='#eeeeec' align='center'>0.0010</td><td bgcolor='#eeeeec' align='right'>402728</td><td bgcolor='#eeeeec'>App\\Kernel->handle(  )</td><td title='/var/www/app/public/index.php' bgcolor='#eeeeec'>..\\index.php<b>:</b>20</td></tr>\n" +
+				"<tr><td bgcolor='#eeeeec' align='center'>3</td><td bgcolor='#eeeeec' align='center'>0.0012</td><td bgcolor='#eeeeec' align='right'>402728</td><td bgcolor='#eeeeec'>App\\Cart->total(  )</td><td title='/var/www/app/src/Kernel.php' bgcolor='#eeeeec'>..\\Kernel.php<b>:</b>55</td></tr>\n" +
+				"</table></font>\n",
+			"Fatal error: Allowed memory size of 134217728 bytes exhausted (tried to allocate 20480 bytes)", xdebugKernelFrames},
+		{"after a fatal error without an exception",
+			"PHP Fatal error:  Maximum execution time of 30 seconds exceeded in /var/www/app/src/Cart.php on line 42\n" + logStack,
+			"Fatal error: Maximum execution time of 30 seconds exceeded", xdebugKernelFrames},
+		{"raised by one of PHP's functions",
+			"PHP Fatal error:  Uncaught ValueError: str_repeat(): Argument #2 ($times) must be greater than or equal to 0 in /var/www/app/src/Cart.php:42\n" +
+				"Stack trace:\n#0 /var/www/app/src/Cart.php(42): str_repeat('-', -1)\n#1 /var/www/app/src/Kernel.php(55): App\\Cart->total()\n#2 /var/www/app/public/index.php(20): App\\Kernel->handle(Object(Req\n" +
+				logStack + "PHP   4. str_repeat($string = '-', $times = -1) /var/www/app/src/Cart.php:42\n",
+			"ValueError: str_repeat(): Argument #2 ($times) must be greater than or equal to 0",
+			append([]string{":0 str_repeat"}, xdebugKernelFrames...)},
+		{"a callback of one of PHP's functions",
+			"Fatal error: Uncaught Exception: no price in /var/www/app/src/Line.php on line 9\n\nException: no price in /var/www/app/src/Line.php on line 9\n\n" +
+				"Call Stack:\n" +
+				"    0.0002     393744   1. {main}() /var/www/app/public/index.php:0\n" +
+				"    0.0010     402728   2. array_map($callback = class Closure { ... }, $array = [0 => class App\\Line { ... }]) /var/www/app/public/index.php:20\n" +
+				"    0.0011     402728   3. {closure:/var/www/app/public/index.php:18-20}($line = class App\\Line { ... }) /var/www/app/public/index.php:20\n" +
+				"    0.0012     402728   4. App\\Line->price() /var/www/app/public/index.php:19\n",
+			"Exception: no price",
+			[]string{
+				"*/var/www/app/src/Line.php:9 App\\Line->price",
+				"*/var/www/app/public/index.php:19 {closure:/var/www/app/public/index.php:18-20}",
+				":0 array_map",
+				"*/var/www/app/public/index.php:20 {main}",
+			}},
+		{"Xdebug 2 and PHP 5",
+			"Fatal error: Uncaught exception 'FooException' in /var/www/app/lib/Foo.php on line 22\n\nFooException:  in /var/www/app/lib/Foo.php on line 22\n\n" +
+				"Call Stack:\n    0.0004     228992   1. {main}() /var/www/app/index.php:0\n    0.0016     250640   2. foo() /var/www/app/index.php:20\n",
+			"FooException", []string{"*/var/www/app/lib/Foo.php:22 foo", "*/var/www/app/index.php:20 {main}"}},
+		{"a parse error in a file require_once reads, on Windows",
+			"PHP Parse error:  syntax error, unexpected token \"}\" in C:\\xampp\\htdocs\\shop\\src\\Cart.php on line 43\n" +
+				"PHP Stack trace:\nPHP   1. {main}() C:\\xampp\\htdocs\\shop\\index.php:0\nPHP   2. require_once() C:\\xampp\\htdocs\\shop\\index.php:3\n",
+			"Parse error: syntax error, unexpected token \"}\"",
+			[]string{"*C:\\xampp\\htdocs\\shop\\src\\Cart.php:43 {require_once}", "*C:\\xampp\\htdocs\\shop\\index.php:3 {main}"}},
+		{"Xdebug's stack alone", shownStack, "",
+			[]string{"*:0 App\\Cart->total", "*/var/www/app/src/Kernel.php:55 App\\Kernel->handle", "*/var/www/app/public/index.php:20 {main}"}},
+		{"a warning's stack is not the error's",
+			"PHP Warning:  Undefined variable $coupon in /var/www/app/src/Coupon.php on line 8\n" +
+				"PHP Stack trace:\nPHP   1. {main}() /var/www/app/public/index.php:0\nPHP   2. App\\Coupon->apply() /var/www/app/public/index.php:12\n" + uncaught + logStack,
+			title, xdebugKernelFrames},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sigs, got := parseFrames(t, tt.input, phpShow)
+			if len(sigs) != 1 || sigs[0].Format != FormatPHP || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one php signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
+			}
+		})
+	}
+}
+
+// TestPHPXdebugChain: Xdebug 3 displays an uncaught exception's chain as
+// PHP's text up to the outermost exception, whose trace it replaces by its
+// stack, then the previous exceptions' stacks under "Nested Exceptions:",
+// outermost first; each exception keeps one trace, the root cause first.
+// Without PHP's text, the nested exceptions are the chain.
+func TestPHPXdebugChain(t *testing.T) {
+	const php = "Fatal error: Uncaught PDOException: database is locked in /var/www/app/src/Db.php:30\n" +
+		"Stack trace:\n#0 /var/www/app/src/Cart.php(42): App\\Db->insert('carts')\n#1 /var/www/app/public/index.php(9): App\\Cart->save()\n#2 {main}\n\n" +
+		"Next App\\StorageException: cart not saved in /var/www/app/src/Cart.php on line 44\n\n"
+	const xdebug = "App\\StorageException: cart not saved in /var/www/app/src/Cart.php on line 44\n\n" +
+		"Call Stack:\n" +
+		"    0.0001     392248   1. {main}() /var/www/app/public/index.php:0\n" +
+		"    0.0002     392248   2. App\\Cart->save() /var/www/app/public/index.php:9\n\n" +
+		"\tNested Exceptions:\n\n" +
+		"\tPDOException: database is locked in /var/www/app/src/Db.php on line 30\n\n" +
+		"\tCall Stack:\n" +
+		"\t    0.0001     392248   1. {main}() /var/www/app/public/index.php:0\n" +
+		"\t    0.0002     392248   2. App\\Cart->save() /var/www/app/public/index.php:9\n" +
+		"\t    0.0003     392248   3. App\\Db->insert($table = 'carts') /var/www/app/src/Cart.php:42\n"
+	html := xdebugHTMLHead("uncaught-exception", "Fatal error: Uncaught PDOException: database is locked in /var/www/app/src/Db.php:30") +
+		"Stack trace:\n#0 /var/www/app/src/Cart.php(42): App\\Db->insert(&#039;carts&#039;)\n#1 /var/www/app/public/index.php(9): App\\Cart->save()\n#2 {main}\n\n" +
+		"Next App\\StorageException: cart not saved in /var/www/app/src/Cart.php on line <i>44</i></th></tr>\n" +
+		"<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> App\\StorageException: cart not saved in /var/www/app/src/Cart.php on line <i>44</i></th></tr>\n" +
+		xdebugHTMLStack + htmlStackRow(1, "{main}(  )", "/var/www/app/public/index.php", 0) + htmlStackRow(2, "App\\Cart->save(  )", "/var/www/app/public/index.php", 9) +
+		"<tr><th align='left' bgcolor='#e9b96e' colspan='5'>Nested Exceptions</th></tr><tr><td colspan='5'>\n" +
+		"<table class='xdebug-error xe-nested' style='width: 80%; margin: 1em' dir='ltr' border='1' cellspacing='0' cellpadding='1'>\n" +
+		"<tr><th align='left' bgcolor='#f57900' colspan=\"5\"><span style='background-color: #cc0000; color: #fce94f; font-size: x-large;'>( ! )</span> PDOException: database is locked in /var/www/app/src/Db.php on line <i>30</i></th></tr>\n" +
+		xdebugHTMLStack + htmlStackRow(1, "{main}()", "/var/www/app/public/index.php", 0) + htmlStackRow(2, "App\\Cart->save()", "/var/www/app/public/index.php", 9) +
+		htmlStackRow(3, "App\\Db->insert()", "/var/www/app/src/Cart.php", 42) + "</table></tr>\n</table></font>\n"
+	want := []string{
+		"*/var/www/app/src/Db.php:30 App\\Db->insert",
+		"*/var/www/app/src/Cart.php:42 App\\Cart->save",
+		"*/var/www/app/public/index.php:9 {main}",
+		"*/var/www/app/src/Cart.php:44 App\\Cart->save",
+		"*/var/www/app/public/index.php:9 {main}",
+	}
+	for name, in := range map[string]string{"text": php + xdebug, "HTML": html, "Xdebug's alone": "Fatal error: Uncaught App\\StorageException: cart not saved in /var/www/app/src/Cart.php on line 44\n\n" + xdebug} {
+		sigs, got := parseFrames(t, in, phpShow)
+		if len(sigs) != 1 || sigs[0].Title != "App\\StorageException: cart not saved" || !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: got %d signals, the first %q with frames\n%q\nwant one %q with\n%q", name, len(sigs), sigs[0].Title, got, "App\\StorageException: cart not saved", want)
+		}
+		if !containsString(sigs[0].Symptoms, "pdoexception") {
+			t.Errorf("%s: symptoms %q lack the previous exception's type", name, sigs[0].Symptoms)
+		}
 	}
 }
 
