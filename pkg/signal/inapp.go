@@ -64,6 +64,14 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     not; a frame without a file is in-app only when its function is in a
 //     namespace other than a framework's (Illuminate\, Symfony\, Laminas\,
 //     Doctrine\, ...): PHP's own functions and classes have none;
+//   - perl: string evals ("(eval 12)"), the system's and the
+//     interpreter's libraries (/usr/share/perl5/, /usr/share/perl/,
+//     /usr/lib/x86_64-linux-gnu/perl/ and the other -linux-gnu/perl
+//     trees, /usr/lib64/perl5/, site_perl, vendor_perl, macOS's
+//     /System/Library/Perl/ and /Library/Perl/, perlbrew's, plenv's and
+//     Strawberry Perl's) and modules installed with the application
+//     (local::lib's perl5/lib/perl5/, Carton's local/lib/perl5/) are not;
+//     lib/, bin/, t/ and scripts are;
 //   - native formats (sanitizers, valgrind, gdb, lldb, glibc, and Sentry's
 //     native, c, cpp, objc platforms): the C library and its sources
 //     (./nptl/..., ../sysdeps/...), system headers and libraries (/usr/include/,
@@ -132,6 +140,8 @@ func IsInApp(format, file, function, module string) bool {
 		return dartInApp(f, module)
 	case FormatPHP:
 		return phpInApp(f, function)
+	case FormatPerl:
+		return perlInApp(f)
 	case FormatRust:
 		return rustInApp(file, function) && nativeInApp(file, function, module)
 	case FormatKernel:
@@ -237,4 +247,21 @@ func phpInApp(f, function string) bool {
 	}
 	return !(strings.HasPrefix(f, "[internal") || strings.HasPrefix(f, "phar://") ||
 		strings.Contains(f, "/usr/share/php/") || strings.Contains(f, "/usr/lib/php/"))
+}
+
+// perlLibDirs hold Perl's own libraries and installed modules.
+var perlLibDirs = []string{"/share/perl5/", "/share/perl/", "-linux-gnu/perl", "lib/perl5/", "/lib64/perl5/", "/usr/lib/perl/",
+	"site_perl/", "vendor_perl/", "/Library/Perl/", "/perlbrew/perls/", "/.plenv/versions/", "/Strawberry/perl/"}
+
+// perlInApp is IsInApp for Perl, with f's backslashes made slashes.
+func perlInApp(f string) bool {
+	if strings.HasPrefix(f, "(eval ") || strings.HasPrefix(f, "(re_eval ") {
+		return false
+	}
+	for _, d := range perlLibDirs {
+		if strings.Contains(f, d) {
+			return false
+		}
+	}
+	return true
 }

@@ -104,6 +104,7 @@ const (
 	FormatDotNet     = "dotnet"
 	FormatDart       = "dart" // Dart VM and Flutter stack traces, package:stack_trace's terse form
 	FormatPHP        = "php"
+	FormatPerl       = "perl" // die and Perl's errors, Carp's and Devel::StackTrace's stacks
 	// Native crash reports.
 	FormatASan     = "asan"  // AddressSanitizer (and HWAddressSanitizer)
 	FormatLSan     = "lsan"  // LeakSanitizer

@@ -669,6 +669,8 @@ func sentryFormat(platform string) string {
 		return FormatDart
 	case "php":
 		return FormatPHP
+	case "perl":
+		return FormatPerl
 	case "native", "c", "cpp", "objc", "cocoa":
 		return "native"
 	}
