@@ -353,6 +353,9 @@ func FunctionName(fn string) string {
 	if id, ok := rubyLuaIdent(fn); ok {
 		return id
 	}
+	if perlNameless(fn) {
+		return ""
+	}
 	if strings.Contains(fn, "<") {
 		if fn = dartClosures(fn); fn == "" {
 			return ""
@@ -491,6 +494,19 @@ func rubyLuaIdent(fn string) (string, bool) {
 		return "", true
 	}
 	return "", false
+}
+
+// perlNameless reports a Perl frame's function that no definition names:
+// an anonymous sub ("main::__ANON__", and "Shop::Cart::__ANON__[lib/Shop/Cart.pm:40]"
+// as the debugger names it), an eval ("(eval)", "eval {...}", "eval
+// '...'") or the top level of a file a require loads ("require
+// Shop/Cart.pm"). A named sub ("Shop::Cart::total") is named as C++'s are.
+func perlNameless(fn string) bool {
+	if fn == "(eval)" || strings.HasPrefix(fn, "eval {") || strings.HasPrefix(fn, "eval '") || strings.HasPrefix(fn, "require ") {
+		return true
+	}
+	i := strings.Index(fn, "__ANON__")
+	return i == 0 || i > 1 && fn[i-2:i] == "::"
 }
 
 // stripKernelOffset drops what a kernel trace appends to a function, should

@@ -166,6 +166,17 @@ func TestFuncIdent(t *testing.T) {
 		{"{require}", ""},
 		{"{include_once}", ""},
 		{"{include}", ""},
+		{"Shop::Cart::total", "total"},
+		{"Shop::Cart::_build_items", "_build_items"},
+		{"main::checkout", "checkout"},
+		{"main::__ANON__", ""},
+		{"Shop::Cart::__ANON__", ""},
+		{"Shop::Cart::__ANON__[lib/Shop/Cart.pm:40]", ""},
+		{"__ANON__", ""},
+		{"(eval)", ""},
+		{"eval {...}", ""},
+		{"eval '...'", ""},
+		{"require Shop/Cart.pm", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {

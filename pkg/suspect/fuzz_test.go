@@ -97,6 +97,7 @@ func FuzzFunctionName(f *testing.F) {
 		`{closure:{closure:A::b():1}:2}`, "{closure:", "{closure:)}", "{{closure}}",
 		"block (2 levels) in Cart#total", "<class:Cart>", "Cart#<=>", "rescue in <top (required)>",
 		"in function 'Cart:total'", "in function <cart.lua:12>", "in method ''", "in local 'x",
+		"Shop::Cart::total", "main::__ANON__", "Shop::Cart::__ANON__[lib/Shop/Cart.pm:40]", "eval {...}", "require Shop/Cart.pm", "(eval)",
 	} {
 		f.Add(s)
 	}
