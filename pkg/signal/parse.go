@@ -2,6 +2,7 @@
 // stack-trace text from Go, Python, Java/Kotlin, JavaScript, Ruby and .NET,
 // Dart and Flutter, PHP's uncaught errors and logged traces (Laravel's,
 // Symfony's, Xdebug's stacks),
+// Perl's errors and Carp's and Devel::StackTrace's stacks,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
 // kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
 // tombstones, and Java thread dumps: Android ANR traces and the JVM's
@@ -67,6 +68,16 @@
 // stack lists its rows outermost first, each a function and the place it
 // was called from: a frame pairs a row's place with the function of the
 // row before it, and the error's place is in the last row's function.
+//
+// # Perl
+//
+// Perl's stacks are paired as PHP's are: a Carp or Devel::StackTrace line
+// "Shop::Cart::total(...) called at lib/Shop/Checkout.pm line 17" names
+// the function called from its place, so the message's own place ("boom
+// at lib/Shop/Cart.pm line 42.") is in the function of the first such
+// line, each line's place in the function of the next, and the last in
+// the script's top level, which has no name. A message without a stack is
+// a signal of one frame, but for Perl's warnings, which are none.
 package signal
 
 import (
@@ -144,6 +155,7 @@ var ErrTooLarge = errors.New("input too large")
 
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
 	"PHP errors and traces (PHP's own, getTraceAsString, Xdebug's, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
+	"Perl errors and stacks (die, Carp, Devel::StackTrace, Mojolicious' log), " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output (text or JSON) and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
@@ -180,6 +192,7 @@ var textParsers = []struct {
 	{FormatRuby, []string{":in "}, linesOnly(parseRubyLines), false},
 	{FormatDart, []string{"dart"}, linesOnly(parseDartLines), false},
 	{FormatPHP, []string{".php", "{main}"}, linesOnly(parsePHPLines), false},
+	{FormatPerl, []string{" line "}, linesOnly(parsePerlLines), false},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
