@@ -68,6 +68,7 @@ reports, Android tombstones, minidump_stackwalk stacks as text or JSON,
 WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
 PHP's uncaught errors, Xdebug's stacks and the traces Laravel and Symfony log are read too.
+Perl's errors and the stacks Carp and Devel::StackTrace print are read too.
 --sentry-issue reads the event from Sentry instead. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
