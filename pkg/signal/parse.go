@@ -192,7 +192,7 @@ var textParsers = []struct {
 	{FormatRuby, []string{":in "}, linesOnly(parseRubyLines), false},
 	{FormatDart, []string{"dart"}, linesOnly(parseDartLines), false},
 	{FormatPHP, []string{".php", "{main}"}, linesOnly(parsePHPLines), false},
-	{FormatPerl, []string{" line "}, linesOnly(parsePerlLines), false},
+	{FormatPerl, []string{"line "}, linesOnly(parsePerlLines), false}, // "line " and not " line ": a space is too common a first byte
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {

@@ -39,6 +39,11 @@ var (
 	perlGeneratedRE = regexp.MustCompile(`^[a-z]+ ([\w:]+) \(defined at (\S+) line (\d+)\)$`)
 )
 
+// perlMaxLine bounds the part of a line the expressions read: a place is
+// at a line's end, a long call's arguments are dropped, and a longer line
+// is no stack line.
+const perlMaxLine = 4096
+
 // perlCall is a place in Perl code and the function that was called from
 // it (a stack line's), or, for a message's place, the generated method it
 // is in.
@@ -122,6 +127,12 @@ func parsePerlLines(lines []string) []Signal {
 // stackLine reads line l (t trimmed) as a line of p's stack, or as one
 // that belongs to p without being a frame; it reports whether it did.
 func (p *perlSignal) stackLine(l, t string) bool {
+	if len(t) > perlMaxLine {
+		t = perlDropArgs(t)
+		if len(t) > perlMaxLine {
+			return false
+		}
+	}
 	if strings.Contains(t, " called at ") {
 		if m := perlCalledRE.FindStringSubmatch(t); m != nil {
 			p.add(m[2], m[3], perlFunction(m[1]))
@@ -165,6 +176,16 @@ func (p *perlSignal) stackLine(l, t string) bool {
 	return false
 }
 
+// perlDropArgs drops the arguments of a long stack line's call.
+func perlDropArgs(t string) string {
+	i := strings.IndexByte(t, '(')
+	k := strings.LastIndex(t, ") called at ")
+	if i > 0 && k > i {
+		return t[:i+1] + t[k:]
+	}
+	return t
+}
+
 // add appends a stack line's call of fn from file:line.
 func (p *perlSignal) add(file, line, fn string) {
 	if len(p.calls) >= MaxFrames {
@@ -191,10 +212,15 @@ func perlHeader(lines []string, i int, t string) (*perlSignal, bool) {
 		return nil, false
 	}
 	t = perlUnwrap(t)
-	m := perlAtRE.FindStringSubmatch(t)
+	if !perlEndsAtLine(t) {
+		return nil, false
+	}
+	cut := max(len(t)-perlMaxLine, 0) // a long message's place is at its end
+	m := perlAtRE.FindStringSubmatch(t[cut:])
 	if m == nil {
 		return nil, false
 	}
+	m[1] = t[:cut] + m[1]
 	p := &perlSignal{at: perlPlace(m[2], m[3]), tail: m[5], start: i}
 	if m[4] != "" && m[5] == "" {
 		return nil, false // Perl ends the handle's line with a period
@@ -237,6 +263,25 @@ func perlHeader(lines []string, i int, t string) (*perlSignal, bool) {
 		p.near = 20
 	}
 	return p, true
+}
+
+// perlEndsAtLine reports, cheaply, a line that may end in a place: a
+// line number, then a period, the handle's line, a syntax error's quoted
+// code or nothing.
+func perlEndsAtLine(t string) bool {
+	if k := strings.LastIndex(t, ", near "); k > 0 {
+		t = t[:k]
+	}
+	t = strings.TrimSuffix(t, ".")
+	if k := strings.LastIndex(t, ", <"); k > 0 {
+		t = t[:k]
+	}
+	t = strings.TrimSuffix(strings.TrimSuffix(t, ", at EOF"), ", at end of line")
+	n := len(t)
+	for n > 0 && t[n-1] >= '0' && t[n-1] <= '9' {
+		n--
+	}
+	return n < len(t) && strings.HasSuffix(t[:n], " line ")
 }
 
 // perlUnwrap drops what a web framework's log wraps a message in:

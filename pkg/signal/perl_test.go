@@ -151,6 +151,9 @@ func TestPerlForms(t *testing.T) {
 			"2026-11-30T12:01:02Z [error] cart is empty at /srv/shop/lib/Shop/Cart.pm line 42.\n" +
 			"\tShop::Cart::total(Shop::Cart=HASH(0x55ab61d93b00)) called at /srv/shop/lib/Shop/Checkout.pm line 17\n",
 			"cart is empty", []string{"*/srv/shop/lib/Shop/Cart.pm:42 Shop::Cart::total", "*/srv/shop/lib/Shop/Checkout.pm:17 "}},
+		{"long lines", "bad cart " + strings.Repeat("at x line 1 ", 500) + "at lib/Shop/Cart.pm line 42.\n" +
+			"\tShop::Cart::total(\"" + strings.Repeat("a", 5000) + "\") called at bin/shop line 3\n",
+			"bad cart " + strings.TrimSpace(strings.Repeat("at x line 1 ", 500)), []string{"*lib/Shop/Cart.pm:42 Shop::Cart::total", "*bin/shop:3 "}},
 		{"syslog's prefixes", strings.ReplaceAll("\n"+strings.TrimSuffix(perlConfess, "\n"), "\n", "\nNov 30 10:15:22 web1 shop[812]: ")[1:] + "\n",
 			"boom", perlConfessFrames},
 	}
