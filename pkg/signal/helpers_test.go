@@ -1,6 +1,9 @@
 package signal
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+)
 
 // parseFrames parses in and lists its first signal's frames as show
 // writes them, leaving out those it writes as "".
@@ -31,6 +34,17 @@ func parseOne(t *testing.T, in, format, file string, line, frames int) Signal {
 	if len(sigs) != 1 || s.Format != format || len(s.Frames) != frames || s.Frames[0].File != file || s.Frames[0].Line != line {
 		t.Fatalf("got %d signals, the first %s with frames %+v; want one %s signal of %d frames crashing at %s:%d",
 			len(sigs), s.Format, s.Frames, format, frames, file, line)
+	}
+	return s
+}
+
+// placeShow writes a frame as the tests of PHP, Perl and their Sentry
+// events compare it: "file:line function", with a "*" before an in-app
+// frame.
+func placeShow(f Frame) string {
+	s := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function)
+	if f.InApp {
+		s = "*" + s
 	}
 	return s
 }

@@ -159,7 +159,7 @@ func TestPerlForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, phpShow)
+			sigs, got := parseFrames(t, tt.input, placeShow)
 			if len(sigs) != 1 || sigs[0].Format != FormatPerl || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one perl signal %q with\n%q",
 					len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)

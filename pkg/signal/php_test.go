@@ -8,16 +8,6 @@ import (
 	"time"
 )
 
-// phpShow writes a frame as the PHP tests compare it: "file:line function",
-// with a "*" before an in-app frame.
-func phpShow(f Frame) string {
-	s := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function)
-	if f.InApp {
-		s = "*" + s
-	}
-	return s
-}
-
 // phpSample is PHP's report of an uncaught exception; thrown in Cart.php
 // at line 42, in the total() that Checkout.php called.
 const phpSample = "PHP Fatal error:  Uncaught Exception: cart is empty in /var/www/app/src/Cart.php:42\n" +
@@ -232,7 +222,7 @@ func TestPHPForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, phpShow)
+			sigs, got := parseFrames(t, tt.input, placeShow)
 			if len(sigs) != 1 || sigs[0].Format != FormatPHP || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one php signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
 			}
@@ -258,7 +248,7 @@ func TestPHPChain(t *testing.T) {
 		"Stack trace:\n" +
 		"#0 {main}\n" +
 		"  thrown in /var/www/app/public/index.php on line 11\n"
-	sigs, got := parseFrames(t, in, phpShow)
+	sigs, got := parseFrames(t, in, placeShow)
 	want := []string{
 		":0 PDOStatement->execute",
 		"*/var/www/app/src/Db.php:30 App\\Db->insert",
@@ -281,7 +271,7 @@ func TestPHPChain(t *testing.T) {
 		"Stack trace:\n#0 /var/www/app/lib/Cart.php(42): Db->insert('carts')\n#1 {main}\n\n" +
 		"Next exception 'StorageException' with message 'cart not saved' in /var/www/app/lib/Cart.php:44\n" +
 		"Stack trace:\n#0 {main}\n  thrown in /var/www/app/lib/Cart.php on line 44\n"
-	sigs, got = parseFrames(t, php5, phpShow)
+	sigs, got = parseFrames(t, php5, placeShow)
 	want = []string{"*/var/www/app/lib/Db.php:30 Db->insert", "*/var/www/app/lib/Cart.php:42 {main}", "*/var/www/app/lib/Cart.php:44 {main}"}
 	if len(sigs) != 1 || sigs[0].Title != "StorageException: cart not saved" || !reflect.DeepEqual(got, want) {
 		t.Errorf("PHP 5: got %d signals, the first %q with frames %q; want one %q with %q", len(sigs), sigs[0].Title, got, "StorageException: cart not saved", want)
@@ -552,7 +542,7 @@ func TestPHPXdebug(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, phpShow)
+			sigs, got := parseFrames(t, tt.input, placeShow)
 			if len(sigs) != 1 || sigs[0].Format != FormatPHP || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one php signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
 			}
@@ -597,7 +587,7 @@ func TestPHPXdebugChain(t *testing.T) {
 		"*/var/www/app/public/index.php:9 {main}",
 	}
 	for name, in := range map[string]string{"text": php + xdebug, "HTML": html, "Xdebug's alone": "Fatal error: Uncaught App\\StorageException: cart not saved in /var/www/app/src/Cart.php on line 44\n\n" + xdebug} {
-		sigs, got := parseFrames(t, in, phpShow)
+		sigs, got := parseFrames(t, in, placeShow)
 		if len(sigs) != 1 || sigs[0].Title != "App\\StorageException: cart not saved" || !reflect.DeepEqual(got, want) {
 			t.Errorf("%s: got %d signals, the first %q with frames\n%q\nwant one %q with\n%q", name, len(sigs), sigs[0].Title, got, "App\\StorageException: cart not saved", want)
 		}

@@ -1,7 +1,6 @@
 package signal
 
 import (
-	"fmt"
 	"reflect"
 	"testing"
 )
@@ -16,13 +15,7 @@ func TestPerlSentryEvent(t *testing.T) {
 		`{"filename":"/usr/share/perl5/Try/Tiny.pm","abs_path":"/usr/share/perl5/Try/Tiny.pm","lineno":102,"function":"Try::Tiny::try","module":"Try::Tiny"},` +
 		`{"filename":"local/lib/perl5/Mojolicious.pm","abs_path":"/srv/shop/local/lib/perl5/Mojolicious.pm","lineno":193,"function":"Mojolicious::_action","module":"Mojolicious"},` +
 		`{"filename":"lib/Shop/Model/Carts.pm","abs_path":"/srv/shop/lib/Shop/Model/Carts.pm","lineno":18,"function":"Shop::Model::Carts::find","module":"Shop::Model::Carts"}]}}]}}`
-	sigs, got := parseFrames(t, ev, func(f Frame) string {
-		s := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function)
-		if f.InApp {
-			s = "*" + s
-		}
-		return s
-	})
+	sigs, got := parseFrames(t, ev, placeShow)
 	want := []string{
 		"*/srv/shop/lib/Shop/Model/Carts.pm:18 Shop::Model::Carts::find",
 		"/srv/shop/local/lib/perl5/Mojolicious.pm:193 Mojolicious::_action",

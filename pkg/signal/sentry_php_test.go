@@ -1,7 +1,6 @@
 package signal
 
 import (
-	"fmt"
 	"reflect"
 	"testing"
 )
@@ -15,13 +14,7 @@ func TestPHPSentryEvent(t *testing.T) {
 		`{"filename":"[internal]","abs_path":"[internal]","lineno":0,"function":"array_map"},` +
 		`{"filename":"/src/Checkout.php","abs_path":"/var/www/app/src/Checkout.php","lineno":17,"function":"App\\Checkout::place"},` +
 		`{"filename":"/src/Cart.php","abs_path":"/var/www/app/src/Cart.php","lineno":42,"function":"App\\Cart::total"}]}}]}}`
-	sigs, got := parseFrames(t, ev, func(f Frame) string {
-		s := fmt.Sprintf("%s:%d %s", f.File, f.Line, f.Function)
-		if f.InApp {
-			s = "*" + s
-		}
-		return s
-	})
+	sigs, got := parseFrames(t, ev, placeShow)
 	want := []string{
 		"*/var/www/app/src/Cart.php:42 App\\Cart::total",
 		"*/var/www/app/src/Checkout.php:17 App\\Checkout::place",
