@@ -72,6 +72,14 @@ var dotnetLibPrefixes = []string{"System.", "Microsoft.", "Newtonsoft.", "NUnit.
 //     Strawberry Perl's) and modules installed with the application
 //     (local::lib's perl5/lib/perl5/, Carton's local/lib/perl5/) are not;
 //     lib/, bin/, t/ and scripts are;
+//   - elixir (Elixir and Erlang, and Sentry's elixir platform): a
+//     stacktrace line's application decides when it names one: Elixir's,
+//     Erlang/OTP's and well-known libraries' (elixir, stdlib, kernel,
+//     phoenix, plug, ecto, ...: elixirLibApps) are not in-app; files in
+//     deps/ and Erlang's and Elixir's installed trees are not; else the
+//     module decides: Elixir's and well-known libraries' (Enum,
+//     GenServer, Phoenix.*, Ecto.*, ...) and Erlang/OTP's (:gen_server,
+//     erl_eval, lists, ...) are not;
 //   - native formats (sanitizers, valgrind, gdb, lldb, glibc, and Sentry's
 //     native, c, cpp, objc platforms): the C library and its sources
 //     (./nptl/..., ../sysdeps/...), system headers and libraries (/usr/include/,
@@ -142,6 +150,8 @@ func IsInApp(format, file, function, module string) bool {
 		return phpInApp(f, function)
 	case FormatPerl:
 		return perlInApp(f)
+	case FormatElixir:
+		return elixirModuleInApp(f, function, module)
 	case FormatRust:
 		return rustInApp(file, function) && nativeInApp(file, function, module)
 	case FormatKernel:

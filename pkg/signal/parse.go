@@ -3,6 +3,8 @@
 // Dart and Flutter, PHP's uncaught errors and logged traces (Laravel's,
 // Symfony's, Xdebug's stacks),
 // Perl's errors and Carp's and Devel::StackTrace's stacks,
+// Elixir and Erlang (exceptions, Logger's and ExUnit's reports, Erlang's
+// shell's exceptions and stacks as terms),
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
 // kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
 // tombstones, and Java thread dumps: Android ANR traces and the JVM's
@@ -115,7 +117,8 @@ const (
 	FormatDotNet     = "dotnet"
 	FormatDart       = "dart" // Dart VM and Flutter stack traces, package:stack_trace's terse form
 	FormatPHP        = "php"
-	FormatPerl       = "perl" // die and Perl's errors, Carp's and Devel::StackTrace's stacks
+	FormatPerl       = "perl"   // die and Perl's errors, Carp's and Devel::StackTrace's stacks
+	FormatElixir     = "elixir" // Elixir's and Erlang's exceptions, Logger's and ExUnit's reports, Erlang's error reports
 	// Native crash reports.
 	FormatASan     = "asan"  // AddressSanitizer (and HWAddressSanitizer)
 	FormatLSan     = "lsan"  // LeakSanitizer
@@ -156,6 +159,7 @@ var ErrTooLarge = errors.New("input too large")
 const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Python tracebacks, faulthandler dumps and pytest failures, Java/Kotlin, JavaScript/Node, Ruby and .NET stack traces, " +
 	"PHP errors and traces (PHP's own, getTraceAsString, Xdebug's, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
 	"Perl errors and stacks (die, Carp, Devel::StackTrace, Mojolicious' log), " +
+	"Elixir and Erlang errors (mix's and iex's, Logger's and Phoenix's reports, ExUnit failures, the Erlang shell's exceptions and stack terms), " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output (text or JSON) and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
@@ -193,6 +197,7 @@ var textParsers = []struct {
 	{FormatDart, []string{"dart"}, linesOnly(parseDartLines), false},
 	{FormatPHP, []string{".php", "{main}"}, linesOnly(parsePHPLines), false},
 	{FormatPerl, []string{"line "}, linesOnly(parsePerlLines), false}, // "line " and not " line ": a space is too common a first byte
+	{FormatElixir, []string{"** (", "(test)", "** exception ", "{line,"}, linesOnly(parseElixirLines), false},
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {

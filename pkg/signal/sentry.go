@@ -570,6 +570,9 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 			// read as a pasted trace's; package names the frame's package.
 			f.File, f.Module = dartSentryLocation(f.File, f.Module, sf.Package)
 		}
+		if sentryFormat(p) == FormatElixir {
+			f.Module = strings.TrimPrefix(f.Module, "Elixir.") // an Elixir module's atom, as the SDK may send it
+		}
 		if f.File == "" && f.Function == "" && f.Module == "" {
 			continue
 		}
@@ -671,6 +674,8 @@ func sentryFormat(platform string) string {
 		return FormatPHP
 	case "perl":
 		return FormatPerl
+	case "elixir", "erlang":
+		return FormatElixir
 	case "native", "c", "cpp", "objc", "cocoa":
 		return "native"
 	}
