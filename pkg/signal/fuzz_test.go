@@ -65,6 +65,7 @@ func FuzzParseRuby(f *testing.F)        { fuzzLines(f, parseRubyLines, "ruby") }
 func FuzzParseDotNet(f *testing.F)      { fuzzLines(f, parseDotNetLines, "dotnet") }
 func FuzzParsePHP(f *testing.F)         { fuzzLines(f, parsePHPLines, "php") }
 func FuzzParsePerl(f *testing.F)        { fuzzLines(f, parsePerlLines, "perl") }
+func FuzzParseElixir(f *testing.F)      { fuzzLines(f, parseElixirLines, "elixir") }
 
 // FuzzParseDart runs the Dart parser on any text: every frame has a
 // file (a Dart frame always names its library) and no negative column.
@@ -196,7 +197,7 @@ func FuzzCleanFunction(f *testing.F) {
 }
 
 func FuzzParse(f *testing.F) {
-	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump", "dart", "php", "perl"}, nativeKinds...)...)
+	seedFuzz(f, append([]string{"sentry", "go", "python", "java", "kotlin", "javascript", "ruby", "dotnet", "anr", "threaddump", "dart", "php", "perl", "elixir"}, nativeKinds...)...)
 	for _, s := range libraryAssertions {
 		f.Add([]byte(s))
 	}
