@@ -356,6 +356,9 @@ func FunctionName(fn string) string {
 	if perlNameless(fn) {
 		return ""
 	}
+	if id, ok := beamIdent(fn); ok {
+		return id
+	}
 	if strings.Contains(fn, "<") {
 		if fn = dartClosures(fn); fn == "" {
 			return ""
@@ -507,6 +510,97 @@ func perlNameless(fn string) bool {
 	}
 	i := strings.Index(fn, "__ANON__")
 	return i == 0 || i > 1 && fn[i-2:i] == "::"
+}
+
+// beamIdent names an Elixir or Erlang frame's function, whose name ends
+// in its arity: "Shop.Cart.total/1", ":gen_server.call/3" and Erlang's
+// "shop_cart:total/1" are "total" and "call"; an anonymous function
+// ("anonymous fn/1 in Shop.Cart.total/1") and a name the compiler made
+// after the function holding it ("-total/1-fun-0-",
+// `Enum."-map/2-lists^map/1-1-"/2`, "'-each/1-lc$^0/1-0-'") are named
+// after that function, Phoenix's "call (overridable 3)" after call; a
+// name ending in ? or ! is named without it (valid? is "valid"). A test
+// ("test total sums items"), a template ("app.html"), an operator
+// (Kernel.+/2) and a file's or test's top level ("(file)", "(test)")
+// name no function a definition spells (""). ok is false for other
+// names.
+func beamIdent(fn string) (string, bool) {
+	if len(fn) > 2 && fn[0] == '(' && fn[len(fn)-1] == ')' && strings.Trim(fn[1:len(fn)-1], "abcdefghijklmnopqrstuvwxyz_ ") == "" {
+		return "", true
+	}
+	if strings.HasPrefix(fn, "-") && strings.HasSuffix(fn, "-") && strings.Contains(fn, "/") {
+		return beamName(fn), true
+	}
+	for {
+		rest, ok := strings.CutPrefix(fn, "anonymous fn")
+		if !ok {
+			break
+		}
+		_, inner, ok := strings.Cut(rest, " in ")
+		if !ok {
+			return "", false
+		}
+		fn = inner
+	}
+	slash := strings.LastIndexByte(fn, '/')
+	if slash <= 0 || slash == len(fn)-1 || strings.Trim(fn[slash+1:], "0123456789") != "" {
+		return "", false
+	}
+	head := fn[:slash]
+	var name string
+	if q := head[len(head)-1]; q == '"' || q == '\'' {
+		open := strings.LastIndexByte(head[:len(head)-1], q)
+		if open <= 0 {
+			return "", false
+		}
+		name, head = head[open+1:len(head)-1], head[:open]
+	} else {
+		sep := strings.LastIndexAny(head, ".:")
+		if sep < 0 {
+			return "", false
+		}
+		name, head = head[sep+1:], head[:sep+1]
+	}
+	// What comes before the name is a module and its separator:
+	// Shop.Cart., :gen_server., shop_cart:, 'Elixir.Shop.Cart':.
+	if len(head) < 2 || head[len(head)-1] != '.' && head[len(head)-1] != ':' {
+		return "", false
+	}
+	for i := 0; i < len(head); i++ {
+		if c := head[i]; !(isIdentByte(c) || c == '.' || c == ':' || c == '@' || c == '"' || c == '\'') {
+			return "", false
+		}
+	}
+	return beamName(name), true
+}
+
+// beamName is the identifier of an Elixir or Erlang function's name:
+// itself, less a trailing ? or !; the function a compiler-made name was
+// made in ("-total/1-fun-0-" is total's); "" for a name that is no
+// identifier.
+func beamName(name string) string {
+	for strings.HasPrefix(name, "-") {
+		// -total/1-fun-0-, -map/2-lists^map/1-1-, -each/1-lc$^0/1-0-
+		inner := name[1:]
+		slash := strings.IndexByte(inner, '/')
+		if slash <= 0 {
+			return ""
+		}
+		name = strings.Trim(inner[:slash], `'"`)
+	}
+	if base, ok := strings.CutSuffix(name, ")"); ok {
+		// Phoenix's overridable plugs: "call (overridable 3)".
+		if k := strings.Index(base, " (overridable "); k > 0 {
+			name = base[:k]
+		}
+	}
+	name = strings.TrimRight(name, "?!")
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(isIdentByte(c) && c != '$' || c > 127) || i == 0 && c >= '0' && c <= '9' {
+			return ""
+		}
+	}
+	return name
 }
 
 // stripKernelOffset drops what a kernel trace appends to a function, should

@@ -177,6 +177,29 @@ func TestFuncIdent(t *testing.T) {
 		{"eval {...}", ""},
 		{"eval '...'", ""},
 		{"require Shop/Cart.pm", ""},
+		// Elixir and Erlang: a function by its name, without its arity
+		// and module; an anonymous function and a name the compiler made
+		// are named after the function holding them; a test, a
+		// template, an operator and a file's top level name none.
+		{"Shop.Cart.total/1", "total"},
+		{"anonymous fn/1 in Shop.Cart.total/1", "total"},
+		{"anonymous fn(%{price: 1}) in Shop.Cart.total/1", "total"},
+		{`Enum."-map/2-lists^map/1-1-"/2`, "map"},
+		{":gen_server.try_handle_call/4", "try_handle_call"},
+		{"Shop.Cart.valid?/1", "valid"},
+		{"Shop.Cart.fetch!/2", "fetch"},
+		{`ShopWeb.Endpoint."call (overridable 3)"/2`, "call"},
+		{`Shop.CartTest."test total sums items"/1`, ""},
+		{`ShopWeb.LayoutView."app.html"/1`, ""},
+		{"Kernel.+/2", ""},
+		{"(test)", ""},
+		{"(file)", ""},
+		{"shop_cart:total/1", "total"},
+		{"-total/1-fun-0-", "total"},
+		{"shop_cart:'-total/1-fun-0-'/2", "total"},
+		{"shop_cart:'-each/1-lc$^0/1-0-'/1", "each"},
+		{"'Elixir.Shop.Cart':total/1", "total"},
+		{"erlang:'+'/2", ""},
 		{"", ""},
 	}
 	for _, tt := range tests {

@@ -98,6 +98,8 @@ func FuzzFunctionName(f *testing.F) {
 		"block (2 levels) in Cart#total", "<class:Cart>", "Cart#<=>", "rescue in <top (required)>",
 		"in function 'Cart:total'", "in function <cart.lua:12>", "in method ''", "in local 'x",
 		"Shop::Cart::total", "main::__ANON__", "Shop::Cart::__ANON__[lib/Shop/Cart.pm:40]", "eval {...}", "require Shop/Cart.pm", "(eval)",
+		"Shop.Cart.total/1", "anonymous fn/1 in Shop.Cart.total/1", `Enum."-map/2-lists^map/1-1-"/2`, "shop_cart:total/1",
+		"-total/1-fun-0-", "shop_cart:'-total/1-fun-0-'/2", `A."call (overridable 3)"/2`, "(test)", "anonymous fn", "-/1-", `"/1`,
 	} {
 		f.Add(s)
 	}
