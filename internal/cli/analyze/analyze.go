@@ -62,13 +62,12 @@ full diff and counts the files and lines it changed exactly as
 Given error signals, it ranks the commits most likely to have caused each one
 and shows the evidence, or says that there is no confident suspect. A signal
 (--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
-JavaScript, Ruby, Rust, .NET, Dart and Flutter), a native crash report (sanitizers, Valgrind,
-gdb, lldb, kernel oopses, assertions, core dumps, Apple .crash and .ips
-reports, Android tombstones, minidump_stackwalk stacks as text or JSON,
-WinDbg stacks), a Java
+JavaScript, Ruby, Rust, .NET, Perl, Dart and Flutter), an Elixir or Erlang
+error, PHP's uncaught errors (with Xdebug's stacks, and as Laravel and Symfony
+log them), a native crash report (sanitizers, Valgrind, gdb, lldb, kernel
+oopses, assertions, core dumps, Apple .crash and .ips reports, Android
+tombstones, minidump_stackwalk stacks as text or JSON, WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
-PHP's uncaught errors, Xdebug's stacks and the traces Laravel and Symfony log are read too.
-Perl's errors and the stacks Carp and Devel::StackTrace print are read too.
 --sentry-issue reads the event from Sentry instead. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
