@@ -398,12 +398,7 @@ func TestElixirNotTraces(t *testing.T) {
 		"{current_stacktrace,[{shop_cart,total,1,[{file,\"src/shop_cart.erl\"},{line,42}]}]}\n",
 		"1) test x (Shop.CartTest)\n     test/x.exs:1\n     Assertion with == failed\n",
 	} {
-		sigs, _ := Parse("in", []byte(in))
-		for _, s := range sigs {
-			if s.Format == FormatElixir {
-				t.Errorf("Parse(%q) gave an elixir signal %q with frames %+v", in, s.Title, s.Frames)
-			}
-		}
+		noSignalOf(t, FormatElixir, in)
 	}
 }
 

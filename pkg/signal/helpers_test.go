@@ -48,3 +48,14 @@ func placeShow(f Frame) string {
 	}
 	return s
 }
+
+// noSignalOf fails t when in parses to a signal of format.
+func noSignalOf(t *testing.T, format, in string) {
+	t.Helper()
+	sigs, _ := Parse("in", []byte(in))
+	for _, s := range sigs {
+		if s.Format == format {
+			t.Errorf("Parse(%q) gave a %s signal %q with frames %+v", in, format, s.Title, s.Frames)
+		}
+	}
+}

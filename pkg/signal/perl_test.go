@@ -234,12 +234,7 @@ func TestPerlNotErrors(t *testing.T) {
 		"Trace begun at lib/X.pm\n",
 		"main::run at bin/shop line 9\n",
 	} {
-		sigs, _ := Parse("in", []byte(in))
-		for _, s := range sigs {
-			if s.Format == FormatPerl {
-				t.Errorf("Parse(%q) gave a perl signal %q with frames %+v", in, s.Title, s.Frames)
-			}
-		}
+		noSignalOf(t, FormatPerl, in)
 	}
 }
 

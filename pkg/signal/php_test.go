@@ -384,12 +384,7 @@ func TestPHPNotTraces(t *testing.T) {
 		xdebugHTMLHead("warning", "Warning: Undefined variable $x in /var/www/app/src/a.php on line <i>3</i>") + xdebugHTMLStack +
 			htmlStackRow(1, "{main}(  )", "/var/www/app/src/a.php", 0) + htmlStackRow(2, "f(  )", "/var/www/app/src/a.php", 9) + "</table></font>\n",
 	} {
-		sigs, _ := Parse("in", []byte(in))
-		for _, s := range sigs {
-			if s.Format == FormatPHP {
-				t.Errorf("Parse(%q) gave a php signal %q with frames %+v", in, s.Title, s.Frames)
-			}
-		}
+		noSignalOf(t, FormatPHP, in)
 	}
 }
 
