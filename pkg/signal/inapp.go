@@ -150,6 +150,8 @@ func IsInApp(format, file, function, module string) bool {
 		return phpInApp(f, function)
 	case FormatPerl:
 		return perlInApp(f)
+	case FormatLua:
+		return luaInApp(file)
 	case FormatElixir:
 		return elixirModuleInApp(f, function, module)
 	case FormatRust:

@@ -4,7 +4,7 @@
 // Symfony's, Xdebug's stacks),
 // Perl's errors and Carp's and Devel::StackTrace's stacks,
 // Elixir and Erlang (exceptions, Logger's and ExUnit's reports, Erlang's
-// shell's exceptions and stacks as terms),
+// shell's exceptions and stacks as terms), Lua's tracebacks,
 // native crash reports of sanitizers, Valgrind, gdb, lldb, the Linux
 // kernel, glibc and Rust, Apple's .crash and .ips crash reports, Android
 // tombstones, and Java thread dumps: Android ANR traces and the JVM's
@@ -119,6 +119,7 @@ const (
 	FormatPHP        = "php"
 	FormatPerl       = "perl"   // die and Perl's errors, Carp's and Devel::StackTrace's stacks
 	FormatElixir     = "elixir" // Elixir's and Erlang's exceptions, Logger's and ExUnit's reports, Erlang's error reports
+	FormatLua        = "lua"    // Lua's tracebacks (the interpreter's, LuaJIT's, OpenResty's, Neovim's)
 	// Native crash reports.
 	FormatASan     = "asan"  // AddressSanitizer (and HWAddressSanitizer)
 	FormatLSan     = "lsan"  // LeakSanitizer
@@ -160,6 +161,7 @@ const lookedFor = "looked for Sentry event JSON, Go panics and race reports, Pyt
 	"PHP errors and traces (PHP's own, getTraceAsString, Xdebug's, Laravel's and Symfony's logs), Dart and Flutter stack traces, " +
 	"Perl errors and stacks (die, Carp, Devel::StackTrace, Mojolicious' log), " +
 	"Elixir and Erlang errors (mix's and iex's, Logger's and Phoenix's reports, ExUnit failures, the Erlang shell's exceptions and stack terms), " +
+	"Lua tracebacks, " +
 	"sanitizer, Valgrind, gdb, lldb, Linux kernel, glibc and Apple (.crash, .ips) crash reports, Android tombstones and ANR traces, JVM thread dumps, Rust panics, minidump_stackwalk output (text or JSON) and WinDbg/Visual Studio stacks"
 
 // textParsers are tried on text input, in this order; the one yielding the
@@ -198,6 +200,7 @@ var textParsers = []struct {
 	{FormatPHP, []string{".php", "{main}"}, linesOnly(parsePHPLines), false},
 	{FormatPerl, []string{"line "}, linesOnly(parsePerlLines), false}, // "line " and not " line ": a space is too common a first byte
 	{FormatElixir, []string{"** (", "(test)", "** exception ", "{line,"}, linesOnly(parseElixirLines), false},
+	{FormatLua, []string{"k traceback:"}, linesOnly(parseLuaLines), false}, // stack traceback: "k" is a rarer first byte than "s"
 }
 
 func linesOnly(parse func(lines []string) []Signal) func(string, []string) []Signal {
