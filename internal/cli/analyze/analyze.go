@@ -62,7 +62,7 @@ full diff and counts the files and lines it changed exactly as
 Given error signals, it ranks the commits most likely to have caused each one
 and shows the evidence, or says that there is no confident suspect. A signal
 (--signal) is a Sentry event as JSON, a stack trace (Go, Python, Java/Kotlin,
-JavaScript, Ruby, Rust, .NET, Perl, Dart and Flutter), an Elixir or Erlang
+JavaScript, Ruby, Rust, .NET, Perl, Lua, Dart and Flutter), an Elixir or Erlang
 error, PHP's uncaught errors (with Xdebug's stacks, and as Laravel and Symfony
 log them), a native crash report (sanitizers, Valgrind, gdb, lldb, kernel
 oopses, assertions, core dumps, Apple .crash and .ips reports, Android
