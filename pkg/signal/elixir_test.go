@@ -208,10 +208,7 @@ func TestElixirForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, elixirShow)
-			if len(sigs) != 1 || sigs[0].Format != FormatElixir || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one elixir signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
-			}
+			wantOneSignal(t, FormatElixir, tt.input, elixirShow, tt.title, tt.want)
 		})
 	}
 }
@@ -372,14 +369,7 @@ func TestElixirTime(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(now.Format(time.DateOnly)+" "+tt.name, func(t *testing.T) {
-				sigs, err := Parse("log", []byte(tt.input))
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := sigs[0].Timestamp
-				if sigs[0].Format != FormatElixir || (got == nil) != (tt.want == nil) || got != nil && !got.Equal(*tt.want) {
-					t.Errorf("got a %s signal at %v, want an elixir signal at %v", sigs[0].Format, got, tt.want)
-				}
+				wantSignalTime(t, FormatElixir, tt.input, tt.want)
 			})
 		}
 	}
@@ -410,13 +400,7 @@ func TestElixirCapsFrames(t *testing.T) {
 	for i := 0; i < MaxFrames+50; i++ {
 		b.WriteString("    (shop 0.1.0) lib/shop/tree.ex:12: Shop.Tree.walk/1\n")
 	}
-	sigs, err := Parse("log", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
-		t.Errorf("got %d signals, the first of %d frames; want one of %d", len(sigs), len(sigs[0].Frames), MaxFrames)
-	}
+	wantCapped(t, b.String())
 }
 
 // TestErlangNegativeLine: a stack term's negative line (a fuzzer's find)

@@ -2,7 +2,6 @@ package signal
 
 import (
 	"fmt"
-	"reflect"
 	"testing"
 	"time"
 )
@@ -73,10 +72,7 @@ func TestLuaForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, placeShow)
-			if len(sigs) != 1 || sigs[0].Format != FormatLua || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one lua signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
-			}
+			wantOneSignal(t, FormatLua, tt.input, placeShow, tt.title, tt.want)
 		})
 	}
 }
@@ -102,13 +98,7 @@ func TestLuaTime(t *testing.T) {
 		time.Now().UTC().Add(-time.Hour).Truncate(time.Second), // the real clock's
 	} {
 		in := now.Format(time.RFC3339) + " app[42]: lua: cart.lua:12: boom\nstack traceback:\n\tcart.lua:12: in function 'total'\n"
-		sigs, err := Parse("log", []byte(in))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if s := sigs[0]; s.Format != FormatLua || s.Timestamp == nil || !s.Timestamp.Equal(now) {
-			t.Errorf("%s: got a %s signal at %v, want a lua signal at %v", now, s.Format, s.Timestamp, now)
-		}
+		wantSignalTime(t, FormatLua, in, &now)
 	}
 }
 
@@ -118,10 +108,7 @@ func TestLuaCapsFrames(t *testing.T) {
 	for i := 0; i < MaxFrames+40; i++ {
 		in += fmt.Sprintf("\tdeep.lua:%d: in function 'f%d'\n", i+1, i)
 	}
-	sigs, err := Parse("log", []byte(in))
-	if err != nil || len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
-		t.Fatalf("got %d signals, %v; want one of %d frames", len(sigs), err, MaxFrames)
-	}
+	wantCapped(t, in)
 }
 
 func FuzzParseLua(f *testing.F) {

@@ -159,11 +159,7 @@ func TestPerlForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, placeShow)
-			if len(sigs) != 1 || sigs[0].Format != FormatPerl || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one perl signal %q with\n%q",
-					len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
-			}
+			wantOneSignal(t, FormatPerl, tt.input, placeShow, tt.title, tt.want)
 		})
 	}
 }
@@ -256,14 +252,7 @@ func TestPerlTime(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(now.Format(time.DateOnly)+" "+tt.name, func(t *testing.T) {
-				sigs, err := Parse("log", []byte(tt.input))
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := sigs[0].Timestamp
-				if sigs[0].Format != FormatPerl || (got == nil) != (tt.want == nil) || got != nil && !got.Equal(*tt.want) {
-					t.Errorf("got a %s signal at %v, want a perl signal at %v", sigs[0].Format, got, tt.want)
-				}
+				wantSignalTime(t, FormatPerl, tt.input, tt.want)
 			})
 		}
 	}
@@ -276,11 +265,5 @@ func TestPerlCapsFrames(t *testing.T) {
 	for i := 0; i < MaxFrames+50; i++ {
 		b.WriteString("\tShop::Tree::walk(Shop::Tree=HASH(0x5601)) called at lib/Shop/Tree.pm line 12\n")
 	}
-	sigs, err := Parse("log", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
-		t.Errorf("got %d signals, the first of %d frames; want one of %d", len(sigs), len(sigs[0].Frames), MaxFrames)
-	}
+	wantCapped(t, b.String())
 }

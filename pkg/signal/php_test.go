@@ -222,10 +222,7 @@ func TestPHPForms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, placeShow)
-			if len(sigs) != 1 || sigs[0].Format != FormatPHP || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one php signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
-			}
+			wantOneSignal(t, FormatPHP, tt.input, placeShow, tt.title, tt.want)
 		})
 	}
 }
@@ -336,14 +333,7 @@ func TestPHPTime(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(now.Format(time.DateOnly)+" "+tt.name, func(t *testing.T) {
-				sigs, err := Parse("log", []byte(tt.input))
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := sigs[0].Timestamp
-				if sigs[0].Format != FormatPHP || (got == nil) != (tt.want == nil) || got != nil && !got.Equal(*tt.want) {
-					t.Errorf("got a %s signal at %v, want a php signal at %v", sigs[0].Format, got, tt.want)
-				}
+				wantSignalTime(t, FormatPHP, tt.input, tt.want)
 			})
 		}
 	}
@@ -396,13 +386,7 @@ func TestPHPCapsFrames(t *testing.T) {
 		fmt.Fprintf(&b, "#%d /var/www/app/src/Tree.php(12): App\\Tree->walk(Object(App\\Node))\n", i)
 	}
 	fmt.Fprintf(&b, "#%d {main}\n  thrown in /var/www/app/src/Tree.php on line 9\n", MaxFrames+50)
-	sigs, err := Parse("log", []byte(b.String()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sigs) != 1 || len(sigs[0].Frames) != MaxFrames {
-		t.Errorf("got %d signals, the first of %d frames; want one of %d", len(sigs), len(sigs[0].Frames), MaxFrames)
-	}
+	wantCapped(t, b.String())
 }
 
 // htmlStackRow is a row of Xdebug 3's HTML "Call Stack" table.
@@ -537,10 +521,7 @@ func TestPHPXdebug(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			sigs, got := parseFrames(t, tt.input, placeShow)
-			if len(sigs) != 1 || sigs[0].Format != FormatPHP || sigs[0].Title != tt.title || !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("got %d signals, the first %s %q with frames\n%q\nwant one php signal %q with\n%q", len(sigs), sigs[0].Format, sigs[0].Title, got, tt.title, tt.want)
-			}
+			wantOneSignal(t, FormatPHP, tt.input, placeShow, tt.title, tt.want)
 		})
 	}
 }
