@@ -89,7 +89,7 @@ func parseLuaLines(lines []string) []Signal {
 				frames = append(frames, luaFrame(m[1], m[2], m[3]))
 			}
 		}
-		if file != "" && !slicesContainsPlace(frames, file, line) {
+		if file != "" && !slices.ContainsFunc(frames, func(f Frame) bool { return f.Line == line && sameLuaFile(f.File, file) }) {
 			// error() raised it: "[C]: in function 'error'" comes first,
 			// and the place the message names is the caller's line.
 			k := 0
@@ -177,20 +177,9 @@ func luaFrame(file, line, what string) Frame {
 	return f
 }
 
-// slicesContainsPlace reports whether a frame of frames is at file:line.
-func slicesContainsPlace(frames []Frame, file string, line int) bool {
-	for _, f := range frames {
-		if f.Line == line && sameLuaFile(f.File, file) {
-			return true
-		}
-	}
-	return false
-}
-
-// sameLuaFile reports whether two names of a Lua file are one: the
-// same, or one the other's ending after a "/" (Lua shortens long names
-// to "...cart.lua").
+// sameLuaFile reports whether two names of a Lua file are one: one ends
+// with the other (Lua shortens a long name to its end, "...cart.lua").
 func sameLuaFile(a, b string) bool {
 	a, b = strings.TrimPrefix(a, "..."), strings.TrimPrefix(b, "...")
-	return a == b || strings.HasSuffix(a, "/"+b) || strings.HasSuffix(b, "/"+a) || strings.HasSuffix(a, b) || strings.HasSuffix(b, a)
+	return strings.HasSuffix(a, b) || strings.HasSuffix(b, a)
 }
