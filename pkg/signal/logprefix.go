@@ -16,8 +16,10 @@ var (
 	hostUnitRE = regexp.MustCompile(`^\S+ [^\s\[:]+\[\d+\]: ?`)
 	// logcatPrefixRE: Android logcat's "05-16 12:43:07.629: E/Tag(31031): "
 	// (long and brief), "05-16 12:43:07.629  1234  1250 E Tag: "
-	// (threadtime) and "E/Tag(31031): " (brief).
-	logcatPrefixRE = regexp.MustCompile(`^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:? +)?(?:[VDIWEFA]/[^\s(][^(]*\(\s*\d+\): ?|\d+ +\d+ +[VDIWEFA] +[^:]*?: ?)`)
+	// (threadtime), "E/Tag(31031): " (brief) and "E/Tag: " (tag, what
+	// "adb logcat -v tag" and Android Studio's old copy print; a tag of
+	// two characters at least, so that "I/O: " is no prefix).
+	logcatPrefixRE = regexp.MustCompile(`^(?:\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}:? +)?(?:[VDIWEFA]/[^\s(][^(]*\(\s*\d+\): ?|[VDIWEFA]/[\w.$-][^(:]{1,63}: ?|\d+ +\d+ +[VDIWEFA] +[^:]*?: ?)`)
 	// logcatClockRE: a logcat line behind the time of day only, as some
 	// tools print a device's log: "13:24:30 A DEBUG : ", "13:24:30 W  : "
 	// (no tag), "13:24:30.629 E/Tag(31031): ", "13:24:30 E/Tag: ".

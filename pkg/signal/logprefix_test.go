@@ -51,6 +51,7 @@ func TestParseBehindLogPrefixes(t *testing.T) {
 		{"journald short-iso, the log started a day before", iso(ci.Add(-24*time.Hour)) + " web1 report-job[9777]: started\n" +
 			prefix(python, func(int) string { return iso(ci) + " web1 report-job[9777]: " }), FormatPython, "/srv/app/jobs/report.py", 40, &ci},
 		{"logcat", prefix(java, func(int) string { return "05-16 12:43:07.629: E/AndroidRuntime(31031): " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
+		{"logcat tag", prefix(java, func(int) string { return "E/AndroidRuntime: " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 		{"logcat threadtime", prefix(java, func(int) string { return "05-16 12:43:07.629  1234  1250 E AndroidRuntime: " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 		{"logcat time of day", prefix(java, func(int) string { return "12:43:07 E AndroidRuntime : " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
 		{"android studio logcat", prefix(java, func(int) string { return "2024-05-16 12:43:07.629 31031-31031/com.example.shop E/AndroidRuntime: " }), FormatJava, "com/example/shop/CartView.java", 92, nil},
