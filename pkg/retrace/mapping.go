@@ -352,8 +352,8 @@ func parseMethod(s string) (*method, bool) {
 	}
 	head := s[:open]
 	sp := strings.LastIndexByte(head, ' ')
-	if sp <= 0 {
-		return nil, false
+	if sp <= 0 || strings.ContainsAny(head[:sp], ": \t") {
+		return nil, false // no return type, or "1:x:" before it
 	}
 	qname := head[sp+1:]
 	rest := s[open+1:]

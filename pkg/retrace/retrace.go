@@ -153,14 +153,20 @@ func (m *Mapping) classOf(mt *method) string {
 }
 
 // sourceFile is the source file of original class name: the one R8
-// recorded for it (under its own class line, or under own when that is
-// the same class), else the .java file of its outermost class.
+// recorded for it (or for its outermost class), else the .java file of
+// its outermost class.
 func (m *Mapping) sourceFile(own *class, name string) string {
 	if own != nil && own.orig == name && own.file != "" {
 		return own.file
 	}
 	if c := m.byOrig[name]; c != nil && c.file != "" {
 		return c.file
+	}
+	if i := strings.IndexByte(name, '$'); i > 0 {
+		// A nested class is in its outermost class's file.
+		if c := m.byOrig[name[:i]]; c != nil && c.file != "" {
+			return c.file
+		}
 	}
 	return JavaFile(name)
 }
