@@ -25,6 +25,9 @@ type Set []*Mapping
 // nil and note says why when the mapping names it but cannot tell which
 // method the frame is in.
 func (s Set) Frame(cls, method string, line int) (frames []Frame, note string, ok bool) {
+	if method == "" {
+		return nil, "", false // no frame
+	}
 	for _, m := range s {
 		if m == nil {
 			continue

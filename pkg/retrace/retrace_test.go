@@ -102,6 +102,7 @@ func TestFrameR8(t *testing.T) {
 		{name: "constructor", class: "a.b.e", meth: "<init>", line: 1, want: []Frame{
 			{Class: "com.shop.CartException", Method: "<init>", File: "Cart.kt", Line: 7}}},
 		{name: "class not in the mapping", class: "java.lang.Thread", meth: "run", line: 1, notInMapping: true},
+		{name: "no method", class: "a.b.c", meth: "", line: 1, notInMapping: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

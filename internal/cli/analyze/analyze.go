@@ -13,6 +13,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/config"
 	"github.com/sigsentry/sigsentry/internal/render"
 	"github.com/sigsentry/sigsentry/internal/repoarg"
+	"github.com/sigsentry/sigsentry/pkg/retrace"
 	"github.com/spf13/cobra"
 )
 
@@ -44,6 +45,10 @@ type Options struct {
 	IncludeMerges bool
 	// NoCache neither reads nor writes the change cache.
 	NoCache bool
+	// ProguardMappings are the --proguard-mapping files; mappings are
+	// the mappings read from them (see retrace.go).
+	ProguardMappings []string
+	mappings         retrace.Set
 }
 
 // NewCmd returns the `analyze` command. runF, when not nil, replaces the run
@@ -68,7 +73,9 @@ log them), a native crash report (sanitizers, Valgrind, gdb, lldb, kernel
 oopses, assertions, core dumps, Apple .crash and .ips reports, Android
 tombstones, minidump_stackwalk stacks as text or JSON, WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
---sentry-issue reads the event from Sentry instead. A Sentry event that names
+--sentry-issue reads the event from Sentry instead.
+--proguard-mapping retraces Java and Android frames obfuscated by R8 or
+ProGuard (a trace's text, a Sentry event's frames) with the build's mapping.txt. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
 
@@ -87,7 +94,10 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
   sentry-cli events get ... | sigsentry analyze --signal - --at 2026-11-27T10:00:00Z
 
   # A local checkout, no credential needed, as Markdown for an incident doc
-  sigsentry analyze --local . --lookback-days 90 --signal trace.txt -o markdown`,
+  sigsentry analyze --local . --lookback-days 90 --signal trace.txt -o markdown
+
+  # An Android crash obfuscated by R8, retraced with the release's mapping
+  sigsentry analyze --local . --signal crash.txt --proguard-mapping app/build/outputs/mapping/release/mapping.txt`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd)
@@ -116,6 +126,7 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	fl.IntVar(&opts.Top, "top", 5, "Suspects to show per signal")
 	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
+	fl.StringArrayVar(&opts.ProguardMappings, "proguard-mapping", nil, "ProGuard or R8 mapping `FILE` (mapping.txt) to retrace obfuscated Java and Android frames with (repeatable: one per app or module)")
 	_ = cmd.MarkFlagDirname("local")
 	_ = cmd.RegisterFlagCompletionFunc("repo", cmdutil.CompleteRepos(f))
 	return cmd

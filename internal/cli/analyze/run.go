@@ -28,6 +28,9 @@ func Run(ctx context.Context, o *Options) error {
 	if err := checkSentryIssues(o); err != nil {
 		return err
 	}
+	if err := loadMappings(o); err != nil {
+		return err
+	}
 	sigs, events, err := loadSignals(o)
 	if err != nil {
 		return err
@@ -37,6 +40,7 @@ func Run(ctx context.Context, o *Options) error {
 		return fmt.Errorf("loading the configuration: %w", err)
 	}
 	pulled := pullSentry(ctx, o)
+	retracePulled(o, pulled)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -156,10 +160,13 @@ func loadSignals(o *Options) ([]signal.Signal, []*sentryIssue, error) {
 		if len(bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))) == 0 {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: it is empty: give a stack trace, a crash report or a Sentry event", display)
 		}
+		data, rt := retraceText(o, data)
 		sigs, err := signal.Parse(display, data)
+		err = rt.explain(err)
 		if err != nil {
 			return nil, nil, cmdutil.UsageErrorf("reading signal %s: %v", display, err)
 		}
+		rt.finish(sigs)
 		if si := eventRelease(display, data, sigs); si != nil {
 			si.index = len(out)
 			events = append(events, si)
