@@ -73,11 +73,13 @@ log them), a native crash report (sanitizers, Valgrind, gdb, lldb, kernel
 oopses, assertions, core dumps, Apple .crash and .ips reports, Android
 tombstones, minidump_stackwalk stacks as text or JSON, WinDbg stacks), a Java
 thread dump (an Android ANR trace, jstack) or a pytest failure.
---sentry-issue reads the event from Sentry instead.
---proguard-mapping retraces Java and Android frames obfuscated by R8 or
-ProGuard (a trace's text, a Sentry event's frames) with the build's mapping.txt. A Sentry event that names
+--sentry-issue reads the event from Sentry instead. A Sentry event that names
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
+
+With --proguard-mapping FILE (the build's mapping.txt), Java and Android
+frames obfuscated by R8 or ProGuard are retraced first: a trace's text, and
+a Sentry event's frames.
 
 With --local PATH, it reads a local git checkout instead of Bitbucket and needs
 no credential; only that checkout is analyzed.
