@@ -49,6 +49,8 @@ type Options struct {
 	// the mappings read from them (see retrace.go).
 	ProguardMappings []string
 	mappings         retrace.Set
+	// SourceMaps are the --sourcemap files and folders.
+	SourceMaps []string
 }
 
 // NewCmd returns the `analyze` command. runF, when not nil, replaces the run
@@ -99,7 +101,10 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
   sigsentry analyze --local . --lookback-days 90 --signal trace.txt -o markdown
 
   # An Android crash obfuscated by R8, retraced with the release's mapping
-  sigsentry analyze --local . --signal crash.txt --proguard-mapping app/build/outputs/mapping/release/mapping.txt`,
+  sigsentry analyze --local . --signal crash.txt --proguard-mapping app/build/outputs/mapping/release/mapping.txt
+
+  # A minified JavaScript error, read through the build's source maps
+  sigsentry analyze --local . --signal browser-error.txt --sourcemap build/static/js`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd)
@@ -129,6 +134,7 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
 	fl.StringArrayVar(&opts.ProguardMappings, "proguard-mapping", nil, "ProGuard or R8 mapping `FILE` (mapping.txt) to retrace obfuscated Java and Android frames with (repeatable: one per app or module)")
+	fl.StringArrayVar(&opts.SourceMaps, "sourcemap", nil, "Source map `PATH` of a JavaScript bundle: a .map file, or a folder searched for them (repeatable)")
 	_ = cmd.MarkFlagDirname("local")
 	_ = cmd.RegisterFlagCompletionFunc("repo", cmdutil.CompleteRepos(f))
 	return cmd

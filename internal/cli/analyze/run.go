@@ -52,6 +52,9 @@ func Run(ctx context.Context, o *Options) error {
 		all = append(all, si.signals...)
 	}
 	issues := append(events, pulled...)
+	if err := applySourceMaps(o, all, issues); err != nil {
+		return err
+	}
 	plan, err := buildPlan(o, cfg, all)
 	if err != nil {
 		return err
