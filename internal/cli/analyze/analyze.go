@@ -79,9 +79,11 @@ thread dump (an Android ANR trace, jstack) or a pytest failure.
 a release whose commit is known (a hash in the version) is analyzed at that
 commit, so the frames' lines are those of the build that crashed.
 
-With --proguard-mapping FILE (the build's mapping.txt), Java and Android
-frames obfuscated by R8 or ProGuard are retraced first: a trace's text, and
-a Sentry event's frames.
+Production builds hide the source's lines: give the build's symbols. With
+--sourcemap PATH (a .map file or a build folder), frames in minified
+JavaScript read as the source files' lines; with --proguard-mapping FILE (the
+build's mapping.txt), Java and Android frames obfuscated by R8 or ProGuard
+are retraced first: a trace's text, and a Sentry event's frames.
 
 With --local PATH, it reads a local git checkout instead of Bitbucket and needs
 no credential; only that checkout is analyzed.
