@@ -28,11 +28,11 @@ var obfuscatedCrash = strings.ReplaceAll(`--------- beginning of crash
 03-17 16:13:47.123  4242  4242 E AndroidRuntime: 	... 3 more
 `, "03-17 16:13:47.123", time.Now().Add(-time.Hour).Format("01-02 15:04:05.000"))
 
-// shopRepo is a repository of the ProGuard test program: the first
+// javaShopRepo is a repository of the ProGuard test program: the first
 // commit, older than the window analyzed, adds it with Cart.java's line 24 returning 0 for an item without
 // a price, the second makes that line throw (the crash's line), the third,
 // the newest, changes Main.java's comment.
-func shopRepo(t *testing.T) (r *repo, culprit string) {
+func javaShopRepo(t *testing.T) (r *repo, culprit string) {
 	t.Helper()
 	src := func(name string) string {
 		b, err := os.ReadFile(filepath.Join(proguardDir, "src", "com", "shop", name))
@@ -89,7 +89,7 @@ func analyzeOne(t *testing.T, dir, name, text string, args ...string) SignalRepo
 // app's frames are unreadable: that commit is not first, and a note says
 // to give the mapping.
 func TestRetraceProGuard(t *testing.T) {
-	r, culprit := shopRepo(t)
+	r, culprit := javaShopRepo(t)
 	mapping := filepath.Join(proguardDir, "mapping.txt")
 
 	s := analyzeOne(t, r.dir, "crash.txt", obfuscatedCrash, "--proguard-mapping", mapping)
@@ -132,7 +132,7 @@ func TestRetraceProGuard(t *testing.T) {
 // A Sentry event of the same crash, sent without a mapping (so Sentry
 // kept the obfuscated names): its frames are retraced one by one.
 func TestRetraceSentryEvent(t *testing.T) {
-	r, culprit := shopRepo(t)
+	r, culprit := javaShopRepo(t)
 	ts := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)
 	event := `{"event_id":"9f1c2b7e4d3a4c5b8e6f7a8b9c0d1e2f","platform":"java","timestamp":"` + ts + `",
  "exception":{"values":[
@@ -164,7 +164,7 @@ func TestRetraceSentryEvent(t *testing.T) {
 
 // A mapping that cannot be read is a usage error naming the file.
 func TestRetraceBadMapping(t *testing.T) {
-	r, _ := shopRepo(t)
+	r, _ := javaShopRepo(t)
 	sig := filepath.Join(t.TempDir(), "crash.txt")
 	if err := os.WriteFile(sig, []byte(obfuscatedCrash), 0o600); err != nil {
 		t.Fatal(err)

@@ -26,11 +26,11 @@ func readApp(t *testing.T, name string) string {
 	return string(b)
 }
 
-// shopRepo is a repository holding the app's sources: src/cart.js came in
+// jsShopRepo is a repository holding the app's sources: src/cart.js came in
 // before the window with line 10 reading item.price, the culprit changed
 // that line to the one that throws, and a newer commit changed
 // src/checkout.js, a frame further out.
-func shopRepo(t *testing.T) (r *repo, culprit string) {
+func jsShopRepo(t *testing.T) (r *repo, culprit string) {
 	t.Helper()
 	r = newRepo(t)
 	now := time.Now().UTC()
@@ -61,7 +61,7 @@ func shopRepo(t *testing.T) (r *repo, culprit string) {
 // the map names it at its caller; without --sourcemap nothing maps and a
 // note says to give the map.
 func TestSignalSourceMap(t *testing.T) {
-	r, culprit := shopRepo(t)
+	r, culprit := jsShopRepo(t)
 	trace := filepath.Join(t.TempDir(), "trace.txt")
 	if err := os.WriteFile(trace, []byte(readApp(t, "trace.txt")), 0o600); err != nil {
 		t.Fatal(err)
@@ -137,7 +137,7 @@ func TestSignalSourceMap(t *testing.T) {
 // there): abs_path is the bundle's URL, lineno and colno its place, and
 // --sourcemap resolves it as it does the pasted trace.
 func TestSentryEventSourceMap(t *testing.T) {
-	r, culprit := shopRepo(t)
+	r, culprit := jsShopRepo(t)
 	url := "https://shop.example.com/static/js/main.W4AOFUKY.js?v=3"
 	var frames []string
 	// Outermost first, as Sentry sends them; the places are the trace's.
