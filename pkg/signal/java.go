@@ -208,6 +208,11 @@ func javaFrame(qual, loc string) (Frame, bool) {
 		}
 	case strings.EqualFold(loc, "Native Method") || loc == "Unknown Source" || strings.HasPrefix(loc, "Unknown Source:"):
 		// Android writes "Native method".
+	case loc == "SourceFile" || strings.HasPrefix(loc, "SourceFile:"):
+		// R8 and ProGuard's builds name every file "SourceFile": the
+		// line is kept, the file is not known (--proguard-mapping
+		// retraces the text before it is read).
+		f.Line, _ = strconv.Atoi(strings.TrimPrefix(loc, "SourceFile:"))
 	default:
 		m := javaLocRE.FindStringSubmatch(loc)
 		if m == nil || !strings.Contains(m[1], ".") {

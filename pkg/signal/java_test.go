@@ -127,3 +127,40 @@ func TestJavaFrameForms(t *testing.T) {
 		}
 	}
 }
+
+// TestJavaSourceFileFrames: R8 and ProGuard name every file "SourceFile".
+// Such a trace reads as a Java signal whose frames keep their class,
+// method and line but no file (nothing on disk is named SourceFile), so
+// that analyze can say the trace is obfuscated instead of finding no trace.
+func TestJavaSourceFileFrames(t *testing.T) {
+	in := "Exception in thread \"main\" java.lang.IllegalStateException: checkout failed\n" +
+		"\tat com.shop.d.a(SourceFile:15)\n" +
+		"\tat com.shop.Main.main(SourceFile)\n" +
+		"Caused by: com.shop.c: no price for pear\n" +
+		"\tat com.shop.a.a(SourceFile:1024)\n" +
+		"\tat com.shop.d.a(SourceFile:13)\n" +
+		"\t... 1 more\n"
+	sigs, err := Parse("crash.txt", []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := sigs[0]
+	if len(sigs) != 1 || s.Format != FormatJava || s.Title != "java.lang.IllegalStateException: checkout failed" {
+		t.Fatalf("got %d signals, the first a %s signal titled %q, want the Java exception", len(sigs), s.Format, s.Title)
+	}
+	want := []Frame{
+		{Function: "com.shop.a.a", Module: "com.shop.a", Line: 1024},
+		{Function: "com.shop.d.a", Module: "com.shop.d", Line: 13},
+		{Function: "com.shop.d.a", Module: "com.shop.d", Line: 15},
+		{Function: "com.shop.Main.main", Module: "com.shop.Main"},
+	}
+	if len(s.Frames) != len(want) {
+		t.Fatalf("got frames %+v, want %d", s.Frames, len(want))
+	}
+	for i, w := range want {
+		f := s.Frames[i]
+		if f.File != "" || f.Function != w.Function || f.Module != w.Module || f.Line != w.Line {
+			t.Errorf("frame %d: got %+v, want %+v with no file", i, f, w)
+		}
+	}
+}
