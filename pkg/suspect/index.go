@@ -198,6 +198,11 @@ func NewIndex(repos []RepoHistory, opts Options) *Index {
 			}
 			for fi := range c.Change.Files {
 				f := &c.Change.Files[fi]
+				if extentLang(f.Path) == "" {
+					// A hunk of a README or a changelog defines no
+					// function, whatever line git put in its header.
+					continue
+				}
 				for hi := range f.Hunks {
 					if id := hunkFunction(f.Hunks[hi].Section); id != "" && f.Path != "" {
 						idx.hunkDefs[id] = appendTarget(idx.hunkDefs[id], fileTarget{rx.name, f.Path})

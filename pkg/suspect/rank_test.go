@@ -692,3 +692,23 @@ func TestProximityDetailNamesBothLines(t *testing.T) {
 	}
 	t.Fatalf("no proximity evidence for bbbb in %+v", res.Suspects)
 }
+
+// A function-only frame maps by the hunks of the window only to code: a
+// README's hunk whose header git took from a line that reads like a call
+// ("checkout(cart) returns the order") defines no function. An obfuscated
+// JVM frame ("com.shop.a.a(SourceFile:12)") once mapped to a README this
+// way and named its commit first.
+func TestFunctionOnlyFrameIgnoresHunksOfText(t *testing.T) {
+	docs := cand("docs", 30, modified("README.md", hunk(40, 3, 40, 4, "checkout(cart) returns the order", []int{42}, nil)))
+	code := cand("code", 10, modified("src/shop.c", hunk(20, 3, 20, 4, "int checkout(struct cart *c)", []int{22}, nil)))
+	h := RepoHistory{Repo: "acme/shop", Commits: linked([]Candidate{code, docs}), Tree: []string{"README.md", "src/shop.c"}}
+	res := NewIndex([]RepoHistory{h}, Options{}).Rank(sigAt(frame("", 0, "checkout")))
+	if got := hashes(res); !reflect.DeepEqual(got, []string{"code"}) {
+		t.Fatalf("got %v (abstained %v: %s), want code alone", got, res.Abstained, res.Reason)
+	}
+	h.Commits = linked([]Candidate{docs})
+	res = NewIndex([]RepoHistory{h}, Options{}).Rank(sigAt(frame("", 0, "checkout")))
+	if len(res.Suspects) != 0 {
+		t.Fatalf("got %v, want an abstention: a README defines no function", hashes(res))
+	}
+}
