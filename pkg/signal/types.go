@@ -32,6 +32,15 @@ type Frame struct {
 	InApp    bool   `json:"in_app"`
 	Depth    int    `json:"depth"`
 	Stack    int    `json:"stack,omitempty"`
+	// Offset is a native frame's address within its module (Module), as
+	// a report prints it when it could not symbolize the frame: a
+	// sanitizer's "(server+0x1234)", a tombstone's "pc 0004b8a4", a
+	// macOS report's "0x100a00000 + 1024". With the module's debug
+	// information (analyze --symbols) it gives the frame's file and line.
+	Offset uint64 `json:"offset,omitempty"`
+	// BuildID identifies the module's build when the report names it: a
+	// GNU build ID (tombstones' "BuildId: "), a Mach-O image's UUID.
+	BuildID string `json:"build_id,omitempty"`
 }
 
 // Signal is one error occurrence: a title, an optional timestamp, the frames
