@@ -360,7 +360,7 @@ func (r *dumpReader) threadLine(t string) {
 			return
 		}
 		if m := tombFrameRE.FindStringSubmatch(t); m != nil && len(th.frames) < MaxFrames {
-			th.frames = append(th.frames, tombFrame(m[2]))
+			th.frames = append(th.frames, tombFrame(m[2], m[3]))
 		}
 	case strings.HasPrefix(t, "java.lang.Thread.State: "):
 		state := strings.TrimPrefix(t, "java.lang.Thread.State: ")

@@ -16,11 +16,11 @@ var (
 	// indentation: "#00 pc 000000000004fb2c  /data/app/.../libx.so
 	// (f(int)+44) (BuildId: ...)", 8 digits on 32-bit ABIs, "#00  pc"
 	// before Android 5; the tail is the mapping and its groups.
-	tombFrameRE = regexp.MustCompile(`^#(\d{1,4}) +pc +(?:0x)?[0-9a-fA-F]{1,16} +(\S.*)$`)
+	tombFrameRE = regexp.MustCompile(`^#(\d{1,4}) +pc +(?:0x)?([0-9a-fA-F]{1,16}) +(\S.*)$`)
 	// ndkFrameRE is a frame as ndk-stack prints it: "#00 0x000000000004fb2c
 	// /data/app/.../libx.so (f(int)+44)", then the symbolizer's function
 	// and location lines.
-	ndkFrameRE = regexp.MustCompile(`^#(\d{1,4}) 0x[0-9a-fA-F]{1,16} (\S.*)$`)
+	ndkFrameRE = regexp.MustCompile(`^#(\d{1,4}) 0x([0-9a-fA-F]{1,16}) (\S.*)$`)
 	// tombThreadRE is a thread's header: "pid: 12345, tid: 12377, name:
 	// RenderThread  >>> com.example.app <<<"; some crash reporters leave
 	// the name out ("pid: 0, tid: 0 >>> com.example.app <<<").
@@ -30,7 +30,7 @@ var (
 	tombSignalRE = regexp.MustCompile(`^signal \d+ \((SIG\w+)\), code -?\d+ \(([^)]*)\)(?:, fault addr (\S+))?`)
 	// stackRowRE is a row of AOSP's stack script: "RELADDR FUNCTION
 	// FILE:LINE", "v------>" for a function inlined into the next row.
-	stackRowRE = regexp.MustCompile(`^(?:v-+>|[0-9a-fA-F]{8,16}) +(\S.*)$`)
+	stackRowRE = regexp.MustCompile(`^(?:v-+>|([0-9a-fA-F]{8,16})) +(\S.*)$`)
 	// bionicAssertRE is bionic's failed assert() as the abort message
 	// gives it: "renderer.cpp:88: void Renderer::draw(const Frame *):
 	// assertion "frame" failed".
@@ -89,6 +89,10 @@ type ndkFrame struct {
 	fns, locs      []string
 	fn             string // a function line waiting for its location
 	hasFn          bool
+	// The tombstone's pc, the module's build ID, and whether the mapping
+	// had an "(offset 0x...)" (see tombOffset).
+	pc, buildID string
+	elfOffset   bool
 }
 
 // parseTombstones reads Android native crash reports: tombstones (and
@@ -154,7 +158,7 @@ func (p *tombParser) frameLine(i int, t string) bool {
 			return true
 		}
 		if m := stackRowRE.FindStringSubmatch(t); m != nil {
-			p.add(i, -1, stackRow(m[1]))
+			p.add(i, -1, stackRow(m[1], m[2]))
 			return true
 		}
 		if t == "" && len(p.frames) == 0 {
@@ -170,14 +174,14 @@ func (p *tombParser) frameLine(i int, t string) bool {
 		if m == nil {
 			return false
 		}
-		tail, routine, _ := strings.Cut(m[2], ": Routine ")
-		f := tombFrame(tail)
+		tail, routine, _ := strings.Cut(m[3], ": Routine ")
+		f := tombFrame(m[2], tail)
 		if fn, loc, ok := strings.Cut(routine, " at "); ok {
 			if file, line, col, ok := splitLocation(loc); ok && file != "??" {
 				if fn = cleanFunction(fn); fn == "" {
 					fn = f.Function
 				}
-				f = nativeFrame(FormatTombstone, file, line, col, fn, f.Module)
+				f = tombOffset(nativeFrame(FormatTombstone, file, line, col, fn, f.Module), m[2], f.BuildID, true)
 			}
 		}
 		p.add(i, atoi(m[1]), []Frame{f})
@@ -188,7 +192,7 @@ func (p *tombParser) frameLine(i int, t string) bool {
 	}
 	if strings.Contains(t, " pc ") {
 		if m := tombFrameRE.FindStringSubmatch(t); m != nil {
-			p.add(i, atoi(m[1]), []Frame{tombFrame(m[2])})
+			p.add(i, atoi(m[1]), []Frame{tombFrame(m[2], m[3])})
 			return true
 		}
 	}
@@ -196,10 +200,10 @@ func (p *tombParser) frameLine(i int, t string) bool {
 		return false
 	}
 	if m := ndkFrameRE.FindStringSubmatch(t); m != nil {
-		module, symbol := tombMapping(m[2])
+		module, symbol, buildID, elfOffset := tombMapping(m[3])
 		p.add(i, atoi(m[1]), nil)
 		p.kind = tombNDK
-		p.ndkFrame = &ndkFrame{module: module, symbol: symbol}
+		p.ndkFrame = &ndkFrame{module: module, symbol: symbol, pc: m[2], buildID: buildID, elfOffset: elfOffset}
 		return true
 	}
 	return false
@@ -475,17 +479,58 @@ func flatFrames(stacks []nativeStack) []Frame {
 	return out
 }
 
-// tombFrame reads the tail of a tombstone frame: the mapping, then
-// "(offset 0x1000)", "(symbol+44)", "(BuildId: ...)".
-func tombFrame(tail string) Frame {
-	module, symbol := tombMapping(tail)
-	return nativeFrame(FormatTombstone, "", 0, 0, tombSymbol(symbol), module)
+// tombFrame reads a tombstone frame: its pc (hexadecimal), and its tail,
+// the mapping, then "(offset 0x1000)", "(symbol+44)", "(BuildId: ...)".
+func tombFrame(pc, tail string) Frame {
+	module, symbol, buildID, elfOffset := tombMapping(tail)
+	return tombOffset(nativeFrame(FormatTombstone, "", 0, 0, tombSymbol(symbol), module), pc, buildID, elfOffset)
+}
+
+// tombOffset gives a tombstone's frame its pc as its Offset, and its
+// build ID, when the mapping is an ELF file's.
+//
+// The pc a tombstone prints is libunwindstack's rel_pc (Unwinder's
+// FormatFrame): pc - map start + the map's offset into the ELF + the
+// ELF's load bias (Elf::GetRelPc), which is the address in the ELF's own
+// virtual address space, as its symbol table and DWARF give them: what
+// addr2line and llvm-symbolizer take as they are, and what ndk-stack
+// hands llvm-symbolizer unchanged with the unstripped .so. Past the first
+// frame it is already the return address less the call instruction's
+// size (GetPcAdjustment), inside the call. A library loaded from an APK
+// ("base.apk!libx.so (offset 0x1000)", "base.apk (offset 0x1000)") is the
+// same: the "(offset 0x...)" is where the ELF starts in the APK, which
+// finds the library in it, and is not added to the pc. A mapping that is
+// no ELF file has a pc that is no such address: anonymous and JIT
+// mappings ("[anon:...]", "<anonymous:...>", "/memfd:jit-cache"), an
+// unknown one (the absolute pc), and the dex files an interpreted Java
+// frame runs from (.jar, .dex, .vdex, an APK without "(offset"), whose pc
+// is the dex pc's distance from the map's start. Those keep no Offset.
+func tombOffset(f Frame, pc, buildID string, elfOffset bool) Frame {
+	m := f.Module
+	if m == "" || m[0] == '[' || m[0] == '<' || strings.HasPrefix(m, "/dev/") || strings.HasPrefix(m, "/memfd:") {
+		return f
+	}
+	switch strings.ToLower(path.Ext(m)) {
+	case ".jar", ".dex", ".vdex", ".art", ".cdex":
+		return f
+	case ".apk":
+		if !elfOffset {
+			return f
+		}
+	}
+	off, ok := parseHexOffset(pc)
+	if !ok {
+		return f
+	}
+	return atModuleOffset(f, off, buildID)
 }
 
 // tombMapping splits a frame's tail into the mapping's name
 // ("/data/app/.../libx.so", "base.apk!libx.so", "[anon:dalvik-...]",
-// "<anonymous:7a12340000>") and the symbol, "" when it has none.
-func tombMapping(tail string) (module, symbol string) {
+// "<anonymous:7a12340000>") and the symbol, "" when it has none; with
+// the build ID of its "(BuildId: ...)", and whether it has an "(offset
+// 0x...)".
+func tombMapping(tail string) (module, symbol, buildID string, elfOffset bool) {
 	tail = strings.TrimSpace(tail)
 	end := strings.IndexByte(tail, ' ')
 	if end < 0 {
@@ -504,7 +549,7 @@ func tombMapping(tail string) (module, symbol string) {
 	for {
 		rest = strings.TrimLeft(rest, " ")
 		if rest == "" || rest[0] != '(' {
-			return module, symbol
+			return module, symbol, buildID, elfOffset
 		}
 		k := matchParen(rest, 0)
 		if k < 0 {
@@ -517,7 +562,11 @@ func tombMapping(tail string) (module, symbol string) {
 			group, rest = rest[1:], "" // cut short: no closing parenthesis
 		}
 		switch {
-		case strings.HasPrefix(group, "offset 0x"), strings.HasPrefix(group, "BuildId: "), group == "deleted":
+		case strings.HasPrefix(group, "offset 0x"):
+			elfOffset = true
+		case strings.HasPrefix(group, "BuildId: "):
+			buildID = strings.TrimPrefix(group, "BuildId: ")
+		case group == "deleted":
 		case symbol == "":
 			symbol = group
 		}
@@ -578,17 +627,25 @@ func (nf *ndkFrame) frames() []Frame {
 		if fn == "" && file == "" {
 			continue
 		}
-		out = append(out, nativeFrame(FormatTombstone, file, line, col, fn, nf.module))
+		out = append(out, nf.offset(nativeFrame(FormatTombstone, file, line, col, fn, nf.module)))
 	}
 	if len(out) == 0 {
-		out = append(out, nativeFrame(FormatTombstone, "", 0, 0, fallback, nf.module))
+		out = append(out, nf.offset(nativeFrame(FormatTombstone, "", 0, 0, fallback, nf.module)))
 	}
 	return out
 }
 
-// stackRow reads a row of AOSP's stack script after its address:
-// "Canvas::stroke(Path const&)+18   vendor/acme/canvas.cpp:212".
-func stackRow(rest string) []Frame {
+// offset gives a frame of the tombstone's frame its pc: the functions the
+// symbolizer found inlined at that pc share it (see tombOffset).
+func (nf *ndkFrame) offset(f Frame) Frame {
+	return tombOffset(f, nf.pc, nf.buildID, nf.elfOffset)
+}
+
+// stackRow reads a row of AOSP's stack script, its address (the
+// tombstone's pc, "" for "v------>") and what follows it:
+// "Canvas::stroke(Path const&)+18   vendor/acme/canvas.cpp:212". A row
+// whose library is named (the script found no line) keeps the address.
+func stackRow(addr, rest string) []Frame {
 	fn, loc := rest, ""
 	if locs := spacesRE.FindAllStringIndex(rest, -1); len(locs) > 0 {
 		last := locs[len(locs)-1]
@@ -606,7 +663,7 @@ func stackRow(rest string) []Frame {
 			module = loc // the library, when the script found no line
 		}
 	}
-	return []Frame{nativeFrame(FormatTombstone, file, line, col, tombSymbol(fn), module)}
+	return []Frame{tombOffset(nativeFrame(FormatTombstone, file, line, col, tombSymbol(fn), module), addr, "", false)}
 }
 
 // androidSystemDirs hold the system's libraries and code on a device:

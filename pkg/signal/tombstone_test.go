@@ -677,3 +677,89 @@ func TestTombstoneInjectedLibraries(t *testing.T) {
 		t.Errorf("a program of /data/local/tmp: got frames\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestTombstoneOffsets: a tombstone frame's pc is its offset in the ELF
+// file it names (a library loaded from an APK too), with the build ID the
+// frame prints; a frame of no ELF file (a JIT or anonymous mapping, a
+// dex file, the vdso, an unknown mapping) has none. ndk-stack's frames
+// keep it, each function inlined at the pc with it; so do the old
+// "Stack frame" form, logcat's, an ANR's native frames, and AOSP's stack
+// script's rows that name a library.
+func TestTombstoneOffsets(t *testing.T) {
+	const lib = "5e1f0c9a7b3d42e8a1c6f09b8d7e2a41"
+	const libc = "0b3a6c1e2f4d5a6b7c8d9e0f1a2b3c4d"
+	const art = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d"
+	checkOffsetRows(t, []offsetRow{
+		{"mappings", "testdata/tombstone/art_frames.txt", FormatTombstone, []string{
+			"Java_com_example_sketchpad_NativeBridge_render libsketch.so 0x4fb2c " + lib,
+			"art_quick_generic_jni_trampoline libart.so 0x13ced4 " + art,
+			"art_quick_invoke_stub libart.so 0x133564 " + art,
+			"art::ArtMethod::Invoke libart.so 0x1a2f14 " + art,
+			"com.example.sketchpad.CanvasView.onDraw memfd:jit-cache - -",
+			"com.example.sketchpad.CanvasView.redraw base.odex 0x3c6a8c -",
+			"android.view.View.draw boot-framework.oat 0x5f2b10 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+			"androidx.core.view.ViewCompat.postOnAnimation base.apk] - -",
+			"__kernel_rt_sigreturn [vdso] - -",
+			"__dl__start linker64 0xd3b18 00112233445566778899aabbccddeeff",
+			"- <anonymous:7a12340000> - -",
+		}},
+		{"apk", "*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***\n" +
+			"pid: 4242, tid: 4242, name: com.shop  >>> com.shop <<<\n" +
+			"signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0\n" +
+			"backtrace:\n" +
+			"      #00 pc 000000000004b8a4  /data/app/~~abc==/com.shop-xyz==/base.apk!libshop.so (offset 0x1000) (shop::Cart::total()+36) (BuildId: 5E1F0C9A7B3D42E8A1C6F09B8D7E2A41)\n" +
+			"      #01 pc 00cbed9c  /data/app/com.shop-1/base.apk (offset 0x6e32000)\n" +
+			"      #02 pc 0002a1b4  /data/app/com.shop-1/base.apk (com.shop.Cart.checkout+20)\n" +
+			"      #03 pc 00000000002a1b2c  /apex/com.android.art/javalib/core-oj.jar (java.lang.Thread.run+64)\n" +
+			"      #04 pc 0000000000012345  /data/app/com.shop-1/oat/arm64/base.vdex (com.shop.Main.run+8)\n" +
+			"      #05 pc 0000000000001000  <unknown>\n" +
+			"      #06 pc 00000000000ff3c0  /data/app/~~abc==/com.shop-xyz==/lib/arm64/libshop.so (shop::Cart::total()+36) (BuildId: " + lib + ")\n",
+			FormatTombstone, []string{
+				"shop::Cart::total base.apk!libshop.so 0x4b8a4 " + lib,
+				"- base.apk 0xcbed9c -",
+				"com.shop.Cart.checkout base.apk - -",
+				"java.lang.Thread.run core-oj.jar - -",
+				"com.shop.Main.run base.vdex - -",
+				"- <unknown> - -",
+				"shop::Cart::total libshop.so 0xff3c0 " + lib,
+			}},
+		{"ndk-stack", "testdata/tombstone/ndk_stack.txt", FormatTombstone, []string{
+			"Brush::apply libsketch.so 0x4fb2c " + lib,
+			"Renderer::draw libsketch.so 0x4fb2c " + lib,
+			"RenderLoop::tick libsketch.so 0x4f7e0 " + lib,
+			"render_thread_main libsketch.so 0x1d0e4 " + lib,
+			"__pthread_start libc.so 0xf9a3c " + libc,
+		}},
+		{"logcat", "testdata/tombstone/logcat_threadtime.txt", FormatTombstone, []string{
+			"Renderer::draw libsketch.so 0x4fb2c " + lib,
+			"RenderLoop::tick libsketch.so 0x4f7e0 " + lib,
+			"- libsketch.so 0x1d0e4 " + lib,
+		}},
+		{"old ndk-stack", "********** Crash dump: **********\n" +
+			"Build fingerprint: 'acme/sketch/sketch:4.4.2/KOT49H/1:user/release-keys'\n" +
+			"pid: 1212, tid: 1212, name: com.example.sketchpad  >>> com.example.sketchpad <<<\n" +
+			"signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 00000000\n" +
+			"Stack frame #00  pc 0000066c  /data/app-lib/com.example.sketchpad-1/libsketch.so (render_loop+54): Routine render_loop at /home/dev/sketchpad/jni/render.c:165\n" +
+			"Stack frame #01  pc 00000a3d  /data/app-lib/com.example.sketchpad-1/libsketch.so (Java_com_example_sketchpad_Native_run+20)\n" +
+			"Crash dump is completed\n",
+			FormatTombstone, []string{
+				"render_loop libsketch.so 0x66c -",
+				"Java_com_example_sketchpad_Native_run libsketch.so 0xa3d -",
+			}},
+		{"aosp stack script", "Stack Trace:\n" +
+			"  RELADDR   FUNCTION                       FILE:LINE\n" +
+			"  0000a93e  Canvas::stroke(Path const&)+18  device/acme/sketchd/canvas.cpp:212\n" +
+			"  0001b2c4  Canvas::flush()+6  /system/lib/libsketchd.so\n",
+			FormatTombstone, []string{
+				"Canvas::stroke - - -",
+				"Canvas::flush libsketchd.so 0x1b2c4 -",
+			}},
+		{"anr native frames", "testdata/anr/play_console.txt", FormatANR, []string{
+			"__futex_wait_ex libc.so 0x9bd58 -",
+			"pthread_mutex_lock libc.so 0xff2a4 -",
+			"shopdb::Store::get libshopdb.so 0x1c3a8 -",
+			"Java_com_example_shop_storage_NativeStore_get libshopdb.so 0x19e10 -",
+			"com.example.shop.storage.NativeStore.get com.example.shop.storage.NativeStore - -",
+		}},
+	})
+}
