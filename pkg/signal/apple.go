@@ -30,6 +30,7 @@ type appleCrash struct {
 	// was raised.
 	leb     []appleFrame
 	images  map[string]string // image name or file name -> path
+	uuids   map[string]string // image name or file name -> its UUID, as printed
 	appPath string            // the crashed program's path
 	time    *time.Time
 	start   int
@@ -53,6 +54,16 @@ type appleFrame struct {
 	file   string
 	line   int
 	col    int
+	// offset is the frame's address less its image's load address, when
+	// the report prints it (hasOffset): the text's "0x100a00000 + 1024",
+	// the JSON's imageOffset. For a Mach-O image the load address is
+	// where its mach header, the start of __TEXT, is: the address in the
+	// file (its symbols', its dSYM's) is __TEXT's vmaddr (0x100000000 for
+	// an arm64 or x86_64 program) plus offset, or, as atos takes them,
+	// the load address (-l) and the load address plus offset.
+	offset    uint64
+	hasOffset bool
+	uuid      string // the image's UUID, when the JSON names it with the frame
 }
 
 // appleNoise are the words every Apple crash report's title and reasons
@@ -283,6 +294,17 @@ func (c *appleCrash) frame(f appleFrame, root string) Frame {
 		p = c.images[f.module]
 	}
 	out.InApp = appleInApp(out.File, out.Function, f.module, p, root)
+	if f.module != "???" {
+		uuid := f.uuid
+		if uuid == "" {
+			uuid = c.uuids[f.module]
+		}
+		var off uint64
+		if f.hasOffset {
+			off = f.offset
+		}
+		out = atModuleOffset(out, off, uuid)
+	}
 	return out
 }
 
@@ -541,7 +563,7 @@ func parseAppleReports(_ string, lines []string) []nativeReport {
 	}
 	begin := func(i int) {
 		if c == nil {
-			c = &appleCrash{crashed: -1, images: map[string]string{}, start: i, end: i}
+			c = &appleCrash{crashed: -1, images: map[string]string{}, uuids: map[string]string{}, start: i, end: i}
 		}
 	}
 	for i, raw := range lines {
@@ -656,11 +678,15 @@ func (c *appleCrash) header(k, v string) {
 }
 
 // addImage records an image of the Binary Images by its name and by its
-// path's base name (the name frames give it).
+// path's base name (the name frames give it): its path, and its UUID
+// ("<1a2b3c4d...>", "<1A2B3C4D-...>" before the path).
 func (c *appleCrash) addImage(name, rest string) {
-	p := ""
+	p, uuid := "", ""
 	if i := strings.LastIndex(rest, "> "); i >= 0 {
 		p = strings.TrimSpace(rest[i+2:])
+		if j := strings.LastIndexByte(rest[:i], '<'); j >= 0 {
+			uuid = rest[j+1 : i]
+		}
 	} else if i := strings.Index(rest, " /"); i >= 0 {
 		p = strings.TrimSpace(rest[i+1:])
 	}
@@ -673,6 +699,9 @@ func (c *appleCrash) addImage(name, rest string) {
 	for _, k := range []string{path.Base(p), name} {
 		if _, dup := c.images[k]; !dup {
 			c.images[k] = p
+			if uuid != "" && c.uuids != nil {
+				c.uuids[k] = uuid
+			}
 		}
 	}
 }
@@ -691,13 +720,15 @@ func appleFrameLine(t string) (appleFrame, bool) {
 		return appleFrame{}, false
 	}
 	f := appleFrame{module: m[2]}
-	f.symbol, f.file, f.line, f.col = appleSymbol(m[4])
+	f.symbol, f.file, f.line, f.col, f.offset, f.hasOffset = appleSymbol(m[4])
 	return f, true
 }
 
 // appleSymbol splits what a text report prints after a frame's address
-// into the symbol (without its offset) and the source location.
-func appleSymbol(s string) (symbol, file string, line, col int) {
+// into the symbol (without its offset) and the source location; a frame
+// not symbolicated ("0x18a5a3000 + 3334668", the image's load address and
+// the frame's offset from it in decimal) gives that offset (hasOffset).
+func appleSymbol(s string) (symbol, file string, line, col int, offset uint64, hasOffset bool) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSpace(strings.TrimSuffix(s, "[inlined]"))
 	if strings.HasSuffix(s, ")") {
@@ -711,17 +742,21 @@ func appleSymbol(s string) (symbol, file string, line, col int) {
 	if i := strings.LastIndex(s, " (in "); i > 0 && strings.HasSuffix(s, ")") {
 		s = strings.TrimSpace(s[:i])
 	}
+	plus := ""
 	if i := strings.LastIndex(s, " + "); i > 0 && allDigits(strings.TrimSpace(s[i+3:])) {
-		s = strings.TrimSpace(s[:i])
+		s, plus = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+3:])
 	}
 	if rest, ok := cutHexPrefix(s); ok {
 		switch {
 		case rest == "":
 			s = "" // "0x18a5a3000 + 3334668": an image and an offset
+			offset, hasOffset = appleDecimal(plus)
 		case strings.HasPrefix(rest, "+ "):
 			// "0x1db25b000 + 6024 (mach_msg2_trap + 8)": the image, the
 			// offset in it, then the symbol and the offset in it.
-			rest = strings.TrimLeft(rest[2:], "0123456789")
+			digits := rest[2:]
+			rest = strings.TrimLeft(digits, "0123456789")
+			offset, hasOffset = appleDecimal(digits[:len(digits)-len(rest)])
 			s = ""
 			if inner, ok := strings.CutPrefix(strings.TrimSpace(rest), "("); ok && strings.HasSuffix(inner, ")") {
 				s = strings.TrimSpace(inner[:len(inner)-1])
@@ -733,7 +768,16 @@ func appleSymbol(s string) (symbol, file string, line, col int) {
 	} else if allDigits(s) {
 		s = "" // "0 + 0": no image, no symbol
 	}
-	return s, file, line, col
+	return s, file, line, col, offset, hasOffset
+}
+
+// appleDecimal reads an image offset a text report prints, in decimal.
+func appleDecimal(s string) (uint64, bool) {
+	if !allDigits(s) || len(s) > 19 {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s, 10, 64)
+	return v, err == nil
 }
 
 // openParen returns the index of the parenthesis that opens the one

@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -68,11 +69,29 @@ type ipsFrame struct {
 	Symbol     string  `json:"symbol"`
 	SourceFile string  `json:"sourceFile"`
 	SourceLine flexInt `json:"sourceLine"`
+	// ImageOffset is the frame's address less its image's base (its load
+	// address, see appleFrame.offset), which every frame has.
+	ImageOffset ipsOffset `json:"imageOffset"`
 }
 
 type ipsImage struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
+	UUID string `json:"uuid"` // the Mach-O UUID, "1A2B3C4D-5E6F-..."
+}
+
+// ipsOffset is an imageOffset: a JSON number that fits in 64 bits, else
+// nothing (an odd value, as anything in a report may be, loses the
+// offset and not the report).
+type ipsOffset struct {
+	v  uint64
+	ok bool
+}
+
+func (o *ipsOffset) UnmarshalJSON(b []byte) error {
+	v, err := strconv.ParseUint(string(b), 10, 64)
+	*o = ipsOffset{v, err == nil}
+	return nil
 }
 
 // body reports whether a decoded object is an .ips report's body:
@@ -207,6 +226,7 @@ func (d *ipsDoc) signal(header *ipsDoc, cut bool) (Signal, bool) {
 				if af.module == "" && im.Path != "" {
 					af.module = path.Base(im.Path)
 				}
+				af.uuid, af.offset, af.hasOffset = im.UUID, f.ImageOffset.v, f.ImageOffset.ok
 			}
 			out = append(out, af)
 		}

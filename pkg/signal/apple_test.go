@@ -453,3 +453,70 @@ func TestAppleReportTimeNow(t *testing.T) {
 		}
 	}
 }
+
+// TestAppleOffsets: a frame of a text report not symbolicated ("0x18a5a3000
+// + 3334668") keeps its offset from its image's load address, and every
+// frame of an image the Binary Images list keeps its UUID as its build
+// ID; a JSON report's frames keep their imageOffset and their image's
+// uuid, the same as the text of the same crash. A frame of no image
+// ("???") keeps neither.
+func TestAppleOffsets(t *testing.T) {
+	const basket = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	const swiftUI = "4e5f60718293a4b5c6d7e8f90a1b2c3d"
+	const hiToolbox = "HIToolbox 0x66b0c 8293a4b5c6d7e8f90a1b2c3d4e5f6071"
+	checkOffsetRows(t, []offsetRow{
+		{"crash", "testdata/apple/ios_nsexception.txt", FormatApple, []string{
+			"__exceptionPreprocess CoreFoundation - 2c3d4e5f60718293a4b5c6d7e8f90a1b",
+			"objc_exception_throw libobjc.A.dylib - 1b2c3d4e5f60718293a4b5c6d7e8f90a",
+			"-[__NSArrayM objectAtIndexedSubscript:] CoreFoundation - 2c3d4e5f60718293a4b5c6d7e8f90a1b",
+			"-[BKCartController itemAtIndex:] Basket - " + basket,
+			"CartViewModel.total.getter Basket - " + basket,
+			"closure #1 in CartView.body.getter Basket - " + basket,
+			"- SwiftUI 0x32e20c " + swiftUI,
+			"- Basket 0x8e80 " + basket,
+		}},
+		{"ips", "testdata/apple/ios_swift_trap_ips.json", FormatApple, []string{
+			"Swift runtime failure: Index out of range Basket 0x25a3c " + basket,
+			"CartViewModel.total.getter Basket 0x25a3c " + basket,
+			"closure #1 in CartView.body.getter Basket 0x24b2c " + basket,
+			"- SwiftUI 0x32e20c " + swiftUI,
+			"- Basket 0x8e80 " + basket,
+		}},
+		{"crash and ips alike", "testdata/apple/macos_bad_access.txt", FormatApple, []string{
+			"Renderer::draw Lumen - 9a0b1c2d3e4f5061728394a5b6c7d8e9",
+			"-[CanvasView drawRect:] Lumen - 9a0b1c2d3e4f5061728394a5b6c7d8e9",
+			"LKLayerFlush LumenKit - 1b2c3d4e5f60718293a4b5c6d7e8f901",
+			"_NSViewDrawRect AppKit - 60718293a4b5c6d7e8f90a1b2c3d4e5f",
+			"-[NSView(NSInternal) _recursive:displayRectIgnoringOpacity:inContext:stopAtLayerBackedViews:] AppKit - 60718293a4b5c6d7e8f90a1b2c3d4e5f",
+			"CA::Layer::display_if_needed QuartzCore - 718293a4b5c6d7e8f90a1b2c3d4e5f60",
+			"__CFRUNLOOP_IS_CALLING_OUT_TO_AN_OBSERVER_CALLBACK_FUNCTION__ CoreFoundation - 5f60718293a4b5c6d7e8f90a1b2c3d4e",
+			"- " + hiToolbox,
+		}},
+		{"ips of the same crash", "testdata/apple/macos_bad_access_ips.json", FormatApple, []string{
+			"Renderer::draw Lumen 0x104f8 9a0b1c2d3e4f5061728394a5b6c7d8e9",
+			"-[CanvasView drawRect:] Lumen 0xf2c0 9a0b1c2d3e4f5061728394a5b6c7d8e9",
+			"LKLayerFlush LumenKit 0x4a10 1b2c3d4e5f60718293a4b5c6d7e8f901",
+			"_NSViewDrawRect AppKit 0xd103c 60718293a4b5c6d7e8f90a1b2c3d4e5f",
+			"CA::Layer::display_if_needed QuartzCore 0x10e0bc 718293a4b5c6d7e8f90a1b2c3d4e5f60",
+			"__CFRUNLOOP_IS_CALLING_OUT_TO_AN_OBSERVER_CALLBACK_FUNCTION__ CoreFoundation 0x7d0d8 5f60718293a4b5c6d7e8f90a1b2c3d4e",
+			"- " + hiToolbox,
+		}},
+		{"symbol after the offset, dashed UUIDs", "Process:               Shop [812]\n" +
+			"Path:                  /Applications/Shop.app/Contents/MacOS/Shop\n" +
+			"Exception Type:        EXC_BAD_ACCESS (SIGSEGV)\n\n" +
+			"Thread 0 Crashed::  Dispatch queue: com.apple.main-thread\n" +
+			"0   Shop                          \t0x0000000100abc123 0x100a00000 + 770339\n" +
+			"1   libsystem_kernel.dylib        \t       0x1db25c788 0x1db25b000 + 6024 (mach_msg2_trap + 8)\n" +
+			"2   ???                           \t0x0000000000000000 0x0 + 0\n" +
+			"3   Shop                          \t0x0000000100a01234 main + 20\n\n" +
+			"Binary Images:\n" +
+			"       0x100a00000 -        0x100bfffff Shop (1.0) <1A2B3C4D-5E6F-7A8B-9C0D-1E2F3A4B5C6D> /Applications/Shop.app/Contents/MacOS/Shop\n" +
+			"       0x1db25b000 -        0x1db295fff libsystem_kernel.dylib (*) <0B1C2D3E-4F5A-6B7C-8D9E-0F1A2B3C4D5E> /usr/lib/system/libsystem_kernel.dylib\n",
+			FormatApple, []string{
+				"- Shop 0xbc123 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+				"mach_msg2_trap libsystem_kernel.dylib 0x1788 0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e",
+				"- ??? - -",
+				"main Shop - 1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d",
+			}},
+	})
+}
