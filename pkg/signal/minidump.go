@@ -319,7 +319,7 @@ func minidumpFrame(body string) (Frame, bool) {
 		if !ok || !minidumpModule(m) && !placeholderName(m) || !allHex(off) {
 			return Frame{}, false
 		}
-		return nativeFrame(FormatMinidump, "", 0, 0, "", m), true
+		return minidumpModuleOffset(nativeFrame(FormatMinidump, "", 0, 0, "", m), off), true
 	}
 	module, fn := body[:bang], body[bang+1:]
 	if module != "" && !minidumpModule(module) || fn == "" {
@@ -348,6 +348,25 @@ func minidumpFrame(body string) (Frame, bool) {
 		return Frame{}, false
 	}
 	return minidumpNativeFrame(file, line, name, module), true
+}
+
+// minidumpModuleOffset gives a frame printed as a module and an offset
+// ("libc.so.6 + 0x29d90", the machine-readable form's frame without a
+// function) that offset, hexadecimal: Breakpad's and rust-minidump's
+// stackwalkers print the frame's address less the module's base address
+// (where its first byte is loaded) when they know no function in it;
+// past the first frame the address is the return address (Breakpad's
+// ReturnAddress), after the call. A symbol's offset ("module!f + 0x10")
+// or a source line's ("[f.cc : 12 + 0x4]") is none, and neither is a
+// module the poster would not name ("<customer's module> + 0x...").
+func minidumpModuleOffset(f Frame, off string) Frame {
+	if placeholderName(f.Module) {
+		return f
+	}
+	if v, ok := parseHexOffset(off); ok {
+		return atModuleOffset(f, v, "")
+	}
+	return f
 }
 
 // minidumpLinkerSymbols are symbols the linker puts at the edges of an
@@ -562,6 +581,11 @@ func minidumpMachineLine(t string, i int, rep **mdReport, open func(int)) bool {
 		line = ""
 	}
 	f := minidumpNativeFrame(file, atoi(line), cleanFunction(msvcName(fn)), module)
+	if fields[3] == "" && fields[4] == "" {
+		// Without a function, the offset is the module's; with one, the
+		// function's or its line's.
+		f = minidumpModuleOffset(f, fields[6])
+	}
 	r.cur.add(f)
 	r.end, r.last = i, i
 	return true

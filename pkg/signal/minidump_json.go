@@ -18,7 +18,11 @@ type mdJSON struct {
 		AdjustedAddress string `json:"adjusted_address"`
 		Assertion       string `json:"assertion"`
 	} `json:"crash_info"`
-	Threads        []mdJSONThread `json:"threads"`
+	Threads []mdJSONThread `json:"threads"`
+	// SystemInfo and Modules are read apart (see buildIDs), so that what
+	// they hold never keeps the report from being read.
+	SystemInfo     json.RawMessage `json:"system_info"`
+	Modules        json.RawMessage `json:"modules"`
 	CrashingThread *struct {
 		mdJSONThread
 		ThreadsIndex *int `json:"threads_index"`
@@ -36,7 +40,11 @@ type mdJSONFrame struct {
 	Function string `json:"function"`
 	File     string `json:"file"`
 	Line     int    `json:"line"`
-	Inlines  []struct {
+	// ModuleOffset is the frame's address less its module's base
+	// ("0x000000000004fb2c"), which the JSON gives with or without
+	// symbols; read apart, as SystemInfo.
+	ModuleOffset json.RawMessage `json:"module_offset"`
+	Inlines      []struct {
 		Function string `json:"function"`
 		File     string `json:"file"`
 		Line     int    `json:"line"`
@@ -99,6 +107,7 @@ func (d *mdJSON) signal() (Signal, bool) {
 			r.crashed = 0
 		}
 	}
+	ids := d.buildIDs()
 	for k, t := range threads {
 		// Named as the text report names the thread: "Thread 0 main
 		// (crashed)".
@@ -108,10 +117,15 @@ func (d *mdJSON) signal() (Signal, bool) {
 		}
 		th := &mdThread{num: k, name: name}
 		for _, f := range t.Frames {
+			// The functions inlined at the frame's address share its
+			// offset.
+			var off string
+			_ = json.Unmarshal(f.ModuleOffset, &off)
+			id := ids[strings.TrimSpace(f.Module)]
 			for _, in := range f.Inlines {
-				th.add(mdJSONNativeFrame(in.File, in.Line, in.Function, f.Module))
+				th.add(mdJSONOffset(mdJSONNativeFrame(in.File, in.Line, in.Function, f.Module), off, id))
 			}
-			th.add(mdJSONNativeFrame(f.File, f.Line, f.Function, f.Module))
+			th.add(mdJSONOffset(mdJSONNativeFrame(f.File, f.Line, f.Function, f.Module), off, id))
 		}
 		r.threads = append(r.threads, th)
 	}
@@ -120,6 +134,49 @@ func (d *mdJSON) signal() (Signal, bool) {
 		return Signal{}, false
 	}
 	return rep.signal(nil), true
+}
+
+// mdJSONOffset gives a frame of a JSON report its module_offset, and its
+// module's build ID.
+func mdJSONOffset(f Frame, off, buildID string) Frame {
+	if v, ok := parseHexOffset(strings.TrimSpace(off)); ok {
+		return atModuleOffset(f, v, buildID)
+	}
+	if buildID != "" {
+		return atModuleOffset(f, 0, buildID)
+	}
+	return f
+}
+
+// buildIDs maps the modules of a Linux or Android dump (by filename, the
+// name frames give them) to their GNU build IDs: rust-minidump's code_id
+// of an ELF module is its build ID in hexadecimal, whole, while its
+// debug_id is Breakpad's, the build ID's first 16 bytes turned into a
+// GUID (byte-swapped) and an age. The code_id of a Windows module is its
+// PE timestamp and size, of a macOS one the UUID as a GUID: neither is a
+// build ID, and frames of those keep none.
+func (d *mdJSON) buildIDs() map[string]string {
+	var sys struct {
+		OS any `json:"os"`
+	}
+	_ = json.Unmarshal(d.SystemInfo, &sys)
+	if name, _ := sys.OS.(string); name != "Linux" && name != "Android" {
+		return nil
+	}
+	var mods []struct {
+		Filename any `json:"filename"`
+		CodeID   any `json:"code_id"`
+	}
+	_ = json.Unmarshal(d.Modules, &mods)
+	ids := map[string]string{}
+	for _, m := range mods {
+		name, _ := m.Filename.(string)
+		id, _ := m.CodeID.(string)
+		if name = strings.TrimSpace(name); name != "" && normalBuildID(id) != "" {
+			ids[name] = id
+		}
+	}
+	return ids
 }
 
 // mdJSONNativeFrame builds a frame of a JSON report as minidumpFrame

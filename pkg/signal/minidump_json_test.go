@@ -3,6 +3,7 @@ package signal
 import (
 	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,6 +27,14 @@ func TestMinidumpJSONReadsAsText(t *testing.T) {
 		return s
 	}
 	text, js := read("rust_minidump_windows.txt"), read("rust_minidump_windows_stackwalk.json")
+	// But for the module offsets of its symbolized frames, which the
+	// JSON gives and the text does not print (see TestMinidumpOffsets).
+	js.Frames = slices.Clone(js.Frames)
+	for k := range js.Frames {
+		if k >= len(text.Frames) || text.Frames[k].Offset == 0 {
+			js.Frames[k].Offset = 0
+		}
+	}
 	if !reflect.DeepEqual(text, js) {
 		t.Errorf("the JSON report reads\n%+v\nthe text report\n%+v", js, text)
 	}
@@ -125,12 +134,14 @@ func FuzzParseMinidumpJSON(f *testing.F) {
 		`{"crash_info":{"type":"SIGSEGV","address":"0x10"},"threads":[{"frames":[{"module":"a","function":"f","file":"a.c","line":3,"inlines":[{"function":"g","file":"b.h","line":-1}]}]}],"crashing_thread":{"threads_index":0}}`,
 		`{"crash_info":{},"threads":null,"crashing_thread":{"threads_index":-4,"frames":[{"function":"<x>","file":"hg:h:a.c:1","line":2}]}}` + "\n" + `{"crash_info":{"assertion":"a"},"threads":[{"frames":[{}]}]}`,
 		`{"crash_info":{"type":"X"},"threads":[{"frames":[{"module":"m"}]}],"crashing_thread":{"thread_index":7}}`,
+		`{"crash_info":{"type":"X"},"system_info":{"os":"Android"},"threads":[{"frames":[{"module":"m","module_offset":"0x10"},{"module":null,"module_offset":"0x20"},{"module_offset":7}]}],"modules":[{"filename":"m","code_id":"AB-CD"},{"filename":null}]}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sigs := parseMinidumpJSON(data)
 		checkSignals(t, sigs)
+		checkFrameOffsets(t, sigs)
 		for _, s := range sigs {
 			if s.Format != FormatMinidump || len(s.Frames) == 0 {
 				t.Fatalf("got format %q, %d frames", s.Format, len(s.Frames))

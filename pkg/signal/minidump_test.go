@@ -353,3 +353,81 @@ func TestMinidumpPlaceholders(t *testing.T) {
 		t.Errorf("machine-readable: got frames\n%q\nwant\n%q", got, want)
 	}
 }
+
+// TestMinidumpOffsets: a minidump_stackwalk frame printed as a module and
+// an offset ("libc.so.6 + 0x29d90", a machine-readable frame without a
+// function) keeps that offset; a symbol's offset, a source line's, a bare
+// address and a module the poster would not name give none. The JSON
+// report's frames keep their module_offset, functions inlined at it too,
+// and, in a Linux or Android dump, their module's code_id (its GNU build
+// ID) as their build ID; Windows' code_id, a PE timestamp and size, is
+// none.
+func TestMinidumpOffsets(t *testing.T) {
+	linuxJSON := func(offset string) string {
+		return `{"crash_info":{"type":"SIGSEGV /SEGV_MAPERR","address":"0x10"},"system_info":{"os":"Linux"},` +
+			`"threads":[{"thread_name":"shopd","frames":[` +
+			`{"module":"libshop.so","module_offset":` + offset + `,"function":"Cart::total()","file":"/src/cart.cc","line":42,` +
+			`"inlines":[{"function":"Item::price() const","file":"/src/item.h","line":7}]},` +
+			`{"module":"shopd","module_offset":"0x0000000000001a2b","function":null},` +
+			`{"module":null,"offset":"0x00007ffd1c2e0b30","module_offset":null}]}],` +
+			`"crashing_thread":{"threads_index":0},` +
+			`"modules":[{"filename":"libshop.so","code_id":"5E1F0C9A7B3D42E8A1C6F09B8D7E2A41C0FFEE00","debug_id":"9A0C1F5E3D7BE842A1C6F09B8D7E2A410"},` +
+			`{"filename":"shopd","code_id":null},{"filename":7,"code_id":[]}]}`
+	}
+	const shop = "5e1f0c9a7b3d42e8a1c6f09b8d7e2a41c0ffee00"
+	checkOffsetRows(t, []offsetRow{
+		{"text", "testdata/minidump/breakpad_linux_segv.txt", FormatMinidump, []string{
+			"Renderer::draw tilemill - -",
+			"render_loop tilemill - -",
+			"main tilemill - -",
+			"- libc.so.6 0x29d90 -",
+			"__libc_start_main libc.so.6 - -",
+			"_start tilemill - -",
+			"- - - -",
+		}},
+		{"machine-readable", "testdata/minidump/machine_readable.txt", FormatMinidump, []string{
+			"__pthread_kill_implementation libc.so.6 - -",
+			"raise libc.so.6 - -",
+			"abort libc.so.6 - -",
+			"TileCache::insert tilemill - -",
+			"Loader::finish tilemill - -",
+			"Worker::run tilemill - -",
+			"- libc.so.6 0x94ac3 -",
+			"- libc.so.6 0x91117 -",
+			"main tilemill - -",
+			"__libc_start_main libc.so.6 - -",
+		}},
+		{"windows frames", "testdata/minidump/frames_only.txt", FormatMinidump, []string{
+			"Renderer::draw mapedit.exe - -",
+			"RenderLoop::tick mapedit.exe - -",
+			"wWinMain mapedit.exe - -",
+			"- mapedit.exe 0x2e2f2 -",
+			"- kernel32.dll 0x17034 -",
+			"- ntdll.dll 0x52651 -",
+		}},
+		{"placeholder", "Thread 0 (crashed)\n 0  <customer's module> + 0x355d008\n 1  libshop.so!Cart::total() + 0x10\n 2  libshop.so + 0x1234\n 3  0x7ffd1c2e0b30\n",
+			FormatMinidump, []string{
+				"- <customer's module> - -",
+				"Cart::total libshop.so - -",
+				"- libshop.so 0x1234 -",
+				"- - - -",
+			}},
+		{"json windows", "testdata/minidump/rust_minidump_windows_stackwalk.json", FormatMinidump, []string{
+			"Layer::visible_bounds mapedit.exe 0x1000 -",
+			"Renderer::draw mapedit.exe 0x1000 -",
+			"RenderLoop::tick mapedit.exe 0x1000 -",
+		}},
+		{"json linux", linuxJSON(`"0x000000000004fb2c"`), FormatMinidump, []string{
+			"Item::price libshop.so 0x4fb2c " + shop,
+			"Cart::total libshop.so 0x4fb2c " + shop,
+			"- shopd 0x1a2b -",
+			"- - - -",
+		}},
+		{"json odd offset", linuxJSON(`4242`), FormatMinidump, []string{
+			"Item::price libshop.so - " + shop,
+			"Cart::total libshop.so - " + shop,
+			"- shopd 0x1a2b -",
+			"- - - -",
+		}},
+	})
+}
