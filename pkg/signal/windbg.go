@@ -522,7 +522,16 @@ func winDbgCallSite(site string) (Frame, bool) {
 		if !ok || !winDbgModule(m) || !allHex(off) {
 			return Frame{}, false
 		}
-		return nativeFrame(FormatWinDbg, file, line, 0, "", m), true
+		f := nativeFrame(FormatWinDbg, file, line, 0, "", m)
+		if v, ok := parseHexOffset(off); ok {
+			// "myapp+0x1a2b", a module without symbols: the offset is
+			// from the module's base, where the debugger found it loaded
+			// (an RVA: the image's preferred ImageBase plus it is the
+			// address in the PE file's own address space). A symbol's
+			// offset ("myapp!f+0x2c") is none.
+			f = atModuleOffset(f, v, "")
+		}
+		return f, true
 	}
 	module, sym := site[:bang], site[bang+1:]
 	if !winDbgModule(module) {

@@ -357,3 +357,26 @@ func TestVSCodeCallStack(t *testing.T) {
 		t.Errorf("second thread: got %+v, want NtWaitForWorkViaWorkerFactory, TppWorkerThread and a note on the missing sources", sigs[1])
 	}
 }
+
+// TestWinDbgOffsets: a WinDbg frame in a module without symbols
+// ("myapp+0x1a2b") keeps the offset from the module's base; a symbol's
+// offset, an ordinal's, "unknown!..." and a bare address give none.
+func TestWinDbgOffsets(t *testing.T) {
+	checkOffsetRows(t, []offsetRow{
+		{"kn", " # Child-SP          RetAddr               Call Site\n" +
+			"00 00000012`3456f6a8 00007ff6`12341234     myapp!Renderer::draw+0x2c [C:\\src\\renderer.cpp @ 88]\n" +
+			"01 00000012`3456f6b0 00007ff6`12345678     myapp+0x1a2b\n" +
+			"02 00000012`3456f6c0 00007ffd`4b5a7034     dbgeng!Ordinal488+0xe6b1d\n" +
+			"03 00000012`3456f6d0 00007ffd`4b5a7034     unknown!myapp.exe+0x0\n" +
+			"04 00000012`3456f6e0 00007ffd`4c8e2651     0x7ffd4c8e2651\n" +
+			"05 00000012`3456f6f0 00007ffd`4c8e2651     ntdll+0x52651\n",
+			FormatWinDbg, []string{
+				"Renderer::draw myapp - -",
+				"- myapp 0x1a2b -",
+				"- dbgeng - -",
+				"- - - -",
+				"- - - -",
+				"- ntdll 0x52651 -",
+			}},
+	})
+}
