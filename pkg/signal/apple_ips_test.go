@@ -353,12 +353,14 @@ func FuzzParseIPS(f *testing.F) {
 		`{"threads":[],"usedImages":[],"lastExceptionBacktrace":[{"symbol":"g","sourceLine":-4}],"exception":{"type":"EXC_CRASH"},"termination":{"code":"0x8badf00d"}}`,
 		ipsCutReport[:len(ipsCutReport)/2],
 		`{"faultingThread":0,"threads":[{"triggered":true,"frames":[{"symbol":"f"},{"symbol":"g","imageIndex":3},{"sym`,
+		`{"threads":[{"triggered":true,"frames":[{"imageIndex":0,"imageOffset":-1},{"imageIndex":1,"imageOffset":1e3},{"imageOffset":7},{"imageIndex":0,"imageOffset":"x"}]}],"usedImages":[{"name":"a","uuid":"1A2B-3C"},{"uuid":7}]}`,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sigs := parseIPS(data)
 		checkSignals(t, sigs)
+		checkFrameOffsets(t, sigs)
 		for _, s := range sigs {
 			if s.Format != FormatApple || s.Frames == nil {
 				t.Fatalf("got format %q, frames %v", s.Format, s.Frames)

@@ -159,6 +159,8 @@ func FuzzParseNative(f *testing.F) {
 		"EAL: PANIC in f():\n0: ./app (rte_dump_stack+0x2b) [55d0c1a5b1d6]\n1: ./app (f+0x1b1) [55d0c1a6c711]\n2: /lib/libc.so.6 (7f4e1a6ac000+0x29d90) [7f4e1a6d5d90]\n3: ?? [7ffd1a2b3c4d]\n2: [./app(main+0x3d) [0x55d0c1a5b295]]\n1: [./app(f+0x1b1) [0x55d0c1a6c711]]\n",
 		"Error: x\n\nCaused by:\n    y\n\nStack backtrace:\n   0: a::b\n             at ./src/a.rs:4:9\n   1: a::main\n",
 		"Error: \n   0: x\n\nLocation:\n   src/a.rs:4\n\n  ━━ SPANTRACE ━━\n\n   0: a::r with p=1\n      at src/a.rs:3\n\n  ━━ BACKTRACE ━━\n      ⋮ 5 frames hidden ⋮\n   6: a::l::h8a1b2c3d4e5f6a7b\n      at /a/src/c.rs:41\n",
+		"#00 pc 0004b8a4  base.apk!libx.so (offset 0x1000) (f+4) (BuildId: AB-CD)\n#01 pc 00000010  <unknown>\n#02 pc 1  [anon:x] (BuildId: zz)\n",
+		"0   X  \t0x100abc123 0x100a00000 + 770339\n1   ???  \t0x0 0x0 + 0\nBinary Images:\n 0x100a00000 - 0x100bfffff X (1.0) <1A2B-3C> /X\n",
 		"BGP: Received signal 11 at 1 (si_addr 0x0, PC 0x5); aborting...\nBGP: [AAAAA-BBBBB] core_handler+0xe3   7f2d5b4fa0b3     7ffc6a3b8f50 /usr/lib/frr/libfrr.so.0 (mapped at 0x7f2d5b41d000)\n    ---- signal ----\n?    7f2d5b1c8520     7ffc6a3b9500\nf+0x24  55d4b3a2c1f4  7ffc6a3b9ad0 /usr/lib/frr/bgpd (mapped at 0x55d4b38f2000)\nBGP: Backtrace for 2 stack frames:\nBGP: [bt 0] /usr/lib/frr/bgpd(f+0x24) [0x55d4b3a2c1f4]\nBGP: [bt 1] /usr/lib/frr/bgpd(main+0x38c) [0x55d4b39a1b4c]\n",
 	} {
 		f.Add([]byte(s))
@@ -167,6 +169,7 @@ func FuzzParseNative(f *testing.F) {
 		text := string(data)
 		sigs := parseNative(text, splitLines(text))
 		checkSignals(t, sigs)
+		checkFrameOffsets(t, sigs)
 		for _, s := range sigs {
 			if s.Frames == nil {
 				t.Fatal("got nil frames, want an empty list")
