@@ -434,8 +434,15 @@ func backtraceSymbolsFrame(s string) (Frame, bool) {
 	} else {
 		return Frame{}, false
 	}
+	var offset uint64
 	if k := strings.Index(sym, "+0x"); k >= 0 {
+		if k == 0 {
+			// "(+0x1a2b)": the address within the module; "(fn+0x1d)"
+			// is relative to the symbol, which only the module's
+			// symbol table places.
+			offset = symOffsetHex(sym[3:])
+		}
 		sym = sym[:k]
 	}
-	return nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(sym), module), true
+	return withModuleAddress(nativeFrame(FormatGlibc, "", 0, 0, cleanFunction(sym), module), offset, ""), true
 }

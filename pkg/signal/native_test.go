@@ -102,18 +102,24 @@ func TestNativeFrameLines(t *testing.T) {
 		want  Frame
 	}{
 		{"asan", san, "0x55b312eebf06 in session_id /home/ci/app/src/uaf.c:28:12", Frame{File: "/home/ci/app/src/uaf.c", Line: 28, Column: 12, Function: "session_id", InApp: true}},
-		{"asan build id", san, "0x55b312e2e300 in _start (/tmp/uaf+0x20300) (BuildId: 5889180299f506d3f01246cf5d500c550bac9532)", Frame{Function: "_start", Module: "/tmp/uaf"}},
-		{"asan no symbol", san, "0x4005d6  (/tmp/a.out+0x4005d6)", Frame{Module: "/tmp/a.out"}},
+		{"asan build id", san, "0x55b312e2e300 in _start (/tmp/uaf+0x20300) (BuildId: 5889180299f506d3f01246cf5d500c550bac9532)", Frame{Function: "_start", Module: "/tmp/uaf", Offset: 0x20300, BuildID: "5889180299f506d3f01246cf5d500c550bac9532"}},
+		{"asan no symbol", san, "0x4005d6  (/tmp/a.out+0x4005d6)", Frame{Module: "/tmp/a.out", Offset: 0x4005d6}},
 		{"asan runtime", san, "0x7f07a34b76a8 in __interceptor_free ../../../../src/libsanitizer/asan/asan_malloc_linux.cpp:52", Frame{File: "../../../../src/libsanitizer/asan/asan_malloc_linux.cpp", Line: 52, Function: "__interceptor_free"}},
 		{"asan libc", san, "0x7fdda6d26249 in __libc_start_call_main csu/../sysdeps/nptl/libc_start_call_main.h:58:16", Frame{File: "csu/../sysdeps/nptl/libc_start_call_main.h", Line: 58, Column: 16, Function: "__libc_start_call_main"}},
 		{"asan header", san, "0x55 in std::vector<int, std::allocator<int> >::begin() const /usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/bits/stl_vector.h:879:16", Frame{File: "/usr/bin/../lib/gcc/x86_64-linux-gnu/12/../../../../include/c++/12/bits/stl_vector.h", Line: 879, Column: 16, Function: "std::vector<int, std::allocator<int> >::begin"}},
 		{"asan windows", san, `0x7ff6a1b2 in main C:\src\app\main.cpp:12`, Frame{File: `C:\src\app\main.cpp`, Line: 12, Function: "main", InApp: true}},
 		{"asan windows spaces", san, `0x7ff6f83e7c17 in Ledger::post(__int64) C:\Users\Ann Lee\src\ledger\post.cpp:784`, Frame{File: `C:\Users\Ann Lee\src\ledger\post.cpp`, Line: 784, Function: "Ledger::post", InApp: true}},
 		{"asan msvc header", san, `0x7ff6f83e6f45 in std::vector<int>::emplace_back C:\Program Files (x86)\Microsoft Visual Studio\2019\Enterprise\VC\Tools\MSVC\14.29.30133\include\vector:734`, Frame{File: `C:\Program Files (x86)\Microsoft Visual Studio\2019\Enterprise\VC\Tools\MSVC\14.29.30133\include\vector`, Line: 734, Function: "std::vector<int>::emplace_back"}},
-		{"asan macos", san, "0x10e5f2f3b in main+0x1b (a.out:x86_64+0x100000f3b)", Frame{Function: "main", Module: "a.out", InApp: true}},
+		{"asan macos", san, "0x10e5f2f3b in main+0x1b (a.out:x86_64+0x100000f3b)", Frame{Function: "main", Module: "a.out", InApp: true, Offset: 0x100000f3b}},
 		{"asan third_party", san, "0x55 in png_read_row /src/third_party/libpng/pngread.c:412:7", Frame{File: "/src/third_party/libpng/pngread.c", Line: 412, Column: 7, Function: "png_read_row"}},
-		{"tsan", san, "worker /src/race.c:11:10 (race+0xd01b4) (BuildId: f93d)", Frame{File: "/src/race.c", Line: 11, Column: 10, Function: "worker", Module: "race", InApp: true}},
-		{"tsan null", san, "pthread_create <null> (race+0x513ad)", Frame{Function: "pthread_create", Module: "race"}},
+		{"tsan", san, "worker /src/race.c:11:10 (race+0xd01b4) (BuildId: f93d)", Frame{File: "/src/race.c", Line: 11, Column: 10, Function: "worker", Module: "race", InApp: true, Offset: 0xd01b4, BuildID: "f93d"}},
+		{"tsan null", san, "pthread_create <null> (race+0x513ad)", Frame{Function: "pthread_create", Module: "race", Offset: 0x513ad}},
+		{"asan hwasan build id", san, "0x7a8e4a2f1c (/system/lib64/libshop.so+0x1f1c) (BuildId: AB12cd34)", Frame{Module: "/system/lib64/libshop.so", Offset: 0x1f1c, BuildID: "ab12cd34"}},
+		{"asan offset too long", san, "0x1 (/tmp/a.out+0x123456789abcdef012)", Frame{Module: "/tmp/a.out"}},
+		{"coredump", san, "0x00007f2c3a058a76 raise (libc.so.6 + 0x3ea76)", Frame{Function: "raise", Module: "libc.so.6", Offset: 0x3ea76}},
+		{"backtrace_symbols offset", btF, "/app/bin/server(+0x1a2b)[0x55d4c1a2b]", Frame{Module: "/app/bin/server", Offset: 0x1a2b}},
+		{"backtrace_symbols symbol", btF, "./app(handler+0x1d)[0x55d0c1a5b1d6]", Frame{Function: "handler", Module: "./app", InApp: true}},
+		{"backtrace_symbols no symbol", btF, "./app [0x55d0c1a5b1d6]", Frame{Module: "./app"}},
 		{"gdb", gdbF, "0x0000555555555145 in get (p=0x0) at segv.c:3", Frame{File: "segv.c", Line: 3, Function: "get", InApp: true}},
 		{"gdb no address", gdbF, "__pthread_kill_implementation (threadid=<optimized out>, signo=signo@entry=6) at ./nptl/pthread_kill.c:44", Frame{File: "./nptl/pthread_kill.c", Line: 44, Function: "__pthread_kill_implementation"}},
 		{"gdb from", gdbF, "0x00007ffff7e4af1f in ?? () from /lib/x86_64-linux-gnu/libc.so.6", Frame{Module: "/lib/x86_64-linux-gnu/libc.so.6"}},
@@ -154,6 +160,7 @@ func TestNativeFrameLines(t *testing.T) {
 }
 
 func san(s string) (Frame, bool) { return sanitizerFrame(FormatASan, s) }
+func btF(s string) (Frame, bool) { return backtraceSymbolsFrame(s) }
 func gdbF(s string) (Frame, bool) {
 	f, ok, _ := gdbFrame(s)
 	return f, ok

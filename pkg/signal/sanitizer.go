@@ -2,6 +2,7 @@ package signal
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -366,7 +367,9 @@ func winPathStart(s string) int {
 
 func sanitizerFrame(format, s string) (Frame, bool) {
 	s = strings.TrimSpace(s)
+	buildID := ""
 	if i := strings.Index(s, " (BuildId: "); i >= 0 {
+		buildID = symHexDigits(s[i+len(" (BuildId: "):])
 		s = strings.TrimSpace(s[:i])
 	}
 	s, hadAddr := cutHexPrefix(s)
@@ -374,6 +377,7 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 		s = strings.TrimPrefix(s, "in ")
 	}
 	module := ""
+	var offset uint64
 	if strings.HasSuffix(s, ")") {
 		if k := strings.LastIndexByte(s, '('); k >= 0 && (k == 0 || s[k-1] == ' ') {
 			group := s[k+1 : len(s)-1]
@@ -382,6 +386,7 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 			}
 			if j := strings.Index(group, "+0x"); j > 0 {
 				module = group[:j]
+				offset = symOffsetHex(group[j+3:])
 				if c := strings.LastIndexByte(module, ':'); c > 0 && !strings.ContainsAny(module[c:], `/\`) {
 					module = module[:c] // "a.out:x86_64"
 				}
@@ -394,7 +399,7 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 		// MSVC's paths hold spaces ("C:\Program Files (x86)\...\vector:784"):
 		// the location runs from the drive letter to the end.
 		if f, ln, c, ok := splitLocation(s[k:]); ok {
-			return nativeFrame(format, f, ln, c, cleanFunction(strings.TrimSpace(s[:k])), module), true
+			return withModuleAddress(nativeFrame(format, f, ln, c, cleanFunction(strings.TrimSpace(s[:k])), module), offset, buildID), true
 		}
 	}
 	if k := strings.LastIndexAny(s, " \t"); k >= 0 {
@@ -418,5 +423,35 @@ func sanitizerFrame(format, s string) (Frame, bool) {
 	if !hadAddr && module == "" && file == "" {
 		return Frame{}, false // not a sanitizer frame
 	}
-	return nativeFrame(format, file, line, col, fn, module), true
+	return withModuleAddress(nativeFrame(format, file, line, col, fn, module), offset, buildID), true
+}
+
+// withModuleAddress sets a frame's address within its module and the module's
+// build ID, when the report printed them (a frame without its module
+// keeps neither).
+func withModuleAddress(f Frame, offset uint64, buildID string) Frame {
+	if f.Module != "" {
+		f.Offset, f.BuildID = offset, buildID
+	}
+	return f
+}
+
+// symOffsetHex reads the hexadecimal digits s starts with ("1a2b)" is 0x1a2b);
+// 0 when there are none or too many.
+func symOffsetHex(s string) uint64 {
+	n, err := strconv.ParseUint(symHexDigits(s), 16, 64)
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// symHexDigits is the run of hexadecimal digits s starts with, lower-cased
+// ("5889ab...)" is "5889ab...").
+func symHexDigits(s string) string {
+	i := 0
+	for i < len(s) && (s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f' || s[i] >= 'A' && s[i] <= 'F') {
+		i++
+	}
+	return strings.ToLower(s[:i])
 }
