@@ -1,0 +1,146 @@
+package symbolize
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// refCase is one address and the frames llvm-symbolizer gave for it.
+type refCase struct {
+	addr   uint64
+	frames []string // "function file:line:column", innermost first
+}
+
+func readRef(t *testing.T, name string) []refCase {
+	t.Helper()
+	f, err := os.Open(filepath.Join("testdata", "ref", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []refCase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		cols := strings.Split(sc.Text(), "\t")
+		addr, err := strconv.ParseUint(strings.TrimPrefix(cols[0], "0x"), 16, 64)
+		if err != nil {
+			t.Fatalf("%s: %q: %v", name, sc.Text(), err)
+		}
+		out = append(out, refCase{addr: addr, frames: cols[1:]})
+	}
+	if len(out) < 50 {
+		t.Fatalf("%s: %d addresses", name, len(out))
+	}
+	return out
+}
+
+// same reports a frame equal to llvm-symbolizer's: the same function,
+// line and column, and a file whose path ends with ours (llvm-symbolizer
+// joins the compilation directory, /build/shop).
+func same(ref string, f Frame) bool {
+	fn, loc, ok := strings.Cut(ref, " ")
+	if !ok {
+		return false
+	}
+	if fn == "??" {
+		fn = ""
+	}
+	want := fmt.Sprintf("%d:%d", f.Line, f.Column)
+	file, lc, _ := strings.Cut(loc, ":")
+	if file == "??" {
+		file = ""
+	}
+	if fn != f.Function || lc != want {
+		return false
+	}
+	return file == f.File || f.File != "" && strings.HasSuffix(file, "/"+f.File)
+}
+
+func show(fs []Frame) string {
+	var parts []string
+	for _, f := range fs {
+		parts = append(parts, fmt.Sprintf("%s %s:%d:%d", f.Function, f.File, f.Line, f.Column))
+	}
+	return strings.Join(parts, " | ")
+}
+
+// TestMatchesLLVMSymbolizer resolves every address llvm-symbolizer 14
+// resolved (every 5th byte of the programs' functions, and the reports'
+// offsets) in gcc 12's and clang 14's builds: DWARF 5 and 4, compressed
+// with zlib and zstd, a separate debug file, a non-PIE executable.
+func TestMatchesLLVMSymbolizer(t *testing.T) {
+	for _, tc := range []struct{ file, ref string }{
+		{"debug/cart_asan.debug", "cart_asan.txt"},
+		{"bin/cart_asan_nopie", "cart_asan_nopie.txt"},
+		{"bin/cart_bt", "cart_bt.txt"},
+		{"bin/cart_zstd", "cart_bt.txt"},
+		{"bin/cart_gz", "cart_gz.txt"},
+		{"bin/cart_dwarf4", "cart_dwarf4.txt"},
+		{"bin/cart_clang", "cart_clang.txt"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			m, err := ReadModule(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !m.HasDWARF {
+				t.Fatal("no DWARF found")
+			}
+			inlined := 0
+			for _, c := range readRef(t, tc.ref) {
+				got, err := m.Resolve(c.addr)
+				if err != nil {
+					t.Fatalf("%#x: %v", c.addr, err)
+				}
+				ok := len(got) == len(c.frames)
+				for i := 0; ok && i < len(got); i++ {
+					ok = same(c.frames[i], got[i])
+				}
+				if !ok {
+					t.Errorf("%#x: got %s\nwant %s", c.addr, show(got), strings.Join(c.frames, " | "))
+				}
+				if len(c.frames) > 1 {
+					inlined++
+				}
+			}
+			if inlined == 0 {
+				t.Error("no inlined call among the addresses")
+			}
+		})
+	}
+}
+
+func TestReadModule(t *testing.T) {
+	stripped, err := ReadModule("testdata/stripped/cart_asan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	debug, err := ReadModule("testdata/debug/cart_asan.debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stripped.HasDWARF || stripped.DebugLink != "cart_asan.debug" || len(stripped.BuildID) != 40 {
+		t.Errorf("stripped: %+v", stripped)
+	}
+	if !debug.HasDWARF || debug.BuildID != stripped.BuildID {
+		t.Errorf("debug file: %+v, stripped build ID %s", debug, stripped.BuildID)
+	}
+	nopie, err := ReadModule("testdata/bin/cart_asan_nopie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if debug.Start != 0 || nopie.Start != 0x400000 {
+		t.Errorf("start: PIE %#x, not PIE %#x", debug.Start, nopie.Start)
+	}
+	if got, err := stripped.Resolve(0x1606); err != nil || len(got) != 0 {
+		t.Errorf("stripped resolves %s, %v", show(got), err)
+	}
+	if _, err := ReadModule("testdata/src/cart.c"); err == nil {
+		t.Error("a C file read as ELF")
+	}
+}

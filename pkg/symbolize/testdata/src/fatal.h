@@ -1,0 +1,6 @@
+#ifndef FATAL_H
+#define FATAL_H
+
+void fatal(const char *msg) __attribute__((noreturn));
+
+#endif
