@@ -63,6 +63,7 @@ type Module struct {
 	data   *dwarf.Data
 	units  []*unit // sorted by lo
 	syms   []symbol
+	src    io.ReaderAt // the file's bytes, when not read from Path (tests)
 }
 
 // symbol is a function of the symbol table.
@@ -210,12 +211,16 @@ func (m *Module) Resolve(addr uint64) (frames []Frame, err error) {
 // load opens the file and reads its DWARF and the compilation units'
 // address ranges.
 func (m *Module) load() error {
-	f, err := os.Open(m.Path)
-	if err != nil {
-		return err
+	var src io.ReaderAt = m.src
+	if src == nil {
+		f, err := os.Open(m.Path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		src = f
 	}
-	defer f.Close()
-	ef, err := elf.NewFile(f)
+	ef, err := elf.NewFile(src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Path, err)
 	}

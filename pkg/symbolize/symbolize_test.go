@@ -144,3 +144,105 @@ func TestReadModule(t *testing.T) {
 		t.Error("a C file read as ELF")
 	}
 }
+
+// TestIndex finds the debug file of the report's module by build ID (in a
+// .build-id tree), by name (server.debug), and through a stripped file's
+// .gnu_debuglink; a debug file of another build is not used.
+func TestIndex(t *testing.T) {
+	debug, err := ReadModule("testdata/debug/cart_asan.debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := debug.BuildID
+	data, err := os.ReadFile("testdata/debug/cart_asan.debug")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree := t.TempDir()
+	dir := filepath.Join(tree, ".build-id", id[:2])
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, id[2:]+".debug"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A large file that is not ELF is left after its magic.
+	if err := os.WriteFile(filepath.Join(tree, "core.txt"), make([]byte, 1<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	tests := []struct {
+		name    string
+		paths   []string
+		module  string
+		buildID string
+		want    string // the debug file's path suffix, "" for none
+		other   bool
+	}{
+		{"build-id tree", []string{tree}, "/srv/bin/renamed", id, "/.build-id/" + id[:2] + "/" + id[2:] + ".debug", false},
+		{"build-id tree, no id in the report", []string{tree}, "/srv/bin/cart_asan", "", "", false},
+		{"name.debug", []string{"testdata/debug"}, "/tmp/x/cart_asan", "", "debug/cart_asan.debug", false},
+		{"debuglink", []string{"testdata/stripped", "testdata/debug"}, "cart_asan", "", "debug/cart_asan.debug", false},
+		{"debuglink by build id", []string{"testdata"}, "cart_asan", strings.ToUpper(id), "debug/cart_asan.debug", false},
+		{"other build", []string{"testdata/debug"}, "cart_asan", "0123456789abcdef0123456789abcdef01234567", "", true},
+		{"unstripped binary", []string{"testdata/bin/cart_bt"}, "./bin/cart_bt", "", "bin/cart_bt", false},
+		{"stripped only", []string{"testdata/stripped"}, "cart_asan", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ix, err := NewIndex(tt.paths)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := ix.Lookup(tt.module, tt.buildID)
+			got := ""
+			if m.Module != nil {
+				got = filepath.ToSlash(m.Module.Path)
+			}
+			if tt.want == "" && got != "" || tt.want != "" && !strings.HasSuffix(got, tt.want) {
+				t.Errorf("got %q, want …%q", got, tt.want)
+			}
+			if (m.Other != "") != tt.other {
+				t.Errorf("other build: %q", m.Other)
+			}
+		})
+	}
+	if _, err := NewIndex([]string{"testdata/src/cart.c"}); err == nil || !strings.Contains(err.Error(), "not an ELF file") {
+		t.Errorf("a C file given: %v", err)
+	}
+	if _, err := NewIndex([]string{"testdata/missing"}); err == nil {
+		t.Error("a missing path given: no error")
+	}
+}
+
+// TestCorrupt cuts and scribbles over a real debug file: reading it and
+// resolving in it may fail, never panic.
+func TestCorrupt(t *testing.T) {
+	data, err := os.ReadFile("testdata/bin/cart_dwarf4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for i := 0; i < 200; i++ {
+		b := append([]byte(nil), data...)
+		switch i % 3 {
+		case 0:
+			b = b[:len(b)*i/200]
+		default:
+			for k := 0; k < 16; k++ {
+				b[(i*7919+k*104729)%len(b)] ^= byte(i + k + 1)
+			}
+		}
+		p := filepath.Join(dir, "bin")
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		m, err := ReadModule(p)
+		if err != nil {
+			continue
+		}
+		for _, a := range []uint64{0x1130, 0x1200, 0x1249, 0x12f0, 0x1333, 0x135d} {
+			_, _ = m.Resolve(a)
+		}
+	}
+}
