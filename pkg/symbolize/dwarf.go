@@ -143,6 +143,7 @@ func (u *unit) readScopes(d *dwarf.Data) error {
 	var named []*scope
 	var namedRef []dwarf.Offset
 	count := 0
+	last := cu.Offset
 	for len(stack) > 0 {
 		e, err := r.Next()
 		if err != nil {
@@ -151,6 +152,10 @@ func (u *unit) readScopes(d *dwarf.Data) error {
 		if e == nil {
 			break
 		}
+		if e.Offset <= last {
+			return errors.New("malformed DWARF: entries out of order")
+		}
+		last = e.Offset
 		if e.Tag == 0 {
 			stack = stack[:len(stack)-1]
 			continue

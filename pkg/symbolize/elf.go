@@ -244,7 +244,8 @@ func (m *Module) load() error {
 	}
 	m.data = d
 	r := d.Reader()
-	for {
+	last := dwarf.Offset(0)
+	for n := 0; ; n++ {
 		e, err := r.Next()
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.Path, err)
@@ -252,6 +253,12 @@ func (m *Module) load() error {
 		if e == nil {
 			break
 		}
+		// A corrupt DW_AT_sibling can send the reader back: entries
+		// must come in order.
+		if n > 0 && e.Offset <= last {
+			return fmt.Errorf("%s: malformed DWARF: entries out of order at %#x", m.Path, e.Offset)
+		}
+		last = e.Offset
 		if e.Tag == dwarf.TagCompileUnit || e.Tag == dwarf.TagPartialUnit {
 			ranges, err := d.Ranges(e)
 			if err == nil {
