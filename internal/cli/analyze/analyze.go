@@ -51,6 +51,8 @@ type Options struct {
 	mappings         retrace.Set
 	// SourceMaps are the --sourcemap files and folders.
 	SourceMaps []string
+	// Symbols are the --symbols files and folders (native debug files).
+	Symbols []string
 }
 
 // NewCmd returns the `analyze` command. runF, when not nil, replaces the run
@@ -106,7 +108,10 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
   sigsentry analyze --local . --signal crash.txt --proguard-mapping app/build/outputs/mapping/release/mapping.txt
 
   # A minified JavaScript error, read through the build's source maps
-  sigsentry analyze --local . --signal browser-error.txt --sourcemap build/static/js`,
+  sigsentry analyze --local . --signal browser-error.txt --sourcemap build/static/js
+
+  # An unsymbolized AddressSanitizer report, read with the build's debug files
+  sigsentry analyze --local . --signal asan.txt --symbols build/debug`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := cmdutil.OutputFormat(cmd)
@@ -136,6 +141,7 @@ rerun makes no diff requests; --no-cache neither reads nor writes that cache.`,
 	fl.BoolVar(&opts.IncludeMerges, "include-merges", false, "Include merge commits (diffed against their first parent)")
 	fl.BoolVar(&opts.NoCache, "no-cache", false, "Neither read nor write the diff cache")
 	fl.StringArrayVar(&opts.ProguardMappings, "proguard-mapping", nil, "ProGuard or R8 mapping `FILE` (mapping.txt) to retrace obfuscated Java and Android frames with (repeatable: one per app or module)")
+	fl.StringArrayVar(&opts.Symbols, "symbols", nil, "Unstripped binary or debug `PATH` of a native program, or a folder searched for them, to read addresses in its reports as files and lines (repeatable)")
 	fl.StringArrayVar(&opts.SourceMaps, "sourcemap", nil, "Source map `PATH` of a JavaScript bundle: a .map file, or a folder searched for them (repeatable)")
 	_ = cmd.MarkFlagDirname("local")
 	_ = cmd.RegisterFlagCompletionFunc("repo", cmdutil.CompleteRepos(f))

@@ -55,6 +55,9 @@ func Run(ctx context.Context, o *Options) error {
 	if err := applySourceMaps(o, all, issues); err != nil {
 		return err
 	}
+	if err := applySymbols(o, all, issues); err != nil {
+		return err
+	}
 	plan, err := buildPlan(o, cfg, all)
 	if err != nil {
 		return err

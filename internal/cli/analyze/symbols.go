@@ -1,0 +1,263 @@
+package analyze
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/sigsentry/sigsentry/internal/cmdutil"
+	"github.com/sigsentry/sigsentry/pkg/signal"
+	"github.com/sigsentry/sigsentry/pkg/symbolize"
+)
+
+// unlocatedNote starts the note pkg/signal gives a native report none of
+// whose program's frames has a file and line; backtraceNote is
+// backtrace_symbols' own.
+const (
+	unlocatedNote = "no frame of the program has a source file and line"
+	backtraceNote = "backtrace_symbols gives no file and line"
+)
+
+// applySymbols reads the frames of native reports that give an address
+// within a module ("(server+0x1234)", "server(+0x1a2b)") as the functions,
+// files and lines of the module's debug information, which --symbols
+// gave; without --symbols it says, on such a report, to give them. The
+// Sentry issues' own copies of their signals get the same frames.
+func applySymbols(o *Options, all []signal.Signal, issues []*sentryIssue) error {
+	if len(o.Symbols) == 0 {
+		for i := range all {
+			symbolsNote(&all[i])
+		}
+	} else {
+		for _, p := range o.Symbols {
+			if strings.TrimSpace(p) == "" {
+				return cmdutil.UsageErrorf("empty --symbols: give the unstripped binary, its debug file, or a folder holding them")
+			}
+		}
+		ix, err := symbolize.NewIndex(o.Symbols)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				return cmdutil.UsageErrorf("--symbols %s: %v", pe.Path, pe.Err)
+			}
+			return cmdutil.UsageErrorf("--symbols: %v", err)
+		}
+		for i := range all {
+			symbolizeSignal(ix, &all[i])
+		}
+	}
+	for _, si := range issues {
+		if si.err == nil && si.index >= 0 && si.index+len(si.signals) <= len(all) {
+			copy(si.signals, all[si.index:si.index+len(si.signals)])
+		}
+	}
+	return nil
+}
+
+// addressed reports a frame that a debug file could place: one in a
+// module, at an address within it, without a file yet.
+func addressed(f signal.Frame) bool {
+	return f.Module != "" && f.Offset != 0 && f.File == ""
+}
+
+// moduleAddress is the address within the module's ELF file of a frame's
+// offset as its format prints it. Sanitizers print the address less the
+// module's load bias (for a PIE, its offset from the first mapping; for
+// an executable that is not PIE, the address itself), already moved back
+// into the call for return addresses; Android's tombstones the same.
+// backtrace_symbols prints return addresses, less the bias: the call is
+// the byte before. systemd-coredump (elfutils) and minidump_stackwalk
+// print the offset from the module's first mapping. ok is false for the
+// formats whose modules are not ELF files (Apple's Mach-O images, Windows').
+func moduleAddress(format string, f signal.Frame, m *symbolize.Module) (uint64, bool) {
+	switch format {
+	case signal.FormatASan, signal.FormatLSan, signal.FormatMSan, signal.FormatTSan, signal.FormatUBSan, signal.FormatTombstone:
+		return f.Offset, true
+	case signal.FormatGlibc:
+		return f.Offset - 1, true
+	case signal.FormatNative, signal.FormatMinidump:
+		return m.Start + f.Offset, true
+	}
+	return 0, false
+}
+
+// symbolizeSignal replaces each frame that its module's debug file
+// places by the frames there (inlined functions first, innermost first).
+// When none is placed, a note names the modules without debug file.
+func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
+	var out []signal.Frame
+	var missing []string
+	var failed []string
+	candidates, placed := 0, 0
+	for _, f := range s.Frames {
+		if !addressed(f) {
+			out = append(out, f)
+			continue
+		}
+		candidates++
+		match := ix.Lookup(f.Module, f.BuildID)
+		if match.Module == nil {
+			missing = appendOnce(missing, missingModule(f, match))
+			out = append(out, f)
+			continue
+		}
+		addr, ok := moduleAddress(s.Format, f, match.Module)
+		if !ok {
+			out = append(out, f)
+			continue
+		}
+		frames, err := match.Module.Resolve(addr)
+		if err != nil {
+			failed = appendOnce(failed, err.Error())
+			out = append(out, f)
+			continue
+		}
+		if len(frames) == 0 || frames[0].File == "" {
+			if len(frames) > 0 && f.Function == "" && frames[0].Function != "" {
+				f.Function = frames[0].Function // the symbol table's name
+				f.InApp = signal.IsInApp(s.Format, f.File, f.Function, f.Module)
+			}
+			out = append(out, f)
+			continue
+		}
+		placed++
+		for _, r := range frames {
+			nf := f
+			nf.File, nf.Line, nf.Column = r.File, r.Line, r.Column
+			if r.Function != "" {
+				nf.Function = r.Function
+			}
+			nf.InApp = signal.IsInApp(s.Format, nf.File, nf.Function, nf.Module)
+			out = append(out, nf)
+		}
+	}
+	if candidates == 0 {
+		return
+	}
+	for _, e := range failed {
+		s.Notes = append(s.Notes, "cannot read the debug information: "+e)
+	}
+	if placed == 0 {
+		if len(missing) > 0 {
+			if own := programModules(missing); len(own) > 0 {
+				missing = own
+			}
+			s.Notes = append(dropUnlocated(s.Notes), fmt.Sprintf("no debug information for %s: give the unstripped binary or its .debug file with --symbols", joinFew(missing)))
+		}
+		return
+	}
+	if len(out) > signal.MaxFrames {
+		out = out[:signal.MaxFrames]
+	}
+	for i := range out {
+		out[i].Depth = i
+	}
+	s.Frames = out
+	// The notes that the frames have no file and line are stale now.
+	s.Notes = dropUnlocated(s.Notes)
+}
+
+// dropUnlocated drops the notes that no frame has a file and line.
+func dropUnlocated(notes []string) []string {
+	var out []string
+	for _, n := range notes {
+		if !strings.HasPrefix(n, unlocatedNote) && !strings.HasPrefix(n, backtraceNote) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// systemLibPrefixes are the folders and file names of the system's and
+// the compilers' libraries, whose debug files are rarely at hand and
+// rarely wanted.
+var (
+	systemLibDirs  = []string{"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/system/", "/apex/"}
+	systemLibNames = []string{"libc.so", "libc-", "libm.so", "libpthread", "libdl.so", "ld-linux", "ld-musl", "libasan", "libtsan", "liblsan", "libubsan", "libhwasan", "libclang_rt", "libstdc++", "libc++", "libgcc_s"}
+)
+
+// systemModule reports a module of the system's or the compilers'
+// libraries.
+func systemModule(module string) bool {
+	for _, d := range systemLibDirs {
+		if strings.HasPrefix(module, d) {
+			return true
+		}
+	}
+	base := module
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	for _, n := range systemLibNames {
+		if strings.HasPrefix(base, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// programModules are the names (as missingModule gives them) that are
+// not the system's libraries.
+func programModules(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !systemModule(strings.Fields(n)[0]) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// missingModule names a module without debug file for a note: its file
+// name, its build ID, and what was found instead.
+func missingModule(f signal.Frame, m symbolize.Match) string {
+	name := f.Module
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	if f.BuildID != "" {
+		id := f.BuildID
+		if len(id) > 12 {
+			id = id[:12] + "…"
+		}
+		name += " (build ID " + id + ")"
+	}
+	switch {
+	case m.Other != "":
+		name += " (" + m.Other + " is of another build)"
+	case m.Stripped != "":
+		name += " (" + m.Stripped + " is stripped)"
+	}
+	return name
+}
+
+// symbolsNote, without --symbols, tells how to place a native report's
+// frames that give addresses within modules: its note that no frame has
+// a file and line names --symbols as the fix.
+func symbolsNote(s *signal.Signal) {
+	var modules []string
+	for _, f := range s.Frames {
+		if addressed(f) && !systemModule(f.Module) {
+			name := f.Module
+			if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+				name = name[i+1:]
+			}
+			modules = appendOnce(modules, name)
+		}
+	}
+	if len(modules) == 0 {
+		return
+	}
+	hint := fmt.Sprintf("give the unstripped binary or the debug file of %s with --symbols (a file or a folder holding them) so frames can be matched to the code", joinFew(modules))
+	for i, n := range s.Notes {
+		if strings.HasPrefix(n, unlocatedNote) {
+			s.Notes[i] = unlocatedNote + ": " + hint
+			return
+		}
+		if strings.HasPrefix(n, backtraceNote) {
+			s.Notes[i] = backtraceNote + ": " + hint
+			return
+		}
+	}
+}

@@ -1,0 +1,278 @@
+package analyze
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigsentry/sigsentry/pkg/symbolize"
+)
+
+// cartApp is the C program of pkg/symbolize/testdata: its sources, its
+// builds and debug files, and the reports they printed unsymbolized (an
+// AddressSanitizer heap-use-after-free read at src/cart.c:24 in the
+// inlined item_price, and glibc's backtrace_symbols from fatal(), called
+// at src/cart.c:25).
+const cartApp = "../../../pkg/symbolize/testdata"
+
+func readCart(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(cartApp, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// cartRepo is a repository holding the program's sources at the paths
+// its debug information names (src/cart.c, relative to the build's
+// folder): src/cart.c came in before the window with line `line` reading
+// old, the culprit changed that line to what the build has, and a newer
+// commit changed a comment of src/main.c.
+func cartRepo(t *testing.T, line int, old string) (r *repo, culprit string) {
+	t.Helper()
+	cart := readCart(t, "src/cart.c")
+	lines := strings.Split(cart, "\n")
+	if line > len(lines) || lines[line-1] == old {
+		t.Fatalf("src/cart.c line %d is not what the test changes", line)
+	}
+	before := append([]string(nil), lines...)
+	before[line-1] = old
+	files := map[string]string{"src/cart.c": strings.Join(before, "\n")}
+	for _, n := range []string{"src/cart.h", "src/fatal.c", "src/fatal.h", "src/main.c"} {
+		files[n] = readCart(t, n)
+	}
+	main := files["src/main.c"]
+	files["src/main.c"] = strings.Replace(main, "totals a cart", "adds up a cart", 1)
+	r = newRepo(t)
+	now := time.Now().UTC()
+	r.commit(now.Add(-60*24*time.Hour), "shop: carts and checkout", files)
+	culprit = r.commit(now.Add(-6*24*time.Hour), "cart: change how an item is priced", map[string]string{"src/cart.c": cart})
+	r.commit(now.Add(-2*24*time.Hour), "main: say what checkout does", map[string]string{"src/main.c": main})
+	return r, culprit
+}
+
+// An unsymbolized AddressSanitizer report read with --symbols (the debug
+// file, a folder with the stripped binary and its debug file, a
+// .build-id tree) names the commit that changed the line that read freed
+// memory, in the inlined item_price; without --symbols it does not, and a
+// note says to give the debug file.
+func TestSignalSymbols(t *testing.T) {
+	r, culprit := cartRepo(t, 24, "\treturn it->qty * it->price;")
+	report := filepath.Join(t.TempDir(), "asan.txt")
+	if err := os.WriteFile(report, []byte(readCart(t, "reports/asan.txt")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	debug := filepath.Join(cartApp, "debug/cart_asan.debug")
+	tree := t.TempDir()
+	data, err := os.ReadFile(debug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := buildIDOf(t, debug)
+	if err := os.MkdirAll(filepath.Join(tree, ".build-id", id[:2]), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(tree, ".build-id", id[:2], id[2:]+".debug"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The report as newer sanitizers print it, with the build ID, read
+	// with a .build-id tree where the file's name says nothing.
+	withID := filepath.Join(t.TempDir(), "asan-buildid.txt")
+	text := strings.ReplaceAll(readCart(t, "reports/asan.txt"), "/tmp/symscratch/cart_asan+0x", "/srv/shop/bin/shopd+0x")
+	text = replaceModuleEnds(text, "/srv/shop/bin/shopd+0x", " (BuildId: "+id+")")
+	if err := os.WriteFile(withID, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, signal string
+		symbols      []string
+	}{
+		{"debug file", report, []string{debug}},
+		{"stripped binary and debug folder", report, []string{filepath.Join(cartApp, "stripped"), filepath.Join(cartApp, "debug")}},
+		{"whole testdata", report, []string{cartApp}},
+		{"build-id tree", withID, []string{tree}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, "", nil, nil)
+			args := []string{"--local", r.dir, "--signal", tc.signal, "-o", "json"}
+			for _, s := range tc.symbols {
+				args = append(args, "--symbols", s)
+			}
+			if code := e.run(t, args...); code != 0 {
+				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+			}
+			s := e.report(t).Signals[0]
+			type fr struct {
+				path     string
+				line     int
+				function string
+			}
+			// As gcc's AddressSanitizer printed it symbolized
+			// (reports/asan_symbolized.txt).
+			want := []fr{
+				{"src/cart.c", 24, "item_price"},
+				{"src/cart.c", 33, "cart_total"},
+				{"src/main.c", 16, "checkout"},
+				{"src/main.c", 24, "main"},
+			}
+			if len(s.Frames) < len(want) {
+				t.Fatalf("got frames %+v", s.Frames)
+			}
+			for i, w := range want {
+				f := s.Frames[i]
+				if f.Path != w.path || f.Line != w.line || f.Function != w.function || !f.InApp {
+					t.Errorf("frame %d: got %+v, want %+v", i, f, w)
+				}
+			}
+			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+			}
+			for _, n := range s.Notes {
+				if strings.Contains(n, "--symbols") || strings.Contains(n, "no frame") {
+					t.Errorf("got note %q with the debug file given", n)
+				}
+			}
+		})
+	}
+
+	// Without the debug file: no frame has a line, the culprit is not
+	// named first, and a note says to give the debug file.
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", report, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	s := e.report(t).Signals[0]
+	if len(s.Suspects) > 0 && s.Suspects[0].Hash == culprit {
+		t.Errorf("without the debug file, got the culprit first: %+v", s.Suspects)
+	}
+	if !hasNote(s.Notes, "no frame of the program has a source file and line", "cart_asan", "--symbols") || hasNote(s.Notes, "libc.so.6") {
+		t.Errorf("got notes %q, want one suggesting --symbols for cart_asan", s.Notes)
+	}
+
+	// Debug files of another program only: the frames stay, and a note
+	// names the module that has none.
+	e = newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", withID, "--symbols", filepath.Join(cartApp, "bin"), "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	s = e.report(t).Signals[0]
+	if !hasNote(s.Notes, "no debug information for shopd (build ID "+id[:12], "--symbols") {
+		t.Errorf("got notes %q, want one naming shopd", s.Notes)
+	}
+	if len(s.Suspects) > 0 && s.Suspects[0].Hash == culprit {
+		t.Errorf("without the debug file, got the culprit first: %+v", s.Suspects)
+	}
+}
+
+// buildIDOf reads an ELF file's GNU build ID.
+func buildIDOf(t *testing.T, path string) string {
+	t.Helper()
+	m, err := symbolize.ReadModule(path)
+	if err != nil || len(m.BuildID) < 8 {
+		t.Fatalf("%s: build ID %q, %v", path, m.BuildID, err)
+	}
+	return m.BuildID
+}
+
+// replaceModuleEnds appends suffix after each "(prefix…)" group.
+func replaceModuleEnds(text, prefix, suffix string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(text, prefix)
+		if i < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		j := strings.IndexByte(text[i:], ')')
+		if j < 0 {
+			b.WriteString(text)
+			return b.String()
+		}
+		b.WriteString(text[:i+j+1])
+		b.WriteString(suffix)
+		text = text[i+j+1:]
+	}
+}
+
+// glibc's backtrace_symbols, "./bin/cart_bt(+0x1334)[0x…]": return
+// addresses, each read at the call before it; the culprit changed the line
+// calling fatal() in the inlined item_price.
+func TestSignalSymbolsBacktrace(t *testing.T) {
+	r, culprit := cartRepo(t, 25, "\t\tfatal(\"quantity below zero\");")
+	report := filepath.Join(t.TempDir(), "bt.txt")
+	if err := os.WriteFile(report, []byte(readCart(t, "reports/bt.txt")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", report, "--symbols", filepath.Join(cartApp, "bin/cart_bt"), "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	s := e.report(t).Signals[0]
+	want := []struct {
+		path     string
+		line     int
+		function string
+	}{
+		{"src/fatal.c", 10, "fatal"},
+		{"src/cart.c", 25, "item_price"},
+		{"src/cart.c", 33, "cart_total"},
+		{"src/main.c", 16, "checkout"},
+		{"src/main.c", 24, "main"},
+	}
+	if len(s.Frames) < len(want) {
+		t.Fatalf("got frames %+v", s.Frames)
+	}
+	for i, w := range want {
+		f := s.Frames[i]
+		if f.Path != w.path || f.Line != w.line || f.Function != w.function {
+			t.Errorf("frame %d: got %+v, want %+v", i, f, w)
+		}
+	}
+	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+	}
+
+	e = newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", report, "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	s = e.report(t).Signals[0]
+	if !hasNote(s.Notes, "backtrace_symbols gives no file and line", "cart_bt", "--symbols") {
+		t.Errorf("got notes %q, want one suggesting --symbols", s.Notes)
+	}
+}
+
+// A --symbols path that cannot be read, or a file that is not ELF, is a
+// usage error naming it.
+func TestSymbolsUsage(t *testing.T) {
+	r, _ := cartRepo(t, 24, "\treturn it->qty * it->price;")
+	report := filepath.Join(t.TempDir(), "asan.txt")
+	if err := os.WriteFile(report, []byte(readCart(t, "reports/asan.txt")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(t.TempDir(), "nowhere.debug")
+	garbled := filepath.Join(t.TempDir(), "shopd.debug")
+	if err := os.WriteFile(garbled, []byte("\x7fELF\x02\x01\x01\x00garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ arg, want string }{
+		{missing, "no such file"},
+		{filepath.Join(cartApp, "src/cart.c"), "not an ELF file"},
+		{garbled, "shopd.debug"},
+		{" ", "empty --symbols"},
+	} {
+		e := newEnv(t, "", nil, nil)
+		args := []string{"--local", r.dir, "--signal", report, "--symbols", tc.arg, "-o", "json"}
+		if code := e.run(t, args...); code != 2 {
+			t.Errorf("--symbols %q: got exit %d, want 2; stderr %s", tc.arg, code, e.err.String())
+			continue
+		}
+		err := e.runCtx(t.Context(), args...)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || tc.arg != " " && !strings.Contains(err.Error(), tc.arg) {
+			t.Errorf("--symbols %q: got %v, want it named with %q", tc.arg, err, tc.want)
+		}
+	}
+}
