@@ -64,7 +64,7 @@ func (s *scope) contains(addr uint64) bool {
 }
 
 // decode reads the unit's line table and functions.
-func (u *unit) decode(d *dwarf.Data) error {
+func (u *unit) decode(d *dwarf.Data, budget int) error {
 	u.compDir, _ = u.entry.Val(dwarf.AttrCompDir).(string)
 	lr, err := d.LineReader(u.entry)
 	if err != nil {
@@ -107,7 +107,7 @@ func (u *unit) decode(d *dwarf.Data) error {
 			return a.end && !b.end
 		})
 	}
-	return u.readScopes(d)
+	return u.readScopes(d, budget)
 }
 
 // fileIndex is the index of a file name in u.files, added when missing
@@ -125,7 +125,7 @@ func (u *unit) fileIndex(name string) int {
 
 // readScopes reads the unit's subprograms and inlined subroutines, with
 // the names of what they are concrete or inlined instances of.
-func (u *unit) readScopes(d *dwarf.Data) error {
+func (u *unit) readScopes(d *dwarf.Data, budget int) error {
 	r := d.Reader()
 	r.Seek(u.entry.Offset)
 	cu, err := r.Next()
@@ -144,7 +144,10 @@ func (u *unit) readScopes(d *dwarf.Data) error {
 	var namedRef []dwarf.Offset
 	count := 0
 	last := cu.Offset
-	for len(stack) > 0 {
+	for n := 0; len(stack) > 0; n++ {
+		if n > budget {
+			return errors.New("malformed DWARF: more entries than bytes")
+		}
 		e, err := r.Next()
 		if err != nil {
 			return err
@@ -152,14 +155,17 @@ func (u *unit) readScopes(d *dwarf.Data) error {
 		if e == nil {
 			break
 		}
-		if e.Offset <= last {
-			return errors.New("malformed DWARF: entries out of order")
-		}
-		last = e.Offset
 		if e.Tag == 0 {
 			stack = stack[:len(stack)-1]
 			continue
 		}
+		// A corrupt DW_AT_sibling or reference can send the reader
+		// back: entries must come in order (null entries have no
+		// offset).
+		if e.Offset <= last {
+			return errors.New("malformed DWARF: entries out of order")
+		}
+		last = e.Offset
 		top := stack[len(stack)-1]
 		name, _ := e.Val(dwarf.AttrName).(string)
 		qual := name

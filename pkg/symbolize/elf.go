@@ -64,6 +64,7 @@ type Module struct {
 	units  []*unit // sorted by lo
 	syms   []symbol
 	src    io.ReaderAt // the file's bytes, when not read from Path (tests)
+	budget int         // the most DWARF entries a walk may read
 }
 
 // symbol is a function of the symbol table.
@@ -198,7 +199,7 @@ func (m *Module) Resolve(addr uint64) (frames []Frame, err error) {
 	}
 	if !u.decoded {
 		u.decoded = true
-		if err := u.decode(m.data); err != nil {
+		if err := u.decode(m.data, m.budget); err != nil {
 			u.err = fmt.Errorf("%s: %w", m.Path, err)
 		}
 	}
@@ -243,15 +244,29 @@ func (m *Module) load() error {
 		return fmt.Errorf("%s: %w", m.Path, err)
 	}
 	m.data = d
+	// Each entry takes a byte of .debug_info at least: more entries than
+	// bytes means that a corrupt reference sent the reader round.
+	m.budget = 1 << 10
+	for _, name := range []string{".debug_info", ".zdebug_info"} {
+		if s := ef.Section(name); s != nil {
+			m.budget += int(min(s.Size, 1<<40))
+		}
+	}
 	r := d.Reader()
 	last := dwarf.Offset(0)
 	for n := 0; ; n++ {
+		if n > m.budget {
+			return fmt.Errorf("%s: malformed DWARF: more entries than bytes", m.Path)
+		}
 		e, err := r.Next()
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.Path, err)
 		}
 		if e == nil {
 			break
+		}
+		if e.Tag == 0 {
+			continue // a null entry, with no offset
 		}
 		// A corrupt DW_AT_sibling can send the reader back: entries
 		// must come in order.

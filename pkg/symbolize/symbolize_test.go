@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // refCase is one address and the frames llvm-symbolizer gave for it.
@@ -212,6 +213,40 @@ func TestIndex(t *testing.T) {
 	}
 	if _, err := NewIndex([]string{"testdata/missing"}); err == nil {
 		t.Error("a missing path given: no error")
+	}
+}
+
+// TestLoopingDWARF reads cart_clang with four bytes changed (found by
+// mutating it), whose DWARF reads as entries out of order and null
+// entries without end: reading it must end, with an error.
+func TestLoopingDWARF(t *testing.T) {
+	b, err := os.ReadFile("testdata/bin/cart_clang")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range [][2]int{{0x6f8, 0}, {0x6f9, 0}, {0x1c2a, 0xff}, {0x343d, 0xfb}} {
+		b[p[0]] = byte(p[1])
+	}
+	p := filepath.Join(t.TempDir(), "cart_clang")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ReadModule(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := m.Resolve(0x1249)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "malformed DWARF") {
+			t.Errorf("got %v, want malformed DWARF", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Resolve did not end")
 	}
 }
 
