@@ -70,13 +70,23 @@ func addressed(f signal.Frame) bool {
 // the byte before. systemd-coredump (elfutils) and minidump_stackwalk
 // print the offset from the module's first mapping. ok is false for the
 // formats whose modules are not ELF files (Apple's Mach-O images, Windows').
-func moduleAddress(format string, f signal.Frame, m *symbolize.Module) (uint64, bool) {
+// caller tells a frame below the first of its stack: Breakpad's
+// minidump_stackwalk prints a caller's return address less the module's
+// base and looks up its line at the byte before, inside the call; the
+// byte before is inside the call too if a report printed that byte
+// already (a call is 2 bytes at least), so it is looked up there.
+func moduleAddress(format string, f signal.Frame, m *symbolize.Module, caller bool) (uint64, bool) {
 	switch format {
 	case signal.FormatASan, signal.FormatLSan, signal.FormatMSan, signal.FormatTSan, signal.FormatUBSan, signal.FormatTombstone:
 		return f.Offset, true
 	case signal.FormatGlibc:
 		return f.Offset - 1, true
-	case signal.FormatNative, signal.FormatMinidump:
+	case signal.FormatNative:
+		return m.Start + f.Offset, true
+	case signal.FormatMinidump:
+		if caller {
+			return m.Start + f.Offset - 1, true
+		}
 		return m.Start + f.Offset, true
 	}
 	return 0, false
@@ -90,7 +100,10 @@ func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
 	var missing []string
 	var failed []string
 	candidates, placed := 0, 0
+	firstOf := map[int]bool{} // the stacks whose first frame was seen
 	for _, f := range s.Frames {
+		caller := firstOf[f.Stack]
+		firstOf[f.Stack] = true
 		if !addressed(f) {
 			out = append(out, f)
 			continue
@@ -102,7 +115,7 @@ func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
 			out = append(out, f)
 			continue
 		}
-		addr, ok := moduleAddress(s.Format, f, match.Module)
+		addr, ok := moduleAddress(s.Format, f, match.Module, caller)
 		if !ok {
 			out = append(out, f)
 			continue

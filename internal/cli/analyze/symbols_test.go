@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/symbolize"
 )
 
@@ -273,6 +274,35 @@ func TestSymbolsUsage(t *testing.T) {
 		err := e.runCtx(t.Context(), args...)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || tc.arg != " " && !strings.Contains(err.Error(), tc.arg) {
 			t.Errorf("--symbols %q: got %v, want it named with %q", tc.arg, err, tc.want)
+		}
+	}
+}
+
+// TestModuleAddress: each format's offset becomes an address in the ELF
+// file as that format measures it; a minidump's caller frames are looked
+// up at the byte before their return address, inside the call, and its
+// crashing frame at its own address.
+func TestModuleAddress(t *testing.T) {
+	m := &symbolize.Module{Start: 0x400000}
+	tests := []struct {
+		format string
+		caller bool
+		want   uint64
+		ok     bool
+	}{
+		{signal.FormatASan, true, 0x1234, true},
+		{signal.FormatTombstone, true, 0x1234, true},
+		{signal.FormatGlibc, false, 0x1233, true},
+		{signal.FormatNative, true, 0x401234, true},
+		{signal.FormatMinidump, false, 0x401234, true},
+		{signal.FormatMinidump, true, 0x401233, true},
+		{signal.FormatApple, false, 0, false},
+		{signal.FormatWinDbg, false, 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := moduleAddress(tt.format, signal.Frame{Module: "server", Offset: 0x1234}, m, tt.caller)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("moduleAddress(%s, caller %v) = %#x, %v; want %#x, %v", tt.format, tt.caller, got, ok, tt.want, tt.ok)
 		}
 	}
 }
