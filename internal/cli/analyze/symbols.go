@@ -17,7 +17,18 @@ import (
 const (
 	unlocatedNote = "no frame of the program has a source file and line"
 	backtraceNote = "backtrace_symbols gives no file and line"
+	// appUnlocatedNote is a tombstone's (and an Apple report's).
+	appUnlocatedNote = "no frame of the app has a source file and line"
 )
+
+// symbolizable reports the formats whose modules are ELF files at an
+// offset --symbols can place (see moduleAddress): not Apple's Mach-O
+// images nor Windows' modules, whose notes keep their own advice (a
+// dSYM, PDB files).
+func symbolizable(format string) bool {
+	_, ok := moduleAddress(format, signal.Frame{}, &symbolize.Module{}, false)
+	return ok
+}
 
 // applySymbols reads the frames of native reports that give an address
 // within a module ("(server+0x1234)", "server(+0x1a2b)") as the functions,
@@ -96,6 +107,9 @@ func moduleAddress(format string, f signal.Frame, m *symbolize.Module, caller bo
 // places by the frames there (inlined functions first, innermost first).
 // When none is placed, a note names the modules without debug file.
 func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
+	if !symbolizable(s.Format) {
+		return
+	}
 	var out []signal.Frame
 	var missing []string
 	var failed []string
@@ -175,7 +189,7 @@ func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
 func dropUnlocated(notes []string) []string {
 	var out []string
 	for _, n := range notes {
-		if !strings.HasPrefix(n, unlocatedNote) && !strings.HasPrefix(n, backtraceNote) {
+		if !strings.HasPrefix(n, unlocatedNote) && !strings.HasPrefix(n, backtraceNote) && !strings.HasPrefix(n, appUnlocatedNote) {
 			out = append(out, n)
 		}
 	}
@@ -249,6 +263,9 @@ func missingModule(f signal.Frame, m symbolize.Match) string {
 // frames that give addresses within modules: its note that no frame has
 // a file and line names --symbols as the fix.
 func symbolsNote(s *signal.Signal) {
+	if !symbolizable(s.Format) {
+		return
+	}
 	var modules []string
 	for _, f := range s.Frames {
 		if addressed(f) && !systemModule(f.Module) {
@@ -270,6 +287,11 @@ func symbolsNote(s *signal.Signal) {
 		}
 		if strings.HasPrefix(n, backtraceNote) {
 			s.Notes[i] = backtraceNote + ": " + hint
+			return
+		}
+		if strings.HasPrefix(n, appUnlocatedNote) {
+			// A tombstone: ndk-stack, or the same .so files here.
+			s.Notes[i] = fmt.Sprintf("%s: symbolize the report with the NDK's ndk-stack (ndk-stack -sym DIR), or give the unstripped .so files of that build (%s) with --symbols, so frames can be matched to the code", appUnlocatedNote, joinFew(modules))
 			return
 		}
 	}

@@ -306,3 +306,64 @@ func TestModuleAddress(t *testing.T) {
 		}
 	}
 }
+
+// An unsymbolized Android tombstone read with --symbols names the commit
+// that changed the line that crashed: a tombstone's pc is already an
+// address of the ELF file it names (libunwindstack's rel_pc), moved back
+// into the call for the callers, as a sanitizer's offsets are, so the
+// same offsets in the same build read as the same lines. Without
+// --symbols its note says to run ndk-stack or give the .so files here.
+func TestSignalSymbolsTombstone(t *testing.T) {
+	r, culprit := cartRepo(t, 24, "\treturn it->qty * it->price;")
+	const lib = "/data/app/~~Ab12==/com.shop-Cd34==/lib/x86_64/cart_asan"
+	tomb := "*** *** *** *** *** *** *** *** *** *** *** *** *** *** *** ***\n" +
+		"Build fingerprint: 'google/shop/shop:14/UQ1A.240105.004/11206848:user/release-keys'\n" +
+		"ABI: 'x86_64'\n" +
+		"pid: 4321, tid: 4321, name: com.shop  >>> com.shop <<<\n" +
+		"signal 11 (SIGSEGV), code 1 (SEGV_MAPERR), fault addr 0x0000000000000008\n" +
+		"backtrace:\n" +
+		"      #00 pc 0000000000001606  " + lib + "\n" +
+		"      #01 pc 00000000000013ec  " + lib + "\n" +
+		"      #02 pc 00000000000011fa  " + lib + "\n" +
+		"      #03 pc 0000000000052a2c  /apex/com.android.runtime/lib64/bionic/libc.so (__libc_init+92)\n"
+	report := filepath.Join(t.TempDir(), "tombstone.txt")
+	if err := os.WriteFile(report, []byte(tomb), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", report, "--symbols", filepath.Join(cartApp, "debug"), "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	s := e.report(t).Signals[0]
+	if len(s.Frames) < 4 || s.Frames[0].Path != "src/cart.c" || s.Frames[0].Line != 24 || s.Frames[2].Path != "src/main.c" || s.Frames[2].Line != 16 {
+		t.Fatalf("got frames %+v, want item_price at src/cart.c:24 inlined in cart_total, then checkout at src/main.c:16", s.Frames)
+	}
+	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+		t.Fatalf("got suspects %+v, want %s first", s.Suspects, culprit)
+	}
+	for _, n := range s.Notes {
+		if strings.Contains(n, "no frame of the app") {
+			t.Errorf("the note that no frame has a file and line stayed: %q", n)
+		}
+	}
+	e = newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", report, "-o", "json"); code != 0 {
+		t.Fatalf("without --symbols: got exit %d; stderr %s", code, e.err.String())
+	}
+	s = e.report(t).Signals[0]
+	if !hasNote(s.Notes, "ndk-stack", "cart_asan", "--symbols") {
+		t.Errorf("without --symbols: notes %q, want one naming ndk-stack, cart_asan and --symbols", s.Notes)
+	}
+}
+
+// The notes of reports whose modules --symbols cannot read keep their own
+// advice: a WinDbg stack's PDB files (its "myapp+0x1a2b" frames have an
+// offset, but in a Windows module).
+func TestSymbolsNoteKeepsWinDbgAdvice(t *testing.T) {
+	s := signal.Signal{Format: signal.FormatWinDbg, Frames: []signal.Frame{{Module: "myapp", Offset: 0x1a2b}},
+		Notes: []string{unlocatedNote + ": load the symbols (PDB files) of that build"}}
+	symbolsNote(&s)
+	if !strings.Contains(s.Notes[0], "PDB") || strings.Contains(s.Notes[0], "--symbols") {
+		t.Errorf("got note %q, want the PDB advice kept", s.Notes[0])
+	}
+}
