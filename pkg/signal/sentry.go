@@ -34,7 +34,10 @@ type sentryEvent struct {
 	Exception  json.RawMessage `json:"exception"`
 	Threads    json.RawMessage `json:"threads"`
 	Stacktrace *sentryTrace    `json:"stacktrace"`
-	Entries    []struct {
+	// DebugMeta holds the images (executables and libraries) a native
+	// event's instruction addresses lie in.
+	DebugMeta json.RawMessage `json:"debug_meta"`
+	Entries   []struct {
 		Type string          `json:"type"`
 		Data json.RawMessage `json:"data"`
 	} `json:"entries"`
@@ -57,6 +60,12 @@ type sentryThread struct {
 
 type sentryTrace struct {
 	Frames []sentryFrame `json:"frames"`
+	// InstructionAddrAdjustment says which frames' instruction_addr are
+	// return addresses (see sentryAdjust); Registers the CPU context the
+	// stack was walked from.
+	InstructionAddrAdjustment      string                     `json:"instruction_addr_adjustment"`
+	InstructionAddrAdjustmentCamel string                     `json:"instructionAddrAdjustment"`
+	Registers                      map[string]json.RawMessage `json:"registers"`
 }
 
 type sentryFrame struct {
@@ -77,6 +86,13 @@ type sentryFrame struct {
 	// it is all an unsymbolicated frame has.
 	InstructionAddr      string `json:"instruction_addr"`
 	InstructionAddrCamel string `json:"instructionAddr"`
+	// ImageAddr is the start of the frame's image, when the frame gives
+	// it; AddrMode "rel:N" makes InstructionAddr relative to the Nth
+	// image of debug_meta ("abs", the default, absolute).
+	ImageAddr      string `json:"image_addr"`
+	ImageAddrCamel string `json:"imageAddr"`
+	AddrMode       string `json:"addr_mode"`
+	AddrModeCamel  string `json:"addrMode"`
 }
 
 // unsymbolicated reports a native frame that has an instruction address
@@ -88,19 +104,27 @@ func (sf sentryFrame) unsymbolicated() bool {
 }
 
 // unsymbolicatedNote says how many of a stack's frames are only
-// addresses, or nothing when none is.
-func unsymbolicatedNote(st *sentryTrace) string {
+// addresses, or nothing when none is. When some of them lie in an ELF
+// image of the event's debug_meta (and so have a module and an offset),
+// analyze --symbols can read them with the debug files here.
+func unsymbolicatedNote(st *sentryTrace, ims sentryImages) string {
 	if st == nil {
 		return ""
 	}
-	n := 0
+	n, placed := 0, 0
 	for _, sf := range st.Frames {
 		if sf.unsymbolicated() {
 			n++
+			if _, _, _, ok := ims.frameAt(sf); ok {
+				placed++
+			}
 		}
 	}
 	if n == 0 {
 		return ""
+	}
+	if placed > 0 {
+		return fmt.Sprintf("%d of %d frames are unsymbolicated (only instruction addresses): upload debug files to Sentry, or give them here with --symbols, so frames carry file and line", n, len(st.Frames))
 	}
 	return fmt.Sprintf("%d of %d frames are unsymbolicated (only instruction addresses): upload debug files to Sentry so frames carry file and line", n, len(st.Frames))
 }
@@ -210,8 +234,11 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 	}
 	readValues(ev.Exception)
 	readThreads(ev.Threads)
+	metas := []json.RawMessage{ev.DebugMeta}
 	for _, e := range ev.Entries {
 		switch e.Type {
+		case "debugmeta":
+			metas = append(metas, e.Data)
 		case "exception":
 			readValues(e.Data)
 		case "threads":
@@ -224,9 +251,10 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		}
 	}
 	platform := ev.Platform
+	ims := readImages(metas...)
 	var notes []string
 	note := func(st *sentryTrace) {
-		if n := unsymbolicatedNote(st); n != "" {
+		if n := unsymbolicatedNote(st, ims); n != "" {
 			notes = append(notes, n)
 		}
 	}
@@ -238,7 +266,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 			st = v.RawStacktrace
 		}
 		note(st)
-		chain = append(chain, exception{typ: v.Type, msg: nativeValue(platform, v.Value), frames: sentryFrames(st, platform)})
+		chain = append(chain, exception{typ: v.Type, msg: nativeValue(platform, v.Value), frames: sentryFrames(st, platform, ims)})
 	}
 	if framesIn(chain) == 0 {
 		var st *sentryTrace
@@ -259,7 +287,7 @@ func sentrySignal(ev *sentryEvent) (Signal, bool) {
 		if len(notes) == 0 {
 			note(st)
 		}
-		if fr := sentryFrames(st, platform); len(fr) > 0 {
+		if fr := sentryFrames(st, platform, ims); len(fr) > 0 {
 			chain = append(chain, exception{frames: fr})
 		}
 	}
@@ -531,11 +559,28 @@ func unixTime(f float64) *time.Time {
 	return &t
 }
 
-// sentryFrames converts frames (crash last) to ours (crash first).
-func sentryFrames(st *sentryTrace, platform string) []Frame {
+// sentryFrames converts frames (crash last) to ours (crash first). An
+// unsymbolicated native frame within an ELF image of the event's
+// debug_meta (ims) gets the image's file as its module, its address
+// within the image as its offset, and the image's build ID, so that
+// analyze --symbols can read it.
+func sentryFrames(st *sentryTrace, platform string, ims sentryImages) []Frame {
 	if st == nil {
 		return nil
 	}
+	var innermost uint64
+	var haveInnermost bool
+	if n := len(st.Frames); n > 0 {
+		raw := st.Frames[n-1].InstructionAddr
+		if raw == "" {
+			raw = st.Frames[n-1].InstructionAddrCamel
+		}
+		innermost, haveInnermost = parseHexOffset(strings.TrimSpace(raw))
+		if m := st.Frames[n-1].AddrMode + st.Frames[n-1].AddrModeCamel; strings.HasPrefix(strings.TrimSpace(m), "rel:") {
+			haveInnermost = false // not comparable with the registers' absolute address
+		}
+	}
+	adjust := sentryAdjust(st, innermost, haveInnermost)
 	var out []Frame
 	for i := len(st.Frames) - 1; i >= 0 && len(out) < MaxFrames; i-- {
 		sf := st.Frames[i]
@@ -558,6 +603,15 @@ func sentryFrames(st *sentryTrace, platform string) []Frame {
 		}
 		if f.Function == "<unknown>" {
 			f.Function = ""
+		}
+		if sf.unsymbolicated() {
+			if module, off, id, ok := ims.frameAt(sf); ok {
+				f.Module, f.Offset, f.BuildID = module, off, id
+				f.AddrKind = AddrExact
+				if adjust(len(st.Frames) - 1 - i) {
+					f.AddrKind = AddrReturn
+				}
+			}
 		}
 		if sentryFormat(p) == "native" {
 			f.Function = kernelSymbol(f.Function)

@@ -41,7 +41,25 @@ type Frame struct {
 	// BuildID identifies the module's build when the report names it: a
 	// GNU build ID (tombstones' "BuildId: "), a Mach-O image's UUID.
 	BuildID string `json:"build_id,omitempty"`
+	// AddrKind says what Offset is where the report says so frame by
+	// frame (a Sentry event, through its stack's
+	// instruction_addr_adjustment); AddrByFormat leaves it to the rule
+	// of the report's format.
+	AddrKind AddrKind `json:"-"`
 }
+
+// AddrKind is what a frame's Offset points at.
+type AddrKind uint8
+
+const (
+	// AddrByFormat: the format's rule tells (see analyze's moduleAddress).
+	AddrByFormat AddrKind = iota
+	// AddrExact: the instruction itself (a faulting one, or a return
+	// address already moved back into the call).
+	AddrExact
+	// AddrReturn: a return address, whose call is the byte before.
+	AddrReturn
+)
 
 // Signal is one error occurrence: a title, an optional timestamp, the frames
 // innermost first, and symptom tokens (exception types, message words,
