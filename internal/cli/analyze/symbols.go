@@ -19,6 +19,9 @@ const (
 	backtraceNote = "backtrace_symbols gives no file and line"
 	// appUnlocatedNote is a tombstone's (and an Apple report's).
 	appUnlocatedNote = "no frame of the app has a source file and line"
+	// sentryUnsymbolicatedNote is within a Sentry event's note ("3 of 7
+	// frames are unsymbolicated ...").
+	sentryUnsymbolicatedNote = "frames are unsymbolicated (only instruction addresses)"
 )
 
 // symbolizable reports the formats whose modules are ELF files at an
@@ -81,7 +84,12 @@ func addressed(f signal.Frame) bool {
 // the byte before. systemd-coredump (elfutils) and minidump_stackwalk
 // print the offset from the module's first mapping. ok is false for the
 // formats whose modules are not ELF files (Apple's Mach-O images, Windows').
-// caller tells a frame below the first of its stack: Breakpad's
+// A Sentry event's offset is its instruction_addr less its ELF image's
+// image_addr, the address the module's first mapping was loaded at, as
+// a minidump's; the event says which frames are return addresses (its
+// stack's instruction_addr_adjustment, which pkg/signal reads into
+// Frame.AddrKind), and without it every frame but the first is, as
+// symbolicator adjusts them ("all_but_first"). caller tells a frame below the first of its stack: Breakpad's
 // minidump_stackwalk prints a caller's return address less the module's
 // base and looks up its line at the byte before, inside the call; the
 // byte before is inside the call too if a report printed that byte
@@ -95,6 +103,17 @@ func moduleAddress(format string, f signal.Frame, m *symbolize.Module, caller bo
 	case signal.FormatNative:
 		return m.Start + f.Offset, true
 	case signal.FormatMinidump:
+		if caller {
+			return m.Start + f.Offset - 1, true
+		}
+		return m.Start + f.Offset, true
+	case signal.FormatSentry:
+		switch f.AddrKind {
+		case signal.AddrExact:
+			caller = false
+		case signal.AddrReturn:
+			caller = true
+		}
 		if caller {
 			return m.Start + f.Offset - 1, true
 		}
@@ -143,7 +162,7 @@ func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
 		if len(frames) == 0 || frames[0].File == "" {
 			if len(frames) > 0 && f.Function == "" && frames[0].Function != "" {
 				f.Function = frames[0].Function // the symbol table's name
-				f.InApp = signal.IsInApp(s.Format, f.File, f.Function, f.Module)
+				f.InApp = signal.IsInApp(inAppFormat(s.Format), f.File, f.Function, f.Module)
 			}
 			out = append(out, f)
 			continue
@@ -155,7 +174,7 @@ func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
 			if r.Function != "" {
 				nf.Function = r.Function
 			}
-			nf.InApp = signal.IsInApp(s.Format, nf.File, nf.Function, nf.Module)
+			nf.InApp = signal.IsInApp(inAppFormat(s.Format), nf.File, nf.Function, nf.Module)
 			out = append(out, nf)
 		}
 	}
@@ -185,11 +204,23 @@ func symbolizeSignal(ix *symbolize.Index, s *signal.Signal) {
 	s.Notes = dropUnlocated(s.Notes)
 }
 
-// dropUnlocated drops the notes that no frame has a file and line.
+// inAppFormat is the format whose rules tell a placed frame's code from
+// the libraries': a Sentry event's native frames are judged as a pasted
+// native report's.
+func inAppFormat(format string) string {
+	if format == signal.FormatSentry {
+		return "native"
+	}
+	return format
+}
+
+// dropUnlocated drops the notes that no frame has a file and line (and a
+// Sentry event's that some frames are only addresses).
 func dropUnlocated(notes []string) []string {
 	var out []string
 	for _, n := range notes {
-		if !strings.HasPrefix(n, unlocatedNote) && !strings.HasPrefix(n, backtraceNote) && !strings.HasPrefix(n, appUnlocatedNote) {
+		if !strings.HasPrefix(n, unlocatedNote) && !strings.HasPrefix(n, backtraceNote) && !strings.HasPrefix(n, appUnlocatedNote) &&
+			!strings.Contains(n, sentryUnsymbolicatedNote) {
 			out = append(out, n)
 		}
 	}
