@@ -122,12 +122,26 @@ func FuzzParseThreadDump(f *testing.F) {
 
 func FuzzParseSentry(f *testing.F) {
 	seedFuzz(f, "sentry")
+	for _, s := range []string{
+		`{"platform":"native","exception":{"values":[{"type":"SIGSEGV","stacktrace":{"frames":[{"instruction_addr":"0x10"},{"instruction_addr":"0x5","addr_mode":"rel:1"},{"instruction_addr":"0x30","image_addr":"0x20","package":"/a"}],"registers":{"rip":"0x30"}}}]},"debug_meta":{"images":[{"type":"elf","code_file":"/b","code_id":"AB12AB12AB12AB12","image_addr":"0x8","image_size":"16"},{"type":"macho","code_file":"/c","image_addr":16}]}}`,
+		`{"entries":[{"type":"debugmeta","data":{"images":[{"type":"elf","code_file":"x","image_addr":"0x0"},{"type":"elf","code_file":"y","image_addr":"0x0","image_size":-1}]}},{"type":"stacktrace","data":{"frames":[{"instructionAddr":"0x1"}],"instruction_addr_adjustment":"all"}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sigs, err := parseSentry(data)
 		if err != nil && len(sigs) > 0 {
 			t.Fatalf("got %d signals and error %v, want one or the other", len(sigs), err)
 		}
 		checkSignals(t, sigs)
+		checkFrameOffsets(t, sigs)
+		for _, s := range sigs {
+			for _, fr := range s.Frames {
+				if fr.AddrKind != AddrByFormat && fr.Offset == 0 {
+					t.Fatalf("frame %+v has an address kind and no offset", fr)
+				}
+			}
+		}
 	})
 }
 
