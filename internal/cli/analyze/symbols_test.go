@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -305,6 +306,23 @@ func TestModuleAddress(t *testing.T) {
 			t.Errorf("moduleAddress(%s, caller %v) = %#x, %v; want %#x, %v", tt.format, tt.caller, got, ok, tt.want, tt.ok)
 		}
 	}
+	// A Sentry event's frames: a caller's return address at the byte
+	// before, unless the event says what each frame's address is.
+	for _, tt := range []struct {
+		kind   signal.AddrKind
+		caller bool
+		want   uint64
+	}{
+		{signal.AddrByFormat, false, 0x401234},
+		{signal.AddrByFormat, true, 0x401233},
+		{signal.AddrExact, true, 0x401234},
+		{signal.AddrReturn, false, 0x401233},
+	} {
+		got, ok := moduleAddress(signal.FormatSentry, signal.Frame{Module: "server", Offset: 0x1234, AddrKind: tt.kind}, m, tt.caller)
+		if got != tt.want || !ok {
+			t.Errorf("moduleAddress(sentry, kind %v, caller %v) = %#x, %v; want %#x", tt.kind, tt.caller, got, ok, tt.want)
+		}
+	}
 }
 
 // An unsymbolized Android tombstone read with --symbols names the commit
@@ -365,5 +383,139 @@ func TestSymbolsNoteKeepsWinDbgAdvice(t *testing.T) {
 	symbolsNote(&s)
 	if !strings.Contains(s.Notes[0], "PDB") || strings.Contains(s.Notes[0], "--symbols") {
 		t.Errorf("got note %q, want the PDB advice kept", s.Notes[0])
+	}
+}
+
+// sentryCartEvent is a Sentry event of the AddressSanitizer crash of
+// reports/asan.txt as sentry-native would send it unsymbolicated: the
+// crashed thread's frames outermost first, as Sentry orders them, each
+// only an instruction address, the callers' their return addresses (the
+// report's, which the sanitizer had moved back into the call, plus one),
+// and the images in debug_meta, the program's code_id its GNU build ID.
+// adjustment is the stack's instruction_addr_adjustment ("" for none
+// given); with "none", the callers' addresses are the report's.
+func sentryCartEvent(buildID, adjustment string) string {
+	const base = 0x5607b8fce000
+	ret := uint64(1)
+	if adjustment == "none" {
+		ret = 0
+	}
+	addr := func(a uint64) string { return fmt.Sprintf(`{"instruction_addr":"%#x"}`, a) }
+	frames := []string{
+		addr(base + 0x12a0 + ret), // _start
+		addr(0x7fbb17a1e000 + 0x27304 + ret),
+		addr(0x7fbb17a1e000 + 0x27249 + ret),
+		addr(base + 0x11fa + ret), // main, calling checkout
+		addr(base + 0x13ec + ret), // checkout, calling cart_total
+		addr(base + 0x1606),       // item_price inlined in cart_total: the read
+	}
+	trace := `"frames":[` + strings.Join(frames, ",") + `]`
+	if adjustment != "" {
+		trace += `,"instruction_addr_adjustment":"` + adjustment + `"`
+	}
+	return `{"event_id":"8c2d0e5f1a3b4c6d9e7f0a1b2c3d4e5f","platform":"native","level":"fatal","timestamp":` +
+		fmt.Sprint(time.Now().Add(-time.Hour).Unix()) + `,
+	"exception":{"values":[{"type":"SIGSEGV","value":"Segfault","mechanism":{"type":"signalhandler","handled":false}}]},
+	"threads":{"values":[{"id":4440,"crashed":true,"current":true,"stacktrace":{` + trace + `}}]},
+	"debug_meta":{"images":[
+		{"type":"elf","code_file":"/srv/shop/bin/cart_asan","code_id":"` + buildID + `","image_addr":"0x5607b8fce000","image_size":20480,"arch":"x86_64"},
+		{"type":"elf","code_file":"/lib/x86_64-linux-gnu/libc.so.6","code_id":"c289da5071a3399de893d2af81d6a30c62646e1e","image_addr":"0x7fbb17a1e000","image_size":1654784,"arch":"x86_64"}]}}`
+}
+
+// An unsymbolicated native Sentry event read with --symbols names the
+// commit that changed the line that crashed: each frame's instruction
+// address, less its image's start (debug_meta), is an address of the
+// ELF file, the callers' return addresses looked up at the byte before,
+// as Sentry's symbolicator does, or as they are when the event says it
+// adjusted them already. Without --symbols its note says to give the
+// debug files here.
+func TestSignalSymbolsSentryNative(t *testing.T) {
+	r, culprit := cartRepo(t, 24, "\treturn it->qty * it->price;")
+	id := buildIDOf(t, filepath.Join(cartApp, "debug/cart_asan.debug"))
+	for _, tc := range []struct{ name, adjustment, id string }{
+		{"return addresses", "", id},
+		{"all_but_first", "all_but_first", strings.ToUpper(id)},
+		{"adjusted already", "none", id},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			event := filepath.Join(t.TempDir(), "event.json")
+			if err := os.WriteFile(event, []byte(sentryCartEvent(tc.id, tc.adjustment)), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			e := newEnv(t, "", nil, nil)
+			if code := e.run(t, "--local", r.dir, "--signal", event, "--symbols", filepath.Join(cartApp, "debug"), "-o", "json"); code != 0 {
+				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+			}
+			s := e.report(t).Signals[0]
+			want := []struct {
+				path     string
+				line     int
+				function string
+			}{
+				{"src/cart.c", 24, "item_price"},
+				{"src/cart.c", 33, "cart_total"},
+				{"src/main.c", 16, "checkout"},
+				{"src/main.c", 24, "main"},
+			}
+			if len(s.Frames) < len(want) {
+				t.Fatalf("got frames %+v", s.Frames)
+			}
+			for i, w := range want {
+				f := s.Frames[i]
+				if f.Path != w.path || f.Line != w.line || f.Function != w.function || !f.InApp {
+					t.Errorf("frame %d: got %+v, want %+v", i, f, w)
+				}
+			}
+			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+			}
+			for _, n := range s.Notes {
+				if strings.Contains(n, "unsymbolicated") || strings.Contains(n, "--symbols") {
+					t.Errorf("got note %q with the debug file given", n)
+				}
+			}
+		})
+	}
+
+	// An event that says its addresses were adjusted when they were not
+	// is read as it says: checkout's return address is the line after
+	// the call.
+	event := filepath.Join(t.TempDir(), "event.json")
+	text := strings.Replace(sentryCartEvent(id, ""), `"frames":`, `"instruction_addr_adjustment":"none","frames":`, 1)
+	if err := os.WriteFile(event, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", event, "--symbols", filepath.Join(cartApp, "debug"), "-o", "json"); code != 0 {
+		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
+	}
+	if s := e.report(t).Signals[0]; len(s.Frames) < 3 || s.Frames[2].Path != "src/main.c" || s.Frames[2].Line != 17 {
+		t.Errorf("\"none\" with return addresses: got frames %+v, want checkout at src/main.c:17", s.Frames)
+	}
+
+	if err := os.WriteFile(event, []byte(sentryCartEvent(id, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e = newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", event, "-o", "json"); code != 0 {
+		t.Fatalf("without --symbols: got exit %d; stderr %s", code, e.err.String())
+	}
+	s := e.report(t).Signals[0]
+	if !hasNote(s.Notes, "6 of 6 frames are unsymbolicated", "upload debug files to Sentry", "--symbols") {
+		t.Errorf("without --symbols: notes %q, want the unsymbolicated note naming --symbols", s.Notes)
+	}
+	if len(s.Suspects) > 0 && s.Suspects[0].Hash == culprit {
+		t.Errorf("without --symbols, got the culprit first: %+v", s.Suspects)
+	}
+
+	// Debug files of another program only: the frames stay addresses,
+	// and a note names the module without debug file.
+	e = newEnv(t, "", nil, nil)
+	if code := e.run(t, "--local", r.dir, "--signal", event, "--symbols", filepath.Join(cartApp, "bin/cart_bt"), "-o", "json"); code != 0 {
+		t.Fatalf("other debug files: got exit %d; stderr %s", code, e.err.String())
+	}
+	s = e.report(t).Signals[0]
+	if !hasNote(s.Notes, "no debug information for cart_asan (build ID "+id[:12], "--symbols") || hasNote(s.Notes, "libc.so.6") {
+		t.Errorf("other debug files: notes %q, want one naming cart_asan alone", s.Notes)
 	}
 }
