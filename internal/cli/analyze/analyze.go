@@ -88,7 +88,8 @@ build's mapping.txt), Java and Android frames obfuscated by R8 or ProGuard
 are retraced first: a trace's text, and a Sentry event's frames; with
 --symbols PATH (the unstripped binary, its .debug file, or a folder of
 them), a native report's addresses within an ELF module (a sanitizer's
-"(server+0x1234)", backtrace_symbols', a tombstone's, minidump_stackwalk's)
+"(server+0x1234)", backtrace_symbols', a tombstone's, minidump_stackwalk's, a
+native Sentry event's)
 read as the functions, files and lines of its DWARF, inlined calls included.
 
 With --local PATH, it reads a local git checkout instead of Bitbucket and needs
