@@ -36,8 +36,10 @@ func stripLogPrefix(l string) (string, bool) {
 	if m := syslogPrefixRE.FindString(l); m != "" {
 		return l[len(m):], true
 	}
-	if m := logcatPrefixRE.FindString(l); m != "" && (m[0] >= '0' && m[0] <= '9' || strings.Contains(m, "/")) {
-		return l[len(m):], true
+	if logcatStart(l) {
+		if m := logcatPrefixRE.FindString(l); m != "" && (m[0] >= '0' && m[0] <= '9' || strings.Contains(m, "/")) {
+			return l[len(m):], true
+		}
 	}
 	if len(l) > 9 && l[2] == ':' && l[5] == ':' {
 		if m := logcatClockRE.FindString(l); m != "" {
@@ -74,4 +76,17 @@ func stripLogPrefixes(lines []string) ([]string, bool) {
 		out[i] = r
 	}
 	return out, out != nil
+}
+
+// logcatStart reports whether l may start with a logcat prefix: a date or
+// a pid ("05-16 ...", "1234  1250 E ..."), or a priority and its tag
+// ("E/Tag"); most lines do not, and skip the expression.
+func logcatStart(l string) bool {
+	if l == "" {
+		return false
+	}
+	if c := l[0]; c >= '0' && c <= '9' {
+		return true
+	}
+	return len(l) > 1 && l[1] == '/' && strings.IndexByte("VDIWEFA", l[0]) >= 0
 }
