@@ -237,3 +237,13 @@ func classFile(head, filler string, lines map[int]string, n int) string {
 	b.WriteString("}\n")
 	return b.String()
 }
+
+// readText reads a test file, the path's parts joined, or fails t.
+func readText(t *testing.T, parts ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(parts...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -34,13 +34,7 @@ var obfuscatedCrash = strings.ReplaceAll(`--------- beginning of crash
 // the newest, changes Main.java's comment.
 func javaShopRepo(t *testing.T) (r *repo, culprit string) {
 	t.Helper()
-	src := func(name string) string {
-		b, err := os.ReadFile(filepath.Join(proguardDir, "src", "com", "shop", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(b)
-	}
+	src := func(name string) string { return readText(t, proguardDir, "src/com/shop", name) }
 	const dir = "src/main/java/com/shop/"
 	cart := src("Cart.java")
 	throwLine := "            throw new CartException(\"no price for \" + item.name);"
@@ -72,6 +66,13 @@ func analyzeOne(t *testing.T, dir, name, text string, args ...string) SignalRepo
 	if err := os.WriteFile(sig, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	return analyzeFile(t, dir, sig, args...)
+}
+
+// analyzeFile runs analyze --local dir on the signal file sig with args,
+// as JSON, and returns its one signal; an exit other than 0 fails t.
+func analyzeFile(t *testing.T, dir, sig string, args ...string) SignalReport {
+	t.Helper()
 	e := newEnv(t, "", nil, nil)
 	if code := e.run(t, append([]string{"--local", dir, "--signal", sig, "-o", "json"}, args...)...); code != 0 {
 		t.Fatalf("got exit %d; stderr %s", code, e.err.String())

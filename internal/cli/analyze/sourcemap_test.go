@@ -17,14 +17,7 @@ import (
 // (src/cart.js:10, reading item.product.price).
 const esbuildApp = "../../../pkg/sourcemap/testdata/esbuild"
 
-func readApp(t *testing.T, name string) string {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(esbuildApp, name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
+func readApp(t *testing.T, name string) string { t.Helper(); return readText(t, esbuildApp, name) }
 
 // jsShopRepo is a repository holding the app's sources: src/cart.js came in
 // before the window with line 10 reading item.price, the culprit changed
@@ -120,11 +113,7 @@ func TestSignalSourceMap(t *testing.T) {
 
 	// Without the map: no frame is in the repository, the culprit is not
 	// named, and the signal says how to read the bundle.
-	e := newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", trace, "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s := e.report(t).Signals[0]
+	s := analyzeFile(t, r.dir, trace)
 	if len(s.Suspects) > 0 && s.Suspects[0].Hash == culprit {
 		t.Errorf("without the map, got the culprit first: %+v", s.Suspects)
 	}
@@ -154,11 +143,7 @@ func TestSentryEventSourceMap(t *testing.T) {
 	if err := os.WriteFile(sig, []byte(event), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", sig, "--sourcemap", filepath.Join(esbuildApp, "dist"), "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s := e.report(t).Signals[0]
+	s := analyzeFile(t, r.dir, sig, "--sourcemap", filepath.Join(esbuildApp, "dist"))
 	if s.Format != "sentry" || len(s.Frames) < 5 {
 		t.Fatalf("got format %q frames %+v", s.Format, s.Frames)
 	}
@@ -181,10 +166,7 @@ func TestSentryEventSourceMap(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(other, "vendor.js.map"), []byte(`{"version":3,"sources":["a.js"],"names":[],"mappings":"AAAA"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code := e.run(t, "--local", r.dir, "--signal", sig, "--sourcemap", other, "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s = e.report(t).Signals[0]
+	s = analyzeFile(t, r.dir, sig, "--sourcemap", other)
 	if s.Frames[0].File != "/static/js/main.W4AOFUKY.js" || s.Frames[0].Line != 1 {
 		t.Errorf("frame 0: got %+v, want it as the event gave it", s.Frames[0])
 	}

@@ -19,13 +19,37 @@ import (
 // at src/cart.c:25).
 const cartApp = "../../../pkg/symbolize/testdata"
 
-func readCart(t *testing.T, name string) string {
+func readCart(t *testing.T, name string) string { t.Helper(); return readText(t, cartApp, name) }
+
+// placed is a frame as a symbolizer names it.
+type placed struct {
+	path     string
+	line     int
+	function string
+}
+
+// cartFrames are the crash's frames in the AddressSanitizer build, as its
+// AddressSanitizer printed them symbolized (reports/asan_symbolized.txt).
+var cartFrames = []placed{
+	{"src/cart.c", 24, "item_price"},
+	{"src/cart.c", 33, "cart_total"},
+	{"src/main.c", 16, "checkout"},
+	{"src/main.c", 24, "main"},
+}
+
+// wantPlaced fails t unless frames start with want, in-app too when
+// inApp.
+func wantPlaced(t *testing.T, frames []FrameReport, want []placed, inApp bool) {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(cartApp, name))
-	if err != nil {
-		t.Fatal(err)
+	if len(frames) < len(want) {
+		t.Fatalf("got frames %+v, want %d at least", frames, len(want))
 	}
-	return string(b)
+	for i, w := range want {
+		f := frames[i]
+		if f.Path != w.path || f.Line != w.line || f.Function != w.function || inApp && !f.InApp {
+			t.Errorf("frame %d: got %+v, want %+v", i, f, w)
+		}
+	}
 }
 
 // cartRepo is a repository holding the program's sources at the paths
@@ -107,28 +131,7 @@ func TestSignalSymbols(t *testing.T) {
 				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
 			}
 			s := e.report(t).Signals[0]
-			type fr struct {
-				path     string
-				line     int
-				function string
-			}
-			// As gcc's AddressSanitizer printed it symbolized
-			// (reports/asan_symbolized.txt).
-			want := []fr{
-				{"src/cart.c", 24, "item_price"},
-				{"src/cart.c", 33, "cart_total"},
-				{"src/main.c", 16, "checkout"},
-				{"src/main.c", 24, "main"},
-			}
-			if len(s.Frames) < len(want) {
-				t.Fatalf("got frames %+v", s.Frames)
-			}
-			for i, w := range want {
-				f := s.Frames[i]
-				if f.Path != w.path || f.Line != w.line || f.Function != w.function || !f.InApp {
-					t.Errorf("frame %d: got %+v, want %+v", i, f, w)
-				}
-			}
+			wantPlaced(t, s.Frames, cartFrames, true)
 			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
 				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
 			}
@@ -142,11 +145,7 @@ func TestSignalSymbols(t *testing.T) {
 
 	// Without the debug file: no frame has a line, the culprit is not
 	// named first, and a note says to give the debug file.
-	e := newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", report, "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s := e.report(t).Signals[0]
+	s := analyzeFile(t, r.dir, report)
 	if len(s.Suspects) > 0 && s.Suspects[0].Hash == culprit {
 		t.Errorf("without the debug file, got the culprit first: %+v", s.Suspects)
 	}
@@ -156,11 +155,7 @@ func TestSignalSymbols(t *testing.T) {
 
 	// Debug files of another program only: the frames stay, and a note
 	// names the module that has none.
-	e = newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", withID, "--symbols", filepath.Join(cartApp, "bin"), "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s = e.report(t).Signals[0]
+	s = analyzeFile(t, r.dir, withID, "--symbols", filepath.Join(cartApp, "bin"))
 	if !hasNote(s.Notes, "no debug information for shopd (build ID "+id[:12], "--symbols") {
 		t.Errorf("got notes %q, want one naming shopd", s.Notes)
 	}
@@ -208,40 +203,19 @@ func TestSignalSymbolsBacktrace(t *testing.T) {
 	if err := os.WriteFile(report, []byte(readCart(t, "reports/bt.txt")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", report, "--symbols", filepath.Join(cartApp, "bin/cart_bt"), "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s := e.report(t).Signals[0]
-	want := []struct {
-		path     string
-		line     int
-		function string
-	}{
+	s := analyzeFile(t, r.dir, report, "--symbols", filepath.Join(cartApp, "bin/cart_bt"))
+	wantPlaced(t, s.Frames, []placed{
 		{"src/fatal.c", 10, "fatal"},
 		{"src/cart.c", 25, "item_price"},
 		{"src/cart.c", 33, "cart_total"},
 		{"src/main.c", 16, "checkout"},
 		{"src/main.c", 24, "main"},
-	}
-	if len(s.Frames) < len(want) {
-		t.Fatalf("got frames %+v", s.Frames)
-	}
-	for i, w := range want {
-		f := s.Frames[i]
-		if f.Path != w.path || f.Line != w.line || f.Function != w.function {
-			t.Errorf("frame %d: got %+v, want %+v", i, f, w)
-		}
-	}
+	}, false)
 	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
 		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
 	}
 
-	e = newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", report, "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s = e.report(t).Signals[0]
+	s = analyzeFile(t, r.dir, report)
 	if !hasNote(s.Notes, "backtrace_symbols gives no file and line", "cart_bt", "--symbols") {
 		t.Errorf("got notes %q, want one suggesting --symbols", s.Notes)
 	}
@@ -348,14 +322,8 @@ func TestSignalSymbolsTombstone(t *testing.T) {
 	if err := os.WriteFile(report, []byte(tomb), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", report, "--symbols", filepath.Join(cartApp, "debug"), "-o", "json"); code != 0 {
-		t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-	}
-	s := e.report(t).Signals[0]
-	if len(s.Frames) < 4 || s.Frames[0].Path != "src/cart.c" || s.Frames[0].Line != 24 || s.Frames[2].Path != "src/main.c" || s.Frames[2].Line != 16 {
-		t.Fatalf("got frames %+v, want item_price at src/cart.c:24 inlined in cart_total, then checkout at src/main.c:16", s.Frames)
-	}
+	s := analyzeFile(t, r.dir, report, "--symbols", filepath.Join(cartApp, "debug"))
+	wantPlaced(t, s.Frames, cartFrames, true)
 	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
 		t.Fatalf("got suspects %+v, want %s first", s.Suspects, culprit)
 	}
@@ -364,11 +332,7 @@ func TestSignalSymbolsTombstone(t *testing.T) {
 			t.Errorf("the note that no frame has a file and line stayed: %q", n)
 		}
 	}
-	e = newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", report, "-o", "json"); code != 0 {
-		t.Fatalf("without --symbols: got exit %d; stderr %s", code, e.err.String())
-	}
-	s = e.report(t).Signals[0]
+	s = analyzeFile(t, r.dir, report)
 	if !hasNote(s.Notes, "ndk-stack", "cart_asan", "--symbols") {
 		t.Errorf("without --symbols: notes %q, want one naming ndk-stack, cart_asan and --symbols", s.Notes)
 	}
@@ -442,30 +406,8 @@ func TestSignalSymbolsSentryNative(t *testing.T) {
 			if err := os.WriteFile(event, []byte(sentryCartEvent(tc.id, tc.adjustment)), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			e := newEnv(t, "", nil, nil)
-			if code := e.run(t, "--local", r.dir, "--signal", event, "--symbols", filepath.Join(cartApp, "debug"), "-o", "json"); code != 0 {
-				t.Fatalf("got exit %d; stderr %s", code, e.err.String())
-			}
-			s := e.report(t).Signals[0]
-			want := []struct {
-				path     string
-				line     int
-				function string
-			}{
-				{"src/cart.c", 24, "item_price"},
-				{"src/cart.c", 33, "cart_total"},
-				{"src/main.c", 16, "checkout"},
-				{"src/main.c", 24, "main"},
-			}
-			if len(s.Frames) < len(want) {
-				t.Fatalf("got frames %+v", s.Frames)
-			}
-			for i, w := range want {
-				f := s.Frames[i]
-				if f.Path != w.path || f.Line != w.line || f.Function != w.function || !f.InApp {
-					t.Errorf("frame %d: got %+v, want %+v", i, f, w)
-				}
-			}
+			s := analyzeFile(t, r.dir, event, "--symbols", filepath.Join(cartApp, "debug"))
+			wantPlaced(t, s.Frames, cartFrames, true)
 			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
 				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
 			}
@@ -496,11 +438,7 @@ func TestSignalSymbolsSentryNative(t *testing.T) {
 	if err := os.WriteFile(event, []byte(sentryCartEvent(id, "")), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	e = newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", event, "-o", "json"); code != 0 {
-		t.Fatalf("without --symbols: got exit %d; stderr %s", code, e.err.String())
-	}
-	s := e.report(t).Signals[0]
+	s := analyzeFile(t, r.dir, event)
 	if !hasNote(s.Notes, "6 of 6 frames are unsymbolicated", "upload debug files to Sentry", "--symbols") {
 		t.Errorf("without --symbols: notes %q, want the unsymbolicated note naming --symbols", s.Notes)
 	}
@@ -510,11 +448,7 @@ func TestSignalSymbolsSentryNative(t *testing.T) {
 
 	// Debug files of another program only: the frames stay addresses,
 	// and a note names the module without debug file.
-	e = newEnv(t, "", nil, nil)
-	if code := e.run(t, "--local", r.dir, "--signal", event, "--symbols", filepath.Join(cartApp, "bin/cart_bt"), "-o", "json"); code != 0 {
-		t.Fatalf("other debug files: got exit %d; stderr %s", code, e.err.String())
-	}
-	s = e.report(t).Signals[0]
+	s = analyzeFile(t, r.dir, event, "--symbols", filepath.Join(cartApp, "bin/cart_bt"))
 	if !hasNote(s.Notes, "no debug information for cart_asan (build ID "+id[:12], "--symbols") || hasNote(s.Notes, "libc.so.6") {
 		t.Errorf("other debug files: notes %q, want one naming cart_asan alone", s.Notes)
 	}
