@@ -1,5 +1,6 @@
 // Package symbolize resolves addresses within a native module (an ELF
-// executable or shared library) to the functions, source files and lines
+// executable or shared library, or a Mach-O program, library or .dSYM
+// DWARF file: see macho.go) to the functions, source files and lines
 // its DWARF debug information gives, inlined calls included, as
 // llvm-symbolizer and addr2line do. It reads the unstripped module itself
 // or its separate debug file (objcopy --only-keep-debug, a .build-id tree,
@@ -56,15 +57,22 @@ type Module struct {
 	// Start is the lowest address of the module's PT_LOAD segments,
 	// page-aligned: where its first mapping starts when loaded without
 	// a bias.
+	//
+	// For a Mach-O file, BuildID is its LC_UUID and Start its __TEXT
+	// segment's vmaddr (see macho.go).
 	Start uint64
+	// Arch is a Mach-O file's CPU ("arm64", "x86_64"), "" for ELF.
+	Arch string
 
-	loaded bool
-	err    error
-	data   *dwarf.Data
-	units  []*unit // sorted by lo
-	syms   []symbol
-	src    io.ReaderAt // the file's bytes, when not read from Path (tests)
-	budget int         // the most DWARF entries a walk may read
+	macho               bool  // a Mach-O file (a slice of a universal file when sliceSize > 0)
+	sliceOff, sliceSize int64 // the slice's place in its universal file
+	loaded              bool
+	err                 error
+	data                *dwarf.Data
+	units               []*unit // sorted by lo
+	syms                []symbol
+	src                 io.ReaderAt // the file's bytes, when not read from Path (tests)
+	budget              int         // the most DWARF entries a walk may read
 }
 
 // symbol is a function of the symbol table.
@@ -74,12 +82,13 @@ type symbol struct {
 	sized  bool
 }
 
-// ReadModule reads an ELF file's headers, build ID and debuglink. It
-// does not read the DWARF: Resolve does when first called.
+// ReadModule reads an ELF file's headers, build ID and debuglink, or a
+// Mach-O file's UUID and __TEXT address (a universal file's first
+// slice). It does not read the DWARF: Resolve does when first called.
 func ReadModule(path string) (m *Module, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			m, err = nil, fmt.Errorf("%s: malformed ELF file (%v)", path, r)
+			m, err = nil, fmt.Errorf("%s: malformed file (%v)", path, r)
 		}
 	}()
 	f, err := os.Open(path)
@@ -97,7 +106,35 @@ func IsELF(r io.ReaderAt) bool {
 	return err == nil && string(b[:]) == elf.ELFMAG
 }
 
+// readModule reads an ELF or Mach-O file (a universal file's first
+// slice).
 func readModule(path string, r io.ReaderAt) (*Module, error) {
+	ms, err := readModules(path, r)
+	if err != nil {
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// readModules reads an ELF file, or a Mach-O file's slices. A panic of
+// the standard library's readers is an error.
+func readModules(path string, r io.ReaderAt) (ms []*Module, err error) {
+	defer func() {
+		if rec := recover(); rec != nil {
+			ms, err = nil, fmt.Errorf("%s: malformed file (%v)", path, rec)
+		}
+	}()
+	if IsMachO(r) {
+		return readMachO(path, r)
+	}
+	m, err := readELF(path, r)
+	if err != nil {
+		return nil, err
+	}
+	return []*Module{m}, nil
+}
+
+func readELF(path string, r io.ReaderAt) (*Module, error) {
 	ef, err := elf.NewFile(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -221,6 +258,9 @@ func (m *Module) load() error {
 		defer f.Close()
 		src = f
 	}
+	if m.macho {
+		return m.loadMachO(src)
+	}
 	ef, err := elf.NewFile(src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Path, err)
@@ -243,7 +283,6 @@ func (m *Module) load() error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", m.Path, err)
 	}
-	m.data = d
 	// Each entry takes a byte of .debug_info at least: more entries than
 	// bytes means that a corrupt reference sent the reader round.
 	m.budget = 1 << 10
@@ -252,6 +291,14 @@ func (m *Module) load() error {
 			m.budget += int(min(s.Size, 1<<40))
 		}
 	}
+	return m.indexUnits(d)
+}
+
+// indexUnits keeps the DWARF d (of an ELF or a Mach-O file) and the
+// address ranges of its compilation units, reading at most m.budget
+// entries.
+func (m *Module) indexUnits(d *dwarf.Data) error {
+	m.data = d
 	r := d.Reader()
 	last := dwarf.Offset(0)
 	for n := 0; ; n++ {

@@ -18,8 +18,9 @@ const (
 	MaxELFFiles = 20000
 )
 
-// An Index holds the ELF files found in the files and folders it was
-// given, by build ID and by base name.
+// An Index holds the ELF and Mach-O files found in the files and folders
+// it was given, by build ID (a Mach-O file's UUID) and by base name (a
+// .dSYM bundle's DWARF file is named as its program: Shop).
 type Index struct {
 	Modules   []*Module
 	byBuildID map[string][]*Module
@@ -30,11 +31,12 @@ type Index struct {
 // ".build-id/ab/cdef....debug".
 var buildIDPathRE = regexp.MustCompile(`(?:^|/)\.build-id/([0-9a-f]{2})/([0-9a-f]{6,})\.debug$`)
 
-// NewIndex reads the ELF headers of the given files and of the files
-// under the given folders (.git and node_modules are skipped; files that
-// are not ELF are left after their first four bytes). A given path that
-// cannot be read, or a given file that is not ELF, is an error naming it;
-// a malformed ELF file found in a folder is left out.
+// NewIndex reads the ELF and Mach-O headers of the given files and of
+// the files under the given folders (.git and node_modules are skipped; a
+// .dSYM bundle is a folder; other files are left after their first eight
+// bytes). A given path that cannot be read, or a given file that is
+// neither, is an error naming it; a malformed file found in a folder is
+// left out.
 func NewIndex(paths []string) (*Index, error) {
 	ix := &Index{byBuildID: map[string][]*Module{}, byName: map[string][]*Module{}}
 	seen := map[string]bool{}
@@ -49,7 +51,7 @@ func NewIndex(paths []string) (*Index, error) {
 				return nil, err
 			}
 			if m == nil {
-				return nil, fmt.Errorf("%s: not an ELF file (give the unstripped binary, its .debug file, or a folder holding them)", p)
+				return nil, fmt.Errorf("%s: not an ELF or Mach-O file (give the unstripped binary, its .debug file or .dSYM, or a folder holding them)", p)
 			}
 			continue
 		}
@@ -102,8 +104,9 @@ func (ix *Index) addFolder(dir string, seen map[string]bool) error {
 	return nil
 }
 
-// addFile reads p's ELF headers and indexes it; nil and no error when p
-// is not ELF. A malformed ELF file is an error.
+// addFile reads p's ELF or Mach-O headers and indexes it (each slice of
+// a universal file); nil and no error when p is neither. A malformed
+// file is an error.
 func (ix *Index) addFile(p string, seen map[string]bool, given bool) (*Module, error) {
 	abs, err := filepath.Abs(p)
 	if err == nil && seen[abs] {
@@ -115,35 +118,31 @@ func (ix *Index) addFile(p string, seen map[string]bool, given bool) (*Module, e
 		return nil, err
 	}
 	defer f.Close()
-	if !IsELF(f) {
+	if !IsELF(f) && !IsMachO(f) {
 		return nil, nil
 	}
-	m, err := func() (m *Module, err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				m, err = nil, fmt.Errorf("%s: malformed ELF file (%v)", p, r)
-			}
-		}()
-		return readModule(p, f)
-	}()
+	// readModules recovers from the readers' panics.
+	ms, err := readModules(p, f)
 	if err != nil {
 		if given {
 			return nil, err
 		}
 		return nil, nil
 	}
-	if m.BuildID == "" {
-		if g := buildIDPathRE.FindStringSubmatch(filepath.ToSlash(p)); g != nil {
-			m.BuildID = g[1] + g[2]
+	for _, m := range ms {
+		if m.BuildID == "" && !m.macho {
+			if g := buildIDPathRE.FindStringSubmatch(filepath.ToSlash(p)); g != nil {
+				m.BuildID = g[1] + g[2]
+			}
 		}
+		ix.Modules = append(ix.Modules, m)
+		if m.BuildID != "" {
+			ix.byBuildID[m.BuildID] = append(ix.byBuildID[m.BuildID], m)
+		}
+		base := filepath.Base(p)
+		ix.byName[base] = append(ix.byName[base], m)
 	}
-	ix.Modules = append(ix.Modules, m)
-	if m.BuildID != "" {
-		ix.byBuildID[m.BuildID] = append(ix.byBuildID[m.BuildID], m)
-	}
-	base := filepath.Base(p)
-	ix.byName[base] = append(ix.byName[base], m)
-	return m, nil
+	return ms[0], nil
 }
 
 // A Match is what Lookup found for a module.
@@ -159,8 +158,9 @@ type Match struct {
 }
 
 // Lookup finds the debug file of a module as a report names it (a path
-// or a file name) and its build ID ("" when the report gives none): by
-// build ID when both sides know it, else by name (server, server.debug,
+// or a file name) and its build ID ("" when the report gives none; a
+// Mach-O image's UUID): by build ID when both sides know it (for a
+// universal file, the slice with that UUID), else by name (server, server.debug,
 // server.dbg), following a stripped file's .gnu_debuglink to its debug
 // file.
 func (ix *Index) Lookup(module, buildID string) Match {

@@ -208,7 +208,7 @@ func TestIndex(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewIndex([]string{"testdata/src/cart.c"}); err == nil || !strings.Contains(err.Error(), "not an ELF file") {
+	if _, err := NewIndex([]string{"testdata/src/cart.c"}); err == nil || !strings.Contains(err.Error(), "not an ELF or Mach-O file") {
 		t.Errorf("a C file given: %v", err)
 	}
 	if _, err := NewIndex([]string{"testdata/missing"}); err == nil {

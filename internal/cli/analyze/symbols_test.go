@@ -236,7 +236,7 @@ func TestSymbolsUsage(t *testing.T) {
 	}
 	for _, tc := range []struct{ arg, want string }{
 		{missing, "no such file"},
-		{filepath.Join(cartApp, "src/cart.c"), "not an ELF file"},
+		{filepath.Join(cartApp, "src/cart.c"), "not an ELF or Mach-O file"},
 		{garbled, "shopd.debug"},
 		{" ", "empty --symbols"},
 	} {
