@@ -86,10 +86,10 @@ Production builds hide the source's lines: give the build's symbols. With
 JavaScript read as the source files' lines; with --proguard-mapping FILE (the
 build's mapping.txt), Java and Android frames obfuscated by R8 or ProGuard
 are retraced first: a trace's text, and a Sentry event's frames; with
---symbols PATH (the unstripped binary, its .debug file, or a folder of
-them), a native report's addresses within an ELF module (a sanitizer's
-"(server+0x1234)", backtrace_symbols', a tombstone's, minidump_stackwalk's, a
-native Sentry event's)
+--symbols PATH (the unstripped binary, its .debug file or .dSYM, or a folder
+of them), a native report's addresses within an ELF or Mach-O module (a
+sanitizer's "(server+0x1234)", backtrace_symbols', a tombstone's,
+minidump_stackwalk's, a native Sentry event's, an Apple crash report's)
 read as the functions, files and lines of its DWARF, inlined calls included.
 
 With --local PATH, it reads a local git checkout instead of Bitbucket and needs

@@ -22,12 +22,15 @@ const (
 	// sentryUnsymbolicatedNote is within a Sentry event's note ("3 of 7
 	// frames are unsymbolicated ...").
 	sentryUnsymbolicatedNote = "frames are unsymbolicated (only instruction addresses)"
+	// appleUnsymbolizedNote is an Apple report's whose app frames are
+	// image offsets only; appleAtos ends the advice of both its notes.
+	appleUnsymbolizedNote = "the app's frames are not symbolicated (image offsets only)"
+	appleAtos             = "or run atos)"
 )
 
-// symbolizable reports the formats whose modules are ELF files at an
-// offset --symbols can place (see moduleAddress): not Apple's Mach-O
-// images nor Windows' modules, whose notes keep their own advice (a
-// dSYM, PDB files).
+// symbolizable reports the formats whose modules are ELF or Mach-O files
+// at an offset --symbols can place (see moduleAddress): not Windows'
+// modules, whose notes keep their own advice (PDB files).
 func symbolizable(format string) bool {
 	_, ok := moduleAddress(format, signal.Frame{}, &symbolize.Module{}, false)
 	return ok
@@ -83,7 +86,14 @@ func addressed(f signal.Frame) bool {
 // backtrace_symbols prints return addresses, less the bias: the call is
 // the byte before. systemd-coredump (elfutils) and minidump_stackwalk
 // print the offset from the module's first mapping. ok is false for the
-// formats whose modules are not ELF files (Apple's Mach-O images, Windows').
+// formats whose modules are neither (Windows'). An Apple report's offset
+// is from its image's load address, where its __TEXT segment starts: the
+// address in the Mach-O file (its dSYM's) is __TEXT's vmaddr (the
+// module's Start) plus the offset. Apple's reports print the return
+// address of every frame but a thread's first, so a caller's line is
+// looked up at the byte before, as lldb's crashlog.py does ("Any frame
+// above frame zero and we have to subtract one to get the previous line
+// entry", lldb/examples/python/crashlog.py).
 // A Sentry event's offset is its instruction_addr less its ELF image's
 // image_addr, the address the module's first mapping was loaded at, as
 // a minidump's; the event says which frames are return addresses (its
@@ -102,7 +112,7 @@ func moduleAddress(format string, f signal.Frame, m *symbolize.Module, caller bo
 		return f.Offset - 1, true
 	case signal.FormatNative:
 		return m.Start + f.Offset, true
-	case signal.FormatMinidump:
+	case signal.FormatMinidump, signal.FormatApple:
 		if caller {
 			return m.Start + f.Offset - 1, true
 		}
@@ -220,7 +230,7 @@ func dropUnlocated(notes []string) []string {
 	var out []string
 	for _, n := range notes {
 		if !strings.HasPrefix(n, unlocatedNote) && !strings.HasPrefix(n, backtraceNote) && !strings.HasPrefix(n, appUnlocatedNote) &&
-			!strings.Contains(n, sentryUnsymbolicatedNote) {
+			!strings.Contains(n, sentryUnsymbolicatedNote) && !strings.HasPrefix(n, appleUnsymbolizedNote) {
 			out = append(out, n)
 		}
 	}
@@ -292,7 +302,8 @@ func missingModule(f signal.Frame, m symbolize.Match) string {
 
 // symbolsNote, without --symbols, tells how to place a native report's
 // frames that give addresses within modules: its note that no frame has
-// a file and line names --symbols as the fix.
+// a file and line names --symbols as the fix (an Apple report's, besides
+// Xcode and atos).
 func symbolsNote(s *signal.Signal) {
 	if !symbolizable(s.Format) {
 		return
@@ -308,6 +319,15 @@ func symbolsNote(s *signal.Signal) {
 		}
 	}
 	if len(modules) == 0 {
+		return
+	}
+	if s.Format == signal.FormatApple {
+		// Its notes advise the dSYM already: --symbols reads it too.
+		for i, n := range s.Notes {
+			if (strings.HasPrefix(n, appUnlocatedNote) || strings.HasPrefix(n, appleUnsymbolizedNote)) && strings.Contains(n, appleAtos) {
+				s.Notes[i] = strings.Replace(n, appleAtos, appleAtos+", or give the .dSYM with --symbols,", 1)
+			}
+		}
 		return
 	}
 	hint := fmt.Sprintf("give the unstripped binary or the debug file of %s with --symbols (a file or a folder holding them) so frames can be matched to the code", joinFew(modules))

@@ -254,7 +254,8 @@ func TestSymbolsUsage(t *testing.T) {
 }
 
 // TestModuleAddress: each format's offset becomes an address in the ELF
-// file as that format measures it; a minidump's caller frames are looked
+// or Mach-O file as that format measures it; a minidump's and an Apple
+// report's caller frames are looked
 // up at the byte before their return address, inside the call, and its
 // crashing frame at its own address.
 func TestModuleAddress(t *testing.T) {
@@ -271,7 +272,8 @@ func TestModuleAddress(t *testing.T) {
 		{signal.FormatNative, true, 0x401234, true},
 		{signal.FormatMinidump, false, 0x401234, true},
 		{signal.FormatMinidump, true, 0x401233, true},
-		{signal.FormatApple, false, 0, false},
+		{signal.FormatApple, false, 0x401234, true},
+		{signal.FormatApple, true, 0x401233, true},
 		{signal.FormatWinDbg, false, 0, false},
 	}
 	for _, tt := range tests {
@@ -451,5 +453,97 @@ func TestSignalSymbolsSentryNative(t *testing.T) {
 	s = analyzeFile(t, r.dir, event, "--symbols", filepath.Join(cartApp, "bin/cart_bt"))
 	if !hasNote(s.Notes, "no debug information for cart_asan (build ID "+id[:12], "--symbols") || hasNote(s.Notes, "libc.so.6") {
 		t.Errorf("other debug files: notes %q, want one naming cart_asan alone", s.Notes)
+	}
+}
+
+// appleCartCrash is an Apple crash report of the arm64 build of the cart
+// program (pkg/symbolize/testdata/macho) written by hand, unsymbolicated:
+// its time now (<TIME>), its image loaded at 0x104a00000, the crashed thread reading at
+// src/cart.c:24 in the inlined item_price (0x100000870 in the dSYM) and
+// its caller's return address in main (0x1000006a8), another thread's
+// caller returning to 0x1000008ac, right after the call to fatal that
+// ends cart_total (at the byte before: item_price, src/cart.c:25; at the
+// address itself: fatal).
+const appleCartCrash = `Process:               Shop [4821]
+Path:                  /Applications/Shop.app/Contents/MacOS/Shop
+Identifier:            org.example.shop
+Version:               1.0 (1)
+Code Type:             ARM-64 (Native)
+Parent Process:        launchd [1]
+
+Date/Time:             <TIME>
+OS Version:            macOS 15.1 (24B83)
+Report Version:        12
+
+Crashed Thread:        0  Dispatch queue: com.apple.main-thread
+
+Exception Type:        EXC_BAD_ACCESS (SIGSEGV)
+Exception Codes:       KERN_INVALID_ADDRESS at 0x0000000000000010
+
+Termination Reason:    Namespace SIGNAL, Code 11 Segmentation fault: 11
+
+Thread 0 Crashed::  Dispatch queue: com.apple.main-thread
+0   Shop                          	       0x104a00870 0x104a00000 + 2160
+1   Shop                          	       0x104a006a8 0x104a00000 + 1704
+2   dyld                          	       0x187ae8274 start + 2840
+
+Thread 1:
+0   libsystem_kernel.dylib        	       0x187e3cf54 __pthread_kill + 8
+1   Shop                          	       0x104a008ac 0x104a00000 + 2220
+
+Binary Images:
+       0x104a00000 -        0x104a03fff org.example.shop (1.0) <UUID> /Applications/Shop.app/Contents/MacOS/Shop
+       0x187ae2000 -        0x187b7dfff dyld (*) <2c3d4e5f-6071-8293-a4b5-c6d7e8f90a1b> /usr/lib/dyld
+       0x187e34000 -        0x187e6ffff libsystem_kernel.dylib (*) <3d4e5f60-7182-93a4-b5c6-d7e8f90a1b2c> /usr/lib/system/libsystem_kernel.dylib
+`
+
+// An unsymbolicated Apple crash report read with --symbols and the
+// build's .dSYM (the bundle, or its DWARF file) places the crash in the
+// inlined item_price at src/cart.c:24 and names the culprit first, its
+// callers looked up at the byte before their return addresses; without
+// --symbols its note names the dSYM, atos and --symbols.
+func TestSignalSymbolsAppleDSYM(t *testing.T) {
+	r, culprit := cartRepo(t, 24, "\treturn it->qty * it->price;")
+	dsym := filepath.Join(cartApp, "macho/Shop.dSYM")
+	m, err := symbolize.ReadModule(filepath.Join(dsym, "Contents/Resources/DWARF/Shop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	uuid := strings.ToUpper(m.BuildID[:8] + "-" + m.BuildID[8:12] + "-" + m.BuildID[12:16] + "-" + m.BuildID[16:20] + "-" + m.BuildID[20:])
+	report := filepath.Join(t.TempDir(), "Shop.crash")
+	if err := os.WriteFile(report, []byte(strings.NewReplacer("<UUID>", "<"+uuid+">", "<TIME>", time.Now().Format("2006-01-02 15:04:05.0000 -0700")).Replace(appleCartCrash)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, symbols := range []string{dsym, filepath.Join(dsym, "Contents/Resources/DWARF/Shop")} {
+		s := analyzeFile(t, r.dir, report, "--symbols", symbols)
+		wantPlaced(t, s.Frames, cartFrames, true)
+		if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+			t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+		}
+		found := false
+		for _, f := range s.Frames {
+			if f.Stack == 1 && f.Function == "item_price" && f.Path == "src/cart.c" && f.Line == 25 {
+				found = true
+			}
+			if f.Function == "fatal" {
+				t.Errorf("a caller looked up at its return address: %+v", f)
+			}
+		}
+		if !found {
+			t.Errorf("got frames %+v, want thread 1's caller in item_price at src/cart.c:25", s.Frames)
+		}
+		for _, n := range s.Notes {
+			if strings.Contains(n, "--symbols") || strings.Contains(n, "not symbolicated") || strings.Contains(n, "no frame") {
+				t.Errorf("got note %q with the dSYM given", n)
+			}
+		}
+	}
+
+	s := analyzeFile(t, r.dir, report)
+	if len(s.Suspects) > 0 && s.Suspects[0].Hash == culprit {
+		t.Errorf("without the dSYM, got the culprit first: %+v", s.Suspects)
+	}
+	if !hasNote(s.Notes, "dSYM", "atos", "or give the .dSYM with --symbols") {
+		t.Errorf("got notes %q, want one naming the dSYM, atos and --symbols", s.Notes)
 	}
 }
