@@ -13,14 +13,19 @@ import (
 // image_addr, image_size bytes long. For an "elf" image code_id is the
 // GNU build ID in hexadecimal, whole; debug_id is derived from it (its
 // first 16 bytes as a GUID, byte-swapped, as Breakpad does) and is not
-// read here, for the build ID cannot be had back from it. "macho" and
-// "pe" images (and the older "apple" and "symbolic" ones) are not ELF
-// files: their frames are left as they are, --symbols reading ELF
-// files only.
+// read here, for the build ID cannot be had back from it. For a "macho"
+// image (and the older "apple" one) debug_id is the image's UUID, written
+// as a GUID, and code_id, when given, the same without dashes. "pe"
+// images (and "symbolic" ones) are neither: their frames are left as they
+// are, --symbols reading ELF and Mach-O files only.
 type sentryImage struct {
-	Type      string          `json:"type"`
-	CodeFile  string          `json:"code_file"`
-	CodeID    string          `json:"code_id"`
+	Type     string `json:"type"`
+	CodeFile string `json:"code_file"`
+	CodeID   string `json:"code_id"`
+	DebugID  string `json:"debug_id"`
+	// Name and UUID are an older "apple" image's code_file and debug_id.
+	Name      string          `json:"name"`
+	UUID      string          `json:"uuid"`
 	ImageAddr json.RawMessage `json:"image_addr"`
 	ImageSize json.RawMessage `json:"image_size"`
 
@@ -48,6 +53,12 @@ func readImages(raws ...json.RawMessage) sentryImages {
 		}
 		for i := range w.Images {
 			im := &w.Images[i]
+			if im.CodeFile == "" {
+				im.CodeFile = im.Name
+			}
+			if im.DebugID == "" {
+				im.DebugID = im.UUID
+			}
 			im.start, im.placed = sentryAddr(im.ImageAddr)
 			im.size, _ = sentrySize(im.ImageSize)
 		}
@@ -56,16 +67,36 @@ func readImages(raws ...json.RawMessage) sentryImages {
 	return nil
 }
 
-// elf reports an image that is an ELF file (type "elf"), the only kind
-// --symbols reads.
-func (im *sentryImage) elf() bool {
-	return strings.EqualFold(strings.TrimSpace(im.Type), "elf") && strings.TrimSpace(im.CodeFile) != ""
+// readable reports an image of the kinds --symbols reads: an ELF file
+// (type "elf") or a Mach-O one ("macho", or "apple" as older SDKs wrote).
+func (im *sentryImage) readable() bool {
+	return (im.elf() || im.macho()) && strings.TrimSpace(im.CodeFile) != ""
+}
+
+func (im *sentryImage) elf() bool { return strings.EqualFold(strings.TrimSpace(im.Type), "elf") }
+
+func (im *sentryImage) macho() bool {
+	t := strings.TrimSpace(im.Type)
+	return strings.EqualFold(t, "macho") || strings.EqualFold(t, "apple")
 }
 
 // buildID is an ELF image's code_id when it is a GNU build ID: hexadecimal
 // without dashes (a GUID's dashes say it is a debug_id), of whole bytes,
-// 8 of them at least (lld's --build-id=fast is the shortest).
+// 8 of them at least (lld's --build-id=fast is the shortest). A Mach-O
+// image's is its UUID: code_id, else debug_id without its dashes, 16
+// bytes either way.
 func (im *sentryImage) buildID() string {
+	if im.macho() {
+		for _, id := range []string{im.CodeID, im.DebugID} {
+			id = strings.ReplaceAll(strings.TrimSpace(id), "-", "")
+			if len(id) == 32 {
+				if b := normalBuildID(id); b != "" {
+					return b
+				}
+			}
+		}
+		return ""
+	}
 	id := strings.TrimSpace(im.CodeID)
 	if strings.Contains(id, "-") || len(id) < 16 || len(id)%2 != 0 {
 		return ""
@@ -113,8 +144,8 @@ func (ims sentryImages) containing(addr uint64) int {
 // start (image_addr) is within the image that starts there, or, without
 // one in debug_meta, within the file its package names; else the image
 // whose range holds the address, preferring the one its package names.
-// ok is false when no ELF image holds the frame: Mach-O and PE images
-// are not read (their frames keep no module and offset).
+// ok is false when no ELF or Mach-O image holds the frame: PE images are
+// not read (their frames keep no module and offset).
 func (ims sentryImages) frameAt(sf sentryFrame) (module string, off uint64, buildID string, ok bool) {
 	raw := sf.InstructionAddr
 	if raw == "" {
@@ -129,7 +160,7 @@ func (ims sentryImages) frameAt(sf sentryFrame) (module string, off uint64, buil
 		mode = sf.AddrModeCamel
 	}
 	pick := func(i int, off uint64) (string, uint64, string, bool) {
-		if i < 0 || i >= len(ims) || !ims[i].elf() || off == 0 {
+		if i < 0 || i >= len(ims) || !ims[i].readable() || off == 0 {
 			return "", 0, "", false
 		}
 		return strings.TrimSpace(ims[i].CodeFile), off, ims[i].buildID(), true

@@ -18,8 +18,9 @@ const sentryImagesMeta = `"debug_meta":{"images":[
 // TestSentryImageLookup: an unsymbolicated frame's instruction address
 // is placed in the ELF image that holds it (image_addr <= addr <
 // image_addr+image_size), in the image "rel:N" names, or at its own
-// image_addr; the image's code_id is its build ID when it is one.
-// Frames in Mach-O or PE images, outside every image, or of an event
+// image_addr; the image's code_id is its build ID when it is one, a
+// Mach-O image's UUID (its debug_id without dashes, or its code_id).
+// Frames in PE images, outside every image, or of an event
 // without debug_meta get no module and offset (and, having nothing
 // else, are no frames).
 func TestSentryImageLookup(t *testing.T) {
@@ -40,13 +41,15 @@ func TestSentryImageLookup(t *testing.T) {
 		{"rel:0", `{"instruction_addr":"0x13ed","addr_mode":"rel:0"}`, sentryImagesMeta, "/srv/shop/bin/shopd", 0x13ed, "3f9a1c7e52b04d8e9a61c0f2d47b8e15a0c3d6f2"},
 		{"rel:1", `{"instruction_addr":"0x27249","addr_mode":"rel:1"}`, sentryImagesMeta, "/lib/x86_64-linux-gnu/libc.so.6", 0x27249, ""},
 		{"rel: past the images", `{"instruction_addr":"0x13ed","addr_mode":"rel:9"}`, sentryImagesMeta, "", 0, ""},
-		{"rel: a Mach-O image", `{"instruction_addr":"0x13ed","addr_mode":"rel:2"}`, sentryImagesMeta, "", 0, ""},
+		{"rel: a Mach-O image", `{"instruction_addr":"0x13ed","addr_mode":"rel:2"}`, sentryImagesMeta, "/Applications/Shop.app/Contents/MacOS/Shop", 0x13ed, "84a04d240e603810a8c090a65e2df61a"},
 		{"abs", `{"instruction_addr":"0x5607b8fcf606","addr_mode":"abs"}`, sentryImagesMeta, "/srv/shop/bin/shopd", 0x1606, "3f9a1c7e52b04d8e9a61c0f2d47b8e15a0c3d6f2"},
 		{"its own image_addr", `{"instruction_addr":"0x5607b8fcf606","image_addr":"0x5607b8fce000","package":"/srv/shop/bin/shopd"}`, sentryImagesMeta, "/srv/shop/bin/shopd", 0x1606, "3f9a1c7e52b04d8e9a61c0f2d47b8e15a0c3d6f2"},
 		{"its package", `{"instruction_addr":"0x7fbb17a45249","package":"/lib/x86_64-linux-gnu/libc.so.6"}`, sentryImagesMeta, "/lib/x86_64-linux-gnu/libc.so.6", 0x27249, ""},
 		{"its image_addr and package, no debug_meta", `{"instruction_addr":"0x5607b8fcf606","image_addr":"0x5607b8fce000","package":"/srv/shop/bin/shopd"}`, "", "/srv/shop/bin/shopd", 0x1606, ""},
 		{"a PE package, no debug_meta", `{"instruction_addr":"0x140001606","image_addr":"0x140000000","package":"C:\\shop\\shop.exe"}`, "", "", 0, ""},
-		{"in a Mach-O image", `{"instruction_addr":"0x100a01606"}`, sentryImagesMeta, "", 0, ""},
+		{"in a Mach-O image", `{"instruction_addr":"0x100a01606"}`, sentryImagesMeta, "/Applications/Shop.app/Contents/MacOS/Shop", 0x1606, "84a04d240e603810a8c090a65e2df61a"},
+		{"a Mach-O image's code_id", `{"instruction_addr":"0x100a01606"}`, `"debug_meta":{"images":[{"type":"macho","code_file":"/Applications/Shop.app/Contents/MacOS/Shop","code_id":"84A04D240E603810A8C090A65E2DF61A","image_addr":"0x100a00000","image_size":65536}]}`, "/Applications/Shop.app/Contents/MacOS/Shop", 0x1606, "84a04d240e603810a8c090a65e2df61a"},
+		{"an older SDK's apple image", `{"instruction_addr":"0x100a01606"}`, `"debug_meta":{"images":[{"type":"apple","name":"/Applications/Shop.app/Contents/MacOS/Shop","uuid":"84a04d24-0e60-3810-a8c0-90a65e2df61a","image_addr":"0x100a00000","image_size":65536}]}`, "/Applications/Shop.app/Contents/MacOS/Shop", 0x1606, "84a04d240e603810a8c090a65e2df61a"},
 		{"in a PE image", `{"instruction_addr":"0x140001606"}`, sentryImagesMeta, "", 0, ""},
 		{"no debug_meta", `{"instruction_addr":"0x5607b8fcf606"}`, "", "", 0, ""},
 		{"empty images", `{"instruction_addr":"0x5607b8fcf606"}`, `"debug_meta":{"images":[]}`, "", 0, ""},

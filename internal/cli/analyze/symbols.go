@@ -94,12 +94,14 @@ func addressed(f signal.Frame) bool {
 // looked up at the byte before, as lldb's crashlog.py does ("Any frame
 // above frame zero and we have to subtract one to get the previous line
 // entry", lldb/examples/python/crashlog.py).
-// A Sentry event's offset is its instruction_addr less its ELF image's
-// image_addr, the address the module's first mapping was loaded at, as
-// a minidump's; the event says which frames are return addresses (its
+// A Sentry event's offset is its instruction_addr less its image's
+// image_addr, the address the module's first mapping (a Mach-O image's
+// __TEXT) was loaded at, as a minidump's and an Apple report's; the
+// event says which frames are return addresses (its
 // stack's instruction_addr_adjustment, which pkg/signal reads into
 // Frame.AddrKind), and without it every frame but the first is, as
-// symbolicator adjusts them ("all_but_first"). caller tells a frame below the first of its stack: Breakpad's
+// symbolicator adjusts them ("all_but_first"). caller tells a frame
+// below the first of its stack: Breakpad's
 // minidump_stackwalk prints a caller's return address less the module's
 // base and looks up its line at the byte before, inside the call; the
 // byte before is inside the call too if a report printed that byte

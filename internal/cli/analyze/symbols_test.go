@@ -547,3 +547,39 @@ func TestSignalSymbolsAppleDSYM(t *testing.T) {
 		t.Errorf("got notes %q, want one naming the dSYM, atos and --symbols", s.Notes)
 	}
 }
+
+// An unsymbolicated Sentry event of the arm64 build (an iOS or macOS app
+// whose dSYM never reached Sentry) read with --symbols and the .dSYM:
+// its Mach-O image's debug_id is the dSYM's UUID, each frame's address
+// less the image's start is an offset from __TEXT, and the callers'
+// return addresses are looked up at the byte before, as for Apple's own
+// reports (the addresses of appleCartCrash).
+func TestSignalSymbolsSentryMachO(t *testing.T) {
+	r, culprit := cartRepo(t, 24, "\treturn it->qty * it->price;")
+	dsym := filepath.Join(cartApp, "macho/Shop.dSYM")
+	m, err := symbolize.ReadModule(filepath.Join(dsym, "Contents/Resources/DWARF/Shop"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := m.BuildID
+	uuid := id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+	event := `{"event_id":"9d3e1f6a2b4c5d7e8f9a0b1c2d3e4f5a","platform":"cocoa","level":"fatal","timestamp":` +
+		fmt.Sprint(time.Now().Add(-time.Hour).Unix()) + `,
+	"exception":{"values":[{"type":"EXC_BAD_ACCESS","value":"KERN_INVALID_ADDRESS at 0x10","mechanism":{"type":"mach","handled":false}}]},
+	"threads":{"values":[{"id":0,"crashed":true,"current":true,"stacktrace":{"frames":[
+		{"instruction_addr":"0x187ae8274","package":"/usr/lib/dyld"},
+		{"instruction_addr":"0x104a006a8","package":"/Applications/Shop.app/Contents/MacOS/Shop"},
+		{"instruction_addr":"0x104a00870","package":"/Applications/Shop.app/Contents/MacOS/Shop"}]}}]},
+	"debug_meta":{"images":[
+		{"type":"macho","code_file":"/Applications/Shop.app/Contents/MacOS/Shop","debug_id":"` + uuid + `","image_addr":"0x104a00000","image_size":16384,"arch":"arm64"},
+		{"type":"macho","code_file":"/usr/lib/dyld","debug_id":"2c3d4e5f-6071-8293-a4b5-c6d7e8f90a1b","image_addr":"0x187ae2000","image_size":630784,"arch":"arm64e"}]}}`
+	path := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(path, []byte(event), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := analyzeFile(t, r.dir, path, "--symbols", dsym)
+	wantPlaced(t, s.Frames, cartFrames, true)
+	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+	}
+}
