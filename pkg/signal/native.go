@@ -800,6 +800,17 @@ func systemLibrary(module string) bool {
 	return windowsSystemModules[m] || hasAnyPrefix(m, windowsSystemPrefixes)
 }
 
+// SystemModule reports whether module, a native frame's module as a
+// report names it (a path or a file name), is a library of the system or
+// of the compilers' runtimes: in the system's folders (/usr/lib/, /lib64/,
+// an Android device's /system/ and /apex/, C:/Windows/, ...) or named as
+// one (libc, libstdc++, the sanitizers' runtimes, Windows' DLLs). Their
+// debug files are rarely at hand, and rarely wanted.
+func SystemModule(module string) bool {
+	m := strings.ReplaceAll(module, `\`, "/")
+	return m != "" && (isSystemPath(m) || hasAnyPrefix(m, androidSystemDirs) || systemLibrary(m))
+}
+
 // nativeInApp reports whether a native frame is the application's own code:
 // not the C library, the compiler runtime (sanitizers, libgcc), the C++
 // standard library, system headers, shared libraries of the system, or

@@ -468,3 +468,20 @@ func TestNativeLongLines(t *testing.T) {
 		}
 	}
 }
+
+// TestSystemModule: the system's and the runtimes' libraries, by folder
+// or by name, on Linux, Android and Windows, are system modules; a
+// program's own binaries and libraries are not.
+func TestSystemModule(t *testing.T) {
+	for m, want := range map[string]bool{
+		"/lib/x86_64-linux-gnu/libc.so.6": true, "libc.so.6": true, "/usr/lib64/libstdc++.so.6": true,
+		"/apex/com.android.runtime/lib64/bionic/libc.so": true, "/system/lib64/libhwui.so": true,
+		`C:\Windows\System32\KERNELBASE.dll`: true, "libclang_rt.asan-x86_64.so": true,
+		"/srv/shop/bin/shopd": false, "cart_asan": false, "/data/app/~~x==/com.shop-y==/lib/arm64/libshop.so": false,
+		`D:\Shop\bin\shop.exe`: false, "": false,
+	} {
+		if got := SystemModule(m); got != want {
+			t.Errorf("SystemModule(%q) = %v, want %v", m, got, want)
+		}
+	}
+}

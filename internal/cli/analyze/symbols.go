@@ -239,40 +239,12 @@ func dropUnlocated(notes []string) []string {
 	return out
 }
 
-// systemLibPrefixes are the folders and file names of the system's and
-// the compilers' libraries, whose debug files are rarely at hand and
-// rarely wanted.
-var (
-	systemLibDirs  = []string{"/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/", "/system/", "/apex/"}
-	systemLibNames = []string{"libc.so", "libc-", "libm.so", "libpthread", "libdl.so", "ld-linux", "ld-musl", "libasan", "libtsan", "liblsan", "libubsan", "libhwasan", "libclang_rt", "libstdc++", "libc++", "libgcc_s"}
-)
-
-// systemModule reports a module of the system's or the compilers'
-// libraries.
-func systemModule(module string) bool {
-	for _, d := range systemLibDirs {
-		if strings.HasPrefix(module, d) {
-			return true
-		}
-	}
-	base := module
-	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
-		base = base[i+1:]
-	}
-	for _, n := range systemLibNames {
-		if strings.HasPrefix(base, n) {
-			return true
-		}
-	}
-	return false
-}
-
 // programModules are the names (as missingModule gives them) that are
 // not the system's libraries.
 func programModules(names []string) []string {
 	var out []string
 	for _, n := range names {
-		if !systemModule(strings.Fields(n)[0]) {
+		if !signal.SystemModule(strings.Fields(n)[0]) {
 			out = append(out, n)
 		}
 	}
@@ -312,7 +284,7 @@ func symbolsNote(s *signal.Signal) {
 	}
 	var modules []string
 	for _, f := range s.Frames {
-		if addressed(f) && !systemModule(f.Module) {
+		if addressed(f) && !signal.SystemModule(f.Module) {
 			name := f.Module
 			if i := strings.LastIndexAny(name, `/\`); i >= 0 {
 				name = name[i+1:]
