@@ -239,3 +239,15 @@ func upperKey(s string) bool {
 	}
 	return s != ""
 }
+
+// JVMFile reports whether name is a source file of a JVM language a stack
+// trace names by its bare name and its class's package (Cart.java,
+// Cart.kt, Cart.scala, Cart.groovy).
+func JVMFile(name string) bool {
+	for _, ext := range []string{".java", ".kt", ".kts", ".scala", ".groovy"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}

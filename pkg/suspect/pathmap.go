@@ -297,7 +297,7 @@ func FrameComponents(f signal.Frame) []string { return frameComponents(f) }
 // Function) expanded to their package directory.
 func frameComponents(f signal.Frame) []string {
 	comps := splitComponents(normalizePath(f.File))
-	if len(comps) != 1 || !isJVMFile(comps[0]) {
+	if len(comps) != 1 || !signal.JVMFile(comps[0]) {
 		return comps
 	}
 	pkg, fromFunction := f.Module, false
@@ -316,15 +316,6 @@ func frameComponents(f signal.Frame) []string {
 		dirs = dirs[:len(dirs)-1]
 	}
 	return append(dirs, comps[0])
-}
-
-func isJVMFile(name string) bool {
-	for _, ext := range []string{".java", ".kt", ".kts", ".scala", ".groovy"} {
-		if strings.HasSuffix(name, ext) {
-			return true
-		}
-	}
-	return false
 }
 
 // normalizePath turns a frame path as a stack trace prints it (absolute

@@ -248,13 +248,8 @@ func retraceTitle(set retrace.Set, title string) (string, bool) {
 func jvmFrames(s *signal.Signal) bool {
 	for _, f := range s.Frames {
 		b := path.Base(f.File)
-		if b == "SourceFile" || b == "Unknown Source" {
+		if b == "SourceFile" || b == "Unknown Source" || signal.JVMFile(b) || strings.HasSuffix(b, ".clj") {
 			return true
-		}
-		for _, ext := range []string{".java", ".kt", ".kts", ".scala", ".groovy", ".clj"} {
-			if strings.HasSuffix(b, ext) {
-				return true
-			}
 		}
 	}
 	return false
