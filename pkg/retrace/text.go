@@ -44,40 +44,48 @@ var (
 // that look obfuscated.
 func (s Set) Text(text []byte) ([]byte, TextStats) {
 	var st TextStats
-	var out bytes.Buffer
-	changed := false
+	var out []byte // nil while no line has changed: text is returned as it is
 	seenNote := map[string]bool{}
-	rest := text
-	for len(rest) > 0 {
-		var line, end []byte
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, end, rest = rest[:i], rest[i:i+1], rest[i+1:]
-		} else {
-			line, rest = rest, nil
+	for pos := 0; pos < len(text); {
+		raw := text[pos:]
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			raw = raw[:i+1]
+		}
+		start := pos
+		pos += len(raw)
+		line, end := raw, []byte(nil)
+		if n := len(line); n > 0 && line[n-1] == '\n' {
+			line, end = line[:n-1], line[n-1:]
 		}
 		if n := len(line); n > 0 && line[n-1] == '\r' {
-			line, end = line[:n-1], append([]byte("\r"), end...)
+			line, end = line[:n-1], raw[n-1:]
+		}
+		if len(s) == 0 && !bytes.Contains(line, []byte("at ")) {
+			continue // without a mapping only frames are looked at, to count them
 		}
 		repl, ok := s.rewrite(string(line), &st, seenNote)
-		if ok {
-			changed = true
-			for i, r := range repl {
-				out.WriteString(r)
-				if len(end) > 0 {
-					out.Write(end)
-				} else if i < len(repl)-1 {
-					out.WriteByte('\n')
-				}
+		if !ok {
+			if out != nil {
+				out = append(out, raw...)
 			}
 			continue
 		}
-		out.Write(line)
-		out.Write(end)
+		if out == nil {
+			out = append(make([]byte, 0, len(text)+len(text)/8), text[:start]...)
+		}
+		for i, r := range repl {
+			out = append(out, r...)
+			if len(end) > 0 {
+				out = append(out, end...)
+			} else if i < len(repl)-1 {
+				out = append(out, '\n')
+			}
+		}
 	}
-	if !changed {
+	if out == nil {
 		return text, st
 	}
-	return out.Bytes(), st
+	return out, st
 }
 
 // rewrite is the lines a line becomes, ok false when it stays.
@@ -85,11 +93,7 @@ func (s Set) rewrite(line string, st *TextStats, seenNote map[string]bool) ([]st
 	if len(line) > 4096 {
 		return nil, false
 	}
-	if at := frameAt(line); at >= 0 {
-		m := frameRE.FindStringSubmatch(line[at:])
-		if m == nil {
-			return nil, false
-		}
+	if at, m := frameAt(line); at >= 0 {
 		qual, sp, loc, tail := m[1], m[2], m[3], m[4]
 		d := strings.LastIndexByte(qual, '.')
 		cls, method := qual[:d], qual[d+1:]
@@ -135,24 +139,25 @@ func (s Set) rewrite(line string, st *TextStats, seenNote map[string]bool) ([]st
 	return nil, false
 }
 
-// frameAt is the index of the "at " that starts a frame in line, -1 when
-// there is none: at the start, or after a space or a tab.
-func frameAt(line string) int {
+// frameAt is the index of the "at " that starts a frame in line, and
+// frameRE's submatches there; -1 when there is none: at the start, or
+// after a space or a tab.
+func frameAt(line string) (int, []string) {
 	from := 0
 	for from < len(line) {
 		i := strings.Index(line[from:], "at ")
 		if i < 0 {
-			return -1
+			return -1, nil
 		}
 		i += from
 		if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
-			if frameRE.MatchString(line[i:]) {
-				return i
+			if m := frameRE.FindStringSubmatch(line[i:]); m != nil {
+				return i, m
 			}
 		}
 		from = i + 3
 	}
-	return -1
+	return -1, nil
 }
 
 // locLine is the line of a location ("SourceFile:12", "Unknown
