@@ -281,5 +281,14 @@ var params = func() []param {
 		f("Spread", func(w *suspect.Weights) *float64 { return &w.Spread }, 0, 0.25, 0.5, 1, 2),
 		f("FnFloor", func(w *suspect.Weights) *float64 { return &w.FnFloor }, 0, 0.25, 0.5, 1),
 		f("FnScale", func(w *suspect.Weights) *float64 { return &w.FnScale }, 5, 20, 100),
+		f("Dir", func(w *suspect.Weights) *float64 { return &w.Dir }, 0, 0.05, 0.15, 0.3),
+		f("DirWith", func(w *suspect.Weights) *float64 { return &w.DirWith }, 0, 0.02, 0.05, 0.1),
+		f("Caller", func(w *suspect.Weights) *float64 { return &w.Caller }, 0, 0.1, 0.2, 0.4),
+		f("Fixed", func(w *suspect.Weights) *float64 { return &w.Fixed }, 0, 0.25, 0.5, 1),
+		f("Whitespace", func(w *suspect.Weights) *float64 { return &w.Whitespace }, 0.1, 0.2, 0.5, 1),
+		f("Rename", func(w *suspect.Weights) *float64 { return &w.Rename }, 0.05, 0.1, 0.3, 1),
+		{name: "HalfLife (days)", values: []float64{2, 4, 7, 14, 30},
+			get: func(w *suspect.Weights) float64 { return w.HalfLife.Hours() / 24 },
+			set: func(w *suspect.Weights, v float64) { w.HalfLife = time.Duration(v * 24 * float64(time.Hour)) }},
 	}
 }()
