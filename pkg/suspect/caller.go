@@ -57,21 +57,10 @@ func addedCall(ci *candInfo, ident, lang string, ownCode bool) (scoredEvidence, 
 		}
 		for hi := range file.Hunks {
 			h := &file.Hunks[hi]
-			n, first := 0, 0
 			for _, l := range h.Added {
 				if callsIdent(l.Text, ident, lang) {
-					if n++; n == 1 {
-						first = l.N
-					}
+					return scoredEvidence{kind: KindCaller, path: file.Path, line: l.N, hunk: h, ident: ident}, true
 				}
-			}
-			for _, l := range h.Removed {
-				if n > 0 && callsIdent(l.Text, ident, lang) {
-					n--
-				}
-			}
-			if n > 0 { // more calls than the hunk removed: a new one, not an edited one
-				return scoredEvidence{kind: KindCaller, path: file.Path, line: first, hunk: h, ident: ident}, true
 			}
 		}
 	}

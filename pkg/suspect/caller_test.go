@@ -87,30 +87,3 @@ func TestCallerEvidence(t *testing.T) {
 		}
 	}
 }
-
-// A commit that only rewrote a call's arguments did not add the call: it
-// gets no caller evidence, while the commit that wrote the call does.
-func TestCallerEvidenceSkipsEditedCalls(t *testing.T) {
-	repo := testenv.NewGitRepo(t, time.Now().Add(-20*24*time.Hour).Truncate(time.Second), 24*time.Hour)
-	repo.WriteFile("server/backend.c", "int backend_open(struct backend *b, int ro)\n{\n\tassert(b->handle == NULL);\n\treturn 0;\n}\n")
-	repo.WriteFile("protocols/connections.c", "int connection_start(struct conn *c)\n{\n\treturn 0;\n}\n")
-	repo.WriteFile("protocols/retry.c", "int retry(struct conn *c)\n{\n\tbackend_open (c->b, 0);\n\treturn 0;\n}\n")
-	repo.Commit("first") // before the window
-	repo.WriteFile("protocols/connections.c", "int connection_start(struct conn *c)\n{\n\tbackend_open (c->b, 0);\n\treturn 0;\n}\n")
-	added := repo.Commit("connections: open the backend")
-	repo.WriteFile("protocols/retry.c", "int retry(struct conn *c)\n{\n\tbackend_open (c->b, 1);\n\treturn 0;\n}\n")
-	edited := repo.Commit("retry: open read-only")
-
-	now := time.Now()
-	sig := sigAt(frame("server/backend.c", 3, "backend_open"))
-	sig.Timestamp = &now
-	history := []RepoHistory{{Repo: "r", Commits: historyWithout(t, repo.Dir, "first"),
-		Tree: []string{"server/backend.c", "protocols/connections.c", "protocols/retry.c"}}}
-	res := NewIndex(history, Options{}).RankWith(sig, nil)
-	if k := evidenceKinds(res, added); len(k) == 0 || k[0] != KindCaller {
-		t.Errorf("got evidence %v for the commit that added the call, want caller", k)
-	}
-	if k := evidenceKinds(res, edited); slices.Contains(k, KindCaller) {
-		t.Errorf("got evidence %v for the commit that rewrote the call's arguments, want no caller evidence", k)
-	}
-}

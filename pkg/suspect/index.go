@@ -17,16 +17,14 @@ const Formula = `raw(c) = P(c) * (1 + 0.5*fixed) * sum over in-app mapped frames
            * 0.5 for the further stacks of a report (where memory was freed or allocated, the other thread of a race)
   S(c,f) = 1.0*line + 0.8*call + 0.5*function + 0.2*callee + D(c) * (0.1*caller + 0.3*proximity + 0.15*file/(1+n))
     line      = 1 if c added the frame's line (windowed blame from the failing version, through merges into side branches)
-    call      = 1 if c added, inside the frame's function, a call to the function the trace shows it calling (without a line hit;
-                a new call: the hunk's added lines call it more often than its removed lines did)
+    call      = 1 if c added, inside the frame's function, a call to the function the trace shows it calling (without a line hit)
     function  = 0.25 + 0.75/(1 + d/20) if c added or removed lines inside the frame's function (its extent in the file at c,
                 or without the file a hunk header naming it; d = lines from the frame's line to the nearest of them, 0 when
                 unknown), or wrote its definition (without a call)
     callee    = 1 if c changed a function (by its hunk header) that the frame's function calls on the 30 lines up to the
                 frame's line and that no frame of the trace runs (without line, call or function)
     caller    = 1 if f is the only in-app frame of the crash stack that maps to a file, and c added a call to f's function
-                (an indented line, no definition, in a file of the same language, a new call as for call; without line,
-                call, function or callee)
+                (an indented line, no definition, in a file of the same language; without line, call, function or callee)
     proximity = 1/(1 + d/10), d = lines from the frame's line to c's nearest changed line
                 (only for commits at or newer than the line's blamed commit)
     file      = 1 if c touched the frame's file; n = newer candidates that touched it since

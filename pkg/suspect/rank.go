@@ -891,7 +891,7 @@ func (rc *rankCtx) nearEvidence(c int32, file *diffstat.File, path string, f *si
 					continue
 				}
 				for _, callee := range callees {
-					if callsFunc(a.Text, callee) && newCall(h, callee) {
+					if callsFunc(a.Text, callee) {
 						ft.call = true
 						ft.ev = append(ft.ev, scoredEvidence{kind: KindLine, weight: w.Call, frame: f, path: path, line: a.N, hunk: h, ident: callee, call: true})
 						break hunks
@@ -1039,26 +1039,6 @@ func calleesOf(frames []signal.Frame, i int) []string {
 		}
 	}
 	return out
-}
-
-// newCall reports whether hunk h adds a call to fn rather than edits one:
-// its added lines call fn more often than its removed lines did. A call
-// whose arguments a commit rewrote (a parameter added across the tree) was
-// there before; the change to the function is function evidence, not a
-// new call.
-func newCall(h *diffstat.Hunk, fn string) bool {
-	n := 0
-	for _, a := range h.Added {
-		if callsFunc(a.Text, fn) {
-			n++
-		}
-	}
-	for _, r := range h.Removed {
-		if callsFunc(r.Text, fn) {
-			n--
-		}
-	}
-	return n > 0
 }
 
 // callsFunc reports whether a source line calls fn: fn followed by its

@@ -405,38 +405,6 @@ func TestAddedCallCountsOnce(t *testing.T) {
 	}
 }
 
-// A commit that rewrote a call's arguments (a parameter added to every
-// builtin across the tree) did not add the call: it changed the caller's
-// function, and that is all it gets. The commit that wrote the call still
-// gets the call evidence (git/git@98e40155936e: a tree-wide "add a
-// repository parameter" commit outranked the culprit by its rewritten
-// call to run_builtin).
-func TestEditedCallIsNoAddedCall(t *testing.T) {
-	edited := hunk(450, 7, 450, 7, "static int handle_builtin(int argc, const char **argv)", []int{453}, []int{453})
-	edited.Removed[0].Text = "\t\texit(run_builtin(builtin, argc, argv));"
-	edited.Added[0].Text = "\t\texit(run_builtin(builtin, argc, argv, the_repository));"
-	sweep := cand("sweep", 5, modified("git.c", edited))
-	added := hunk(450, 6, 450, 7, "static int handle_builtin(int argc, const char **argv)", []int{453}, nil)
-	added.Added[0].Text = "\t\texit(run_builtin(builtin, argc, argv));"
-	wrote := cand("wrote", 10, modified("git.c", added))
-	sig := sigAt(frame("builtin/difftool.c", 667, "run_dir_diff"), frame("git.c", 460, "run_builtin"), frame("git.c", 455, "handle_builtin"))
-	res := rank(sig, []Candidate{sweep, wrote}, Options{})
-	calls := map[string]bool{}
-	for _, s := range res.Suspects {
-		for _, e := range s.Evidence {
-			if e.Kind == KindLine && strings.Contains(e.Detail, "a call to run_builtin") {
-				calls[s.Hash] = true
-			}
-		}
-	}
-	if calls["sweep"] || !calls["wrote"] {
-		t.Errorf("call evidence went to %v, want only the commit that added the call (%+v)", calls, res.Suspects)
-	}
-	if got := hashes(res); len(got) != 2 || got[0] != "wrote" {
-		t.Errorf("got %v, want the commit that added the call first", got)
-	}
-}
-
 // A commit that wrote the frame's function (a new file, code moved in) gets
 // function evidence from its added lines, though no hunk header names the
 // function (openwrt/mt76@ee6dbcc64f6d: the library file was created by the
