@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -48,6 +49,9 @@ type mapSet struct {
 	root   string // the --local checkout, absolute and slash-separated ("" without)
 	parsed map[string]*sourcemap.Map
 	bytes  int64
+	// need holds the base names of the bundles the frames may be in; a
+	// folder's maps and scripts of other bundles are not read.
+	need map[string]bool
 }
 
 // applySourceMaps rewrites the frames of JavaScript signals (pasted traces,
@@ -62,7 +66,7 @@ func applySourceMaps(o *Options, all []signal.Signal, issues []*sentryIssue) err
 			bundleNote(&all[i])
 		}
 	} else {
-		ms, err := loadSourceMaps(o.SourceMaps, o.Local)
+		ms, err := loadSourceMaps(o.SourceMaps, o.Local, neededBundles(all))
 		if err != nil {
 			return err
 		}
@@ -78,12 +82,31 @@ func applySourceMaps(o *Options, all []signal.Signal, issues []*sentryIssue) err
 	return nil
 }
 
+// neededBundles are the base names of the files the signals' frames may
+// be bundles of: the only ones whose maps a folder's are read for.
+func neededBundles(all []signal.Signal) map[string]bool {
+	need := map[string]bool{}
+	for _, s := range all {
+		if s.Format != signal.FormatJavaScript && s.Format != signal.FormatSentry {
+			continue
+		}
+		for _, f := range s.Frames {
+			if jsFrame(s.Format, f) {
+				need[path.Base(framePath(f.File))] = true
+			}
+		}
+	}
+	return need
+}
+
 // loadSourceMaps reads every --sourcemap: a map file, or a folder searched
 // for *.map files and for scripts whose last line names their map
-// (node_modules and .git are skipped). A map that cannot be read is a
-// usage error naming its file.
-func loadSourceMaps(args []string, local string) (*mapSet, error) {
-	ms := &mapSet{byBase: map[string][]*mapEntry{}, parsed: map[string]*sourcemap.Map{}}
+// (node_modules and .git are skipped). Of a folder, only the maps of the
+// bundles in need are read: a build's output holds hundreds of maps, most
+// of bundles no frame is in. A map that cannot be read is a usage error
+// naming its file.
+func loadSourceMaps(args []string, local string, need map[string]bool) (*mapSet, error) {
+	ms := &mapSet{byBase: map[string][]*mapEntry{}, parsed: map[string]*sourcemap.Map{}, need: need}
 	if local != "" {
 		if abs, err := filepath.Abs(local); err == nil {
 			ms.root = filepath.ToSlash(abs)
@@ -153,19 +176,69 @@ func (ms *mapSet) addFolder(dir string) error {
 	}
 	// Scripts first: a bundle that names its map says whose it is.
 	for _, p := range scripts {
+		if !ms.need[filepath.Base(p)] {
+			continue
+		}
 		if err := ms.addScript(p); err != nil {
 			return err
 		}
 	}
+	// Then the maps named after a bundle in need (main.js.map, main.map).
+	var others []string
 	for _, p := range maps {
 		if _, ok := ms.parsed[p]; ok {
+			continue
+		}
+		if !ms.need[strings.TrimSuffix(filepath.Base(p), filepath.Ext(p))] {
+			others = append(others, p)
 			continue
 		}
 		if err := ms.addMapFile(p, "", ""); err != nil {
 			return err
 		}
 	}
+	// A map may name its bundle only in its file field: while a bundle in
+	// need has no map, the other maps' file fields are looked at, and a
+	// map is read whole only when its field names such a bundle. A map
+	// whose field cannot be read is of no bundle in need.
+	for _, p := range others {
+		if !ms.lacking() {
+			break
+		}
+		if file := mapFileField(p); file != "" && ms.need[path.Base(generatedPath(file))] {
+			if err := ms.addMapFile(p, "", ""); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// lacking reports a bundle in need that no map was found for yet.
+func (ms *mapSet) lacking() bool {
+	for b := range ms.need {
+		if len(ms.byBase[b]) == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// mapFileField is the file field of the map at p ("" when it has none or
+// cannot be read), read without decoding its mappings.
+func mapFileField(p string) string {
+	f, err := os.Open(p)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	var m struct {
+		File string `json:"file"`
+	}
+	if json.NewDecoder(io.LimitReader(f, sourcemap.MaxSize)).Decode(&m) != nil {
+		return ""
+	}
+	return m.File
 }
 
 func scriptExt(ext string) bool {
@@ -274,13 +347,7 @@ func (ms *mapSet) addMapFile(p, bundle, bundleDir string) error {
 		ms.add(bundle, e)
 		return nil
 	case m.File != "":
-		file := sourcemapCut(strings.ReplaceAll(m.File, `\`, "/"))
-		if i := strings.Index(file, "://"); i > 0 {
-			file = file[i+3:]
-			if j := strings.IndexByte(file, '/'); j >= 0 {
-				file = file[j:]
-			}
-		}
+		file := generatedPath(m.File)
 		if strings.HasPrefix(file, "/") {
 			e.dir = path.Dir(file)
 		} else {
@@ -294,6 +361,19 @@ func (ms *mapSet) addMapFile(p, bundle, bundleDir string) error {
 	e.dir = absSlash(mapDir)
 	ms.add(strings.TrimSuffix(filepath.Base(p), filepath.Ext(p)), e)
 	return nil
+}
+
+// generatedPath is a map's file field as a slash-separated path, without a
+// URL's scheme and host, its query and fragment.
+func generatedPath(field string) string {
+	file := sourcemapCut(strings.ReplaceAll(field, `\`, "/"))
+	if i := strings.Index(file, "://"); i > 0 {
+		file = file[i+3:]
+		if j := strings.IndexByte(file, '/'); j >= 0 {
+			file = file[j:]
+		}
+	}
+	return file
 }
 
 // read reads an open file of size bytes, counted against the total the

@@ -185,11 +185,11 @@ func TestSourceMapErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	bad := filepath.Join(dir, "main.js.map")
+	bad := filepath.Join(dir, "main.W4AOFUKY.js.map") // the trace's bundle
 	if err := os.WriteFile(bad, []byte(`{"version":3,"sources":["a.js"],"mappings":"AC"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	inline := filepath.Join(t.TempDir(), "app.js")
+	inline := filepath.Join(t.TempDir(), "main.W4AOFUKY.js")
 	if err := os.WriteFile(inline, []byte("x()\n//# sourceMappingURL=data:application/json;base64,!!!\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +240,7 @@ func TestSourceMapMatching(t *testing.T) {
 	// Inline: {"version":3,"sources":["src/inline.ts"],"names":[],"mappings":"AAAA"}
 	write("inline/app.js", "a()\n//# sourceMappingURL=data:application/json;base64,eyJ2ZXJzaW9uIjozLCJzb3VyY2VzIjpbInNyYy9pbmxpbmUudHMiXSwibmFtZXMiOltdLCJtYXBwaW5ncyI6IkFBQUEifQ==\n")
 	write("node_modules/lib/main.js.map", "not a map, and never read")
-	ms, err := loadSourceMaps([]string{dir}, "")
+	ms, err := loadSourceMaps([]string{dir}, "", map[string]bool{"main.js": true, "app.js": true, "other.js": true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,4 +277,89 @@ func hasNote(notes []string, parts ...string) bool {
 		}
 	}
 	return false
+}
+
+// Of a folder, only the maps of the bundles the frames are in are read: a
+// broken map of another bundle stops nothing, and is not read at all; a
+// map that names its bundle only in its file field is still found.
+func TestSourceMapFolderReadsOnlyWhatFramesNeed(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	m := func(file, src string) string {
+		return `{"version":3,"file":"` + file + `","sources":["` + src + `"],"names":[],"mappings":"AAAA"}`
+	}
+	write("static/js/vendor.js.map", `{"version":3,"sources":["a.js"],"mappings":"AC"}`) // broken
+	write("static/js/vendor.js", "v()\n//# sourceMappingURL=vendor.js.map\n")
+	write("static/js/main.js.map", m("main.js", "webpack:///./src/main.ts"))
+	write("maps/renamed.map", m("https://cdn.example.com/static/js/admin.js?v=2", "webpack:///./src/admin.ts"))
+	write("maps/unreadable.map", "{not json")
+	ms, err := loadSourceMaps([]string{dir}, "", map[string]bool{"main.js": true, "admin.js": true})
+	if err != nil {
+		t.Fatalf("a broken map of a bundle no frame is in: %v", err)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"https://shop.example.com/static/js/main.js", "src/main.ts"},
+		{"https://shop.example.com/static/js/admin.js", "src/admin.ts"},
+	} {
+		e := ms.match(tc.file)
+		got := ""
+		if e != nil {
+			if p, ok := e.m.Lookup(1, 1); ok {
+				got, _ = sourcemap.Normalize(p.Source, e.srcDir)
+			}
+		}
+		if got != tc.want {
+			t.Errorf("match(%q): got %q, want %q", tc.file, got, tc.want)
+		}
+	}
+	if len(ms.parsed) != 2 {
+		t.Errorf("parsed %d maps, want only main's and admin's: %v", len(ms.parsed), ms.parsed)
+	}
+	// The broken map of a bundle a frame is in is an error, as before.
+	if _, err := loadSourceMaps([]string{dir}, "", map[string]bool{"vendor.js": true}); err == nil || !strings.Contains(err.Error(), "vendor.js.map") {
+		t.Errorf("the broken map of a bundle in need: got %v, want an error naming it", err)
+	}
+}
+
+// BenchmarkSourceMapFolder reads a build folder of 60 bundles with 1 MiB
+// maps when the trace's frames are in one of them (one) and, as every map
+// used to be read, in all of them (all).
+func BenchmarkSourceMapFolder(b *testing.B) {
+	dir := b.TempDir()
+	line := strings.Repeat("AAAA,CAAC,", 13000) + "AAAA"
+	mappings := strings.Repeat(line+";", 8)
+	all := map[string]bool{}
+	for i := range 60 {
+		name := fmt.Sprintf("chunk%d.js", i)
+		all[name] = true
+		data := `{"version":3,"file":"` + name + `","sources":["webpack:///./src/m` + fmt.Sprint(i) + `.ts"],"names":[],"mappings":"` + mappings + `"}`
+		if err := os.WriteFile(filepath.Join(dir, name+".map"), []byte(data), 0o600); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x()\n//# sourceMappingURL="+name+".map\n"), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, bc := range []struct {
+		name string
+		need map[string]bool
+	}{{"one", map[string]bool{"chunk7.js": true}}, {"all", all}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				ms, err := loadSourceMaps([]string{dir}, "", bc.need)
+				if err != nil || ms.match("https://x.example/chunk7.js") == nil {
+					b.Fatalf("chunk7.js: no map (%v)", err)
+				}
+			}
+		})
+	}
 }
