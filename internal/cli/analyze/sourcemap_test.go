@@ -222,15 +222,7 @@ func TestSourceMapErrors(t *testing.T) {
 // maps of the same base name are told apart by the frame's folders.
 func TestSourceMapMatching(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := func(name, text string) { writeUnder(t, dir, name, text) }
 	m := func(src string) string {
 		return `{"version":3,"sources":["` + src + `"],"names":[],"mappings":"AAAA"}`
 	}
@@ -250,20 +242,40 @@ func TestSourceMapMatching(t *testing.T) {
 		{"/srv/inline/app.js", "src/inline.ts"},
 		{"https://shop.example.com/other.js", ""},
 	} {
-		e := ms.match(tc.file)
-		got := ""
-		if e != nil {
-			if p, ok := e.m.Lookup(1, 1); ok {
-				got, _ = sourcemap.Normalize(p.Source, e.srcDir)
-			}
-		}
-		if got != tc.want {
+		if got := firstSource(ms, tc.file); got != tc.want {
 			t.Errorf("match(%q): got %q, want %q", tc.file, got, tc.want)
 		}
 	}
 	if e := ms.match("https://shop.example.com/admin/static/js/main.js"); e == nil || !strings.HasSuffix(e.name, filepath.FromSlash("admin/static/js/main.js.map")) {
 		t.Errorf("the admin bundle: got %+v", e)
 	}
+}
+
+// writeUnder writes text to the slash-separated name under dir.
+func writeUnder(t *testing.T, dir, name, text string) {
+	t.Helper()
+	p := filepath.Join(dir, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// firstSource is the repository path the map matched for file gives at
+// its line 1, column 1 ("" without a map or a mapping there).
+func firstSource(ms *mapSet, file string) string {
+	e := ms.match(file)
+	if e == nil {
+		return ""
+	}
+	p, ok := e.m.Lookup(1, 1)
+	if !ok {
+		return ""
+	}
+	got, _ := sourcemap.Normalize(p.Source, e.srcDir)
+	return got
 }
 
 func hasNote(notes []string, parts ...string) bool {
@@ -284,16 +296,7 @@ func hasNote(notes []string, parts ...string) bool {
 // map that names its bundle only in its file field is still found.
 func TestSourceMapFolderReadsOnlyWhatFramesNeed(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) { writeUnder(t, dir, name, text) }
 	m := func(file, src string) string {
 		return `{"version":3,"file":"` + file + `","sources":["` + src + `"],"names":[],"mappings":"AAAA"}`
 	}
@@ -310,14 +313,7 @@ func TestSourceMapFolderReadsOnlyWhatFramesNeed(t *testing.T) {
 		{"https://shop.example.com/static/js/main.js", "src/main.ts"},
 		{"https://shop.example.com/static/js/admin.js", "src/admin.ts"},
 	} {
-		e := ms.match(tc.file)
-		got := ""
-		if e != nil {
-			if p, ok := e.m.Lookup(1, 1); ok {
-				got, _ = sourcemap.Normalize(p.Source, e.srcDir)
-			}
-		}
-		if got != tc.want {
+		if got := firstSource(ms, tc.file); got != tc.want {
 			t.Errorf("match(%q): got %q, want %q", tc.file, got, tc.want)
 		}
 	}
