@@ -214,10 +214,11 @@ func (ms *mapSet) addFolder(dir string) error {
 	return nil
 }
 
-// lacking reports a bundle in need that no map was found for yet.
+// lacking reports a script in need (a .js, .mjs or .cjs file) that no map
+// was found for yet.
 func (ms *mapSet) lacking() bool {
 	for b := range ms.need {
-		if len(ms.byBase[b]) == 0 {
+		if len(ms.byBase[b]) == 0 && scriptExt(strings.ToLower(path.Ext(b))) {
 			return true
 		}
 	}
@@ -225,20 +226,42 @@ func (ms *mapSet) lacking() bool {
 }
 
 // mapFileField is the file field of the map at p ("" when it has none or
-// cannot be read), read without decoding its mappings.
+// cannot be read), read without decoding its mappings: its top-level
+// members are read up to "file", which bundlers write before the mappings.
 func mapFileField(p string) string {
 	f, err := os.Open(p)
 	if err != nil {
 		return ""
 	}
 	defer f.Close()
-	var m struct {
-		File string `json:"file"`
-	}
-	if json.NewDecoder(io.LimitReader(f, sourcemap.MaxSize)).Decode(&m) != nil {
+	return fileField(io.LimitReader(f, sourcemap.MaxSize))
+}
+
+// fileField reads a map's top-level members from r up to "file" and
+// returns its value ("" when there is none, or r holds no JSON object).
+func fileField(r io.Reader) string {
+	dec := json.NewDecoder(r)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return ""
 	}
-	return m.File
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return ""
+		}
+		if t == "file" {
+			var file string
+			if dec.Decode(&file) != nil {
+				return ""
+			}
+			return file
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return ""
+		}
+	}
+	return ""
 }
 
 func scriptExt(ext string) bool {
