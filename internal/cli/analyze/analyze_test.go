@@ -687,9 +687,7 @@ BGP: [HSYZM-HV7HF] main+0x38c                         55d4b39a1b4c     7ffc6a3b9
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := localSignal(t, r.dir, "bgpd.log", text)
-			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-			}
+			wantFirst(t, s, culprit)
 			if !strings.Contains(strings.Join(s.Notes, "\n"), "installed on the system") {
 				t.Errorf("got notes %q, want one saying frames of an installed program were taken as in-app", s.Notes)
 			}

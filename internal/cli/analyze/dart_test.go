@@ -90,9 +90,7 @@ func TestSignalFlutter(t *testing.T) {
 	if want := []string{model + ":42", page + ":17"}; strings.Join(mapped, " ") != strings.Join(want, " ") {
 		t.Errorf("got frames mapped to %q, want %q", mapped, want)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 	// The frame's line, and its function: the getter total, whose
 	// extent the commit changed.
 	kinds := map[string]bool{}
@@ -133,7 +131,5 @@ func TestSignalFlutterPackages(t *testing.T) {
 	if len(s.Frames) < 2 || s.Frames[1].Path != shop || s.Frames[1].Line != 42 {
 		t.Errorf("got frames %+v, want the second mapped to %s:42", s.Frames, shop)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }

@@ -87,7 +87,5 @@ func TestSignalElixir(t *testing.T) {
 	if first == nil || first.Path != "lib/shop/cart.ex" || first.Line != 42 || first.Function != "Shop.Cart.total/1" {
 		t.Errorf("got frames %+v, want the first mapped one lib/shop/cart.ex:42 in Shop.Cart.total/1", s.Frames)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }

@@ -54,7 +54,5 @@ func TestSignalLua(t *testing.T) {
 	if len(s.Frames) == 0 || s.Frames[0].Path != "cart.lua" || s.Frames[0].Line != 13 || s.Frames[0].Function != "total" {
 		t.Errorf("got frames %+v, want the first mapped to cart.lua:13 in total", s.Frames)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }

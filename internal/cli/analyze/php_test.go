@@ -28,9 +28,7 @@ func TestSignalPHP(t *testing.T) {
 	if len(s.Frames) == 0 || s.Frames[0].Path != "src/Cart.php" || s.Frames[0].Line != 42 || s.Frames[0].Function != "App\\Cart->total" {
 		t.Errorf("got frames %+v, want the first mapped to src/Cart.php:42 in App\\Cart->total", s.Frames)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }
 
 // phpShop is the repository of the PHP tests: a shop whose Cart::total()
@@ -108,7 +106,5 @@ func TestSignalPHPXdebug(t *testing.T) {
 		s.Frames[1].Path != "src/Checkout.php" || s.Frames[1].Line != 17 || s.Frames[1].Function != "App\\Checkout->run" {
 		t.Errorf("got frames %+v, want src/Cart.php:42 in App\\Cart->total, then src/Checkout.php:17 in App\\Checkout->run", s.Frames)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }

@@ -69,6 +69,14 @@ func analyzeOne(t *testing.T, dir, name, text string, args ...string) SignalRepo
 	return analyzeFile(t, dir, sig, args...)
 }
 
+// wantFirst fails t now unless the signal's first suspect is culprit.
+func wantFirst(t *testing.T, s SignalReport, culprit string) {
+	t.Helper()
+	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
+		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
+	}
+}
+
 // analyzeFile runs analyze --local dir on the signal file sig with args,
 // as JSON, and returns its one signal; an exit other than 0 fails t.
 func analyzeFile(t *testing.T, dir, sig string, args ...string) SignalReport {

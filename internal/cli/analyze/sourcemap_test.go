@@ -100,9 +100,7 @@ func TestSignalSourceMap(t *testing.T) {
 			if s.Frames[1].File != "node_modules/money/index.js" {
 				t.Errorf("frame 1: got file %q, want node_modules/money/index.js", s.Frames[1].File)
 			}
-			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-			}
+			wantFirst(t, s, culprit)
 			for _, n := range s.Notes {
 				if strings.Contains(n, "sourcemap") {
 					t.Errorf("got note %q with the maps given", n)
@@ -156,9 +154,7 @@ func TestSentryEventSourceMap(t *testing.T) {
 	if f := s.Frames[4]; f.Path != "src/checkout.js" || f.Line != 6 || f.Function != "checkout" {
 		t.Errorf("frame 4: got %+v, want src/checkout.js:6 in checkout", f)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 
 	// A map of another bundle only: the frames stay, and a note names
 	// the bundle that has none.

@@ -132,9 +132,7 @@ func TestSignalSymbols(t *testing.T) {
 			}
 			s := e.report(t).Signals[0]
 			wantPlaced(t, s.Frames, cartFrames, true)
-			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-			}
+			wantFirst(t, s, culprit)
 			for _, n := range s.Notes {
 				if strings.Contains(n, "--symbols") || strings.Contains(n, "no frame") {
 					t.Errorf("got note %q with the debug file given", n)
@@ -211,9 +209,7 @@ func TestSignalSymbolsBacktrace(t *testing.T) {
 		{"src/main.c", 16, "checkout"},
 		{"src/main.c", 24, "main"},
 	}, false)
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 
 	s = analyzeFile(t, r.dir, report)
 	if !hasNote(s.Notes, "backtrace_symbols gives no file and line", "cart_bt", "--symbols") {
@@ -410,9 +406,7 @@ func TestSignalSymbolsSentryNative(t *testing.T) {
 			}
 			s := analyzeFile(t, r.dir, event, "--symbols", filepath.Join(cartApp, "debug"))
 			wantPlaced(t, s.Frames, cartFrames, true)
-			if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-				t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-			}
+			wantFirst(t, s, culprit)
 			for _, n := range s.Notes {
 				if strings.Contains(n, "unsymbolicated") || strings.Contains(n, "--symbols") {
 					t.Errorf("got note %q with the debug file given", n)
@@ -517,9 +511,7 @@ func TestSignalSymbolsAppleDSYM(t *testing.T) {
 	for _, symbols := range []string{dsym, filepath.Join(dsym, "Contents/Resources/DWARF/Shop")} {
 		s := analyzeFile(t, r.dir, report, "--symbols", symbols)
 		wantPlaced(t, s.Frames, cartFrames, true)
-		if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-			t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-		}
+		wantFirst(t, s, culprit)
 		found := false
 		for _, f := range s.Frames {
 			if f.Stack == 1 && f.Function == "item_price" && f.Path == "src/cart.c" && f.Line == 25 {
@@ -579,7 +571,5 @@ func TestSignalSymbolsSentryMachO(t *testing.T) {
 	}
 	s := analyzeFile(t, r.dir, path, "--symbols", dsym)
 	wantPlaced(t, s.Frames, cartFrames, true)
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }

@@ -75,7 +75,5 @@ DALVIK THREADS (25):
 	if len(s.Frames) == 0 || s.Frames[0].Path != repo || s.Frames[0].Line != 88 {
 		t.Errorf("got frames %+v, want the first mapped to %s:88", s.Frames, repo)
 	}
-	if len(s.Suspects) == 0 || s.Suspects[0].Hash != culprit {
-		t.Fatalf("got suspects %+v (reason %q), want %s first", s.Suspects, s.Reason, culprit)
-	}
+	wantFirst(t, s, culprit)
 }
