@@ -52,11 +52,18 @@ func Run(ctx context.Context, o *Options) error {
 		all = append(all, si.signals...)
 	}
 	issues := append(events, pulled...)
-	if err := applySourceMaps(o, all, issues); err != nil {
+	if err := applySourceMaps(o, all); err != nil {
 		return err
 	}
-	if err := applySymbols(o, all, issues); err != nil {
+	if err := applySymbols(o, all); err != nil {
 		return err
+	}
+	// The Sentry issues' own copies of their signals (analyzed again at
+	// their release) get the frames both passes rewrote.
+	for _, si := range issues {
+		if si.err == nil && si.index >= 0 && si.index+len(si.signals) <= len(all) {
+			copy(si.signals, all[si.index:si.index+len(si.signals)])
+		}
 	}
 	plan, err := buildPlan(o, cfg, all)
 	if err != nil {

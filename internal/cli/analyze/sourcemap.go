@@ -58,9 +58,8 @@ type mapSet struct {
 // and Sentry events' frames in scripts) that point into a bundle whose map
 // --sourcemap gave, to the original source's path, line, column and
 // function; without --sourcemap it notes the signals whose frames look
-// minified. The Sentry issues' own copies of their signals (analyzed again
-// at their release) get the same frames.
-func applySourceMaps(o *Options, all []signal.Signal, issues []*sentryIssue) error {
+// minified.
+func applySourceMaps(o *Options, all []signal.Signal) error {
 	if len(o.SourceMaps) == 0 {
 		for i := range all {
 			bundleNote(&all[i])
@@ -72,11 +71,6 @@ func applySourceMaps(o *Options, all []signal.Signal, issues []*sentryIssue) err
 		}
 		for i := range all {
 			ms.resolve(&all[i])
-		}
-	}
-	for _, si := range issues {
-		if si.err == nil && si.index >= 0 && si.index+len(si.signals) <= len(all) {
-			copy(si.signals, all[si.index:si.index+len(si.signals)])
 		}
 	}
 	return nil

@@ -39,9 +39,8 @@ func symbolizable(format string) bool {
 // applySymbols reads the frames of native reports that give an address
 // within a module ("(server+0x1234)", "server(+0x1a2b)") as the functions,
 // files and lines of the module's debug information, which --symbols
-// gave; without --symbols it says, on such a report, to give them. The
-// Sentry issues' own copies of their signals get the same frames.
-func applySymbols(o *Options, all []signal.Signal, issues []*sentryIssue) error {
+// gave; without --symbols it says, on such a report, to give them.
+func applySymbols(o *Options, all []signal.Signal) error {
 	if len(o.Symbols) == 0 {
 		for i := range all {
 			symbolsNote(&all[i])
@@ -62,11 +61,6 @@ func applySymbols(o *Options, all []signal.Signal, issues []*sentryIssue) error 
 		}
 		for i := range all {
 			symbolizeSignal(ix, &all[i])
-		}
-	}
-	for _, si := range issues {
-		if si.err == nil && si.index >= 0 && si.index+len(si.signals) <= len(all) {
-			copy(si.signals, all[si.index:si.index+len(si.signals)])
 		}
 	}
 	return nil
