@@ -171,6 +171,45 @@ func TestSentryEventSourceMap(t *testing.T) {
 	}
 }
 
+// A saved Sentry event whose release names the culprit's commit, read with
+// --sourcemap: the bundle's frames are rewritten to the sources and the
+// event is analyzed at the release with those frames, so the line the
+// culprit wrote is found there although a later commit moved it at HEAD.
+func TestSentryEventSourceMapAtRelease(t *testing.T) {
+	r, culprit := jsShopRepo(t)
+	cart := readApp(t, "src/cart.js")
+	r.commit(time.Now().Add(-24*time.Hour), "cart: a header", map[string]string{
+		"src/cart.js": "// Cart\n// prices and totals\n\n" + cart,
+	})
+	url := "https://shop.example.com/static/js/main.W4AOFUKY.js"
+	var frames []string
+	for _, f := range []struct {
+		fn  string
+		col int
+	}{{"", 392}, {"s", 323}, {"u", 284}, {"o.summary", 220}, {"o.total", 155}, {"c", 49}, {"", 181}} {
+		frames = append(frames, fmt.Sprintf(`{"abs_path":%q,"function":%q,"lineno":1,"colno":%d,"in_app":true}`, url, f.fn, f.col))
+	}
+	release := "shop@2.1.0+" + culprit[:12]
+	event := fmt.Sprintf(`{"event_id":"5a0b5d3c2a1e4b6f8d7c9a0b1c2d3e4f","platform":"javascript","timestamp":%d,"release":%q,
+"exception":{"values":[{"type":"TypeError","value":"Cannot read properties of undefined (reading 'price')",
+"stacktrace":{"frames":[%s]}}]}}`, time.Now().Add(-time.Hour).Unix(), release, strings.Join(frames, ","))
+	sig := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(sig, []byte(event), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := analyzeFile(t, r.dir, sig, "--sourcemap", filepath.Join(esbuildApp, "dist"))
+	if s.Sentry == nil || s.Sentry.Ref != culprit || s.Sentry.Release != release {
+		t.Fatalf("got sentry %+v, want the event analyzed at its release's commit %s", s.Sentry, culprit)
+	}
+	if len(s.Frames) == 0 || s.Frames[0].Path != "src/cart.js" || s.Frames[0].Line != 10 {
+		t.Fatalf("got frames %+v, want the first at src/cart.js:10", s.Frames)
+	}
+	wantFirst(t, s, culprit)
+	if ev := s.Suspects[0].Evidence; len(ev) == 0 || ev[0].Kind != "line" || ev[0].Line != 10 {
+		t.Errorf("got evidence %+v, want a line hit on src/cart.js:10 at the release", ev)
+	}
+}
+
 // A map that cannot be read is a usage error naming it, before any work;
 // so are a --sourcemap that does not exist and an empty one.
 func TestSourceMapErrors(t *testing.T) {
