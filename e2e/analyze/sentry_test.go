@@ -225,6 +225,56 @@ func TestSentryIssueFallbacks(t *testing.T) {
 	}
 }
 
+// TestSentryIssueQuotingItsSource: an issue whose release Sentry links to
+// no commit is analyzed at HEAD, where a later commit moved the crashing
+// line (TestSentryIssueAtRelease shows the line then misses the bug). When
+// the event quotes the source around its frames' lines, as Sentry's SDKs
+// send it, the build whose file reads so is found in the history: the bug
+// comes first by its line, and a note says which build was blamed from.
+func TestSentryIssueQuotingItsSource(t *testing.T) {
+	sc := newSentryCase(t)
+	var ctx []string
+	for i := sc.buggyLine - 5; i <= sc.buggyLine+5; i++ {
+		switch i {
+		case sc.buggyLine:
+			ctx = append(ctx, fmt.Sprintf("    total += item[%d] / 0  # the bug", i-1))
+		default:
+			ctx = append(ctx, fmt.Sprintf("    total += item[%d]", i-1))
+		}
+	}
+	is, _ := sc.srv.AddIssue(sentrytest.Issue{Org: "acme", Project: "shop"}, sentrytest.Event{
+		Time: sc.crashed, Release: "shop@1.4.2", Platform: "python",
+		Exceptions: []sentrytest.Exception{{Type: "ZeroDivisionError", Value: "division by zero", Frames: []sentrytest.Frame{
+			{Filename: "app.py", AbsPath: "/srv/shop/app.py", Function: "checkout", Line: 3, InApp: true},
+			{Filename: "shop/cart.py", AbsPath: "/srv/shop/shop/cart.py", Function: "total", Line: sc.buggyLine, InApp: true, Context: ctx},
+		}}},
+	})
+	rep := sc.r.report(t, "--local", sc.dir, "--sentry-issue", is.ShortID, "--top", "10")
+	s := rep.Signals[0]
+	if s.Sentry == nil || s.Sentry.Ref != "" || !strings.Contains(s.Sentry.Note, "analyzed HEAD instead") {
+		t.Fatalf("got sentry %+v, want the release's commit unknown and HEAD analyzed", s.Sentry)
+	}
+	if len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug || s.Suspects[0].Evidence[0].Kind != "line" {
+		t.Fatalf("got suspects %v, want the bug %s first by its line", suspectsOf(rep, 0), sc.bug)
+	}
+	fit := false
+	for _, n := range s.Notes {
+		fit = fit || strings.Contains(n, "fit "+sc.bug[:12])
+	}
+	if !fit {
+		t.Errorf("got notes %q, want one naming the build %s the lines fit", s.Notes, sc.bug[:12])
+	}
+	// Saved from Sentry's API and read with --signal, the event ranks the same.
+	ev := filepath.Join(t.TempDir(), "event.json")
+	if err := os.WriteFile(ev, fetchEvent(t, sc, is.ID), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	saved := sc.r.report(t, "--local", sc.dir, "--signal", ev, "--top", "10")
+	if g, w := suspectsOf(saved, 0), suspectsOf(rep, 0); !reflect.DeepEqual(g, w) {
+		t.Errorf("the saved event ranked\n%v\nthe issue\n%v", g, w)
+	}
+}
+
 // fetchEvent reads the issue's recommended event as Sentry serves it.
 func fetchEvent(t *testing.T, sc *sentryCase, issueID string) []byte {
 	t.Helper()

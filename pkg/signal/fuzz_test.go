@@ -39,6 +39,18 @@ func checkSignals(t *testing.T, sigs []Signal) {
 			if fr.Line < 0 {
 				t.Fatalf("got line %d, want >= 0", fr.Line)
 			}
+			if fr.Context == "" {
+				continue
+			}
+			lines, at := fr.ContextLines()
+			if fr.Line == 0 || len(lines) == 0 || len(lines) > MaxContext || strings.TrimSpace(lines[at]) == "" {
+				t.Fatalf("frame %+v: got context %q at %d", fr, lines, at)
+			}
+			for _, l := range lines {
+				if len(l) > MaxContextLine+len(" {snip}") || strings.ContainsAny(l, "\r\n") {
+					t.Fatalf("frame %+v: got a context line %d bytes long: %q", fr, len(l), l)
+				}
+			}
 		}
 		if len(s.Symptoms) > MaxSymptoms {
 			t.Fatalf("got %d symptoms, want at most %d", len(s.Symptoms), MaxSymptoms)
@@ -125,6 +137,8 @@ func FuzzParseSentry(f *testing.F) {
 	for _, s := range []string{
 		`{"platform":"native","exception":{"values":[{"type":"SIGSEGV","stacktrace":{"frames":[{"instruction_addr":"0x10"},{"instruction_addr":"0x5","addr_mode":"rel:1"},{"instruction_addr":"0x30","image_addr":"0x20","package":"/a"}],"registers":{"rip":"0x30"}}}]},"debug_meta":{"images":[{"type":"elf","code_file":"/b","code_id":"AB12AB12AB12AB12","image_addr":"0x8","image_size":"16"},{"type":"macho","code_file":"/c","image_addr":16}]}}`,
 		`{"entries":[{"type":"debugmeta","data":{"images":[{"type":"elf","code_file":"x","image_addr":"0x0"},{"type":"elf","code_file":"y","image_addr":"0x0","image_size":-1}]}},{"type":"stacktrace","data":{"frames":[{"instructionAddr":"0x1"}],"instruction_addr_adjustment":"all"}}]}`,
+		`{"exception":{"values":[{"type":"E","stacktrace":{"frames":[{"filename":"a.py","lineno":2,"pre_context":["x",null,3],"context_line":"  y = 1\r","post_context":["z"]},{"filename":"b.py","lineno":1,"context_line":" "}]}}]}}`,
+		`{"entries":[{"type":"exception","data":{"values":[{"type":"E","stacktrace":{"frames":[{"filename":"a.py","lineNo":7,"context":[[5,"a"],[6,null],[7,"{snip} b {snip}"],[9,"c"],["8","d"]]}]}}]}}]}`,
 	} {
 		f.Add([]byte(s))
 	}

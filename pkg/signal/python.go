@@ -188,6 +188,7 @@ func pyUnits(n *pyNode, member bool) []pyUnit {
 	linked := false
 	var blk *pyUnit
 	var frames []Frame // printed order: outermost first
+	source := false    // the line before was a frame's: a source line may follow
 	end := func() {
 		if blk == nil {
 			return
@@ -230,8 +231,14 @@ func pyUnits(n *pyNode, member bool) []pyUnit {
 			f := Frame{File: m[1], Line: n, Function: m[3]}
 			f.InApp = IsInApp(FormatPython, f.File, f.Function, "")
 			frames = append(frames, f)
+			source = true
 		case blk != nil && (t == "" || strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")):
 			// source line, carets, "[Previous line repeated N more times]"
+			if source && t != "" && len(frames) > 0 && !pyCarets(l) && !strings.HasPrefix(t, "[Previous line repeated") {
+				// The line as the build that failed held it, stripped.
+				frames[len(frames)-1] = frames[len(frames)-1].WithContext(nil, t, nil)
+			}
+			source = false
 		case blk != nil:
 			if m := pyExcRE.FindStringSubmatch(t); m != nil {
 				blk.exc.typ, blk.exc.msg = m[1], strings.TrimSpace(m[2])

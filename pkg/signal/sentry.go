@@ -81,7 +81,15 @@ type sentryFrame struct {
 	InApp        *bool   `json:"in_app"`
 	InAppCamel   *bool   `json:"inApp"`
 	Platform     string  `json:"platform"`
-	ContextLine  string  `json:"context_line"`
+	// ContextLine, PreContext and PostContext are the source around the
+	// frame's line that the SDK or Sentry read; the REST API gives them
+	// as RESTContext, numbered lines ([[lineNo, text], ...]). All are read
+	// leniently (sentryContext): a malformed one is left out, not the
+	// event.
+	ContextLine json.RawMessage `json:"context_line"`
+	PreContext  json.RawMessage `json:"pre_context"`
+	PostContext json.RawMessage `json:"post_context"`
+	RESTContext json.RawMessage `json:"context"`
 	// InstructionAddr is set on native frames; without a file and line
 	// it is all an unsymbolicated frame has.
 	InstructionAddr      string `json:"instruction_addr"`
@@ -598,6 +606,7 @@ func sentryFrames(st *sentryTrace, platform string, ims sentryImages) []Frame {
 		if f.Line < 0 {
 			f.Line = 0 // -2 marks a native JVM frame
 		}
+		f = sf.withContext(f)
 		if f.Function == "" {
 			f.Function = sf.RawFunction
 		}
@@ -656,6 +665,73 @@ func sentryFrames(st *sentryTrace, platform string, ims sentryImages) []Frame {
 			}
 		}
 		out = append(out, f)
+	}
+	return out
+}
+
+// withContext returns f with the source lines the frame quotes around its
+// line: context_line with pre_context and post_context, or else the REST
+// API's numbered context, of which the lines numbered without a gap
+// around the frame's own are kept. Anything else in those fields is
+// ignored.
+func (sf sentryFrame) withContext(f Frame) Frame {
+	if f.Line <= 0 {
+		return f
+	}
+	var line string
+	if json.Unmarshal(sf.ContextLine, &line) == nil && strings.TrimSpace(line) != "" {
+		return f.WithContext(jsonStrings(sf.PreContext), line, jsonStrings(sf.PostContext))
+	}
+	var pairs []json.RawMessage
+	if json.Unmarshal(sf.RESTContext, &pairs) != nil || len(pairs) > 1000 {
+		return f
+	}
+	numbered := map[int]string{}
+	for _, p := range pairs {
+		var pair []json.RawMessage
+		var n int
+		var text string
+		if json.Unmarshal(p, &pair) != nil || len(pair) != 2 || json.Unmarshal(pair[0], &n) != nil || json.Unmarshal(pair[1], &text) != nil {
+			continue
+		}
+		numbered[n] = text
+	}
+	line, ok := numbered[f.Line]
+	if !ok {
+		return f
+	}
+	var pre, post []string
+	for n := f.Line - 1; n > f.Line-MaxContext; n-- {
+		t, ok := numbered[n]
+		if !ok {
+			break
+		}
+		pre = append([]string{t}, pre...)
+	}
+	for n := f.Line + 1; n < f.Line+MaxContext; n++ {
+		t, ok := numbered[n]
+		if !ok {
+			break
+		}
+		post = append(post, t)
+	}
+	return f.WithContext(pre, line, post)
+}
+
+// jsonStrings reads a JSON array of strings, leaving out what is not a
+// string; anything else reads as none.
+func jsonStrings(raw json.RawMessage) []string {
+	var items []json.RawMessage
+	if json.Unmarshal(raw, &items) != nil || len(items) > 1000 {
+		return nil
+	}
+	out := make([]string, 0, len(items))
+	for _, it := range items {
+		var s string
+		if json.Unmarshal(it, &s) != nil {
+			s = "" // a null or a number: a line not known
+		}
+		out = append(out, s)
 	}
 	return out
 }

@@ -1,6 +1,9 @@
 package signal
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Frame is one stack frame. Depth 0 is the crashing (innermost) frame.
 //
@@ -46,6 +49,65 @@ type Frame struct {
 	// instruction_addr_adjustment); AddrByFormat leaves it to the rule
 	// of the report's format.
 	AddrKind AddrKind `json:"-"`
+	// Context is the source around Line as the build that failed held
+	// it, when the report quotes it: a Sentry event's pre_context,
+	// context_line and post_context (the REST API's numbered context), a
+	// Python traceback's source line; its lines are joined by "\n" (see
+	// ContextLines), and line ContextAt of them is Line's own. A line
+	// Sentry shortened keeps its "{snip}" marks. Ranking compares it with
+	// the file's versions to tell which one crashed.
+	Context   string `json:"-"`
+	ContextAt int    `json:"-"`
+}
+
+// MaxContext bounds how many lines of source a frame keeps (Context), and
+// MaxContextLine how long each may be: Sentry sends five on each side of
+// the frame's line, shortened past 140 characters.
+const (
+	MaxContext     = 11
+	MaxContextLine = 1024
+)
+
+// WithContext returns f with the source lines around its line: pre (the
+// lines before, oldest first), line and post. Lines beyond the bounds of
+// MaxContext are dropped from the far ends; a line longer than
+// MaxContextLine is cut and marked as Sentry marks one it shortened. A
+// blank line, or a frame without a line number, keeps no context.
+func (f Frame) WithContext(pre []string, line string, post []string) Frame {
+	if f.Line <= 0 || strings.TrimSpace(line) == "" {
+		return f
+	}
+	side := (MaxContext - 1) / 2
+	if len(pre) > side {
+		pre = pre[len(pre)-side:]
+	}
+	if len(post) > side {
+		post = post[:side]
+	}
+	ctx := make([]string, 0, len(pre)+1+len(post))
+	ctx = append(append(append(ctx, pre...), line), post...)
+	for i, l := range ctx {
+		l = strings.TrimRight(strings.ReplaceAll(l, "\n", " "), "\r")
+		if len(l) > MaxContextLine {
+			l = strings.ToValidUTF8(l[:MaxContextLine], "") + " {snip}"
+		}
+		ctx[i] = l
+	}
+	f.Context, f.ContextAt = strings.Join(ctx, "\n"), len(pre)
+	return f
+}
+
+// ContextLines returns the frame's source lines (Context) and which of
+// them is its line; nil when it has none.
+func (f Frame) ContextLines() ([]string, int) {
+	if f.Context == "" {
+		return nil, 0
+	}
+	lines := strings.Split(f.Context, "\n")
+	if f.ContextAt < 0 || f.ContextAt >= len(lines) {
+		return nil, 0
+	}
+	return lines, f.ContextAt
 }
 
 // AddrKind is what a frame's Offset points at.

@@ -44,14 +44,15 @@ func (idx *Index) Needs(sig signal.Signal) []FileRef {
 	seen := map[FileRef]bool{}
 	n := 0
 	for i, f := range sig.Frames {
-		if !f.InApp || funcIdent(f.Function) == "" || len(targets[i]) == 0 {
+		quoted := f.Line > 0 && f.Context != "" // build inference reads it by its text
+		if !f.InApp || funcIdent(f.Function) == "" && !quoted || len(targets[i]) == 0 {
 			continue
 		}
 		if n++; n > maxExtentFrames && f.Line <= 0 {
 			continue
 		}
 		for _, t := range targets[i] {
-			if extentLang(t.path) == "" {
+			if extentLang(t.path) == "" && !quoted {
 				continue
 			}
 			rx := idx.byName[t.repo]
@@ -79,12 +80,18 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 		ident string
 		lang  string
 		lines []string
+		// ctx is the source the report quotes around the line (ctx[at]
+		// is the line's): such a probe fits the versions whose file
+		// reads the same there, and outweighs every probe by function.
+		ctx []string
+		at  int
 	}
 	var probes []probe
 	for i, f := range sig.Frames {
 		ident := funcIdent(f.Function)
 		lang := langOf(f.File)
-		if !f.InApp || f.Line <= 0 || ident == "" || lang == "" {
+		ctx, at := f.ContextLines()
+		if !f.InApp || f.Line <= 0 || (ident == "" || lang == "") && ctx == nil {
 			continue
 		}
 		for _, t := range targets[i] {
@@ -95,7 +102,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 			if !ok {
 				continue
 			}
-			probes = append(probes, probe{path: t.path, line: f.Line, ident: ident, lang: lang, lines: splitFile(data)})
+			probes = append(probes, probe{path: t.path, line: f.Line, ident: ident, lang: lang, lines: splitFile(data), ctx: ctx, at: at})
 			break
 		}
 	}
@@ -114,16 +121,27 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 		chain = append(chain, c)
 	}
 	diff := make([]int, len(chain)+1)
+	var weight int
 	add := func(from, to int) {
 		if from <= to {
-			diff[from]++
-			diff[to+1]--
+			diff[from] += weight
+			diff[to+1] -= weight
 		}
 	}
 	for _, p := range probes {
 		lines, pth := p.lines, p.path
 		var fit bool
+		fits := func(lines []string) bool { return enclosing(lines, p.line, p.lang) == p.ident }
+		weight = 1
 		switch name, def := enclosingDef(lines, p.line, p.lang); {
+		case p.ctx != nil:
+			// The frame quotes its source: the versions that read the
+			// same there. That outweighs every frame known by its
+			// function only, which still tells apart the versions the
+			// quoted ones fit alike.
+			fits = func(lines []string) bool { return contextFits(lines, p.line, p.ctx, p.at) }
+			fit = fits(lines)
+			weight = len(probes) + 1
 		case name == p.ident:
 			fit = true
 		case name == "":
@@ -164,7 +182,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 				pth = file.OldPath
 			}
 			from = i + 1
-			fit = enclosing(lines, p.line, p.lang) == p.ident
+			fit = fits(lines)
 		}
 		if from >= 0 && fit {
 			add(from, len(chain)-1)
@@ -180,6 +198,40 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 		}
 	}
 	return chain[best]
+}
+
+// contextFits reports whether lines, a version of a file, read as ctx
+// around line n (1-based), ctx[at] being line n's text: every quoted line
+// that is not blank equals the file's, leading and trailing blanks aside;
+// a line Sentry shortened ("{snip} ... {snip}") needs only its kept part
+// to be in the file's. Line n itself must be quoted, not blank.
+func contextFits(lines []string, n int, ctx []string, at int) bool {
+	if at < 0 || at >= len(ctx) || strings.TrimSpace(ctx[at]) == "" {
+		return false
+	}
+	for j, c := range ctx {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue // blank, or a line the report did not know
+		}
+		k := n - at + j
+		if k < 1 || k > len(lines) {
+			return false
+		}
+		l := strings.TrimSpace(lines[k-1])
+		cut, pre := strings.CutPrefix(c, "{snip}")
+		cut, post := strings.CutSuffix(cut, "{snip}")
+		if !pre && !post {
+			if l != c {
+				return false
+			}
+			continue
+		}
+		if cut = strings.TrimSpace(cut); !strings.Contains(l, cut) {
+			return false
+		}
+	}
+	return true
 }
 
 // splitFile splits file contents into lines (without their endings).

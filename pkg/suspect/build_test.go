@@ -16,6 +16,7 @@ import (
 	"github.com/sigsentry/sigsentry/internal/testenv"
 	"github.com/sigsentry/sigsentry/pkg/diffstat"
 	"github.com/sigsentry/sigsentry/pkg/history"
+	"github.com/sigsentry/sigsentry/pkg/signal"
 	"github.com/sigsentry/sigsentry/pkg/source"
 )
 
@@ -286,6 +287,76 @@ func TestBuildInferenceNeedsASuspect(t *testing.T) {
 	}
 	if got := hashes(with); len(got) == 0 || got[0] != change {
 		t.Errorf("got %v (abstained: %q), want %s first", got, with.Reason, change)
+	}
+}
+
+// TestBuildInferenceByQuotedSource: the crash's line, 14, lies in sum()
+// both in the build that crashed and at the tip, where a newer commit put
+// a check at the top of sum and moved the buggy line to 17. The function
+// cannot tell the builds apart; the source the report quotes around the
+// line (a Sentry event's context, a Python traceback's source line) can:
+// with it the ranking blames from the build that reads so and names the
+// bug first by its line, with a frame that names no function as well.
+// Without it, it blames from the tip.
+func TestBuildInferenceByQuotedSource(t *testing.T) {
+	repo := testenv.NewGitRepo(t, time.Now().Add(-10*24*time.Hour).Truncate(time.Second), time.Hour)
+	writeCalc(repo, calcFunc("sum", 20, false))
+	repo.Commit("calc: sum")
+	writeCalc(repo, calcFunc("sum", 20, true))
+	bug := repo.Commit("calc: follow next")
+	checked := calcFunc("sum", 20, true)
+	checked = slices.Insert(checked, 3, "\tif (!p)", "\t\treturn 0;", "\t/* checked */")
+	writeCalc(repo, checked)
+	tip := repo.Commit("calc: check p")
+
+	for _, fn := range []string{"sum", ""} {
+		bare := frame("/build/proj/src/calc.c", 14, fn)
+		quoted := bare.WithContext([]string{"\tv += p->f8;", "\tv += p->f9;"}, "\tv += p->next->f10; /* the bug */", []string{"  v += p->f11;"})
+		rank := func(f signal.Frame) Result {
+			sig := sigAt(f)
+			now := time.Now()
+			sig.Timestamp = &now
+			idx := NewIndex([]RepoHistory{{Repo: "r", Commits: loadRealHistory(t, repo.Dir)}}, Options{})
+			return idx.RankWith(sig, neededFile(t, idx, sig, repo.Dir, "src/calc.c", tip))
+		}
+		res := rank(quoted)
+		wantBlamedFrom(t, "quoted, function "+fn, res, bug)
+		if k := evidenceKinds(res, bug); len(k) == 0 || k[0] != KindLine {
+			t.Errorf("quoted, function %q: got evidence %v for the bug, want a line hit first", fn, k)
+		}
+		if fn == "" {
+			continue // a frame without its function or source gives build inference nothing
+		}
+		if res := rank(bare); res.Versions["r"] != tip || len(res.Notes) != 0 {
+			t.Errorf("without the source: got version %s notes %q, want the tip %s", res.Versions["r"], res.Notes, tip)
+		}
+	}
+}
+
+// TestContextFits compares quoted source with a file's lines.
+func TestContextFits(t *testing.T) {
+	lines := []string{"a := 1", "", "\tif x {", "\t\treturn veryLongFunctionName(alpha, beta, gamma)", "\t}"}
+	for _, tt := range []struct {
+		n    int
+		ctx  []string
+		at   int
+		want bool
+	}{
+		{4, []string{"return veryLongFunctionName(alpha, beta, gamma)"}, 0, true},                // stripped, as Python prints it
+		{4, []string{"if x {", "return veryLongFunctionName(alpha, beta, gamma)", "}"}, 1, true}, // with its neighbours
+		{4, []string{"a := 1", "", "if x {", "  return veryLongFunctionName(alpha, beta, gamma)"}, 3, true},
+		{4, []string{"{snip} FunctionName(alpha, beta {snip}"}, 0, true}, // shortened by Sentry
+		{4, []string{"{snip} FunctionName(alpha, delta {snip}"}, 0, false},
+		{3, []string{"return veryLongFunctionName(alpha, beta, gamma)"}, 0, false}, // another line
+		{4, []string{"if y {", "return veryLongFunctionName(alpha, beta, gamma)"}, 1, false},
+		{5, []string{"}", "func next() {"}, 0, false},  // past the end of the file
+		{1, []string{"package x", "a := 1"}, 1, false}, // before its start
+		{2, []string{""}, 0, false}, // a blank line tells nothing
+		{4, []string{"return veryLongFunctionName(alpha, beta, gamma)"}, 1, false},
+	} {
+		if got := contextFits(lines, tt.n, tt.ctx, tt.at); got != tt.want {
+			t.Errorf("line %d, context %q at %d: got %v, want %v", tt.n, tt.ctx, tt.at, got, tt.want)
+		}
 	}
 }
 
