@@ -1,6 +1,8 @@
 package sourcemap
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -31,7 +33,37 @@ func FuzzSourceMap(f *testing.F) {
 			if p.Line < 1 || p.Column < 1 {
 				t.Fatalf("Lookup(%d, %d) = %+v: not 1-based", pos[0], pos[1], p)
 			}
+			if p.SourceIndex >= len(m.Sources) || p.SourceIndex >= 0 && m.Sources[p.SourceIndex] != p.Source {
+				t.Fatalf("Lookup(%d, %d) = %+v: source index %d of %q", pos[0], pos[1], p, p.SourceIndex, m.Sources)
+			}
 			Normalize(p.Source, "dist")
+		}
+	})
+}
+
+// FuzzSourcesContent reads the wanted members of any bytes' sourcesContent:
+// it may not panic, and what it gives is a wanted member that a full
+// decoding of the JSON finds the same.
+func FuzzSourcesContent(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "esbuild/dist/main.W4AOFUKY.js.map")); err == nil {
+		f.Add(b, 1)
+	}
+	f.Add([]byte(`)]}'`+"\n"+`{"sources":["a"],"sourcesContent":[null,"x\ny",3,"z"]}`), 3)
+	f.Add([]byte("\xef\xbb\xbf"+`{"sourcesContent":["a"]}`), 0)
+	f.Fuzz(func(t *testing.T, data []byte, k int) {
+		want := map[int]bool{k: true, 0: true}
+		got := SourcesContent(bytes.NewReader(data), want)
+		for i, src := range got {
+			if !want[i] {
+				t.Fatalf("got member %d, not wanted", i)
+			}
+			var whole struct {
+				SourcesContent []*string `json:"sourcesContent"`
+			}
+			if json.Unmarshal(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), &whole) == nil &&
+				i < len(whole.SourcesContent) && whole.SourcesContent[i] != nil && *whole.SourcesContent[i] != src {
+				t.Fatalf("member %d: got %q, a full decoding %q", i, src, *whole.SourcesContent[i])
+			}
 		}
 	})
 }

@@ -6,7 +6,8 @@
 // sources, names, mappings of base64 VLQ segments, ignoreList) and an index
 // map, whose sections each hold a regular map at an offset of the generated
 // file. A section that points at its map by url is refused: nothing is
-// fetched. sourcesContent is not read.
+// fetched. sourcesContent is not read by Parse; SourcesContent reads the
+// members of it that are wanted.
 //
 // Positions given to Lookup are those a stack trace prints, 1-based line and
 // 1-based column, as V8, SpiderMonkey and JavaScriptCore write them; the
@@ -59,6 +60,10 @@ type Position struct {
 	// Ignored is set when the map lists the source in its ignoreList
 	// (x_google_ignoreList): third-party code by the bundler's word.
 	Ignored bool
+	// SourceIndex is the source's index in a regular map's sources (and
+	// sourcesContent: see SourcesContent); -1 for a position found in an
+	// index map's section.
+	SourceIndex int
 }
 
 // Map is a parsed source map.
@@ -409,7 +414,11 @@ func (m *Map) lookup(line, col int) (Position, bool) {
 		if line == s.line {
 			col -= s.col
 		}
-		return s.m.lookup(line-s.line, col)
+		p, ok := s.m.lookup(line-s.line, col)
+		if ok {
+			p.SourceIndex = -1 // an index of the section's own map
+		}
+		return p, ok
 	}
 	i := sort.Search(len(m.segs), func(i int) bool {
 		s := m.segs[i]
@@ -419,7 +428,7 @@ func (m *Map) lookup(line, col int) (Position, bool) {
 		return Position{}, false
 	}
 	s := m.segs[i]
-	p := Position{Source: m.Sources[s.src], Line: int(s.line) + 1, Column: int(s.col) + 1}
+	p := Position{Source: m.Sources[s.src], Line: int(s.line) + 1, Column: int(s.col) + 1, SourceIndex: int(s.src)}
 	if s.name >= 0 {
 		p.Name = m.Names[s.name]
 	}

@@ -1,8 +1,10 @@
 package sourcemap
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -148,7 +150,7 @@ func TestHandWritten(t *testing.T) {
 		{"unmapped segment", base, 1, 11, Position{}, false},
 		{"line without segments", base, 2, 1, Position{}, false},
 		{"before the line's first", base, 3, 2, Position{}, false},
-		{"third line", base, 3, 3, Position{Source: "b.js", Line: 5, Column: 2}, true},
+		{"third line", base, 3, 3, Position{Source: "b.js", Line: 5, Column: 2, SourceIndex: 1}, true},
 		{"past the last line", base, 4, 1, Position{}, false},
 		{"sourceRoot", `{"version":3,"sourceRoot":"webpack:///","sources":["./src/cart.ts","/abs/x.ts","https://h/y.ts"],"names":[],"mappings":"AAAA"}`,
 			1, 1, Position{Source: "webpack:///./src/cart.ts", Line: 1, Column: 1}, true},
@@ -157,7 +159,7 @@ func TestHandWritten(t *testing.T) {
 		{"no names field", `{"version":3,"sources":["a.js"],"mappings":"AAAA,CAAC"}`, 1, 2, Position{Source: "a.js", Line: 1, Column: 2}, true},
 		{"null source", `{"version":3,"sources":[null],"mappings":"AAAA"}`, 1, 1, Position{Source: "", Line: 1, Column: 1}, true},
 		{"ignoreList", `{"version":3,"sources":["a.js","vendor.js"],"ignoreList":[1],"mappings":"AAAA,CCAA"}`, 1, 2,
-			Position{Source: "vendor.js", Line: 1, Column: 1, Ignored: true}, true},
+			Position{Source: "vendor.js", Line: 1, Column: 1, Ignored: true, SourceIndex: 1}, true},
 		{"x_google_ignoreList", `{"version":3,"sources":["vendor.js"],"x_google_ignoreList":[0,7],"mappings":"AAAA"}`, 1, 1,
 			Position{Source: "vendor.js", Line: 1, Column: 1, Ignored: true}, true},
 		{"XSSI prefix", ")]}'\n" + base, 1, 1, Position{Source: "a.js", Line: 1, Column: 1, Name: "foo"}, true},
@@ -197,12 +199,12 @@ func TestIndexMap(t *testing.T) {
 		want      Position
 		ok        bool
 	}{
-		{1, 1, Position{Source: "a.js", Line: 1, Column: 1, Name: "alpha"}, true},
-		{2, 1, Position{Source: "a.js", Line: 2, Column: 1}, true},
-		{2, 10, Position{Source: "a.js", Line: 2, Column: 1}, true}, // still the first section
-		{2, 11, Position{Source: "lib/b.js", Line: 6, Column: 1}, true},
-		{2, 13, Position{Source: "lib/b.js", Line: 6, Column: 3}, true},
-		{3, 1, Position{Source: "lib/b.js", Line: 7, Column: 3}, true}, // column not shifted past the offset's line
+		{1, 1, Position{Source: "a.js", Line: 1, Column: 1, Name: "alpha", SourceIndex: -1}, true},
+		{2, 1, Position{Source: "a.js", Line: 2, Column: 1, SourceIndex: -1}, true},
+		{2, 10, Position{Source: "a.js", Line: 2, Column: 1, SourceIndex: -1}, true}, // still the first section
+		{2, 11, Position{Source: "lib/b.js", Line: 6, Column: 1, SourceIndex: -1}, true},
+		{2, 13, Position{Source: "lib/b.js", Line: 6, Column: 3, SourceIndex: -1}, true},
+		{3, 1, Position{Source: "lib/b.js", Line: 7, Column: 3, SourceIndex: -1}, true}, // column not shifted past the offset's line
 		{4, 1, Position{}, false},
 	} {
 		got, ok := m.Lookup(tc.line, tc.col)
@@ -344,5 +346,39 @@ func TestMappingURL(t *testing.T) {
 	}
 	if _, ok, err := DataURL("data:application/json;base64,!!!"); !ok || err == nil {
 		t.Errorf("DataURL(bad base64): got %v, %v", ok, err)
+	}
+}
+
+// SourcesContent reads only the wanted members of sourcesContent, from a
+// map as tools write it, behind the XSSI prefix or a byte-order mark, and
+// gives none for members that are not strings or a map without the field.
+func TestSourcesContent(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "esbuild/dist/main.W4AOFUKY.js.map"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := SourcesContent(bytes.NewReader(b), map[int]bool{1: true})
+	if len(got) != 1 || !strings.Contains(got[1], "export class Cart") {
+		t.Errorf("got %v, want src/cart.js's source alone", got)
+	}
+	m := readMap(t, "esbuild/dist/main.W4AOFUKY.js.map")
+	if p, ok := m.Lookup(1, 181); !ok || p.SourceIndex < 0 || m.Sources[p.SourceIndex] != p.Source {
+		t.Errorf("Lookup gave %+v, %v: want the index of its source", p, ok)
+	}
+	for _, tc := range []struct {
+		name, data string
+		want       map[int]string
+	}{
+		{"xssi", ")]}'\n" + `{"version":3,"sourcesContent":["a",null,7,"d"],"sources":["a","b","c","d"]}`, map[int]string{0: "a", 3: "d"}},
+		{"bom", "\xef\xbb\xbf" + `{"sourcesContent":["a"]}`, map[int]string{0: "a"}},
+		{"after other fields", `{"mappings":";;A","names":["x"],"sourcesContent":["a","b","c","d"]}`, map[int]string{0: "a", 1: "b", 2: "c", 3: "d"}},
+		{"none", `{"version":3,"sources":["a"]}`, map[int]string{}},
+		{"not a map", `["sourcesContent"]`, map[int]string{}},
+		{"truncated", `{"sourcesContent":["a","b`, map[int]string{0: "a"}},
+	} {
+		got := SourcesContent(strings.NewReader(tc.data), map[int]bool{0: true, 1: true, 2: true, 3: true})
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }

@@ -41,6 +41,9 @@ type mapEntry struct {
 	// outside it or without --local): relative sources are relative to it.
 	srcDir string
 	m      *sourcemap.Map
+	// file is the map's own file, read again for the sources a frame
+	// needs quoted (sourcemap.SourcesContent); "" for an inline map.
+	file string
 }
 
 // mapSet holds the --sourcemap maps by the generated file's base name.
@@ -357,7 +360,7 @@ func (ms *mapSet) addMapFile(p, bundle, bundleDir string) error {
 		ms.parsed[p] = m
 	}
 	mapDir := filepath.Dir(p)
-	e := &mapEntry{name: p, srcDir: ms.rel(mapDir), m: m}
+	e := &mapEntry{name: p, srcDir: ms.rel(mapDir), m: m, file: p}
 	switch {
 	case bundle != "":
 		e.dir = absSlash(bundleDir)
@@ -584,13 +587,65 @@ func (ms *mapSet) resolve(s *signal.Signal) {
 		f := &frames[i]
 		f.File, f.Line, f.Column, f.Function = file, h.pos.Line, h.pos.Column, name
 		f.InApp = inApp && !h.pos.Ignored && signal.IsInApp(signal.FormatJavaScript, file, name, "")
+		f.Context, f.ContextAt = "", 0
 		found++
 	}
 	if found == 0 {
 		s.Notes = append(s.Notes, fmt.Sprintf("the source map of %s covers none of its frames' places: is it the map of the build that ran?", joinFew(bundleNames(s, ms))))
 		return
 	}
+	quoteSources(frames, func(i int) (*mapEntry, int) {
+		if !hits[i].ok || !frames[i].InApp {
+			return nil, -1
+		}
+		return hits[i].e, hits[i].pos.SourceIndex
+	})
 	s.Frames = frames
+}
+
+// quoteSources gives the in-app frames a map resolved the lines of source
+// around their line, as the map's sourcesContent holds them: the build's
+// own sources, which tell build inference which version ran. source
+// names each frame's map and its source's index there (nil, -1 for none);
+// each map is read once more, up to its sourcesContent, and a map without
+// it quotes nothing.
+func quoteSources(frames []signal.Frame, source func(i int) (*mapEntry, int)) {
+	want := map[*mapEntry]map[int]bool{}
+	for i := range frames {
+		if e, k := source(i); e != nil && e.file != "" && k >= 0 {
+			if want[e] == nil {
+				want[e] = map[int]bool{}
+			}
+			want[e][k] = true
+		}
+	}
+	contents := map[*mapEntry]map[int][]string{}
+	for e, ks := range want {
+		f, err := os.Open(e.file)
+		if err != nil {
+			continue
+		}
+		got := sourcemap.SourcesContent(f, ks)
+		f.Close()
+		lines := map[int][]string{}
+		for k, src := range got {
+			lines[k] = strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+		}
+		contents[e] = lines
+	}
+	for i := range frames {
+		e, k := source(i)
+		if e == nil {
+			continue
+		}
+		lines, ok := contents[e][k]
+		n := frames[i].Line
+		if !ok || n < 1 || n > len(lines) {
+			continue
+		}
+		lo, hi := max(1, n-5), min(len(lines), n+5)
+		frames[i] = frames[i].WithContext(lines[lo-1:n-1], lines[n-1], lines[n:hi])
+	}
 }
 
 // bundleNames are the base names of the frames' files that have a map.

@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -207,6 +208,56 @@ func TestSentryEventSourceMapAtRelease(t *testing.T) {
 	wantFirst(t, s, culprit)
 	if ev := s.Suspects[0].Evidence; len(ev) == 0 || ev[0].Kind != "line" || ev[0].Line != 10 {
 		t.Errorf("got evidence %+v, want a line hit on src/cart.js:10 at the release", ev)
+	}
+}
+
+// A crash of an older build, read with --sourcemap at a tip where a later
+// commit moved the line that threw: the map's sourcesContent is the build's
+// own source, so the frame quotes it, and the ranking blames from the
+// version that reads so and names the culprit by its line. The same map
+// without sourcesContent cannot tell: the line number is the tip's, and the
+// culprit gets no line hit.
+func TestSourceMapQuotesTheBuildsSources(t *testing.T) {
+	r, culprit := jsShopRepo(t)
+	r.commit(time.Now().Add(-24*time.Hour), "cart: a header", map[string]string{
+		"src/cart.js": "// Cart\n// prices and totals\n\n" + readApp(t, "src/cart.js"),
+	})
+	trace := filepath.Join(t.TempDir(), "trace.txt")
+	if err := os.WriteFile(trace, []byte(readApp(t, "trace.txt")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bare := t.TempDir()
+	raw, err := os.ReadFile(filepath.Join(esbuildApp, "dist/main.W4AOFUKY.js.map"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil || m["sourcesContent"] == nil {
+		t.Fatalf("the map holds no sourcesContent (%v)", err)
+	}
+	delete(m, "sourcesContent")
+	stripped, _ := json.Marshal(m)
+	writeUnder(t, bare, "main.W4AOFUKY.js.map", string(stripped))
+
+	s := analyzeFile(t, r.dir, trace, "--sourcemap", filepath.Join(esbuildApp, "dist"))
+	if f := s.Frames[0]; f.Path != "src/cart.js" || f.Line != 10 {
+		t.Fatalf("frame 0: got %+v, want src/cart.js:10", f)
+	}
+	wantFirst(t, s, culprit)
+	if ev := s.Suspects[0].Evidence; ev[0].Kind != "line" {
+		t.Errorf("got evidence %+v, want a line hit first", ev)
+	}
+	// The newest version reading so is the commit after the culprit's,
+	// which changed another file.
+	if !hasNote(s.Notes, "fit ", "(checkout: say what the function does)", "blamed from there") {
+		t.Errorf("got notes %q, want one saying the build before the header was blamed from", s.Notes)
+	}
+
+	s = analyzeFile(t, r.dir, trace, "--sourcemap", filepath.Join(bare, "main.W4AOFUKY.js.map"))
+	for _, sp := range s.Suspects {
+		if sp.Hash == culprit && len(sp.Evidence) > 0 && sp.Evidence[0].Kind == "line" {
+			t.Errorf("without sourcesContent: got the culprit by a line hit %+v; the test no longer tells the builds apart", sp.Evidence)
+		}
 	}
 }
 
