@@ -9,7 +9,8 @@ import (
 // The source a report quotes around each frame's line is kept with the
 // frame: a Sentry event's pre_context, context_line and post_context; the
 // REST API's numbered context, of the lines numbered without a gap around
-// the frame's; a Python traceback's source line. A malformed context is
+// the frame's; a Python traceback's source line; the line Node prints
+// above an uncaught error, for the frame at its place. A malformed context is
 // left out, and the event is read.
 func TestFrameContext(t *testing.T) {
 	type want struct {
@@ -50,6 +51,27 @@ func TestFrameContext(t *testing.T) {
 KeyError: 'price'
 `,
 		want: []want{{[]string{"s += items[0]['price']"}, 0}, {[]string{"total(cart)"}, 0}},
+	}, {
+		name: "node",
+		in: `file:///app/src/sync.mjs:2
+  return raw.profile.name.trim();
+                     ^
+
+TypeError: Cannot read properties of null (reading 'name')
+    at parseUser (file:///app/src/sync.mjs:2:22)
+    at file:///app/src/sync.mjs:5:32
+`,
+		want: []want{{[]string{"  return raw.profile.name.trim();"}, 0}, {nil, 0}},
+	}, {
+		name: "node, the arrow of another place",
+		in: `/app/src/other.js:9
+  x.y();
+    ^
+
+TypeError: boom
+    at parseUser (/app/src/sync.js:2:22)
+`,
+		want: []want{{nil, 0}},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			sigs, err := Parse("event", []byte(tt.in))

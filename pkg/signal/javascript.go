@@ -32,10 +32,16 @@ func parseJSLines(lines []string) []Signal {
 		chain = nil
 	}
 	prev := -1 // index of the last non-empty line that was not a frame
+	var arrow *jsArrow
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
 		if t == "" {
 			continue
+		}
+		if a, ok := jsArrowAt(lines, i); ok {
+			// Node's "file:line", source line and carets above an
+			// uncaught error: the source of the frame at that place.
+			arrow = &a
 		}
 		text := ""
 		if m := matchIf(jsFrameRE, l, "at "); m != nil && (strings.HasPrefix(l, " ") || strings.HasPrefix(l, "\t")) {
@@ -74,6 +80,9 @@ func parseJSLines(lines []string) []Signal {
 				}
 				chain = append(chain, e)
 			}
+			if arrow != nil && f.File == arrow.file && f.Line == arrow.line {
+				f, arrow = f.WithContext(nil, arrow.source, nil), nil
+			}
 			c := &chain[len(chain)-1]
 			if len(c.frames) < MaxFrames {
 				c.frames = append(c.frames, f)
@@ -89,6 +98,38 @@ func parseJSLines(lines []string) []Signal {
 		flush()
 	}
 	return sigs
+}
+
+// jsArrow is the place and source line Node prints above an uncaught
+// error:
+//
+//	/app/src/sync.js:2
+//	  return raw.profile.name.trim();
+//	                     ^
+type jsArrow struct {
+	file, source string
+	line         int
+}
+
+// jsArrowAt reads the arrow message starting at lines[i]: a "file:line"
+// line, the source line, and a line of carets under it.
+func jsArrowAt(lines []string, i int) (jsArrow, bool) {
+	if i+2 >= len(lines) {
+		return jsArrow{}, false
+	}
+	carets := strings.TrimSpace(lines[i+2])
+	if carets == "" || strings.Trim(carets, "^") != "" || strings.TrimSpace(lines[i+1]) == "" {
+		return jsArrow{}, false
+	}
+	m := jsLocRE.FindStringSubmatch(strings.TrimSpace(lines[i]))
+	if m == nil || m[3] != "" || strings.ContainsAny(m[1], " \t") {
+		return jsArrow{}, false
+	}
+	f, ok := jsFrame(lines[i])
+	if !ok || f.Line <= 0 {
+		return jsArrow{}, false
+	}
+	return jsArrow{file: f.File, line: f.Line, source: lines[i+1]}, true
 }
 
 // jsFrame parses the text after "at ": "fn (loc)", "async fn (loc)",
