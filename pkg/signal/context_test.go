@@ -1,6 +1,7 @@
 package signal
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,7 +11,8 @@ import (
 // frame: a Sentry event's pre_context, context_line and post_context; the
 // REST API's numbered context, of the lines numbered without a gap around
 // the frame's; a Python traceback's source line; the line Node prints
-// above an uncaught error, for the frame at its place. A malformed context is
+// above an uncaught error, for the frame at its place; the source gdb and
+// lldb print where they stop. A malformed context is
 // left out, and the event is read.
 func TestFrameContext(t *testing.T) {
 	type want struct {
@@ -72,6 +74,19 @@ TypeError: boom
     at parseUser (/app/src/sync.js:2:22)
 `,
 		want: []want{{nil, 0}},
+	}, {
+		name: "gdb",
+		in:   readFile(t, "testdata/gdb/null_deref_bt.txt"),
+		want: []want{{[]string{"\treturn c->port; /* @crash */"}, 0}, {nil, 0}},
+	}, {
+		name: "gdb, a file it could not read",
+		in: "Program received signal SIGABRT, Aborted.\n__GI_raise (sig=6) at ./app/raise.c:50\n50\t./app/raise.c: No such file or directory.\n" +
+			"#0  __GI_raise (sig=6) at ./app/raise.c:50\n#1  0x0000555555555189 in main () at main.c:3\n",
+		want: []want{{nil, 0}, {nil, 0}},
+	}, {
+		name: "lldb",
+		in:   readFile(t, "testdata/lldb/null_deref_bt.txt"),
+		want: []want{{[]string{"static int config_port(const char *name)", "{", "\tstruct config *c = find_config(name);", "\treturn c->port; /* @crash */", "}", "", "int main(int argc, char **argv)"}, 3}, {nil, 0}, {nil, 0}, {nil, 0}, {nil, 0}},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			sigs, err := Parse("event", []byte(tt.in))
@@ -109,4 +124,13 @@ func TestWithContext(t *testing.T) {
 	if lines, _ := (Frame{Line: 1}).WithContext([]string{"a\nb"}, "c\r", nil).ContextLines(); !reflect.DeepEqual(lines, []string{"a b", "c"}) {
 		t.Errorf("got %q, want line breaks inside lines gone", lines)
 	}
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -149,11 +149,20 @@ func parseNative(text string, lines []string) []Signal {
 	sort.SliceStable(reports, func(i, j int) bool { return reports[i].start < reports[j].start })
 	reports = mergeUBSanSites(reports)
 	var sigs []Signal
+	var quotes map[string]dbgQuote
+	read := false
 	for i := range reports {
 		if len(sigs) >= MaxSignals {
 			break
 		}
-		sigs = append(sigs, reports[i].signal(orig))
+		s := reports[i].signal(orig)
+		if s.Format == FormatGDB || s.Format == FormatLLDB {
+			if !read {
+				quotes, read = debuggerQuotes(lines), true
+			}
+			quoteDebuggerSource(&s, quotes)
+		}
+		sigs = append(sigs, s)
 	}
 	return sigs
 }
