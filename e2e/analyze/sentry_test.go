@@ -273,6 +273,16 @@ func TestSentryIssueQuotingItsSource(t *testing.T) {
 	if g, w := suspectsOf(saved, 0), suspectsOf(rep, 0); !reflect.DeepEqual(g, w) {
 		t.Errorf("the saved event ranked\n%v\nthe issue\n%v", g, w)
 	}
+	// From Bitbucket too: the file is read at the tip, its older versions
+	// rebuilt from the diffs already fetched.
+	srv, r := fakeRepo(t, "shop", sc.dir, bitbuckettest.Options{})
+	remote := r.report(t, "--repo", "acme/shop", "--signal", ev, "--top", "10")
+	if s := remote.Signals[0]; len(s.Suspects) == 0 || s.Suspects[0].Hash != sc.bug || s.Suspects[0].Evidence[0].Kind != "line" {
+		t.Errorf("on Bitbucket: got suspects %v, want the bug %s first by its line", suspectsOf(remote, 0), sc.bug)
+	}
+	if n := srv.CountRequests("/2.0/repositories/acme/shop/src/"); n == 0 {
+		t.Errorf("on Bitbucket the frame's file was never read: requests %v", srv.Requests())
+	}
 }
 
 // fetchEvent reads the issue's recommended event as Sentry serves it.
