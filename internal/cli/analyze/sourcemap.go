@@ -563,6 +563,7 @@ func (ms *mapSet) resolve(s *signal.Signal) {
 		return
 	}
 	frames := append([]signal.Frame(nil), s.Frames...)
+	rewritten := make([]bool, len(frames))
 	for i := range frames {
 		h := hits[i]
 		if !h.ok {
@@ -588,6 +589,7 @@ func (ms *mapSet) resolve(s *signal.Signal) {
 		f.File, f.Line, f.Column, f.Function = file, h.pos.Line, h.pos.Column, name
 		f.InApp = inApp && !h.pos.Ignored && signal.IsInApp(signal.FormatJavaScript, file, name, "")
 		f.Context, f.ContextAt = "", 0
+		rewritten[i] = true
 		found++
 	}
 	if found == 0 {
@@ -595,7 +597,7 @@ func (ms *mapSet) resolve(s *signal.Signal) {
 		return
 	}
 	quoteSources(frames, func(i int) (*mapEntry, int) {
-		if !hits[i].ok || !frames[i].InApp {
+		if !rewritten[i] || !frames[i].InApp {
 			return nil, -1
 		}
 		return hits[i].e, hits[i].pos.SourceIndex
