@@ -84,7 +84,7 @@ type sentryFrame struct {
 	// ContextLine, PreContext and PostContext are the source around the
 	// frame's line that the SDK or Sentry read; the REST API gives them
 	// as RESTContext, numbered lines ([[lineNo, text], ...]). All are read
-	// leniently (sentryContext): a malformed one is left out, not the
+	// leniently (withContext): a malformed one is left out, not the
 	// event.
 	ContextLine json.RawMessage `json:"context_line"`
 	PreContext  json.RawMessage `json:"pre_context"`
