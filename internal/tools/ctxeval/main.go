@@ -256,7 +256,9 @@ var defRE = map[string]*regexp.Regexp{
 	".rs": regexp.MustCompile(`^\s*(?:pub(?:\([^)]*\))?\s+)?(?:async\s+)?fn\s+(\w+)`),
 }
 
-var cDefRE = regexp.MustCompile(`^[A-Za-z_][\w\s\*]*?\b(\w+)\s*\([^;]*$`)
+// cDefRE is a C-like definition's line: the name at the margin, or after
+// its type ("static int\nsum (int n)", "int sum(int n)").
+var cDefRE = regexp.MustCompile(`^(?:[A-Za-z_][\w\s\*]*[\s\*])?(\w+)\s*\([^;]*$`)
 
 // enclosing names the function above line n, "" when none is found.
 func enclosing(lines []string, n int, ext string) string {
