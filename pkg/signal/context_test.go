@@ -12,7 +12,8 @@ import (
 // REST API's numbered context, of the lines numbered without a gap around
 // the frame's; a Python traceback's source line; the line Node prints
 // above an uncaught error, for the frame at its place; the source gdb and
-// lldb print where they stop. A malformed context is
+// lldb print where they stop; the source pytest prints of each entry. A
+// malformed context is
 // left out, and the event is read.
 func TestFrameContext(t *testing.T) {
 	type want struct {
@@ -87,6 +88,18 @@ TypeError: boom
 		name: "lldb",
 		in:   readFile(t, "testdata/lldb/null_deref_bt.txt"),
 		want: []want{{[]string{"static int config_port(const char *name)", "{", "\tstruct config *c = find_config(name);", "\treturn c->port; /* @crash */", "}", "", "int main(int argc, char **argv)"}, 3}, {nil, 0}, {nil, 0}, {nil, 0}, {nil, 0}},
+	}, {
+		name: "pytest, long",
+		in:   firstFailure(readFile(t, "testdata/python/pytest_tb_auto.txt")),
+		want: []want{
+			{[]string{"def nexthops(table, prefix):", "    entry = table[prefix][0]"}, 1},
+			{[]string{"hops = nexthops(table, prefix)"}, 0},
+			{[]string{"def test_first_hop():", "    table = load(TABLE)", "    assert first_hop(table, \"10.0.0.0/24\") == \"192.0.2.1\""}, 2},
+		},
+	}, {
+		name: "pytest, short",
+		in:   firstFailure(readFile(t, "testdata/python/pytest_tb_short.txt")),
+		want: []want{{[]string{"entry = table[prefix][0]"}, 0}, {[]string{"hops = nexthops(table, prefix)"}, 0}, {[]string{"assert first_hop(table, \"10.0.0.0/24\") == \"192.0.2.1\""}, 0}},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			sigs, err := Parse("event", []byte(tt.in))
@@ -133,4 +146,10 @@ func readFile(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// firstFailure cuts a pytest report after its first failure.
+func firstFailure(report string) string {
+	head, _, _ := strings.Cut(report, "__________________________________ test_count")
+	return head
 }

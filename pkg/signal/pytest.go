@@ -37,16 +37,30 @@ func parsePytestLines(lines []string) []Signal {
 		}
 		frames, errs, excType, lastDef, start = nil, nil, "", "", -1
 	}
+	// The source pytest prints of an entry (long form): its lines, four
+	// columns in, the entry's own line marked ">".
+	var block []string
+	mark := -1
 	for i, l := range lines {
 		t := strings.TrimRight(l, " \t\r")
 		switch {
 		case strings.HasPrefix(t, "___") && pytestHeaderRE.MatchString(t):
 			flush()
 			start = i
+			block, mark = nil, -1
 			continue
 		case strings.HasPrefix(t, "===") && strings.HasSuffix(t, "==="):
 			flush()
+			block, mark = nil, -1
 			continue
+		case strings.HasPrefix(t, "_ _"):
+			block, mark = nil, -1
+			continue
+		case len(block) < 4*MaxContext && pytestSource(t):
+			if strings.HasPrefix(t, ">") && mark < 0 {
+				mark = len(block)
+			}
+			block = append(block, strings.TrimRight(l, "\r")[4:])
 		}
 		if strings.HasPrefix(t, "E ") {
 			if m := pytestErrRE.FindStringSubmatch(t); m != nil {
@@ -84,6 +98,14 @@ func parsePytestLines(lines []string) []Signal {
 		}
 		f := Frame{File: m[1], Line: atoi(m[2]), Function: fn}
 		f.InApp = IsInApp(FormatPython, f.File, f.Function, "")
+		switch {
+		case mark >= 0:
+			f = f.WithContext(block[:mark], block[mark], block[mark+1:])
+		case i+1 < len(lines) && pytestSource(strings.TrimRight(lines[i+1], " \t\r")) && !strings.HasPrefix(lines[i+1], ">"):
+			// The short form: the entry's line under its location.
+			f = f.WithContext(nil, lines[i+1][4:], nil)
+		}
+		block, mark = nil, -1
 		if len(frames) < MaxFrames {
 			frames = append(frames, f)
 		}
@@ -95,6 +117,12 @@ func parsePytestLines(lines []string) []Signal {
 	}
 	flush()
 	return out
+}
+
+// pytestSource reports a line of source as pytest prints it, four columns
+// in: "    code", or ">   code" for the entry's own line.
+func pytestSource(t string) bool {
+	return len(t) > 4 && (strings.HasPrefix(t, "    ") || strings.HasPrefix(t, ">   ")) && strings.TrimSpace(t) != ">"
 }
 
 // pytestSignal builds the signal of one failure from its entries

@@ -53,8 +53,8 @@ type Frame struct {
 	// it, when the report quotes it: a Sentry event's pre_context,
 	// context_line and post_context (the REST API's numbered context), a
 	// Python traceback's source line, the line Node prints above an
-	// uncaught error, the source gdb and lldb print where they stop; its
-	// lines are joined by "\n" (see
+	// uncaught error, the source gdb and lldb print where they stop, the
+	// source pytest prints of each entry; its lines are joined by "\n" (see
 	// ContextLines), and line ContextAt of them is Line's own. A line
 	// Sentry shortened keeps its "{snip}" marks. Ranking compares it with
 	// the file's versions to tell which one crashed.
