@@ -97,6 +97,11 @@ TypeError: boom
 			{[]string{"def test_first_hop():", "    table = load(TABLE)", "    assert first_hop(table, \"10.0.0.0/24\") == \"192.0.2.1\""}, 2},
 		},
 	}, {
+		name: "pytest, a long function",
+		in: "____ test_long ____\n\n    def test_long():\n" + strings.Repeat("        x = 1\n", 60) +
+			">       assert f() == 2\n" + strings.Repeat("        y = 2\n", 9) + "E       assert 1 == 2\n\ntests/test_x.py:70: AssertionError\n",
+		want: []want{{[]string{"    x = 1", "    x = 1", "    x = 1", "    x = 1", "    x = 1", "    assert f() == 2", "    y = 2", "    y = 2", "    y = 2", "    y = 2", "    y = 2"}, 5}},
+	}, {
 		name: "pytest, short",
 		in:   firstFailure(readFile(t, "testdata/python/pytest_tb_short.txt")),
 		want: []want{{[]string{"entry = table[prefix][0]"}, 0}, {[]string{"hops = nexthops(table, prefix)"}, 0}, {[]string{"assert first_hop(table, \"10.0.0.0/24\") == \"192.0.2.1\""}, 0}},

@@ -56,9 +56,15 @@ func parsePytestLines(lines []string) []Signal {
 		case strings.HasPrefix(t, "_ _"):
 			block, mark = nil, -1
 			continue
-		case len(block) < 4*MaxContext && pytestSource(t):
-			if strings.HasPrefix(t, ">") && mark < 0 {
+		case pytestSource(t):
+			side := (MaxContext - 1) / 2
+			switch {
+			case strings.HasPrefix(t, ">") && mark < 0:
 				mark = len(block)
+			case mark < 0 && len(block) == side:
+				block = block[1:] // only the lines nearest the marked one count
+			case mark >= 0 && len(block)-mark > side:
+				continue
 			}
 			block = append(block, strings.TrimRight(l, "\r")[4:])
 		}
