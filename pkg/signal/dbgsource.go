@@ -80,8 +80,8 @@ func debuggerQuotes(lines []string) map[string]dbgQuote {
 	return out
 }
 
-// quoteDebuggerSource gives the frames of s at a place a debugger printed
-// the source of that source, unless they have some already.
+// quoteDebuggerSource gives each frame of s at a place whose source a
+// debugger printed that source, unless the frame quotes some already.
 func quoteDebuggerSource(s *Signal, quotes map[string]dbgQuote) {
 	if len(quotes) == 0 {
 		return
