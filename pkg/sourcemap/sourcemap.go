@@ -77,6 +77,9 @@ type Map struct {
 	Sources []string
 	Names   []string
 	ignored []bool
+	// HasContent is set when a regular map has a sourcesContent (see
+	// SourcesContent).
+	HasContent bool
 	// segs are the mapped segments in generated order (line, then
 	// column); an unmapped segment (one field) has src -1.
 	segs []segment
@@ -108,6 +111,23 @@ type rawMap struct {
 	GoogleIgnore []int            `json:"x_google_ignoreList"`
 	Sections     []rawSection     `json:"sections"`
 	URL          *json.RawMessage `json:"url"`
+	// Content notes whether sourcesContent holds anything, without
+	// keeping it.
+	Content presence `json:"sourcesContent"`
+}
+
+// presence is set when a JSON value other than null, [] or "" is decoded
+// into it (a long one counts as present whatever it holds); the value
+// itself is not kept.
+type presence bool
+
+func (p *presence) UnmarshalJSON(b []byte) error {
+	*p = true
+	if len(b) < 64 {
+		t := string(bytes.Join(bytes.Fields(b), nil))
+		*p = t != "null" && t != "[]" && t != `""` && t != ""
+	}
+	return nil
 }
 
 type rawSection struct {
@@ -162,7 +182,7 @@ func parse(data []byte, depth int, budget *int) (*Map, error) {
 	if raw.Mappings == nil {
 		return nil, errors.New("not a source map: it has neither mappings nor sections")
 	}
-	m := &Map{File: raw.File, SourceRoot: raw.SourceRoot, Names: raw.Names}
+	m := &Map{File: raw.File, SourceRoot: raw.SourceRoot, Names: raw.Names, HasContent: bool(raw.Content)}
 	m.Sources = make([]string, len(raw.Sources))
 	for i, s := range raw.Sources {
 		if s != nil {

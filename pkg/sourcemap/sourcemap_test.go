@@ -365,6 +365,15 @@ func TestSourcesContent(t *testing.T) {
 	if p, ok := m.Lookup(1, 181); !ok || p.SourceIndex < 0 || m.Sources[p.SourceIndex] != p.Source {
 		t.Errorf("Lookup gave %+v, %v: want the index of its source", p, ok)
 	}
+	if !m.HasContent {
+		t.Error("the esbuild map: HasContent unset, want it set")
+	}
+	for _, c := range []string{``, `,"sourcesContent":null`, `,"sourcesContent":[]`, `,"sourcesContent": [ ]`} {
+		m, err := Parse([]byte(`{"version":3,"sources":["a.js"],"mappings":"AAAA"` + c + `}`))
+		if err != nil || m.HasContent {
+			t.Errorf("sources content %q: got HasContent %v (%v), want unset", c, m != nil && m.HasContent, err)
+		}
+	}
 	for _, tc := range []struct {
 		name, data string
 		want       map[int]string

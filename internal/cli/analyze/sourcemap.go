@@ -609,12 +609,12 @@ func (ms *mapSet) resolve(s *signal.Signal) {
 // around their line, as the map's sourcesContent holds them: the build's
 // own sources, which tell build inference which version ran. source
 // names each frame's map and its source's index there (nil, -1 for none);
-// each map is read once more, up to its sourcesContent, and a map without
-// it quotes nothing.
+// each map that has a sourcesContent is read once more, up to it, and a
+// map without it quotes nothing.
 func quoteSources(frames []signal.Frame, source func(i int) (*mapEntry, int)) {
 	want := map[*mapEntry]map[int]bool{}
 	for i := range frames {
-		if e, k := source(i); e != nil && e.file != "" && k >= 0 {
+		if e, k := source(i); e != nil && e.file != "" && e.m.HasContent && k >= 0 {
 			if want[e] == nil {
 				want[e] = map[int]bool{}
 			}
