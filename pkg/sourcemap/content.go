@@ -7,6 +7,56 @@ import (
 	"io"
 )
 
+// member returns a decoder of the map's JSON in r positioned at the value
+// of its top-level member key, the members before it skipped without
+// being decoded; ok is false when r holds no JSON object or the object
+// has no such member. r is read after the byte-order mark and the ")]}'"
+// line Parse skips too, at most MaxSize bytes, and only up to the member.
+func member(r io.Reader, key string) (dec *json.Decoder, ok bool) {
+	br := bufio.NewReader(io.LimitReader(r, MaxSize))
+	if head, _ := br.Peek(3); bytes.Equal(head, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	if head, _ := br.Peek(4); bytes.Equal(head, []byte(")]}'")) {
+		if _, err := br.ReadBytes('\n'); err != nil {
+			return nil, false
+		}
+	}
+	dec = json.NewDecoder(br)
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		if t == key {
+			return dec, true
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
+// FileField returns the file field of the map in r, read without decoding
+// the members before it (bundlers write it before the mappings); "" when
+// the map has none, it is not a string, or r holds no JSON object.
+func FileField(r io.Reader) string {
+	dec, ok := member(r, "file")
+	if !ok {
+		return ""
+	}
+	var file string
+	if dec.Decode(&file) != nil {
+		return ""
+	}
+	return file
+}
+
 // SourcesContent reads, from the JSON of a regular map in r, the members
 // of its sourcesContent at the indexes want holds (a Position's
 // SourceIndex), without decoding the others: the sources as the build
@@ -18,47 +68,25 @@ func SourcesContent(r io.Reader, want map[int]bool) map[int]string {
 	if len(want) == 0 {
 		return out
 	}
-	br := bufio.NewReader(io.LimitReader(r, MaxSize))
-	if head, _ := br.Peek(4); bytes.HasPrefix(head, []byte(")]}'")) {
-		if _, err := br.ReadBytes('\n'); err != nil {
-			return out
-		}
-	} else if bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
-		_, _ = br.Discard(3)
-	}
-	dec := json.NewDecoder(br)
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	dec, ok := member(r, "sourcesContent")
+	if !ok {
 		return out
 	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return out
-		}
-		if key != "sourcesContent" {
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				return out
-			}
-			continue
-		}
-		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-			return out
-		}
-		for i := 0; dec.More(); i++ {
-			var raw json.RawMessage
-			if dec.Decode(&raw) != nil {
-				return out
-			}
-			var src *string
-			if want[i] && json.Unmarshal(raw, &src) == nil && src != nil {
-				out[i] = *src
-				if len(out) == len(want) {
-					return out
-				}
-			}
-		}
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
 		return out
+	}
+	for i := 0; dec.More(); i++ {
+		var raw json.RawMessage
+		if dec.Decode(&raw) != nil {
+			return out
+		}
+		var src *string
+		if want[i] && json.Unmarshal(raw, &src) == nil && src != nil {
+			out[i] = *src
+			if len(out) == len(want) {
+				return out
+			}
+		}
 	}
 	return out
 }

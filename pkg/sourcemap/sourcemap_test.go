@@ -391,3 +391,26 @@ func TestSourcesContent(t *testing.T) {
 		}
 	}
 }
+
+// A map's file field is read wherever it stands among the members, and a
+// map that is no JSON object, or has no string there, has none; the
+// prefixes Parse skips are skipped.
+func TestFileField(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"version":3,"file":"main.js","mappings":"AAAA"}`, "main.js"},
+		{`{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA;AACA","file":"late.js"}`, "late.js"},
+		{`{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"file":"inner.js"}}],"file":"outer.js"}`, "outer.js"},
+		{`{"version":3,"sections":[{"map":{"file":"inner.js"}}]}`, ""},
+		{`{"version":3,"mappings":"AAAA"}`, ""},
+		{`{"file":3}`, ""},
+		{`["file","main.js"]`, ""},
+		{`{"version":3,"mappings":"AAAA"`, ""},
+		{``, ""},
+		{")]}'\n" + `{"file":"guarded.js"}`, "guarded.js"}, // the prefix Parse skips
+		{"\xef\xbb\xbf" + `{"file":"bom.js"}`, "bom.js"},
+	} {
+		if got := FileField(strings.NewReader(tc.in)); got != tc.want {
+			t.Errorf("FileField(%s) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

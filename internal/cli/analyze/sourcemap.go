@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -231,34 +230,7 @@ func mapFileField(p string) string {
 		return ""
 	}
 	defer f.Close()
-	return fileField(io.LimitReader(f, sourcemap.MaxSize))
-}
-
-// fileField reads a map's top-level members from r up to "file" and
-// returns its value ("" when there is none, or r holds no JSON object).
-func fileField(r io.Reader) string {
-	dec := json.NewDecoder(r)
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return ""
-	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return ""
-		}
-		if t == "file" {
-			var file string
-			if dec.Decode(&file) != nil {
-				return ""
-			}
-			return file
-		}
-		var skip json.RawMessage
-		if dec.Decode(&skip) != nil {
-			return ""
-		}
-	}
-	return ""
+	return sourcemap.FileField(f)
 }
 
 func scriptExt(ext string) bool {
