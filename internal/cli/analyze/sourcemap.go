@@ -568,57 +568,57 @@ func (ms *mapSet) resolve(s *signal.Signal) {
 		s.Notes = append(s.Notes, fmt.Sprintf("the source map of %s covers none of its frames' places: is it the map of the build that ran?", joinFew(bundleNames(s, ms))))
 		return
 	}
-	quoteSources(frames, func(i int) (*mapEntry, int) {
-		if !rewritten[i] || !frames[i].InApp {
-			return nil, -1
+	refs := make([]sourceRef, len(frames))
+	for i, h := range hits {
+		if rewritten[i] && frames[i].InApp {
+			refs[i] = sourceRef{e: h.e, index: h.pos.SourceIndex}
 		}
-		return hits[i].e, hits[i].pos.SourceIndex
-	})
+	}
+	quoteSources(frames, refs)
 	s.Frames = frames
 }
 
-// quoteSources gives the in-app frames a map resolved the lines of source
-// around their line, as the map's sourcesContent holds them: the build's
-// own sources, which tell build inference which version ran. source
-// names each frame's map and its source's index there (nil, -1 for none);
-// each map that has a sourcesContent is read once more, up to it, and a
-// map without it quotes nothing.
-func quoteSources(frames []signal.Frame, source func(i int) (*mapEntry, int)) {
+// sourceRef names the source a map resolved a frame to: its map and the
+// source's index there (a nil map for none).
+type sourceRef struct {
+	e     *mapEntry
+	index int
+}
+
+// quoteSources gives the frames the lines of source around their line, as
+// the sourcesContent of the map refs names for each holds them: the
+// build's own sources, which tell build inference which version ran. Each
+// map with a sourcesContent is read once more, up to it; a map without it,
+// or inline in its script, quotes nothing.
+func quoteSources(frames []signal.Frame, refs []sourceRef) {
 	want := map[*mapEntry]map[int]bool{}
-	for i := range frames {
-		if e, k := source(i); e != nil && e.file != "" && e.m.HasContent && k >= 0 {
-			if want[e] == nil {
-				want[e] = map[int]bool{}
+	for _, r := range refs {
+		if r.e != nil && r.e.file != "" && r.e.m.HasContent && r.index >= 0 {
+			if want[r.e] == nil {
+				want[r.e] = map[int]bool{}
 			}
-			want[e][k] = true
+			want[r.e][r.index] = true
 		}
 	}
-	contents := map[*mapEntry]map[int][]string{}
+	sources := map[sourceRef][]string{} // their lines
 	for e, ks := range want {
 		f, err := os.Open(e.file)
 		if err != nil {
 			continue
 		}
-		got := sourcemap.SourcesContent(f, ks)
+		for k, src := range sourcemap.SourcesContent(f, ks) {
+			sources[sourceRef{e, k}] = strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+		}
 		f.Close()
-		lines := map[int][]string{}
-		for k, src := range got {
-			lines[k] = strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
-		}
-		contents[e] = lines
 	}
-	for i := range frames {
-		e, k := source(i)
-		if e == nil {
+	for i, r := range refs {
+		lines, ok := sources[r]
+		if !ok {
 			continue
 		}
-		lines, ok := contents[e][k]
-		n := frames[i].Line
-		if !ok || n < 1 || n > len(lines) {
-			continue
+		if n := frames[i].Line; n >= 1 && n <= len(lines) {
+			frames[i] = frames[i].WithContext(lines[:n-1], lines[n-1], lines[n:]) // it keeps five on each side
 		}
-		lo, hi := max(1, n-5), min(len(lines), n+5)
-		frames[i] = frames[i].WithContext(lines[lo-1:n-1], lines[n-1], lines[n:hi])
 	}
 }
 
