@@ -121,8 +121,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 		chain = append(chain, c)
 	}
 	diff := make([]int, len(chain)+1)
-	var weight int
-	add := func(from, to int) {
+	add := func(from, to, weight int) {
 		if from <= to {
 			diff[from] += weight
 			diff[to+1] -= weight
@@ -132,7 +131,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 		lines, pth := p.lines, p.path
 		var fit bool
 		fits := func(lines []string) bool { return enclosing(lines, p.line, p.lang) == p.ident }
-		weight = 1
+		weight := 1
 		switch name, def := enclosingDef(lines, p.line, p.lang); {
 		case p.ctx != nil:
 			// The frame quotes its source: the versions that read the
@@ -163,7 +162,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 				continue
 			}
 			if fit {
-				add(from, i)
+				add(from, i, weight)
 			}
 			from = -1
 			file := &ci.Change.Files[fi]
@@ -185,7 +184,7 @@ func (rc *rankCtx) buildVersion(rx *repoIndex, v int32, sig *signal.Signal, targ
 			fit = fits(lines)
 		}
 		if from >= 0 && fit {
-			add(from, len(chain)-1)
+			add(from, len(chain)-1, weight)
 		}
 	}
 	// More frames fit; at equal counts the newer version (nearer v) wins,
