@@ -121,13 +121,9 @@ func jsArrowAt(lines []string, i int) (jsArrow, bool) {
 	if carets == "" || strings.Trim(carets, "^") != "" || strings.TrimSpace(lines[i+1]) == "" {
 		return jsArrow{}, false
 	}
-	m := jsLocRE.FindStringSubmatch(strings.TrimSpace(lines[i]))
-	if m == nil || m[3] != "" || strings.ContainsAny(m[1], " \t") {
-		return jsArrow{}, false
-	}
-	f, ok := jsFrame(lines[i])
-	if !ok || f.Line <= 0 {
-		return jsArrow{}, false
+	f, ok := jsFrame(strings.TrimSpace(lines[i]))
+	if !ok || f.Function != "" || f.Line <= 0 || f.Column != 0 {
+		return jsArrow{}, false // not a bare "file:line"
 	}
 	return jsArrow{file: f.File, line: f.Line, source: lines[i+1]}, true
 }
