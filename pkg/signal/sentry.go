@@ -700,20 +700,20 @@ func (sf sentryFrame) withContext(f Frame) Frame {
 	if !ok {
 		return f
 	}
-	var pre, post []string
-	for n := f.Line - 1; n > f.Line-MaxContext; n-- {
-		t, ok := numbered[n]
-		if !ok {
-			break
-		}
-		pre = append([]string{t}, pre...)
+	// The run of numbered lines without a gap around the frame's.
+	lo, hi := f.Line, f.Line
+	for _, ok := numbered[lo-1]; ok && f.Line-lo < MaxContext; _, ok = numbered[lo-1] {
+		lo--
 	}
-	for n := f.Line + 1; n < f.Line+MaxContext; n++ {
-		t, ok := numbered[n]
-		if !ok {
-			break
-		}
-		post = append(post, t)
+	for _, ok := numbered[hi+1]; ok && hi-f.Line < MaxContext; _, ok = numbered[hi+1] {
+		hi++
+	}
+	var pre, post []string
+	for n := lo; n < f.Line; n++ {
+		pre = append(pre, numbered[n])
+	}
+	for n := f.Line + 1; n <= hi; n++ {
+		post = append(post, numbered[n])
 	}
 	return f.WithContext(pre, line, post)
 }
