@@ -57,6 +57,17 @@ func FileField(r io.Reader) string {
 	return file
 }
 
+// ReadSourcesContent reads, from r, which holds the JSON m was parsed from,
+// the sources at the indexes want holds (a Position's SourceIndex) as the
+// build held them: SourcesContent for a regular map, SectionsContent for
+// an index map.
+func (m *Map) ReadSourcesContent(r io.Reader, want map[int]bool) map[int]string {
+	if m.sections != nil {
+		return SectionsContent(r, want)
+	}
+	return SourcesContent(r, want)
+}
+
 // SourcesContent reads, from the JSON of a regular map in r, the members
 // of its sourcesContent at the indexes want holds (a Position's
 // SourceIndex), without decoding the others: the sources as the build
@@ -89,4 +100,67 @@ func SourcesContent(r io.Reader, want map[int]bool) map[int]string {
 		}
 	}
 	return out
+}
+
+// SectionsContent is SourcesContent for an index map: the indexes count
+// the sources of its sections in order, as Map.Sources lists them. The
+// members before the sections are skipped without being decoded, and so is
+// every section past the last source wanted; a section's map is decoded as
+// far as its sources and sourcesContent (a nested index map's, section by
+// section). What cannot be read is left out, as SourcesContent does.
+func SectionsContent(r io.Reader, want map[int]bool) map[int]string {
+	out := map[int]string{}
+	if len(want) == 0 {
+		return out
+	}
+	last := 0
+	for k := range want {
+		last = max(last, k)
+	}
+	if dec, ok := member(r, "sections"); ok {
+		sectionsContent(dec, 0, last, want, out, 0)
+	}
+	return out
+}
+
+// sectionsContent reads a sections array from dec, its first source being
+// the index map's base-th, into out; n counts the sources it went
+// through. It stops past source last, or at what it cannot read (ok
+// false).
+func sectionsContent(dec *json.Decoder, base, last int, want map[int]bool, out map[int]string, depth int) (n int, ok bool) {
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') || depth >= maxDepth {
+		return 0, false
+	}
+	for dec.More() && base+n <= last {
+		var s struct {
+			Map json.RawMessage `json:"map"`
+		}
+		if dec.Decode(&s) != nil {
+			return n, false
+		}
+		var m struct {
+			Sources  []json.RawMessage `json:"sources"`
+			Content  []json.RawMessage `json:"sourcesContent"`
+			Sections json.RawMessage   `json:"sections"`
+		}
+		if json.Unmarshal(s.Map, &m) != nil {
+			return n, false
+		}
+		if len(m.Sections) > 0 && !bytes.Equal(m.Sections, []byte("null")) {
+			k, ok := sectionsContent(json.NewDecoder(bytes.NewReader(m.Sections)), base+n, last, want, out, depth+1)
+			n += k
+			if !ok {
+				return n, false
+			}
+			continue
+		}
+		for i, raw := range m.Content {
+			var src *string
+			if i < len(m.Sources) && want[base+n+i] && json.Unmarshal(raw, &src) == nil && src != nil {
+				out[base+n+i] = *src
+			}
+		}
+		n += len(m.Sources)
+	}
+	return n, true
 }

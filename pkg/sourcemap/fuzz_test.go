@@ -33,7 +33,7 @@ func FuzzSourceMap(f *testing.F) {
 			if p.Line < 1 || p.Column < 1 {
 				t.Fatalf("Lookup(%d, %d) = %+v: not 1-based", pos[0], pos[1], p)
 			}
-			if p.SourceIndex >= len(m.Sources) || p.SourceIndex >= 0 && m.Sources[p.SourceIndex] != p.Source {
+			if p.SourceIndex < 0 || p.SourceIndex >= len(m.Sources) || m.Sources[p.SourceIndex] != p.Source {
 				t.Fatalf("Lookup(%d, %d) = %+v: source index %d of %q", pos[0], pos[1], p, p.SourceIndex, m.Sources)
 			}
 			Normalize(p.Source, "dist")
@@ -64,6 +64,31 @@ func FuzzSourcesContent(f *testing.F) {
 				i < len(whole.SourcesContent) && whole.SourcesContent[i] != nil && *whole.SourcesContent[i] != src {
 				t.Fatalf("member %d: got %q, a full decoding %q", i, src, *whole.SourcesContent[i])
 			}
+		}
+	})
+}
+
+// FuzzSectionsContent reads the wanted sources of any bytes as an index
+// map's: it may not panic, and it gives only wanted members; of a map
+// Parse reads, only indexes of its Sources.
+func FuzzSectionsContent(f *testing.F) {
+	f.Add([]byte(`{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["a.js","b.js"],"sourcesContent":["A","B"],"mappings":"AAAA;ACAA"}},{"offset":{"line":2,"column":0},"map":{"version":3,"sources":["c.js"],"sourcesContent":["C"],"mappings":"AAAA"}}]}`), 2)
+	f.Add([]byte(`{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"version":3,"sections":[{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["d.js"],"sourcesContent":["D"],"mappings":"AAAA"}}]}}]}`), 0)
+	f.Add([]byte(`{"sections":[{"map":{"sources":["a"],"sourcesContent":[null,3]}},{"map":null}]}`), 1)
+	f.Fuzz(func(t *testing.T, data []byte, k int) {
+		want := map[int]bool{k: true, 0: true, k + 1: true}
+		got := SectionsContent(bytes.NewReader(data), want)
+		m, err := Parse(data)
+		for i := range got {
+			if !want[i] {
+				t.Fatalf("got member %d, not wanted", i)
+			}
+			if err == nil && (i < 0 || i >= len(m.Sources)) {
+				t.Fatalf("got member %d of a map with %d sources", i, len(m.Sources))
+			}
+		}
+		if err == nil {
+			m.ReadSourcesContent(bytes.NewReader(data), want)
 		}
 	})
 }

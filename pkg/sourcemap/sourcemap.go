@@ -60,9 +60,9 @@ type Position struct {
 	// Ignored is set when the map lists the source in its ignoreList
 	// (x_google_ignoreList): third-party code by the bundler's word.
 	Ignored bool
-	// SourceIndex is the source's index in a regular map's sources (and
-	// sourcesContent: see SourcesContent); -1 for a position found in an
-	// index map's section.
+	// SourceIndex is the source's index in the map's Sources: in a
+	// regular map's sources and sourcesContent, in an index map's sections'
+	// sources taken in order (see ReadSourcesContent).
 	SourceIndex int
 }
 
@@ -77,8 +77,8 @@ type Map struct {
 	Sources []string
 	Names   []string
 	ignored []bool
-	// HasContent is set when a regular map has a sourcesContent (see
-	// SourcesContent).
+	// HasContent is set when a regular map, or a section of an index map,
+	// has a sourcesContent (see ReadSourcesContent).
 	HasContent bool
 	// segs are the mapped segments in generated order (line, then
 	// column); an unmapped segment (one field) has src -1.
@@ -97,6 +97,7 @@ type segment struct {
 type section struct {
 	line, col int // 0-based offset in the generated file
 	m         *Map
+	base      int // the index in the index map's Sources of m's first source
 }
 
 // rawMap is the JSON of a map; sourcesContent is left out on purpose.
@@ -239,8 +240,9 @@ func parseIndex(raw *rawMap, depth int, budget *int) (*Map, error) {
 		if err != nil {
 			return nil, fmt.Errorf("section %d: %w", i, err)
 		}
-		m.sections = append(m.sections, section{line: line, col: col, m: sub})
+		m.sections = append(m.sections, section{line: line, col: col, m: sub, base: len(m.Sources)})
 		m.Sources = append(m.Sources, sub.Sources...)
+		m.HasContent = m.HasContent || sub.HasContent
 		m.Names = append(m.Names, sub.Names...)
 	}
 	return m, nil
@@ -436,7 +438,7 @@ func (m *Map) lookup(line, col int) (Position, bool) {
 		}
 		p, ok := s.m.lookup(line-s.line, col)
 		if ok {
-			p.SourceIndex = -1 // an index of the section's own map
+			p.SourceIndex += s.base // an index of the section's own map
 		}
 		return p, ok
 	}

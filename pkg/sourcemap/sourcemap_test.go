@@ -181,7 +181,8 @@ func TestHandWritten(t *testing.T) {
 
 // An index map: two sections, the second starting at 0-based line 1
 // column 10 of the generated file; a position is looked up in the
-// section it falls in, relative to that section's start.
+// section it falls in, relative to that section's start, and its source
+// index counts the sections' sources in order.
 func TestIndexMap(t *testing.T) {
 	data := `{"version":3,"file":"app.js","sections":[
 		{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["a.js"],"names":["alpha"],"mappings":"AAAAA;AACA"}},
@@ -199,12 +200,12 @@ func TestIndexMap(t *testing.T) {
 		want      Position
 		ok        bool
 	}{
-		{1, 1, Position{Source: "a.js", Line: 1, Column: 1, Name: "alpha", SourceIndex: -1}, true},
-		{2, 1, Position{Source: "a.js", Line: 2, Column: 1, SourceIndex: -1}, true},
-		{2, 10, Position{Source: "a.js", Line: 2, Column: 1, SourceIndex: -1}, true}, // still the first section
-		{2, 11, Position{Source: "lib/b.js", Line: 6, Column: 1, SourceIndex: -1}, true},
-		{2, 13, Position{Source: "lib/b.js", Line: 6, Column: 3, SourceIndex: -1}, true},
-		{3, 1, Position{Source: "lib/b.js", Line: 7, Column: 3, SourceIndex: -1}, true}, // column not shifted past the offset's line
+		{1, 1, Position{Source: "a.js", Line: 1, Column: 1, Name: "alpha", SourceIndex: 0}, true},
+		{2, 1, Position{Source: "a.js", Line: 2, Column: 1, SourceIndex: 0}, true},
+		{2, 10, Position{Source: "a.js", Line: 2, Column: 1, SourceIndex: 0}, true}, // still the first section
+		{2, 11, Position{Source: "lib/b.js", Line: 6, Column: 1, SourceIndex: 1}, true},
+		{2, 13, Position{Source: "lib/b.js", Line: 6, Column: 3, SourceIndex: 1}, true},
+		{3, 1, Position{Source: "lib/b.js", Line: 7, Column: 3, SourceIndex: 1}, true}, // column not shifted past the offset's line
 		{4, 1, Position{}, false},
 	} {
 		got, ok := m.Lookup(tc.line, tc.col)
@@ -388,6 +389,61 @@ func TestSourcesContent(t *testing.T) {
 		got := SourcesContent(strings.NewReader(tc.data), map[int]bool{0: true, 1: true, 2: true, 3: true})
 		if !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// An index map's sources are read from its sections, counted in order as
+// Lookup counts them; a nested index map's too. A section without
+// sourcesContent gives nothing and still counts its sources.
+func TestSectionsContent(t *testing.T) {
+	data := `{"version":3,"file":"app.js","names":["x"],"sections":[
+		{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["a.js","b.js"],"sourcesContent":["A",null],"mappings":"AAAA;ACAA"}},
+		{"offset":{"line":2,"column":0},"map":{"version":3,"sources":["c.js"],"mappings":"AAAA"}},
+		{"offset":{"line":3,"column":0},"map":{"version":3,"sections":[
+			{"offset":{"line":0,"column":0},"map":{"version":3,"sources":["d.js","e.js"],"sourcesContent":["D","E"],"mappings":"AAAA;ACAA"}}]}},
+		{"offset":{"line":5,"column":0},"map":{"version":3,"sources":["f.js"],"sourcesContent":["F"],"mappings":"AAAA"}}
+	]}`
+	m, err := Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.HasContent {
+		t.Error("HasContent unset, want it set: sections hold sourcesContent")
+	}
+	wantSrc := map[int]string{0: "A", 3: "D", 4: "E", 5: "F"}
+	for _, tc := range []struct {
+		line int
+		src  string
+	}{{1, "a.js"}, {2, "b.js"}, {3, "c.js"}, {4, "d.js"}, {5, "e.js"}, {6, "f.js"}} {
+		p, ok := m.Lookup(tc.line, 1)
+		if !ok || p.Source != tc.src || m.Sources[p.SourceIndex] != tc.src {
+			t.Errorf("Lookup(%d, 1) = %+v, %v; want %s at its index", tc.line, p, ok, tc.src)
+		}
+	}
+	all := map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true, 5: true, 6: true}
+	for _, r := range []func() map[int]string{
+		func() map[int]string { return SectionsContent(strings.NewReader(data), all) },
+		func() map[int]string { return m.ReadSourcesContent(strings.NewReader(data), all) },
+	} {
+		if got := r(); !reflect.DeepEqual(got, wantSrc) {
+			t.Errorf("got %v, want %v", got, wantSrc)
+		}
+	}
+	if got := SectionsContent(strings.NewReader(data), map[int]bool{4: true}); !reflect.DeepEqual(got, map[int]string{4: "E"}) {
+		t.Errorf("source 4 alone: got %v", got)
+	}
+	// A regular map's content is not an index map's, nor the other way.
+	if got := SourcesContent(strings.NewReader(data), all); len(got) != 0 {
+		t.Errorf("SourcesContent of an index map: got %v, want nothing", got)
+	}
+	if got := SectionsContent(strings.NewReader(`{"sourcesContent":["a"]}`), all); len(got) != 0 {
+		t.Errorf("SectionsContent of a regular map: got %v, want nothing", got)
+	}
+	for _, bad := range []string{`{"sections":3}`, `{"sections":[{"map":7}]}`, `{"sections":[{"map":{"sources":["a"],"sourcesContent":["A"]}},`, `[`} {
+		got := SectionsContent(strings.NewReader(bad), all)
+		if bad[len(bad)-1] == ',' && !reflect.DeepEqual(got, map[int]string{0: "A"}) || bad[len(bad)-1] != ',' && len(got) != 0 {
+			t.Errorf("SectionsContent(%s) = %v", bad, got)
 		}
 	}
 }
