@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -41,8 +42,11 @@ type mapEntry struct {
 	srcDir string
 	m      *sourcemap.Map
 	// file is the map's own file, read again for the sources a frame
-	// needs quoted (sourcemap.SourcesContent); "" for an inline map.
+	// needs quoted (Map.ReadSourcesContent); "" for an inline map.
 	file string
+	// script is, for a map inline in its script, that script, read again
+	// for the same.
+	script string
 }
 
 // mapSet holds the --sourcemap maps by the generated file's base name.
@@ -241,31 +245,9 @@ func scriptExt(ext string) bool {
 // adds the map it names (a file beside it, or a data: URL) under the
 // bundle's name. URLs of other schemes are not fetched.
 func (ms *mapSet) addScript(p string) error {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil // an unreadable script is not a map
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil
-	}
-	off := max(fi.Size()-bundleTail, 0)
-	tail := make([]byte, fi.Size()-off)
-	if _, err := f.ReadAt(tail, off); err != nil && !errors.Is(err, io.EOF) {
-		return nil
-	}
-	url := sourcemap.MappingURL(tail)
-	if url == "" && off > 0 && cutDataURL(tail) && fi.Size() <= 2*sourcemap.MaxSize {
-		// An inline map longer than the tail: read the whole script.
-		whole, err := ms.read(p, f, fi.Size())
-		if err != nil {
-			return err
-		}
-		url = sourcemap.MappingURL(whole)
-	}
-	if url == "" {
-		return nil
+	url, err := scriptMapURL(p, ms.read)
+	if err != nil || url == "" {
+		return err
 	}
 	base := filepath.Base(p)
 	if data, ok, err := sourcemap.DataURL(url); ok {
@@ -276,7 +258,7 @@ func (ms *mapSet) addScript(p string) error {
 		if err != nil {
 			return cmdutil.UsageErrorf("--sourcemap: the map inline in %s: %v", p, err)
 		}
-		ms.add(base, &mapEntry{name: p, dir: absSlash(filepath.Dir(p)), srcDir: ms.rel(filepath.Dir(p)), m: m})
+		ms.add(base, &mapEntry{name: p, dir: absSlash(filepath.Dir(p)), srcDir: ms.rel(filepath.Dir(p)), m: m, script: p})
 		return nil
 	}
 	if strings.Contains(url, "://") || strings.HasPrefix(url, "/") {
@@ -287,6 +269,35 @@ func (ms *mapSet) addScript(p string) error {
 		return nil
 	}
 	return ms.addMapFile(mp, base, filepath.Dir(p))
+}
+
+// scriptMapURL reads the sourceMappingURL at the end of the script p ("" for
+// none, or a script that cannot be read). An inline map longer than the
+// tail read first is read with the whole script, through read.
+func scriptMapURL(p string, read func(p string, f *os.File, size int64) ([]byte, error)) (string, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return "", nil // an unreadable script is not a map
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", nil
+	}
+	off := max(fi.Size()-bundleTail, 0)
+	tail := make([]byte, fi.Size()-off)
+	if _, err := f.ReadAt(tail, off); err != nil && !errors.Is(err, io.EOF) {
+		return "", nil
+	}
+	url := sourcemap.MappingURL(tail)
+	if url == "" && off > 0 && cutDataURL(tail) && fi.Size() <= 2*sourcemap.MaxSize {
+		whole, err := read(p, f, fi.Size())
+		if err != nil {
+			return "", err
+		}
+		url = sourcemap.MappingURL(whole)
+	}
+	return url, nil
 }
 
 // sourcemapCut drops a map URL's query and fragment.
@@ -588,12 +599,12 @@ type sourceRef struct {
 // quoteSources gives the frames the lines of source around their line, as
 // the sourcesContent of the map refs names for each holds them: the
 // build's own sources, which tell build inference which version ran. Each
-// map with a sourcesContent is read once more, up to it; a map without it,
-// or inline in its script, quotes nothing.
+// map with a sourcesContent (in a section of an index map too) is read
+// once more, up to it: from its file, or from its script's data: URL.
 func quoteSources(frames []signal.Frame, refs []sourceRef) {
 	want := map[*mapEntry]map[int]bool{}
 	for _, r := range refs {
-		if r.e != nil && r.e.file != "" && r.e.m.HasContent && r.index >= 0 {
+		if r.e != nil && (r.e.file != "" || r.e.script != "") && r.e.m.HasContent && r.index >= 0 {
 			if want[r.e] == nil {
 				want[r.e] = map[int]bool{}
 			}
@@ -602,14 +613,14 @@ func quoteSources(frames []signal.Frame, refs []sourceRef) {
 	}
 	sources := map[sourceRef][]string{} // their lines
 	for e, ks := range want {
-		f, err := os.Open(e.file)
-		if err != nil {
+		r, done := e.reread()
+		if r == nil {
 			continue
 		}
-		for k, src := range sourcemap.SourcesContent(f, ks) {
+		for k, src := range e.m.ReadSourcesContent(r, ks) {
 			sources[sourceRef{e, k}] = strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
 		}
-		f.Close()
+		done()
 	}
 	for i, r := range refs {
 		lines, ok := sources[r]
@@ -620,6 +631,30 @@ func quoteSources(frames []signal.Frame, refs []sourceRef) {
 			frames[i] = frames[i].WithContext(lines[:n-1], lines[n-1], lines[n:]) // it keeps five on each side
 		}
 	}
+}
+
+// reread opens the map's JSON again: its file, or the data: URL at the end
+// of its script; nil when it can no longer be read. done releases it.
+func (e *mapEntry) reread() (r io.Reader, done func()) {
+	if e.file != "" {
+		f, err := os.Open(e.file)
+		if err != nil {
+			return nil, nil
+		}
+		return f, func() { f.Close() }
+	}
+	read := func(p string, f *os.File, size int64) ([]byte, error) {
+		return io.ReadAll(io.LimitReader(f, size))
+	}
+	url, err := scriptMapURL(e.script, read)
+	if err != nil {
+		return nil, nil
+	}
+	data, ok, err := sourcemap.DataURL(url)
+	if !ok || err != nil {
+		return nil, nil
+	}
+	return bytes.NewReader(data), func() {}
 }
 
 // bundleNames are the base names of the frames' files that have a map.

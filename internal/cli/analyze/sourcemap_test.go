@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -214,7 +215,8 @@ func TestSentryEventSourceMapAtRelease(t *testing.T) {
 // A crash of an older build, read with --sourcemap at a tip where a later
 // commit moved the line that threw: the map's sourcesContent is the build's
 // own source, so the frame quotes it, and the ranking blames from the
-// version that reads so and names the culprit by its line. The same map
+// version that reads so and names the culprit by its line; so does the
+// same map as an index map's section, or inline in its bundle. The same map
 // without sourcesContent cannot tell: the line number is the tip's, and the
 // culprit gets no line hit.
 func TestSourceMapQuotesTheBuildsSources(t *testing.T) {
@@ -251,6 +253,31 @@ func TestSourceMapQuotesTheBuildsSources(t *testing.T) {
 	// which changed another file.
 	if !hasNote(s.Notes, "fit ", "(checkout: say what the function does)", "blamed from there") {
 		t.Errorf("got notes %q, want one saying the build before the header was blamed from", s.Notes)
+	}
+
+	// The same map as an index map's one section, and inline in its
+	// bundle as a data: URL, quotes the same.
+	index, inline := t.TempDir(), t.TempDir()
+	writeUnder(t, index, "main.W4AOFUKY.js.map",
+		`{"version":3,"file":"main.W4AOFUKY.js","sections":[{"offset":{"line":0,"column":0},"map":`+string(raw)+`}]}`)
+	bundle, err := os.ReadFile(filepath.Join(esbuildApp, "dist/main.W4AOFUKY.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, _ := strings.Cut(string(bundle), "//# sourceMappingURL=")
+	writeUnder(t, inline, "main.W4AOFUKY.js", code+"//# sourceMappingURL=data:application/json;base64,"+base64.StdEncoding.EncodeToString(raw)+"\n")
+	for _, arg := range []string{filepath.Join(index, "main.W4AOFUKY.js.map"), inline} {
+		s := analyzeFile(t, r.dir, trace, "--sourcemap", arg)
+		if f := s.Frames[0]; f.Path != "src/cart.js" || f.Line != 10 {
+			t.Fatalf("--sourcemap %s: frame 0: got %+v, want src/cart.js:10", arg, f)
+		}
+		wantFirst(t, s, culprit)
+		if ev := s.Suspects[0].Evidence; ev[0].Kind != "line" {
+			t.Errorf("--sourcemap %s: got evidence %+v, want a line hit first", arg, ev)
+		}
+		if !hasNote(s.Notes, "fit ", "(checkout: say what the function does)", "blamed from there") {
+			t.Errorf("--sourcemap %s: got notes %q, want one saying the build before the header was blamed from", arg, s.Notes)
+		}
 	}
 
 	s = analyzeFile(t, r.dir, trace, "--sourcemap", filepath.Join(bare, "main.W4AOFUKY.js.map"))
