@@ -24,6 +24,13 @@ type Baselines struct {
 	// Landed maps every listed commit to its committer date, so windows
 	// can filter the lists.
 	Landed map[string]time.Time
+	// OnStack is set when an inducer's change (against its first parent)
+	// touched the file of an in-app frame: the crash's cause lies on the
+	// stack, where evidence from the frames can reach it. When it is
+	// unset the cause is elsewhere (a header, a caller's contract, a
+	// build file, another subsystem), and only a frame's folder, the
+	// symptoms' words or recency point at it.
+	OnStack bool
 }
 
 // ComputeBaselines runs git log and git blame for a loaded case.
@@ -35,6 +42,7 @@ func ComputeBaselines(ctx context.Context, l *Loaded) (Baselines, error) {
 		return b, nil
 	}
 	parent := l.Fix + "^"
+	b.OnStack = inducerOnStack(ctx, g, l.Inducers, frames)
 	out, err := g.Run(ctx, "log", "--format=%H %ct", "-n", "300", parent, "--", frames[0].Path)
 	if err != nil {
 		return b, err
@@ -72,6 +80,29 @@ func ComputeBaselines(ctx context.Context, l *Loaded) (Baselines, error) {
 		}
 	}
 	return b, nil
+}
+
+// inducerOnStack reports whether an inducer's change against its first
+// parent (old and new paths of a rename both) touched a frame's file. A
+// root commit, which has no parent to diff against, counts as touching
+// nothing.
+func inducerOnStack(ctx context.Context, g Git, inducers []string, frames []MappedFrame) bool {
+	onStack := map[string]bool{}
+	for _, f := range frames {
+		onStack[f.Path] = true
+	}
+	for _, h := range inducers {
+		out, err := g.Run(ctx, "diff", "--name-only", "--no-renames", h+"^1", h)
+		if err != nil {
+			continue
+		}
+		for _, p := range strings.Split(strings.TrimSpace(out), "\n") {
+			if onStack[p] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // blameLine returns the commit that wrote line n of path at rev ("" when

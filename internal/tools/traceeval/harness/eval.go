@@ -49,16 +49,18 @@ type WindowResult struct {
 
 // CaseResult is everything measured on one case.
 type CaseResult struct {
-	ID        string                   `json:"id"`
-	Repo      string                   `json:"repo"`
-	Fix       string                   `json:"fix"`
-	Inducers  []string                 `json:"inducers"`
-	Format    string                   `json:"format"`
-	Half      string                   `json:"half"`
-	Signal    string                   `json:"signal_time"`
-	AgeDays   float64                  `json:"inducer_age_days"`
-	Innermost string                   `json:"innermost_in_app_frame,omitempty"`
-	Windows   map[string]*WindowResult `json:"windows"`
+	ID        string   `json:"id"`
+	Repo      string   `json:"repo"`
+	Fix       string   `json:"fix"`
+	Inducers  []string `json:"inducers"`
+	Format    string   `json:"format"`
+	Half      string   `json:"half"`
+	Signal    string   `json:"signal_time"`
+	AgeDays   float64  `json:"inducer_age_days"`
+	Innermost string   `json:"innermost_in_app_frame,omitempty"`
+	// OnStack: an inducer touched an in-app frame's file (Baselines.OnStack).
+	OnStack bool                     `json:"inducer_on_stack"`
+	Windows map[string]*WindowResult `json:"windows"`
 }
 
 // Results is the output of a run.
@@ -127,6 +129,7 @@ func Evaluate(ctx context.Context, opt Options) (*Results, error) {
 		if err != nil {
 			return res, fmt.Errorf("baselines of %s: %w", c.ID(), err)
 		}
+		cr.OnStack = base.OnStack
 		dir := filepath.Join(opt.Scratch, "signals", strings.NewReplacer("/", "+", "@", "-").Replace(c.ID()))
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return res, fmt.Errorf("preparing %s: %w", dir, err)

@@ -155,6 +155,19 @@ func TestDiscoverLoadAndBaselines(t *testing.T) {
 	if len(b.B1) != 2 || b.B1[0] != inducer {
 		t.Errorf("B1 %v, want the inducer then the first commit", b.B1)
 	}
+	if !b.OnStack {
+		t.Error("OnStack unset: the inducer changed src/frob.c, the in-app frame's file")
+	}
+	// The README commit after the inducer, named as the cause instead,
+	// touched no frame's file.
+	docs, err := Git{Dir: dir}.Run(ctx, "rev-parse", fix+"^")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Inducers = []string{strings.TrimSpace(docs)}
+	if b, err := ComputeBaselines(ctx, l); err != nil || b.OnStack {
+		t.Errorf("a README change as the cause: OnStack %v (%v), want unset", b.OnStack, err)
+	}
 }
 
 func TestEvaluateWithFakeBinary(t *testing.T) {
@@ -205,7 +218,11 @@ func TestEvaluateWithFakeBinary(t *testing.T) {
 	}
 	var md strings.Builder
 	res.WriteMarkdown(&md)
-	for _, want := range []string{"| 30 | selected | 1 |", "acme/frob@" + fix[:12], "text: error: reading the signal"} {
+	if !cr.OnStack {
+		t.Error("case result: OnStack unset, want set")
+	}
+	for _, want := range []string{"| 30 | selected | 1 |", "acme/frob@" + fix[:12], "text: error: reading the signal",
+		"## Where the cause lies", "| 30 | selected | 1 | 1 | 0.000 / 0.500 | 1.000 | 0 | 0.000 / 0.000 |"} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, md.String())
 		}

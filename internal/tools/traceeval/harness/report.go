@@ -152,6 +152,7 @@ func (r *Results) WriteMarkdown(w io.Writer) {
 		fmt.Fprintf(w, "| %s | %d | %s | %d | %s |\n", f, len(js), f3(Summarize(js).Top1), failed, f3(Summarize(b2).Top1))
 	}
 
+	r.writeOnStack(w)
 	r.writeCost(w)
 	r.writeErrors(w)
 
@@ -310,4 +311,33 @@ var signalPathRE = regexp.MustCompile(`\S*/signals/[^/\s:]+/(?:trace\.txt|event\
 // failures group.
 func normalizeErr(s string) string {
 	return signalPathRE.ReplaceAllString(s, "SIGNAL")
+}
+
+// writeOnStack splits each set by where the cause lies: on the stack (an
+// inducer touched an in-app frame's file) or off it, where no frame's
+// evidence can reach it.
+func (r *Results) writeOnStack(w io.Writer) {
+	fmt.Fprintf(w, "\n## Where the cause lies\n\n")
+	fmt.Fprintf(w, "On the stack: an inducer's change (against its first parent) touched the file of an in-app frame. ")
+	fmt.Fprintf(w, "Off it, only a frame's folder, the symptoms' words and recency point at the inducer.\n\n")
+	fmt.Fprintf(w, "| W | set | cases | on the stack | JSON top-1 / MRR there | B2 top-1 there | off the stack | JSON top-1 / MRR there |\n")
+	fmt.Fprintf(w, "|---:|---|---:|---:|---|---:|---:|---|\n")
+	halves := map[string]bool{}
+	for _, c := range r.Cases {
+		halves[c.Half] = true
+	}
+	sets := []string{"selected"}
+	if len(halves) > 1 {
+		sets = append(sets, Tune, Held)
+	}
+	for _, win := range r.Windows {
+		for _, set := range sets {
+			in := func(c *CaseResult) bool { return set == "selected" || c.Half == set }
+			all := r.Summarize(win, set, in)
+			on := r.Summarize(win, set, func(c *CaseResult) bool { return in(c) && c.OnStack })
+			off := r.Summarize(win, set, func(c *CaseResult) bool { return in(c) && !c.OnStack })
+			fmt.Fprintf(w, "| %d | %s | %d | %d | %s / %s | %s | %d | %s / %s |\n", win, set, all.JSON.N,
+				on.JSON.N, f3(on.JSON.Top1), f3(on.JSON.MRR), f3(on.B2.Top1), off.JSON.N, f3(off.JSON.Top1), f3(off.JSON.MRR))
+		}
+	}
 }
