@@ -79,19 +79,30 @@ func (r *Results) Summarize(w int, set string, keep func(*CaseResult) bool) SetS
 // for each half present.
 func (r *Results) Summaries() []SetSummary {
 	var out []SetSummary
+	for _, w := range r.Windows {
+		for _, set := range r.sets() {
+			out = append(out, r.Summarize(w, set, inSet(set)))
+		}
+	}
+	return out
+}
+
+// sets names the sets a report gives: every selected case, then each half
+// when both are present.
+func (r *Results) sets() []string {
 	halves := map[string]bool{}
 	for _, c := range r.Cases {
 		halves[c.Half] = true
 	}
-	for _, w := range r.Windows {
-		out = append(out, r.Summarize(w, "selected", nil))
-		if len(halves) > 1 {
-			for _, h := range []string{Tune, Held} {
-				out = append(out, r.Summarize(w, h, func(c *CaseResult) bool { return c.Half == h }))
-			}
-		}
+	if len(halves) > 1 {
+		return []string{"selected", Tune, Held}
 	}
-	return out
+	return []string{"selected"}
+}
+
+// inSet selects the cases of a set sets names.
+func inSet(set string) func(*CaseResult) bool {
+	return func(c *CaseResult) bool { return set == "selected" || c.Half == set }
 }
 
 func f3(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) }
@@ -322,17 +333,9 @@ func (r *Results) writeOnStack(w io.Writer) {
 	fmt.Fprintf(w, "Off it, only a frame's folder, the symptoms' words and recency point at the inducer.\n\n")
 	fmt.Fprintf(w, "| W | set | cases | on the stack | JSON top-1 / MRR there | B2 top-1 there | off the stack | JSON top-1 / MRR there |\n")
 	fmt.Fprintf(w, "|---:|---|---:|---:|---|---:|---:|---|\n")
-	halves := map[string]bool{}
-	for _, c := range r.Cases {
-		halves[c.Half] = true
-	}
-	sets := []string{"selected"}
-	if len(halves) > 1 {
-		sets = append(sets, Tune, Held)
-	}
 	for _, win := range r.Windows {
-		for _, set := range sets {
-			in := func(c *CaseResult) bool { return set == "selected" || c.Half == set }
+		for _, set := range r.sets() {
+			in := inSet(set)
 			all := r.Summarize(win, set, in)
 			on := r.Summarize(win, set, func(c *CaseResult) bool { return in(c) && c.OnStack })
 			off := r.Summarize(win, set, func(c *CaseResult) bool { return in(c) && !c.OnStack })
