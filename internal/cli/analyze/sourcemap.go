@@ -604,7 +604,7 @@ type sourceRef struct {
 func quoteSources(frames []signal.Frame, refs []sourceRef) {
 	want := map[*mapEntry]map[int]bool{}
 	for _, r := range refs {
-		if r.e != nil && (r.e.file != "" || r.e.script != "") && r.e.m.HasContent && r.index >= 0 {
+		if r.e != nil && r.e.m.HasContent && r.index >= 0 {
 			if want[r.e] == nil {
 				want[r.e] = map[int]bool{}
 			}
